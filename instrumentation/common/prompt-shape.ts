@@ -1,0 +1,36 @@
+// Cheap measurements of a request's prompt, taken before the call is sent: the tool results' share of
+// the prompt text (to apportion the billed input) and a fingerprint of the stable prefix (to see cache busts).
+// Walks the request once; strings are measured by length, never serialised. Binary payloads (images,
+// documents, audio as base64) are skipped: their characters say nothing about their tokens.
+import { createHash } from 'node:crypto';
+
+export interface ToolResultShare {
+  toolChars: number;
+  totalChars: number;
+}
+
+const BINARY_KEYS = new Set(['data', 'inlineData', 'image_url', 'file_data', 'source', 'fileData', 'input_audio']);
+
+/** Characters of text in a prompt value: strings, arrays and objects (keys excluded), binary skipped. */
+export function textLength(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
+  if (depth > 32 || value === null || typeof value !== 'object') return 0;
+  let total = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) total += textLength(item, depth + 1);
+    return total;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (BINARY_KEYS.has(key)) continue;
+    total += textLength(item, depth + 1);
+  }
+  return total;
+}
+
+/** A 16-hex-digit fingerprint of the stable prompt prefix; undefined when there is none. */
+export function prefixHash(...parts: unknown[]): string | undefined {
+  const present = parts.filter((part) => part !== undefined && part !== null);
+  if (present.length === 0) return undefined;
+  return createHash('sha256').update(JSON.stringify(present)).digest('hex').slice(0, 16);
+}

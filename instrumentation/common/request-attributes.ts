@@ -1,0 +1,82 @@
+// Request parameters → GenAI attributes, shared by every provider; each provider passes the values it has.
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY,
+  ATTR_GEN_AI_REQUEST_SEED,
+  ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_REQUEST_TOP_K,
+  ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH,
+} from '../../conventions/attributes.ts';
+
+export interface RequestDescription {
+  operation: string;
+  provider: string;
+  model: unknown;
+  maxTokens?: unknown;
+  temperature?: unknown;
+  topP?: unknown;
+  topK?: unknown;
+  stopSequences?: unknown;
+  seed?: unknown;
+  frequencyPenalty?: unknown;
+  presencePenalty?: unknown;
+  stream?: boolean;
+  baseURL?: unknown;
+  prefixHash?: string;
+}
+
+export function requestAttributes(request: RequestDescription): Attributes {
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_OPERATION_NAME]: request.operation,
+    [ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
+  };
+  const setString = (key: string, value: unknown) => {
+    if (typeof value === 'string' && value.length > 0) attributes[key] = value;
+  };
+  const setNumber = (key: string, value: unknown) => {
+    if (typeof value === 'number' && Number.isFinite(value)) attributes[key] = value;
+  };
+  setString(ATTR_GEN_AI_REQUEST_MODEL, request.model);
+  setNumber(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+  setNumber(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
+  setNumber(ATTR_GEN_AI_REQUEST_TOP_P, request.topP);
+  setNumber(ATTR_GEN_AI_REQUEST_TOP_K, request.topK);
+  setNumber(ATTR_GEN_AI_REQUEST_SEED, request.seed);
+  setNumber(ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, request.frequencyPenalty);
+  setNumber(ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, request.presencePenalty);
+  const stops = typeof request.stopSequences === 'string' ? [request.stopSequences] : request.stopSequences;
+  if (Array.isArray(stops) && stops.every((s) => typeof s === 'string')) {
+    attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops as string[];
+  }
+  if (request.stream !== undefined) attributes[ATTR_GEN_AI_REQUEST_STREAM] = request.stream;
+  if (request.prefixHash) attributes[ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH] = request.prefixHash;
+  Object.assign(attributes, serverAttributes(request.baseURL));
+  return attributes;
+}
+
+/** `server.address` / `server.port` from the client's base URL; never its path, query or credentials. */
+export function serverAttributes(baseURL: unknown): Attributes {
+  if (typeof baseURL !== 'string') return {};
+  try {
+    const url = new URL(baseURL);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return { [ATTR_SERVER_ADDRESS]: url.hostname, [ATTR_SERVER_PORT]: port };
+  } catch {
+    return {};
+  }
+}
+
+/** The span name per the GenAI conventions: `{operation} {model}`. */
+export function spanName(operation: string, model: unknown): string {
+  return typeof model === 'string' && model.length > 0 ? `${operation} ${model}` : operation;
+}

@@ -1,0 +1,169 @@
+// OpenAI Chat Completions: request → span attributes, and the parsed completion or stream → usage.
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_OPENAI_API_TYPE,
+  ATTR_OPENAI_REQUEST_SERVICE_TIER,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
+} from '../../conventions/attributes.ts';
+import type { LlmCall } from '../common/llm-call.ts';
+import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
+import { requestAttributes, spanName } from '../common/request-attributes.ts';
+import { pricingTier } from '../common/service-tier.ts';
+import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
+import type { CallPlan } from '../common/traced-method.ts';
+import { isRecord } from '../common/usage.ts';
+import { clientBaseURL, providerName } from './provider.ts';
+import { normalizeChatUsage } from './usage.ts';
+
+export interface ChatPlanOptions {
+  captureContent: boolean;
+  /** Ask for usage on streams that did not (and hide the extra usage chunk from the app). */
+  injectStreamUsage: boolean;
+}
+
+export function planChatCall(client: unknown, args: unknown[], options: ChatPlanOptions): CallPlan | undefined {
+  const body = args[0];
+  if (!isRecord(body)) return undefined;
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const stream = body.stream === true;
+  const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
+  const injectUsage = stream && options.injectStreamUsage && streamOptions?.include_usage !== true;
+  const callArgs = injectUsage
+    ? [{ ...body, stream_options: { ...streamOptions, include_usage: true } }, ...args.slice(1)]
+    : args;
+
+  const attributes: Attributes = {
+    ...requestAttributes({
+      operation: 'chat',
+      provider: providerName(client),
+      model: body.model,
+      maxTokens: body.max_completion_tokens ?? body.max_tokens,
+      temperature: body.temperature,
+      topP: body.top_p,
+      stopSequences: body.stop,
+      seed: body.seed,
+      frequencyPenalty: body.frequency_penalty,
+      presencePenalty: body.presence_penalty,
+      stream,
+      baseURL: clientBaseURL(client),
+      prefixHash: prefixHash(leadingSystemMessages(messages), body.tools),
+    }),
+    [ATTR_OPENAI_API_TYPE]: 'chat_completions',
+  };
+  if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
+  if (options.captureContent) attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
+
+  return {
+    spanName: spanName('chat', body.model),
+    attributes,
+    toolResultShare: chatToolResultShare(messages, body.tools),
+    args: callArgs,
+    observe: (value, call) => {
+      if (isStainlessStream(value)) {
+        observeChatStream(value, call, {
+          hideUsageChunk: injectUsage,
+          usageRequested: injectUsage || streamOptions?.include_usage === true,
+          captureContent: options.captureContent,
+        });
+        return;
+      }
+      recordCompletion(value, call, options.captureContent);
+      call.end();
+    },
+  };
+}
+
+function leadingSystemMessages(messages: unknown[]): unknown[] | undefined {
+  const leading: unknown[] = [];
+  for (const message of messages) {
+    if (!isRecord(message) || (message.role !== 'system' && message.role !== 'developer')) break;
+    leading.push(message.content);
+  }
+  return leading.length > 0 ? leading : undefined;
+}
+
+/** Tool results are `role: "tool"` messages (and the legacy `role: "function"`). */
+export function chatToolResultShare(messages: unknown[], tools: unknown): ToolResultShare {
+  let toolChars = 0;
+  let totalChars = textLength(tools);
+  for (const message of messages) {
+    const length = textLength(message);
+    totalChars += length;
+    if (isRecord(message) && (message.role === 'tool' || message.role === 'function')) {
+      toolChars += textLength(message.content);
+    }
+  }
+  return { toolChars, totalChars };
+}
+
+function responseAttributes(response: Record<string, unknown>, finishReasons: string[]): Attributes {
+  const attributes: Attributes = {};
+  if (typeof response.id === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = response.id;
+  if (typeof response.model === 'string') attributes[ATTR_GEN_AI_RESPONSE_MODEL] = response.model;
+  if (finishReasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishReasons;
+  if (typeof response.service_tier === 'string') {
+    attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = response.service_tier;
+    const tier = pricingTier(response.service_tier);
+    if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
+  }
+  return attributes;
+}
+
+function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
+  if (!isRecord(value)) return;
+  const choices = Array.isArray(value.choices) ? value.choices : [];
+  const finishReasons = choices
+    .map((choice) => (isRecord(choice) ? choice.finish_reason : undefined))
+    .filter((reason): reason is string => typeof reason === 'string');
+  call.setAttributes(responseAttributes(value, finishReasons));
+  if (captureContent) {
+    const output = choices.map((choice) => (isRecord(choice) ? choice.message : undefined));
+    call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(output) });
+  }
+  call.setUsage(normalizeChatUsage(value.usage));
+}
+
+interface ChatStreamOptions {
+  hideUsageChunk: boolean;
+  usageRequested: boolean;
+  captureContent: boolean;
+}
+
+function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0], call: LlmCall, options: ChatStreamOptions) {
+  const state = { head: undefined as Record<string, unknown> | undefined, finish: [] as string[], usage: undefined as unknown, text: [] as string[] };
+  observeStainlessStream<unknown>(stream, call, {
+    onEvent(chunk) {
+      if (!isRecord(chunk)) return;
+      state.head ??= chunk;
+      if (chunk.usage) state.usage = chunk.usage;
+      if (typeof chunk.service_tier === 'string') state.head = { ...state.head, service_tier: chunk.service_tier };
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      for (const choice of choices) {
+        if (!isRecord(choice)) continue;
+        if (typeof choice.finish_reason === 'string') state.finish[Number(choice.index) || 0] = choice.finish_reason;
+        if (options.captureContent && isRecord(choice.delta) && typeof choice.delta.content === 'string') {
+          state.text.push(choice.delta.content);
+        }
+      }
+      // The usage-only chunk we asked for on the app's behalf is not shown to it.
+      if (options.hideUsageChunk && choices.length === 0 && chunk.usage) return false;
+      return true;
+    },
+    onEnd(drained) {
+      if (state.head) call.setAttributes(responseAttributes(state.head, state.finish.filter(Boolean)));
+      if (options.captureContent) {
+        call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: state.text.join('') }]) });
+      }
+      if (state.usage) call.setUsage(normalizeChatUsage(state.usage));
+      else if (drained) {
+        call.setUsage({ unknownReason: options.usageRequested ? 'usage_missing' : 'stream_usage_not_requested' });
+      }
+    },
+  });
+}
