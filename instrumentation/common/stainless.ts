@@ -111,13 +111,20 @@ export interface StreamObserver<Event> {
 
 /** Wraps a Stainless stream's iterator so every consumer path is observed; the stream object stays the same. */
 export function observeStainlessStream<Event>(
-  stream: { iterator: Callable },
+  stream: { iterator: Callable; controller?: unknown },
   call: LlmCall,
   observer: StreamObserver<Event>,
 ): void {
   const original = stream.iterator;
+  // An abort through the stream's AbortController ends the SDK's iteration quietly: not drained.
+  const signal = (stream.controller as AbortController | undefined)?.signal;
+  const aborted = () => signal?.aborted === true;
+  const observed: StreamObserver<Event> = {
+    onEvent: (event) => observer.onEvent(event),
+    onEnd: (drained) => observer.onEnd(drained && !aborted()),
+  };
   stream.iterator = function (this: unknown, ...args: unknown[]) {
-    return observeEvents(original.apply(this, args) as AsyncIterator<Event>, call, observer);
+    return observeEvents(original.apply(this, args) as AsyncIterator<Event>, call, observed);
   };
 }
 
