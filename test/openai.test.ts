@@ -331,7 +331,7 @@ test('openai responses stream: usage comes from response.completed', async () =>
 });
 
 test('openai responses: the responses.stream() helper makes one span and finalResponse() works', async () => {
-  const runner = client.responses.stream(responsesRequest());
+  const runner = client.responses.stream(responsesRequest() as unknown as Parameters<typeof client.responses.stream>[0]);
   const final = await runner.finalResponse();
   assert.equal(final.usage?.input_tokens, 3200);
   const spans = await waitForSpans(harness, 1);

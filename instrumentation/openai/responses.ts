@@ -15,7 +15,7 @@ import {
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
-import { pricingTier } from '../common/service-tier.ts';
+import { pricingTier } from '../../conventions/service-tier.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';

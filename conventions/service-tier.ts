@@ -1,3 +1,4 @@
+// The values of `tokenledger.request.service_tier`, shared by the instrumentation and the processor.
 // Provider service tiers → the tier that prices a call (`tokenledger.request.service_tier`).
 // OpenAI: `auto`/`default` → standard, `fast` is served as `priority`; Anthropic `usage.service_tier`:
 // standard | priority | batch; Gemini `serviceTier` / Vertex `trafficType` (ON_DEMAND_FLEX → flex, …).

@@ -1,0 +1,66 @@
+// Patches `@anthropic-ai/sdk`: messages.create and beta.messages.create. The helpers (`messages.stream()`,
+// `parse()`, `toolRunner`) call these, so patching them too would make two spans per call.
+//
+// The SDK traces its own calls (scope `com.anthropic.sdk.typescript`) unless turned off with
+// `ANTHROPIC_OPEN_TELEMETRY=false` or the client option `openTelemetry: false`. One call must make exactly
+// one span carrying usage, so when the SDK traces a call itself this instrumentation stands aside and
+// tokenledger's span processor normalises the SDK's span instead (see README, "SDKs that trace themselves").
+import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
+import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
+import { tracedStainlessMethod } from '../common/traced-method.ts';
+import { planMessagesCall } from './messages.ts';
+
+/** The versions the test suite runs against. */
+export const SUPPORTED_ANTHROPIC_VERSIONS = ['>=1.0.0 <2'];
+
+type Prototype = Record<string, unknown>;
+
+export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation {
+  constructor(config: TokenledgerInstrumentationConfig = {}) {
+    super('tokenledger-instrumentation-anthropic', config);
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      '@anthropic-ai/sdk',
+      SUPPORTED_ANTHROPIC_VERSIONS,
+      (moduleExports) => {
+        for (const prototype of this.targets(moduleExports)) this.patchCreate(prototype);
+        return moduleExports;
+      },
+      (moduleExports) => {
+        for (const prototype of this.targets(moduleExports)) {
+          if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
+        }
+      },
+    );
+  }
+
+  private targets(moduleExports: unknown): Prototype[] {
+    type WithMessages = { Messages?: { prototype?: Prototype } };
+    const Anthropic = this.exportOf<WithMessages & { Beta?: WithMessages }>(moduleExports, 'Anthropic');
+    return [Anthropic?.Messages?.prototype, Anthropic?.Beta?.Messages?.prototype].filter(
+      (prototype): prototype is Prototype => typeof prototype?.create === 'function',
+    );
+  }
+
+  private patchCreate(prototype: Prototype): void {
+    if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
+    this._wrap(prototype, 'create', (original) =>
+      tracedStainlessMethod(this.host, original as (...args: unknown[]) => unknown, (self, args) =>
+        sdkTracesCall(self, args) ? undefined : planMessagesCall(self, args, this.captureContent),
+      ),
+    );
+  }
+}
+
+/**
+ * True when the SDK makes its own span for this call: its tracer is on (`client._tracer`), or a helper such as
+ * `messages.stream()` already started the span and passes it down as `__span`.
+ */
+export function sdkTracesCall(resource: unknown, args: unknown[]): boolean {
+  const client = (resource as { _client?: { _tracer?: unknown } } | undefined)?._client;
+  const options = args[1] as { __span?: unknown } | undefined;
+  return Boolean(client?._tracer) || Boolean(options && typeof options === 'object' && options.__span);
+}

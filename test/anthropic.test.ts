@@ -1,0 +1,171 @@
+// The real `@anthropic-ai/sdk` against the fake provider, with the SDK's own tracing off (tokenledger's span
+// is the call's span) and on (tokenledger stands aside and its processor normalises the SDK's span).
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type AnthropicClient from '@anthropic-ai/sdk';
+import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
+import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+import { eventBlock, fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
+import { onlySpan, requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+
+const instrumentation = new AnthropicInstrumentation();
+let harness: Harness;
+let Anthropic: typeof AnthropicClient;
+let client: AnthropicClient;
+let nativeClient: AnthropicClient;
+
+before(async () => {
+  harness = await startHarness([instrumentation], [new TokenledgerSpanProcessor()]);
+  Anthropic = requireFromTest('@anthropic-ai/sdk').default;
+  client = new Anthropic({ apiKey: 'test-key', baseURL: harness.provider.url, maxRetries: 0, openTelemetry: false });
+  nativeClient = new Anthropic({ apiKey: 'test-key', baseURL: harness.provider.url, maxRetries: 0 });
+});
+after(() => harness.stop());
+beforeEach(() => {
+  harness.reset();
+  instrumentation.setConfig({});
+});
+
+const request = () => fixtureJson('anthropic-messages.request.json') as unknown as AnthropicClient.MessageCreateParamsNonStreaming;
+const streamRequest = () => ({ ...request(), stream: true }) as unknown as AnthropicClient.MessageCreateParamsStreaming;
+
+// Tool-result share of the fixture, by characters of text: the tool_result's content (69 chars) over
+// every string in the system prompt, messages and tool definitions (221 chars);
+// 15050 × 69 / 221 = 4698.9 → 4699.
+const toolResultTokens = 4699;
+
+const usageAttributes = {
+  'gen_ai.usage.input_tokens': 15050,
+  'gen_ai.usage.output_tokens': 530,
+  'gen_ai.usage.cache_read.input_tokens': 12000,
+  'gen_ai.usage.cache_write.input_tokens': 3000,
+  'gen_ai.usage.reasoning.output_tokens': 500,
+  'tokenledger.usage.cache_write.ttl_5m.input_tokens': 1000,
+  'tokenledger.usage.cache_write.ttl_1h.input_tokens': 2000,
+  'tokenledger.usage.uncached.input_tokens': 50,
+};
+
+test('anthropic: a non-streamed call counts the cache into input and splits writes by TTL', async () => {
+  const message = await client.messages.create(request());
+  assert.equal(message.id, 'msg_mock0001');
+  const span = onlySpan(harness.spans());
+  assert.equal(span.name, 'chat claude-sonnet-5-5');
+  assert.equal(span.instrumentationScope.name, 'tokenledger-instrumentation-anthropic');
+  assert.deepEqual(span.attributes, {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.request.model': 'claude-sonnet-5-5',
+    'gen_ai.request.max_tokens': 1024,
+    'gen_ai.request.stream': false,
+    'tokenledger.request.prefix_hash': createHash('sha256')
+      .update(JSON.stringify([request().system, request().tools]))
+      .digest('hex')
+      .slice(0, 16),
+    'server.address': '127.0.0.1',
+    'server.port': Number(new URL(harness.provider.url).port),
+    'gen_ai.response.id': 'msg_mock0001',
+    'gen_ai.response.model': 'claude-sonnet-5-5',
+    'gen_ai.response.finish_reasons': ['end_turn'],
+    'tokenledger.request.service_tier': 'standard',
+    ...usageAttributes,
+    'tokenledger.usage.tool_result.input_tokens': toolResultTokens,
+    'tokenledger.usage.tool_result.estimation': 'char_share',
+  });
+});
+
+test('anthropic stream: cumulative message_delta usage is not added to message_start', async () => {
+  const stream = await client.messages.create(streamRequest());
+  const types: string[] = [];
+  for await (const event of stream) types.push(event.type);
+  assert.equal(types[0], 'message_start');
+  assert.equal(types.at(-1), 'message_stop');
+  const span = (await waitForSpans(harness, 1))[0]!;
+  for (const [key, value] of Object.entries(usageAttributes)) assert.equal(span.attributes[key], value, key);
+  assert.deepEqual(span.attributes['gen_ai.response.finish_reasons'], ['end_turn']);
+  assert.equal(typeof span.attributes['gen_ai.response.time_to_first_chunk'], 'number');
+});
+
+test('anthropic: the messages.stream() helper makes one span and finalMessage() works', async () => {
+  const final = await client.messages.stream(request()).finalMessage();
+  assert.equal(final.usage.output_tokens, 530);
+  const spans = await waitForSpans(harness, 1);
+  assert.equal(spans.length, 1);
+  assert.equal(spans[0]!.attributes['gen_ai.usage.input_tokens'], 15050);
+});
+
+test('anthropic: beta.messages.create is instrumented too', async () => {
+  await client.beta.messages.create(request() as unknown as AnthropicClient.Beta.MessageCreateParamsNonStreaming);
+  assert.equal(onlySpan(harness.spans()).attributes['gen_ai.usage.input_tokens'], 15050);
+});
+
+test('anthropic: compaction iterations and thinking tokens are accounted for', async () => {
+  const body = fixtureJson('anthropic-messages.json');
+  body.usage = {
+    input_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 60,
+    output_tokens_details: { thinking_tokens: 40 },
+    iterations: [{ type: 'compaction', input_tokens: 9000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 700 }],
+  };
+  harness.provider.enqueue('anthropic.messages', { json: body });
+  await client.beta.messages.create(request() as unknown as AnthropicClient.Beta.MessageCreateParamsNonStreaming);
+  const attributes = onlySpan(harness.spans()).attributes;
+  assert.equal(attributes['gen_ai.usage.input_tokens'], 9100);
+  assert.equal(attributes['gen_ai.usage.output_tokens'], 760);
+  assert.equal(attributes['gen_ai.usage.reasoning.output_tokens'], 40);
+  assert.equal(attributes['tokenledger.usage.compaction.input_tokens'], 9000);
+  assert.equal(attributes['tokenledger.usage.compaction.output_tokens'], 700);
+});
+
+test('anthropic stream: an early break leaves the still-growing usage off', async () => {
+  const stream = await client.messages.create(streamRequest());
+  for await (const _ of stream) break;
+  const span = (await waitForSpans(harness, 1))[0]!;
+  assert.equal(span.attributes['gen_ai.usage.output_tokens'], undefined);
+  assert.equal(span.attributes['tokenledger.usage.unknown_reason'], 'stream_incomplete');
+});
+
+test('anthropic stream: an error event reaches the app as the SDK error and fails the span', async () => {
+  const blocks = sseBlocks(fixtureText('anthropic-messages.sse')).slice(0, 2);
+  blocks.push(eventBlock('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+  harness.provider.enqueue('anthropic.messages', { sse: blocks });
+  const stream = await client.messages.create(streamRequest());
+  const error = await (async () => {
+    for await (const _ of stream);
+  })().catch((e: unknown) => e);
+  assert.ok(error instanceof Anthropic.APIError);
+  const span = (await waitForSpans(harness, 1))[0]!;
+  assert.equal(span.status.code, SpanStatusCode.ERROR);
+  assert.equal(span.attributes['error.type'], (error as Error).constructor.name);
+});
+
+test('anthropic: an HTTP error reaches the app unchanged', async () => {
+  harness.provider.enqueue('anthropic.messages', { status: 429, json: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } } });
+  const error = await client.messages.create(request()).catch((e: unknown) => e);
+  assert.ok(error instanceof Anthropic.RateLimitError);
+  assert.equal(onlySpan(harness.spans()).attributes['error.type'], 'RateLimitError');
+});
+
+test('anthropic: a malformed usage object leaves the figures off with a reason', async () => {
+  const body = fixtureJson('anthropic-messages.json');
+  body.usage = { input_tokens: 'many', output_tokens: null };
+  harness.provider.enqueue('anthropic.messages', { json: body });
+  const message = await client.messages.create(request());
+  assert.equal(message.id, 'msg_mock0001');
+  const attributes = onlySpan(harness.spans()).attributes;
+  assert.equal(attributes['gen_ai.usage.input_tokens'], undefined);
+  assert.equal(attributes['gen_ai.usage.output_tokens'], undefined);
+  assert.equal(attributes['tokenledger.usage.unknown_reason'], 'usage_malformed');
+});
+
+test('anthropic with SDK tracing on: one span per call, the SDK one, normalised by the processor', async () => {
+  await nativeClient.messages.create(request());
+  await nativeClient.messages.stream(request()).finalMessage();
+  const spans = await waitForSpans(harness, 2);
+  assert.equal(spans.length, 2, 'tokenledger adds no second span with the same usage');
+  for (const span of spans) {
+    assert.equal(span.instrumentationScope.name, 'com.anthropic.sdk.typescript');
+    for (const [key, value] of Object.entries(usageAttributes)) assert.equal(span.attributes[key], value, key);
+    assert.equal(span.attributes['tokenledger.request.service_tier'], 'standard');
+  }
+});
