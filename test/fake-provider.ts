@@ -167,6 +167,7 @@ async function send(res: ServerResponse, response: FakeResponse): Promise<void> 
       res.write(block);
       sent += 1;
       if (response.dropAfter !== undefined && sent >= response.dropAfter) {
+        await sleep(20); // let the client read what was sent before the connection drops
         res.destroy();
         return;
       }

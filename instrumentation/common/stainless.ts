@@ -4,7 +4,7 @@
 // stream's `iterator` is wrapped, which is what `for await`, `tee()` and `toReadableStream()` all go through.
 import { diag } from '@opentelemetry/api';
 import type { LlmCall } from './llm-call.ts';
-import type { UsageUnknownReason } from './usage.ts';
+import { observeEvents, type StreamObserver } from './observe-stream.ts';
 
 export interface ParsedValueObserver {
   /** Called once with the parsed body, or with the Stream object of a streamed call. */
@@ -102,13 +102,6 @@ export function isStainlessStream(value: unknown): value is { iterator: Callable
   );
 }
 
-export interface StreamObserver<Event> {
-  /** Inspects one event before the app sees it; return false to hide the event from the app. */
-  onEvent(event: Event): boolean | void;
-  /** The stream ended: `drained` is true when it ran to its end, false on an early break. */
-  onEnd(drained: boolean): void;
-}
-
 /** Wraps a Stainless stream's iterator so every consumer path is observed; the stream object stays the same. */
 export function observeStainlessStream<Event>(
   stream: { iterator: Callable; controller?: unknown },
@@ -126,44 +119,4 @@ export function observeStainlessStream<Event>(
   stream.iterator = function (this: unknown, ...args: unknown[]) {
     return observeEvents(original.apply(this, args) as AsyncIterator<Event>, call, observed);
   };
-}
-
-export async function* observeEvents<Event>(
-  source: AsyncIterator<Event>,
-  call: LlmCall,
-  observer: StreamObserver<Event>,
-  incompleteReason: UsageUnknownReason = 'stream_incomplete',
-): AsyncGenerator<Event, void, undefined> {
-  let drained = false;
-  try {
-    for await (const event of { [Symbol.asyncIterator]: () => source }) {
-      call.chunk();
-      // Inspected before it is yielded: a consumer that breaks on the last event (the one carrying usage)
-      // must not lose it. Inspection is a few field reads; it never awaits.
-      if (inspect(observer, event) === false) continue;
-      yield event;
-    }
-    drained = true;
-  } catch (error) {
-    call.fail(error, incompleteReason);
-    throw error;
-  } finally {
-    if (!call.isEnded) {
-      try {
-        observer.onEnd(drained);
-      } catch (error) {
-        diag.error('tokenledger: could not finish a stream', error);
-      }
-      call.end(incompleteReason);
-    }
-  }
-}
-
-function inspect<Event>(observer: StreamObserver<Event>, event: Event): boolean | void {
-  try {
-    return observer.onEvent(event);
-  } catch (error) {
-    diag.error('tokenledger: could not read a stream event', error);
-    return true;
-  }
 }

@@ -31,31 +31,35 @@ export function tracedStainlessMethod(
 ): Method {
   return function tracedMethod(this: unknown, ...args: unknown[]) {
     if (!host.isEnabled()) return original.apply(this, args);
-    let started: { call: LlmCall; plan: CallPlan } | undefined;
+    let callPlan: CallPlan | undefined;
+    let call: LlmCall | undefined;
     try {
-      started = startCall(host, plan(this, args));
+      callPlan = plan(this, args);
+      if (callPlan) call = startCall(host, callPlan);
     } catch (error) {
       diag.error('tokenledger: could not start an LLM call span', error);
     }
-    if (!started) return original.apply(this, args);
-    const { call, plan: callPlan } = started;
+    if (!call || !callPlan) return original.apply(this, args);
+    const plannedCall = callPlan;
     let result: unknown;
     try {
-      result = context.with(trace.setSpan(context.active(), call.span), () => original.apply(this, callPlan.args));
+      result = context.with(trace.setSpan(context.active(), call.span), () => original.apply(this, plannedCall.args));
     } catch (error) {
       call.fail(error);
       throw error;
     }
     return observeAPIPromise(result, call, {
-      onValue: (value) => callPlan.observe(value, call),
+      onValue: (value) => plannedCall.observe(value, call),
       onError: (error) => call.fail(error),
     });
   };
 }
 
-export function startCall(host: TracedMethodHost, plan: CallPlan | undefined) {
-  if (!plan) return undefined;
+/** Starts the CLIENT span of one LLM call. */
+export function startCall(
+  host: TracedMethodHost,
+  plan: Pick<CallPlan, 'spanName' | 'attributes' | 'toolResultShare'>,
+): LlmCall {
   const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes });
-  const call = new LlmCall(span, { legacyAttributes: host.legacyAttributes, toolResultShare: plan.toolResultShare });
-  return { call, plan };
+  return new LlmCall(span, { legacyAttributes: host.legacyAttributes, toolResultShare: plan.toolResultShare });
 }

@@ -1,0 +1,170 @@
+// Patches `@google/genai`. Its public `models.generateContent` / `generateContentStream` are arrow functions
+// set per instance in the `Models` constructor, so they cannot be patched on a prototype; every path
+// (generateContent, generateContentStream, chats, automatic function calling) goes through the prototype
+// methods `generateContentInternal` / `generateContentStreamInternal`: one span per HTTP call.
+import { context, diag, trace } from '@opentelemetry/api';
+import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
+import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
+import type { LlmCall } from '../common/llm-call.ts';
+import { observeEvents } from '../common/observe-stream.ts';
+import { startCall } from '../common/traced-method.ts';
+import { isRecord } from '../common/usage.ts';
+import { describeRequest, recordResponse, type GeminiRequest } from './generate-content.ts';
+
+/** The versions the test suite runs against. */
+export const SUPPORTED_GOOGLE_GENAI_VERSIONS = ['>=1.30.0 <4'];
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+type Prototype = Record<string, unknown>;
+
+interface ApiClient {
+  isVertexAI?(): boolean;
+  getBaseUrl?(): string;
+}
+
+export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentation {
+  constructor(config: TokenledgerInstrumentationConfig = {}) {
+    super('tokenledger-instrumentation-google-genai', config);
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      '@google/genai',
+      SUPPORTED_GOOGLE_GENAI_VERSIONS,
+      (moduleExports) => {
+        const prototype = this.modelsPrototype(moduleExports);
+        if (!prototype) return moduleExports;
+        this.patch(prototype, 'generateContentInternal', (original) => this.tracedGenerate(original));
+        this.patch(prototype, 'generateContentStreamInternal', (original) => this.tracedGenerateStream(original));
+        return moduleExports;
+      },
+      (moduleExports) => {
+        const prototype = this.modelsPrototype(moduleExports);
+        if (!prototype) return;
+        for (const name of ['generateContentInternal', 'generateContentStreamInternal']) {
+          if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+        }
+      },
+    );
+  }
+
+  private modelsPrototype(moduleExports: unknown): Prototype | undefined {
+    return this.exportOf<{ prototype?: Prototype }>(moduleExports, 'Models')?.prototype;
+  }
+
+  private patch(prototype: Prototype, name: string, wrapper: (original: Method) => Method): void {
+    if (typeof prototype[name] !== 'function') return;
+    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+    this._wrap(prototype, name, (original) => wrapper(original as Method));
+  }
+
+  /** Starts the span for one call, or returns undefined (and the original runs untraced). */
+  private start(models: unknown, params: unknown, stream: boolean): { call: LlmCall; request: GeminiRequest } | undefined {
+    if (!this.isEnabled()) return undefined;
+    try {
+      const apiClient = (models as { apiClient?: ApiClient } | undefined)?.apiClient;
+      const provider = apiClient?.isVertexAI?.() ? 'gcp.vertex_ai' : 'gcp.gemini';
+      const request = describeRequest(params, provider, apiClient?.getBaseUrl?.(), this.captureContent, stream);
+      if (!request) return undefined;
+      return { call: startCall(this.host, request), request };
+    } catch (error) {
+      diag.error('tokenledger: could not start a Gemini span', error);
+      return undefined;
+    }
+  }
+
+  private tracedGenerate(original: Method): Method {
+    const instrumentation = this;
+    return function generateContentInternal(this: unknown, ...args: unknown[]) {
+      const started = instrumentation.start(this, args[0], false);
+      if (!started) return original.apply(this, args);
+      const { call, request } = started;
+      const captureContent = instrumentation.captureContent;
+      const result = callInSpan(call, () => original.apply(this, args));
+      return (result as Promise<unknown>).then(
+        (response) => {
+          safely(() => recordResponse(response, call, request, captureContent));
+          call.end();
+          return response;
+        },
+        (error: unknown) => {
+          call.fail(error);
+          throw error;
+        },
+      );
+    };
+  }
+
+  private tracedGenerateStream(original: Method): Method {
+    const instrumentation = this;
+    return function generateContentStreamInternal(this: unknown, ...args: unknown[]) {
+      const started = instrumentation.start(this, args[0], true);
+      if (!started) return original.apply(this, args);
+      const { call, request } = started;
+      const captureContent = instrumentation.captureContent;
+      const result = callInSpan(call, () => original.apply(this, args));
+      return (result as Promise<AsyncIterator<unknown>>).then(
+        (generator) => observeGeminiStream(generator, call, request, captureContent),
+        (error: unknown) => {
+          call.fail(error);
+          throw error;
+        },
+      );
+    };
+  }
+}
+
+function callInSpan(call: LlmCall, fn: () => unknown): unknown {
+  try {
+    return context.with(trace.setSpan(context.active(), call.span), fn);
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    diag.error('tokenledger: could not read a Gemini response', error);
+  }
+}
+
+/**
+ * Every chunk's `usageMetadata` is the running total of the call (not a delta): the last one is the usage.
+ * A stream that ends before a chunk with a finishReason has an incomplete count.
+ */
+function observeGeminiStream(source: AsyncIterator<unknown>, call: LlmCall, request: GeminiRequest, captureContent: boolean) {
+  let last: Record<string, unknown> | undefined;
+  let finished = false;
+  const texts: string[] = [];
+  return observeEvents<unknown>(source, call, {
+    onEvent(chunk) {
+      if (!isRecord(chunk)) return;
+      if (chunk.usageMetadata) last = chunk;
+      const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
+      for (const candidate of candidates) {
+        if (!isRecord(candidate)) continue;
+        if (candidate.finishReason) finished = true;
+        if (captureContent && isRecord(candidate.content) && Array.isArray(candidate.content.parts)) {
+          for (const part of candidate.content.parts) if (isRecord(part) && typeof part.text === 'string') texts.push(part.text);
+        }
+      }
+    },
+    onEnd(drained) {
+      if (!last) return;
+      const candidates = finished ? withFinishReasons(last, texts) : [];
+      recordResponse({ ...last, candidates }, call, request, captureContent);
+      if (!(drained && finished)) call.setUsage({ unknownReason: 'stream_incomplete' });
+    },
+  });
+}
+
+function withFinishReasons(chunk: Record<string, unknown>, texts: string[]): unknown[] {
+  const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
+  return candidates.map((candidate) =>
+    isRecord(candidate) ? { ...candidate, content: { role: 'model', parts: [{ text: texts.join('') }] } } : candidate,
+  );
+}
