@@ -1,0 +1,13 @@
+// The ESM twin of three-providers.cjs, run under `node --import tokenledger/register`.
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+
+const url = process.env.FAKE_PROVIDER_URL;
+const openai = new OpenAI({ apiKey: 'test-key', baseURL: `${url}/v1`, maxRetries: 0 });
+const anthropic = new Anthropic({ apiKey: 'test-key', baseURL: url, maxRetries: 0 });
+const gemini = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: url } });
+const completion = await openai.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] });
+const message = await anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+const response = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi' });
+console.log(JSON.stringify({ openai: completion.id, anthropic: message.id, gemini: response.responseId }));

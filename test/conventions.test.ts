@@ -1,0 +1,71 @@
+// The registry is the one source of names: the generated constants and doc must match it, and every
+// attribute name the code writes must be in it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CONSTANTS_PATH,
+  DOC_PATH,
+  loadRegistry,
+  renderConstants,
+  renderDoc,
+  validateRegistry,
+} from '../conventions/generate.ts';
+import { VERSION } from '../instrumentation/version.ts';
+
+const registry = loadRegistry();
+
+test('conventions: the registry is consistent', () => {
+  assert.deepEqual(validateRegistry(registry), []);
+});
+
+test('conventions: attributes.ts is generated from the registry (run `npm run conventions`)', () => {
+  assert.equal(readFileSync(CONSTANTS_PATH, 'utf8'), renderConstants(registry));
+});
+
+test('conventions: README.md is generated from the registry (run `npm run conventions`)', () => {
+  assert.equal(readFileSync(DOC_PATH, 'utf8'), renderDoc(registry));
+});
+
+test('conventions: run totals are never written under gen_ai.usage.* on run spans', () => {
+  const onRuns = registry.attributes.filter((a) => a.spans.includes('agent') && a.name.startsWith('gen_ai.usage.'));
+  assert.deepEqual(onRuns, []);
+});
+
+test('conventions: the code writes attribute names only through the generated constants', () => {
+  const literal = /['"`]((?:gen_ai|tokenledger)\.[a-z0-9_.]+)['"`]/g;
+  const offenders: string[] = [];
+  for (const file of sourceFiles(['instrumentation', 'processor', 'setup'])) {
+    for (const line of codeLines(readFileSync(file, 'utf8'))) {
+      for (const match of line.matchAll(literal)) offenders.push(`${file}: ${match[1]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('package: the instrumentation scope version is the package version', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(VERSION, pkg.version);
+});
+
+/** Source lines without comments, where names in backticks are prose, not attributes written. */
+function codeLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/\/\/.*$/, ''))
+    .filter((line) => !/^\s*(\*|\/\*)/.test(line));
+}
+
+function sourceFiles(dirs: string[]): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts') && !path.endsWith('.test.ts')) files.push(path);
+    }
+  };
+  for (const dir of dirs) walk(new URL(`../${dir}`, import.meta.url).pathname);
+  return files;
+}

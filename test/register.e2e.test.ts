@@ -1,0 +1,141 @@
+// The zero-code entry end to end: an app with no telemetry code runs in a child process under
+// `--require tokenledger/register` (CJS) or `--import tokenledger/register` (ESM) and exports over OTLP/HTTP
+// to a receiver in this test. Needs the build (`npm test` runs it first).
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FakeProvider } from './fake-provider.ts';
+import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let provider: FakeProvider;
+let receiver: OtlpReceiver;
+
+before(async () => {
+  provider = await new FakeProvider().start();
+  receiver = await new OtlpReceiver().start();
+});
+after(async () => {
+  await provider.stop();
+  await receiver.stop();
+});
+beforeEach(() => {
+  receiver.spans.length = 0;
+});
+
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        FAKE_PROVIDER_URL: provider.url,
+        OTEL_SERVICE_NAME: 'register-e2e',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => {
+      stdout += data.toString();
+      onStdout?.(stdout, () => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+function byScope(spans: ReceivedSpan[]): Record<string, ReceivedSpan> {
+  return Object.fromEntries(spans.map((span) => [span.scope, span]));
+}
+
+function assertThreeProviderSpans(spans: ReceivedSpan[]): void {
+  assert.equal(spans.length, 3, `spans: ${spans.map((s) => `${s.scope}/${s.name}`).join(', ')}`);
+  const scoped = byScope(spans);
+  const openai = scoped['tokenledger-instrumentation-openai']!;
+  const anthropic = scoped['tokenledger-instrumentation-anthropic']!;
+  const gemini = scoped['tokenledger-instrumentation-google-genai']!;
+  assert.equal(openai.name, 'chat gpt-5.5');
+  assert.equal(openai.attributes['gen_ai.usage.input_tokens'], 2150);
+  assert.equal(openai.attributes['tokenledger.usage.uncached.input_tokens'], 230);
+  assert.equal(anthropic.name, 'chat claude-sonnet-5-5');
+  assert.equal(anthropic.attributes['gen_ai.usage.input_tokens'], 15050);
+  assert.equal(anthropic.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], 2000);
+  assert.equal(gemini.name, 'generate_content gemini-3.8-flash');
+  assert.equal(gemini.attributes['gen_ai.usage.output_tokens'], 520);
+  for (const span of spans) {
+    assert.equal(span.resource['service.name'], 'register-e2e');
+    assert.equal(span.resource['deployment.environment.name'], 'test');
+  }
+}
+
+const expectedStdout = '{"openai":"chatcmpl-mock0001","anthropic":"msg_mock0001","gemini":"mockGeminiResp01"}\n';
+
+test('register: a CJS app under --require exports one span per call over OTLP, flushed at exit', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assertThreeProviderSpans(receiver.spans);
+});
+
+test('register: an ESM app under --import exports one span per call over OTLP, flushed at exit', async () => {
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/three-providers.mjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assertThreeProviderSpans(receiver.spans);
+});
+
+test('register: SIGTERM flushes telemetry and the process still ends by the signal', async () => {
+  const result = await runApp(
+    ['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'],
+    { WAIT_FOR_SIGTERM: '1', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    (stdout, kill) => {
+      if (stdout.includes('ready')) kill();
+    },
+  );
+  assert.equal(result.signal, 'SIGTERM');
+  assertThreeProviderSpans(receiver.spans);
+});
+
+test('register: OTEL_SDK_DISABLED=true leaves the app alone and exports nothing', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { OTEL_SDK_DISABLED: 'true' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assert.equal(receiver.spans.length, 0);
+});
+
+test('register: TOKENLEDGER_ANTHROPIC_SDK_SPANS=keep keeps the SDK span as the one Anthropic span', async () => {
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/three-providers.mjs'], { TOKENLEDGER_ANTHROPIC_SDK_SPANS: 'keep' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(receiver.spans.length, 3);
+  const anthropic = receiver.spans.filter((span) => span.attributes['gen_ai.provider.name'] === 'anthropic');
+  assert.equal(anthropic.length, 1);
+  assert.equal(anthropic[0]!.scope, 'com.anthropic.sdk.typescript');
+  assert.equal(anthropic[0]!.attributes['tokenledger.usage.uncached.input_tokens'], 50);
+});
+
+test('register: an invalid TOKENLEDGER_* value is reported and the app runs without telemetry', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { TOKENLEDGER_OPENAI_STREAM_USAGE: 'sometimes' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assert.match(result.stderr, /TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"/);
+  assert.equal(receiver.spans.length, 0);
+});
