@@ -60,9 +60,13 @@ export function eventBlock(event: string, payload: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
+/** Computes a response from the request body, for scripted multi-step conversations. */
+export type Responder = (body: Record<string, unknown>) => FakeResponse;
+
 export class FakeProvider {
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<Route, FakeResponse[]>();
+  private readonly responders = new Map<Route, Responder>();
   private server: Server | undefined;
   url = '';
 
@@ -93,9 +97,15 @@ export class FakeProvider {
     this.queues.set(route, queue);
   }
 
+  /** Answers every unqueued request on a route with `responder` instead of the fixture. */
+  respondWith(route: Route, responder: Responder): void {
+    this.responders.set(route, responder);
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.queues.clear();
+    this.responders.clear();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -110,7 +120,8 @@ export class FakeProvider {
       return;
     }
     this.requests.push({ route, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-    const response = this.queues.get(route)?.shift() ?? defaultResponse(route, body);
+    const responder = this.responders.get(route);
+    const response = this.queues.get(route)?.shift() ?? responder?.(body) ?? defaultResponse(route, body);
     await send(res, response);
   }
 }
