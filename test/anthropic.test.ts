@@ -83,6 +83,7 @@ test('anthropic stream: cumulative message_delta usage is not added to message_s
   assert.equal(types.at(-1), 'message_stop');
   const span = (await waitForSpans(harness, 1))[0]!;
   for (const [key, value] of Object.entries(usageAttributes)) assert.equal(span.attributes[key], value, key);
+  assert.equal(span.attributes['tokenledger.usage.tool_result.input_tokens'], toolResultTokens);
   assert.deepEqual(span.attributes['gen_ai.response.finish_reasons'], ['end_turn']);
   assert.equal(typeof span.attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });
@@ -93,6 +94,32 @@ test('anthropic: the messages.stream() helper makes one span and finalMessage() 
   const spans = await waitForSpans(harness, 1);
   assert.equal(spans.length, 1);
   assert.equal(spans[0]!.attributes['gen_ai.usage.input_tokens'], 15050);
+});
+
+test('anthropic stream: tee() gives both branches every event and one span', async () => {
+  const stream = await client.messages.create(streamRequest());
+  const [left, right] = stream.tee();
+  const count = async (branch: AsyncIterable<unknown>) => {
+    let n = 0;
+    for await (const _ of branch) n += 1;
+    return n;
+  };
+  const [a, b] = await Promise.all([count(left), count(right)]);
+  assert.equal(a, b);
+  assert.ok(a > 5);
+  const spans = await waitForSpans(harness, 1);
+  assert.equal(spans.length, 1);
+  assert.equal(spans[0]!.attributes['gen_ai.usage.output_tokens'], 530);
+});
+
+test('anthropic stream: an abort through messages.stream() ends the span as incomplete', async () => {
+  harness.provider.enqueue('anthropic.messages', { sse: sseBlocks(fixtureText('anthropic-messages.sse')), delayMs: 30 });
+  const runner = client.messages.stream(request());
+  runner.on('streamEvent', () => runner.abort());
+  await runner.done().catch(() => undefined);
+  const span = (await waitForSpans(harness, 1))[0]!;
+  assert.equal(span.attributes['tokenledger.usage.unknown_reason'], 'stream_incomplete');
+  assert.equal(span.attributes['gen_ai.usage.output_tokens'], undefined);
 });
 
 test('anthropic: beta.messages.create is instrumented too', async () => {

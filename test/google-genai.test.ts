@@ -75,6 +75,7 @@ test('gemini stream: the running-total usage of the last chunk is the usage', as
   assert.equal(span.attributes['gen_ai.usage.output_tokens'], 520);
   assert.equal(span.attributes['gen_ai.usage.cache_read.input_tokens'], 4096);
   assert.equal(span.attributes['gen_ai.usage.reasoning.output_tokens'], 480);
+  assert.equal(span.attributes['tokenledger.usage.tool_result.input_tokens'], toolResultTokens);
   assert.deepEqual(span.attributes['gen_ai.response.finish_reasons'], ['STOP']);
   assert.equal(typeof span.attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });

@@ -359,3 +359,35 @@ test('openai: a disabled instrumentation makes no spans', async () => {
     instrumentation.enable();
   }
 });
+
+test('openai chat: runTools() makes one span per model turn, each with its own usage', async () => {
+  const toolCall = fixtureJson('openai-chat.json');
+  toolCall.choices = [{
+    index: 0,
+    message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+    finish_reason: 'tool_calls',
+  }];
+  toolCall.usage = { prompt_tokens: 100, completion_tokens: 20 };
+  harness.provider.enqueue('openai.chat', { json: toolCall });
+  const runner = client.chat.completions.runTools({
+    model: 'gpt-5.5',
+    messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    tools: [{
+      type: 'function',
+      function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: () => '{"temp_c":18}', parse: JSON.parse },
+    }],
+  });
+  assert.equal(await runner.finalContent(), 'Paris is the capital of France.');
+  const spans = harness.spans();
+  assert.deepEqual(spans.map((span) => span.attributes['gen_ai.usage.input_tokens']), [100, 2150]);
+  assert.equal(spans[0]!.attributes['tokenledger.usage.tool_result.input_tokens'], 0);
+  assert.ok(Number(spans[1]!.attributes['tokenledger.usage.tool_result.input_tokens']) > 0, 'the second turn sends a tool result');
+});
+
+test('openai chat stream: tool results in the request are apportioned on streamed calls too', async () => {
+  const stream = await client.chat.completions.create(streamRequest());
+  for await (const _ of stream);
+  const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
+  assert.equal(attributes['tokenledger.usage.tool_result.input_tokens'], chatToolResultTokens);
+  assert.equal(attributes['tokenledger.request.prefix_hash'], chatPrefixHash);
+});
