@@ -11,35 +11,65 @@ export interface StreamObserver<Event> {
   onEnd(drained: boolean): void;
 }
 
-export async function* observeEvents<Event>(
+/**
+ * Wraps an async iterator so each event is inspected before the app sees it. A hand-written iterator rather
+ * than an async generator: one promise reaction per event instead of a generator's queue and awaits, which
+ * keeps the per-chunk cost of a long stream low. `return()` (a `break`) and `throw()` pass through to the source.
+ */
+export function observeEvents<Event>(
   source: AsyncIterator<Event>,
   call: LlmCall,
   observer: StreamObserver<Event>,
   incompleteReason: UsageUnknownReason = 'stream_incomplete',
-): AsyncGenerator<Event, void, undefined> {
-  let drained = false;
-  try {
-    for await (const event of { [Symbol.asyncIterator]: () => source }) {
-      call.chunk();
-      // Inspected before it is yielded: a consumer that breaks on the last event (the one carrying usage)
-      // must not lose it. Inspection is a few field reads; it never awaits.
-      if (inspect(observer, event) === false) continue;
-      yield event;
+): AsyncIterableIterator<Event> & AsyncGenerator<Event> {
+  const finish = (drained: boolean) => {
+    if (call.isEnded) return;
+    try {
+      observer.onEnd(drained);
+    } catch (error) {
+      diag.error('tokenledger: could not finish a stream', error);
     }
-    drained = true;
-  } catch (error) {
+    call.end(incompleteReason);
+  };
+  const fail = (error: unknown): never => {
     call.fail(error, incompleteReason);
     throw error;
-  } finally {
-    if (!call.isEnded) {
-      try {
-        observer.onEnd(drained);
-      } catch (error) {
-        diag.error('tokenledger: could not finish a stream', error);
-      }
-      call.end(incompleteReason);
+  };
+  const onResult = (result: IteratorResult<Event>): IteratorResult<Event> | Promise<IteratorResult<Event>> => {
+    if (result.done) {
+      finish(true);
+      return result;
     }
-  }
+    call.chunk();
+    // Inspected before it is yielded: a consumer that breaks on the last event (the one carrying usage)
+    // must not lose it. Inspection is a few field reads; it never awaits.
+    if (inspect(observer, result.value) === false) return iterator.next();
+    return result;
+  };
+  const iterator = {
+    next(...args: [] | [undefined]) {
+      let pending: Promise<IteratorResult<Event>>;
+      try {
+        pending = source.next(...args);
+      } catch (error) {
+        return Promise.reject(fail(error));
+      }
+      return pending.then(onResult, fail);
+    },
+    return(value?: unknown) {
+      finish(false);
+      if (typeof source.return === 'function') return source.return(value as Event);
+      return Promise.resolve({ done: true, value } as IteratorResult<Event>);
+    },
+    throw(error?: unknown) {
+      if (typeof source.throw === 'function') return source.throw(error).then(onResult, fail);
+      return Promise.reject(fail(error));
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator as unknown as AsyncIterableIterator<Event> & AsyncGenerator<Event>;
 }
 
 function inspect<Event>(observer: StreamObserver<Event>, event: Event): boolean | void {

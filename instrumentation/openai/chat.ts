@@ -136,19 +136,25 @@ interface ChatStreamOptions {
 }
 
 function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0], call: LlmCall, options: ChatStreamOptions) {
-  const state = { head: undefined as Record<string, unknown> | undefined, finish: [] as string[], usage: undefined as unknown, text: [] as string[] };
+  // Per-chunk work is a few field reads: no allocation except for the text kept when content capture is on.
+  let head: Record<string, unknown> | undefined;
+  let serviceTier: unknown;
+  let usage: unknown;
+  const finish: string[] = [];
+  const text: string[] = [];
   observeStainlessStream<unknown>(stream, call, {
     onEvent(chunk) {
       if (!isRecord(chunk)) return;
-      state.head ??= chunk;
-      if (chunk.usage) state.usage = chunk.usage;
-      if (typeof chunk.service_tier === 'string') state.head = { ...state.head, service_tier: chunk.service_tier };
-      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      head ??= chunk;
+      if (chunk.usage) usage = chunk.usage;
+      if (chunk.service_tier !== undefined) serviceTier = chunk.service_tier;
+      const choices = chunk.choices;
+      if (!Array.isArray(choices)) return;
       for (const choice of choices) {
         if (!isRecord(choice)) continue;
-        if (typeof choice.finish_reason === 'string') state.finish[Number(choice.index) || 0] = choice.finish_reason;
+        if (typeof choice.finish_reason === 'string') finish[Number(choice.index) || 0] = choice.finish_reason;
         if (options.captureContent && isRecord(choice.delta) && typeof choice.delta.content === 'string') {
-          state.text.push(choice.delta.content);
+          text.push(choice.delta.content);
         }
       }
       // The usage-only chunk we asked for on the app's behalf is not shown to it.
@@ -156,11 +162,11 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       return true;
     },
     onEnd(drained) {
-      if (state.head) call.setAttributes(responseAttributes(state.head, state.finish.filter(Boolean)));
+      if (head) call.setAttributes(responseAttributes({ ...head, service_tier: serviceTier }, finish.filter(Boolean)));
       if (options.captureContent) {
-        call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: state.text.join('') }]) });
+        call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: text.join('') }]) });
       }
-      if (state.usage) call.setUsage(normalizeChatUsage(state.usage));
+      if (usage) call.setUsage(normalizeChatUsage(usage));
       else if (drained) {
         call.setUsage({ unknownReason: options.usageRequested ? 'usage_missing' : 'stream_usage_not_requested' });
       }
