@@ -75,6 +75,8 @@ export const ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON = 'tokenledger.usage.unknown_
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS = 'tokenledger.usage.compaction.input_tokens';
 /** Anthropic server-side compaction output; included in `gen_ai.usage.output_tokens`. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS = 'tokenledger.usage.compaction.output_tokens';
+/** Server-side web searches the provider ran for the call and bills per request (Anthropic `usage.server_tool_use.web_search_requests`); priced as a request fee. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS = 'tokenledger.usage.web_search.requests';
 /** A 16-hex-digit fingerprint of the stable prompt prefix (system prompt + tool definitions). When it changes between calls of one agent, the provider's prompt cache was busted. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_hash';
 /** True when the call was served through a provider batch API and is billed at the batch rate. (tokenledger, boolean) */
@@ -105,6 +107,14 @@ export const ATTR_TOKENLEDGER_COST_SOURCE = 'tokenledger.cost.source';
 export const ATTR_TOKENLEDGER_COST_PRICE_ENTRY = 'tokenledger.cost.price_entry';
 /** Version of the price data (the pricing package version, or the override file's). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_DATA_VERSION = 'tokenledger.cost.data_version';
+/** The factor applied to the token charges for the call's batch or service tier (batch 0.5, flex 0.5, priority per provider, or an override's modifier); 1 at standard rates. Request fees are not scaled. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_MULTIPLIER = 'tokenledger.cost.multiplier';
+/** The proposed GenAI cost attribute (semantic-conventions-genai#443, not yet adopted): the same value as `tokenledger.cost.usd`, written only when TOKENLEDGER_GENAI_COST_ATTRIBUTES=true. (genai, double) */
+export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount';
+/** `USD`, with `gen_ai.usage.cost.amount`. (genai, string) */
+export const ATTR_GEN_AI_USAGE_COST_CURRENCY = 'gen_ai.usage.cost.currency';
+/** `local` (computed in-process from price data), with `gen_ai.usage.cost.amount`. (genai, string) */
+export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source';
 /** Why the cost is absent: `unknown_model`, `usage_unknown`, `pricing_error`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_UNKNOWN_REASON = 'tokenledger.cost.unknown_reason';
 /** The agent's name, on its run span. (genai, string) */

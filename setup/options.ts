@@ -10,6 +10,10 @@ export interface TokenledgerOptions {
    * figures, is the call's one span; `keep` leaves them on and tokenledger normalises them instead.
    */
   anthropicSdkSpans: 'off' | 'keep';
+  /** TOKENLEDGER_PRICES: a JSON or YAML price overrides file. Default none (the bundled price data only). */
+  pricesFile?: string;
+  /** TOKENLEDGER_GENAI_COST_ATTRIBUTES: also write the proposed `gen_ai.usage.cost.*` attributes. Default false. */
+  genaiCostAttributes: boolean;
 }
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenledgerOptions {
@@ -17,6 +21,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tokenledge
     legacyAttributes: booleanVar(env, 'TOKENLEDGER_LEGACY_ATTRIBUTES', false),
     openaiStreamUsage: choiceVar(env, 'TOKENLEDGER_OPENAI_STREAM_USAGE', ['inject', 'off'], 'inject'),
     anthropicSdkSpans: choiceVar(env, 'TOKENLEDGER_ANTHROPIC_SDK_SPANS', ['off', 'keep'], 'off'),
+    pricesFile: env.TOKENLEDGER_PRICES?.trim() || undefined,
+    genaiCostAttributes: booleanVar(env, 'TOKENLEDGER_GENAI_COST_ATTRIBUTES', false),
   };
 }
 

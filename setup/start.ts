@@ -35,8 +35,13 @@ export interface StartedTokenledger {
 export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): StartedTokenledger | undefined {
   if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return undefined;
   let options: TokenledgerOptions;
+  let processor: TokenledgerSpanProcessor;
   try {
     options = { ...optionsFromEnv(), ...overrides };
+    processor = new TokenledgerSpanProcessor({
+      pricesFile: options.pricesFile,
+      genaiCostAttributes: options.genaiCostAttributes,
+    });
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message}`);
     return undefined;
@@ -46,7 +51,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   }
   const sdk = new NodeSDK({
     instrumentations: tokenledgerInstrumentations(options),
-    spanProcessors: [new TokenledgerSpanProcessor(), ...exportingSpanProcessorsFromEnv()],
+    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
   });
   sdk.start();
   const shutdown = () => sdk.shutdown();

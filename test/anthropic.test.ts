@@ -72,6 +72,21 @@ test('anthropic: a non-streamed call counts the cache into input and splits writ
     ...usageAttributes,
     'tokenledger.usage.tool_result.input_tokens': toolResultTokens,
     'tokenledger.usage.tool_result.estimation': 'char_share',
+    // Priced by the processor. The bundled data matches claude-sonnet-5-5 to its claude-sonnet-5 entry:
+    // $2 input, $0.20 cache read, $2.50 5-minute write, $4 1-hour write, $10 output per million tokens.
+    'tokenledger.cost.uncached_input.usd': 0.0001, // 50 × 2 / 1e6
+    'tokenledger.cost.cache_read.usd': 0.0024, // 12000 × 0.2 / 1e6
+    'tokenledger.cost.cache_write.ttl_5m.usd': 0.0025, // 1000 × 2.5 / 1e6
+    'tokenledger.cost.cache_write.ttl_1h.usd': 0.008, // 2000 × 4 / 1e6
+    'tokenledger.cost.output.usd': 0.0053, // 530 × 10 / 1e6
+    'tokenledger.cost.reasoning.usd': 0.005, // 500 × 10 / 1e6, inside the output figure
+    'tokenledger.cost.request_fees.usd': 0,
+    'tokenledger.cost.usd': 0.0183,
+    'tokenledger.cost.tool_result.usd': 0.0040589369, // input cost 0.013 × 4699 / 15050
+    'tokenledger.cost.multiplier': 1,
+    'tokenledger.cost.source': 'bundled',
+    'tokenledger.cost.price_entry': 'anthropic/claude-sonnet-5',
+    'tokenledger.cost.data_version': '@pydantic/genai-prices@0.1.8',
   });
 });
 

@@ -13,7 +13,7 @@ const cases = [
     expected: {
       inputTokens: 15050, outputTokens: 530, cacheReadTokens: 12000, cacheWriteTokens: 3000,
       cacheWrite5mTokens: 1000, cacheWrite1hTokens: 2000, reasoningTokens: 500,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined,
+      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
     },
   },
   {
@@ -22,7 +22,7 @@ const cases = [
     expected: {
       inputTokens: 420, outputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 400,
       cacheWrite5mTokens: 400, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined,
+      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
     },
   },
   {
@@ -34,7 +34,7 @@ const cases = [
     expected: {
       inputTokens: 101, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 100,
       cacheWrite5mTokens: undefined, cacheWrite1hTokens: undefined, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, unknownReason: 'usage_malformed',
+      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined, unknownReason: 'usage_malformed',
     },
   },
   {
@@ -49,7 +49,7 @@ const cases = [
     expected: {
       inputTokens: 10100, outputTokens: 850, cacheReadTokens: 1000, cacheWriteTokens: 0,
       cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: 10000, compactionOutputTokens: 800,
+      compactionInputTokens: 10000, compactionOutputTokens: 800, webSearchRequests: undefined,
     },
   },
   {
@@ -58,7 +58,16 @@ const cases = [
     expected: {
       inputTokens: undefined, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0,
       cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined,
+      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
+    },
+  },
+  {
+    name: 'server-side web searches are counted for their per-request fee',
+    usage: { input_tokens: 10, output_tokens: 5, server_tool_use: { web_search_requests: 3, web_fetch_requests: 0 } },
+    expected: {
+      inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
+      cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
+      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: 3,
     },
   },
 ];

@@ -7,6 +7,7 @@
 // `output_tokens` INCLUDES thinking (`output_tokens_details.thinking_tokens`, where the API sends it).
 // Beta `usage.iterations` of type `compaction` are billed but NOT in the top-level usage: added here.
 // Null cache counts mean no caching happened (the SDK's tracing reads them as 0 too).
+// `server_tool_use.web_search_requests` are billed per request beside the tokens.
 import { CountReader, finishUsage, isRecord, type NormalizedUsage } from '../common/usage.ts';
 
 export function normalizeMessagesUsage(usage: unknown): NormalizedUsage {
@@ -18,6 +19,7 @@ export function normalizeMessagesUsage(usage: unknown): NormalizedUsage {
   const ttl = cacheWriteSplit(read, cacheWrite, usage.cache_creation);
   const details = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {};
   const compaction = compactionUsage(read, usage.iterations);
+  const serverTools = isRecord(usage.server_tool_use) ? usage.server_tool_use : {};
 
   const plus = (a: number | undefined, b: number) => (a === undefined ? undefined : a + b);
   const inputTokens =
@@ -34,6 +36,7 @@ export function normalizeMessagesUsage(usage: unknown): NormalizedUsage {
     reasoningTokens: read.known(details.thinking_tokens),
     compactionInputTokens: compaction.found ? compaction.input + compaction.cacheRead + compaction.cacheWrite : undefined,
     compactionOutputTokens: compaction.found ? compaction.output : undefined,
+    webSearchRequests: read.zeroIfAbsent(serverTools.web_search_requests) || undefined,
   });
 }
 

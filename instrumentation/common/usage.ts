@@ -14,6 +14,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
+  ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS,
 } from '../../conventions/attributes.ts';
 
 export type UsageUnknownReason =
@@ -41,6 +42,8 @@ export interface NormalizedUsage {
   serverToolInputTokens?: number;
   compactionInputTokens?: number;
   compactionOutputTokens?: number;
+  /** Server-side web searches billed per request (Anthropic `server_tool_use.web_search_requests`). */
+  webSearchRequests?: number;
   unknownReason?: UsageUnknownReason;
 }
 
@@ -126,6 +129,7 @@ export function usageAttributes(usage: NormalizedUsage, options: UsageAttributeO
   set(ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS, usage.cacheWrite1hTokens);
   set(ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS, usage.compactionInputTokens);
   set(ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS, usage.compactionOutputTokens);
+  if (usage.webSearchRequests) set(ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS, usage.webSearchRequests);
   const uncached = uncachedInputTokens(usage);
   set(ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS, uncached);
   let reason = usage.unknownReason;

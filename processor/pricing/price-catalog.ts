@@ -1,0 +1,73 @@
+// Finds the price entry for a call's model: the user's overrides first, then the data bundled with
+// @pydantic/genai-prices (offline; nothing is fetched). Matching a name costs tens of microseconds, so each
+// (provider, model, hour) is matched once and cached; the hour keeps date- and time-of-day-dependent prices right.
+import { diag } from '@opentelemetry/api';
+import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import { priceQueries } from './model-names.ts';
+import type { PriceOverrides } from './price-overrides.ts';
+
+/** The bundled price data's version, kept in step with the installed package by a test. */
+export const BUNDLED_PRICE_DATA_VERSION = '@pydantic/genai-prices@0.1.8';
+
+export type PriceSource = 'bundled' | 'override';
+
+export interface PriceEntry {
+  providerId: string;
+  modelId: string;
+  prices: ModelPrice;
+  source: PriceSource;
+  dataVersion: string;
+}
+
+const MAX_CACHED = 4096;
+const PROBE_USAGE = { input_tokens: 1, output_tokens: 1 };
+const HOUR_MS = 3_600_000;
+
+export class PriceCatalog {
+  private readonly cache = new Map<string, PriceEntry | null>();
+  private readonly overrideProviders: Provider[];
+  private readonly overrideVersion: string;
+
+  constructor(overrides: PriceOverrides = {}) {
+    this.overrideProviders = overrides.providers ?? [];
+    this.overrideVersion = overrides.version ?? 'override';
+  }
+
+  /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
+  find(providerName: string, model: string, at: Date): PriceEntry | undefined {
+    const key = `${providerName}\u0000${model}\u0000${Math.floor(at.getTime() / HOUR_MS)}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.match(providerName, model, at);
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, entry ?? null);
+    return entry;
+  }
+
+  private match(providerName: string, model: string, at: Date): PriceEntry | undefined {
+    const queries = priceQueries(providerName, model);
+    for (const query of queries) {
+      for (const provider of this.overrideProviders) {
+        if (provider.id !== query.providerId) continue;
+        const found = priceOf(query.model, { provider, timestamp: at });
+        if (found) return { ...found, source: 'override', dataVersion: this.overrideVersion };
+      }
+    }
+    for (const query of queries) {
+      const found = priceOf(query.model, { providerId: query.providerId, timestamp: at });
+      if (found) return { ...found, source: 'bundled', dataVersion: BUNDLED_PRICE_DATA_VERSION };
+    }
+    return undefined;
+  }
+}
+
+function priceOf(model: string, options: Parameters<typeof calcPrice>[2]) {
+  try {
+    const result = calcPrice(PROBE_USAGE, model, options);
+    if (!result) return undefined;
+    return { providerId: result.provider.id, modelId: result.model.id, prices: result.model_price };
+  } catch (error) {
+    diag.debug(`tokenledger: price lookup for ${model} failed`, error);
+    return undefined;
+  }
+}
