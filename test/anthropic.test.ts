@@ -99,6 +99,7 @@ test('anthropic stream: cumulative message_delta usage is not added to message_s
   const span = (await waitForSpans(harness, 1))[0]!;
   for (const [key, value] of Object.entries(usageAttributes)) assert.equal(span.attributes[key], value, key);
   assert.equal(span.attributes['tokenledger.usage.tool_result.input_tokens'], toolResultTokens);
+  assert.equal(span.attributes['tokenledger.cost.usd'], 0.0183, 'streamed calls are priced too');
   assert.deepEqual(span.attributes['gen_ai.response.finish_reasons'], ['end_turn']);
   assert.equal(typeof span.attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });
@@ -209,5 +210,6 @@ test('anthropic with SDK tracing on: one span per call, the SDK one, normalised 
     assert.equal(span.instrumentationScope.name, 'com.anthropic.sdk.typescript');
     for (const [key, value] of Object.entries(usageAttributes)) assert.equal(span.attributes[key], value, key);
     assert.equal(span.attributes['tokenledger.request.service_tier'], 'standard');
+    assert.equal(span.attributes['tokenledger.cost.usd'], 0.0183, 'the SDK span is priced like ours');
   }
 });
