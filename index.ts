@@ -4,7 +4,10 @@ export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instr
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
-export { TokenledgerSpanProcessor } from './processor/span-processor.ts';
+export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
+export type { PriceOverrides } from './processor/pricing/price-overrides.ts';
+export type { PriceModifier, ModifierCondition } from './processor/pricing/modifiers.ts';
+export { refreshPriceData, type PriceRefreshOptions } from './processor/pricing/price-data.ts';
 export { startTokenledger, tokenledgerInstrumentations, type StartedTokenledger } from './setup/start.ts';
 export type { TokenledgerOptions } from './setup/options.ts';
 export * from './conventions/attributes.ts';

@@ -12,6 +12,11 @@ export interface TokenledgerOptions {
   anthropicSdkSpans: 'off' | 'keep';
   /** TOKENLEDGER_PRICES: a JSON or YAML price overrides file. Default none (the bundled price data only). */
   pricesFile?: string;
+  /**
+   * TOKENLEDGER_PRICES_REFRESH_URL: fetch fresh price data at start (`default` for genai-prices' published file,
+   * or a URL of a copy). Default unset: no network request is made, the bundled data is used.
+   */
+  pricesRefreshUrl?: string;
   /** TOKENLEDGER_GENAI_COST_ATTRIBUTES: also write the proposed `gen_ai.usage.cost.*` attributes. Default false. */
   genaiCostAttributes: boolean;
 }
@@ -22,6 +27,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tokenledge
     openaiStreamUsage: choiceVar(env, 'TOKENLEDGER_OPENAI_STREAM_USAGE', ['inject', 'off'], 'inject'),
     anthropicSdkSpans: choiceVar(env, 'TOKENLEDGER_ANTHROPIC_SDK_SPANS', ['off', 'keep'], 'off'),
     pricesFile: env.TOKENLEDGER_PRICES?.trim() || undefined,
+    pricesRefreshUrl: env.TOKENLEDGER_PRICES_REFRESH_URL?.trim() || undefined,
     genaiCostAttributes: booleanVar(env, 'TOKENLEDGER_GENAI_COST_ATTRIBUTES', false),
   };
 }

@@ -1,12 +1,14 @@
 // Starts the OpenTelemetry Node SDK with tokenledger's instrumentations and span processor, configured by the
 // standard OTEL_* variables plus TOKENLEDGER_*. This is what `tokenledger/register` runs; an app that starts
 // its own NodeSDK adds `tokenledgerInstrumentations()` and `new TokenledgerSpanProcessor()` to it instead.
+import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { refreshPriceData } from '../processor/pricing/price-data.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { flushOnExit } from './flush-on-exit.ts';
 import { optionsFromEnv, type TokenledgerOptions } from './options.ts';
@@ -54,6 +56,10 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
     spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
   });
   sdk.start();
+  if (options.pricesRefreshUrl) {
+    const url = options.pricesRefreshUrl === 'default' ? undefined : options.pricesRefreshUrl;
+    refreshPriceData({ url }).catch((error: unknown) => diag.warn(`tokenledger: price data not refreshed: ${(error as Error).message}`));
+  }
   const shutdown = () => sdk.shutdown();
   flushOnExit(shutdown);
   return { sdk, shutdown };

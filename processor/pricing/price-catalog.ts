@@ -1,15 +1,13 @@
 // Finds the price entry for a call's model: the user's overrides first, then the data bundled with
-// @pydantic/genai-prices (offline; nothing is fetched). Matching a name costs tens of microseconds, so each
+// @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts). Matching a name costs tens of microseconds, so each
 // (provider, model, hour) is matched once and cached; the hour keeps date- and time-of-day-dependent prices right.
 import { diag } from '@opentelemetry/api';
 import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
 import { priceQueries } from './model-names.ts';
+import { activePriceData } from './price-data.ts';
 import type { PriceOverrides } from './price-overrides.ts';
 
-/** The bundled price data's version, kept in step with the installed package by a test. */
-export const BUNDLED_PRICE_DATA_VERSION = '@pydantic/genai-prices@0.1.8';
-
-export type PriceSource = 'bundled' | 'override';
+export type PriceSource = 'bundled' | 'refreshed' | 'override';
 
 export interface PriceEntry {
   providerId: string;
@@ -35,7 +33,7 @@ export class PriceCatalog {
 
   /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
   find(providerName: string, model: string, at: Date): PriceEntry | undefined {
-    const key = `${providerName}\u0000${model}\u0000${Math.floor(at.getTime() / HOUR_MS)}`;
+    const key = `${providerName}\u0000${model}\u0000${Math.floor(at.getTime() / HOUR_MS)}\u0000${activePriceData().generation}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const entry = this.match(providerName, model, at);
@@ -53,9 +51,10 @@ export class PriceCatalog {
         if (found) return { ...found, source: 'override', dataVersion: this.overrideVersion };
       }
     }
+    const data = activePriceData();
     for (const query of queries) {
       const found = priceOf(query.model, { providerId: query.providerId, timestamp: at });
-      if (found) return { ...found, source: 'bundled', dataVersion: BUNDLED_PRICE_DATA_VERSION };
+      if (found) return { ...found, source: data.source, dataVersion: data.version };
     }
     return undefined;
   }
