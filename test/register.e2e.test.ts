@@ -76,6 +76,8 @@ function assertThreeProviderSpans(spans: ReceivedSpan[]): void {
   assert.equal(openai.name, 'chat gpt-5.5');
   assert.equal(openai.attributes['gen_ai.usage.input_tokens'], 2150);
   assert.equal(openai.attributes['tokenledger.usage.uncached.input_tokens'], 230);
+  // gpt-5.5 on the flex tier: (230 × $5 + 1920 × $0.50 + 420 × $30) / 1e6 × 0.5
+  assert.equal(openai.attributes['tokenledger.cost.usd'], 0.007355);
   assert.equal(anthropic.name, 'chat claude-sonnet-5-5');
   assert.equal(anthropic.attributes['gen_ai.usage.input_tokens'], 15050);
   assert.equal(anthropic.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], 2000);
@@ -130,6 +132,14 @@ test('register: TOKENLEDGER_ANTHROPIC_SDK_SPANS=keep keeps the SDK span as the o
   assert.equal(anthropic.length, 1);
   assert.equal(anthropic[0]!.scope, 'com.anthropic.sdk.typescript');
   assert.equal(anthropic[0]!.attributes['tokenledger.usage.uncached.input_tokens'], 50);
+});
+
+test('register: an invalid price file is reported and the app runs without telemetry', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { TOKENLEDGER_PRICES: '/nonexistent/prices.yaml' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assert.match(result.stderr, /tokenledger: not started: price overrides \/nonexistent\/prices.yaml: cannot read the file/);
+  assert.equal(receiver.spans.length, 0);
 });
 
 test('register: an invalid TOKENLEDGER_* value is reported and the app runs without telemetry', async () => {
