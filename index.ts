@@ -1,6 +1,7 @@
 // tokenledger's public API. `tokenledger/register` is the zero-code entry; everything here is for apps that
 // wire OpenTelemetry themselves or read tokenledger's attribute names.
 export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instrumentation/openai/instrumentation.ts';
+export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.ts';
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';

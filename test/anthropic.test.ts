@@ -201,6 +201,24 @@ test('anthropic: a malformed usage object leaves the figures off with a reason',
   assert.equal(attributes['tokenledger.usage.unknown_reason'], 'usage_malformed');
 });
 
+test('anthropic batches: each succeeded result read through results() is one span at the batch rate', async () => {
+  const decoder = await client.messages.batches.results('msgbatch_01');
+  const ids: string[] = [];
+  for await (const line of decoder) ids.push(line.custom_id);
+  assert.deepEqual(ids, ['first', 'second', 'third']);
+  const spans = harness.spans();
+  assert.equal(spans.length, 2, 'the errored result is not a billed call');
+  for (const span of spans) {
+    assert.equal(span.name, 'chat claude-sonnet-5-5');
+    assert.equal(span.attributes['tokenledger.request.batch'], true);
+    assert.equal(span.attributes['tokenledger.request.service_tier'], 'batch');
+    assert.equal(span.attributes['gen_ai.usage.input_tokens'], 15050);
+    assert.equal(span.attributes['tokenledger.cost.multiplier'], 0.5);
+    assert.equal(span.attributes['tokenledger.cost.usd'], 0.00915); // 0.0183 at half price
+  }
+  assert.deepEqual(spans.map((span) => span.attributes['gen_ai.response.id']), ['msg_mock0001', 'msg_batch_3']);
+});
+
 test('anthropic with SDK tracing on: one span per call, the SDK one, normalised by the processor', async () => {
   await nativeClient.messages.create(request());
   await nativeClient.messages.stream(request()).finalMessage();

@@ -11,6 +11,8 @@ export type Route =
   | 'openai.responses'
   | 'openai.embeddings'
   | 'anthropic.messages'
+  | 'anthropic.batch'
+  | 'anthropic.batch_results'
   | 'gemini.generate'
   | 'gemini.stream';
 
@@ -18,6 +20,8 @@ export interface FakeResponse {
   status?: number;
   /** A JSON body (non-streamed). */
   json?: unknown;
+  /** A raw body (e.g. JSONL), sent as application/octet-stream unless headers say otherwise. */
+  text?: string;
   /** SSE event blocks, each sent as written (include the trailing blank line). */
   sse?: string[];
   /** Milliseconds to wait before each SSE block after the first, or before the JSON body. */
@@ -121,7 +125,7 @@ export class FakeProvider {
     }
     this.requests.push({ route, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
     const responder = this.responders.get(route);
-    const response = this.queues.get(route)?.shift() ?? responder?.(body) ?? defaultResponse(route, body);
+    const response = this.queues.get(route)?.shift() ?? responder?.(body) ?? defaultResponse(route, body, this.url, req.url ?? '');
     await send(res, response);
   }
 }
@@ -132,12 +136,14 @@ function routeOf(url: string): Route | undefined {
   if (path.endsWith('/responses')) return 'openai.responses';
   if (path.endsWith('/embeddings')) return 'openai.embeddings';
   if (path.endsWith('/v1/messages')) return 'anthropic.messages';
+  if (/\/v1\/messages\/batches\/[^/]+\/results$/.test(path)) return 'anthropic.batch_results';
+  if (/\/v1\/messages\/batches\/[^/]+$/.test(path)) return 'anthropic.batch';
   if (path.endsWith(':generateContent')) return 'gemini.generate';
   if (path.endsWith(':streamGenerateContent')) return 'gemini.stream';
   return undefined;
 }
 
-function defaultResponse(route: Route, body: Record<string, unknown>): FakeResponse {
+function defaultResponse(route: Route, body: Record<string, unknown>, baseURL: string, url: string): FakeResponse {
   const stream = body.stream === true;
   switch (route) {
     case 'openai.chat': {
@@ -160,6 +166,22 @@ function defaultResponse(route: Route, body: Record<string, unknown>): FakeRespo
       };
     case 'anthropic.messages':
       return stream ? { sse: sseBlocks(fixtureText('anthropic-messages.sse')) } : { json: fixtureJson('anthropic-messages.json') };
+    case 'anthropic.batch': {
+      const id = url.split('/').pop();
+      return {
+        json: { id, type: 'message_batch', processing_status: 'ended', results_url: `${baseURL}/v1/messages/batches/${id}/results` },
+      };
+    }
+    case 'anthropic.batch_results': {
+      const message = { ...fixtureJson('anthropic-messages.json') };
+      message.usage = { ...(message.usage as object), service_tier: 'batch' };
+      const lines = [
+        { custom_id: 'first', result: { type: 'succeeded', message } },
+        { custom_id: 'second', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } } },
+        { custom_id: 'third', result: { type: 'succeeded', message: { ...message, id: 'msg_batch_3' } } },
+      ];
+      return { text: `${lines.map((line) => JSON.stringify(line)).join('\n')}\n` };
+    }
     case 'gemini.generate':
       return { json: fixtureJson('gemini-generate.json') };
     case 'gemini.stream':
@@ -187,6 +209,11 @@ async function send(res: ServerResponse, response: FakeResponse): Promise<void> 
     return;
   }
   if (response.delayMs) await sleep(response.delayMs);
+  if (response.text !== undefined) {
+    res.writeHead(status, { 'content-type': 'application/octet-stream', ...response.headers });
+    res.end(response.text);
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json', ...response.headers });
   res.end(JSON.stringify(response.json ?? {}));
 }

@@ -391,3 +391,20 @@ test('openai chat stream: tool results in the request are apportioned on streame
   assert.equal(attributes['tokenledger.usage.tool_result.input_tokens'], chatToolResultTokens);
   assert.equal(attributes['tokenledger.request.prefix_hash'], chatPrefixHash);
 });
+
+test('openai batch output: each successful line is one span at the batch rate', async () => {
+  const { recordOpenAIBatchResults } = await import('../instrumentation/openai/batch-output.ts');
+  const chat = fixtureJson('openai-chat.json');
+  delete chat.service_tier;
+  const output = [
+    { id: 'batch_req_1', custom_id: 'a', response: { status_code: 200, body: chat }, error: null },
+    { id: 'batch_req_2', custom_id: 'b', response: { status_code: 500, body: { error: { message: 'x' } } }, error: null },
+    { id: 'batch_req_3', custom_id: 'c', response: { status_code: 200, body: fixtureJson('openai-responses.json') }, error: null },
+  ].map((line) => JSON.stringify(line)).join('\n');
+  assert.equal(recordOpenAIBatchResults(`${output}\nnot json\n`), 2);
+  const spans = harness.spans();
+  assert.deepEqual(spans.map((span) => span.attributes['openai.api.type']), ['chat_completions', 'responses']);
+  for (const span of spans) assert.equal(span.attributes['tokenledger.request.batch'], true);
+  assert.equal(spans[0]!.attributes['gen_ai.usage.input_tokens'], 2150);
+  assert.equal(spans[1]!.attributes['gen_ai.usage.cache_write.input_tokens'], 1024);
+});

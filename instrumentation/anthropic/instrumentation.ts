@@ -9,6 +9,7 @@ import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/i
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import { tracedStainlessMethod } from '../common/traced-method.ts';
+import { observeBatchResults } from './batch-results.ts';
 import { planMessagesCall } from './messages.ts';
 
 /** The versions the test suite runs against. */
@@ -27,12 +28,16 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
       SUPPORTED_ANTHROPIC_VERSIONS,
       (moduleExports) => {
         for (const prototype of this.targets(moduleExports)) this.patchCreate(prototype);
+        const batches = this.batchesPrototype(moduleExports);
+        if (batches) this.patchBatchResults(batches);
         return moduleExports;
       },
       (moduleExports) => {
         for (const prototype of this.targets(moduleExports)) {
           if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
         }
+        const batches = this.batchesPrototype(moduleExports);
+        if (batches && isWrapped(batches.results)) this._unwrap(batches, 'results');
       },
     );
   }
@@ -43,6 +48,27 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
     return [Anthropic?.Messages?.prototype, Anthropic?.Beta?.Messages?.prototype].filter(
       (prototype): prototype is Prototype => typeof prototype?.create === 'function',
     );
+  }
+
+  private batchesPrototype(moduleExports: unknown): Prototype | undefined {
+    type WithBatches = { Messages?: { Batches?: { prototype?: Prototype } } };
+    const prototype = this.exportOf<WithBatches>(moduleExports, 'Anthropic')?.Messages?.Batches?.prototype;
+    return typeof prototype?.results === 'function' ? prototype : undefined;
+  }
+
+  /** `messages.batches.results()` resolves to a JSONL decoder; each succeeded result read from it is recorded. */
+  private patchBatchResults(prototype: Prototype): void {
+    if (isWrapped(prototype.results)) this._unwrap(prototype, 'results');
+    const host = this.host;
+    this._wrap(prototype, 'results', (original) => {
+      const results = original as (...args: unknown[]) => Promise<unknown>;
+      return function (this: unknown, ...args: unknown[]) {
+        const pending = results.apply(this, args);
+        if (!host.isEnabled()) return pending;
+        const baseURL = (this as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL;
+        return pending.then((decoder) => observeBatchResults(decoder, host, baseURL));
+      };
+    });
   }
 
   private patchCreate(prototype: Prototype): void {

@@ -2,7 +2,7 @@
 // the prompt text (to apportion the billed input) and a fingerprint of the stable prefix (to see cache busts).
 // Walks the request once; strings are measured by length, never serialised. Binary payloads (images,
 // documents, audio as base64) are skipped: their characters say nothing about their tokens.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface ToolResultShare {
   toolChars: number;
@@ -24,9 +24,10 @@ export function textLength(value: unknown, depth = 0): number {
     for (const item of value) total += textLength(item, depth + 1);
     return total;
   }
-  for (const [key, item] of Object.entries(value)) {
-    if (BINARY_KEYS.has(key)) continue;
-    total += textLength(item, depth + 1);
+  // for…in rather than Object.entries: no arrays allocated per object on every call.
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!BINARY_KEYS.has(key)) total += textLength(record[key], depth + 1);
   }
   return total;
 }
@@ -35,5 +36,5 @@ export function textLength(value: unknown, depth = 0): number {
 export function prefixHash(...parts: unknown[]): string | undefined {
   const present = parts.filter((part) => part !== undefined && part !== null);
   if (present.length === 0) return undefined;
-  return createHash('sha256').update(JSON.stringify(present)).digest('hex').slice(0, 16);
+  return hash('sha256', JSON.stringify(present), 'hex').slice(0, 16);
 }

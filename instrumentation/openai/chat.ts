@@ -115,7 +115,7 @@ function responseAttributes(response: Record<string, unknown>, finishReasons: st
   return attributes;
 }
 
-function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
+export function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(value)) return;
   const choices = Array.isArray(value.choices) ? value.choices : [];
   const finishReasons = choices

@@ -86,7 +86,7 @@ export function responsesToolResultShare(input: unknown[], instructions: unknown
   return { toolChars, totalChars };
 }
 
-function recordResponse(value: unknown, call: LlmCall, captureContent: boolean): void {
+export function recordResponse(value: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(value)) return;
   const attributes: Attributes = {};
   if (typeof value.id === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = value.id;
