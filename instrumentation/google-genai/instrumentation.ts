@@ -13,7 +13,7 @@ import { isRecord } from '../common/usage.ts';
 import { describeRequest, recordResponse, type GeminiRequest } from './generate-content.ts';
 
 /** The versions the test suite runs against. */
-export const SUPPORTED_GOOGLE_GENAI_VERSIONS = ['>=1.30.0 <4'];
+export const SUPPORTED_GOOGLE_GENAI_VERSIONS = ['>=2.0.0 <4'];
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Prototype = Record<string, unknown>;
