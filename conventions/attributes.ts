@@ -149,8 +149,36 @@ export const ATTR_TOKENLEDGER_RUN_STEP_INFLATION = 'tokenledger.run.step_inflati
 export const ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE = 'tokenledger.run.cache_hit_rate';
 /** useful output tokens / (input + output tokens); useful output is the output of steps not failed and not retried. (tokenledger, double) */
 export const ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY = 'tokenledger.run.token_efficiency';
+/** Where the ideal steps came from: `configured` (the run API or the attribute on the run span) or `learned` (the 10th percentile of the agent's last successful runs, once it has 5). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE = 'tokenledger.run.ideal_steps.source';
+/** Tool executions in the run that failed. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_TOOL_ERRORS = 'tokenledger.run.tool_errors';
+/** LLM calls in the run that ended in an error. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_FAILED_CALLS = 'tokenledger.run.failed_calls';
+/** LLM calls in the run whose usage or cost is unknown; when above 0 the run's cost is a lower bound. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS = 'tokenledger.run.unpriced_calls';
+/** Input tokens of each LLM call in order (the first 64), to see the context grow. (tokenledger, int[]) */
+export const ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP = 'tokenledger.run.input_tokens_per_step';
+/** The least-squares slope of input tokens over the steps of the run's own calls. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP = 'tokenledger.run.context_growth.tokens_per_step';
+/** True when each step resends a steadily growing context (at least 4 steps, slope above 0, input per step fits a line with R² ≥ 0.8 and the last step has at least twice the first's input), so the run's total input grows quadratically with its steps. (tokenledger, boolean) */
+export const ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC = 'tokenledger.run.context_growth.quadratic';
 /** The run's total cost in USD over its subtree. (tokenledger, double) */
 export const ATTR_TOKENLEDGER_RUN_COST_USD = 'tokenledger.run.cost.usd';
+/** The run's USD for uncached input. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD = 'tokenledger.run.cost.uncached_input.usd';
+/** The run's USD for cache reads. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD = 'tokenledger.run.cost.cache_read.usd';
+/** The run's USD for cache writes (both TTLs). (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD = 'tokenledger.run.cost.cache_write.usd';
+/** The run's USD for output, reasoning included. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD = 'tokenledger.run.cost.output.usd';
+/** The run's USD for reasoning; a subset of the output cost. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_REASONING_USD = 'tokenledger.run.cost.reasoning.usd';
+/** The run's estimated USD for tool-result input; a subset of the input costs. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD = 'tokenledger.run.cost.tool_result.usd';
+/** The run's USD for per-request fees. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD = 'tokenledger.run.cost.request_fees.usd';
 /** The run's input tokens (all kinds); never written as `gen_ai.usage.*` on the run span. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS = 'tokenledger.run.usage.input_tokens';
 /** The run's output tokens, reasoning included. (tokenledger, int) */
@@ -161,6 +189,8 @@ export const ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS = 'tokenledger.run
 export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS = 'tokenledger.run.usage.cache_read.input_tokens';
 /** The run's cache-write input tokens. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.input_tokens';
+/** The run's 1-hour cache-write input tokens (a subset of its cache writes). (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.ttl_1h.input_tokens';
 /** The run's reasoning output tokens. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS = 'tokenledger.run.usage.reasoning.output_tokens';
 /** The run's estimated tool-result input tokens. (tokenledger, int) */
@@ -175,6 +205,8 @@ export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
 /** On our token and cost counters: `uncached_input`, `cache_read`, `cache_write_5m`, `cache_write_1h`, `output`, `reasoning` (subset of output), `tool_result` (subset of input), `request_fees` (cost only). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_TOKEN_TYPE = 'tokenledger.token.type';
+/** On `tokenledger.processor.runs.evicted`: `max_runs` or `max_age`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON = 'tokenledger.processor.eviction_reason';
 /** On run metrics: `success` or `failure`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_OUTCOME = 'tokenledger.run.outcome';
 
@@ -201,3 +233,9 @@ export const METRIC_TOKENLEDGER_RUN_STEP_INFLATION = 'tokenledger.run.step_infla
 export const METRIC_TOKENLEDGER_RUN_CACHE_HIT_RATE = 'tokenledger.run.cache_hit_rate';
 /** Token efficiency index per run. (histogram, 1) */
 export const METRIC_TOKENLEDGER_RUN_TOKEN_EFFICIENCY = 'tokenledger.run.token_efficiency';
+/** Runs the span processor holds in memory (started, not yet ended or evicted). (updowncounter, {run}) */
+export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_ACTIVE = 'tokenledger.processor.runs.active';
+/** Runs dropped from memory before their root span ended (too many in flight, or too old); their spans are marked incomplete. (counter, {run}) */
+export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_EVICTED = 'tokenledger.processor.runs.evicted';
+/** Spans that ended after their run had been rolled up or evicted; their figures are not in any run. (counter, {span}) */
+export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.spans.late';

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 export interface RegistryAttribute {
   name: string;
   group: string;
-  type: 'string' | 'int' | 'double' | 'boolean' | 'string[]';
+  type: 'string' | 'int' | 'double' | 'boolean' | 'string[]' | 'int[]';
   origin: 'genai' | 'otel' | 'tokenledger';
   requirement: 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
   spans: string[];
@@ -37,7 +37,7 @@ export const REGISTRY_PATH = `${here}registry.yaml`;
 export const CONSTANTS_PATH = `${here}attributes.ts`;
 export const DOC_PATH = `${here}README.md`;
 
-const TYPES = new Set(['string', 'int', 'double', 'boolean', 'string[]']);
+const TYPES = new Set(['string', 'int', 'double', 'boolean', 'string[]', 'int[]']);
 const ORIGINS = new Set(['genai', 'otel', 'tokenledger']);
 const REQUIREMENTS = new Set(['required', 'conditionally_required', 'recommended', 'opt_in']);
 const INSTRUMENTS = new Set(['counter', 'histogram', 'updowncounter']);
