@@ -5,7 +5,10 @@ export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
+export { agentRun, type AgentRun, type AgentRunOptions } from './instrumentation/agent/run.ts';
+export { tool, type ToolOptions } from './instrumentation/agent/tool.ts';
 export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
+export { DEFAULT_RUN_LIMITS, type RunLimits } from './processor/runs/run-tracker.ts';
 export type { PriceOverrides } from './processor/pricing/price-overrides.ts';
 export type { PriceModifier, ModifierCondition } from './processor/pricing/modifiers.ts';
 export { refreshPriceData, type PriceRefreshOptions } from './processor/pricing/price-data.ts';

@@ -1,18 +1,33 @@
-// tokenledger's span processor. For every LLM call span, in `onEnding` (the last moment a span still takes
-// attributes): normalise spans that provider SDKs make of themselves, then price the call in USD by token type.
-// It holds no per-span state; the price catalog caches one match per model and hour.
-import { diag, metrics, type Context, type Counter, type MeterProvider } from '@opentelemetry/api';
+// tokenledger's span processor.
+//
+// Data flow, per span, O(1) and never blocking:
+//   onStart   — the span joins the chain of runs of its parent; a run span (invoke_agent, an OpenInference AGENT
+//               span, or a local root that is not itself an LLM call or tool) starts a new run.
+//   onEnding  — the last moment a span takes attributes. An LLM call span is normalised (SDK-native spans) and
+//               priced, and its figures are added to every run in its chain; a tool span counts as a tool call;
+//               a run span gets its rollup as tokenledger.run.* attributes and its run metrics.
+// Runs in flight are bounded in number and age (RunTracker); evictions and late spans are counted.
+import { diag, metrics, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
-  METRIC_TOKENLEDGER_CALLS_UNPRICED,
+  ATTR_TOKENLEDGER_RUN_COMPLETE,
+  ATTR_TOKENLEDGER_RUN_ID,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../conventions/attributes.ts';
 import { VERSION } from '../instrumentation/version.ts';
+import { TokenledgerMetrics } from './metrics.ts';
 import { CallPricer, type CostUnknownReason } from './pricing/call-pricer.ts';
 import { loadPriceOverridesFile, validatePriceOverrides, type PriceOverrides } from './pricing/price-overrides.ts';
+import { callFigures } from './runs/call-figures.ts';
+import { IdealStepsLearner } from './runs/ideal-steps.ts';
+import { runAttributes, summarizeRun } from './runs/run-summary.ts';
+import { DEFAULT_RUN_LIMITS, RunTracker, type RunLimits } from './runs/run-tracker.ts';
+import type { RunState } from './runs/run-state.ts';
 import { ANTHROPIC_SDK_SCOPE, anthropicSdkSpanAttributes } from './sdk-native-spans.ts';
 
 export interface TokenledgerSpanProcessorOptions {
@@ -22,21 +37,30 @@ export interface TokenledgerSpanProcessorOptions {
   pricesFile?: string;
   /** Also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes. Default false. */
   genaiCostAttributes?: boolean;
-  /** Where tokenledger's own metrics go. Default: the global MeterProvider, read when first needed. */
+  /** Where tokenledger's metrics go. Default: the global MeterProvider, read when first needed. */
   meterProvider?: MeterProvider;
+  /** Bounds on runs in flight; see RunLimits for defaults and memory. */
+  runLimits?: Partial<RunLimits>;
+  /** The clock, in milliseconds (tests inject one). */
+  now?: () => number;
 }
 
 // Operations whose spans are LLM calls (and so are priced); agent and tool spans are not.
 const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
+const OPENINFERENCE_KIND = 'openinference.span.kind';
 
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
   private readonly pricer: CallPricer;
   private readonly meterProvider: MeterProvider | undefined;
-  private unpricedCounter: Counter | undefined;
+  private instruments: TokenledgerMetrics | undefined;
+  private readonly tracker: RunTracker;
+  private readonly learner = new IdealStepsLearner();
 
-  /** Throws, with a message naming the entry at fault, when the price overrides are invalid. */
+  /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
+    const limits = { ...DEFAULT_RUN_LIMITS, ...options.runLimits };
+    validateLimits(limits);
     const overrides = mergeOverrides(
       options.pricesFile ? loadPriceOverridesFile(options.pricesFile) : undefined,
       options.prices ? validatePriceOverrides(options.prices, 'prices option') : undefined,
@@ -47,20 +71,46 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       genaiCostAttributes: options.genaiCostAttributes,
       onUnpriced: (provider, model, reason) => this.countUnpriced(provider, model, reason),
     });
+    this.tracker = new RunTracker(
+      limits,
+      {
+        onEvicted: (_state, reason) => {
+          this.metrics.evicted(reason);
+          this.metrics.runsActive.add(-1);
+        },
+      },
+      options.now,
+    );
   }
 
-  onStart(_span: Span, _parentContext: Context): void {}
+  onStart(span: Span, _parentContext: Context): void {
+    if (this.stopped) return;
+    try {
+      const { spanId, traceId } = span.spanContext();
+      const parent = span.parentSpanContext;
+      const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
+      const runName = runNameOf(span, localParent === undefined);
+      this.tracker.start(spanId, traceId, localParent, runName);
+      if (runName !== undefined) this.metrics.runsActive.add(1);
+    } catch (error) {
+      diag.error('tokenledger: could not track a span', error);
+    }
+  }
 
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
+      const { spanId } = span.spanContext();
+      const chain = this.tracker.end(spanId);
       if (span.instrumentationScope.name === ANTHROPIC_SDK_SCOPE) {
         span.setAttributes(anthropicSdkSpanAttributes(span.attributes));
       }
-      if (isLlmCallSpan(span)) {
-        const [seconds, nanos] = span.startTime;
-        span.setAttributes(this.pricer.price(span.attributes, new Date(seconds * 1000 + nanos / 1e6)).attributes);
-      }
+      const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
+      if (isLlmCallSpan(span)) this.endCall(span, chain);
+      else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
+      const run = this.tracker.takeRun(spanId);
+      if (run) this.endRun(span, run);
+      else if (chain?.at(-1)?.id === spanId) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
     } catch (error) {
       diag.error('tokenledger: could not process a span', error);
     }
@@ -72,29 +122,89 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     return Promise.resolve();
   }
 
+  /** Idempotent; after it, the processor ignores spans. */
   shutdown(): Promise<void> {
     this.stopped = true;
+    this.tracker.shutdown();
     return Promise.resolve();
   }
 
-  private countUnpriced(provider: string, model: string, reason: CostUnknownReason): void {
-    this.unpricedCounter ??= (this.meterProvider ?? metrics.getMeterProvider())
-      .getMeter('tokenledger', VERSION)
-      .createCounter(METRIC_TOKENLEDGER_CALLS_UNPRICED, {
-        unit: '{call}',
-        description: 'LLM calls whose cost is unknown',
-      });
-    this.unpricedCounter.add(1, {
-      [ATTR_GEN_AI_PROVIDER_NAME]: provider,
-      [ATTR_GEN_AI_REQUEST_MODEL]: model,
-      [ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]: reason,
+  /** Runs held in memory now (for tests and benchmarks). */
+  get activeRuns(): number {
+    return this.tracker.activeRuns;
+  }
+
+  private endCall(span: Span, chain: readonly RunState[] | undefined): void {
+    const [seconds, nanos] = span.startTime;
+    span.setAttributes(this.pricer.price(span.attributes, new Date(seconds * 1000 + nanos / 1e6)).attributes);
+    const failed = span.status.code === SpanStatusCode.ERROR;
+    const figures = callFigures(span.attributes, failed);
+    this.addToRuns(chain, (state) => state.addCall(figures));
+    const duration = span.duration[0] + span.duration[1] / 1e9;
+    const errorType = failed ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
+    this.metrics.recordCall(span.attributes, figures, duration, errorType, chain?.at(-1)?.agentName);
+  }
+
+  private addToRuns(chain: readonly RunState[] | undefined, add: (state: RunState) => void): void {
+    if (!chain || chain.length === 0) return;
+    let added = false;
+    for (const state of chain) {
+      if (state.closed) continue;
+      add(state);
+      added = true;
+    }
+    if (!added) this.metrics.late();
+  }
+
+  private endRun(span: Span, state: RunState): void {
+    this.metrics.runsActive.add(-1);
+    const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
+    const success = typeof declared === 'boolean' ? declared : span.status.code !== SpanStatusCode.ERROR;
+    const configured = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
+    const learned = this.learner.ideal(state.agentName);
+    const summary = summarizeRun(state, {
+      success,
+      ...(typeof configured === 'number' && configured > 0
+        ? { idealSteps: configured, idealStepsSource: 'configured' as const }
+        : learned !== undefined
+          ? { idealSteps: learned, idealStepsSource: 'learned' as const }
+          : {}),
     });
+    span.setAttributes(runAttributes(summary));
+    if (success && summary.complete) this.learner.record(state.agentName, summary.steps);
+    this.metrics.recordRun(summary, state.agentName);
+  }
+
+  private get metrics(): TokenledgerMetrics {
+    this.instruments ??= new TokenledgerMetrics((this.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION));
+    return this.instruments;
+  }
+
+  private countUnpriced(provider: string, model: string, reason: CostUnknownReason): void {
+    this.metrics.unpriced(provider, model, reason);
   }
 }
 
 function isLlmCallSpan(span: Span): boolean {
   const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
   return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && span.attributes[ATTR_GEN_AI_PROVIDER_NAME] !== undefined;
+}
+
+/** The run name when this span starts a run, else undefined. */
+function runNameOf(span: Span, localRoot: boolean): string | undefined {
+  const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
+  const agentName = span.attributes[ATTR_GEN_AI_AGENT_NAME];
+  const name = typeof agentName === 'string' && agentName ? agentName : span.name;
+  if (operation === 'invoke_agent' || span.attributes[OPENINFERENCE_KIND] === 'AGENT') return name;
+  // A local root is the run, unless it is itself a single LLM call or tool execution.
+  if (localRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) return name;
+  return undefined;
+}
+
+function validateLimits(limits: RunLimits): void {
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`tokenledger: runLimits.${key} must be a positive number, got ${value}`);
+  }
 }
 
 /** Code-given prices win over the file's, which win over the bundled data. */
