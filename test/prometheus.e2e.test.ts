@@ -1,0 +1,156 @@
+// The README's KPI queries against a real Prometheus server (Debian's `prometheus`, installed by .ci/run):
+// tokenledger's metrics are exposed through @opentelemetry/exporter-prometheus on 127.0.0.1, Prometheus scrapes
+// them every second, and each query must return the value worked out for a known workload.
+//
+// The workload runs twice, identically, with scrapes between: `increase()` over a window then sees every series
+// grow by exactly one workload from a first sample of one workload, so its extrapolation is the same factor for
+// every series and the ratios are exact.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { context, trace, type Tracer } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+
+const prometheusBinary = spawnSync('prometheus', ['--version']).status === 0 ? 'prometheus' : undefined;
+// CI installs Prometheus (.ci/run); on a developer machine without it the test is skipped, never silently in CI.
+const skip = prometheusBinary === undefined && !process.env.CI ? 'prometheus is not installed (apt-get install prometheus)' : false;
+
+let exporterServer: Server;
+let prometheus: ChildProcess | undefined;
+let prometheusUrl = '';
+let tracer: Tracer;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function query(expression: string): Promise<number | undefined> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
+  const body = (await response.json()) as { status: string; error?: string; data: { result: Array<{ value: [number, string] }> } };
+  if (body.status !== 'success') throw new Error(`${expression}: ${body.error}`);
+  const value = body.data.result[0]?.value[1];
+  return value === undefined ? undefined : Number(value);
+}
+
+before(async () => {
+  if (skip) return;
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({ readers: [exporter] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new TokenledgerSpanProcessor({ meterProvider })] });
+  tracer = tracerProvider.getTracer('prometheus-e2e');
+  exporterServer = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+  await new Promise<void>((resolve) => exporterServer.listen(0, '127.0.0.1', resolve));
+  const target = `127.0.0.1:${(exporterServer.address() as AddressInfo).port}`;
+
+  const dir = mkdtempSync(join(tmpdir(), 'tokenledger-prometheus-'));
+  writeFileSync(join(dir, 'prometheus.yml'), [
+    'global:',
+    '  scrape_interval: 1s',
+    'scrape_configs:',
+    '  - job_name: tokenledger',
+    `    static_configs: [{ targets: ['${target}'] }]`,
+  ].join('\n'));
+  const port = await freePort();
+  prometheusUrl = `http://127.0.0.1:${port}`;
+  prometheus = spawn(prometheusBinary ?? 'prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ], { stdio: 'ignore' });
+  await waitFor('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined));
+});
+
+after(async () => {
+  prometheus?.kill('SIGTERM');
+  exporterServer?.close();
+});
+
+/** One LLM call span under `parent`: gpt-4.1 at $2 input, $0.50 cached, $8 output per MTok. */
+function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: number, cached = 0): void {
+  tracer
+    .startSpan('chat gpt-4.1', {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4.1',
+        'gen_ai.usage.input_tokens': input,
+        'gen_ai.usage.output_tokens': output,
+        'gen_ai.usage.cache_read.input_tokens': cached,
+        'gen_ai.usage.cache_write.input_tokens': 0,
+        'tokenledger.usage.uncached.input_tokens': input - cached,
+      },
+    }, trace.setSpan(context.active(), parent))
+    .end();
+}
+
+function run(success: boolean, calls: Array<[number, number, number?]>): void {
+  const span = tracer.startSpan('invoke_agent support', {
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support', 'tokenledger.run.ideal_steps': 2 },
+  });
+  for (const [input, output, cached] of calls) call(span, input, output, cached);
+  span.setAttribute('tokenledger.run.success', success);
+  span.end();
+}
+
+/**
+ * The workload: a successful run of 2 calls and a failed run of 3.
+ * - success: 1000 in + 100 out ($0.0028), then 2000 in of which 1000 cached + 200 out ($0.0041) → $0.0069;
+ *   cache hit 1000/3000; efficiency 300/3300; inflation 2/2 = 1.
+ * - failure: 3 × (1000 in + 100 out) = $0.0084; cache hit 0; efficiency 300/3300; inflation 3/2 = 1.5.
+ */
+function workload(): void {
+  run(true, [[1000, 100], [2000, 200, 1000]]);
+  run(false, [[1000, 100], [1000, 100], [1000, 100]]);
+}
+
+// In README order: $ per successful task, cache hit rate, token efficiency, step inflation.
+const expected = [
+  (0.0069 + 0.0084) / 1, // all spend over successful runs
+  1000 / 6000, // cache-read tokens over all input tokens
+  (300 / 3300 + 300 / 3300) / 2, // mean token efficiency per run
+  (1 + 1.5) / 2, // mean step inflation per run
+];
+
+function readmeQueries(): string[] {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = /## KPIs in PromQL[\s\S]*?```promql\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'the README has a promql block under "## KPIs in PromQL"');
+  return block.split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+}
+
+test('prometheus: the README KPI queries return the expected values for a known workload', { skip, timeout: 60_000 }, async () => {
+  const queries = readmeQueries();
+  assert.equal(queries.length, expected.length);
+  workload();
+  await waitFor('the first scrape', () => query('tokenledger_runs_total'));
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  workload();
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  for (const [index, expression] of queries.entries()) {
+    const value = await query(expression);
+    assert.ok(value !== undefined && Math.abs(value - expected[index]!) < 1e-9, `${expression} = ${value}, expected ${expected[index]}`);
+  }
+});

@@ -1,0 +1,61 @@
+// The processor's bounds on runs in flight: the oldest run is evicted past maxRuns, a run older than
+// maxRunAgeMs is evicted by the sweep, each eviction is counted, and an evicted run says it is incomplete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
+import { testMeterProvider } from './metric-reader.ts';
+
+function setup(options: TokenledgerSpanProcessorOptions) {
+  const { meterProvider, reader } = testMeterProvider();
+  const processor = new TokenledgerSpanProcessor({ meterProvider, ...options });
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
+  const tracer = provider.getTracer('test');
+  const startRun = (name: string) =>
+    tracer.startSpan(`invoke_agent ${name}`, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name } });
+  return { processor, exporter, reader, startRun };
+}
+
+test('run limits: past maxRuns the oldest run is evicted, counted and marked incomplete', async () => {
+  const { processor, exporter, reader, startRun } = setup({ runLimits: { maxRuns: 2 } });
+  const runs = ['a', 'b', 'c'].map(startRun);
+  assert.equal(processor.activeRuns, 2);
+  for (const run of runs) run.end();
+  const byName = Object.fromEntries(exporter.getFinishedSpans().map((span) => [span.name, span.attributes]));
+  assert.equal(byName['invoke_agent a']!['tokenledger.run.complete'], false);
+  assert.equal(byName['invoke_agent a']!['tokenledger.run.steps'], undefined);
+  assert.equal(byName['invoke_agent b']!['tokenledger.run.complete'], true);
+  assert.equal(byName['invoke_agent c']!['tokenledger.run.complete'], true);
+  const evicted = (await reader.metricsByName()).get('tokenledger.processor.runs.evicted');
+  assert.deepEqual(evicted?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_runs', 1]]);
+  assert.equal(processor.activeRuns, 0);
+  await processor.shutdown();
+});
+
+test('run limits: a run whose root never ends is evicted by age and does not leak', async () => {
+  let now = 1_000_000;
+  const { processor, reader, startRun } = setup({ runLimits: { maxRunAgeMs: 1000, sweepIntervalMs: 5 }, now: () => now });
+  startRun('stuck');
+  assert.equal(processor.activeRuns, 1);
+  now += 2000;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(processor.activeRuns, 0);
+  const metrics = await reader.metricsByName();
+  assert.deepEqual(metrics.get('tokenledger.processor.runs.evicted')?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_age', 1]]);
+  assert.equal(metrics.get('tokenledger.processor.runs.active')?.dataPoints[0]?.value, 0);
+  await processor.shutdown();
+});
+
+test('run limits: invalid limits are rejected at construction', () => {
+  assert.throws(() => new TokenledgerSpanProcessor({ runLimits: { maxRuns: 0 } }), /runLimits.maxRuns must be a positive number, got 0/);
+  assert.throws(() => new TokenledgerSpanProcessor({ runLimits: { maxRunAgeMs: Number.NaN } }), /runLimits.maxRunAgeMs must be a positive number/);
+});
+
+test('run limits: after shutdown the processor ignores spans, and shutdown is idempotent', async () => {
+  const { processor, exporter, startRun } = setup({});
+  await processor.shutdown();
+  await processor.shutdown();
+  startRun('late').end();
+  assert.equal(exporter.getFinishedSpans()[0]!.attributes['tokenledger.run.steps'], undefined);
+});
