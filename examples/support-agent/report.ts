@@ -1,0 +1,66 @@
+// The before/after table, every figure read from the tokenledger.run.* attributes on the run spans.
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE,
+  ATTR_TOKENLEDGER_RUN_COST_USD,
+  ATTR_TOKENLEDGER_RUN_STEP_INFLATION,
+  ATTR_TOKENLEDGER_RUN_STEPS,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+  ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY,
+  ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS,
+} from '../../index.ts';
+
+export interface RunFigures {
+  steps: number;
+  input: number;
+  cacheRead: number;
+  output: number;
+  cost: number;
+  success: boolean;
+  cacheHitRate: number;
+  tokenEfficiency: number;
+  stepInflation: number;
+}
+
+export function runFigures(spans: ReadableSpan[]): RunFigures[] {
+  return spans
+    .filter((span) => span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'invoke_agent')
+    .map(({ attributes: a }) => ({
+      steps: Number(a[ATTR_TOKENLEDGER_RUN_STEPS]),
+      input: Number(a[ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS]),
+      cacheRead: Number(a[ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS]),
+      output: Number(a[ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS]),
+      cost: Number(a[ATTR_TOKENLEDGER_RUN_COST_USD]),
+      success: a[ATTR_TOKENLEDGER_RUN_SUCCESS] === true,
+      cacheHitRate: Number(a[ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE]),
+      tokenEfficiency: Number(a[ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY]),
+      stepInflation: Number(a[ATTR_TOKENLEDGER_RUN_STEP_INFLATION]),
+    }));
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+export function printComparison(results: Map<string, RunFigures[]>): void {
+  const header = ['configuration', 'tasks', 'steps/task', 'input tokens/task', 'cached share', 'output tokens/task', 'cost/task', 'success', 'token efficiency', 'step inflation'];
+  const rows = [...results].map(([name, runs]) => [
+    name,
+    String(runs.length),
+    mean(runs.map((r) => r.steps)).toFixed(1),
+    Math.round(mean(runs.map((r) => r.input))).toLocaleString('en-US'),
+    `${(100 * mean(runs.map((r) => r.cacheRead)) / mean(runs.map((r) => r.input))).toFixed(1)}%`,
+    Math.round(mean(runs.map((r) => r.output))).toLocaleString('en-US'),
+    `$${mean(runs.map((r) => r.cost)).toFixed(4)}`,
+    `${runs.filter((r) => r.success).length}/${runs.length}`,
+    mean(runs.map((r) => r.tokenEfficiency)).toFixed(3),
+    mean(runs.map((r) => r.stepInflation)).toFixed(2),
+  ]);
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  const [before, after] = [...results.values()].map((runs) => mean(runs.map((r) => r.cost)));
+  if (before && after !== undefined) console.log(`\nThe optimised agent costs ${(100 * (1 - after / before)).toFixed(0)}% less per task, from the rollup on each run span.`);
+}

@@ -1,0 +1,34 @@
+// The examples run as the README says and print figures from the rollup.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function runExample(path: string): string {
+  const result = spawnSync(process.execPath, [path], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stderr, '', 'the example prints no warnings');
+  return result.stdout;
+}
+
+test('examples: the support agent compares naive and optimised runs from the rollup', () => {
+  const out = runExample('examples/support-agent/agent.ts');
+  const row = (name: string) => out.split('\n').find((line) => line.startsWith(name))?.split(/\s{2,}/);
+  const naive = row('naive');
+  const optimised = row('optimised');
+  assert.ok(naive && optimised, out);
+  assert.equal(naive[7], '3/3');
+  assert.equal(optimised[7], '3/3');
+  assert.equal(naive[4], '0.0%', 'the naive agent caches nothing');
+  assert.ok(Number.parseFloat(optimised[4]!) > 50, 'the optimised agent reads most input from the cache');
+  const cost = (cells: string[]) => Number(cells[6]!.replace('$', ''));
+  assert.ok(cost(optimised) < cost(naive), out);
+  assert.match(out, /costs \d+% less per task/);
+});
+
+test('examples: the weather agent prints each call with its token types and cost', () => {
+  const out = runExample('examples/weather-agent/agent.ts');
+  assert.match(out, /3 LLM calls, \$0\.027116 in all \(priced as openai\/gpt-5\.5\)/);
+});
