@@ -8,6 +8,6 @@ const only = process.argv[2];
 for (const file of readdirSync(dir).filter((name) => name.endsWith('.bench.ts')).sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n=== ${file}`);
-  const result = spawnSync(process.execPath, [new URL(file, dir).pathname], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', new URL(file, dir).pathname], { stdio: 'inherit' });
   if (result.status !== 0) process.exitCode = 1;
 }

@@ -2,7 +2,7 @@
 // `gen_ai.client.operation.duration`, and our token and cost counters by type. Per run: run counts by outcome
 // and histograms of cost, steps, step inflation, cache hit rate and token efficiency. Plus the processor's
 // self-metrics. Bucket boundaries for the GenAI histograms are the conventions' own.
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
@@ -40,11 +40,57 @@ const STEP_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144];
 const INFLATION_BUCKETS = [0.5, 1, 1.25, 1.5, 2, 3, 5, 10];
 const RATE_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
+const TOKEN_TYPES = ['uncached_input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'reasoning', 'tool_result'] as const;
+const COST_TYPES = ['uncached_input', 'cache_read', 'cache_write', 'output', 'reasoning', 'tool_result', 'request_fees'] as const;
+
+/**
+ * Sums by provider, model, agent and type, kept in-process and reported by an observable counter at collection
+ * time. A synchronous counter hashes its whole attribute set on every add (about a microsecond) and a call adds
+ * to up to 14 series; here an add is three map lookups on strings the span already holds, and a slot update.
+ */
+class SumTable {
+  private readonly groups = new Map<unknown, Map<unknown, Map<string, Float64Array>>>();
+  private readonly types: readonly string[];
+
+  constructor(types: readonly string[]) {
+    this.types = types;
+  }
+
+  /** The slots (one per type, in `types` order) of one provider / model / agent. */
+  slots(provider: unknown, model: unknown, agent: string): Float64Array {
+    let byModel = this.groups.get(provider);
+    if (!byModel) this.groups.set(provider, (byModel = new Map()));
+    let byAgent = byModel.get(model);
+    if (!byAgent) byModel.set(model, (byAgent = new Map()));
+    let slots = byAgent.get(agent);
+    if (!slots) byAgent.set(agent, (slots = new Float64Array(this.types.length)));
+    return slots;
+  }
+
+  observe(result: ObservableResult): void {
+    for (const [provider, byModel] of this.groups) {
+      for (const [model, byAgent] of byModel) {
+        for (const [agent, slots] of byAgent) {
+          slots.forEach((value, index) => {
+            if (value === 0) return;
+            result.observe(value, {
+              [ATTR_GEN_AI_PROVIDER_NAME]: provider as string,
+              [ATTR_GEN_AI_REQUEST_MODEL]: model as string,
+              [ATTR_GEN_AI_AGENT_NAME]: agent,
+              [ATTR_TOKENLEDGER_TOKEN_TYPE]: this.types[index]!,
+            });
+          });
+        }
+      }
+    }
+  }
+}
+
 export class TokenledgerMetrics {
   private readonly tokenUsage: Histogram;
   private readonly duration: Histogram;
-  private readonly tokens: Counter;
-  private readonly cost: Counter;
+  private readonly tokens = new SumTable(TOKEN_TYPES);
+  private readonly cost = new SumTable(COST_TYPES);
   private readonly runs: Counter;
   private readonly runCost: Histogram;
   private readonly runSteps: Histogram;
@@ -61,8 +107,12 @@ export class TokenledgerMetrics {
       meter.createHistogram(name, { unit, description, advice: { explicitBucketBoundaries: buckets } });
     this.tokenUsage = histogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, '{token}', 'Billable input and output tokens per LLM call', TOKEN_BUCKETS);
     this.duration = histogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 's', 'Duration of LLM calls', DURATION_BUCKETS);
-    this.tokens = meter.createCounter(METRIC_TOKENLEDGER_TOKENS, { unit: '{token}', description: 'Tokens by type' });
-    this.cost = meter.createCounter(METRIC_TOKENLEDGER_COST, { unit: 'USD', description: 'Cost by token type' });
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_TOKENS, { unit: '{token}', description: 'Tokens by type' })
+      .addCallback((result) => this.tokens.observe(result));
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_COST, { unit: 'USD', description: 'Cost by token type' })
+      .addCallback((result) => this.cost.observe(result));
     this.runs = meter.createCounter(METRIC_TOKENLEDGER_RUNS, { unit: '{run}', description: 'Finished agent runs by outcome' });
     this.runCost = histogram(METRIC_TOKENLEDGER_RUN_COST, 'USD', 'Cost per agent run', COST_BUCKETS);
     this.runSteps = histogram(METRIC_TOKENLEDGER_RUN_STEPS, '{step}', 'LLM calls per agent run', STEP_BUCKETS);
@@ -88,31 +138,27 @@ export class TokenledgerMetrics {
       this.tokenUsage.record(tokens.input, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
       this.tokenUsage.record(tokens.output, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
     }
-    const byType: Attributes = {
-      [ATTR_GEN_AI_PROVIDER_NAME]: base[ATTR_GEN_AI_PROVIDER_NAME],
-      [ATTR_GEN_AI_REQUEST_MODEL]: base[ATTR_GEN_AI_REQUEST_MODEL],
-      [ATTR_GEN_AI_AGENT_NAME]: agentName ?? '',
-    };
-    const add = (counter: Counter, type: string, value: number) => {
-      if (value > 0) counter.add(value, { ...byType, [ATTR_TOKENLEDGER_TOKEN_TYPE]: type });
-    };
+    const provider = base[ATTR_GEN_AI_PROVIDER_NAME];
+    const model = base[ATTR_GEN_AI_REQUEST_MODEL];
     if (tokens) {
-      add(this.tokens, 'uncached_input', tokens.uncached);
-      add(this.tokens, 'cache_read', tokens.cacheRead);
-      add(this.tokens, 'cache_write_5m', tokens.cacheWrite - tokens.cacheWrite1h);
-      add(this.tokens, 'cache_write_1h', tokens.cacheWrite1h);
-      add(this.tokens, 'output', tokens.output);
-      add(this.tokens, 'reasoning', tokens.reasoning);
-      add(this.tokens, 'tool_result', tokens.toolResult);
+      const slots = this.tokens.slots(provider, model, agentName ?? '');
+      slots[0]! += tokens.uncached;
+      slots[1]! += tokens.cacheRead;
+      slots[2]! += tokens.cacheWrite - tokens.cacheWrite1h;
+      slots[3]! += tokens.cacheWrite1h;
+      slots[4]! += tokens.output;
+      slots[5]! += tokens.reasoning;
+      slots[6]! += tokens.toolResult;
     }
     if (cost) {
-      add(this.cost, 'uncached_input', cost.uncachedInput);
-      add(this.cost, 'cache_read', cost.cacheRead);
-      add(this.cost, 'cache_write', cost.cacheWrite);
-      add(this.cost, 'output', cost.output);
-      add(this.cost, 'reasoning', cost.reasoning);
-      add(this.cost, 'tool_result', cost.toolResult);
-      add(this.cost, 'request_fees', cost.requestFees);
+      const slots = this.cost.slots(provider, model, agentName ?? '');
+      slots[0]! += cost.uncachedInput;
+      slots[1]! += cost.cacheRead;
+      slots[2]! += cost.cacheWrite;
+      slots[3]! += cost.output;
+      slots[4]! += cost.reasoning;
+      slots[5]! += cost.toolResult;
+      slots[6]! += cost.requestFees;
     }
   }
 
