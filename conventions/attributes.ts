@@ -195,6 +195,32 @@ export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'token
 export const ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS = 'tokenledger.run.usage.reasoning.output_tokens';
 /** The run's estimated tool-result input tokens. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.run.usage.tool_result.input_tokens';
+/** The run's budget in USD (from the run API, the agent's configuration or TOKENLEDGER_RUN_MAX_USD). (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD = 'tokenledger.run.budget.max_usd';
+/** The run's budget in LLM calls (TOKENLEDGER_RUN_MAX_STEPS for every run). (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS = 'tokenledger.run.budget.max_steps';
+/** The run's budget in input tokens. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS = 'tokenledger.run.budget.max_input_tokens';
+/** The run's budget in output tokens. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS = 'tokenledger.run.budget.max_output_tokens';
+/** `enforce` (a call that would break a limit is not sent) or `warn` (it is sent and the breach recorded). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_MODE = 'tokenledger.run.budget.mode';
+/** The first limit the run broke or would have broken: `max_usd`, `max_steps`, `max_input_tokens`, `max_output_tokens`, `repeated_tool_call`, `consecutive_failures`, `step_inflation`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED = 'tokenledger.run.budget.exceeded';
+/** How many times a guardrail fired in the run (each is also a span event on the run span). (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES = 'tokenledger.run.budget.breaches';
+/** The output token cap tokenledger applied to the request because the app sent no limit or a higher one (token caps are off unless configured); `gen_ai.request.max_tokens` is then the capped value. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP = 'tokenledger.request.max_tokens_cap';
+/** SHA-256 (hex) of the tool name and its canonically serialised arguments (key order, whitespace and number formatting do not change it): the memoisation key, and how repeated calls are recognised. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_TOOL_ARGS_HASH = 'tokenledger.tool.args_hash';
+/** For a memoised tool, whether the result came from the cache (the function did not run). (tokenledger, boolean) */
+export const ATTR_TOKENLEDGER_TOOL_CACHE_HIT = 'tokenledger.tool.cache.hit';
+/** On `tokenledger.guard.breaches`: the limit, as in `tokenledger.run.budget.exceeded`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_GUARD_LIMIT = 'tokenledger.guard.limit';
+/** On `tokenledger.guard.breaches`: `enforce` or `warn`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_GUARD_MODE = 'tokenledger.guard.mode';
+/** On `tokenledger.tool.cache.requests`: `hit` or `miss`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_TOOL_CACHE_RESULT = 'tokenledger.tool.cache.result';
 /** The request's messages as JSON; only with content capture on. (genai, string) */
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
 /** The response's messages as JSON; only with content capture on. (genai, string) */
@@ -239,3 +265,7 @@ export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_ACTIVE = 'tokenledger.processor.r
 export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_EVICTED = 'tokenledger.processor.runs.evicted';
 /** Spans that ended after their run had been rolled up or evicted; their figures are not in any run. (counter, {span}) */
 export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.spans.late';
+/** Guardrail breaches, enforced (the call or tool was stopped) or warned. (counter, {breach}) */
+export const METRIC_TOKENLEDGER_GUARD_BREACHES = 'tokenledger.guard.breaches';
+/** Memoised tool executions by cache result. (counter, {request}) */
+export const METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS = 'tokenledger.tool.cache.requests';

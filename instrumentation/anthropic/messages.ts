@@ -10,6 +10,7 @@ import {
   ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
+import { estimatedTokens } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -40,11 +41,21 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
     if (body.system !== undefined) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.system);
   }
+  const toolResultShare = messagesToolResultShare(body.system, messages, body.tools);
   return {
     spanName: spanName('chat', body.model),
     attributes,
-    toolResultShare: messagesToolResultShare(body.system, messages, body.tools),
+    toolResultShare,
     args,
+    gate: {
+      planned: {
+        provider: 'anthropic',
+        model: String(body.model ?? ''),
+        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
+        maxOutputTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
+      },
+      withMaxTokens: (cap) => [{ ...body, max_tokens: cap }, ...args.slice(1)],
+    },
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeMessagesStream(value, call, captureContent);

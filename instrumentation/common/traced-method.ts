@@ -2,6 +2,7 @@
 // inside the span's context, and observe the SDK's own return value. If anything of ours fails before the
 // call, the original is called as if we were not there.
 import { context, diag, SpanKind, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import { gateCall, rejectedAPIPromise, type GatedRequest } from './gate-call.ts';
 import { LlmCall } from './llm-call.ts';
 import type { ToolResultShare } from './prompt-shape.ts';
 import { observeAPIPromise } from './stainless.ts';
@@ -14,6 +15,8 @@ export interface CallPlan {
   args: unknown[];
   /** Reads the parsed body (and ends the call) or wraps the returned stream (which ends it later). */
   observe(value: unknown, call: LlmCall): void;
+  /** What the guardrails need to judge the call before it is sent. */
+  gate?: GatedRequest;
 }
 
 export interface TracedMethodHost {
@@ -41,9 +44,15 @@ export function tracedStainlessMethod(
     }
     if (!call || !callPlan) return original.apply(this, args);
     const plannedCall = callPlan;
+    const gated = gateCall(call, plannedCall.gate);
+    if ('stop' in gated) {
+      call.fail(gated.stop);
+      return rejectedAPIPromise(gated.stop);
+    }
+    const callArgs = gated.args ?? plannedCall.args;
     let result: unknown;
     try {
-      result = context.with(trace.setSpan(context.active(), call.span), () => original.apply(this, plannedCall.args));
+      result = context.with(trace.setSpan(context.active(), call.span), () => original.apply(this, callArgs));
     } catch (error) {
       call.fail(error);
       throw error;

@@ -11,6 +11,7 @@ import {
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
+import { estimatedTokens, type GatedRequest } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -23,6 +24,7 @@ export interface GeminiRequest {
   toolResultShare: ToolResultShare;
   /** The tier the request asked for: the Gemini API reports none in its response. */
   requestedTier?: string;
+  gate: GatedRequest;
 }
 
 export function describeRequest(params: unknown, provider: string, baseURL: unknown, captureContent: boolean, stream: boolean): GeminiRequest | undefined {
@@ -52,11 +54,21 @@ export function describeRequest(params: unknown, provider: string, baseURL: unkn
     }
   }
   const requestedTier = pricingTier(config.serviceTier);
+  const toolResultShare = contentsToolResultShare(params.contents, config.systemInstruction, config.tools);
   return {
     spanName: spanName('generate_content', model),
     attributes,
-    toolResultShare: contentsToolResultShare(params.contents, config.systemInstruction, config.tools),
+    toolResultShare,
     requestedTier,
+    gate: {
+      planned: {
+        provider,
+        model: String(model ?? ''),
+        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
+        maxOutputTokens: typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined,
+      },
+      withMaxTokens: (cap) => [{ ...params, config: { ...config, maxOutputTokens: cap } }],
+    },
   };
 }
 

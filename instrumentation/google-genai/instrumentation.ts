@@ -7,6 +7,7 @@ import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/i
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import type { LlmCall } from '../common/llm-call.ts';
+import { gateCall } from '../common/gate-call.ts';
 import { observeEvents } from '../common/observe-stream.ts';
 import { startCall } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
@@ -81,7 +82,12 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
       if (!started) return original.apply(this, args);
       const { call, request } = started;
       const captureContent = instrumentation.captureContent;
-      const result = callInSpan(call, () => original.apply(this, args));
+      const gated = gateCall(call, request.gate);
+      if ('stop' in gated) {
+        call.fail(gated.stop);
+        return Promise.reject(gated.stop);
+      }
+      const result = callInSpan(call, () => original.apply(this, gated.args ?? args));
       return (result as Promise<unknown>).then(
         (response) => {
           safely(() => recordResponse(response, call, request, captureContent));
@@ -103,7 +109,12 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
       if (!started) return original.apply(this, args);
       const { call, request } = started;
       const captureContent = instrumentation.captureContent;
-      const result = callInSpan(call, () => original.apply(this, args));
+      const gated = gateCall(call, request.gate);
+      if ('stop' in gated) {
+        call.fail(gated.stop);
+        return Promise.reject(gated.stop);
+      }
+      const result = callInSpan(call, () => original.apply(this, gated.args ?? args));
       return (result as Promise<AsyncIterator<unknown>>).then(
         (generator) => observeGeminiStream(generator, call, request, captureContent),
         (error: unknown) => {

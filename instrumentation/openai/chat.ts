@@ -11,6 +11,7 @@ import {
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
+import { estimatedTokens } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -59,11 +60,22 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
   if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (options.captureContent) attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
 
+  const toolResultShare = chatToolResultShare(messages, body.tools);
+  const maxTokensKey = body.max_completion_tokens === undefined && body.max_tokens !== undefined ? 'max_tokens' : 'max_completion_tokens';
   return {
     spanName: spanName('chat', body.model),
     attributes,
-    toolResultShare: chatToolResultShare(messages, body.tools),
+    toolResultShare,
     args: callArgs,
+    gate: {
+      planned: {
+        provider: providerName(client),
+        model: String(body.model ?? ''),
+        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
+        maxOutputTokens: numberOrUndefined(body[maxTokensKey]),
+      },
+      withMaxTokens: (cap) => [{ ...(callArgs[0] as object), [maxTokensKey]: cap }, ...callArgs.slice(1)],
+    },
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeChatStream(value, call, {
@@ -77,6 +89,10 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
       call.end();
     },
   };
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function leadingSystemMessages(messages: unknown[]): unknown[] | undefined {

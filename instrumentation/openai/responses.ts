@@ -12,6 +12,7 @@ import {
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
+import { estimatedTokens } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -48,11 +49,21 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
     attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
     if (body.instructions !== undefined) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.instructions);
   }
+  const toolResultShare = responsesToolResultShare(input, body.instructions, body.tools);
   return {
     spanName: spanName('chat', body.model),
     attributes,
-    toolResultShare: responsesToolResultShare(input, body.instructions, body.tools),
+    toolResultShare,
     args,
+    gate: {
+      planned: {
+        provider: providerName(client),
+        model: String(body.model ?? ''),
+        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
+        maxOutputTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : undefined,
+      },
+      withMaxTokens: (cap) => [{ ...body, max_output_tokens: cap }, ...args.slice(1)],
+    },
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeResponsesStream(value, call, captureContent);

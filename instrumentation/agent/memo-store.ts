@@ -1,0 +1,40 @@
+// Where memoised tool results are kept. The default is an in-memory LRU; any store with `get`/`set` plugs in
+// (Redis: `get: (key) => redis.get(key)`, `set: (key, value, ttlMs) => redis.set(key, value, 'PX', ttlMs)`).
+// Values are the results serialised as JSON.
+
+export interface MemoStore {
+  get(key: string): Promise<string | undefined | null> | string | undefined | null;
+  set(key: string, value: string, ttlMs: number): Promise<unknown> | unknown;
+}
+
+/** An in-memory LRU with a TTL per entry. `maxEntries` bounds memory (default 1000 results). */
+export class LruMemoStore implements MemoStore {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(maxEntries = 1000, now: () => number = Date.now) {
+    if (!Number.isInteger(maxEntries) || maxEntries <= 0) throw new TypeError(`LruMemoStore: maxEntries must be a positive integer, got ${maxEntries}`);
+    this.maxEntries = maxEntries;
+    this.now = now;
+  }
+
+  get(key: string): string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= this.now()) return undefined;
+    this.entries.set(key, entry); // most recently used last
+    return entry.value;
+  }
+
+  set(key: string, value: string, ttlMs: number): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

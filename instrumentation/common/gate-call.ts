@@ -1,0 +1,51 @@
+// Asks the registered call gate (the span processor's guardrails) about a call before it is sent. A guardrail
+// error in enforce mode stops the call; any other failure of guardrail code is logged and the call proceeds.
+import { diag } from '@opentelemetry/api';
+import { ATTR_GEN_AI_REQUEST_MAX_TOKENS, ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP } from '../../conventions/attributes.ts';
+import { currentCallGate, type PlannedCall } from './call-gate.ts';
+import type { LlmCall } from './llm-call.ts';
+
+export interface GatedRequest {
+  planned: PlannedCall;
+  /** The call's arguments with the output limit set to `cap` (a copy; the app's objects are never changed). */
+  withMaxTokens(cap: number): unknown[];
+}
+
+export type GateOutcome = { args: unknown[] | undefined } | { stop: Error };
+
+export function isGuardError(error: unknown): error is Error {
+  return error instanceof Error && (error.name === 'BudgetExceededError' || error.name === 'RunawayLoopError');
+}
+
+/** `args` is set when the request was changed (a token cap); `stop` when the call must not be sent. */
+export function gateCall(call: LlmCall, request: GatedRequest | undefined): GateOutcome {
+  const gate = currentCallGate();
+  if (!gate || !request) return { args: undefined };
+  try {
+    const decision = gate.beforeCall(call.span, request.planned);
+    const cap = decision?.maxOutputTokens;
+    if (cap === undefined) return { args: undefined };
+    call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP]: cap, [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: cap });
+    return { args: request.withMaxTokens(cap) };
+  } catch (error) {
+    if (isGuardError(error)) return { stop: error };
+    diag.error('tokenledger: a guardrail failed; the call proceeds', error);
+    return { args: undefined };
+  }
+}
+
+/** A rejected stand-in for an SDK's APIPromise, with the methods helpers call on it. */
+export function rejectedAPIPromise(error: Error): Promise<never> {
+  const promise = Promise.reject(error);
+  return Object.assign(promise, {
+    withResponse: () => promise,
+    asResponse: () => promise,
+    parse: () => promise,
+    _thenUnwrap: () => rejectedAPIPromise(error),
+  });
+}
+
+/** Estimated prompt tokens from its characters: about 4 a token, rounded up (conservative for budgets). */
+export function estimatedTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}

@@ -1,0 +1,50 @@
+// The errors a guardrail in enforce mode throws into the app, so it can stop and return its best answer so far.
+// Their `name` is stable, for apps that check it instead of `instanceof` (two copies of tokenledger, ESM and
+// CJS, have two classes).
+
+export type BudgetLimit = 'max_usd' | 'max_steps' | 'max_input_tokens' | 'max_output_tokens';
+export type LoopLimit = 'repeated_tool_call' | 'consecutive_failures' | 'step_inflation';
+
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+  /** Which limit the call would break. */
+  readonly limit: BudgetLimit;
+  /** What the run had spent (USD, steps or tokens, as the limit counts) before this call. */
+  readonly spent: number;
+  /** The conservative estimate of what this call would add. */
+  readonly estimate: number;
+  /** The limit's value. */
+  readonly max: number;
+  /** The run whose budget it is (its span id). */
+  readonly runId: string;
+
+  constructor(limit: BudgetLimit, spent: number, estimate: number, max: number, runId: string) {
+    super(`run ${runId}: ${limit} budget of ${max} would be exceeded (spent ${round(spent)}, this call ~${round(estimate)})`);
+    this.limit = limit;
+    this.spent = spent;
+    this.estimate = estimate;
+    this.max = max;
+    this.runId = runId;
+  }
+}
+
+export class RunawayLoopError extends Error {
+  override readonly name = 'RunawayLoopError';
+  readonly limit: LoopLimit;
+  /** The count that tripped the breaker (repeats, consecutive failures, or steps). */
+  readonly observed: number;
+  readonly max: number;
+  readonly runId: string;
+
+  constructor(limit: LoopLimit, observed: number, max: number, runId: string) {
+    super(`run ${runId}: runaway loop stopped: ${limit} ${observed} > ${max}`);
+    this.limit = limit;
+    this.observed = observed;
+    this.max = max;
+    this.runId = runId;
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
