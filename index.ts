@@ -6,7 +6,11 @@ export { AnthropicInstrumentation } from './instrumentation/anthropic/instrument
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
 export { agentRun, type AgentRun, type AgentRunOptions } from './instrumentation/agent/run.ts';
-export { tool, type ToolOptions } from './instrumentation/agent/tool.ts';
+export { tool, type ToolOptions, type MemoizeOptions } from './instrumentation/agent/tool.ts';
+export { LruMemoStore, type MemoStore } from './instrumentation/agent/memo-store.ts';
+export { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from './instrumentation/common/guard-errors.ts';
+export type { Budget, GuardMode } from './instrumentation/common/budget.ts';
+export type { GuardrailOptions, AgentGuard, LoopLimits } from './processor/guardrails/guard-options.ts';
 export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './processor/runs/run-tracker.ts';
 export type { PriceOverrides } from './processor/pricing/price-overrides.ts';

@@ -14,12 +14,17 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
+  ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../conventions/attributes.ts';
 import { VERSION } from '../instrumentation/version.ts';
+import { registerCallGate, currentCallGate } from '../instrumentation/common/call-gate.ts';
+import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
+import { RunGuard } from './guardrails/run-guard.ts';
 import { TokenledgerMetrics } from './metrics.ts';
 import { CallPricer, type CostUnknownReason } from './pricing/call-pricer.ts';
 import { loadPriceOverridesFile, validatePriceOverrides, type PriceOverrides } from './pricing/price-overrides.ts';
@@ -41,6 +46,8 @@ export interface TokenledgerSpanProcessorOptions {
   meterProvider?: MeterProvider;
   /** Bounds on runs in flight; see RunLimits for defaults and memory. */
   runLimits?: Partial<RunLimits>;
+  /** Budgets per run, the runaway-loop breaker and token caps. Default: warn mode, loop breaker on, no budgets. */
+  guardrails?: GuardrailOptions;
   /** The clock, in milliseconds (tests inject one). */
   now?: () => number;
 }
@@ -56,6 +63,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private instruments: TokenledgerMetrics | undefined;
   private readonly tracker: RunTracker;
   private readonly learner = new IdealStepsLearner();
+  private readonly guard: RunGuard;
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -81,6 +89,9 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       },
       options.now,
     );
+    this.guard = new RunGuard(resolveGuardrails(options.guardrails), this.tracker, this.pricer, this.learner, options.meterProvider);
+    // The instrumentation asks the most recently constructed processor before each call.
+    registerCallGate(this.guard);
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -90,8 +101,11 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const runName = runNameOf(span, localParent === undefined);
-      this.tracker.start(spanId, traceId, localParent, runName);
-      if (runName !== undefined) this.metrics.runsActive.add(1);
+      const chain = this.tracker.start(spanId, traceId, localParent, runName);
+      if (runName !== undefined) {
+        this.metrics.runsActive.add(1);
+        this.guard.startRun(chain.at(-1)!, span, span.attributes);
+      }
     } catch (error) {
       diag.error('tokenledger: could not track a span', error);
     }
@@ -126,6 +140,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     this.stopped = true;
     this.tracker.shutdown();
+    if (currentCallGate() === this.guard) registerCallGate(undefined);
     return Promise.resolve();
   }
 
@@ -135,6 +150,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   private endCall(span: Span, chain: readonly RunState[] | undefined): void {
+    this.guard.release(span.spanContext().spanId);
     const [seconds, nanos] = span.startTime;
     span.setAttributes(this.pricer.price(span.attributes, new Date(seconds * 1000 + nanos / 1e6)).attributes);
     const failed = span.status.code === SpanStatusCode.ERROR;
@@ -171,6 +187,10 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
           : {}),
     });
     span.setAttributes(runAttributes(summary));
+    span.setAttributes(this.guard.budgetAttributes(state));
+    if (state.guard.breaches > 0) {
+      span.setAttributes({ [ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED]: state.guard.firstBreach ?? '', [ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES]: state.guard.breaches });
+    }
     if (success && summary.complete) this.learner.record(state.agentName, summary.steps);
     this.metrics.recordRun(summary, state.agentName);
   }

@@ -8,6 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { guardrailsFromEnv } from '../processor/guardrails/guard-options.ts';
 import { refreshPriceData } from '../processor/pricing/price-data.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { flushOnExit } from './flush-on-exit.ts';
@@ -43,6 +44,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
     processor = new TokenledgerSpanProcessor({
       pricesFile: options.pricesFile,
       genaiCostAttributes: options.genaiCostAttributes,
+      guardrails: guardrailsFromEnv(),
     });
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message}`);

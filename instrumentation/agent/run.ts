@@ -9,10 +9,16 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MODE,
   ATTR_TOKENLEDGER_RUN_FAILURE_REASON,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../../conventions/attributes.ts';
+import { validateBudget, type Budget, type GuardMode } from '../common/budget.ts';
 import { errorType } from '../common/error-type.ts';
 import { VERSION } from '../version.ts';
 
@@ -25,6 +31,10 @@ export interface AgentRunOptions {
   agentId?: string;
   /** `gen_ai.conversation.id`, only when the app really has one. */
   conversationId?: string;
+  /** This run's budget (it wins over the agent's configured one and the environment's defaults). */
+  budget?: Budget;
+  /** `enforce`: a call that would break the budget is not sent (BudgetExceededError); `warn`: it is recorded. */
+  guardMode?: GuardMode;
 }
 
 export interface AgentRun {
@@ -40,7 +50,7 @@ const tracer = () => trace.getTracer('tokenledger', VERSION);
 
 /** Runs `work` as one agent run and returns (or throws) exactly what it returns (or throws). */
 export async function agentRun<T>(options: AgentRunOptions, work: (run: AgentRun) => Promise<T> | T): Promise<T> {
-  validate(options);
+  const budget = validate(options);
   const span = tracer().startSpan(`invoke_agent ${options.name}`, {
     kind: SpanKind.INTERNAL,
     attributes: {
@@ -49,6 +59,7 @@ export async function agentRun<T>(options: AgentRunOptions, work: (run: AgentRun
       ...(options.agentId ? { [ATTR_GEN_AI_AGENT_ID]: options.agentId } : {}),
       ...(options.conversationId ? { [ATTR_GEN_AI_CONVERSATION_ID]: options.conversationId } : {}),
       ...(options.idealSteps !== undefined ? { [ATTR_TOKENLEDGER_RUN_IDEAL_STEPS]: options.idealSteps } : {}),
+      ...budgetAttributes(budget, options.guardMode),
     },
   });
   let failure: string | undefined;
@@ -80,7 +91,17 @@ export async function agentRun<T>(options: AgentRunOptions, work: (run: AgentRun
   }
 }
 
-function validate(options: AgentRunOptions): void {
+function budgetAttributes(budget: Budget, mode: GuardMode | undefined) {
+  const attributes: Record<string, number | string> = {};
+  if (budget.maxUsd !== undefined) attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD] = budget.maxUsd;
+  if (budget.maxSteps !== undefined) attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS] = budget.maxSteps;
+  if (budget.maxInputTokens !== undefined) attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS] = budget.maxInputTokens;
+  if (budget.maxOutputTokens !== undefined) attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS] = budget.maxOutputTokens;
+  if (mode !== undefined) attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MODE] = mode;
+  return attributes;
+}
+
+function validate(options: AgentRunOptions): Budget {
   if (typeof options?.name !== 'string' || options.name.trim() === '') {
     throw new TypeError('agentRun: `name` must be a non-empty string');
   }
@@ -88,4 +109,8 @@ function validate(options: AgentRunOptions): void {
   if (ideal !== undefined && (!Number.isInteger(ideal) || ideal <= 0)) {
     throw new TypeError(`agentRun: \`idealSteps\` must be a positive integer, got ${ideal}`);
   }
+  if (options.guardMode !== undefined && options.guardMode !== 'enforce' && options.guardMode !== 'warn') {
+    throw new TypeError(`agentRun: \`guardMode\` must be "enforce" or "warn", got ${String(options.guardMode)}`);
+  }
+  return validateBudget(options.budget ?? {}, 'agentRun budget');
 }

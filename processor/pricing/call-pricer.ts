@@ -111,6 +111,19 @@ export class CallPricer {
     }
   }
 
+  /** A conservative USD estimate for a call about to be made (all input uncached), or undefined when unpriced. */
+  estimate(provider: string, model: string, inputTokens: number, outputTokens: number, at = new Date()): number | undefined {
+    try {
+      const entry = this.catalog.find(provider, model, at);
+      if (!entry) return undefined;
+      const usage = { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 };
+      return callCost(usage, entry.prices).total;
+    } catch (error) {
+      diag.debug('tokenledger: no cost estimate', error);
+      return undefined;
+    }
+  }
+
   private unpriced(provider: string, model: string, reason: CostUnknownReason): PricedCall {
     this.options.onUnpriced?.(provider, model, reason);
     return { attributes: { [ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]: reason } };

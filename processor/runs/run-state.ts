@@ -1,5 +1,18 @@
 // The running totals of one agent run while it is in flight: O(1) to update per span, bounded in size.
+import type { Span } from '@opentelemetry/api';
 import { emptyCost, emptyTokens, type CallFigures, type CostTotals, type TokenTotals } from './call-figures.ts';
+
+/** What a run's guardrails track beside its totals (see processor/guardrails). */
+export interface RunGuardState {
+  /** Estimates of calls in flight, reserved so parallel calls cannot all slip under one budget. */
+  reserved: { usd: number; steps: number; input: number; output: number };
+  breaches: number;
+  firstBreach?: string;
+  consecutiveCallFailures: number;
+  consecutiveToolFailures: number;
+  /** Executions per tool name + argument hash (bounded). */
+  toolRepeats: Map<string, number>;
+}
 
 /** Input tokens per step are kept for the first this many steps (the attribute shows the first 64). */
 export const MAX_TRACKED_STEPS = 256;
@@ -26,6 +39,15 @@ export class RunState {
   closed = false;
   /** The model of the last call that failed, until the next call shows whether it was retried. */
   private failedModel: string | undefined;
+  /** The run's span, for guardrail events. */
+  span: Span | undefined;
+  readonly guard: RunGuardState = {
+    reserved: { usd: 0, steps: 0, input: 0, output: 0 },
+    breaches: 0,
+    consecutiveCallFailures: 0,
+    consecutiveToolFailures: 0,
+    toolRepeats: new Map(),
+  };
 
   constructor(id: string, traceId: string, agentName: string, startedAt: number) {
     this.id = id;
@@ -40,6 +62,7 @@ export class RunState {
     if (this.failedModel !== undefined && this.failedModel === call.model) this.retries += 1;
     this.failedModel = call.failed ? call.model : undefined;
     if (call.failed) this.failedCalls += 1;
+    this.guard.consecutiveCallFailures = call.failed ? this.guard.consecutiveCallFailures + 1 : 0;
     if (!call.tokens || !call.cost) this.unpricedCalls += 1;
     if (call.tokens) {
       addInto(this.tokens, call.tokens);
@@ -52,6 +75,7 @@ export class RunState {
   addTool(failed: boolean): void {
     this.toolCalls += 1;
     if (failed) this.toolErrors += 1;
+    this.guard.consecutiveToolFailures = failed ? this.guard.consecutiveToolFailures + 1 : 0;
   }
 }
 

@@ -68,6 +68,11 @@ export class RunTracker {
     return chain;
   }
 
+  /** The chain of runs of a span in flight. */
+  chainOf(spanId: string): readonly RunState[] | undefined {
+    return this.open.get(spanId)?.chain;
+  }
+
   /** The chain of a span that is ending, forgotten from now on. */
   end(spanId: string): readonly RunState[] | undefined {
     const entry = this.open.get(spanId);

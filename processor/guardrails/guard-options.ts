@@ -1,0 +1,86 @@
+// Guardrail configuration: budgets per run (defaults for every run, per agent name, or from the run API), the
+// runaway-loop breaker's limits, and optional output token caps. Checked when configured, with messages that
+// say which value is wrong: a budget of zero, a negative one or NaN never waits for the first call to fail.
+
+import { positive, validateBudget, type Budget, type GuardMode } from '../../instrumentation/common/budget.ts';
+
+export type { Budget, GuardMode };
+export { validateBudget };
+
+export interface LoopLimits {
+  /** The same tool with the same canonical arguments more than this many times in a run. Default 3. */
+  maxRepeatedToolCalls: number;
+  /** This many failed tool executions, or failed LLM calls, in a row. Default 5. */
+  maxConsecutiveFailures: number;
+  /** Steps above this multiple of the run's ideal steps (configured or learned). Default 3. */
+  maxStepInflation: number;
+}
+
+export interface AgentGuard {
+  budget?: Budget;
+  mode?: GuardMode;
+  /** Cap every call's output tokens at this (where the app sent no limit or a higher one). */
+  maxOutputTokensCap?: number;
+}
+
+export interface GuardrailOptions {
+  /** `warn` (default): breaches are recorded and calls proceed; `enforce`: the call or tool is stopped. */
+  mode?: GuardMode;
+  /** The budget of every run that has none of its own. */
+  defaults?: Budget;
+  /** Budgets, modes and caps per agent name. */
+  agents?: Record<string, AgentGuard>;
+  /** The runaway-loop breaker, or false to turn it off. */
+  loop?: Partial<LoopLimits> | false;
+  /** An output token cap for every call (off by default: changing a request is an explicit choice). */
+  maxOutputTokensCap?: number;
+}
+
+export const DEFAULT_LOOP_LIMITS: LoopLimits = { maxRepeatedToolCalls: 3, maxConsecutiveFailures: 5, maxStepInflation: 3 };
+
+export interface ResolvedGuardrails {
+  mode: GuardMode;
+  defaults: Budget;
+  agents: Record<string, AgentGuard>;
+  loop: LoopLimits | undefined;
+  maxOutputTokensCap?: number;
+}
+
+export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuardrails {
+  const mode = validateMode(options.mode ?? 'warn', 'guardrails.mode');
+  const defaults = validateBudget(options.defaults ?? {}, 'guardrails.defaults');
+  const agents: Record<string, AgentGuard> = {};
+  for (const [name, agent] of Object.entries(options.agents ?? {})) {
+    agents[name] = {
+      budget: agent.budget ? validateBudget(agent.budget, `guardrails.agents.${name}.budget`) : undefined,
+      mode: agent.mode ? validateMode(agent.mode, `guardrails.agents.${name}.mode`) : undefined,
+      maxOutputTokensCap: agent.maxOutputTokensCap === undefined ? undefined : positive(agent.maxOutputTokensCap, `guardrails.agents.${name}.maxOutputTokensCap`, true),
+    };
+  }
+  let loop: LoopLimits | undefined;
+  if (options.loop !== false) {
+    loop = { ...DEFAULT_LOOP_LIMITS, ...(options.loop ?? {}) };
+    for (const [key, value] of Object.entries(loop)) positive(value, `guardrails.loop.${key}`, key !== 'maxStepInflation');
+  }
+  const cap = options.maxOutputTokensCap === undefined ? undefined : positive(options.maxOutputTokensCap, 'guardrails.maxOutputTokensCap', true);
+  return { mode, defaults, agents, loop, maxOutputTokensCap: cap };
+}
+
+function validateMode(mode: unknown, where: string): GuardMode {
+  if (mode !== 'enforce' && mode !== 'warn') throw new Error(`tokenledger: ${where} must be "enforce" or "warn", got ${String(mode)}`);
+  return mode;
+}
+
+/** TOKENLEDGER_RUN_MAX_USD, TOKENLEDGER_RUN_MAX_STEPS and TOKENLEDGER_GUARD_MODE: the defaults for every run. */
+export function guardrailsFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailOptions {
+  const defaults: Budget = {};
+  const usd = env.TOKENLEDGER_RUN_MAX_USD?.trim();
+  const steps = env.TOKENLEDGER_RUN_MAX_STEPS?.trim();
+  if (usd) defaults.maxUsd = Number(usd);
+  if (steps) defaults.maxSteps = Number(steps);
+  const mode = env.TOKENLEDGER_GUARD_MODE?.trim().toLowerCase();
+  return {
+    ...(mode ? { mode: mode as GuardMode } : {}),
+    defaults: validateBudget(defaults, 'TOKENLEDGER_RUN_MAX_*'),
+  };
+}

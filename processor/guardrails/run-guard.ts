@@ -1,0 +1,198 @@
+// Guardrails on the runs the processor tracks: it is the call gate the instrumentation asks before each LLM call
+// and tool execution. A call is judged against every run above it (a sub-agent's spend counts toward its parents'
+// budgets) by what each run has spent, plus what calls in flight have reserved, plus a conservative estimate of
+// this call (its prompt at the input rate, its output limit at the output rate). An allowed call reserves its
+// estimate until it ends, so two parallel calls cannot both slip under a budget that only one of them fits.
+// In enforce mode a breach throws a typed error into the app; in warn mode it becomes a span event and a count.
+import { diag, metrics, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_TOKENLEDGER_GUARD_LIMIT,
+  ATTR_TOKENLEDGER_GUARD_MODE,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD,
+  ATTR_TOKENLEDGER_RUN_BUDGET_MODE,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
+  ATTR_GEN_AI_TOOL_NAME,
+  METRIC_TOKENLEDGER_GUARD_BREACHES,
+} from '../../conventions/attributes.ts';
+import type { CallDecision, CallGate, PlannedCall } from '../../instrumentation/common/call-gate.ts';
+import { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from '../../instrumentation/common/guard-errors.ts';
+import { VERSION } from '../../instrumentation/version.ts';
+import type { CallPricer } from '../pricing/call-pricer.ts';
+import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
+import type { RunState } from '../runs/run-state.ts';
+import type { RunTracker } from '../runs/run-tracker.ts';
+import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
+
+/** Output assumed for a call that sets no limit (OpenAI's default ceiling for most models is higher still). */
+const DEFAULT_OUTPUT_ESTIMATE = 4096;
+const MAX_TOOL_KEYS = 1000;
+
+interface Reservation {
+  chain: readonly RunState[];
+  usd: number;
+  input: number;
+  output: number;
+}
+
+export class RunGuard implements CallGate {
+  private readonly config: ResolvedGuardrails;
+  private readonly tracker: RunTracker;
+  private readonly pricer: CallPricer;
+  private readonly learner: IdealStepsLearner;
+  private readonly meterProvider: MeterProvider | undefined;
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly budgets = new WeakMap<RunState, { budget: Budget; mode: GuardMode }>();
+  private breachCounter: Counter | undefined;
+
+  constructor(config: ResolvedGuardrails, tracker: RunTracker, pricer: CallPricer, learner: IdealStepsLearner, meterProvider?: MeterProvider) {
+    this.config = config;
+    this.tracker = tracker;
+    this.pricer = pricer;
+    this.learner = learner;
+    this.meterProvider = meterProvider;
+  }
+
+  /** Sets a new run's budget: its own (run API attributes), else its agent's, else the defaults. */
+  startRun(state: RunState, span: Span, attributes: Record<string, unknown>): void {
+    state.span = span;
+    const agent = this.config.agents[state.agentName];
+    const own: Budget = {};
+    const number = (key: string) => (typeof attributes[key] === 'number' ? (attributes[key] as number) : undefined);
+    if (number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD) !== undefined) own.maxUsd = number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD);
+    if (number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS) !== undefined) own.maxSteps = number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS);
+    if (number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS) !== undefined) own.maxInputTokens = number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS);
+    if (number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS) !== undefined) own.maxOutputTokens = number(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS);
+    const budget = Object.keys(own).length > 0 ? own : (agent?.budget ?? this.config.defaults);
+    const declaredMode = attributes[ATTR_TOKENLEDGER_RUN_BUDGET_MODE];
+    const mode: GuardMode = declaredMode === 'enforce' || declaredMode === 'warn' ? declaredMode : (agent?.mode ?? this.config.mode);
+    this.budgets.set(state, { budget, mode });
+  }
+
+  /** The budget attributes to write on the run span at its end. */
+  budgetAttributes(state: RunState): Record<string, number | string> {
+    const entry = this.budgets.get(state);
+    if (!entry) return {};
+    const { budget, mode } = entry;
+    const out: Record<string, number | string> = {};
+    if (budget.maxUsd !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD] = budget.maxUsd;
+    if (budget.maxSteps !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS] = budget.maxSteps;
+    if (budget.maxInputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS] = budget.maxInputTokens;
+    if (budget.maxOutputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS] = budget.maxOutputTokens;
+    if (Object.keys(out).length > 0 || state.guard.breaches > 0) out[ATTR_TOKENLEDGER_RUN_BUDGET_MODE] = mode;
+    return out;
+  }
+
+  beforeCall(span: Span, call: PlannedCall): CallDecision | undefined {
+    const chain = this.tracker.chainOf(span.spanContext().spanId) ?? [];
+    const cap = this.capFor(chain);
+    const decision = cap !== undefined && (call.maxOutputTokens === undefined || call.maxOutputTokens > cap) ? { maxOutputTokens: cap } : undefined;
+    if (chain.length === 0) return decision;
+    const output = decision?.maxOutputTokens ?? call.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+    const usd = this.pricer.estimate(call.provider, call.model, call.estimatedInputTokens, output);
+    for (const state of chain) {
+      if (state.closed) continue;
+      this.checkBudget(state, usd, call.estimatedInputTokens, output);
+      this.checkLoop(state, 'call');
+    }
+    for (const state of chain) {
+      state.guard.reserved.usd += usd ?? 0;
+      state.guard.reserved.steps += 1;
+      state.guard.reserved.input += call.estimatedInputTokens;
+      state.guard.reserved.output += output;
+    }
+    this.reservations.set(span.spanContext().spanId, { chain, usd: usd ?? 0, input: call.estimatedInputTokens, output });
+    return decision;
+  }
+
+  beforeTool(span: Span): void {
+    const chain = this.tracker.chainOf(span.spanContext().spanId) ?? [];
+    const attributes = (span as unknown as { attributes?: Record<string, unknown> }).attributes ?? {};
+    const key = `${String(attributes[ATTR_GEN_AI_TOOL_NAME] ?? '')}\u0000${String(attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] ?? '')}`;
+    for (const state of chain) {
+      if (state.closed) continue;
+      const repeats = state.guard.toolRepeats;
+      if (repeats.size < MAX_TOOL_KEYS || repeats.has(key)) repeats.set(key, (repeats.get(key) ?? 0) + 1);
+      this.checkLoop(state, 'tool', repeats.get(key) ?? 0);
+    }
+  }
+
+  /** Releases an ended call's reservation; its real figures are added to the runs by the processor. */
+  release(spanId: string): void {
+    const reservation = this.reservations.get(spanId);
+    if (!reservation) return;
+    this.reservations.delete(spanId);
+    for (const state of reservation.chain) {
+      state.guard.reserved.usd -= reservation.usd;
+      state.guard.reserved.steps -= 1;
+      state.guard.reserved.input -= reservation.input;
+      state.guard.reserved.output -= reservation.output;
+    }
+  }
+
+  private capFor(chain: readonly RunState[]): number | undefined {
+    for (let i = chain.length - 1; i >= 0; i -= 1) {
+      const cap = this.config.agents[chain[i]!.agentName]?.maxOutputTokensCap;
+      if (cap !== undefined) return cap;
+    }
+    return this.config.maxOutputTokensCap;
+  }
+
+  private checkBudget(state: RunState, usd: number | undefined, input: number, output: number): void {
+    const entry = this.budgets.get(state);
+    if (!entry) return;
+    const { budget } = entry;
+    const { reserved } = state.guard;
+    const check = (limit: BudgetLimit, max: number | undefined, spent: number, estimate: number) => {
+      if (max !== undefined && spent + estimate > max) {
+        this.breach(state, limit, () => new BudgetExceededError(limit, spent, estimate, max, state.id), { spent, estimate, max });
+      }
+    };
+    if (usd !== undefined) check('max_usd', budget.maxUsd, state.cost.total + reserved.usd, usd);
+    check('max_steps', budget.maxSteps, state.steps + reserved.steps, 1);
+    check('max_input_tokens', budget.maxInputTokens, state.tokens.input + reserved.input, input);
+    check('max_output_tokens', budget.maxOutputTokens, state.tokens.output + reserved.output, output);
+  }
+
+  private checkLoop(state: RunState, what: 'call' | 'tool', repeats = 0): void {
+    const loop = this.config.loop;
+    if (!loop) return;
+    const { guard } = state;
+    const trip = (limit: LoopLimit, observed: number, max: number) =>
+      this.breach(state, limit, () => new RunawayLoopError(limit, observed, max, state.id), { observed, max });
+    if (what === 'tool' && repeats > loop.maxRepeatedToolCalls) trip('repeated_tool_call', repeats, loop.maxRepeatedToolCalls);
+    const failures = Math.max(guard.consecutiveCallFailures, guard.consecutiveToolFailures);
+    if (failures >= loop.maxConsecutiveFailures) trip('consecutive_failures', failures, loop.maxConsecutiveFailures);
+    if (what === 'call') {
+      const configured = state.span && (state.span as unknown as { attributes?: Record<string, unknown> }).attributes?.[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
+      const ideal = typeof configured === 'number' ? configured : this.learner.ideal(state.agentName);
+      const steps = state.steps + state.guard.reserved.steps + 1;
+      if (ideal !== undefined && steps > loop.maxStepInflation * ideal) trip('step_inflation', steps, loop.maxStepInflation * ideal);
+    }
+  }
+
+  private breach(state: RunState, limit: string, error: () => Error, details: Record<string, number>): void {
+    const mode = this.budgets.get(state)?.mode ?? this.config.mode;
+    state.guard.breaches += 1;
+    state.guard.firstBreach ??= limit;
+    try {
+      const event = limit.startsWith('max_') ? 'tokenledger.budget.exceeded' : 'tokenledger.loop.detected';
+      state.span?.addEvent(event, { [ATTR_TOKENLEDGER_GUARD_LIMIT]: limit, [ATTR_TOKENLEDGER_GUARD_MODE]: mode, ...details });
+      this.breaches.add(1, { [ATTR_TOKENLEDGER_GUARD_LIMIT]: limit, [ATTR_TOKENLEDGER_GUARD_MODE]: mode, [ATTR_GEN_AI_AGENT_NAME]: state.agentName });
+    } catch (recordError) {
+      diag.error('tokenledger: could not record a guardrail breach', recordError);
+    }
+    if (mode === 'enforce') throw error();
+  }
+
+  private get breaches(): Counter {
+    this.breachCounter ??= (this.meterProvider ?? metrics.getMeterProvider())
+      .getMeter('tokenledger', VERSION)
+      .createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
+    return this.breachCounter;
+  }
+}
