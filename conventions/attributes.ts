@@ -236,6 +236,12 @@ export const ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON = 'tokenledger.processor
 /** On run metrics: `success` or `failure`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_OUTCOME = 'tokenledger.run.outcome';
 
+// Span event names.
+/** On the run span: a call would break (enforce) or broke (warn) the run's budget. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `spent`, `estimate`, `max`. */
+export const EVENT_TOKENLEDGER_BUDGET_EXCEEDED = 'tokenledger.budget.exceeded';
+/** On the run span: the runaway-loop breaker fired. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `observed`, `max`. */
+export const EVENT_TOKENLEDGER_LOOP_DETECTED = 'tokenledger.loop.detected';
+
 // Metric names.
 /** Billable input and output tokens per call, as the GenAI conventions define it. (histogram, {token}) */
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';

@@ -25,10 +25,17 @@ export interface RegistryMetric {
   brief: string;
 }
 
+export interface RegistryEvent {
+  name: string;
+  brief: string;
+  attributes: string[];
+}
+
 export interface Registry {
   genai_conventions: { repository: string; mirrored: string; notes: string };
   groups: Array<{ id: string; title: string; brief: string }>;
   attributes: RegistryAttribute[];
+  events: RegistryEvent[];
   metrics: RegistryMetric[];
 }
 
@@ -75,6 +82,11 @@ export function validateRegistry(registry: Registry): string[] {
       if (!seen.has(attr)) problems.push(`metric ${m.name}: attribute ${attr} is not in the registry`);
     }
   }
+  for (const e of registry.events ?? []) {
+    for (const attr of e.attributes) {
+      if (!seen.has(attr)) problems.push(`event ${e.name}: attribute ${attr} is not in the registry`);
+    }
+  }
   for (const a of registry.attributes) {
     if (a.name.startsWith('tokenledger.run.usage.') || !a.name.startsWith('tokenledger.run.')) continue;
     if (a.spans.includes('llm')) problems.push(`attribute ${a.name}: run figures belong on run spans only`);
@@ -82,7 +94,7 @@ export function validateRegistry(registry: Registry): string[] {
   return problems;
 }
 
-export function constantName(prefix: 'ATTR' | 'METRIC', name: string): string {
+export function constantName(prefix: 'ATTR' | 'METRIC' | 'EVENT', name: string): string {
   return `${prefix}_${name.replace(/[.\[\]]/g, '_').toUpperCase()}`;
 }
 
@@ -94,6 +106,11 @@ export function renderConstants(registry: Registry): string {
   for (const a of registry.attributes) {
     lines.push(`/** ${oneLine(a.brief)} (${a.origin}, ${a.type}) */`);
     lines.push(`export const ${constantName('ATTR', a.name)} = '${a.name}';`);
+  }
+  lines.push('', '// Span event names.');
+  for (const e of registry.events ?? []) {
+    lines.push(`/** ${oneLine(e.brief)} */`);
+    lines.push(`export const ${constantName('EVENT', e.name)} = '${e.name}';`);
   }
   lines.push('', '// Metric names.');
   for (const m of registry.metrics) {
@@ -145,6 +162,12 @@ export function renderDoc(registry: Registry): string {
     }
     out.push('');
   }
+  out.push('## Span events', '');
+  out.push('| event | attributes | meaning |', '|---|---|---|');
+  for (const e of registry.events ?? []) {
+    out.push(`| \`${e.name}\` | ${e.attributes.map((a) => `\`${a}\``).join(', ')} | ${cell(e.brief)} |`);
+  }
+  out.push('');
   out.push('## Metrics', '');
   out.push('| metric | instrument | unit | origin | attributes | meaning |', '|---|---|---|---|---|---|');
   for (const m of registry.metrics) {

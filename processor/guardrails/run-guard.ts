@@ -17,6 +17,8 @@ import {
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
   ATTR_GEN_AI_TOOL_NAME,
+  EVENT_TOKENLEDGER_BUDGET_EXCEEDED,
+  EVENT_TOKENLEDGER_LOOP_DETECTED,
   METRIC_TOKENLEDGER_GUARD_BREACHES,
 } from '../../conventions/attributes.ts';
 import type { CallDecision, CallGate, PlannedCall } from '../../instrumentation/common/call-gate.ts';
@@ -180,7 +182,7 @@ export class RunGuard implements CallGate {
     state.guard.breaches += 1;
     state.guard.firstBreach ??= limit;
     try {
-      const event = limit.startsWith('max_') ? 'tokenledger.budget.exceeded' : 'tokenledger.loop.detected';
+      const event = limit.startsWith('max_') ? EVENT_TOKENLEDGER_BUDGET_EXCEEDED : EVENT_TOKENLEDGER_LOOP_DETECTED;
       state.span?.addEvent(event, { [ATTR_TOKENLEDGER_GUARD_LIMIT]: limit, [ATTR_TOKENLEDGER_GUARD_MODE]: mode, ...details });
       this.breaches.add(1, { [ATTR_TOKENLEDGER_GUARD_LIMIT]: limit, [ATTR_TOKENLEDGER_GUARD_MODE]: mode, [ATTR_GEN_AI_AGENT_NAME]: state.agentName });
     } catch (recordError) {
