@@ -151,14 +151,16 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 
   private endCall(span: Span, chain: readonly RunState[] | undefined): void {
     this.guard.release(span.spanContext().spanId);
+    // A call a guardrail refused was never sent: it is not a step and costs nothing.
+    const errorType = span.attributes[ATTR_ERROR_TYPE];
+    if (errorType === 'BudgetExceededError' || errorType === 'RunawayLoopError') return;
     const [seconds, nanos] = span.startTime;
     span.setAttributes(this.pricer.price(span.attributes, new Date(seconds * 1000 + nanos / 1e6)).attributes);
     const failed = span.status.code === SpanStatusCode.ERROR;
     const figures = callFigures(span.attributes, failed);
     this.addToRuns(chain, (state) => state.addCall(figures));
     const duration = span.duration[0] + span.duration[1] / 1e9;
-    const errorType = failed ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
-    this.metrics.recordCall(span.attributes, figures, duration, errorType, chain?.at(-1)?.agentName);
+    this.metrics.recordCall(span.attributes, figures, duration, failed ? String(errorType ?? '_OTHER') : undefined, chain?.at(-1)?.agentName);
   }
 
   private addToRuns(chain: readonly RunState[] | undefined, add: (state: RunState) => void): void {

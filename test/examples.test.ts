@@ -32,3 +32,11 @@ test('examples: the weather agent prints each call with its token types and cost
   const out = runExample('examples/weather-agent/agent.ts');
   assert.match(out, /3 LLM calls, \$0\.027116 in all \(priced as openai\/gpt-5\.5\)/);
 });
+
+test('examples: the guardrails example stops a run at its budget and a failing tool loop', () => {
+  const out = runExample('examples/guardrails/agent.ts');
+  assert.match(out, /budget stop: max_usd 0.01 USD, spent 0.0028, next call ~0.0080/);
+  assert.match(out, /answer: Paris is the capital of France. \(after 1 steps\)/);
+  assert.match(out, /loop stop: consecutive_failures after 5 failures in a row/);
+  assert.match(out, /invoke_agent retrier: 5 steps, \$0.014, stopped by consecutive_failures/);
+});
