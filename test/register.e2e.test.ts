@@ -134,6 +134,19 @@ test('register: TOKENLEDGER_ANTHROPIC_SDK_SPANS=keep keeps the SDK span as the o
   assert.equal(anthropic[0]!.attributes['tokenledger.usage.uncached.input_tokens'], 50);
 });
 
+test('register: TOKENLEDGER_RUN_MAX_STEPS gives a plain root span a budget that enforce mode holds', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/env-budget.cjs'], {
+    TOKENLEDGER_RUN_MAX_STEPS: '2',
+    TOKENLEDGER_GUARD_MODE: 'enforce',
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'sent,sent,BudgetExceededError:max_steps\n');
+  const root = receiver.spans.find((span) => span.name === 'handle ticket');
+  assert.equal(root?.attributes['tokenledger.run.steps'], 2);
+  assert.equal(root?.attributes['tokenledger.run.budget.max_steps'], 2);
+  assert.equal(root?.attributes['tokenledger.run.budget.exceeded'], 'max_steps');
+});
+
 test('register: an invalid price file is reported and the app runs without telemetry', async () => {
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { TOKENLEDGER_PRICES: '/nonexistent/prices.yaml' });
   assert.equal(result.code, 0, result.stderr);
