@@ -26,7 +26,7 @@ before(async () => {
   reader = meters.reader;
   const processor = new TokenledgerSpanProcessor({
     meterProvider: meters.meterProvider,
-    guardrails: { agents: { capped: { maxOutputTokensCap: 200 } } },
+    guardrails: { agents: { capped: { maxOutputTokensCap: 200 }, budgeted: { budget: { maxSteps: 1 }, mode: 'enforce' } } },
   });
   harness = await startHarness([instrumentation], [processor]);
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
@@ -117,6 +117,17 @@ test('budget max_steps, enforce: the third call of a two-step budget is refused,
   assert.equal(error.limit, 'max_steps');
   assert.equal(harness.provider.requests.length, 2);
   assert.equal(runSpan('steps').attributes['tokenledger.run.success'], false);
+});
+
+test('budget per agent name from the configuration applies to every run of that agent', async () => {
+  const error = await agentRun({ name: 'budgeted' }, async () => {
+    await ask();
+    await ask();
+  }).catch((e: unknown) => e);
+  assert.ok(error instanceof BudgetExceededError);
+  assert.equal(error.limit, 'max_steps');
+  assert.equal(runSpan('budgeted').attributes['tokenledger.run.budget.max_steps'], 1);
+  assert.equal(harness.provider.requests.length, 1);
 });
 
 test('budget, parallel calls: two calls that only one fits cannot both slip past', async () => {
