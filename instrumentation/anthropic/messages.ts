@@ -10,7 +10,7 @@ import {
   ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
-import { estimatedTokens } from '../common/gate-call.ts';
+import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -47,15 +47,7 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     attributes,
     toolResultShare,
     args,
-    gate: {
-      planned: {
-        provider: 'anthropic',
-        model: String(body.model ?? ''),
-        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
-        maxOutputTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
-      },
-      withMaxTokens: (cap) => [{ ...body, max_tokens: cap }, ...args.slice(1)],
-    },
+    gate: bodyGate('anthropic', args, 'max_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeMessagesStream(value, call, captureContent);

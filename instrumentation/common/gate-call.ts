@@ -45,6 +45,24 @@ export function rejectedAPIPromise(error: Error): Promise<never> {
   });
 }
 
+/**
+ * The gate description of a request whose output limit is a top-level body field (`max_tokens`,
+ * `max_completion_tokens`, `max_output_tokens`); `args[0]` is the body.
+ */
+export function bodyGate(provider: string, args: unknown[], maxTokensKey: string, promptChars: number): GatedRequest {
+  const body = args[0] as Record<string, unknown>;
+  const limit = body[maxTokensKey];
+  return {
+    planned: {
+      provider,
+      model: String(body.model ?? ''),
+      estimatedInputTokens: estimatedTokens(promptChars),
+      maxOutputTokens: typeof limit === 'number' && Number.isFinite(limit) ? limit : undefined,
+    },
+    withMaxTokens: (cap) => [{ ...body, [maxTokensKey]: cap }, ...args.slice(1)],
+  };
+}
+
 /** Estimated prompt tokens from its characters: about 4 a token, rounded up (conservative for budgets). */
 export function estimatedTokens(chars: number): number {
   return Math.ceil(chars / 4);

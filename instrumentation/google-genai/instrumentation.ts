@@ -36,8 +36,8 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
       (moduleExports) => {
         const prototype = this.modelsPrototype(moduleExports);
         if (!prototype) return moduleExports;
-        this.patch(prototype, 'generateContentInternal', (original) => this.tracedGenerate(original));
-        this.patch(prototype, 'generateContentStreamInternal', (original) => this.tracedGenerateStream(original));
+        this.patch(prototype, 'generateContentInternal', (original) => this.traced(original, false));
+        this.patch(prototype, 'generateContentStreamInternal', (original) => this.traced(original, true));
         return moduleExports;
       },
       (moduleExports) => {
@@ -75,10 +75,11 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
     }
   }
 
-  private tracedGenerate(original: Method): Method {
+  /** One wrapper for both internals: they differ only in what the resolved value is (a response or a stream). */
+  private traced(original: Method, stream: boolean): Method {
     const instrumentation = this;
-    return function generateContentInternal(this: unknown, ...args: unknown[]) {
-      const started = instrumentation.start(this, args[0], false);
+    return function tracedGenerate(this: unknown, ...args: unknown[]) {
+      const started = instrumentation.start(this, args[0], stream);
       if (!started) return original.apply(this, args);
       const { call, request } = started;
       const captureContent = instrumentation.captureContent;
@@ -87,36 +88,14 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
         call.fail(gated.stop);
         return Promise.reject(gated.stop);
       }
-      const result = callInSpan(call, () => original.apply(this, gated.args ?? args));
-      return (result as Promise<unknown>).then(
-        (response) => {
-          safely(() => recordResponse(response, call, request, captureContent));
+      const result = callInSpan(call, () => original.apply(this, gated.args ?? args)) as Promise<unknown>;
+      return result.then(
+        (value) => {
+          if (stream) return observeGeminiStream(value as AsyncIterator<unknown>, call, request, captureContent);
+          safely(() => recordResponse(value, call, request, captureContent));
           call.end();
-          return response;
+          return value;
         },
-        (error: unknown) => {
-          call.fail(error);
-          throw error;
-        },
-      );
-    };
-  }
-
-  private tracedGenerateStream(original: Method): Method {
-    const instrumentation = this;
-    return function generateContentStreamInternal(this: unknown, ...args: unknown[]) {
-      const started = instrumentation.start(this, args[0], true);
-      if (!started) return original.apply(this, args);
-      const { call, request } = started;
-      const captureContent = instrumentation.captureContent;
-      const gated = gateCall(call, request.gate);
-      if ('stop' in gated) {
-        call.fail(gated.stop);
-        return Promise.reject(gated.stop);
-      }
-      const result = callInSpan(call, () => original.apply(this, gated.args ?? args));
-      return (result as Promise<AsyncIterator<unknown>>).then(
-        (generator) => observeGeminiStream(generator, call, request, captureContent),
         (error: unknown) => {
           call.fail(error);
           throw error;

@@ -11,7 +11,7 @@ import {
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
-import { estimatedTokens } from '../common/gate-call.ts';
+import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -67,15 +67,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     attributes,
     toolResultShare,
     args: callArgs,
-    gate: {
-      planned: {
-        provider: providerName(client),
-        model: String(body.model ?? ''),
-        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
-        maxOutputTokens: numberOrUndefined(body[maxTokensKey]),
-      },
-      withMaxTokens: (cap) => [{ ...(callArgs[0] as object), [maxTokensKey]: cap }, ...callArgs.slice(1)],
-    },
+    gate: bodyGate(providerName(client), callArgs, maxTokensKey, toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeChatStream(value, call, {
@@ -89,10 +81,6 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
       call.end();
     },
   };
-}
-
-function numberOrUndefined(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function leadingSystemMessages(messages: unknown[]): unknown[] | undefined {

@@ -12,7 +12,7 @@ import {
   ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
-import { estimatedTokens } from '../common/gate-call.ts';
+import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -55,15 +55,7 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
     attributes,
     toolResultShare,
     args,
-    gate: {
-      planned: {
-        provider: providerName(client),
-        model: String(body.model ?? ''),
-        estimatedInputTokens: estimatedTokens(toolResultShare.totalChars),
-        maxOutputTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : undefined,
-      },
-      withMaxTokens: (cap) => [{ ...body, max_output_tokens: cap }, ...args.slice(1)],
-    },
+    gate: bodyGate(providerName(client), args, 'max_output_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeResponsesStream(value, call, captureContent);
