@@ -77,6 +77,8 @@ export const ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS = 'tokenledger.usage
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS = 'tokenledger.usage.compaction.output_tokens';
 /** Server-side web searches the provider ran for the call and bills per request (Anthropic `usage.server_tool_use.web_search_requests`); priced as a request fee. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS = 'tokenledger.usage.web_search.requests';
+/** On an LLM span another instrumentation made, the convention its usage was read from and normalised: `genai` (current GenAI names), `genai_legacy` (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, `cache_creation`), `anthropic_sdk`, `openinference`, or `anthropic_excluding_cache` (OpenLLMetry-JS and OpenLIT, whose Anthropic input leaves the cache out; tokenledger adds it back). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_USAGE_SOURCE_CONVENTION = 'tokenledger.usage.source_convention';
 /** A 16-hex-digit fingerprint of the stable prompt prefix (system prompt + tool definitions). When it changes between calls of one agent, the provider's prompt cache was busted. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_hash';
 /** True when the call was served through a provider batch API and is billed at the batch rate. (tokenledger, boolean) */

