@@ -47,7 +47,7 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     attributes,
     toolResultShare,
     args,
-    gate: bodyGate('anthropic', args, 'max_tokens', toolResultShare.totalChars),
+    gate: () => bodyGate('anthropic', args, 'max_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeMessagesStream(value, call, captureContent);

@@ -18,10 +18,11 @@ export function isGuardError(error: unknown): error is Error {
 }
 
 /** `args` is set when the request was changed (a token cap); `stop` when the call must not be sent. */
-export function gateCall(call: LlmCall, request: GatedRequest | undefined): GateOutcome {
+export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefined): GateOutcome {
   const gate = currentCallGate();
-  if (!gate || !request) return { args: undefined };
+  if (!gate || !describe) return { args: undefined };
   try {
+    const request = describe();
     const decision = gate.beforeCall(call.span, request.planned);
     const cap = decision?.maxOutputTokens;
     if (cap === undefined) return { args: undefined };

@@ -64,16 +64,25 @@ export function requestAttributes(request: RequestDescription): Attributes {
   return attributes;
 }
 
+// A client's base URL rarely changes: parse each one once. Bounded, since an app could build URLs per request.
+const serverCache = new Map<string, Attributes>();
+const MAX_SERVERS = 256;
+
 /** `server.address` / `server.port` from the client's base URL; never its path, query or credentials. */
 export function serverAttributes(baseURL: unknown): Attributes {
   if (typeof baseURL !== 'string') return {};
+  let attributes = serverCache.get(baseURL);
+  if (attributes) return attributes;
   try {
     const url = new URL(baseURL);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    return { [ATTR_SERVER_ADDRESS]: url.hostname, [ATTR_SERVER_PORT]: port };
+    attributes = { [ATTR_SERVER_ADDRESS]: url.hostname, [ATTR_SERVER_PORT]: port };
   } catch {
-    return {};
+    attributes = {};
   }
+  if (serverCache.size >= MAX_SERVERS) serverCache.clear();
+  serverCache.set(baseURL, attributes);
+  return attributes;
 }
 
 /** The span name per the GenAI conventions: `{operation} {model}`. */

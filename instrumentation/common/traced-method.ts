@@ -15,8 +15,8 @@ export interface CallPlan {
   args: unknown[];
   /** Reads the parsed body (and ends the call) or wraps the returned stream (which ends it later). */
   observe(value: unknown, call: LlmCall): void;
-  /** What the guardrails need to judge the call before it is sent. */
-  gate?: GatedRequest;
+  /** What the guardrails need to judge the call before it is sent (built only when a gate is registered). */
+  gate?: () => GatedRequest;
 }
 
 export interface TracedMethodHost {

@@ -24,7 +24,7 @@ export interface GeminiRequest {
   toolResultShare: ToolResultShare;
   /** The tier the request asked for: the Gemini API reports none in its response. */
   requestedTier?: string;
-  gate: GatedRequest;
+  gate: () => GatedRequest;
 }
 
 export function describeRequest(params: unknown, provider: string, baseURL: unknown, captureContent: boolean, stream: boolean): GeminiRequest | undefined {
@@ -60,7 +60,7 @@ export function describeRequest(params: unknown, provider: string, baseURL: unkn
     attributes,
     toolResultShare,
     requestedTier,
-    gate: {
+    gate: () => ({
       planned: {
         provider,
         model: String(model ?? ''),
@@ -68,7 +68,7 @@ export function describeRequest(params: unknown, provider: string, baseURL: unkn
         maxOutputTokens: typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined,
       },
       withMaxTokens: (cap) => [{ ...params, config: { ...config, maxOutputTokens: cap } }],
-    },
+    }),
   };
 }
 

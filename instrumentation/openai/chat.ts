@@ -67,7 +67,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     attributes,
     toolResultShare,
     args: callArgs,
-    gate: bodyGate(providerName(client), callArgs, maxTokensKey, toolResultShare.totalChars),
+    gate: () => bodyGate(providerName(client), callArgs, maxTokensKey, toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeChatStream(value, call, {

@@ -55,7 +55,7 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
     attributes,
     toolResultShare,
     args,
-    gate: bodyGate(providerName(client), args, 'max_output_tokens', toolResultShare.totalChars),
+    gate: () => bodyGate(providerName(client), args, 'max_output_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeResponsesStream(value, call, captureContent);
