@@ -34,6 +34,7 @@ import { runAttributes, summarizeRun } from './runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTracker, type RunLimits } from './runs/run-tracker.ts';
 import type { RunState } from './runs/run-state.ts';
 import { OI_KIND } from './foreign-names.ts';
+import { isLlmCall, LLM_OPERATIONS } from './llm-spans.ts';
 import { sourceConventionAttributes } from './source-conventions.ts';
 
 export interface TokenledgerSpanProcessorOptions {
@@ -53,8 +54,6 @@ export interface TokenledgerSpanProcessorOptions {
   now?: () => number;
 }
 
-// Operations whose spans are LLM calls (and so are priced); agent and tool spans are not.
-const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
 
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
@@ -207,8 +206,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 }
 
 function isLlmCallSpan(span: Span): boolean {
-  const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
-  return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && span.attributes[ATTR_GEN_AI_PROVIDER_NAME] !== undefined;
+  return isLlmCall(span.attributes);
 }
 
 /** The run name when this span starts a run, else undefined. */

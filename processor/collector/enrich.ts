@@ -1,0 +1,109 @@
+// Collector mode's per-span work, on decoded OTLP messages: read a span's attributes, normalise LLM spans written
+// in any supported convention (the same code the in-process processor runs), price them, and write the added
+// attributes back as OTLP key-values. Spans it cannot interpret keep every field they came with.
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { ATTR_TOKENLEDGER_COST_UNKNOWN_REASON, ATTR_TOKENLEDGER_COST_USD } from '../../conventions/attributes.ts';
+import { isLlmCall } from '../llm-spans.ts';
+import type { CallPricer } from '../pricing/call-pricer.ts';
+import { sourceConventionAttributes } from '../source-conventions.ts';
+
+type AnyValue = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: unknown;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+};
+export type KeyValue = { key: string; value?: AnyValue };
+export type OtlpSpan = { attributes?: KeyValue[]; startTimeUnixNano?: unknown };
+type OtlpRequest = {
+  resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }>;
+};
+
+export interface EnrichStats {
+  spans: number;
+  priced: number;
+}
+
+export function enrichRequest(request: OtlpRequest, pricer: CallPricer): EnrichStats {
+  const stats = { spans: 0, priced: 0 };
+  for (const resourceSpans of request.resourceSpans ?? []) {
+    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+      const scope = scopeSpans.scope?.name ?? '';
+      for (const span of scopeSpans.spans ?? []) {
+        stats.spans += 1;
+        if (enrichSpan(span, scope, pricer)) stats.priced += 1;
+      }
+    }
+  }
+  return stats;
+}
+
+/** Adds tokenledger's figures to one span; true when it was an LLM call that got a cost figure. */
+export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): boolean {
+  const attributes = toAttributes(span.attributes ?? []);
+  const normalised = sourceConventionAttributes(attributes, scope);
+  if (normalised) Object.assign(attributes, normalised);
+  let added: Attributes = normalised ?? {};
+  const alreadyPriced = attributes[ATTR_TOKENLEDGER_COST_USD] !== undefined || attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON] !== undefined;
+  let priced = false;
+  if (isLlmCall(attributes) && !alreadyPriced) {
+    const cost = pricer.price(attributes, new Date(nanosToMillis(span.startTimeUnixNano))).attributes;
+    added = { ...added, ...cost };
+    priced = cost[ATTR_TOKENLEDGER_COST_USD] !== undefined;
+  }
+  if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);
+  return priced;
+}
+
+function nanosToMillis(value: unknown): number {
+  const nanos = typeof value === 'object' && value !== null ? Number(String(value)) : Number(value ?? 0);
+  return Number.isFinite(nanos) && nanos > 0 ? nanos / 1e6 : Date.now();
+}
+
+export function toAttributes(keyValues: KeyValue[]): Attributes {
+  const attributes: Attributes = {};
+  for (const { key, value } of keyValues) {
+    const converted = fromAnyValue(value);
+    if (converted !== undefined) attributes[key] = converted;
+  }
+  return attributes;
+}
+
+// Decoded protobuf messages keep field defaults on their prototype: only own properties were on the wire.
+const has = (value: object, key: string) => Object.prototype.hasOwnProperty.call(value, key);
+
+function fromAnyValue(value: AnyValue | undefined): AttributeValue | undefined {
+  if (!value) return undefined;
+  if (has(value, 'stringValue')) return value.stringValue;
+  if (has(value, 'boolValue')) return value.boolValue;
+  if (has(value, 'intValue')) return Number(String(value.intValue));
+  if (has(value, 'doubleValue')) return value.doubleValue;
+  if (has(value, 'arrayValue') && value.arrayValue) {
+    const items = (value.arrayValue.values ?? []).map(fromAnyValue);
+    if (items.every((item) => typeof item === 'string')) return items as string[];
+    if (items.every((item) => typeof item === 'number')) return items as number[];
+    if (items.every((item) => typeof item === 'boolean')) return items as boolean[];
+  }
+  return undefined;
+}
+
+function toAnyValue(value: AttributeValue): AnyValue {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };
+  return { arrayValue: { values: (value as Array<string | number | boolean>).map((item) => toAnyValue(item)) } };
+}
+
+/** The key-values with `added` set: existing keys replaced in place, new keys appended. */
+function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
+  const remaining = new Map(Object.entries(added));
+  const out = keyValues.map((kv) => {
+    const value = remaining.get(kv.key);
+    if (value === undefined) return kv;
+    remaining.delete(kv.key);
+    return { key: kv.key, value: toAnyValue(value) };
+  });
+  for (const [key, value] of remaining) if (value !== undefined) out.push({ key, value: toAnyValue(value) });
+  return out;
+}
