@@ -4,6 +4,8 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FakeProvider } from './fake-provider.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
@@ -115,6 +117,48 @@ test('register: SIGTERM flushes telemetry and the process still ends by the sign
   );
   assert.equal(result.signal, 'SIGTERM');
   assertThreeProviderSpans(receiver.spans);
+});
+
+test('register: OTEL_METRICS_EXPORTER=console prints tokenledger metrics at exit', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], {
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'console',
+  });
+  assert.equal(result.code, 0, result.stderr);
+  for (const name of ['gen_ai.client.token.usage', 'gen_ai.client.operation.duration', 'tokenledger.tokens', 'tokenledger.cost']) {
+    assert.ok(result.stdout.includes(`name: '${name}'`), `${name} in the console output`);
+  }
+});
+
+test('register: OTEL_METRICS_EXPORTER=prometheus serves tokenledger metrics for scraping', async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  let scraped = '';
+  const result = await runApp(
+    ['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'],
+    {
+      WAIT_FOR_SIGTERM: '1',
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+    },
+    (stdout, kill) => {
+      if (!stdout.includes('ready') || scraped) return;
+      scraped = 'pending';
+      fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((response) => response.text())
+        .then((text) => (scraped = text))
+        .catch((error: Error) => (scraped = `scrape failed: ${error.message}`))
+        .finally(kill);
+    },
+  );
+  assert.equal(result.signal, 'SIGTERM');
+  assert.match(scraped, /tokenledger_tokens_total\{/);
+  assert.match(scraped, /tokenledger_cost_total\{/);
+  assert.match(scraped, /gen_ai_client_token_usage_bucket\{/);
 });
 
 test('register: OTEL_SDK_DISABLED=true leaves the app alone and exports nothing', async () => {
