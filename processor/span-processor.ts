@@ -99,9 +99,9 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
-      const runName = runNameOf(span, localParent === undefined);
-      const chain = this.tracker.start(spanId, traceId, localParent, runName);
-      if (runName !== undefined) {
+      const run = runOf(span, localParent === undefined);
+      const chain = this.tracker.start(spanId, traceId, localParent, run);
+      if (run !== undefined) {
         this.metrics.runsActive.add(1);
         this.guard.startRun(chain.at(-1)!, span, span.attributes);
       }
@@ -120,9 +120,11 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
       if (isLlmCallSpan(span)) this.endCall(span, chain);
       else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
-      const run = this.tracker.takeRun(spanId);
-      if (run) this.endRun(span, run);
-      else if (chain?.at(-1)?.id === spanId) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      const ended = this.tracker.takeRun(spanId);
+      if (ended) this.endRun(span, ended);
+      else if (chain?.at(-1)?.id === spanId && chain.at(-1)!.reportable) {
+        span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      }
     } catch (error) {
       diag.error('tokenledger: could not process a span', error);
     }
@@ -174,6 +176,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 
   private endRun(span: Span, state: RunState): void {
     this.metrics.runsActive.add(-1);
+    if (!state.reportable) return;
     const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
     const success = typeof declared === 'boolean' ? declared : span.status.code !== SpanStatusCode.ERROR;
     const configured = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
@@ -209,14 +212,16 @@ function isLlmCallSpan(span: Span): boolean {
   return isLlmCall(span.attributes);
 }
 
-/** The run name when this span starts a run, else undefined. */
-function runNameOf(span: Span, localRoot: boolean): string | undefined {
+/** The run this span starts, if it starts one. */
+function runOf(span: Span, localRoot: boolean): { name: string; explicit: boolean } | undefined {
   const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
   const agentName = span.attributes[ATTR_GEN_AI_AGENT_NAME];
   const name = typeof agentName === 'string' && agentName ? agentName : span.name;
-  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return name;
+  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
   // A local root is the run, unless it is itself a single LLM call or tool execution.
-  if (localRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) return name;
+  if (localRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
+    return { name, explicit: false };
+  }
   return undefined;
 }
 

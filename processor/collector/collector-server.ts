@@ -1,21 +1,23 @@
 // `tokenledger collect`: an OTLP/HTTP trace receiver that prices the LLM spans of any language's
-// instrumentation with the same code as the in-process processor, and forwards every span upstream.
+// instrumentation and rolls their runs up with the same code as the in-process processor, then forwards every
+// span upstream.
 //
 //   POST /v1/traces (application/x-protobuf or application/json)
 //     → body limit (413) → bearer token (401) → decode (400 with what is wrong)
-//     → normalise + price LLM spans → encode protobuf → POST {upstream}/v1/traces
-//     → 200 with an ExportTraceServiceResponse in the request's encoding (503 when the upstream failed,
-//       so the exporter retries; the partial success an upstream reports is passed back)
-//
-// Not yet: holding traces to roll runs up, a bounded retry queue, metrics (see the README's limits).
+//     → normalise + price LLM spans → hold each trace (TraceBuffer) → 200
+//   every `quietMs / 2`: traces whose root arrived and that went quiet are rolled up → forward queue
+//     → POST {upstream}/v1/traces, protobuf, retried with backoff, bounded (ForwardQueue)
+//   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag } from '@opentelemetry/api';
+import { diag, type Attributes } from '@opentelemetry/api';
 import { CallPricer } from '../pricing/call-pricer.ts';
 import type { PriceOverrides } from '../pricing/price-overrides.ts';
-import { enrichRequest } from './enrich.ts';
+import { enrichSpan, toAttributes, withAttributes, type KeyValue } from './enrich.ts';
+import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from './otlp-schema.ts';
+import { TraceBuffer, type BufferedSpan, type TraceBufferLimits, type TraceBufferStats } from './trace-buffer.ts';
 
 export interface CollectorOptions {
   /** Where to listen. Default 127.0.0.1:4318. */
@@ -29,32 +31,65 @@ export interface CollectorOptions {
   bearerToken?: string;
   /** How long an upstream export may take. Default 10 s. */
   upstreamTimeoutMs?: number;
+  /** Requests held for the upstream while it fails. Default 1000. */
+  maxQueuedRequests?: number;
+  /** How traces are held before their runs are rolled up. */
+  traces?: Partial<TraceBufferLimits>;
   prices?: PriceOverrides;
 }
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 
+/** Where a span came from, to re-group it with its resource and scope when forwarded. */
+interface Origin {
+  resource: unknown;
+  resourceSchemaUrl: unknown;
+  scope: unknown;
+  scopeSchemaUrl: unknown;
+  span: { attributes?: KeyValue[] };
+}
+
+type OtlpRequest = {
+  resourceSpans?: Array<{
+    resource?: unknown;
+    schemaUrl?: unknown;
+    scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: KeyValue[] }> }>;
+  }>;
+};
+
 export class CollectorServer {
-  private readonly options: Required<Omit<CollectorOptions, 'bearerToken' | 'prices'>> & Pick<CollectorOptions, 'bearerToken'>;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly maxBodyBytes: number;
+  private readonly bearerToken: string | undefined;
   private readonly pricer: CallPricer;
-  private readonly upstreamUrl: string;
+  private readonly buffer: TraceBuffer<Origin>;
+  private readonly queue: ForwardQueue;
+  private readonly quietMs: number;
   private server: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(options: CollectorOptions) {
     if (!options.upstream) throw new Error('tokenledger collect: an upstream endpoint is required (--upstream or OTEL_EXPORTER_OTLP_ENDPOINT)');
-    this.options = {
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 4318,
-      upstream: options.upstream,
-      maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
-      upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
-      bearerToken: options.bearerToken,
-    };
-    this.upstreamUrl = options.upstream.replace(/\/+$/, '').endsWith('/v1/traces')
-      ? options.upstream
-      : `${options.upstream.replace(/\/+$/, '')}/v1/traces`;
+    this.host = options.host ?? '127.0.0.1';
+    this.port = options.port ?? 4318;
+    this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+    this.bearerToken = options.bearerToken;
     this.pricer = new CallPricer({ overrides: options.prices });
+    this.buffer = new TraceBuffer<Origin>(options.traces);
+    this.quietMs = options.traces?.quietMs ?? 2000;
+    const base = options.upstream.replace(/\/+$/, '');
+    this.queue = new ForwardQueue({
+      url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces`,
+      maxQueued: options.maxQueuedRequests,
+      timeoutMs: options.upstreamTimeoutMs,
+    });
+  }
+
+  /** What was evicted early, arrived late, forwarded, dropped. */
+  get stats(): TraceBufferStats & ForwardStats & { heldTraces: number; queuedRequests: number } {
+    return { ...this.buffer.stats, ...this.queue.stats, heldTraces: this.buffer.heldTraces, queuedRequests: this.queue.queued };
   }
 
   async start(): Promise<string> {
@@ -64,33 +99,48 @@ export class CollectorServer {
         if (!res.headersSent) reply(res, 500, 'text/plain', `internal error: ${(error as Error).message}`);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port, this.options.host, resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
+    this.timer = setInterval(() => this.release(), Math.max(10, this.quietMs / 2));
+    this.timer.unref();
     const { address, port } = this.server.address() as AddressInfo;
     return `http://${address}:${port}`;
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    this.server = undefined;
+  /** Stops receiving, rolls up and forwards every held trace, and waits (up to `drainMs`) for the upstream. */
+  async stop(drainMs = 5000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+      this.server = undefined;
+    }
+    for (const trace of this.buffer.flush()) this.forward(trace.spans);
+    await this.queue.drain(drainMs);
+    this.queue.stop();
+  }
+
+  private release(): void {
+    try {
+      for (const trace of this.buffer.take(Date.now())) this.forward(trace.spans);
+    } catch (error) {
+      diag.error('tokenledger collect: could not release traces', error);
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/traces') {
       return reply(res, 404, 'text/plain', 'tokenledger collect accepts POST /v1/traces');
     }
-    if (this.options.bearerToken && req.headers.authorization !== `Bearer ${this.options.bearerToken}`) {
+    if (this.bearerToken && req.headers.authorization !== `Bearer ${this.bearerToken}`) {
       return reply(res, 401, 'text/plain', 'missing or wrong bearer token');
     }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType !== PROTOBUF && contentType !== JSON_TYPE) {
       return reply(res, 415, 'text/plain', `unsupported content type "${contentType}"; send ${PROTOBUF} or ${JSON_TYPE}`);
     }
-    const body = await readBody(req, this.options.maxBodyBytes);
-    if (body === 'too_large') {
-      return reply(res, 413, 'text/plain', `request body over the ${this.options.maxBodyBytes}-byte limit`);
-    }
+    const body = await readBody(req, this.maxBodyBytes);
+    if (body === 'too_large') return reply(res, 413, 'text/plain', `request body over the ${this.maxBodyBytes}-byte limit`);
     let message;
     try {
       message = contentType === PROTOBUF ? decodeProtobuf(body) : decodeJson(body);
@@ -98,42 +148,74 @@ export class CollectorServer {
       if (error instanceof OtlpDecodeError) return reply(res, 400, 'text/plain', error.message);
       throw error;
     }
-    enrichRequest(message as never, this.pricer);
-    const forwarded = await this.forward(ExportTraceServiceRequest.encode(message).finish());
-    if (!forwarded.ok) return reply(res, 503, 'text/plain', `upstream export failed: ${forwarded.reason}`);
-    const response = ExportTraceServiceResponse.fromObject(forwarded.partialSuccess ? { partialSuccess: forwarded.partialSuccess } : {});
+    const { late, evicted } = this.buffer.add(this.bufferedSpans(message as unknown as OtlpRequest), Date.now());
+    if (late.length > 0) this.forward(late);
+    for (const trace of evicted) this.forward(trace.spans);
+    const response = ExportTraceServiceResponse.fromObject({});
     if (contentType === PROTOBUF) return reply(res, 200, PROTOBUF, ExportTraceServiceResponse.encode(response).finish());
-    return reply(res, 200, JSON_TYPE, JSON.stringify(ExportTraceServiceResponse.toObject(response, { longs: Number })));
+    return reply(res, 200, JSON_TYPE, '{}');
   }
 
-  private async forward(body: Uint8Array): Promise<{ ok: true; partialSuccess?: object } | { ok: false; reason: string }> {
-    try {
-      const response = await fetch(this.upstreamUrl, {
-        method: 'POST',
-        headers: { 'content-type': PROTOBUF },
-        body,
-        signal: AbortSignal.timeout(this.options.upstreamTimeoutMs),
-      });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
-      const partial = decodePartialSuccess(bytes, response.headers.get('content-type'));
-      return { ok: true, partialSuccess: partial };
-    } catch (error) {
-      return { ok: false, reason: (error as Error).message };
+  /** Prices each span and wraps it for the trace buffer, remembering its resource and scope. */
+  private bufferedSpans(request: OtlpRequest): BufferedSpan<Origin>[] {
+    const spans: BufferedSpan<Origin>[] = [];
+    for (const resourceSpans of request.resourceSpans ?? []) {
+      for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+        for (const span of scopeSpans.spans ?? []) {
+          enrichSpan(span, scopeSpans.scope?.name ?? '', this.pricer);
+          const origin: Origin = {
+            resource: resourceSpans.resource,
+            resourceSchemaUrl: resourceSpans.schemaUrl,
+            scope: scopeSpans.scope,
+            scopeSchemaUrl: scopeSpans.schemaUrl,
+            span,
+          };
+          spans.push({
+            spanId: hex(span.spanId),
+            parentSpanId: hex(span.parentSpanId),
+            traceId: hex(span.traceId),
+            name: String(span.name ?? ''),
+            startNanos: Number(String(span.startTimeUnixNano ?? 0)),
+            statusCode: Number((span.status as { code?: number } | undefined)?.code ?? 0),
+            attributes: toAttributes(span.attributes ?? []),
+            origin,
+            setAttributes(attributes: Attributes) {
+              Object.assign(this.attributes, attributes);
+              origin.span.attributes = withAttributes(origin.span.attributes ?? [], attributes);
+            },
+          });
+        }
+      }
     }
+    return spans;
+  }
+
+  /** Re-groups spans under their resource and scope and queues them for the upstream. */
+  private forward(spans: BufferedSpan<Origin>[]): void {
+    if (spans.length === 0) return;
+    const byResource = new Map<unknown, { resource: unknown; schemaUrl: unknown; scopes: Map<unknown, { scope: unknown; schemaUrl: unknown; spans: unknown[] }> }>();
+    for (const { origin } of spans) {
+      let resource = byResource.get(origin.resource);
+      if (!resource) byResource.set(origin.resource, (resource = { resource: origin.resource, schemaUrl: origin.resourceSchemaUrl, scopes: new Map() }));
+      let scope = resource.scopes.get(origin.scope);
+      if (!scope) resource.scopes.set(origin.scope, (scope = { scope: origin.scope, schemaUrl: origin.scopeSchemaUrl, spans: [] }));
+      scope.spans.push(origin.span);
+    }
+    const request = {
+      resourceSpans: [...byResource.values()].map((resource) => ({
+        resource: resource.resource,
+        schemaUrl: resource.schemaUrl,
+        scopeSpans: [...resource.scopes.values()].map((scope) => ({ scope: scope.scope, schemaUrl: scope.schemaUrl, spans: scope.spans })),
+      })),
+    };
+    this.queue.enqueue(ExportTraceServiceRequest.encode(request as never).finish());
   }
 }
 
-function decodePartialSuccess(bytes: Uint8Array, contentType: string | null): object | undefined {
-  if (bytes.length === 0) return undefined;
-  try {
-    const response = contentType?.includes('json')
-      ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { partialSuccess?: object })
-      : (ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(bytes), { longs: Number }) as { partialSuccess?: object });
-    return response.partialSuccess;
-  } catch {
-    return undefined;
-  }
+function hex(bytes: unknown): string {
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes).toString('hex');
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
+  return '';
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too_large'> {

@@ -16,29 +16,6 @@ type AnyValue = {
 };
 export type KeyValue = { key: string; value?: AnyValue };
 export type OtlpSpan = { attributes?: KeyValue[]; startTimeUnixNano?: unknown };
-type OtlpRequest = {
-  resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }>;
-};
-
-export interface EnrichStats {
-  spans: number;
-  priced: number;
-}
-
-export function enrichRequest(request: OtlpRequest, pricer: CallPricer): EnrichStats {
-  const stats = { spans: 0, priced: 0 };
-  for (const resourceSpans of request.resourceSpans ?? []) {
-    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-      const scope = scopeSpans.scope?.name ?? '';
-      for (const span of scopeSpans.spans ?? []) {
-        stats.spans += 1;
-        if (enrichSpan(span, scope, pricer)) stats.priced += 1;
-      }
-    }
-  }
-  return stats;
-}
-
 /** Adds tokenledger's figures to one span; true when it was an LLM call that got a cost figure. */
 export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): boolean {
   const attributes = toAttributes(span.attributes ?? []);
@@ -96,7 +73,7 @@ function toAnyValue(value: AttributeValue): AnyValue {
 }
 
 /** The key-values with `added` set: existing keys replaced in place, new keys appended. */
-function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
+export function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
   const remaining = new Map(Object.entries(added));
   const out = keyValues.map((kv) => {
     const value = remaining.get(kv.key);

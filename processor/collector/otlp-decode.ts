@@ -41,6 +41,7 @@ export function decodeJson(body: Uint8Array): Message {
       const spans = (scopeSpans as { spans?: unknown })?.spans ?? [];
       if (!Array.isArray(spans)) throw new OtlpDecodeError(`resourceSpans[${r}].scopeSpans[${s}].spans must be a list`);
       spans.forEach((span: Record<string, unknown>, i: number) => {
+        if (typeof span !== 'object' || span === null) throw new OtlpDecodeError(`resourceSpans[${r}].scopeSpans[${s}].spans[${i}] must be an object`);
         const where = `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`;
         for (const key of ['traceId', 'spanId', 'parentSpanId']) span[key] = hexToBase64(span[key], `${where}.${key}`);
         for (const link of (span.links as Array<Record<string, unknown>> | undefined) ?? []) {

@@ -23,6 +23,11 @@ export class RunState {
   /** `gen_ai.agent.name` of the run span (else its span name): the key KPIs and learned ideals group by. */
   readonly agentName: string;
   readonly startedAt: number;
+  /**
+   * An explicit run (invoke_agent, OpenInference AGENT) is always reported; an implicit one (a local root span)
+   * only when an LLM call or tool execution happened under it, so an app's plain request spans stay untouched.
+   */
+  explicit = true;
   steps = 0;
   toolCalls = 0;
   toolErrors = 0;
@@ -70,6 +75,11 @@ export class RunState {
       if (this.inputPerStep.length < MAX_TRACKED_STEPS) this.inputPerStep.push(call.tokens.input);
     }
     if (call.cost) addInto(this.cost, call.cost);
+  }
+
+  /** Whether the run has anything to report (see `explicit`). */
+  get reportable(): boolean {
+    return this.explicit || this.steps > 0 || this.toolCalls > 0;
   }
 
   addTool(failed: boolean): void {

@@ -54,13 +54,14 @@ export class RunTracker {
   }
 
   /** Records a started span (`runName` when it starts a run); returns its chain of runs, innermost last. */
-  start(spanId: string, traceId: string, parentSpanId: string | undefined, runName: string | undefined): readonly RunState[] {
+  start(spanId: string, traceId: string, parentSpanId: string | undefined, run: { name: string; explicit: boolean } | undefined): readonly RunState[] {
     this.ensureSweeping();
     const parentChain = parentSpanId === undefined ? [] : (this.open.get(parentSpanId)?.chain ?? []);
     let chain = parentChain;
-    if (runName !== undefined) {
+    if (run !== undefined) {
       if (this.runs.size >= this.limits.maxRuns) this.evictOldest();
-      const state = new RunState(spanId, traceId, runName, this.now());
+      const state = new RunState(spanId, traceId, run.name, this.now());
+      state.explicit = run.explicit;
       this.runs.set(spanId, state);
       chain = [...parentChain, state];
     }

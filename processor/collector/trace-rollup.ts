@@ -1,0 +1,106 @@
+// Rolls up the runs of one whole trace, as collector mode holds it: the same run rules, figures and KPIs as the
+// in-process processor (RunState, summarizeRun), applied to spans that arrived from anywhere, in any order.
+// Pure but for the spans' attributes, which it sets on the run spans.
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_RUN_COMPLETE,
+  ATTR_TOKENLEDGER_RUN_ID,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+} from '../../conventions/attributes.ts';
+import { OI_KIND } from '../foreign-names.ts';
+import { isLlmCall, LLM_OPERATIONS } from '../llm-spans.ts';
+import { callFigures } from '../runs/call-figures.ts';
+import { RunState } from '../runs/run-state.ts';
+import { runAttributes, summarizeRun } from '../runs/run-summary.ts';
+
+const STATUS_ERROR = 2;
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string;
+  traceId: string;
+  name: string;
+  startNanos: number;
+  statusCode: number;
+  attributes: Attributes;
+  /** Adds attributes to the span as it will be forwarded. */
+  setAttributes(attributes: Attributes): void;
+}
+
+export interface TraceRollupOptions {
+  /**
+   * The trace was released early (evicted, or its root never came): its runs are not rolled up, only marked
+   * `tokenledger.run.complete = false`, since figures from part of a run would read as the whole.
+   */
+  incomplete?: boolean;
+}
+
+/** The run spans of a trace: invoke_agent, OpenInference AGENT, or a root that is not itself an LLM call or tool. */
+function runOf(span: TraceSpan, isRoot: boolean): { name: string; explicit: boolean } | undefined {
+  const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
+  const agent = span.attributes[ATTR_GEN_AI_AGENT_NAME];
+  const name = typeof agent === 'string' && agent ? agent : span.name;
+  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
+  if (isRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) return { name, explicit: false };
+  return undefined;
+}
+
+/** Rolls the trace's runs up onto their spans; returns how many runs it found. */
+export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOptions = {}): number {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const runs = new Map<string, RunState>();
+  for (const span of spans) {
+    const isRoot = !span.parentSpanId || !byId.has(span.parentSpanId);
+    const run = runOf(span, isRoot);
+    if (run === undefined) continue;
+    const state = new RunState(span.spanId, span.traceId, run.name, span.startNanos / 1e6);
+    state.explicit = run.explicit;
+    runs.set(span.spanId, state);
+  }
+  if (runs.size === 0) return 0;
+  if (options.incomplete) {
+    for (const [spanId, state] of runs) {
+      if (state.explicit) byId.get(spanId)!.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+    }
+    return runs.size;
+  }
+
+  const chains = new Map<string, RunState[]>();
+  const chainOf = (span: TraceSpan, depth = 0): RunState[] => {
+    const known = chains.get(span.spanId);
+    if (known) return known;
+    const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+    const parentChain = parent && depth < 256 ? chainOf(parent, depth + 1) : [];
+    const own = runs.get(span.spanId);
+    const chain = own ? [...parentChain, own] : parentChain;
+    chains.set(span.spanId, chain);
+    return chain;
+  };
+
+  // Calls in the order they started, so step order and retries read as they happened.
+  for (const span of [...spans].sort((a, b) => a.startNanos - b.startNanos)) {
+    const failed = span.statusCode === STATUS_ERROR;
+    if (isLlmCall(span.attributes)) {
+      const figures = callFigures(span.attributes, failed);
+      for (const state of chainOf(span)) state.addCall(figures);
+    } else if (span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'execute_tool') {
+      for (const state of chainOf(span)) state.addTool(failed);
+    }
+  }
+
+  for (const [spanId, state] of runs) {
+    if (!state.reportable) continue;
+    const span = byId.get(spanId)!;
+    const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
+    const ideal = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
+    const summary = summarizeRun(state, {
+      success: typeof declared === 'boolean' ? declared : span.statusCode !== STATUS_ERROR,
+      ...(typeof ideal === 'number' && ideal > 0 ? { idealSteps: ideal, idealStepsSource: 'configured' as const } : {}),
+    });
+    span.setAttributes(runAttributes(summary));
+  }
+  return runs.size;
+}
