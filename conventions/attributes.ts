@@ -277,3 +277,11 @@ export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.sp
 export const METRIC_TOKENLEDGER_GUARD_BREACHES = 'tokenledger.guard.breaches';
 /** Memoised tool executions by cache result. (counter, {request}) */
 export const METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS = 'tokenledger.tool.cache.requests';
+/** Collector mode - traces forwarded early, un-rolled, because the trace or span limit was reached. (counter, {trace}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED = 'tokenledger.collector.traces.evicted';
+/** Collector mode - spans that arrived after their trace was forwarded (forwarded as they are). (counter, {span}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE = 'tokenledger.collector.spans.late';
+/** Collector mode - requests for the upstream dropped because its queue was full or it refused them. (counter, {request}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED = 'tokenledger.collector.requests.dropped';
+/** Collector mode - spans the upstream rejected in an OTLP partial success. (counter, {span}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED = 'tokenledger.collector.spans.rejected';

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CollectorServer } from '../processor/collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../processor/collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../processor/collector/otlp-schema.ts';
+import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 interface Forwarded {
@@ -22,6 +23,7 @@ let forwarded: Forwarded[] = [];
 let upstreamStatus = 200;
 let collector: CollectorServer;
 let collectorUrl = '';
+let reader: TestMetricReader;
 
 before(async () => {
   upstream = createServer(async (req, res) => {
@@ -42,7 +44,9 @@ before(async () => {
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  collector = new CollectorServer({ port: 0, upstream: upstreamUrl(), maxBodyBytes: 64 * 1024, traces: { quietMs: 50 } });
+  const meters = testMeterProvider();
+  reader = meters.reader;
+  collector = new CollectorServer({ port: 0, upstream: upstreamUrl(), maxBodyBytes: 64 * 1024, traces: { quietMs: 50 }, meterProvider: meters.meterProvider });
   collectorUrl = await collector.start();
 });
 after(async () => {
@@ -192,6 +196,11 @@ test('collector: a run split across two services and three requests is rolled up
   assert.equal(root.attributes['tokenledger.run.step_inflation'], 2);
   assert.equal(root.attributes['tokenledger.run.complete'], true);
   assert.equal(forwarded.filter((span) => span.name === 'chat gpt-4.1').every((span) => typeof span.attributes['tokenledger.cost.usd'] === 'number'), true);
+  const metrics = await reader.metricsByName();
+  const runs = metrics.get('tokenledger.runs')?.dataPoints.find((p) => p.attributes['gen_ai.agent.name'] === 'triage');
+  assert.equal(runs?.value, 1, 'the same run metrics as in-process');
+  const tokens = metrics.get('tokenledger.tokens')?.dataPoints.find((p) => p.attributes['gen_ai.agent.name'] === 'triage' && p.attributes['tokenledger.token.type'] === 'uncached_input');
+  assert.equal(tokens?.value, 3000);
 });
 
 test('collector: past maxTraces the oldest trace is forwarded un-rolled and marked incomplete; a late span is forwarded as it is', async () => {
@@ -217,4 +226,41 @@ test('collector: past maxTraces the oldest trace is forwarded un-rolled and mark
   }
   await waitForForwarded(3);
   assert.ok(forwarded.some((span) => span.name === 'root two'), 'stop() forwards what it still holds');
+});
+
+test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM forwards what it holds', async () => {
+  const freePort = async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  };
+  const [listen, prometheus] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [
+    'bin/tokenledger.cjs', 'collect', '--listen', `127.0.0.1:${listen}`, '--upstream', upstreamUrl(),
+    '--prometheus', `127.0.0.1:${prometheus}`, '--quiet-ms', '60000',
+  ], { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await Promise.race([
+    new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('listening') && resolve())),
+    exited.then((code) => assert.fail(`tokenledger collect exited with ${code} before listening`)),
+  ]);
+  const run = 'e000000000000001';
+  const body = JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [
+      { ...spanOf(run, undefined, 'invoke_agent cli', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'cli' }, 0), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
+      { ...llm('e000000000000002', run, 1000, 100, 1), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
+    ] }] }],
+  });
+  const accepted = await fetch(`http://127.0.0.1:${listen}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  assert.equal(accepted.status, 200);
+  assert.equal(forwarded.length, 0, 'held: the quiet period is a minute');
+  const scraped = await (await fetch(`http://127.0.0.1:${prometheus}/metrics`)).text();
+  assert.match(scraped, /tokenledger_collector_spans_late_total\{[^}]*\} 0/);
+  assert.match(scraped, /tokenledger_collector_traces_evicted_total/);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.deepEqual(forwarded.map((span) => span.name).sort(), ['chat gpt-4.1', 'invoke_agent cli']);
+  assert.equal(forwarded.find((span) => span.name === 'invoke_agent cli')!.attributes['tokenledger.run.cost.usd'], 0.0028);
 });

@@ -10,7 +10,16 @@
 //   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag, type Attributes } from '@opentelemetry/api';
+import { diag, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED,
+  METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE,
+  METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED,
+  METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED,
+} from '../../conventions/attributes.ts';
+import { VERSION } from '../../instrumentation/version.ts';
+import { TokenledgerMetrics } from '../metrics.ts';
 import { CallPricer } from '../pricing/call-pricer.ts';
 import type { PriceOverrides } from '../pricing/price-overrides.ts';
 import { enrichSpan, toAttributes, withAttributes, type KeyValue } from './enrich.ts';
@@ -36,6 +45,8 @@ export interface CollectorOptions {
   /** How traces are held before their runs are rolled up. */
   traces?: Partial<TraceBufferLimits>;
   prices?: PriceOverrides;
+  /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
+  meterProvider?: MeterProvider;
 }
 
 const PROTOBUF = 'application/x-protobuf';
@@ -77,8 +88,22 @@ export class CollectorServer {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.bearerToken = options.bearerToken;
     this.pricer = new CallPricer({ overrides: options.prices });
-    this.buffer = new TraceBuffer<Origin>(options.traces);
+    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION);
+    const recorder = new TokenledgerMetrics(meter);
+    this.buffer = new TraceBuffer<Origin>(options.traces, {
+      onCall: (span, figures, agentName) => {
+        const errorType = span.statusCode === 2 ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
+        recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, errorType, agentName);
+      },
+      onRun: (summary, agentName) => recorder.recordRun(summary, agentName),
+    });
     this.quietMs = options.traces?.quietMs ?? 2000;
+    const observe = (name: string, unit: string, read: () => number) =>
+      meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
+    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.buffer.stats.evictedTraces);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.buffer.stats.lateSpans);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED, '{request}', () => this.queue.stats.dropped);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED, '{span}', () => this.queue.stats.rejectedSpans);
     const base = options.upstream.replace(/\/+$/, '');
     this.queue = new ForwardQueue({
       url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces`,
@@ -176,6 +201,7 @@ export class CollectorServer {
             traceId: hex(span.traceId),
             name: String(span.name ?? ''),
             startNanos: Number(String(span.startTimeUnixNano ?? 0)),
+            endNanos: Number(String(span.endTimeUnixNano ?? 0)),
             statusCode: Number((span.status as { code?: number } | undefined)?.code ?? 0),
             attributes: toAttributes(span.attributes ?? []),
             origin,

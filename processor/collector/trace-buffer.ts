@@ -6,7 +6,7 @@
 // quiet for `quietMs`, or older than `maxAgeMs` with no root — rolled up. Bounds: at most `maxTraces` traces and
 // `maxSpans` spans held; past either, the oldest trace is taken early and marked incomplete, and counted.
 // A span of a trace already handed back is late: it is returned at once, to be forwarded as it is.
-import { rollupTrace, type TraceSpan } from './trace-rollup.ts';
+import { rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 
 export interface TraceBufferLimits {
   /** Quiet time after the last span of a trace whose root has arrived. Default 2 s. */
@@ -54,7 +54,10 @@ export class TraceBuffer<Origin> {
   readonly stats: TraceBufferStats = { evictedTraces: 0, lateSpans: 0 };
   private readonly limits: TraceBufferLimits;
 
-  constructor(limits: Partial<TraceBufferLimits> = {}) {
+  private readonly hooks: TraceRollupHooks;
+
+  constructor(limits: Partial<TraceBufferLimits> = {}, hooks: TraceRollupHooks = {}) {
+    this.hooks = hooks;
     this.limits = { ...DEFAULT_TRACE_BUFFER_LIMITS, ...limits };
     for (const [key, value] of Object.entries(this.limits)) {
       if (!Number.isFinite(value) || value <= 0) throw new Error(`tokenledger collect: ${key} must be a positive number, got ${value}`);
@@ -117,7 +120,7 @@ export class TraceBuffer<Origin> {
     this.released.add(traceId);
     if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.values().next().value!);
     // An evicted trace is rolled up as far as it got: its runs say they are incomplete.
-    const runs = rollupTrace(held.spans, { incomplete: reason === 'evicted' || (reason === 'max_age' && !held.rootSeen) });
+    const runs = rollupTrace(held.spans, { ...this.hooks, incomplete: reason === 'evicted' || (reason === 'max_age' && !held.rootSeen) });
     return { traceId, spans: held.spans, reason, runs };
   }
 }

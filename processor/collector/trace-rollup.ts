@@ -12,9 +12,9 @@ import {
 } from '../../conventions/attributes.ts';
 import { OI_KIND } from '../foreign-names.ts';
 import { isLlmCall, LLM_OPERATIONS } from '../llm-spans.ts';
-import { callFigures } from '../runs/call-figures.ts';
+import { callFigures, type CallFigures } from '../runs/call-figures.ts';
 import { RunState } from '../runs/run-state.ts';
-import { runAttributes, summarizeRun } from '../runs/run-summary.ts';
+import { runAttributes, summarizeRun, type RunSummary } from '../runs/run-summary.ts';
 
 const STATUS_ERROR = 2;
 
@@ -24,13 +24,21 @@ export interface TraceSpan {
   traceId: string;
   name: string;
   startNanos: number;
+  endNanos: number;
   statusCode: number;
   attributes: Attributes;
   /** Adds attributes to the span as it will be forwarded. */
   setAttributes(attributes: Attributes): void;
 }
 
-export interface TraceRollupOptions {
+export interface TraceRollupHooks {
+  /** Every LLM call of the trace, with the agent of its innermost run (undefined outside any run). */
+  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined): void;
+  /** Every run rolled up. */
+  onRun?(summary: RunSummary, agentName: string): void;
+}
+
+export interface TraceRollupOptions extends TraceRollupHooks {
   /**
    * The trace was released early (evicted, or its root never came): its runs are not rolled up, only marked
    * `tokenledger.run.complete = false`, since figures from part of a run would read as the whole.
@@ -60,6 +68,11 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
     state.explicit = run.explicit;
     runs.set(span.spanId, state);
   }
+  if (runs.size === 0 || options.incomplete) {
+    for (const span of spans) {
+      if (isLlmCall(span.attributes)) options.onCall?.(span, callFigures(span.attributes, span.statusCode === STATUS_ERROR), undefined);
+    }
+  }
   if (runs.size === 0) return 0;
   if (options.incomplete) {
     for (const [spanId, state] of runs) {
@@ -85,7 +98,9 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
     const failed = span.statusCode === STATUS_ERROR;
     if (isLlmCall(span.attributes)) {
       const figures = callFigures(span.attributes, failed);
-      for (const state of chainOf(span)) state.addCall(figures);
+      const chain = chainOf(span);
+      for (const state of chain) state.addCall(figures);
+      options.onCall?.(span, figures, chain.at(-1)?.agentName);
     } else if (span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'execute_tool') {
       for (const state of chainOf(span)) state.addTool(failed);
     }
@@ -101,6 +116,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
       ...(typeof ideal === 'number' && ideal > 0 ? { idealSteps: ideal, idealStepsSource: 'configured' as const } : {}),
     });
     span.setAttributes(runAttributes(summary));
+    options.onRun?.(summary, state.agentName);
   }
   return runs.size;
 }
