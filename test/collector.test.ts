@@ -264,3 +264,39 @@ test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM 
   assert.deepEqual(forwarded.map((span) => span.name).sort(), ['chat gpt-4.1', 'invoke_agent cli']);
   assert.equal(forwarded.find((span) => span.name === 'invoke_agent cli')!.attributes['tokenledger.run.cost.usd'], 0.0028);
 });
+
+test('collector: behind a trace-id load balancer, independent instances roll every run up whole', async () => {
+  // Two instances sharing nothing, and a router that sends each span by its trace id, as the OpenTelemetry
+  // Collector's load-balancing exporter with routing_key: traceID does.
+  const instances = [new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } }), new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } })];
+  const urls = await Promise.all(instances.map((instance) => instance.start()));
+  const route = (traceId: string) => urls[Number.parseInt(traceId.slice(-2), 16) % urls.length]!;
+  try {
+    const traces = ['7bf92f3577b34da6a3ce929d0e0e4700', '7bf92f3577b34da6a3ce929d0e0e4701', '7bf92f3577b34da6a3ce929d0e0e4702'];
+    // Each trace: a run span and three calls, sent as four separate requests (as from different services), run span last.
+    for (const [t, traceId] of traces.entries()) {
+      const run = `f00000000000000${t}`;
+      const parts = [
+        { ...llm(`f1000000000000${t}1`, run, 1000, 100, 1), traceId },
+        { ...llm(`f1000000000000${t}2`, run, 2000, 100, 2), traceId },
+        { ...llm(`f1000000000000${t}3`, run, 3000, 100, 3), traceId },
+        { ...spanOf(run, undefined, `invoke_agent lb-${t}`, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': `lb-${t}` }, 0), traceId },
+      ];
+      for (const span of parts) {
+        const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'svc' }, spans: [span] }] }] });
+        const response = await fetch(`${route(traceId)}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        assert.equal(response.status, 200);
+      }
+    }
+    await waitForForwarded(12);
+    for (let t = 0; t < traces.length; t += 1) {
+      const run = forwarded.find((span) => span.name === `invoke_agent lb-${t}`)!;
+      assert.equal(run.attributes['tokenledger.run.steps'], 3);
+      // gpt-4.1: (6000 × 2 + 300 × 8) per MTok
+      assert.equal(run.attributes['tokenledger.run.cost.usd'], 0.0144);
+      assert.equal(run.attributes['tokenledger.run.complete'], true);
+    }
+  } finally {
+    await Promise.all(instances.map((instance) => instance.stop(500)));
+  }
+});

@@ -10,7 +10,7 @@
 //   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import { diag, metrics, type MeterProvider } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED,
@@ -22,11 +22,12 @@ import { VERSION } from '../../instrumentation/version.ts';
 import { TokenledgerMetrics } from '../metrics.ts';
 import { CallPricer } from '../pricing/call-pricer.ts';
 import type { PriceOverrides } from '../pricing/price-overrides.ts';
-import { enrichSpan, toAttributes, withAttributes, type KeyValue } from './enrich.ts';
+
 import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from './otlp-schema.ts';
-import { TraceBuffer, type BufferedSpan, type TraceBufferLimits, type TraceBufferStats } from './trace-buffer.ts';
+import { ExportTraceServiceResponse } from './otlp-schema.ts';
+import { CollectorPipeline, type Origin, type OtlpRequest } from './pipeline.ts';
+import { TraceBuffer, type TraceBufferLimits, type TraceBufferStats } from './trace-buffer.ts';
 
 export interface CollectorOptions {
   /** Where to listen. Default 127.0.0.1:4318. */
@@ -52,30 +53,13 @@ export interface CollectorOptions {
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 
-/** Where a span came from, to re-group it with its resource and scope when forwarded. */
-interface Origin {
-  resource: unknown;
-  resourceSchemaUrl: unknown;
-  scope: unknown;
-  scopeSchemaUrl: unknown;
-  span: { attributes?: KeyValue[] };
-}
-
-type OtlpRequest = {
-  resourceSpans?: Array<{
-    resource?: unknown;
-    schemaUrl?: unknown;
-    scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: KeyValue[] }> }>;
-  }>;
-};
-
 export class CollectorServer {
   private readonly host: string;
   private readonly port: number;
   private readonly maxBodyBytes: number;
   private readonly bearerToken: string | undefined;
   private readonly pricer: CallPricer;
-  private readonly buffer: TraceBuffer<Origin>;
+  private readonly pipeline: CollectorPipeline;
   private readonly queue: ForwardQueue;
   private readonly quietMs: number;
   private server: Server | undefined;
@@ -90,18 +74,19 @@ export class CollectorServer {
     this.pricer = new CallPricer({ overrides: options.prices });
     const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION);
     const recorder = new TokenledgerMetrics(meter);
-    this.buffer = new TraceBuffer<Origin>(options.traces, {
+    const buffer = new TraceBuffer<Origin>(options.traces, {
       onCall: (span, figures, agentName) => {
         const errorType = span.statusCode === 2 ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
         recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, errorType, agentName);
       },
       onRun: (summary, agentName) => recorder.recordRun(summary, agentName),
     });
+    this.pipeline = new CollectorPipeline(this.pricer, buffer);
     this.quietMs = options.traces?.quietMs ?? 2000;
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
-    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.buffer.stats.evictedTraces);
-    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.buffer.stats.lateSpans);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.buffer.stats.evictedTraces);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.pipeline.buffer.stats.lateSpans);
     observe(METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED, '{request}', () => this.queue.stats.dropped);
     observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED, '{span}', () => this.queue.stats.rejectedSpans);
     const base = options.upstream.replace(/\/+$/, '');
@@ -114,7 +99,7 @@ export class CollectorServer {
 
   /** What was evicted early, arrived late, forwarded, dropped. */
   get stats(): TraceBufferStats & ForwardStats & { heldTraces: number; queuedRequests: number } {
-    return { ...this.buffer.stats, ...this.queue.stats, heldTraces: this.buffer.heldTraces, queuedRequests: this.queue.queued };
+    return { ...this.pipeline.buffer.stats, ...this.queue.stats, heldTraces: this.pipeline.buffer.heldTraces, queuedRequests: this.queue.queued };
   }
 
   async start(): Promise<string> {
@@ -140,14 +125,14 @@ export class CollectorServer {
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
       this.server = undefined;
     }
-    for (const trace of this.buffer.flush()) this.forward(trace.spans);
+    for (const body of this.pipeline.flush()) this.queue.enqueue(body);
     await this.queue.drain(drainMs);
     this.queue.stop();
   }
 
   private release(): void {
     try {
-      for (const trace of this.buffer.take(Date.now())) this.forward(trace.spans);
+      for (const body of this.pipeline.take(Date.now())) this.queue.enqueue(body);
     } catch (error) {
       diag.error('tokenledger collect: could not release traces', error);
     }
@@ -173,75 +158,11 @@ export class CollectorServer {
       if (error instanceof OtlpDecodeError) return reply(res, 400, 'text/plain', error.message);
       throw error;
     }
-    const { late, evicted } = this.buffer.add(this.bufferedSpans(message as unknown as OtlpRequest), Date.now());
-    if (late.length > 0) this.forward(late);
-    for (const trace of evicted) this.forward(trace.spans);
+    for (const request of this.pipeline.accept(message as unknown as OtlpRequest, Date.now())) this.queue.enqueue(request);
     const response = ExportTraceServiceResponse.fromObject({});
     if (contentType === PROTOBUF) return reply(res, 200, PROTOBUF, ExportTraceServiceResponse.encode(response).finish());
     return reply(res, 200, JSON_TYPE, '{}');
   }
-
-  /** Prices each span and wraps it for the trace buffer, remembering its resource and scope. */
-  private bufferedSpans(request: OtlpRequest): BufferedSpan<Origin>[] {
-    const spans: BufferedSpan<Origin>[] = [];
-    for (const resourceSpans of request.resourceSpans ?? []) {
-      for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-        for (const span of scopeSpans.spans ?? []) {
-          enrichSpan(span, scopeSpans.scope?.name ?? '', this.pricer);
-          const origin: Origin = {
-            resource: resourceSpans.resource,
-            resourceSchemaUrl: resourceSpans.schemaUrl,
-            scope: scopeSpans.scope,
-            scopeSchemaUrl: scopeSpans.schemaUrl,
-            span,
-          };
-          spans.push({
-            spanId: hex(span.spanId),
-            parentSpanId: hex(span.parentSpanId),
-            traceId: hex(span.traceId),
-            name: String(span.name ?? ''),
-            startNanos: Number(String(span.startTimeUnixNano ?? 0)),
-            endNanos: Number(String(span.endTimeUnixNano ?? 0)),
-            statusCode: Number((span.status as { code?: number } | undefined)?.code ?? 0),
-            attributes: toAttributes(span.attributes ?? []),
-            origin,
-            setAttributes(attributes: Attributes) {
-              Object.assign(this.attributes, attributes);
-              origin.span.attributes = withAttributes(origin.span.attributes ?? [], attributes);
-            },
-          });
-        }
-      }
-    }
-    return spans;
-  }
-
-  /** Re-groups spans under their resource and scope and queues them for the upstream. */
-  private forward(spans: BufferedSpan<Origin>[]): void {
-    if (spans.length === 0) return;
-    const byResource = new Map<unknown, { resource: unknown; schemaUrl: unknown; scopes: Map<unknown, { scope: unknown; schemaUrl: unknown; spans: unknown[] }> }>();
-    for (const { origin } of spans) {
-      let resource = byResource.get(origin.resource);
-      if (!resource) byResource.set(origin.resource, (resource = { resource: origin.resource, schemaUrl: origin.resourceSchemaUrl, scopes: new Map() }));
-      let scope = resource.scopes.get(origin.scope);
-      if (!scope) resource.scopes.set(origin.scope, (scope = { scope: origin.scope, schemaUrl: origin.scopeSchemaUrl, spans: [] }));
-      scope.spans.push(origin.span);
-    }
-    const request = {
-      resourceSpans: [...byResource.values()].map((resource) => ({
-        resource: resource.resource,
-        schemaUrl: resource.schemaUrl,
-        scopeSpans: [...resource.scopes.values()].map((scope) => ({ scope: scope.scope, schemaUrl: scope.schemaUrl, spans: scope.spans })),
-      })),
-    };
-    this.queue.enqueue(ExportTraceServiceRequest.encode(request as never).finish());
-  }
-}
-
-function hex(bytes: unknown): string {
-  if (bytes instanceof Uint8Array) return Buffer.from(bytes).toString('hex');
-  if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
-  return '';
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too_large'> {
