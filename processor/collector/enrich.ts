@@ -16,21 +16,20 @@ type AnyValue = {
 };
 export type KeyValue = { key: string; value?: AnyValue };
 export type OtlpSpan = { attributes?: KeyValue[]; startTimeUnixNano?: unknown };
-/** Adds tokenledger's figures to one span; true when it was an LLM call that got a cost figure. */
-export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): boolean {
+/** Adds tokenledger's figures to one span; returns all its attributes, as read and added. */
+export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): Attributes {
   const attributes = toAttributes(span.attributes ?? []);
   const normalised = sourceConventionAttributes(attributes, scope);
   if (normalised) Object.assign(attributes, normalised);
   let added: Attributes = normalised ?? {};
   const alreadyPriced = attributes[ATTR_TOKENLEDGER_COST_USD] !== undefined || attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON] !== undefined;
-  let priced = false;
   if (isLlmCall(attributes) && !alreadyPriced) {
     const cost = pricer.price(attributes, new Date(nanosToMillis(span.startTimeUnixNano))).attributes;
+    Object.assign(attributes, cost);
     added = { ...added, ...cost };
-    priced = cost[ATTR_TOKENLEDGER_COST_USD] !== undefined;
   }
   if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);
-  return priced;
+  return attributes;
 }
 
 function nanosToMillis(value: unknown): number {
@@ -72,15 +71,19 @@ function toAnyValue(value: AttributeValue): AnyValue {
   return { arrayValue: { values: (value as Array<string | number | boolean>).map((item) => toAnyValue(item)) } };
 }
 
-/** The key-values with `added` set: existing keys replaced in place, new keys appended. */
+/** The key-values with `added` set: existing keys given their new value, new keys appended (in place). */
 export function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
-  const remaining = new Map(Object.entries(added));
-  const out = keyValues.map((kv) => {
-    const value = remaining.get(kv.key);
-    if (value === undefined) return kv;
-    remaining.delete(kv.key);
-    return { key: kv.key, value: toAnyValue(value) };
-  });
-  for (const [key, value] of remaining) if (value !== undefined) out.push({ key, value: toAnyValue(value) });
-  return out;
+  const replaced = new Set<string>();
+  for (let i = 0; i < keyValues.length; i += 1) {
+    const key = keyValues[i]!.key;
+    const value = added[key];
+    if (value === undefined || !Object.prototype.hasOwnProperty.call(added, key)) continue;
+    keyValues[i] = { key, value: toAnyValue(value) };
+    replaced.add(key);
+  }
+  for (const key in added) {
+    const value = added[key];
+    if (value !== undefined && !replaced.has(key)) keyValues.push({ key, value: toAnyValue(value) });
+  }
+  return keyValues;
 }

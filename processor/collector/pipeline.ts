@@ -4,7 +4,7 @@
 // resources and scopes for forwarding.
 import type { Attributes } from '@opentelemetry/api';
 import type { CallPricer } from '../pricing/call-pricer.ts';
-import { enrichSpan, toAttributes, withAttributes, type KeyValue } from './enrich.ts';
+import { enrichSpan, withAttributes, type KeyValue } from './enrich.ts';
 import { ExportTraceServiceRequest } from './otlp-schema.ts';
 import { TraceBuffer, type BufferedSpan } from './trace-buffer.ts';
 
@@ -59,7 +59,7 @@ export class CollectorPipeline {
     for (const resourceSpans of request.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) {
-          enrichSpan(span, scopeSpans.scope?.name ?? '', this.pricer);
+          const attributes = enrichSpan(span, scopeSpans.scope?.name ?? '', this.pricer);
           const origin: Origin = {
             resource: resourceSpans.resource,
             resourceSchemaUrl: resourceSpans.schemaUrl,
@@ -75,7 +75,7 @@ export class CollectorPipeline {
             startNanos: Number(String(span.startTimeUnixNano ?? 0)),
             endNanos: Number(String(span.endTimeUnixNano ?? 0)),
             statusCode: Number((span.status as { code?: number } | undefined)?.code ?? 0),
-            attributes: toAttributes(span.attributes ?? []),
+            attributes,
             origin,
             setAttributes(attributes: Attributes) {
               Object.assign(this.attributes, attributes);

@@ -1,0 +1,94 @@
+// Collector mode's ingest cost on one core, side by side in one run: protobuf requests decoded and re-encoded
+// for forwarding alone, against the whole pipeline (normalise, price, hold each trace, roll its runs up,
+// re-encode). Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool spans. Also the heap
+// held per buffered trace.
+import { CallPricer } from '../processor/pricing/call-pricer.ts';
+import { CollectorPipeline, type OtlpRequest } from '../processor/collector/pipeline.ts';
+import { decodeProtobuf } from '../processor/collector/otlp-decode.ts';
+import { ExportTraceServiceRequest } from '../processor/collector/otlp-schema.ts';
+import { TraceBuffer } from '../processor/collector/trace-buffer.ts';
+import { median, printTable } from './report.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const TRACES_PER_REQUEST = 50;
+const REQUESTS = 40;
+const SPANS_PER_TRACE = 8;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
+let traceCounter = 0;
+
+function request(): Uint8Array {
+  const spans = [];
+  for (let t = 0; t < TRACES_PER_REQUEST; t += 1) {
+    const traceId = Buffer.alloc(16);
+    traceId.writeUInt32BE((traceCounter += 1), 12);
+    const id = (n: number) => {
+      const b = Buffer.alloc(8);
+      b.writeUInt32BE(n + 1, 4);
+      return b;
+    };
+    const base = { traceId, startTimeUnixNano: 1_764_300_000_000_000_000, endTimeUnixNano: 1_764_300_000_100_000_000 };
+    spans.push({ ...base, spanId: id(0), name: 'invoke_agent support', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')] });
+    for (let i = 1; i <= 5; i += 1) {
+      spans.push({
+        ...base, spanId: id(i), parentSpanId: id(0), name: 'ChatCompletion',
+        attributes: [kv('openinference.span.kind', 'LLM'), kv('llm.provider', 'openai'), kv('llm.model_name', 'gpt-4o'),
+          kv('llm.token_count.prompt', 5000 + i), kv('llm.token_count.completion', 300), kv('llm.token_count.prompt_details.cache_read', 4096)],
+      });
+    }
+    for (let i = 6; i <= 7; i += 1) {
+      spans.push({ ...base, spanId: id(i), parentSpanId: id(0), name: 'execute_tool lookup', attributes: [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'lookup')] });
+    }
+  }
+  const message = ExportTraceServiceRequest.fromObject({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'agent')] }, scopeSpans: [{ scope: { name: 'openinference' }, spans }] }] });
+  return ExportTraceServiceRequest.encode(message).finish();
+}
+
+const bodies = Array.from({ length: REQUESTS }, request);
+const spans = REQUESTS * TRACES_PER_REQUEST * SPANS_PER_TRACE;
+
+function forwardOnly(): number {
+  const start = process.cpuUsage();
+  for (const body of bodies) ExportTraceServiceRequest.encode(decodeProtobuf(body)).finish();
+  const used = process.cpuUsage(start);
+  return spans / ((used.user + used.system) / 1e6);
+}
+
+function fullPipeline(): number {
+  const pipeline = new CollectorPipeline(new CallPricer(), new TraceBuffer({ maxTraces: 1e6, maxSpans: 1e7 }));
+  const start = process.cpuUsage();
+  for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
+  pipeline.flush();
+  const used = process.cpuUsage(start);
+  return spans / ((used.user + used.system) / 1e6);
+}
+
+forwardOnly();
+fullPipeline();
+const forward: number[] = [];
+const full: number[] = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  forward.push(forwardOnly());
+  full.push(fullPipeline());
+}
+const f = median(forward);
+const p = median(full);
+printTable(`collector ingest, protobuf, one core (${spans} spans per round)`, ['pipeline', 'spans/s (median)', 'µs/span', 'share of per-span time'], [
+  ['decode + re-encode for forwarding', Math.round(f).toLocaleString('en-US'), (1e6 / f).toFixed(2), `${((100 * (1e6 / f)) / (1e6 / p)).toFixed(0)}%`],
+  ['+ normalise, price, hold, roll up', Math.round(p).toLocaleString('en-US'), (1e6 / p).toFixed(2), '100%'],
+]);
+console.log(`rollup and pricing: ${((100 * (1e6 / p - 1e6 / f)) / (1e6 / p)).toFixed(0)}% of the collector's per-span time`);
+
+// Heap held per buffered trace: 2000 traces accepted and not yet released.
+const heap = () => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+const pipeline = new CollectorPipeline(new CallPricer(), new TraceBuffer({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }));
+const decoded = bodies.map((body) => decodeProtobuf(body) as unknown as OtlpRequest);
+const before = heap();
+for (const message of decoded) pipeline.accept(message, 0);
+const after = heap();
+console.log(`heap per buffered trace: ${((after - before) / (REQUESTS * TRACES_PER_REQUEST)).toFixed(0)} bytes (${SPANS_PER_TRACE} spans each, decoded spans included${gc ? '' : '; run with --expose-gc for exact figures'})`);
