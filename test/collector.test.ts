@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CollectorServer } from '../processor/collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../processor/collector/enrich.ts';
-import { ExportTraceServiceRequest } from '../processor/collector/otlp-schema.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../processor/collector/otlp-schema.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -82,8 +82,8 @@ function runClient(protocol: 'proto' | 'json'): Promise<number | null> {
 for (const protocol of ['proto', 'json'] as const) {
   test(`collector: spans from a ${protocol} exporter are normalised, priced and forwarded`, async () => {
     assert.equal(await runClient(protocol), 0);
-    await waitForForwarded(3);
-    assert.equal(forwarded.length, 3);
+    await waitForForwarded(5);
+    assert.equal(forwarded.length, 5);
     const byScope = Object.fromEntries(forwarded.map((span) => [span.scope, span.attributes]));
     const openinference = byScope['openinference.instrumentation.openai']!;
     assert.equal(openinference['tokenledger.usage.source_convention'], 'openinference');
@@ -95,6 +95,15 @@ for (const protocol of ['proto', 'json'] as const) {
     assert.equal(anthropic['gen_ai.usage.input_tokens'], 15050, 'the cache is added back to the input');
     // claude-sonnet-4-5, writes without a TTL split at the 5-minute rate: 50 × 3 + 12000 × 0.3 + 3000 × 3.75 + 530 × 15
     assert.equal(anthropic['tokenledger.cost.usd'], 0.02295);
+    const genai = byScope['@opentelemetry/instrumentation-openai']!;
+    assert.equal(genai['tokenledger.usage.source_convention'], 'genai');
+    // gpt-4.1: 1000 × $2 + 1000 × $0.50 + 100 × $8 per MTok
+    assert.equal(genai['tokenledger.cost.usd'], 0.0033);
+    const sdk = byScope['com.anthropic.sdk.typescript']!;
+    assert.equal(sdk['tokenledger.usage.source_convention'], 'anthropic_sdk');
+    assert.equal(sdk['tokenledger.usage.cache_write.ttl_1h.input_tokens'], 2000);
+    // claude-haiku-4-5: 50 × $1 + 12000 × $0.10 + 1000 × $1.25 + 2000 × $2 + 530 × $5 per MTok
+    assert.equal(sdk['tokenledger.cost.usd'], 0.00915);
     assert.deepEqual(byScope['@opentelemetry/instrumentation-http'], { 'http.request.method': 'POST', 'http.response.status_code': 200 }, 'other spans pass through unchanged');
   });
 }
@@ -156,8 +165,56 @@ test('collector: random and truncated payloads never crash or stall it', async (
     assert.ok([200, 400].includes(response.status), `status ${response.status}`);
     await response.arrayBuffer();
   }
+  // Truncations of a valid request: every prefix is either decodable or a 400.
+  const valid = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
+    resourceSpans: [{ scopeSpans: [{ scope: { name: 'fuzz' }, spans: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'x', attributes: [{ key: 'k', value: { stringValue: 'v'.repeat(40) } }] }] }] }],
+  })).finish();
+  for (let cut = 1; cut < valid.length; cut += 3) {
+    const response = await post(valid.subarray(0, cut), 'application/x-protobuf');
+    assert.ok([200, 400].includes(response.status), `prefix ${cut}: status ${response.status}`);
+    await response.arrayBuffer();
+  }
   const alive = await post(JSON.stringify({ resourceSpans: [] }), 'application/json');
   assert.equal(alive.status, 200);
+});
+
+test('collector: with the upstream down, the queue stays bounded and counts what it drops', async () => {
+  const down = new CollectorServer({ port: 0, upstream: 'http://127.0.0.1:1', traces: { quietMs: 10 }, maxQueuedRequests: 2 });
+  const url = await down.start();
+  try {
+    for (let i = 0; i < 6; i += 1) {
+      const traceId = `8bf92f3577b34da6a3ce929d0e0e47${String(i).padStart(2, '0')}`;
+      const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId, spanId: 'aa00000000000001', name: `root ${i}` }] }] }] });
+      await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    assert.ok(down.stats.queuedRequests <= 2, `queued ${down.stats.queuedRequests}`);
+    assert.ok(down.stats.dropped >= 3, `dropped ${down.stats.dropped}`);
+  } finally {
+    await down.stop(50);
+  }
+});
+
+test('collector: spans the upstream rejects in a partial success are counted, not retried', async () => {
+  const rejecting = createServer(async (req, res) => {
+    for await (const _ of req);
+    const response = ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'too old' } })).finish();
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(response);
+  });
+  await new Promise<void>((resolve) => rejecting.listen(0, '127.0.0.1', resolve));
+  const partial = new CollectorServer({ port: 0, upstream: `http://127.0.0.1:${(rejecting.address() as AddressInfo).port}`, traces: { quietMs: 10 } });
+  const url = await partial.start();
+  try {
+    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId: 'aa00000000000001', name: 'root' }] }] }] });
+    await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const deadline = Date.now() + 3000;
+    while (partial.stats.sent === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(partial.stats.rejectedSpans, 2);
+    assert.equal(partial.stats.retries, 0);
+  } finally {
+    await partial.stop(100);
+    rejecting.close();
+  }
 });
 
 // One agent run split across two services and three requests, arriving out of order: the run span last.

@@ -30,6 +30,31 @@ provider.getTracer('@traceloop/instrumentation-anthropic').startSpan('anthropic.
   },
 }).end();
 
+provider.getTracer('@opentelemetry/instrumentation-openai').startSpan('chat gpt-4.1', {
+  attributes: {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4.1',
+    'gen_ai.usage.input_tokens': 2000,
+    'gen_ai.usage.output_tokens': 100,
+    'gen_ai.usage.cache_read.input_tokens': 1000,
+  },
+}).end();
+
+provider.getTracer('com.anthropic.sdk.typescript').startSpan('anthropic.messages.create', {
+  attributes: {
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.request.model': 'claude-haiku-4-5',
+    'gen_ai.usage.input_tokens': 15050,
+    'gen_ai.usage.output_tokens': 530,
+    'gen_ai.usage.cache_read.input_tokens': 12000,
+    'gen_ai.usage.cache_write.input_tokens': 3000,
+    'anthropic.usage.cache_creation.ephemeral_5m_input_tokens': 1000,
+    'anthropic.usage.cache_creation.ephemeral_1h_input_tokens': 2000,
+  },
+}).end();
+
 provider.getTracer('@opentelemetry/instrumentation-http').startSpan('POST', {
   attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
 }).end();
