@@ -3,9 +3,6 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
@@ -13,7 +10,7 @@ import {
 import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
@@ -76,10 +73,7 @@ export function messagesToolResultShare(system: unknown, messages: unknown[], to
 /** Response attributes and usage of a Message (also the final state of a stream). */
 export function recordMessage(message: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(message)) return;
-  const attributes: Attributes = {};
-  if (typeof message.id === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = message.id;
-  if (typeof message.model === 'string') attributes[ATTR_GEN_AI_RESPONSE_MODEL] = message.model;
-  if (typeof message.stop_reason === 'string') attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [message.stop_reason];
+  const attributes = responseAttributes(message.id, message.model, [message.stop_reason]);
   const usage = isRecord(message.usage) ? message.usage : undefined;
   // Anthropic reports the tier that served the call in `usage.service_tier`; `batch` means batch pricing.
   const tier = pricingTier(usage?.service_tier);

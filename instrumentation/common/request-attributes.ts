@@ -13,6 +13,9 @@ import {
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_K,
   ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH,
@@ -82,6 +85,16 @@ export function serverAttributes(baseURL: unknown): Attributes {
   }
   if (serverCache.size >= MAX_SERVERS) serverCache.clear();
   serverCache.set(baseURL, attributes);
+  return attributes;
+}
+
+/** The response attributes every provider has: id, model and finish reasons (each only when present). */
+export function responseAttributes(id: unknown, model: unknown, finishReasons: readonly unknown[]): Attributes {
+  const attributes: Attributes = {};
+  if (typeof id === 'string' && id) attributes[ATTR_GEN_AI_RESPONSE_ID] = id;
+  if (typeof model === 'string' && model) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = model;
+  const reasons = finishReasons.filter((reason): reason is string => typeof reason === 'string');
+  if (reasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
   return attributes;
 }
 

@@ -4,9 +4,6 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
@@ -14,7 +11,7 @@ import { pricingTier } from '../../conventions/service-tier.ts';
 import { estimatedTokens, type GatedRequest } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
 import { isRecord } from '../common/usage.ts';
 import { normalizeGenerateContentUsage } from './usage.ts';
 
@@ -88,14 +85,9 @@ export function contentsToolResultShare(contents: unknown, systemInstruction: un
 
 export function recordResponse(response: unknown, call: LlmCall, request: GeminiRequest, captureContent: boolean): void {
   if (!isRecord(response)) return;
-  const attributes: Attributes = {};
-  if (typeof response.responseId === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = response.responseId;
-  if (typeof response.modelVersion === 'string') attributes[ATTR_GEN_AI_RESPONSE_MODEL] = response.modelVersion;
   const candidates = Array.isArray(response.candidates) ? response.candidates : [];
-  const finishReasons = candidates
-    .map((candidate) => (isRecord(candidate) ? candidate.finishReason : undefined))
-    .filter((reason): reason is string => typeof reason === 'string');
-  if (finishReasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishReasons;
+  const finishReasons = candidates.map((candidate) => (isRecord(candidate) ? candidate.finishReason : undefined));
+  const attributes = responseAttributes(response.responseId, response.modelVersion, finishReasons);
   const usage = isRecord(response.usageMetadata) ? response.usageMetadata : undefined;
   // Vertex reports the traffic type that served the call; the Gemini API reports none, so the requested tier stands.
   const tier = pricingTier(usage?.trafficType) ?? request.requestedTier;

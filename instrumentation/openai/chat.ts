@@ -3,23 +3,17 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_OPENAI_API_TYPE,
   ATTR_OPENAI_REQUEST_SERVICE_TIER,
-  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
-  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
 import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, spanName } from '../common/request-attributes.ts';
-import { pricingTier } from '../../conventions/service-tier.ts';
+import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, providerName } from './provider.ts';
+import { clientBaseURL, providerName, responseServiceTierAttributes } from './provider.ts';
 import { normalizeChatUsage } from './usage.ts';
 
 export interface ChatPlanOptions {
@@ -106,26 +100,15 @@ export function chatToolResultShare(messages: unknown[], tools: unknown): ToolRe
   return { toolChars, totalChars };
 }
 
-function responseAttributes(response: Record<string, unknown>, finishReasons: string[]): Attributes {
-  const attributes: Attributes = {};
-  if (typeof response.id === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = response.id;
-  if (typeof response.model === 'string') attributes[ATTR_GEN_AI_RESPONSE_MODEL] = response.model;
-  if (finishReasons.length > 0) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = finishReasons;
-  if (typeof response.service_tier === 'string') {
-    attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = response.service_tier;
-    const tier = pricingTier(response.service_tier);
-    if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
-  }
-  return attributes;
+function completionAttributes(response: Record<string, unknown>, finishReasons: unknown[]): Attributes {
+  return { ...responseAttributes(response.id, response.model, finishReasons), ...responseServiceTierAttributes(response.service_tier) };
 }
 
 export function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(value)) return;
   const choices = Array.isArray(value.choices) ? value.choices : [];
-  const finishReasons = choices
-    .map((choice) => (isRecord(choice) ? choice.finish_reason : undefined))
-    .filter((reason): reason is string => typeof reason === 'string');
-  call.setAttributes(responseAttributes(value, finishReasons));
+  const finishReasons = choices.map((choice) => (isRecord(choice) ? choice.finish_reason : undefined));
+  call.setAttributes(completionAttributes(value, finishReasons));
   if (captureContent) {
     const output = choices.map((choice) => (isRecord(choice) ? choice.message : undefined));
     call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(output) });
@@ -166,7 +149,7 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       return true;
     },
     onEnd(drained) {
-      if (head) call.setAttributes(responseAttributes({ ...head, service_tier: serviceTier }, finish.filter(Boolean)));
+      if (head) call.setAttributes(completionAttributes({ ...head, service_tier: serviceTier }, finish));
       if (options.captureContent) {
         call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: text.join('') }]) });
       }

@@ -3,24 +3,18 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   ATTR_OPENAI_API_TYPE,
   ATTR_OPENAI_REQUEST_SERVICE_TIER,
-  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
-  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../../conventions/attributes.ts';
 import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, spanName } from '../common/request-attributes.ts';
-import { pricingTier } from '../../conventions/service-tier.ts';
+import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, providerName } from './provider.ts';
+import { clientBaseURL, providerName, responseServiceTierAttributes } from './provider.ts';
 import { normalizeResponsesUsage } from './usage.ts';
 
 // Stream events that carry the final response object, usage included.
@@ -91,17 +85,12 @@ export function responsesToolResultShare(input: unknown[], instructions: unknown
 
 export function recordResponse(value: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(value)) return;
-  const attributes: Attributes = {};
-  if (typeof value.id === 'string') attributes[ATTR_GEN_AI_RESPONSE_ID] = value.id;
-  if (typeof value.model === 'string') attributes[ATTR_GEN_AI_RESPONSE_MODEL] = value.model;
   const incomplete = isRecord(value.incomplete_details) ? value.incomplete_details.reason : undefined;
   const finish = typeof incomplete === 'string' ? incomplete : value.status;
-  if (typeof finish === 'string') attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [finish];
-  if (typeof value.service_tier === 'string') {
-    attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = value.service_tier;
-    const tier = pricingTier(value.service_tier);
-    if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
-  }
+  const attributes: Attributes = {
+    ...responseAttributes(value.id, value.model, [finish]),
+    ...responseServiceTierAttributes(value.service_tier),
+  };
   if (captureContent) attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(value.output ?? []);
   call.setAttributes(attributes);
   call.setUsage(normalizeResponsesUsage(value.usage));
