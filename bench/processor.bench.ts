@@ -14,11 +14,12 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 const drop: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
 
-function pipeline(withTokenledger: boolean): { tracer: Tracer; provider: TracerProvider; processor?: TokenledgerSpanProcessor } {
+// LLM call spans come from tokenledger's own instrumentation scope, as in an instrumented app.
+function pipeline(withTokenledger: boolean): { tracer: Tracer; llmTracer: Tracer; provider: TracerProvider; processor?: TokenledgerSpanProcessor } {
   const processor = withTokenledger ? new TokenledgerSpanProcessor() : undefined;
   const processors: SpanProcessor[] = [...(processor ? [processor] : []), new BatchSpanProcessor({ exporter: drop, maxQueueSize: 100_000, maxExportBatchSize: 512 })];
   const provider = new TracerProvider({ spanProcessors: processors });
-  return { tracer: provider.getTracer('bench'), provider, processor };
+  return { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic'), provider, processor };
 }
 
 const callAttributes = (i: number) => ({
@@ -36,11 +37,11 @@ const callAttributes = (i: number) => ({
   'gen_ai.usage.reasoning.output_tokens': 500,
 });
 
-function oneRun(tracer: Tracer, end = true): Span {
+function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, end = true): Span {
   const run = tracer.startSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } });
   const ctx = trace.setSpan(context.active(), run);
   for (let i = 0; i < 5; i += 1) {
-    tracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx).end();
+    llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx).end();
     if (i < 2) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
   }
   if (end) run.end();
@@ -48,10 +49,11 @@ function oneRun(tracer: Tracer, end = true): Span {
 }
 
 async function spansPerSecond(withTokenledger: boolean): Promise<number> {
-  const { tracer, provider } = pipeline(withTokenledger);
-  for (let i = 0; i < 200; i += 1) oneRun(tracer);
+  const tracers = pipeline(withTokenledger);
+  const { provider } = tracers;
+  for (let i = 0; i < 200; i += 1) oneRun(tracers);
   const start = process.cpuUsage();
-  for (let i = 0; i < RUNS_PER_ROUND; i += 1) oneRun(tracer);
+  for (let i = 0; i < RUNS_PER_ROUND; i += 1) oneRun(tracers);
   const used = process.cpuUsage(start);
   await provider.shutdown();
   return (RUNS_PER_ROUND * SPANS_PER_RUN) / ((used.user + used.system) / 1e6);
@@ -81,10 +83,10 @@ function heapMb(): number {
 function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: number } {
   const processor = withTokenledger ? new TokenledgerSpanProcessor() : undefined;
   const provider = new TracerProvider({ spanProcessors: processor ? [processor] : [] });
-  const tracer = provider.getTracer('bench');
+  const tracers = { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic') };
   const before = heapMb();
   const open: Span[] = [];
-  for (let i = 0; i < 10_000; i += 1) open.push(oneRun(tracer, false));
+  for (let i = 0; i < 10_000; i += 1) open.push(oneRun(tracers, false));
   const megabytes = heapMb() - before;
   const held = processor?.activeRuns ?? 0;
   for (const span of open) span.end();
@@ -99,11 +101,12 @@ function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: n
 
 // Sequential runs: the heap must not grow with the number of runs.
 {
-  const { tracer, provider, processor } = pipeline(true);
+  const tracers = pipeline(true);
+  const { provider, processor } = tracers;
   const samples: string[] = [];
   let done = 0;
   for (const target of [10_000, 50_000, 100_000]) {
-    for (; done < target; done += 1) oneRun(tracer);
+    for (; done < target; done += 1) oneRun(tracers);
     await provider.forceFlush();
     samples.push(`${target.toLocaleString('en-US')} runs: ${heapMb().toFixed(1)} MB`);
   }

@@ -7,7 +7,7 @@
 //               priced, and its figures are added to every run in its chain; a tool span counts as a tool call;
 //               a run span gets its rollup as tokenledger.run.* attributes and its run metrics.
 // Runs in flight are bounded in number and age (RunTracker); evictions and late spans are counted.
-import { diag, metrics, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
+import { diag, metrics, SpanStatusCode, type Attributes, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ATTR_ERROR_TYPE,
@@ -116,7 +116,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const { spanId } = span.spanContext();
       const chain = this.tracker.end(spanId);
       const foreign = sourceConventionAttributes(span.attributes, span.instrumentationScope.name);
-      if (foreign) span.setAttributes(foreign);
+      if (foreign) span.setAttributes(changed(span.attributes, foreign));
       const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
       if (isLlmCallSpan(span)) this.endCall(span, chain);
       else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
@@ -223,6 +223,13 @@ function runOf(span: Span, localRoot: boolean): { name: string; explicit: boolea
     return { name, explicit: false };
   }
   return undefined;
+}
+
+/** Only the attributes whose value differs from the span's (a foreign span in GenAI names often has them all). */
+function changed(current: Attributes, added: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const key in added) if (current[key] !== added[key]) out[key] = added[key];
+  return out;
 }
 
 function validateLimits(limits: RunLimits): void {
