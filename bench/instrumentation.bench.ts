@@ -16,7 +16,7 @@ import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
 import { jsonFetch, openaiChatStream, sseFetch } from './canned-fetch.ts';
 import { median, printTable } from './report.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const STREAM_CHUNKS = 500;
 
