@@ -24,6 +24,8 @@ export class LlmCall {
   private ended = false;
   private firstChunkSeen = false;
   private usage: NormalizedUsage | undefined;
+  /** Response attributes gathered until the end, then written in one call (the SDK validates per call). */
+  private readonly pending: Attributes = {};
   private readonly startedAt = performance.now();
 
   readonly span: Span;
@@ -38,11 +40,11 @@ export class LlmCall {
   chunk(): void {
     if (this.firstChunkSeen) return;
     this.firstChunkSeen = true;
-    this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (performance.now() - this.startedAt) / 1000);
+    this.pending[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (performance.now() - this.startedAt) / 1000;
   }
 
   setAttributes(attributes: Attributes): void {
-    if (!this.ended) this.span.setAttributes(attributes);
+    if (!this.ended) Object.assign(this.pending, attributes);
   }
 
   setUsage(usage: NormalizedUsage): void {
@@ -54,7 +56,7 @@ export class LlmCall {
     if (this.ended) return;
     this.ended = true;
     try {
-      this.span.setAttributes(this.finalUsageAttributes(reasonIfNoUsage));
+      this.span.setAttributes(Object.assign(this.pending, this.finalUsageAttributes(reasonIfNoUsage)));
     } catch (error) {
       diag.error('tokenledger: could not record usage', error);
     }
@@ -65,7 +67,7 @@ export class LlmCall {
   fail(error: unknown, reasonIfNoUsage: UsageUnknownReason = 'usage_missing'): void {
     if (this.ended) return;
     try {
-      this.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+      this.pending[ATTR_ERROR_TYPE] = errorType(error);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
       if (error instanceof Error) this.span.recordException(error);
     } catch (recordError) {
