@@ -4,7 +4,7 @@
 // `gen_ai.usage.input_tokens` already sums input + cache read + cache write, and the cache-write TTL split
 // is under `anthropic.usage.cache_creation.ephemeral_{5m,1h}_input_tokens`. tokenledger's instrumentation
 // stands aside for such calls, so this span is the call's one span with usage: we add our own figures to it.
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
@@ -17,6 +17,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
 } from '../conventions/attributes.ts';
+import { countAttribute } from './attribute-values.ts';
 import { pricingTier } from '../conventions/service-tier.ts';
 
 export const ANTHROPIC_SDK_SCOPE = 'com.anthropic.sdk.typescript';
@@ -24,27 +25,23 @@ const ANTHROPIC_5M = 'anthropic.usage.cache_creation.ephemeral_5m_input_tokens';
 const ANTHROPIC_1H = 'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
 const ANTHROPIC_TIER = 'anthropic.response.service_tier';
 
-function count(value: AttributeValue | undefined): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 /** The attributes to add to an Anthropic SDK call span; empty when it carries no usage. */
 export function anthropicSdkSpanAttributes(attributes: Attributes): Attributes {
   if (attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] === undefined && attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] === undefined) {
     return {};
   }
   const added: Attributes = {};
-  const input = count(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
-  const cacheRead = count(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? 0);
-  const cacheWrite = count(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] ?? 0);
+  const input = countAttribute(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
+  const cacheRead = countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? 0);
+  const cacheWrite = countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] ?? 0);
   if (input === undefined || cacheRead === undefined || cacheWrite === undefined || cacheRead + cacheWrite > input) {
     added[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON] = 'usage_malformed';
   } else {
     added[ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS] = input - cacheRead - cacheWrite;
   }
   if (cacheWrite !== undefined) {
-    const oneHour = count(attributes[ANTHROPIC_1H] ?? 0);
-    const fiveMinutes = count(attributes[ANTHROPIC_5M] ?? (oneHour === undefined ? undefined : cacheWrite - oneHour));
+    const oneHour = countAttribute(attributes[ANTHROPIC_1H] ?? 0);
+    const fiveMinutes = countAttribute(attributes[ANTHROPIC_5M] ?? (oneHour === undefined ? undefined : cacheWrite - oneHour));
     if (oneHour !== undefined && fiveMinutes !== undefined && oneHour + fiveMinutes === cacheWrite) {
       added[ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS] = fiveMinutes;
       added[ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS] = oneHour;

@@ -11,7 +11,7 @@
 //
 // The Anthropic case is detected by the instrumentation's scope name, or by counts that are impossible if input
 // included the cache (cache read + write > input); tokenledger then adds the cache back into input.
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -26,6 +26,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
 } from '../conventions/attributes.ts';
+import { countAttribute, stringAttribute } from './attribute-values.ts';
 import {
   GEN_AI_SYSTEM,
   LEGACY_COMPLETION_TOKENS,
@@ -62,14 +63,6 @@ const PROVIDERS: Record<string, string> = {
   'azure.ai.openai': 'azure.ai.openai',
 };
 
-function count(value: AttributeValue | undefined): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
-function text(value: AttributeValue | undefined): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
 interface ForeignUsage {
   convention: string;
   provider?: string;
@@ -94,34 +87,34 @@ export function sourceConventionAttributes(attributes: Attributes, scope: string
 
 function openInferenceUsage(attributes: Attributes): ForeignUsage | undefined {
   if (attributes[OI_PROMPT] === undefined && attributes[OI_KIND] !== 'LLM') return undefined;
-  const provider = text(attributes[OI_PROVIDER]) ?? text(attributes[OI_SYSTEM]);
+  const provider = stringAttribute(attributes[OI_PROVIDER]) ?? stringAttribute(attributes[OI_SYSTEM]);
   return {
     convention: 'openinference',
     provider: provider ? (PROVIDERS[provider.toLowerCase()] ?? provider) : undefined,
-    model: text(attributes[OI_MODEL]),
-    input: count(attributes[OI_PROMPT]),
-    output: count(attributes[OI_COMPLETION]),
-    cacheRead: count(attributes[OI_CACHE_READ]) ?? 0,
-    cacheWrite: count(attributes[OI_CACHE_WRITE]) ?? 0,
-    reasoning: count(attributes[OI_REASONING]),
+    model: stringAttribute(attributes[OI_MODEL]),
+    input: countAttribute(attributes[OI_PROMPT]),
+    output: countAttribute(attributes[OI_COMPLETION]),
+    cacheRead: countAttribute(attributes[OI_CACHE_READ]) ?? 0,
+    cacheWrite: countAttribute(attributes[OI_CACHE_WRITE]) ?? 0,
+    reasoning: countAttribute(attributes[OI_REASONING]),
   };
 }
 
 function genAiUsage(attributes: Attributes, scope: string): ForeignUsage | undefined {
-  const currentInput = count(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
-  const legacyInput = count(attributes[LEGACY_PROMPT_TOKENS]);
+  const currentInput = countAttribute(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
+  const legacyInput = countAttribute(attributes[LEGACY_PROMPT_TOKENS]);
   if (currentInput === undefined && legacyInput === undefined && attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] === undefined) return undefined;
-  const system = text(attributes[GEN_AI_SYSTEM]);
-  const provider = text(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? (system ? (PROVIDERS[system.toLowerCase()] ?? system) : undefined);
-  const legacyWrite = count(attributes[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
+  const system = stringAttribute(attributes[GEN_AI_SYSTEM]);
+  const provider = stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? (system ? (PROVIDERS[system.toLowerCase()] ?? system) : undefined);
+  const legacyWrite = countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
   const usage: ForeignUsage = {
     convention: currentInput === undefined || system !== undefined || legacyWrite !== undefined ? 'genai_legacy' : 'genai',
     provider,
     input: currentInput ?? legacyInput,
-    output: count(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? count(attributes[LEGACY_COMPLETION_TOKENS]),
-    cacheRead: count(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? 0,
-    cacheWrite: count(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? legacyWrite ?? 0,
-    reasoning: count(attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
+    output: countAttribute(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? countAttribute(attributes[LEGACY_COMPLETION_TOKENS]),
+    cacheRead: countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? 0,
+    cacheWrite: countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? legacyWrite ?? 0,
+    reasoning: countAttribute(attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
   };
   const cache = usage.cacheRead + usage.cacheWrite;
   const excludesCache =

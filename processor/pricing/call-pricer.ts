@@ -1,7 +1,7 @@
 // Prices one LLM call span from its attributes: the normalised usage the instrumentation wrote (or the
 // processor added to an SDK's own span), the model, and its batch / service tier. Unknown is never zero: a
 // call that cannot be priced gets no cost figure, only `tokenledger.cost.unknown_reason`.
-import { diag, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { diag, type Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -34,6 +34,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS,
 } from '../../conventions/attributes.ts';
+import { countAttribute, stringAttribute } from '../attribute-values.ts';
 import { callCost, type CostBreakdown, type PricedUsage } from './call-cost.ts';
 import { DEFAULT_MODIFIERS, multiplierFor, type PriceModifier } from './modifiers.ts';
 import { PriceCatalog } from './price-catalog.ts';
@@ -70,9 +71,9 @@ export class CallPricer {
 
   /** Cost attributes for an LLM call span with these attributes, started at `startTime`. */
   price(attributes: Attributes, startTime: Date): PricedCall {
-    const provider = stringOf(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? '';
-    const requestModel = stringOf(attributes[ATTR_GEN_AI_REQUEST_MODEL]);
-    const responseModel = stringOf(attributes[ATTR_GEN_AI_RESPONSE_MODEL]);
+    const provider = stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? '';
+    const requestModel = stringAttribute(attributes[ATTR_GEN_AI_REQUEST_MODEL]);
+    const responseModel = stringAttribute(attributes[ATTR_GEN_AI_RESPONSE_MODEL]);
     const model = responseModel ?? requestModel ?? '';
     const usage = pricedUsage(attributes);
     if (!usage) return this.unpriced(provider, model, 'usage_unknown');
@@ -89,7 +90,7 @@ export class CallPricer {
         {
           provider: entry.providerId,
           model: entry.modelId,
-          serviceTier: stringOf(attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]),
+          serviceTier: stringAttribute(attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]),
           batch: attributes[ATTR_TOKENLEDGER_REQUEST_BATCH] === true,
         },
         this.modifiers,
@@ -137,23 +138,15 @@ export class CallPricer {
   }
 }
 
-function stringOf(value: AttributeValue | undefined): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function countOf(value: AttributeValue | undefined): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 /** The usage to price, or undefined when input or output is unknown (a partial bill would be a wrong one). */
 export function pricedUsage(attributes: Attributes): PricedUsage | undefined {
-  const inputTokens = countOf(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
-  const outputTokens = countOf(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]);
+  const inputTokens = countAttribute(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
+  const outputTokens = countAttribute(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  const cacheReadTokens = countOf(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? 0);
-  const cacheWriteTokens = countOf(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] ?? 0);
-  const cacheWrite1hTokens = countOf(attributes[ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS] ?? 0);
-  const reasoningTokens = countOf(attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] ?? 0);
+  const cacheReadTokens = countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? 0);
+  const cacheWriteTokens = countAttribute(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] ?? 0);
+  const cacheWrite1hTokens = countAttribute(attributes[ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS] ?? 0);
+  const reasoningTokens = countAttribute(attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] ?? 0);
   if (cacheReadTokens === undefined || cacheWriteTokens === undefined || cacheWrite1hTokens === undefined || reasoningTokens === undefined) {
     return undefined;
   }
@@ -167,8 +160,8 @@ export function pricedUsage(attributes: Attributes): PricedUsage | undefined {
     cacheWriteTokens,
     cacheWrite1hTokens,
     reasoningTokens,
-    toolResultTokens: countOf(attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS]),
-    webSearchRequests: countOf(attributes[ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS]),
+    toolResultTokens: countAttribute(attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS]),
+    webSearchRequests: countAttribute(attributes[ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS]),
   };
 }
 

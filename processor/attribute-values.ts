@@ -1,0 +1,12 @@
+// Reading span attribute values that other code wrote, so a wrong type reads as unknown, never as a number.
+import type { AttributeValue } from '@opentelemetry/api';
+
+/** A token or request count: a non-negative safe integer, else undefined. */
+export function countAttribute(value: AttributeValue | undefined): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** A non-empty string, else undefined. */
+export function stringAttribute(value: AttributeValue | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
