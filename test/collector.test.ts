@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CollectorServer } from '../processor/collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../processor/collector/enrich.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../processor/collector/otlp-schema.ts';
+import { freePort } from './free-port.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -286,13 +287,6 @@ test('collector: past maxTraces the oldest trace is forwarded un-rolled and mark
 });
 
 test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM forwards what it holds', async () => {
-  const freePort = async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-  };
   const [listen, prometheus] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, [
     'bin/tokenledger.cjs', 'collect', '--listen', `127.0.0.1:${listen}`, '--upstream', upstreamUrl(),

@@ -18,6 +18,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+import { freePort } from './free-port.ts';
 
 const prometheusBinary = spawnSync('prometheus', ['--version']).status === 0 ? 'prometheus' : undefined;
 // CI installs Prometheus (.ci/run); on a developer machine without it the test is skipped, never silently in CI.
@@ -27,14 +28,6 @@ let exporterServer: Server;
 let prometheus: ChildProcess | undefined;
 let prometheusUrl = '';
 let tracer: Tracer;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

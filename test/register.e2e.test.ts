@@ -4,10 +4,9 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FakeProvider } from './fake-provider.ts';
+import { freePort } from './free-port.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -131,10 +130,7 @@ test('register: OTEL_METRICS_EXPORTER=console prints tokenledger metrics at exit
 });
 
 test('register: OTEL_METRICS_EXPORTER=prometheus serves tokenledger metrics for scraping', async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const port = await freePort();
   let scraped = '';
   const result = await runApp(
     ['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'],
