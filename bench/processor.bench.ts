@@ -1,25 +1,39 @@
 // The span processor's cost and memory, side by side in one run:
-// - spans per second through the SDK (BatchSpanProcessor to a dropping exporter) without and with
-//   TokenledgerSpanProcessor, on agent runs of 1 run span + 5 priced LLM call spans + 2 tool spans;
+// - CPU per span through the SDK (BatchSpanProcessor to a dropping exporter, a MeterProvider with a reader) on
+//   agent runs of 1 run span + 5 LLM call spans + 2 tool spans, three pipelines interleaved: the SDK alone;
+//   with TokenledgerSpanProcessor pricing calls but not tracking runs (`runs: false`); with the whole processor.
+//   The difference between the last two is the run rollup's cost;
 // - the heap held per in-flight run, and the heap after 10k, 50k and 100k sequential runs (flat = no leak).
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { median, printTable } from './report.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const RUNS_PER_ROUND = 2000;
 const SPANS_PER_RUN = 8;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const drop: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
 
+/** A reader that is collected once per round, as a periodic reader would be every interval. */
+class RoundReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+type Mode = 'sdk' | 'pricing' | 'full';
+
 // LLM call spans come from tokenledger's own instrumentation scope, as in an instrumented app.
-function pipeline(withTokenledger: boolean): { tracer: Tracer; llmTracer: Tracer; provider: TracerProvider; processor?: TokenledgerSpanProcessor } {
-  const processor = withTokenledger ? new TokenledgerSpanProcessor() : undefined;
+function pipeline(mode: Mode | boolean) {
+  const withTokenledger = mode !== 'sdk' && mode !== false;
+  const reader = new RoundReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const processor = withTokenledger ? new TokenledgerSpanProcessor({ meterProvider, runs: mode !== 'pricing' }) : undefined;
   const processors: SpanProcessor[] = [...(processor ? [processor] : []), new BatchSpanProcessor({ exporter: drop, maxQueueSize: 100_000, maxExportBatchSize: 512 })];
   const provider = new TracerProvider({ spanProcessors: processors });
-  return { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic'), provider, processor };
+  return { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic'), provider, processor, reader };
 }
 
 const callAttributes = (i: number) => ({
@@ -48,29 +62,30 @@ function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, en
   return run;
 }
 
-async function spansPerSecond(withTokenledger: boolean): Promise<number> {
-  const tracers = pipeline(withTokenledger);
-  const { provider } = tracers;
+/** CPU microseconds per span, metric collection included. */
+async function microsPerSpan(mode: Mode): Promise<number> {
+  const tracers = pipeline(mode);
   for (let i = 0; i < 200; i += 1) oneRun(tracers);
+  await tracers.reader.collect();
   const start = process.cpuUsage();
   for (let i = 0; i < RUNS_PER_ROUND; i += 1) oneRun(tracers);
+  await tracers.reader.collect();
   const used = process.cpuUsage(start);
-  await provider.shutdown();
-  return (RUNS_PER_ROUND * SPANS_PER_RUN) / ((used.user + used.system) / 1e6);
+  await tracers.provider.shutdown();
+  return (used.user + used.system) / (RUNS_PER_ROUND * SPANS_PER_RUN);
 }
 
-const without: number[] = [];
-const withTl: number[] = [];
-for (let round = 0; round < ROUNDS; round += 1) {
-  without.push(await spansPerSecond(false));
-  withTl.push(await spansPerSecond(true));
-}
-const a = median(without);
-const b = median(withTl);
-printTable('spans through the SDK (BatchSpanProcessor, dropping exporter), CPU time', ['pipeline', 'spans/s (median)', 'µs/span', 'ratio'], [
-  ['SDK only', Math.round(a).toLocaleString('en-US'), (1e6 / a).toFixed(2), '1.000×'],
-  ['SDK + TokenledgerSpanProcessor (pricing + rollup)', Math.round(b).toLocaleString('en-US'), (1e6 / b).toFixed(2), `${(a / b).toFixed(3)}×`],
+const MODES: Mode[] = ['sdk', 'pricing', 'full'];
+const samples: Record<Mode, number[]> = { sdk: [], pricing: [], full: [] };
+for (let round = 0; round < ROUNDS; round += 1) for (const mode of MODES) samples[mode].push(await microsPerSpan(mode));
+const [sdk, pricing, full] = MODES.map((mode) => median(samples[mode]));
+const row = (label: string, micros: number) => [label, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${(micros / sdk!).toFixed(3)}×`];
+printTable(`CPU per span, ${ROUNDS} interleaved rounds (medians)`, ['pipeline', 'spans/s', 'µs/span', 'vs SDK'], [
+  row('SDK only', sdk!),
+  row('+ tokenledger, runs off (normalise, price, call metrics)', pricing!),
+  row('+ tokenledger (… and run rollup, run metrics)', full!),
 ]);
+console.log(`run rollup adds ${(((full! - pricing!) / sdk!) * 100).toFixed(0)}% to the SDK's cost of a span; pricing and call metrics add ${(((pricing! - sdk!) / sdk!) * 100).toFixed(0)}%`);
 
 function heapMb(): number {
   gc?.();
@@ -81,7 +96,7 @@ function heapMb(): number {
 // Heap per in-flight run: 10 000 runs whose root has not ended (their calls have), with and without tokenledger;
 // the difference is what tokenledger holds per run.
 function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: number } {
-  const processor = withTokenledger ? new TokenledgerSpanProcessor() : undefined;
+  const processor = withTokenledger ? new TokenledgerSpanProcessor({ meterProvider: new MeterProvider() }) : undefined;
   const provider = new TracerProvider({ spanProcessors: processor ? [processor] : [] });
   const tracers = { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic') };
   const before = heapMb();
@@ -101,7 +116,7 @@ function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: n
 
 // Sequential runs: the heap must not grow with the number of runs.
 {
-  const tracers = pipeline(true);
+  const tracers = pipeline('full');
   const { provider, processor } = tracers;
   const samples: string[] = [];
   let done = 0;

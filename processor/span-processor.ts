@@ -50,6 +50,12 @@ export interface TokenledgerSpanProcessorOptions {
   runLimits?: Partial<RunLimits>;
   /** Budgets per run, the runaway-loop breaker and token caps. Default: warn mode, loop breaker on, no budgets. */
   guardrails?: GuardrailOptions;
+  /**
+   * Track agent runs and roll them up (default true). `false` only prices LLM calls and records the per-call
+   * metrics: for a service whose runs are rolled up elsewhere (collector mode sees a run across services).
+   * Guardrails need runs, so they are off too.
+   */
+  runs?: boolean;
   /** The clock, in milliseconds (tests inject one). */
   now?: () => number;
 }
@@ -63,6 +69,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private readonly tracker: RunTracker;
   private readonly learner = new IdealStepsLearner();
   private readonly guard: RunGuard;
+  private readonly runs: boolean;
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -73,6 +80,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       options.prices ? validatePriceOverrides(options.prices, 'prices option') : undefined,
     );
     this.meterProvider = options.meterProvider;
+    this.runs = options.runs ?? true;
     this.pricer = new CallPricer({
       overrides,
       genaiCostAttributes: options.genaiCostAttributes,
@@ -90,11 +98,12 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     );
     this.guard = new RunGuard(resolveGuardrails(options.guardrails), this.tracker, this.pricer, this.learner, options.meterProvider);
     // The instrumentation asks the most recently constructed processor before each call.
-    registerCallGate(this.guard);
+    if (this.runs) registerCallGate(this.guard);
+    else if (options.guardrails) diag.warn('tokenledger: guardrails are off because runs are off (runs: false)');
   }
 
   onStart(span: Span, _parentContext: Context): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.runs) return;
     try {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
@@ -113,10 +122,14 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
-      const { spanId } = span.spanContext();
-      const chain = this.tracker.end(spanId);
       const foreign = sourceConventionAttributes(span.attributes, span.instrumentationScope.name);
       if (foreign) span.setAttributes(changed(span.attributes, foreign));
+      if (!this.runs) {
+        if (isLlmCallSpan(span)) this.endCall(span, undefined);
+        return;
+      }
+      const { spanId } = span.spanContext();
+      const chain = this.tracker.end(spanId);
       const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
       if (isLlmCallSpan(span)) this.endCall(span, chain);
       else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
@@ -189,11 +202,13 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
           ? { idealSteps: learned, idealStepsSource: 'learned' as const }
           : {}),
     });
-    span.setAttributes(runAttributes(summary));
-    span.setAttributes(this.guard.budgetAttributes(state));
+    const attributes = runAttributes(summary);
+    this.guard.addBudgetAttributes(state, attributes);
     if (state.guard.breaches > 0) {
-      span.setAttributes({ [ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED]: state.guard.firstBreach ?? '', [ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES]: state.guard.breaches });
+      attributes[ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED] = state.guard.firstBreach ?? '';
+      attributes[ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES] = state.guard.breaches;
     }
+    span.setAttributes(attributes);
     if (success && summary.complete) this.learner.record(state.agentName, summary.steps);
     this.metrics.recordRun(summary, state.agentName);
   }

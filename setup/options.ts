@@ -17,6 +17,11 @@ export interface TokenledgerOptions {
    * or a URL of a copy). Default unset: no network request is made, the bundled data is used.
    */
   pricesRefreshUrl?: string;
+  /**
+   * TOKENLEDGER_RUNS: `false` prices calls only and leaves runs to collector mode (which sees a run across
+   * services); guardrails are then off. Default true.
+   */
+  runs: boolean;
   /** TOKENLEDGER_GENAI_COST_ATTRIBUTES: also write the proposed `gen_ai.usage.cost.*` attributes. Default false. */
   genaiCostAttributes: boolean;
 }
@@ -29,6 +34,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tokenledge
     pricesFile: env.TOKENLEDGER_PRICES?.trim() || undefined,
     pricesRefreshUrl: env.TOKENLEDGER_PRICES_REFRESH_URL?.trim() || undefined,
     genaiCostAttributes: booleanVar(env, 'TOKENLEDGER_GENAI_COST_ATTRIBUTES', false),
+    runs: booleanVar(env, 'TOKENLEDGER_RUNS', true),
   };
 }
 

@@ -44,7 +44,8 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
     processor = new TokenledgerSpanProcessor({
       pricesFile: options.pricesFile,
       genaiCostAttributes: options.genaiCostAttributes,
-      guardrails: guardrailsFromEnv(),
+      runs: options.runs,
+      guardrails: options.runs ? guardrailsFromEnv() : undefined,
     });
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message}`);

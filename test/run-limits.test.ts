@@ -2,7 +2,9 @@
 // maxRunAgeMs is evicted by the sweep, each eviction is counted, and an evicted run says it is incomplete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
 import { testMeterProvider } from './metric-reader.ts';
 
@@ -58,4 +60,32 @@ test('run limits: after shutdown the processor ignores spans, and shutdown is id
   await processor.shutdown();
   startRun('late').end();
   assert.equal(exporter.getFinishedSpans()[0]!.attributes['tokenledger.run.steps'], undefined);
+});
+
+test('runs: false prices calls and records call metrics, but tracks no runs and registers no guardrails', async () => {
+  const { meterProvider, reader } = testMeterProvider();
+  const gateBefore = currentCallGate();
+  const processor = new TokenledgerSpanProcessor({ meterProvider, runs: false });
+  assert.equal(currentCallGate(), gateBefore);
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
+  const run = provider.getTracer('test').startSpan('invoke_agent a', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a' } });
+  assert.equal(processor.activeRuns, 0);
+  const ctx = trace.setSpan(context.active(), run);
+  // gpt-4.1: $2 input, $0.50 cached, $8 output per MTok → 800×2 + 200×0.5 + 100×8 = 2500 µ$
+  provider.getTracer('tokenledger-instrumentation-openai').startSpan('chat gpt-4.1', {
+    attributes: {
+      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1',
+      'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100, 'gen_ai.usage.cache_read.input_tokens': 200,
+      'tokenledger.usage.uncached.input_tokens': 800,
+    },
+  }, ctx).end();
+  run.end();
+  const [call, root] = exporter.getFinishedSpans();
+  assert.equal(call!.attributes['tokenledger.cost.usd'], 0.0025);
+  assert.deepEqual(Object.keys(root!.attributes).filter((key) => key.startsWith('tokenledger.')), []);
+  const metrics = await reader.metricsByName();
+  assert.equal(metrics.get('gen_ai.client.token.usage')?.dataPoints.length, 2);
+  assert.equal(metrics.get('tokenledger.runs'), undefined);
+  await processor.shutdown();
 });

@@ -4,7 +4,7 @@
 // this call (its prompt at the input rate, its output limit at the output rate). An allowed call reserves its
 // estimate until it ends, so two parallel calls cannot both slip under a budget that only one of them fits.
 // In enforce mode a breach throws a typed error into the app; in warn mode it becomes a span event and a count.
-import { diag, metrics, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
+import { diag, metrics, type Attributes, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_TOKENLEDGER_GUARD_LIMIT,
@@ -75,18 +75,17 @@ export class RunGuard implements CallGate {
     this.budgets.set(state, { budget, mode });
   }
 
-  /** The budget attributes to write on the run span at its end. */
-  budgetAttributes(state: RunState): Record<string, number | string> {
+  /** Adds the budget attributes to write on the run span at its end to `out`. */
+  addBudgetAttributes(state: RunState, out: Attributes): void {
     const entry = this.budgets.get(state);
-    if (!entry) return {};
+    if (!entry) return;
     const { budget, mode } = entry;
-    const out: Record<string, number | string> = {};
     if (budget.maxUsd !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD] = budget.maxUsd;
     if (budget.maxSteps !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS] = budget.maxSteps;
     if (budget.maxInputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS] = budget.maxInputTokens;
     if (budget.maxOutputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS] = budget.maxOutputTokens;
-    if (Object.keys(out).length > 0 || state.guard.breaches > 0) out[ATTR_TOKENLEDGER_RUN_BUDGET_MODE] = mode;
-    return out;
+    const any = budget.maxUsd !== undefined || budget.maxSteps !== undefined || budget.maxInputTokens !== undefined || budget.maxOutputTokens !== undefined;
+    if (any || state.guard.breaches > 0) out[ATTR_TOKENLEDGER_RUN_BUDGET_MODE] = mode;
   }
 
   beforeCall(span: Span, call: PlannedCall): CallDecision | undefined {

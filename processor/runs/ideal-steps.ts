@@ -7,24 +7,45 @@ export const LEARNED_MIN_RUNS = 5;
 export const LEARNED_PERCENTILE = 0.1;
 const MAX_AGENTS = 1000;
 
+/** One agent's window, in arrival order and kept sorted beside it, so a percentile is one index. */
+interface Window {
+  arrived: number[];
+  sorted: number[];
+}
+
 export class IdealStepsLearner {
-  private readonly history = new Map<string, number[]>();
+  private readonly history = new Map<string, Window>();
 
   record(agent: string, steps: number): void {
-    let runs = this.history.get(agent);
-    if (!runs) {
+    let window = this.history.get(agent);
+    if (!window) {
       if (this.history.size >= MAX_AGENTS) this.history.delete(this.history.keys().next().value!);
-      runs = [];
-      this.history.set(agent, runs);
+      window = { arrived: [], sorted: [] };
+      this.history.set(agent, window);
     }
-    runs.push(steps);
-    if (runs.length > LEARNED_WINDOW) runs.shift();
+    window.arrived.push(steps);
+    window.sorted.splice(insertionIndex(window.sorted, steps), 0, steps);
+    if (window.arrived.length > LEARNED_WINDOW) {
+      const dropped = window.arrived.shift()!;
+      window.sorted.splice(insertionIndex(window.sorted, dropped), 1);
+    }
   }
 
   ideal(agent: string): number | undefined {
-    const runs = this.history.get(agent);
-    if (!runs || runs.length < LEARNED_MIN_RUNS) return undefined;
-    const sorted = [...runs].sort((a, b) => a - b);
+    const sorted = this.history.get(agent)?.sorted;
+    if (!sorted || sorted.length < LEARNED_MIN_RUNS) return undefined;
     return sorted[Math.floor(LEARNED_PERCENTILE * (sorted.length - 1))];
   }
+}
+
+/** The first index whose value is >= `value` (where it goes, or where the first copy of it is). */
+function insertionIndex(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -5,8 +5,10 @@
 // starts inherits its parent's chain of runs, innermost last; a run span adds itself. Nested runs therefore see
 // their whole subtree, and an inner run also has figures of its own.
 //
-// Bounds: at most `maxRuns` runs (the oldest is evicted first) and no run or in-flight span older than
-// `maxRunAgeMs` (one unref'd sweep timer). Every eviction is reported; affected runs are marked incomplete.
+// Bounds: at most `maxRuns` runs (the oldest is evicted first) and no run older than `maxRunAgeMs` (one unref'd
+// sweep timer). Every eviction is reported; affected runs are marked incomplete. In-flight spans are kept in two
+// generations that rotate every `maxRunAgeMs`, so a span that never ends is forgotten after one to two times
+// that, without a clock read or an allocation per span.
 import { RunState } from './run-state.ts';
 
 export interface RunLimits {
@@ -26,14 +28,14 @@ export interface RunTrackerHooks {
   onEvicted(state: RunState, reason: EvictionReason): void;
 }
 
-interface OpenSpan {
-  chain: readonly RunState[];
-  startedAt: number;
-}
+const NO_RUNS: readonly RunState[] = Object.freeze([]);
 
 export class RunTracker {
   private readonly runs = new Map<string, RunState>();
-  private readonly open = new Map<string, OpenSpan>();
+  /** Chains of in-flight spans started in this generation and in the one before. */
+  private open = new Map<string, readonly RunState[]>();
+  private previous = new Map<string, readonly RunState[]>();
+  private generationStartedAt: number;
   private readonly limits: RunLimits;
   private readonly now: () => number;
   private readonly hooks: RunTrackerHooks;
@@ -43,6 +45,7 @@ export class RunTracker {
     this.limits = limits;
     this.hooks = hooks;
     this.now = now;
+    this.generationStartedAt = now();
   }
 
   get activeRuns(): number {
@@ -50,13 +53,13 @@ export class RunTracker {
   }
 
   get openSpans(): number {
-    return this.open.size;
+    return this.open.size + this.previous.size;
   }
 
   /** Records a started span (`runName` when it starts a run); returns its chain of runs, innermost last. */
   start(spanId: string, traceId: string, parentSpanId: string | undefined, run: { name: string; explicit: boolean } | undefined): readonly RunState[] {
     this.ensureSweeping();
-    const parentChain = parentSpanId === undefined ? [] : (this.open.get(parentSpanId)?.chain ?? []);
+    const parentChain = parentSpanId === undefined ? NO_RUNS : (this.chainOf(parentSpanId) ?? NO_RUNS);
     let chain = parentChain;
     if (run !== undefined) {
       if (this.runs.size >= this.limits.maxRuns) this.evictOldest();
@@ -65,20 +68,25 @@ export class RunTracker {
       this.runs.set(spanId, state);
       chain = [...parentChain, state];
     }
-    if (chain.length > 0) this.open.set(spanId, { chain, startedAt: this.now() });
+    if (chain.length > 0) this.open.set(spanId, chain);
     return chain;
   }
 
   /** The chain of runs of a span in flight. */
   chainOf(spanId: string): readonly RunState[] | undefined {
-    return this.open.get(spanId)?.chain;
+    return this.open.get(spanId) ?? this.previous.get(spanId);
   }
 
   /** The chain of a span that is ending, forgotten from now on. */
   end(spanId: string): readonly RunState[] | undefined {
-    const entry = this.open.get(spanId);
-    this.open.delete(spanId);
-    return entry?.chain;
+    const chain = this.open.get(spanId);
+    if (chain !== undefined) {
+      this.open.delete(spanId);
+      return chain;
+    }
+    const older = this.previous.get(spanId);
+    if (older !== undefined) this.previous.delete(spanId);
+    return older;
   }
 
   /** The run whose root span this is, if it is still held; removed from the tracker. */
@@ -96,8 +104,10 @@ export class RunTracker {
       if (state.startedAt > cutoff) break; // insertion order is start order
       this.evict(state, 'max_age');
     }
-    for (const [spanId, entry] of this.open) {
-      if (entry.startedAt <= cutoff) this.open.delete(spanId);
+    if (this.generationStartedAt <= cutoff) {
+      this.previous = this.open;
+      this.open = new Map();
+      this.generationStartedAt = this.now();
     }
   }
 
