@@ -1,21 +1,31 @@
 // The span processor's cost and memory, side by side in one run:
-// - CPU per span through the SDK (BatchSpanProcessor to a dropping exporter, a MeterProvider with a reader) on
-//   agent runs of 1 run span + 5 LLM call spans + 2 tool spans, three pipelines interleaved: the SDK alone;
-//   with TokenledgerSpanProcessor pricing calls but not tracking runs (`runs: false`); with the whole processor.
-//   The difference between the last two is the run rollup's cost;
+// - CPU per span through the SDK (BatchSpanProcessor to a dropping exporter, or to one that serialises OTLP as
+//   the OTLP exporter does; a MeterProvider with a reader), three pipelines in each round: the SDK alone; with
+//   TokenledgerSpanProcessor pricing calls but not tracking runs (`runs: false`); with the whole processor. The
+//   difference between the last two is the run rollup's cost. Two run sizes, since part of that cost is per run
+//   (run attributes, run metrics) and part per span: a short run (1 run span, 5 LLM calls, 2 tools) and one of
+//   20 LLM calls and 10 tools (the issue's agents make 8–30 calls);
 // - the heap held per in-flight run, and the heap after 10k, 50k and 100k sequential runs (flat = no leak).
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { median, printTable } from './report.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-const RUNS_PER_ROUND = 2000;
-const SPANS_PER_RUN = 8;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const SPANS_PER_ROUND = 16_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const drop: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+/** What the OTLP/protobuf exporter does with each batch before sending it (the sending is left out). */
+const serialize: SpanExporter = {
+  export: (spans, done) => {
+    ProtobufTraceSerializer.serializeRequest(spans);
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+};
 
 /** A reader that is collected once per round, as a periodic reader would be every interval. */
 class RoundReader extends MetricReader {
@@ -26,12 +36,12 @@ class RoundReader extends MetricReader {
 type Mode = 'sdk' | 'pricing' | 'full';
 
 // LLM call spans come from tokenledger's own instrumentation scope, as in an instrumented app.
-function pipeline(mode: Mode | boolean) {
-  const withTokenledger = mode !== 'sdk' && mode !== false;
+function pipeline(mode: Mode, exporter: SpanExporter = drop) {
+  const withTokenledger = mode !== 'sdk';
   const reader = new RoundReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const processor = withTokenledger ? new TokenledgerSpanProcessor({ meterProvider, runs: mode !== 'pricing' }) : undefined;
-  const processors: SpanProcessor[] = [...(processor ? [processor] : []), new BatchSpanProcessor({ exporter: drop, maxQueueSize: 100_000, maxExportBatchSize: 512 })];
+  const processors: SpanProcessor[] = [...(processor ? [processor] : []), new BatchSpanProcessor({ exporter, maxQueueSize: 100_000, maxExportBatchSize: 512 })];
   const provider = new TracerProvider({ spanProcessors: processors });
   return { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic'), provider, processor, reader };
 }
@@ -51,41 +61,73 @@ const callAttributes = (i: number) => ({
   'gen_ai.usage.reasoning.output_tokens': 500,
 });
 
-function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, end = true): Span {
+interface RunShape {
+  calls: number;
+  tools: number;
+}
+const SHORT: RunShape = { calls: 5, tools: 2 };
+const LONG: RunShape = { calls: 20, tools: 10 };
+const spansOf = (shape: RunShape) => 1 + shape.calls + shape.tools;
+
+function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, end = true, shape: RunShape = SHORT): Span {
   const run = tracer.startSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } });
   const ctx = trace.setSpan(context.active(), run);
-  for (let i = 0; i < 5; i += 1) {
+  for (let i = 0; i < shape.calls; i += 1) {
     llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx).end();
-    if (i < 2) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
+    if (i < shape.tools) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
   }
   if (end) run.end();
   return run;
 }
 
-/** CPU microseconds per span, metric collection included. */
-async function microsPerSpan(mode: Mode): Promise<number> {
-  const tracers = pipeline(mode);
-  for (let i = 0; i < 200; i += 1) oneRun(tracers);
+/** CPU microseconds per span, span export and metric collection included. */
+async function microsPerSpan(mode: Mode, exporter: SpanExporter, shape: RunShape): Promise<number> {
+  const tracers = pipeline(mode, exporter);
+  const runs = Math.round(SPANS_PER_ROUND / spansOf(shape));
+  for (let i = 0; i < runs / 10; i += 1) oneRun(tracers, true, shape);
+  await tracers.provider.forceFlush();
   await tracers.reader.collect();
   const start = process.cpuUsage();
-  for (let i = 0; i < RUNS_PER_ROUND; i += 1) oneRun(tracers);
+  for (let i = 0; i < runs; i += 1) oneRun(tracers, true, shape);
+  await tracers.provider.forceFlush();
   await tracers.reader.collect();
   const used = process.cpuUsage(start);
   await tracers.provider.shutdown();
-  return (used.user + used.system) / (RUNS_PER_ROUND * SPANS_PER_RUN);
+  return (used.user + used.system) / (runs * spansOf(shape));
 }
 
 const MODES: Mode[] = ['sdk', 'pricing', 'full'];
-const samples: Record<Mode, number[]> = { sdk: [], pricing: [], full: [] };
-for (let round = 0; round < ROUNDS; round += 1) for (const mode of MODES) samples[mode].push(await microsPerSpan(mode));
-const [sdk, pricing, full] = MODES.map((mode) => median(samples[mode]));
-const row = (label: string, micros: number) => [label, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${(micros / sdk!).toFixed(3)}×`];
-printTable(`CPU per span, ${ROUNDS} interleaved rounds (medians)`, ['pipeline', 'spans/s', 'µs/span', 'vs SDK'], [
-  row('SDK only', sdk!),
-  row('+ tokenledger, runs off (normalise, price, call metrics)', pricing!),
-  row('+ tokenledger (… and run rollup, run metrics)', full!),
-]);
-console.log(`run rollup adds ${(((full! - pricing!) / sdk!) * 100).toFixed(0)}% to the SDK's cost of a span; pricing and call metrics add ${(((pricing! - sdk!) / sdk!) * 100).toFixed(0)}%`);
+for (const [label, exporter, shape] of [
+  ['a dropping exporter, runs of 5 calls + 2 tools', drop, SHORT],
+  ['a dropping exporter, runs of 20 calls + 10 tools', drop, LONG],
+  ['an OTLP/protobuf-serialising exporter, runs of 5 calls + 2 tools', serialize, SHORT],
+  ['an OTLP/protobuf-serialising exporter, runs of 20 calls + 10 tools', serialize, LONG],
+] as const) {
+  // The three pipelines run in each round, in a rotating order; the shares are medians of each round's own
+  // differences, which cancel the machine's drift between rounds.
+  const samples: Record<Mode, number[]> = { sdk: [], pricing: [], full: [] };
+  const rollupShare: number[] = [];
+  const pricingShare: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const got = {} as Record<Mode, number>;
+    for (let i = 0; i < MODES.length; i += 1) {
+      const mode = MODES[(round + i) % MODES.length]!;
+      got[mode] = await microsPerSpan(mode, exporter, shape);
+      samples[mode].push(got[mode]);
+    }
+    rollupShare.push((got.full - got.pricing) / got.sdk);
+    pricingShare.push((got.pricing - got.sdk) / got.sdk);
+  }
+  const [sdk, pricing, full] = MODES.map((mode) => median(samples[mode]));
+  const row = (name: string, micros: number) => [name, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${(micros / sdk!).toFixed(3)}×`];
+  printTable(`CPU per span, SDK with ${label}, ${ROUNDS} rounds (medians)`, ['pipeline', 'spans/s', 'µs/span', 'vs SDK'], [
+    row('SDK only', sdk!),
+    row('+ tokenledger, runs off (normalise, price, call metrics)', pricing!),
+    row('+ tokenledger (… and run rollup, run metrics)', full!),
+  ]);
+  const percent = (values: number[]) => `${(median(values) * 100).toFixed(0)}%`;
+  console.log(`run rollup adds ${percent(rollupShare)} to the SDK's cost of a span; pricing and call metrics add ${percent(pricingShare)} (medians of per-round differences)`);
+}
 
 function heapMb(): number {
   gc?.();

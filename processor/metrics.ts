@@ -2,7 +2,7 @@
 // `gen_ai.client.operation.duration`, and our token and cost counters by type. Per run: run counts by outcome
 // and histograms of cost, steps, step inflation, cache hit rate and token efficiency. Plus the processor's
 // self-metrics. Bucket boundaries for the GenAI histograms are the conventions' own.
-import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
@@ -97,12 +97,12 @@ export class TokenledgerMetrics {
   private readonly runInflation: Histogram;
   private readonly runCacheHitRate: Histogram;
   private readonly runTokenEfficiency: Histogram;
-  readonly runsActive: UpDownCounter;
   private readonly runsEvicted: Counter;
   private readonly spansLate: Counter;
   private readonly unpricedCalls: Counter;
 
-  constructor(meter: Meter) {
+  /** `activeRuns`, when given, is read at collection time for the runs-in-memory gauge (no work per run). */
+  constructor(meter: Meter, activeRuns?: () => number) {
     const histogram = (name: string, unit: string, description: string, buckets: number[]) =>
       meter.createHistogram(name, { unit, description, advice: { explicitBucketBoundaries: buckets } });
     this.tokenUsage = histogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, '{token}', 'Billable input and output tokens per LLM call', TOKEN_BUCKETS);
@@ -119,7 +119,11 @@ export class TokenledgerMetrics {
     this.runInflation = histogram(METRIC_TOKENLEDGER_RUN_STEP_INFLATION, '1', 'Steps / ideal steps per agent run', INFLATION_BUCKETS);
     this.runCacheHitRate = histogram(METRIC_TOKENLEDGER_RUN_CACHE_HIT_RATE, '1', 'Cache hit rate per agent run', RATE_BUCKETS);
     this.runTokenEfficiency = histogram(METRIC_TOKENLEDGER_RUN_TOKEN_EFFICIENCY, '1', 'Token efficiency per agent run', RATE_BUCKETS);
-    this.runsActive = meter.createUpDownCounter(METRIC_TOKENLEDGER_PROCESSOR_RUNS_ACTIVE, { unit: '{run}', description: 'Runs held in memory' });
+    if (activeRuns) {
+      meter
+        .createObservableUpDownCounter(METRIC_TOKENLEDGER_PROCESSOR_RUNS_ACTIVE, { unit: '{run}', description: 'Runs held in memory' })
+        .addCallback((result) => result.observe(activeRuns()));
+    }
     this.runsEvicted = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_RUNS_EVICTED, { unit: '{run}', description: 'Runs evicted before their root ended' });
     this.unpricedCalls = meter.createCounter(METRIC_TOKENLEDGER_CALLS_UNPRICED, { unit: '{call}', description: 'LLM calls whose cost is unknown' });
     this.spansLate = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE, { unit: '{span}', description: 'Spans that ended after their run' });

@@ -30,7 +30,7 @@ import { CallPricer, type CostUnknownReason } from './pricing/call-pricer.ts';
 import { loadPriceOverridesFile, validatePriceOverrides, type PriceOverrides } from './pricing/price-overrides.ts';
 import { callFigures } from './runs/call-figures.ts';
 import { IdealStepsLearner } from './runs/ideal-steps.ts';
-import { runAttributes, summarizeRun } from './runs/run-summary.ts';
+import { summarizeRun, writeRunAttributes } from './runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTracker, type RunLimits } from './runs/run-tracker.ts';
 import type { RunState } from './runs/run-state.ts';
 import { OI_KIND } from './foreign-names.ts';
@@ -89,10 +89,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     this.tracker = new RunTracker(
       limits,
       {
-        onEvicted: (_state, reason) => {
-          this.metrics.evicted(reason);
-          this.metrics.runsActive.add(-1);
-        },
+        onEvicted: (_state, reason) => this.metrics.evicted(reason),
       },
       options.now,
     );
@@ -110,10 +107,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const run = runOf(span, localParent === undefined);
       const chain = this.tracker.start(spanId, traceId, localParent, run);
-      if (run !== undefined) {
-        this.metrics.runsActive.add(1);
-        this.guard.startRun(chain.at(-1)!, span, span.attributes);
-      }
+      if (run !== undefined) this.guard.startRun(chain.at(-1)!, span, span.attributes);
     } catch (error) {
       diag.error('tokenledger: could not track a span', error);
     }
@@ -188,7 +182,6 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   private endRun(span: Span, state: RunState): void {
-    this.metrics.runsActive.add(-1);
     if (!state.reportable) return;
     const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
     const success = typeof declared === 'boolean' ? declared : span.status.code !== SpanStatusCode.ERROR;
@@ -202,19 +195,18 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
           ? { idealSteps: learned, idealStepsSource: 'learned' as const }
           : {}),
     });
-    const attributes = runAttributes(summary);
-    this.guard.addBudgetAttributes(state, attributes);
+    writeRunAttributes(summary, span);
+    this.guard.writeBudgetAttributes(state, span);
     if (state.guard.breaches > 0) {
-      attributes[ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED] = state.guard.firstBreach ?? '';
-      attributes[ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES] = state.guard.breaches;
+      span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED, state.guard.firstBreach ?? '');
+      span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES, state.guard.breaches);
     }
-    span.setAttributes(attributes);
     if (success && summary.complete) this.learner.record(state.agentName, summary.steps);
     this.metrics.recordRun(summary, state.agentName);
   }
 
   private get metrics(): TokenledgerMetrics {
-    this.instruments ??= new TokenledgerMetrics((this.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION));
+    this.instruments ??= new TokenledgerMetrics((this.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION), () => this.tracker.activeRuns);
     return this.instruments;
   }
 

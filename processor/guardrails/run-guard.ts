@@ -4,7 +4,7 @@
 // this call (its prompt at the input rate, its output limit at the output rate). An allowed call reserves its
 // estimate until it ends, so two parallel calls cannot both slip under a budget that only one of them fits.
 // In enforce mode a breach throws a typed error into the app; in warn mode it becomes a span event and a count.
-import { diag, metrics, type Attributes, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
+import { diag, metrics, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_TOKENLEDGER_GUARD_LIMIT,
@@ -27,6 +27,7 @@ import { VERSION } from '../../instrumentation/version.ts';
 import type { CallPricer } from '../pricing/call-pricer.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
+import type { AttributeSink } from '../runs/run-summary.ts';
 import type { RunTracker } from '../runs/run-tracker.ts';
 import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
 
@@ -75,17 +76,17 @@ export class RunGuard implements CallGate {
     this.budgets.set(state, { budget, mode });
   }
 
-  /** Adds the budget attributes to write on the run span at its end to `out`. */
-  addBudgetAttributes(state: RunState, out: Attributes): void {
+  /** Writes the run's budget attributes (on its span, at its end). */
+  writeBudgetAttributes(state: RunState, out: AttributeSink): void {
     const entry = this.budgets.get(state);
     if (!entry) return;
     const { budget, mode } = entry;
-    if (budget.maxUsd !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD] = budget.maxUsd;
-    if (budget.maxSteps !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS] = budget.maxSteps;
-    if (budget.maxInputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS] = budget.maxInputTokens;
-    if (budget.maxOutputTokens !== undefined) out[ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS] = budget.maxOutputTokens;
+    if (budget.maxUsd !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD, budget.maxUsd);
+    if (budget.maxSteps !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS, budget.maxSteps);
+    if (budget.maxInputTokens !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS, budget.maxInputTokens);
+    if (budget.maxOutputTokens !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS, budget.maxOutputTokens);
     const any = budget.maxUsd !== undefined || budget.maxSteps !== undefined || budget.maxInputTokens !== undefined || budget.maxOutputTokens !== undefined;
-    if (any || state.guard.breaches > 0) out[ATTR_TOKENLEDGER_RUN_BUDGET_MODE] = mode;
+    if (any || state.guard.breaches > 0) out.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_MODE, mode);
   }
 
   beforeCall(span: Span, call: PlannedCall): CallDecision | undefined {
@@ -116,7 +117,7 @@ export class RunGuard implements CallGate {
     const key = `${String(attributes[ATTR_GEN_AI_TOOL_NAME] ?? '')}\u0000${String(attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] ?? '')}`;
     for (const state of chain) {
       if (state.closed) continue;
-      const repeats = state.guard.toolRepeats;
+      const repeats = (state.guard.toolRepeats ??= new Map());
       if (repeats.size < MAX_TOOL_KEYS || repeats.has(key)) repeats.set(key, (repeats.get(key) ?? 0) + 1);
       this.checkLoop(state, 'tool', repeats.get(key) ?? 0);
     }

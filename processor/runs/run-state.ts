@@ -10,8 +10,8 @@ export interface RunGuardState {
   firstBreach?: string;
   consecutiveCallFailures: number;
   consecutiveToolFailures: number;
-  /** Executions per tool name + argument hash (bounded). */
-  toolRepeats: Map<string, number>;
+  /** Executions per tool name + argument hash (bounded; made at the run's first tool call). */
+  toolRepeats?: Map<string, number>;
 }
 
 /** Input tokens per step are kept for the first this many steps (the attribute shows the first 64). */
@@ -51,7 +51,6 @@ export class RunState {
     breaches: 0,
     consecutiveCallFailures: 0,
     consecutiveToolFailures: 0,
-    toolRepeats: new Map(),
   };
 
   constructor(id: string, traceId: string, agentName: string, startedAt: number) {
@@ -70,11 +69,11 @@ export class RunState {
     this.guard.consecutiveCallFailures = call.failed ? this.guard.consecutiveCallFailures + 1 : 0;
     if (!call.tokens || !call.cost) this.unpricedCalls += 1;
     if (call.tokens) {
-      addInto(this.tokens, call.tokens);
+      addTokens(this.tokens, call.tokens);
       if (!call.failed) this.usefulOutput += call.tokens.output;
       if (this.inputPerStep.length < MAX_TRACKED_STEPS) this.inputPerStep.push(call.tokens.input);
     }
-    if (call.cost) addInto(this.cost, call.cost);
+    if (call.cost) addCost(this.cost, call.cost);
   }
 
   /** Whether the run has anything to report (see `explicit`). */
@@ -89,8 +88,24 @@ export class RunState {
   }
 }
 
-function addInto<T extends object>(total: T, part: T): void {
-  for (const key of Object.keys(part) as Array<keyof T>) {
-    (total[key] as number) += part[key] as number;
-  }
+function addTokens(total: TokenTotals, part: TokenTotals): void {
+  total.input += part.input;
+  total.output += part.output;
+  total.uncached += part.uncached;
+  total.cacheRead += part.cacheRead;
+  total.cacheWrite += part.cacheWrite;
+  total.cacheWrite1h += part.cacheWrite1h;
+  total.reasoning += part.reasoning;
+  total.toolResult += part.toolResult;
+}
+
+function addCost(total: CostTotals, part: CostTotals): void {
+  total.total += part.total;
+  total.uncachedInput += part.uncachedInput;
+  total.cacheRead += part.cacheRead;
+  total.cacheWrite += part.cacheWrite;
+  total.output += part.output;
+  total.reasoning += part.reasoning;
+  total.toolResult += part.toolResult;
+  total.requestFees += part.requestFees;
 }

@@ -4,7 +4,7 @@
 //                        of calls that did not end in an error (a failed call's output is discarded; retried
 //                        calls are exactly those)
 //   step inflation     = steps / ideal steps, only when ideal steps are known
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import {
   ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
@@ -102,46 +102,55 @@ export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
 
 const ratio = (value: number) => Math.round(value * 1e6) / 1e6;
 
+/** Where run attributes go: a span (written one by one, with no object built per run) or an object. */
+export interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): unknown;
+}
+
+/** The run's attributes, as an object. */
 export function runAttributes(summary: RunSummary): Attributes {
-  const attributes: Attributes = {
-    [ATTR_TOKENLEDGER_RUN_ID]: summary.id,
-    [ATTR_TOKENLEDGER_RUN_SCOPE]: 'subtree',
-    [ATTR_TOKENLEDGER_RUN_COMPLETE]: summary.complete,
-    [ATTR_TOKENLEDGER_RUN_SUCCESS]: summary.success,
-    [ATTR_TOKENLEDGER_RUN_STEPS]: summary.steps,
-    [ATTR_TOKENLEDGER_RUN_TOOL_CALLS]: summary.toolCalls,
-    [ATTR_TOKENLEDGER_RUN_TOOL_ERRORS]: summary.toolErrors,
-    [ATTR_TOKENLEDGER_RUN_FAILED_CALLS]: summary.failedCalls,
-    [ATTR_TOKENLEDGER_RUN_RETRIES]: summary.retries,
-    [ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS]: summary.unpricedCalls,
-    [ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS]: summary.tokens.input,
-    [ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS]: summary.tokens.output,
-    [ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS]: summary.tokens.uncached,
-    [ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS]: summary.tokens.cacheRead,
-    [ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS]: summary.tokens.cacheWrite,
-    [ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS]: summary.tokens.cacheWrite1h,
-    [ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS]: summary.tokens.reasoning,
-    [ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS]: summary.tokens.toolResult,
-    [ATTR_TOKENLEDGER_RUN_COST_USD]: usd(summary.cost.total),
-    [ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD]: usd(summary.cost.uncachedInput),
-    [ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD]: usd(summary.cost.cacheRead),
-    [ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD]: usd(summary.cost.cacheWrite),
-    [ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD]: usd(summary.cost.output),
-    [ATTR_TOKENLEDGER_RUN_COST_REASONING_USD]: usd(summary.cost.reasoning),
-    [ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD]: usd(summary.cost.toolResult),
-    [ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD]: usd(summary.cost.requestFees),
-    [ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP]: summary.inputPerStep.slice(0, 64),
-  };
-  if (summary.idealSteps !== undefined) {
-    attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS] = summary.idealSteps;
-    attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE] = summary.idealStepsSource ?? 'configured';
-  }
-  if (summary.stepInflation !== undefined) attributes[ATTR_TOKENLEDGER_RUN_STEP_INFLATION] = ratio(summary.stepInflation);
-  if (summary.cacheHitRate !== undefined) attributes[ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE] = ratio(summary.cacheHitRate);
-  if (summary.tokenEfficiency !== undefined) attributes[ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY] = ratio(summary.tokenEfficiency);
-  if (summary.growth) {
-    attributes[ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP] = ratio(summary.growth.tokensPerStep);
-    attributes[ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC] = summary.growth.quadratic;
-  }
+  const attributes: Attributes = {};
+  writeRunAttributes(summary, { setAttribute: (key, value) => (attributes[key] = value) });
   return attributes;
+}
+
+export function writeRunAttributes(summary: RunSummary, out: AttributeSink): void {
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_ID, summary.id);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_SCOPE, 'subtree');
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COMPLETE, summary.complete);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_SUCCESS, summary.success);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_STEPS, summary.steps);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_TOOL_CALLS, summary.toolCalls);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_TOOL_ERRORS, summary.toolErrors);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_FAILED_CALLS, summary.failedCalls);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_RETRIES, summary.retries);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS, summary.unpricedCalls);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS, summary.tokens.input);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS, summary.tokens.output);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS, summary.tokens.uncached);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS, summary.tokens.cacheRead);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS, summary.tokens.cacheWrite);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS, summary.tokens.cacheWrite1h);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS, summary.tokens.reasoning);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS, summary.tokens.toolResult);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_USD, usd(summary.cost.total));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD, usd(summary.cost.uncachedInput));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD, usd(summary.cost.cacheRead));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD, usd(summary.cost.cacheWrite));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD, usd(summary.cost.output));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_REASONING_USD, usd(summary.cost.reasoning));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD, usd(summary.cost.toolResult));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD, usd(summary.cost.requestFees));
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP, summary.inputPerStep.slice(0, 64));
+  if (summary.idealSteps !== undefined) {
+    out.setAttribute(ATTR_TOKENLEDGER_RUN_IDEAL_STEPS, summary.idealSteps);
+    out.setAttribute(ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE, summary.idealStepsSource ?? 'configured');
+  }
+  if (summary.stepInflation !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_STEP_INFLATION, ratio(summary.stepInflation));
+  if (summary.cacheHitRate !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE, ratio(summary.cacheHitRate));
+  if (summary.tokenEfficiency !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY, ratio(summary.tokenEfficiency));
+  if (summary.growth) {
+    out.setAttribute(ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP, ratio(summary.growth.tokensPerStep));
+    out.setAttribute(ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC, summary.growth.quadratic);
+  }
 }
