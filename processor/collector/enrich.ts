@@ -73,17 +73,19 @@ function toAnyValue(value: AttributeValue): AnyValue {
 
 /** The key-values with `added` set: existing keys given their new value, new keys appended (in place). */
 export function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
-  const replaced = new Set<string>();
-  for (let i = 0; i < keyValues.length; i += 1) {
-    const key = keyValues[i]!.key;
+  const index = new Map<string, number>();
+  for (let i = 0; i < keyValues.length; i += 1) index.set(keyValues[i]!.key, i);
+  for (const key of Object.keys(added)) {
     const value = added[key];
-    if (value === undefined || !Object.prototype.hasOwnProperty.call(added, key)) continue;
-    keyValues[i] = { key, value: toAnyValue(value) };
-    replaced.add(key);
-  }
-  for (const key in added) {
-    const value = added[key];
-    if (value !== undefined && !replaced.has(key)) keyValues.push({ key, value: toAnyValue(value) });
+    if (value === undefined) continue;
+    const keyValue = { key, value: toAnyValue(value) };
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, keyValues.length);
+      keyValues.push(keyValue);
+    } else {
+      keyValues[at] = keyValue;
+    }
   }
   return keyValues;
 }

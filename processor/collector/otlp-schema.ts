@@ -157,3 +157,9 @@ const descriptor = {
 const root = protobuf.Root.fromJSON(descriptor);
 export const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
+// The messages collector mode encodes piece by piece (a span as it arrives; requests around held spans).
+export const ResourceSpans = root.lookupType('opentelemetry.proto.trace.v1.ResourceSpans');
+export const ScopeSpans = root.lookupType('opentelemetry.proto.trace.v1.ScopeSpans');
+export const Span = root.lookupType('opentelemetry.proto.trace.v1.Span');
+export const Resource = root.lookupType('opentelemetry.proto.resource.v1.Resource');
+export const InstrumentationScope = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');

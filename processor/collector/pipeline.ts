@@ -1,20 +1,23 @@
 // Collector mode's data path, without HTTP or the network: decoded OTLP requests in, encoded OTLP requests for
-// the upstream out. Each span is normalised and priced as it arrives (enrich.ts), held with its trace
-// (TraceBuffer) and, once the trace is released, its runs rolled up and its spans re-grouped under their
-// resources and scopes for forwarding.
+// the upstream out. Each span is normalised and priced as it arrives (enrich.ts) and encoded there and then: what
+// is held until its trace is released (TraceBuffer) is the span's bytes and the few fields the rollup reads, not
+// the decoded message (which, held for seconds, made most of the garbage collector's work). When the trace is
+// released its runs are rolled up; only the run spans, which take new attributes then, are decoded and encoded
+// again. Traces released together go upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each
+// resource and scope encoded once per request.
 import type { Attributes } from '@opentelemetry/api';
+import protobuf from 'protobufjs';
 import type { CallPricer } from '../pricing/call-pricer.ts';
 import { enrichSpan, withAttributes, type KeyValue } from './enrich.ts';
-import { ExportTraceServiceRequest } from './otlp-schema.ts';
+import { ExportTraceServiceRequest, InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 import { TraceBuffer, type BufferedSpan } from './trace-buffer.ts';
 
-/** Where a span came from, to re-group it with its resource and scope when forwarded. */
+/** The resource and scope a span came with, shared by all spans of one scopeSpans. */
 export interface Origin {
   resource: unknown;
   resourceSchemaUrl: unknown;
   scope: unknown;
   scopeSchemaUrl: unknown;
-  span: { attributes?: KeyValue[] };
 }
 
 export type OtlpRequest = {
@@ -24,6 +27,53 @@ export type OtlpRequest = {
     scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: KeyValue[] }> }>;
   }>;
 };
+
+/** Spans per forwarded request at most (the OpenTelemetry Collector's batch processor sends 8192 by default). */
+export const MAX_SPANS_PER_REQUEST = 8192;
+
+/** A span as held: its encoded bytes, what the rollup reads, and attributes added after it was encoded. */
+class HeldSpan implements BufferedSpan<Origin> {
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly traceId: string;
+  readonly name: string;
+  readonly startNanos: number;
+  readonly endNanos: number;
+  readonly statusCode: number;
+  readonly attributes: Attributes;
+  readonly origin: Origin;
+  /** Set once the request's spans are encoded (all into one buffer: one allocation per request, not per span). */
+  bytes: Uint8Array = EMPTY;
+  private added: Attributes | undefined;
+
+  constructor(span: Record<string, unknown>, attributes: Attributes, origin: Origin) {
+    this.spanId = hex(span.spanId);
+    this.parentSpanId = hex(span.parentSpanId);
+    this.traceId = hex(span.traceId);
+    this.name = String(span.name ?? '');
+    this.startNanos = nanos(span.startTimeUnixNano);
+    this.endNanos = nanos(span.endTimeUnixNano);
+    this.statusCode = Number((span.status as { code?: number } | undefined)?.code ?? 0);
+    this.attributes = attributes;
+    this.origin = origin;
+  }
+
+  setAttributes(attributes: Attributes): void {
+    Object.assign(this.attributes, attributes);
+    this.added = this.added ? Object.assign(this.added, attributes) : { ...attributes };
+  }
+
+  /** The span's bytes, with the attributes added since it arrived. */
+  encoded(): Uint8Array {
+    if (this.added) {
+      const message = Span.decode(this.bytes) as unknown as { attributes?: KeyValue[] };
+      message.attributes = withAttributes(message.attributes ?? [], this.added);
+      this.bytes = Span.encode(message as never).finish();
+      this.added = undefined;
+    }
+    return this.bytes;
+  }
+}
 
 export class CollectorPipeline {
   private readonly pricer: CallPricer;
@@ -36,81 +86,119 @@ export class CollectorPipeline {
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
   accept(request: OtlpRequest, now: number): Uint8Array[] {
-    const { late, evicted } = this.buffer.add(this.bufferedSpans(request), now);
-    const out: Uint8Array[] = [];
-    if (late.length > 0) out.push(this.encode(late));
-    for (const trace of evicted) out.push(this.encode(trace.spans));
-    return out;
+    const { late, evicted } = this.buffer.add(this.heldSpans(request), now);
+    return this.encode([late, ...evicted.map((trace) => trace.spans)]);
   }
 
   /** The traces ready at `now`, rolled up and encoded. */
   take(now: number): Uint8Array[] {
-    return this.buffer.take(now).map((trace) => this.encode(trace.spans));
+    return this.encode(this.buffer.take(now).map((trace) => trace.spans));
   }
 
   /** Every trace held, rolled up and encoded (at shutdown). */
   flush(): Uint8Array[] {
-    return this.buffer.flush().map((trace) => this.encode(trace.spans));
+    return this.encode(this.buffer.flush().map((trace) => trace.spans));
   }
 
-  /** Prices each span and wraps it for the trace buffer, remembering its resource and scope. */
-  private bufferedSpans(request: OtlpRequest): BufferedSpan<Origin>[] {
-    const spans: BufferedSpan<Origin>[] = [];
+  /** Prices each span and encodes it, remembering its resource and scope. */
+  private heldSpans(request: OtlpRequest): HeldSpan[] {
+    const spans: HeldSpan[] = [];
+    const writer = protobuf.Writer.create();
+    const ends: number[] = [];
     for (const resourceSpans of request.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+        const origin: Origin = {
+          resource: resourceSpans.resource,
+          resourceSchemaUrl: resourceSpans.schemaUrl,
+          scope: scopeSpans.scope,
+          scopeSchemaUrl: scopeSpans.schemaUrl,
+        };
+        const scopeName = scopeSpans.scope?.name ?? '';
         for (const span of scopeSpans.spans ?? []) {
-          const attributes = enrichSpan(span, scopeSpans.scope?.name ?? '', this.pricer);
-          const origin: Origin = {
-            resource: resourceSpans.resource,
-            resourceSchemaUrl: resourceSpans.schemaUrl,
-            scope: scopeSpans.scope,
-            scopeSchemaUrl: scopeSpans.schemaUrl,
-            span,
-          };
-          spans.push({
-            spanId: hex(span.spanId),
-            parentSpanId: hex(span.parentSpanId),
-            traceId: hex(span.traceId),
-            name: String(span.name ?? ''),
-            startNanos: Number(String(span.startTimeUnixNano ?? 0)),
-            endNanos: Number(String(span.endTimeUnixNano ?? 0)),
-            statusCode: Number((span.status as { code?: number } | undefined)?.code ?? 0),
-            attributes,
-            origin,
-            setAttributes(attributes: Attributes) {
-              Object.assign(this.attributes, attributes);
-              origin.span.attributes = withAttributes(origin.span.attributes ?? [], attributes);
-            },
-          });
+          spans.push(new HeldSpan(span, enrichSpan(span, scopeName, this.pricer), origin));
+          Span.encode(span as never, writer);
+          ends.push(writer.len);
         }
       }
     }
+    const encoded = writer.finish();
+    let start = 0;
+    spans.forEach((span, i) => {
+      span.bytes = encoded.subarray(start, ends[i]);
+      start = ends[i]!;
+    });
     return spans;
   }
 
-  /** Re-groups spans under their resource and scope, as one protobuf request. */
-  private encode(spans: BufferedSpan<Origin>[]): Uint8Array {
-    const byResource = new Map<unknown, { resource: unknown; schemaUrl: unknown; scopes: Map<unknown, { scope: unknown; schemaUrl: unknown; spans: unknown[] }> }>();
-    for (const { origin } of spans) {
-      let resource = byResource.get(origin.resource);
-      if (!resource) byResource.set(origin.resource, (resource = { resource: origin.resource, schemaUrl: origin.resourceSchemaUrl, scopes: new Map() }));
-      let scope = resource.scopes.get(origin.scope);
-      if (!scope) resource.scopes.set(origin.scope, (scope = { scope: origin.scope, schemaUrl: origin.scopeSchemaUrl, spans: [] }));
-      scope.spans.push(origin.span);
+  /** Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. */
+  private encode(groups: BufferedSpan<Origin>[][]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let batch: HeldSpan[] = [];
+    for (const group of groups) {
+      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) {
+        out.push(encodeRequest(batch));
+        batch = [];
+      }
+      for (const span of group) batch.push(span as HeldSpan);
     }
-    const request = {
-      resourceSpans: [...byResource.values()].map((resource) => ({
-        resource: resource.resource,
-        schemaUrl: resource.schemaUrl,
-        scopeSpans: [...resource.scopes.values()].map((scope) => ({ scope: scope.scope, schemaUrl: scope.schemaUrl, spans: scope.spans })),
-      })),
-    };
-    return ExportTraceServiceRequest.encode(request as never).finish();
+    if (batch.length > 0) out.push(encodeRequest(batch));
+    return out;
   }
 }
 
+const EMPTY = new Uint8Array(0);
+const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
+const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');
+const RESOURCE = tag(ResourceSpans, 'resource');
+const SCOPE_SPANS = tag(ResourceSpans, 'scopeSpans');
+const RESOURCE_SCHEMA_URL = tag(ResourceSpans, 'schemaUrl');
+const SCOPE = tag(ScopeSpans, 'scope');
+const SPANS = tag(ScopeSpans, 'spans');
+const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
+
+/** One ExportTraceServiceRequest: spans re-grouped under their resources and scopes, the spans' bytes as held. */
+function encodeRequest(spans: HeldSpan[]): Uint8Array {
+  const byResource = new Map<unknown, Map<unknown, HeldSpan[]>>();
+  for (const span of spans) {
+    const { resource, scope } = span.origin;
+    let scopes = byResource.get(resource);
+    if (!scopes) byResource.set(resource, (scopes = new Map()));
+    let held = scopes.get(scope);
+    if (!held) scopes.set(scope, (held = []));
+    held.push(span);
+  }
+  const writer = protobuf.Writer.create();
+  for (const [resource, scopes] of byResource) {
+    writer.uint32(REQUEST_RESOURCE_SPANS).fork();
+    if (resource) Resource.encode(resource as never, writer.uint32(RESOURCE).fork()).ldelim();
+    let resourceSchemaUrl: unknown;
+    for (const [scope, held] of scopes) {
+      writer.uint32(SCOPE_SPANS).fork();
+      if (scope) InstrumentationScope.encode(scope as never, writer.uint32(SCOPE).fork()).ldelim();
+      for (const span of held) writer.uint32(SPANS).bytes(span.encoded());
+      const { scopeSchemaUrl } = held[0]!.origin;
+      if (typeof scopeSchemaUrl === 'string' && scopeSchemaUrl) writer.uint32(SCOPE_SCHEMA_URL).string(scopeSchemaUrl);
+      resourceSchemaUrl = held[0]!.origin.resourceSchemaUrl;
+      writer.ldelim();
+    }
+    if (typeof resourceSchemaUrl === 'string' && resourceSchemaUrl) writer.uint32(RESOURCE_SCHEMA_URL).string(resourceSchemaUrl);
+    writer.ldelim();
+  }
+  return writer.finish();
+}
+
+/** A fixed64 as decoded (a Long, a number, or a string from JSON) as a number; ordering and durations only need that. */
+function nanos(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
+    return (value as { toNumber(): number }).toNumber();
+  }
+  return Number(String(value ?? 0));
+}
+
 function hex(bytes: unknown): string {
-  if (bytes instanceof Uint8Array) return Buffer.from(bytes).toString('hex');
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
   return '';
 }
