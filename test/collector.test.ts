@@ -39,7 +39,12 @@ before(async () => {
     };
     for (const rs of request.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) {
-        for (const span of ss.spans ?? []) forwarded.push({ name: span.name, scope: ss.scope?.name ?? '', attributes: toAttributes(span.attributes ?? []) });
+        for (const span of ss.spans ?? []) {
+          const keys = (span.attributes ?? []).map((kv) => kv.key);
+          // OTLP attribute keys are unique: what tokenledger appends or replaces must keep them so.
+          assert.deepEqual(keys.filter((key, i) => keys.indexOf(key) !== i), [], `duplicate attribute keys on ${span.name}`);
+          forwarded.push({ name: span.name, scope: ss.scope?.name ?? '', attributes: toAttributes(span.attributes ?? []) });
+        }
       }
     }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();

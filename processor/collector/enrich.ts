@@ -64,7 +64,7 @@ function fromAnyValue(value: AnyValue | undefined): AttributeValue | undefined {
   return undefined;
 }
 
-function toAnyValue(value: AttributeValue): AnyValue {
+export function toAnyValue(value: AttributeValue): AnyValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };

@@ -163,3 +163,4 @@ export const ScopeSpans = root.lookupType('opentelemetry.proto.trace.v1.ScopeSpa
 export const Span = root.lookupType('opentelemetry.proto.trace.v1.Span');
 export const Resource = root.lookupType('opentelemetry.proto.resource.v1.Resource');
 export const InstrumentationScope = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');
+export const KeyValue = root.lookupType('opentelemetry.proto.common.v1.KeyValue');

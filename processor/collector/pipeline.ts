@@ -7,10 +7,14 @@
 // resource and scope encoded once per request.
 import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
+import { isLlmCall } from '../llm-spans.ts';
 import type { CallPricer } from '../pricing/call-pricer.ts';
-import { enrichSpan, withAttributes, type KeyValue } from './enrich.ts';
-import { ExportTraceServiceRequest, InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
+import { callFigures, type CallFigures } from '../runs/call-figures.ts';
+import { ATTR_TOKENLEDGER_RUN_ID } from '../../conventions/attributes.ts';
+import { enrichSpan, toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
+import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 import { TraceBuffer, type BufferedSpan } from './trace-buffer.ts';
+import { ROLLUP_ATTRIBUTES } from './trace-rollup.ts';
 
 /** The resource and scope a span came with, shared by all spans of one scopeSpans. */
 export interface Origin {
@@ -24,7 +28,7 @@ export type OtlpRequest = {
   resourceSpans?: Array<{
     resource?: unknown;
     schemaUrl?: unknown;
-    scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: KeyValue[] }> }>;
+    scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: OtlpKeyValue[] }> }>;
   }>;
 };
 
@@ -40,22 +44,37 @@ class HeldSpan implements BufferedSpan<Origin> {
   readonly startNanos: number;
   readonly endNanos: number;
   readonly statusCode: number;
+  /** Only the ROLLUP_ATTRIBUTES of the span: the rest is in its bytes. */
   readonly attributes: Attributes;
+  readonly figures: CallFigures | undefined;
   readonly origin: Origin;
-  /** Set once the request's spans are encoded (all into one buffer: one allocation per request, not per span). */
-  bytes: Uint8Array = EMPTY;
+  /** The span's bytes are source[start, end): every span of a request is encoded into one buffer. */
+  private source: Uint8Array = EMPTY;
+  private start = 0;
+  private end = 0;
   private added: Attributes | undefined;
+  /** Whether the span came with run attributes of its own; if not, the rollup's are appended to its bytes. */
+  private readonly hadRunAttributes: boolean;
 
-  constructor(span: Record<string, unknown>, attributes: Attributes, origin: Origin) {
+  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, origin: Origin) {
     this.spanId = hex(span.spanId);
     this.parentSpanId = hex(span.parentSpanId);
-    this.traceId = hex(span.traceId);
+    this.traceId = traceId;
     this.name = String(span.name ?? '');
     this.startNanos = nanos(span.startTimeUnixNano);
     this.endNanos = nanos(span.endTimeUnixNano);
     this.statusCode = Number((span.status as { code?: number } | undefined)?.code ?? 0);
-    this.attributes = attributes;
+    this.figures = isLlmCall(attributes) ? callFigures(attributes, this.statusCode === STATUS_ERROR) : undefined;
+    this.attributes = {};
+    for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
+    this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
+  }
+
+  setBytes(source: Uint8Array, start: number, end: number): void {
+    this.source = source;
+    this.start = start;
+    this.end = end;
   }
 
   setAttributes(attributes: Attributes): void {
@@ -63,15 +82,31 @@ class HeldSpan implements BufferedSpan<Origin> {
     this.added = this.added ? Object.assign(this.added, attributes) : { ...attributes };
   }
 
-  /** The span's bytes, with the attributes added since it arrived. */
+  /**
+   * The span's bytes, with the attributes added since it arrived. A protobuf message takes more entries of a
+   * repeated field appended after its end, so new keys are appended; a key the span already had is replaced
+   * by decoding and encoding it again, since OTLP keys must be unique.
+   */
   encoded(): Uint8Array {
-    if (this.added) {
-      const message = Span.decode(this.bytes) as unknown as { attributes?: KeyValue[] };
-      message.attributes = withAttributes(message.attributes ?? [], this.added);
-      this.bytes = Span.encode(message as never).finish();
+    if (this.added && !this.hadRunAttributes) {
+      const writer = protobuf.Writer.create();
+      for (const [key, value] of Object.entries(this.added)) {
+        if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
+      }
+      this.source = Buffer.concat([this.source.subarray(this.start, this.end), writer.finish()]);
+      this.start = 0;
+      this.end = this.source.length;
       this.added = undefined;
     }
-    return this.bytes;
+    if (this.added) {
+      const message = Span.decode(this.source.subarray(this.start, this.end)) as unknown as { attributes?: OtlpKeyValue[] };
+      message.attributes = withAttributes(message.attributes ?? [], this.added);
+      this.source = Span.encode(message as never).finish();
+      this.start = 0;
+      this.end = this.source.length;
+      this.added = undefined;
+    }
+    return this.source.subarray(this.start, this.end);
   }
 }
 
@@ -105,6 +140,8 @@ export class CollectorPipeline {
     const spans: HeldSpan[] = [];
     const writer = protobuf.Writer.create();
     const ends: number[] = [];
+    // One string per trace, not per span: held spans are few objects, for the garbage collector's sake.
+    const traceIds = new Map<string, string>();
     for (const resourceSpans of request.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         const origin: Origin = {
@@ -115,7 +152,10 @@ export class CollectorPipeline {
         };
         const scopeName = scopeSpans.scope?.name ?? '';
         for (const span of scopeSpans.spans ?? []) {
-          spans.push(new HeldSpan(span, enrichSpan(span, scopeName, this.pricer), origin));
+          const traceId = hex(span.traceId);
+          let shared = traceIds.get(traceId);
+          if (shared === undefined) traceIds.set(traceId, (shared = traceId));
+          spans.push(new HeldSpan(span, shared, enrichSpan(span, scopeName, this.pricer), origin));
           Span.encode(span as never, writer);
           ends.push(writer.len);
         }
@@ -124,7 +164,7 @@ export class CollectorPipeline {
     const encoded = writer.finish();
     let start = 0;
     spans.forEach((span, i) => {
-      span.bytes = encoded.subarray(start, ends[i]);
+      span.setBytes(encoded, start, ends[i]!);
       start = ends[i]!;
     });
     return spans;
@@ -147,6 +187,7 @@ export class CollectorPipeline {
 }
 
 const EMPTY = new Uint8Array(0);
+const STATUS_ERROR = 2;
 const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
 const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');
 const RESOURCE = tag(ResourceSpans, 'resource');
@@ -155,6 +196,9 @@ const RESOURCE_SCHEMA_URL = tag(ResourceSpans, 'schemaUrl');
 const SCOPE = tag(ScopeSpans, 'scope');
 const SPANS = tag(ScopeSpans, 'spans');
 const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
+const SPAN_ATTRIBUTES = tag(Span, 'attributes');
+/** The prefix of every attribute a run rollup writes. */
+const RUN_PREFIX = ATTR_TOKENLEDGER_RUN_ID.slice(0, ATTR_TOKENLEDGER_RUN_ID.lastIndexOf('.') + 1);
 
 /** One ExportTraceServiceRequest: spans re-grouped under their resources and scopes, the spans' bytes as held. */
 function encodeRequest(spans: HeldSpan[]): Uint8Array {

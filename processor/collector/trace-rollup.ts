@@ -3,8 +3,12 @@
 // Pure but for the spans' attributes, which it sets on the run spans.
 import type { Attributes } from '@opentelemetry/api';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
@@ -26,10 +30,26 @@ export interface TraceSpan {
   startNanos: number;
   endNanos: number;
   statusCode: number;
+  /** At least the ROLLUP_ATTRIBUTES the span has (a holder may keep only those). */
   attributes: Attributes;
+  /** An LLM call's figures, when worked out as it arrived; else read from `attributes` here. */
+  figures?: CallFigures;
   /** Adds attributes to the span as it will be forwarded. */
   setAttributes(attributes: Attributes): void;
 }
+
+/** The attributes rollupTrace and the metrics of its hooks read, besides an LLM call's figures. */
+export const ROLLUP_ATTRIBUTES: readonly string[] = [
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_ERROR_TYPE,
+  OI_KIND,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+];
 
 export interface TraceRollupHooks {
   /** Every LLM call of the trace, with the agent of its innermost run (undefined outside any run). */
@@ -70,7 +90,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
   }
   if (runs.size === 0 || options.incomplete) {
     for (const span of spans) {
-      if (isLlmCall(span.attributes)) options.onCall?.(span, callFigures(span.attributes, span.statusCode === STATUS_ERROR), undefined);
+      if (isLlmCall(span.attributes)) options.onCall?.(span, span.figures ?? callFigures(span.attributes, span.statusCode === STATUS_ERROR), undefined);
     }
   }
   if (runs.size === 0) return 0;
@@ -97,7 +117,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
   for (const span of [...spans].sort((a, b) => a.startNanos - b.startNanos)) {
     const failed = span.statusCode === STATUS_ERROR;
     if (isLlmCall(span.attributes)) {
-      const figures = callFigures(span.attributes, failed);
+      const figures = span.figures ?? callFigures(span.attributes, failed);
       const chain = chainOf(span);
       for (const state of chain) state.addCall(figures);
       options.onCall?.(span, figures, chain.at(-1)?.agentName);
