@@ -11,6 +11,11 @@ export abstract class TokenledgerProviderInstrumentation<
   Config extends TokenledgerInstrumentationConfig = TokenledgerInstrumentationConfig,
 > extends InstrumentationBase<Config> {
   protected readonly host: TracedMethodHost;
+  /**
+   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, read once when the instrumentation is made (as the
+   * official instrumentations do), not on every call: reading process.env is not free.
+   */
+  private readonly captureContentEnv = captureContentFromEnv();
 
   constructor(name: string, config: Config) {
     super(name, VERSION, config);
@@ -27,7 +32,7 @@ export abstract class TokenledgerProviderInstrumentation<
   }
 
   protected get captureContent(): boolean {
-    return this.getConfig().captureMessageContent ?? captureContentFromEnv();
+    return this.getConfig().captureMessageContent ?? this.captureContentEnv;
   }
 
   /** The package's exports whether it was loaded by `require` (CJS) or `import` (an ESM namespace). */
