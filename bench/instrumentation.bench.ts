@@ -1,171 +1,86 @@
-// CPU added per LLM call by tokenledger's instrumentation, measured side by side in one process against
-// the same call uninstrumented, against `@opentelemetry/instrumentation-openai` (which patches only openai < 7,
-// so all three run on openai 6), and against the Anthropic SDK's own tracing. The SDKs get an in-process canned
-// `fetch`, so the network is not measured. Configurations alternate round by round; medians are reported.
-import { context, metrics, trace, type MeterProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
-import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { createRequire } from 'node:module';
-import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
-import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
-import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
-import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
-import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
-import { jsonFetch, openaiChatStream, sseFetch } from './canned-fetch.ts';
+// CPU added per LLM call by tokenledger's instrumentation, against the same call uninstrumented, against
+// `@opentelemetry/instrumentation-openai` (which patches only openai < 7, so all three run on openai 6), and
+// against the Anthropic SDK's own tracing. The SDKs get an in-process canned `fetch`, so the network is not
+// measured.
+//
+// Every sample is a fresh child process that sets up one configuration, warms up, and measures: an app patches
+// its SDK once, and patching and unpatching in one process (as an earlier version of this bench did) left the
+// SDK's shared code deoptimised by whichever wrapper came before, which moved results by tens of µs. The
+// configurations of a case run one after another in each round, in a rotating order, so the machine's drift
+// falls on all of them; medians are reported, and tokenledger's per-round differences from each comparator.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { median, printTable } from './report.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-const CALLS = Number(process.env.BENCH_CALLS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const STREAM_CHUNKS = 500;
 
-const require = createRequire(import.meta.url);
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const dropExporter: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
-const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: dropExporter })] });
-trace.setGlobalTracerProvider(tracerProvider);
-
-interface Patch {
-  name: string;
-  apply(): void;
-  remove(): void;
+interface Case {
+  id: string;
+  title: string;
+  configurations: string[];
+  /** Warm-up calls (until the JIT has settled), then calls measured, in each sample. */
+  warmUp: number;
+  calls: number;
 }
 
-function manualPatch(name: string, definition: InstrumentationModuleDefinition, moduleExports: unknown, version: string): Patch {
-  return {
-    name,
-    apply: () => definition.patch?.(moduleExports, version),
-    remove: () => definition.unpatch?.(moduleExports, version),
-  };
+const CASES: Case[] = [
+  { id: 'openai-json', title: 'openai 6 chat.completions.create, non-streamed', configurations: ['uninstrumented', 'tokenledger', 'instrumentation-openai'], warmUp: 5000, calls: 5000 },
+  { id: 'openai-stream', title: `openai 6 chat stream of ${STREAM_CHUNKS} chunks`, configurations: ['uninstrumented', 'tokenledger', 'instrumentation-openai'], warmUp: 60, calls: 60 },
+  { id: 'anthropic-json', title: '@anthropic-ai/sdk 1 messages.create, non-streamed', configurations: ['uninstrumented', 'tokenledger', 'SDK built-in tracing'], warmUp: 5000, calls: 5000 },
+  { id: 'anthropic-stream', title: '@anthropic-ai/sdk 1 messages stream (12 events)', configurations: ['uninstrumented', 'tokenledger', 'SDK built-in tracing'], warmUp: 3000, calls: 3000 },
+];
+
+if (process.env.BENCH_SAMPLE) {
+  const [caseId, configuration] = process.env.BENCH_SAMPLE.split('|') as [string, string];
+  const { measure } = await import('./instrumentation-sample.ts');
+  const { warmUp, calls } = { ...CASES.find((c) => c.id === caseId)!, ...(process.env.BENCH_CALLS ? { calls: Number(process.env.BENCH_CALLS) } : {}) };
+  process.stdout.write(JSON.stringify(await measure(caseId, configuration, warmUp, calls, STREAM_CHUNKS)));
+} else {
+  await main();
 }
 
-const none: Patch = { name: 'uninstrumented', apply() {}, remove() {} };
-
-async function cpuMicrosPerCall(call: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 20; i += 1) await call();
-  const start = process.cpuUsage();
-  for (let i = 0; i < CALLS; i += 1) await call();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / CALLS;
+function sample(caseId: string, configuration: string): number {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_SAMPLE: `${caseId}|${configuration}` },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`sample ${caseId} / ${configuration} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as number;
 }
 
-async function compare(title: string, patches: Patch[], call: () => Promise<unknown>) {
-  const samples = new Map<string, number[]>(patches.map((patch) => [patch.name, []]));
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const patch of patches) {
-      patch.apply();
-      samples.get(patch.name)!.push(await cpuMicrosPerCall(call));
-      patch.remove();
+async function main(): Promise<void> {
+  const versions = (await import('./instrumentation-sample.ts')).versions();
+  console.log(`openai ${versions.openai}, @anthropic-ai/sdk ${versions.anthropic}, @opentelemetry/instrumentation-openai ${versions.contrib}; ${ROUNDS} rounds`);
+  let streamed: { base: number; ours: number } | undefined;
+  for (const benchCase of CASES) {
+    const samples = new Map<string, number[]>(benchCase.configurations.map((name) => [name, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const count = benchCase.configurations.length;
+      for (let i = 0; i < count; i += 1) {
+        const configuration = benchCase.configurations[(round + i) % count]!;
+        samples.get(configuration)!.push(sample(benchCase.id, configuration));
+      }
     }
+    const [baseName, oursName, ...comparators] = benchCase.configurations as [string, string, ...string[]];
+    const base = median(samples.get(baseName)!);
+    printTable(benchCase.title, ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'], benchCase.configurations.map((name) => {
+      const micros = median(samples.get(name)!);
+      return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`];
+    }));
+    const ours = samples.get(oursName)!;
+    for (const name of comparators) {
+      const theirs = samples.get(name)!;
+      const differences = ours.map((value, round) => value - theirs[round]!);
+      const mid = median(differences);
+      const lower = differences.filter((d) => d < 0).length;
+      console.log(`tokenledger − ${name}: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds)`);
+    }
+    if (benchCase.id === 'openai-stream') streamed = { base, ours: median(ours) };
   }
-  const base = median(samples.get(patches[0]!.name)!);
-  return { title, rows: patches.map((patch) => ({ name: patch.name, micros: median(samples.get(patch.name)!), base })) };
-}
-
-interface Instrumented {
-  setTracerProvider(provider: TracerProvider): void;
-  setMeterProvider(provider: MeterProvider): void;
-  enable(): void;
-  disable(): void;
-  getModuleDefinitions(): InstrumentationModuleDefinition[];
-}
-
-function setup(instrumentation: Instrumented, moduleExports: unknown, version: string, name: string): Patch {
-  instrumentation.setTracerProvider(tracerProvider);
-  // The contrib instrumentation records metrics too; a no-op meter keeps that cost out of the comparison.
-  instrumentation.setMeterProvider(metrics.getMeterProvider());
-  instrumentation.enable();
-  instrumentation.disable();
-  const [definition] = instrumentation.getModuleDefinitions();
-  const patch = manualPatch(name, definition!, moduleExports, version);
-  return {
-    name,
-    apply: () => {
-      instrumentation.enable();
-      patch.apply();
-    },
-    remove: () => {
-      patch.remove();
-      instrumentation.disable();
-    },
-  };
-}
-
-// ---- OpenAI 6: uninstrumented vs tokenledger vs @opentelemetry/instrumentation-openai ----
-const openai6 = require('openai6');
-const openai6Version = (await import('openai6/version')).VERSION as string;
-const chatBody = fixtureJson('openai-chat.request.json');
-const openaiPatches = [
-  none,
-  setup(new OpenAIInstrumentation(), openai6, openai6Version, 'tokenledger'),
-  setup(new ContribOpenAIInstrumentation(), openai6, openai6Version, '@opentelemetry/instrumentation-openai 0.22'),
-];
-const openaiJson = new openai6.default({ apiKey: 'k', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: jsonFetch(fixtureJson('openai-chat.json')) });
-const openaiStream = new openai6.default({ apiKey: 'k', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: sseFetch(openaiChatStream(STREAM_CHUNKS)) });
-
-const results = [];
-results.push(await compare(`openai ${openai6Version} chat.completions.create, non-streamed`, openaiPatches, () => openaiJson.chat.completions.create(chatBody)));
-const streamed = await compare(`openai ${openai6Version} chat stream of ${STREAM_CHUNKS} chunks`, openaiPatches, async () => {
-  const stream = await openaiStream.chat.completions.create({ ...chatBody, stream: true });
-  for await (const _ of stream);
-});
-results.push(streamed);
-
-// ---- Anthropic 1.x: uninstrumented vs tokenledger vs the SDK's own tracing ----
-const anthropicModule = require('@anthropic-ai/sdk');
-const anthropicVersion = require('@anthropic-ai/sdk/version').VERSION as string;
-const Anthropic = anthropicModule.default;
-const anthropicJson = fixtureJson('anthropic-messages.json');
-const untraced = new Anthropic({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, openTelemetry: false, fetch: jsonFetch(anthropicJson) });
-const nativeTraced = new Anthropic({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, fetch: jsonFetch(anthropicJson) });
-const anthropicBody = fixtureJson('anthropic-messages.request.json');
-const ours = setup(new AnthropicInstrumentation(), anthropicModule, anthropicVersion, 'tokenledger');
-let client = untraced;
-const anthropicPatches: Patch[] = [
-  { name: 'uninstrumented', apply: () => (client = untraced), remove() {} },
-  { name: 'tokenledger', apply: () => { client = untraced; ours.apply(); }, remove: () => ours.remove() },
-  { name: 'SDK built-in tracing', apply: () => (client = nativeTraced), remove: () => (client = untraced) },
-];
-results.push(await compare(`@anthropic-ai/sdk ${anthropicVersion} messages.create, non-streamed`, anthropicPatches, () => client.messages.create(anthropicBody)));
-const anthropicSse = fixtureText('anthropic-messages.sse');
-const untracedStream = new Anthropic({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, openTelemetry: false, fetch: sseFetch(anthropicSse) });
-const nativeStream = new Anthropic({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, fetch: sseFetch(anthropicSse) });
-let streamClient = untracedStream;
-results.push(await compare(`@anthropic-ai/sdk ${anthropicVersion} messages stream (12 events)`, [
-  { name: 'uninstrumented', apply: () => (streamClient = untracedStream), remove() {} },
-  { name: 'tokenledger', apply: () => { streamClient = untracedStream; ours.apply(); }, remove: () => ours.remove() },
-  { name: 'SDK built-in tracing', apply: () => (streamClient = nativeStream), remove: () => (streamClient = untracedStream) },
-], async () => {
-  const stream = await streamClient.messages.create({ ...anthropicBody, stream: true });
-  for await (const _ of stream);
-}));
-
-for (const result of results) {
-  printTable(result.title, ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'], result.rows.map((row) => [
-    row.name,
-    row.micros.toFixed(1),
-    (row.micros - row.base).toFixed(1),
-    `${(row.micros / row.base).toFixed(3)}×`,
-  ]));
-}
-const ourStream = streamed.rows.find((row) => row.name === 'tokenledger')!;
-console.log(`\ntokenledger per streamed chunk: ${((ourStream.micros - ourStream.base) / STREAM_CHUNKS).toFixed(3)} µs added (${STREAM_CHUNKS}-chunk stream, per-call overhead included)`);
-
-// ---- The request measurements taken before each call, on a large prompt ----
-const bigMessages = Array.from({ length: 200 }, (_, i) => (i % 4 === 3
-  ? { role: 'tool', tool_call_id: `call_${i}`, content: JSON.stringify({ rows: Array.from({ length: 20 }, (_, j) => ({ id: j, name: `item ${j}`, price: j * 1.5 })) }) }
-  : { role: i % 2 ? 'assistant' : 'user', content: 'lorem ipsum dolor sit amet '.repeat(20) }));
-const promptChars = JSON.stringify(bigMessages).length;
-const timings: number[] = [];
-for (let round = 0; round < ROUNDS; round += 1) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < 200; i += 1) {
-    chatToolResultShare(bigMessages, chatBody.tools);
-    prefixHash(bigMessages[0], chatBody.tools);
+  if (streamed) {
+    console.log(`\ntokenledger per streamed chunk: ${((streamed.ours - streamed.base) / STREAM_CHUNKS).toFixed(3)} µs added (${STREAM_CHUNKS}-chunk stream, per-call overhead included)`);
   }
-  timings.push(Number(process.hrtime.bigint() - start) / 200 / 1000);
+  const { requestMeasurement } = await import('./instrumentation-sample.ts');
+  console.log(requestMeasurement(ROUNDS));
 }
-console.log(`request measurement (tool-result share + prefix hash) on a ${(promptChars / 1024).toFixed(0)} KB prompt: ${median(timings).toFixed(1)} µs per call`);
-
-await tracerProvider.shutdown();

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type OpenAIClient from 'openai';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { dataBlock, fixtureJson } from './fake-provider.ts';
 import { onlySpan, requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
@@ -350,14 +351,19 @@ test('openai embeddings: input tokens only', async () => {
   assert.equal(span.attributes['tokenledger.usage.uncached.input_tokens'], 8);
 });
 
-test('openai: a disabled instrumentation makes no spans', async () => {
+test('openai: a disabled instrumentation makes no spans and leaves the SDK as it was', async () => {
+  const prototype = requireFromTest('openai').APIPromise.prototype;
+  const patched = ['parse', 'asResponse', '_thenUnwrap'].map((name) => isWrapped(prototype[name]));
   instrumentation.disable();
   try {
+    assert.deepEqual(['parse', 'asResponse', '_thenUnwrap'].map((name) => isWrapped(prototype[name])), [false, false, false]);
+    assert.equal(isWrapped(OpenAI.Chat.Completions.prototype.create), false);
     await client.chat.completions.create(chatRequest());
     assert.equal(harness.spans().length, 0);
   } finally {
     instrumentation.enable();
   }
+  assert.deepEqual(patched, [true, true, true]);
 });
 
 test('openai chat: runTools() makes one span per model turn, each with its own usage', async () => {

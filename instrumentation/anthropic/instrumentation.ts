@@ -27,6 +27,7 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
       '@anthropic-ai/sdk',
       SUPPORTED_ANTHROPIC_VERSIONS,
       (moduleExports) => {
+        this.patchAPIPromise(moduleExports);
         for (const prototype of this.targets(moduleExports)) this.patchCreate(prototype);
         const batches = this.batchesPrototype(moduleExports);
         if (batches) this.patchBatchResults(batches);
@@ -36,6 +37,7 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
         for (const prototype of this.targets(moduleExports)) {
           if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
         }
+        this.unpatchAPIPromise(moduleExports);
         const batches = this.batchesPrototype(moduleExports);
         if (batches && isWrapped(batches.results)) this._unwrap(batches, 'results');
       },

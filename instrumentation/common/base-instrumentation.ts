@@ -1,9 +1,10 @@
 // What every tokenledger provider instrumentation shares: its configuration and the host object the
 // traced-method wrapper reads (tracer and switches are read per call, so later configuration applies).
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, isWrapped } from '@opentelemetry/instrumentation';
 import type { Tracer } from '@opentelemetry/api';
 import { captureContentFromEnv } from './content-capture.ts';
 import type { TokenledgerInstrumentationConfig } from './config.ts';
+import { API_PROMISE_WRAPPERS } from './stainless.ts';
 import type { TracedMethodHost } from './traced-method.ts';
 import { VERSION } from '../version.ts';
 
@@ -33,6 +34,23 @@ export abstract class TokenledgerProviderInstrumentation<
 
   protected get captureContent(): boolean {
     return this.getConfig().captureMessageContent ?? this.captureContentEnv;
+  }
+
+  /** Patches a Stainless SDK's `APIPromise.prototype` once, so each call only registers its promise. */
+  protected patchAPIPromise(moduleExports: unknown): void {
+    const prototype = this.exportOf<{ prototype?: Record<string, unknown> }>(moduleExports, 'APIPromise')?.prototype;
+    if (!prototype) return;
+    for (const [name, wrapper] of Object.entries(API_PROMISE_WRAPPERS)) {
+      if (typeof prototype[name] !== 'function') continue;
+      if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+      this._wrap(prototype, name, wrapper as never);
+    }
+  }
+
+  protected unpatchAPIPromise(moduleExports: unknown): void {
+    const prototype = this.exportOf<{ prototype?: Record<string, unknown> }>(moduleExports, 'APIPromise')?.prototype;
+    if (!prototype) return;
+    for (const name of Object.keys(API_PROMISE_WRAPPERS)) if (isWrapped(prototype[name])) this._unwrap(prototype, name);
   }
 
   /** The package's exports whether it was loaded by `require` (CJS) or `import` (an ESM namespace). */

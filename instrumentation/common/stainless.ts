@@ -2,6 +2,11 @@
 // changing what the app gets. The SDK's own `APIPromise` is returned (never a plain Promise: helpers use its
 // `withResponse` and `_thenUnwrap`), the body is never parsed eagerly (that would break `asResponse()`), and a
 // stream's `iterator` is wrapped, which is what `for await`, `tee()` and `toReadableStream()` all go through.
+//
+// `APIPromise.prototype` is patched once, when the SDK is (parse, asResponse, _thenUnwrap); each call only
+// tags its promise with its observation under a symbol. Hooking every promise in place instead (four
+// closures and four own properties per call) cost ~16 µs a call, and so did keeping the observations in a
+// WeakMap (the garbage collector's ephemeron work for tens of thousands of short-lived keys).
 import { diag } from '@opentelemetry/api';
 import type { LlmCall } from './llm-call.ts';
 import { observeEvents, type StreamObserver } from './observe-stream.ts';
@@ -14,83 +19,123 @@ export interface ParsedValueObserver {
 
 type Callable = (this: unknown, ...args: unknown[]) => unknown;
 
-interface HookState {
+/** One call's observation, shared by its APIPromise and the promises derived from it by `_thenUnwrap`. */
+interface Observation {
+  call: LlmCall;
+  observer: ParsedValueObserver;
   seen: boolean;
   parseStarted: boolean;
 }
 
-/** Observes an APIPromise in place and returns that same object. */
+/** A registered promise: its call's observation, and whether its own parse() has been hooked. */
+interface Registered {
+  observation: Observation;
+  parseHooked: boolean;
+}
+
+const REGISTERED = Symbol('llm call observation');
+const entryOf = (promise: unknown) =>
+  typeof promise === 'object' && promise !== null ? (promise as { [REGISTERED]?: Registered })[REGISTERED] : undefined;
+
+/** Observes an APIPromise and returns that same object. */
 export function observeAPIPromise<T>(promise: T, call: LlmCall, observer: ParsedValueObserver): T {
   try {
-    hook(promise, call, observer, { seen: false, parseStarted: false });
+    register(promise, { call, observer, seen: false, parseStarted: false });
   } catch (error) {
     diag.error('tokenledger: could not observe an SDK promise', error);
   }
   return promise;
 }
 
-function hook(promise: unknown, call: LlmCall, observer: ParsedValueObserver, state: HookState): void {
+function register(promise: unknown, observation: Observation): void {
   if (typeof promise !== 'object' || promise === null) return;
   const target = promise as Record<string, unknown>;
-  const once = (value: unknown) => {
-    if (state.seen) return value;
-    state.seen = true;
-    try {
-      observer.onValue(value);
-    } catch (error) {
-      diag.error('tokenledger: could not read a response', error);
-    }
-    return value;
-  };
-
-  const parseResponse = target.parseResponse as Callable | undefined;
-  if (typeof parseResponse === 'function') {
-    target.parseResponse = async function (this: unknown, ...args: unknown[]) {
-      return once(await parseResponse.apply(this, args));
-    };
+  if (!isPatched(target)) {
+    // An APIPromise class that was not patched (never the case for the SDK versions the instrumentations
+    // accept): read the value the way other instrumentations do.
+    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+    return;
   }
-
-  // openai 7 installs an own `_thenUnwrap` that closes over the original parser, so the parseResponse hook
-  // alone misses `chat.completions.parse()` and `responses.stream()`: hook the transform too.
-  const thenUnwrap = target._thenUnwrap as Callable | undefined;
-  if (typeof thenUnwrap === 'function') {
+  (target as { [REGISTERED]?: Registered })[REGISTERED] = { observation, parseHooked: false };
+  // openai 7 gives each promise an own `_thenUnwrap` closing over the original parser: wrap that one in place.
+  if (Object.hasOwn(target, '_thenUnwrap') && typeof target._thenUnwrap === 'function') {
+    const own = target._thenUnwrap as Callable;
     target._thenUnwrap = function (this: unknown, transform: unknown) {
-      const next = thenUnwrap.call(this, (value: unknown, props: unknown) =>
-        (transform as Callable)(once(value), props),
-      );
-      hook(next, call, observer, state);
-      return next;
+      return derive(own, this, transform, observation);
     };
   }
+}
 
-  // Errors (HTTP status, connection, parse) surface through parse(); observing the cached parsed promise
-  // leaves the app's own promise chain, and so its unhandled-rejection behaviour, as it was.
-  const parse = target.parse as Callable | undefined;
-  if (typeof parse === 'function') {
-    target.parse = function (this: unknown, ...args: unknown[]) {
-      state.parseStarted = true;
-      const parsed = parse.apply(this, args);
-      if (parsed instanceof Promise) parsed.then(undefined, (error: unknown) => observer.onError(error));
+function isPatched(target: object): boolean {
+  const parse = (target as { parse?: { [PATCHED]?: boolean } }).parse;
+  return parse?.[PATCHED] === true;
+}
+
+const PATCHED = Symbol('api promise patch');
+
+function deliver(observation: Observation, value: unknown): void {
+  if (observation.seen) return;
+  observation.seen = true;
+  try {
+    observation.observer.onValue(value);
+  } catch (error) {
+    diag.error('tokenledger: could not read a response', error);
+  }
+}
+
+/** `_thenUnwrap` of an observed promise: the raw value is observed before the transform, and the derived
+ * promise shares the call's observation. */
+function derive(thenUnwrap: Callable, self: unknown, transform: unknown, observation: Observation): unknown {
+  const next = thenUnwrap.call(self, (value: unknown, props: unknown) => {
+    deliver(observation, value);
+    return (transform as Callable)(value, props);
+  });
+  register(next, observation);
+  return next;
+}
+
+/** Wrappers for `APIPromise.prototype`, by method name; each does nothing more for a promise not registered. */
+export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap', (original: Callable) => Callable> = {
+  // Errors (HTTP status, connection, parse) and the parsed value surface through parse(). Observing its
+  // cached promise on a branch of our own leaves the app's chain, and its unhandled-rejection behaviour, as
+  // it was; our branch is attached first, so the span has ended when the app's code resumes.
+  parse: (original) =>
+    markPatched(function (this: unknown, ...args: unknown[]) {
+      const parsed = original.apply(this, args);
+      const entry = entryOf(this);
+      if (entry && !entry.parseHooked) {
+        entry.parseHooked = true;
+        const { observation } = entry;
+        observation.parseStarted = true;
+        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+      }
       return parsed;
-    };
-  }
-
+    }),
   // A raw `asResponse()` read before any parse never shows us the body: end the span when the response
   // arrives, with the usage unknown.
-  const asResponse = target.asResponse as Callable | undefined;
-  if (typeof asResponse === 'function') {
-    target.asResponse = function (this: unknown, ...args: unknown[]) {
-      const raw = state.parseStarted;
-      const response = asResponse.apply(this, args);
-      if (!raw && response instanceof Promise) {
+  asResponse: (original) =>
+    function (this: unknown, ...args: unknown[]) {
+      const observation = entryOf(this)?.observation;
+      const raw = observation !== undefined && !observation.parseStarted;
+      const response = original.apply(this, args);
+      if (raw && response instanceof Promise) {
         response.then(
-          () => (state.parseStarted ? undefined : call.end('raw_response')),
-          (error: unknown) => observer.onError(error),
+          () => (observation.parseStarted ? undefined : observation.call.end('raw_response')),
+          (error: unknown) => observation.observer.onError(error),
         );
       }
       return response;
-    };
-  }
+    },
+  _thenUnwrap: (original) =>
+    function (this: unknown, transform: unknown) {
+      const observation = entryOf(this)?.observation;
+      return observation ? derive(original, this, transform, observation) : original.call(this, transform);
+    },
+};
+
+function markPatched(wrapper: Callable): Callable {
+  Object.defineProperty(wrapper, PATCHED, { value: true });
+  return wrapper;
 }
 
 export function isStainlessStream(value: unknown): value is { iterator: Callable; controller: unknown } {

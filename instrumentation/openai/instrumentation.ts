@@ -35,6 +35,7 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
       'openai',
       SUPPORTED_OPENAI_VERSIONS,
       (moduleExports) => {
+        this.patchAPIPromise(moduleExports);
         for (const [prototype, planner] of this.targets(moduleExports)) this.patchCreate(prototype, planner);
         return moduleExports;
       },
@@ -42,6 +43,7 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
         for (const [prototype] of this.targets(moduleExports)) {
           if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
         }
+        this.unpatchAPIPromise(moduleExports);
       },
     );
   }
