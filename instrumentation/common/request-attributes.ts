@@ -43,20 +43,14 @@ export function requestAttributes(request: RequestDescription): Attributes {
     [ATTR_GEN_AI_OPERATION_NAME]: request.operation,
     [ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
   };
-  const setString = (key: string, value: unknown) => {
-    if (typeof value === 'string' && value.length > 0) attributes[key] = value;
-  };
-  const setNumber = (key: string, value: unknown) => {
-    if (typeof value === 'number' && Number.isFinite(value)) attributes[key] = value;
-  };
-  setString(ATTR_GEN_AI_REQUEST_MODEL, request.model);
-  setNumber(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
-  setNumber(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
-  setNumber(ATTR_GEN_AI_REQUEST_TOP_P, request.topP);
-  setNumber(ATTR_GEN_AI_REQUEST_TOP_K, request.topK);
-  setNumber(ATTR_GEN_AI_REQUEST_SEED, request.seed);
-  setNumber(ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, request.frequencyPenalty);
-  setNumber(ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, request.presencePenalty);
+  setString(attributes, ATTR_GEN_AI_REQUEST_MODEL, request.model);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_P, request.topP);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_K, request.topK);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_SEED, request.seed);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, request.frequencyPenalty);
+  setNumber(attributes, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, request.presencePenalty);
   const stops = typeof request.stopSequences === 'string' ? [request.stopSequences] : request.stopSequences;
   if (Array.isArray(stops) && stops.every((s) => typeof s === 'string')) {
     attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops as string[];
@@ -65,6 +59,14 @@ export function requestAttributes(request: RequestDescription): Attributes {
   if (request.prefixHash) attributes[ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH] = request.prefixHash;
   Object.assign(attributes, serverAttributes(request.baseURL));
   return attributes;
+}
+
+function setString(attributes: Attributes, key: string, value: unknown): void {
+  if (typeof value === 'string' && value.length > 0) attributes[key] = value;
+}
+
+function setNumber(attributes: Attributes, key: string, value: unknown): void {
+  if (typeof value === 'number' && Number.isFinite(value)) attributes[key] = value;
 }
 
 // A client's base URL rarely changes: parse each one once. Bounded, since an app could build URLs per request.

@@ -33,24 +33,22 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     ? [{ ...body, stream_options: { ...streamOptions, include_usage: true } }, ...args.slice(1)]
     : args;
 
-  const attributes: Attributes = {
-    ...requestAttributes({
-      operation: 'chat',
-      provider: providerName(client),
-      model: body.model,
-      maxTokens: body.max_completion_tokens ?? body.max_tokens,
-      temperature: body.temperature,
-      topP: body.top_p,
-      stopSequences: body.stop,
-      seed: body.seed,
-      frequencyPenalty: body.frequency_penalty,
-      presencePenalty: body.presence_penalty,
-      stream,
-      baseURL: clientBaseURL(client),
-      prefixHash: prefixHash(leadingSystemMessages(messages), body.tools),
-    }),
-    [ATTR_OPENAI_API_TYPE]: 'chat_completions',
-  };
+  const attributes = requestAttributes({
+    operation: 'chat',
+    provider: providerName(client),
+    model: body.model,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens,
+    temperature: body.temperature,
+    topP: body.top_p,
+    stopSequences: body.stop,
+    seed: body.seed,
+    frequencyPenalty: body.frequency_penalty,
+    presencePenalty: body.presence_penalty,
+    stream,
+    baseURL: clientBaseURL(client),
+    prefixHash: prefixHash(leadingSystemMessages(messages), body.tools),
+  });
+  attributes[ATTR_OPENAI_API_TYPE] = 'chat_completions';
   if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (options.captureContent) attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
 
@@ -101,7 +99,7 @@ export function chatToolResultShare(messages: unknown[], tools: unknown): ToolRe
 }
 
 function completionAttributes(response: Record<string, unknown>, finishReasons: unknown[]): Attributes {
-  return { ...responseAttributes(response.id, response.model, finishReasons), ...responseServiceTierAttributes(response.service_tier) };
+  return Object.assign(responseAttributes(response.id, response.model, finishReasons), responseServiceTierAttributes(response.service_tier));
 }
 
 export function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
