@@ -10,7 +10,7 @@
 //   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag, metrics, type MeterProvider } from '@opentelemetry/api';
+import { diag, metrics, SpanStatusCode, type MeterProvider } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED,
@@ -76,7 +76,7 @@ export class CollectorServer {
     const recorder = new TokenledgerMetrics(meter);
     const buffer = new TraceBuffer<Origin>(options.traces, {
       onCall: (span, figures, agentName) => {
-        const errorType = span.statusCode === 2 ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
+        const errorType = span.statusCode === SpanStatusCode.ERROR ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
         recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, errorType, agentName);
       },
       onRun: (summary, agentName) => recorder.recordRun(summary, agentName),

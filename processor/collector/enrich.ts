@@ -33,8 +33,17 @@ export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): A
 }
 
 function nanosToMillis(value: unknown): number {
-  const nanos = typeof value === 'object' && value !== null ? Number(String(value)) : Number(value ?? 0);
-  return Number.isFinite(nanos) && nanos > 0 ? nanos / 1e6 : Date.now();
+  const time = nanos(value);
+  return Number.isFinite(time) && time > 0 ? time / 1e6 : Date.now();
+}
+
+/** A fixed64 as decoded (a Long, a number, or a string from JSON) as a number; times only need that precision. */
+export function nanos(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
+    return (value as { toNumber(): number }).toNumber();
+  }
+  return Number(String(value ?? 0));
 }
 
 export function toAttributes(keyValues: KeyValue[]): Attributes {

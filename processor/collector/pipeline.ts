@@ -5,13 +5,13 @@
 // released its runs are rolled up; only the run spans, which take new attributes then, are decoded and encoded
 // again. Traces released together go upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each
 // resource and scope encoded once per request.
-import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { isLlmCall } from '../llm-spans.ts';
 import type { CallPricer } from '../pricing/call-pricer.ts';
 import { callFigures, type CallFigures } from '../runs/call-figures.ts';
 import { ATTR_TOKENLEDGER_RUN_ID } from '../../conventions/attributes.ts';
-import { enrichSpan, toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
+import { enrichSpan, nanos, toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
 import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 import { TraceBuffer, type BufferedSpan } from './trace-buffer.ts';
 import { ROLLUP_ATTRIBUTES } from './trace-rollup.ts';
@@ -64,7 +64,7 @@ class HeldSpan implements BufferedSpan<Origin> {
     this.startNanos = nanos(span.startTimeUnixNano);
     this.endNanos = nanos(span.endTimeUnixNano);
     this.statusCode = Number((span.status as { code?: number } | undefined)?.code ?? 0);
-    this.figures = isLlmCall(attributes) ? callFigures(attributes, this.statusCode === STATUS_ERROR) : undefined;
+    this.figures = isLlmCall(attributes) ? callFigures(attributes, this.statusCode === SpanStatusCode.ERROR) : undefined;
     this.attributes = {};
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
@@ -88,26 +88,31 @@ class HeldSpan implements BufferedSpan<Origin> {
    * by decoding and encoding it again, since OTLP keys must be unique.
    */
   encoded(): Uint8Array {
-    if (this.added && !this.hadRunAttributes) {
-      const writer = protobuf.Writer.create();
-      for (const [key, value] of Object.entries(this.added)) {
-        if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
-      }
-      this.source = Buffer.concat([this.source.subarray(this.start, this.end), writer.finish()]);
-      this.start = 0;
-      this.end = this.source.length;
-      this.added = undefined;
-    }
     if (this.added) {
-      const message = Span.decode(this.source.subarray(this.start, this.end)) as unknown as { attributes?: OtlpKeyValue[] };
-      message.attributes = withAttributes(message.attributes ?? [], this.added);
-      this.source = Span.encode(message as never).finish();
+      const held = this.source.subarray(this.start, this.end);
+      this.source = this.hadRunAttributes ? reencoded(held, this.added) : appended(held, this.added);
       this.start = 0;
       this.end = this.source.length;
       this.added = undefined;
     }
     return this.source.subarray(this.start, this.end);
   }
+}
+
+/** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
+function appended(span: Uint8Array, added: Attributes): Uint8Array {
+  const writer = protobuf.Writer.create();
+  for (const [key, value] of Object.entries(added)) {
+    if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
+  }
+  return Buffer.concat([span, writer.finish()]);
+}
+
+/** A span's bytes decoded, given the attributes (replacing keys it had), and encoded again. */
+function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
+  const message = Span.decode(span) as unknown as { attributes?: OtlpKeyValue[] };
+  message.attributes = withAttributes(message.attributes ?? [], added);
+  return Span.encode(message as never).finish();
 }
 
 export class CollectorPipeline {
@@ -187,7 +192,6 @@ export class CollectorPipeline {
 }
 
 const EMPTY = new Uint8Array(0);
-const STATUS_ERROR = 2;
 const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
 const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');
 const RESOURCE = tag(ResourceSpans, 'resource');
@@ -229,15 +233,6 @@ function encodeRequest(spans: HeldSpan[]): Uint8Array {
     writer.ldelim();
   }
   return writer.finish();
-}
-
-/** A fixed64 as decoded (a Long, a number, or a string from JSON) as a number; ordering and durations only need that. */
-function nanos(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
-    return (value as { toNumber(): number }).toNumber();
-  }
-  return Number(String(value ?? 0));
 }
 
 function hex(bytes: unknown): string {

@@ -1,7 +1,7 @@
 // Rolls up the runs of one whole trace, as collector mode holds it: the same run rules, figures and KPIs as the
 // in-process processor (RunState, summarizeRun), applied to spans that arrived from anywhere, in any order.
 // Pure but for the spans' attributes, which it sets on the run spans.
-import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
@@ -15,12 +15,10 @@ import {
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../../conventions/attributes.ts';
 import { OI_KIND } from '../foreign-names.ts';
-import { isLlmCall, LLM_OPERATIONS } from '../llm-spans.ts';
-import { callFigures, type CallFigures } from '../runs/call-figures.ts';
+import { LLM_OPERATIONS } from '../llm-spans.ts';
+import type { CallFigures } from '../runs/call-figures.ts';
 import { RunState } from '../runs/run-state.ts';
 import { runAttributes, summarizeRun, type RunSummary } from '../runs/run-summary.ts';
-
-const STATUS_ERROR = 2;
 
 export interface TraceSpan {
   spanId: string;
@@ -32,8 +30,8 @@ export interface TraceSpan {
   statusCode: number;
   /** At least the ROLLUP_ATTRIBUTES the span has (a holder may keep only those). */
   attributes: Attributes;
-  /** An LLM call's figures, when worked out as it arrived; else read from `attributes` here. */
-  figures?: CallFigures;
+  /** The call's figures when the span is an LLM call (worked out as it arrived), else undefined. */
+  figures: CallFigures | undefined;
   /** Adds attributes to the span as it will be forwarded. */
   setAttributes(attributes: Attributes): void;
 }
@@ -90,7 +88,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
   }
   if (runs.size === 0 || options.incomplete) {
     for (const span of spans) {
-      if (isLlmCall(span.attributes)) options.onCall?.(span, span.figures ?? callFigures(span.attributes, span.statusCode === STATUS_ERROR), undefined);
+      if (span.figures) options.onCall?.(span, span.figures, undefined);
     }
   }
   if (runs.size === 0) return 0;
@@ -115,14 +113,13 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
 
   // Calls in the order they started, so step order and retries read as they happened.
   for (const span of [...spans].sort((a, b) => a.startNanos - b.startNanos)) {
-    const failed = span.statusCode === STATUS_ERROR;
-    if (isLlmCall(span.attributes)) {
-      const figures = span.figures ?? callFigures(span.attributes, failed);
+    const { figures } = span;
+    if (figures) {
       const chain = chainOf(span);
       for (const state of chain) state.addCall(figures);
       options.onCall?.(span, figures, chain.at(-1)?.agentName);
     } else if (span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'execute_tool') {
-      for (const state of chainOf(span)) state.addTool(failed);
+      for (const state of chainOf(span)) state.addTool(span.statusCode === SpanStatusCode.ERROR);
     }
   }
 
@@ -132,7 +129,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
     const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
     const ideal = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
     const summary = summarizeRun(state, {
-      success: typeof declared === 'boolean' ? declared : span.statusCode !== STATUS_ERROR,
+      success: typeof declared === 'boolean' ? declared : span.statusCode !== SpanStatusCode.ERROR,
       ...(typeof ideal === 'number' && ideal > 0 ? { idealSteps: ideal, idealStepsSource: 'configured' as const } : {}),
     });
     span.setAttributes(runAttributes(summary));
