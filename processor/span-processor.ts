@@ -11,15 +11,11 @@ import { diag, metrics, SpanStatusCode, type Attributes, type Context, type Mete
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
   ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
-  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
-  ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../conventions/attributes.ts';
 import { VERSION } from '../instrumentation/version.ts';
 import { registerCallGate, currentCallGate } from '../instrumentation/common/call-gate.ts';
@@ -30,11 +26,11 @@ import { CallPricer, type CostUnknownReason } from './pricing/call-pricer.ts';
 import { loadPriceOverridesFile, validatePriceOverrides, type PriceOverrides } from './pricing/price-overrides.ts';
 import { callFigures } from './runs/call-figures.ts';
 import { IdealStepsLearner } from './runs/ideal-steps.ts';
+import { runOutcome, runStartedBy } from './runs/run-spans.ts';
 import { summarizeRun, writeRunAttributes } from './runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTracker, type RunLimits } from './runs/run-tracker.ts';
 import type { RunState } from './runs/run-state.ts';
-import { OI_KIND } from './foreign-names.ts';
-import { isLlmCall, LLM_OPERATIONS } from './llm-spans.ts';
+import { isLlmCall } from './llm-spans.ts';
 import { sourceConventionAttributes } from './source-conventions.ts';
 
 export interface TokenledgerSpanProcessorOptions {
@@ -105,7 +101,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
-      const run = runOf(span, localParent === undefined);
+      const run = runStartedBy(span.attributes, span.name, localParent === undefined);
       const chain = this.tracker.start(spanId, traceId, localParent, run);
       if (run !== undefined) this.guard.startRun(chain.at(-1)!, span, span.attributes);
     } catch (error) {
@@ -183,25 +179,15 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 
   private endRun(span: Span, state: RunState): void {
     if (!state.reportable) return;
-    const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
-    const success = typeof declared === 'boolean' ? declared : span.status.code !== SpanStatusCode.ERROR;
-    const configured = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
-    const learned = this.learner.ideal(state.agentName);
-    const summary = summarizeRun(state, {
-      success,
-      ...(typeof configured === 'number' && configured > 0
-        ? { idealSteps: configured, idealStepsSource: 'configured' as const }
-        : learned !== undefined
-          ? { idealSteps: learned, idealStepsSource: 'learned' as const }
-          : {}),
-    });
+    const outcome = runOutcome(span.attributes, span.status.code === SpanStatusCode.ERROR, this.learner.ideal(state.agentName));
+    const summary = summarizeRun(state, outcome);
     writeRunAttributes(summary, span);
     this.guard.writeBudgetAttributes(state, span);
     if (state.guard.breaches > 0) {
       span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED, state.guard.firstBreach ?? '');
       span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES, state.guard.breaches);
     }
-    if (success && summary.complete) this.learner.record(state.agentName, summary.steps);
+    if (outcome.success && summary.complete) this.learner.record(state.agentName, summary.steps);
     this.metrics.recordRun(summary, state.agentName);
   }
 
@@ -217,19 +203,6 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 
 function isLlmCallSpan(span: Span): boolean {
   return isLlmCall(span.attributes);
-}
-
-/** The run this span starts, if it starts one. */
-function runOf(span: Span, localRoot: boolean): { name: string; explicit: boolean } | undefined {
-  const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
-  const agentName = span.attributes[ATTR_GEN_AI_AGENT_NAME];
-  const name = typeof agentName === 'string' && agentName ? agentName : span.name;
-  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
-  // A local root is the run, unless it is itself a single LLM call or tool execution.
-  if (localRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
-    return { name, explicit: false };
-  }
-  return undefined;
 }
 
 /** Only the attributes whose value differs from the span's (a foreign span in GenAI names often has them all). */

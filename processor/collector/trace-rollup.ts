@@ -15,9 +15,9 @@ import {
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../../conventions/attributes.ts';
 import { OI_KIND } from '../foreign-names.ts';
-import { LLM_OPERATIONS } from '../llm-spans.ts';
 import type { CallFigures } from '../runs/call-figures.ts';
 import { RunState } from '../runs/run-state.ts';
+import { runOutcome, runStartedBy } from '../runs/run-spans.ts';
 import { runAttributes, summarizeRun, type RunSummary } from '../runs/run-summary.ts';
 
 export interface TraceSpan {
@@ -64,23 +64,13 @@ export interface TraceRollupOptions extends TraceRollupHooks {
   incomplete?: boolean;
 }
 
-/** The run spans of a trace: invoke_agent, OpenInference AGENT, or a root that is not itself an LLM call or tool. */
-function runOf(span: TraceSpan, isRoot: boolean): { name: string; explicit: boolean } | undefined {
-  const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
-  const agent = span.attributes[ATTR_GEN_AI_AGENT_NAME];
-  const name = typeof agent === 'string' && agent ? agent : span.name;
-  if (operation === 'invoke_agent' || span.attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
-  if (isRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) return { name, explicit: false };
-  return undefined;
-}
-
 /** Rolls the trace's runs up onto their spans; returns how many runs it found. */
 export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOptions = {}): number {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const runs = new Map<string, RunState>();
   for (const span of spans) {
     const isRoot = !span.parentSpanId || !byId.has(span.parentSpanId);
-    const run = runOf(span, isRoot);
+    const run = runStartedBy(span.attributes, span.name, isRoot);
     if (run === undefined) continue;
     const state = new RunState(span.spanId, span.traceId, run.name, span.startNanos / 1e6);
     state.explicit = run.explicit;
@@ -126,12 +116,7 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
   for (const [spanId, state] of runs) {
     if (!state.reportable) continue;
     const span = byId.get(spanId)!;
-    const declared = span.attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
-    const ideal = span.attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
-    const summary = summarizeRun(state, {
-      success: typeof declared === 'boolean' ? declared : span.statusCode !== SpanStatusCode.ERROR,
-      ...(typeof ideal === 'number' && ideal > 0 ? { idealSteps: ideal, idealStepsSource: 'configured' as const } : {}),
-    });
+    const summary = summarizeRun(state, runOutcome(span.attributes, span.statusCode === SpanStatusCode.ERROR));
     span.setAttributes(runAttributes(summary));
     options.onRun?.(summary, state.agentName);
   }

@@ -1,0 +1,46 @@
+// What a span says about runs, read the same way in process and in collector mode: whether it starts one, and
+// how a run span's own attributes shape its outcome.
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+} from '../../conventions/attributes.ts';
+import { OI_KIND } from '../foreign-names.ts';
+import { LLM_OPERATIONS } from '../llm-spans.ts';
+import type { RunOutcome } from './run-summary.ts';
+
+/**
+ * The run a span starts, if it starts one: an `invoke_agent` span or an OpenInference AGENT span always; a root
+ * span (local root in process, trace root in collector mode) unless it is itself a single LLM call or tool.
+ */
+export function runStartedBy(attributes: Attributes, spanName: string, isRoot: boolean): { name: string; explicit: boolean } | undefined {
+  const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
+  const agentName = attributes[ATTR_GEN_AI_AGENT_NAME];
+  const name = typeof agentName === 'string' && agentName ? agentName : spanName;
+  if (operation === 'invoke_agent' || attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
+  if (isRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
+    return { name, explicit: false };
+  }
+  return undefined;
+}
+
+/** The ideal steps a run span declares (`tokenledger.run.ideal_steps`), when it is a positive number. */
+export function declaredIdealSteps(attributes: Attributes): number | undefined {
+  const declared = attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
+  return typeof declared === 'number' && declared > 0 ? declared : undefined;
+}
+
+/**
+ * A run's outcome: the success its span declares (`tokenledger.run.success`), else whether the span ended
+ * without an error; ideal steps as declared, else as learned for its agent, else none.
+ */
+export function runOutcome(attributes: Attributes, failed: boolean, learnedIdealSteps?: number): RunOutcome {
+  const declaredSuccess = attributes[ATTR_TOKENLEDGER_RUN_SUCCESS];
+  const success = typeof declaredSuccess === 'boolean' ? declaredSuccess : !failed;
+  const declared = declaredIdealSteps(attributes);
+  if (declared !== undefined) return { success, idealSteps: declared, idealStepsSource: 'configured' };
+  if (learnedIdealSteps !== undefined) return { success, idealSteps: learnedIdealSteps, idealStepsSource: 'learned' };
+  return { success };
+}
