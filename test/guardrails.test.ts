@@ -4,6 +4,7 @@
 // output rate; every queued response bills 1000 input + 100 output tokens = $0.0028.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { context, trace } from '@opentelemetry/api';
 import type OpenAIClient from 'openai';
 import { agentRun } from '../instrumentation/agent/run.ts';
 import { LruMemoStore } from '../instrumentation/agent/memo-store.ts';
@@ -260,4 +261,18 @@ test('guardrail code that fails never blocks a call', async () => {
   } finally {
     registerCallGate(gate);
   }
+});
+
+test('loop breaker: a run span declaring ideal steps of 0 has no ideal, as in its rollup, and trips nothing', async () => {
+  const root = trace.getTracer('app').startSpan('handle ticket', {
+    attributes: { 'tokenledger.run.ideal_steps': 0, 'tokenledger.run.budget.mode': 'enforce' },
+  });
+  const completion = await context.with(trace.setSpan(context.active(), root), () => ask());
+  root.end();
+  assert.equal(completion.id, 'chatcmpl-mock0001');
+  const span = harness.spans().find((s) => s.name === 'handle ticket')!;
+  assert.equal(span.attributes['tokenledger.run.steps'], 1);
+  assert.equal(span.attributes['tokenledger.run.ideal_steps'], 0);
+  assert.equal(span.attributes['tokenledger.run.step_inflation'], undefined);
+  assert.equal(span.attributes['tokenledger.run.budget.exceeded'], undefined);
 });

@@ -4,7 +4,7 @@
 // this call (its prompt at the input rate, its output limit at the output rate). An allowed call reserves its
 // estimate until it ends, so two parallel calls cannot both slip under a budget that only one of them fits.
 // In enforce mode a breach throws a typed error into the app; in warn mode it becomes a span event and a count.
-import { diag, metrics, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
+import { diag, metrics, type Attributes, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_TOKENLEDGER_GUARD_LIMIT,
@@ -14,7 +14,6 @@ import {
   ATTR_TOKENLEDGER_RUN_BUDGET_MAX_STEPS,
   ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD,
   ATTR_TOKENLEDGER_RUN_BUDGET_MODE,
-  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
   ATTR_GEN_AI_TOOL_NAME,
   EVENT_TOKENLEDGER_BUDGET_EXCEEDED,
@@ -27,6 +26,7 @@ import { VERSION } from '../../instrumentation/version.ts';
 import type { CallPricer } from '../pricing/call-pricer.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
+import { declaredIdealSteps } from '../runs/run-spans.ts';
 import type { AttributeSink } from '../runs/run-summary.ts';
 import type { RunTracker } from '../runs/run-tracker.ts';
 import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
@@ -170,8 +170,8 @@ export class RunGuard implements CallGate {
     const failures = Math.max(guard.consecutiveCallFailures, guard.consecutiveToolFailures);
     if (failures >= loop.maxConsecutiveFailures) trip('consecutive_failures', failures, loop.maxConsecutiveFailures);
     if (what === 'call') {
-      const configured = state.span && (state.span as unknown as { attributes?: Record<string, unknown> }).attributes?.[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
-      const ideal = typeof configured === 'number' ? configured : this.learner.ideal(state.agentName);
+      const attributes = (state.span as unknown as { attributes?: Attributes } | undefined)?.attributes;
+      const ideal = (attributes && declaredIdealSteps(attributes)) ?? this.learner.ideal(state.agentName);
       const steps = state.steps + state.guard.reserved.steps + 1;
       if (ideal !== undefined && steps > loop.maxStepInflation * ideal) trip('step_inflation', steps, loop.maxStepInflation * ideal);
     }
