@@ -2,7 +2,7 @@
 // `gen_ai.client.operation.duration`, and our token and cost counters by type. Per run: run counts by outcome
 // and histograms of cost, steps, step inflation, cache hit rate and token efficiency. Plus the processor's
 // self-metrics. Bucket boundaries for the GenAI histograms are the conventions' own.
-import type { Attributes, Counter, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import { metrics, type Attributes, type Counter, type Histogram, type Meter, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
@@ -30,6 +30,7 @@ import {
   METRIC_TOKENLEDGER_RUNS,
   METRIC_TOKENLEDGER_TOKENS,
 } from '../conventions/attributes.ts';
+import { VERSION } from '../instrumentation/version.ts';
 import type { CallFigures } from './runs/call-figures.ts';
 import type { RunSummary } from './runs/run-summary.ts';
 
@@ -86,6 +87,11 @@ class SumTable {
   }
 }
 
+/** tokenledger's meter from `provider`, else from the global MeterProvider. */
+export function tokenledgerMeter(provider?: MeterProvider): Meter {
+  return (provider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION);
+}
+
 export class TokenledgerMetrics {
   private readonly tokenUsage: Histogram;
   private readonly duration: Histogram;
@@ -129,7 +135,8 @@ export class TokenledgerMetrics {
     this.spansLate = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE, { unit: '{span}', description: 'Spans that ended after their run' });
   }
 
-  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, errorType: string | undefined, agentName: string | undefined): void {
+  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined): void {
+    const errorType = figures.failed ? String(attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
     const base: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: attributes[ATTR_GEN_AI_OPERATION_NAME],
       [ATTR_GEN_AI_PROVIDER_NAME]: attributes[ATTR_GEN_AI_PROVIDER_NAME],

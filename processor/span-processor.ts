@@ -7,7 +7,7 @@
 //               priced, and its figures are added to every run in its chain; a tool span counts as a tool call;
 //               a run span gets its rollup as tokenledger.run.* attributes and its run metrics.
 // Runs in flight are bounded in number and age (RunTracker); evictions and late spans are counted.
-import { diag, metrics, SpanStatusCode, type Attributes, type Context, type MeterProvider } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Attributes, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ATTR_ERROR_TYPE,
@@ -17,11 +17,10 @@ import {
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
 } from '../conventions/attributes.ts';
-import { VERSION } from '../instrumentation/version.ts';
 import { registerCallGate, currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
 import { RunGuard } from './guardrails/run-guard.ts';
-import { TokenledgerMetrics } from './metrics.ts';
+import { tokenledgerMeter, TokenledgerMetrics } from './metrics.ts';
 import { CallPricer, type CostUnknownReason } from './pricing/call-pricer.ts';
 import { loadPriceOverridesFile, validatePriceOverrides, type PriceOverrides } from './pricing/price-overrides.ts';
 import { callFigures } from './runs/call-figures.ts';
@@ -159,11 +158,10 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     if (errorType === 'BudgetExceededError' || errorType === 'RunawayLoopError') return;
     const [seconds, nanos] = span.startTime;
     span.setAttributes(this.pricer.price(span.attributes, new Date(seconds * 1000 + nanos / 1e6)).attributes);
-    const failed = span.status.code === SpanStatusCode.ERROR;
-    const figures = callFigures(span.attributes, failed);
+    const figures = callFigures(span.attributes, span.status.code === SpanStatusCode.ERROR);
     this.addToRuns(chain, (state) => state.addCall(figures));
     const duration = span.duration[0] + span.duration[1] / 1e9;
-    this.metrics.recordCall(span.attributes, figures, duration, failed ? String(errorType ?? '_OTHER') : undefined, chain?.at(-1)?.agentName);
+    this.metrics.recordCall(span.attributes, figures, duration, chain?.at(-1)?.agentName);
   }
 
   private addToRuns(chain: readonly RunState[] | undefined, add: (state: RunState) => void): void {
@@ -192,7 +190,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   private get metrics(): TokenledgerMetrics {
-    this.instruments ??= new TokenledgerMetrics((this.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION), () => this.tracker.activeRuns);
+    this.instruments ??= new TokenledgerMetrics(tokenledgerMeter(this.meterProvider), () => this.tracker.activeRuns);
     return this.instruments;
   }
 

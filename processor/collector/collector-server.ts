@@ -10,16 +10,14 @@
 //   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag, metrics, SpanStatusCode, type MeterProvider } from '@opentelemetry/api';
+import { diag, type MeterProvider } from '@opentelemetry/api';
 import {
-  ATTR_ERROR_TYPE,
   METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED,
   METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE,
   METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED,
   METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED,
 } from '../../conventions/attributes.ts';
-import { VERSION } from '../../instrumentation/version.ts';
-import { TokenledgerMetrics } from '../metrics.ts';
+import { tokenledgerMeter, TokenledgerMetrics } from '../metrics.ts';
 import { CallPricer } from '../pricing/call-pricer.ts';
 import type { PriceOverrides } from '../pricing/price-overrides.ts';
 
@@ -72,13 +70,11 @@ export class CollectorServer {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.bearerToken = options.bearerToken;
     this.pricer = new CallPricer({ overrides: options.prices });
-    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('tokenledger', VERSION);
+    const meter = tokenledgerMeter(options.meterProvider);
     const recorder = new TokenledgerMetrics(meter);
     const buffer = new TraceBuffer<Origin>(options.traces, {
-      onCall: (span, figures, agentName) => {
-        const errorType = span.statusCode === SpanStatusCode.ERROR ? String(span.attributes[ATTR_ERROR_TYPE] ?? '_OTHER') : undefined;
-        recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, errorType, agentName);
-      },
+      onCall: (span, figures, agentName) =>
+        recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, agentName),
       onRun: (summary, agentName) => recorder.recordRun(summary, agentName),
     });
     this.pipeline = new CollectorPipeline(this.pricer, buffer);

@@ -4,7 +4,7 @@
 // this call (its prompt at the input rate, its output limit at the output rate). An allowed call reserves its
 // estimate until it ends, so two parallel calls cannot both slip under a budget that only one of them fits.
 // In enforce mode a breach throws a typed error into the app; in warn mode it becomes a span event and a count.
-import { diag, metrics, type Attributes, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
+import { diag, type Attributes, type Counter, type MeterProvider, type Span } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_TOKENLEDGER_GUARD_LIMIT,
@@ -22,7 +22,7 @@ import {
 } from '../../conventions/attributes.ts';
 import type { CallDecision, CallGate, PlannedCall } from '../../instrumentation/common/call-gate.ts';
 import { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from '../../instrumentation/common/guard-errors.ts';
-import { VERSION } from '../../instrumentation/version.ts';
+import { tokenledgerMeter } from '../metrics.ts';
 import type { CallPricer } from '../pricing/call-pricer.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
@@ -192,9 +192,7 @@ export class RunGuard implements CallGate {
   }
 
   private get breaches(): Counter {
-    this.breachCounter ??= (this.meterProvider ?? metrics.getMeterProvider())
-      .getMeter('tokenledger', VERSION)
-      .createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
+    this.breachCounter ??= tokenledgerMeter(this.meterProvider).createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
     return this.breachCounter;
   }
 }
