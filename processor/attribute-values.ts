@@ -6,6 +6,11 @@ export function countAttribute(value: AttributeValue | undefined): number | unde
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
+/** An amount already worked out (a token total or a cost): a finite non-negative number, else undefined. */
+export function amountAttribute(value: AttributeValue | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 /** A non-empty string, else undefined. */
 export function stringAttribute(value: AttributeValue | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;

@@ -1,6 +1,6 @@
 // What one ended span contributes to the runs above it, read from the attributes the instrumentation and the
 // pricing wrote. Pure: attributes in, figures out.
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
@@ -21,6 +21,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS,
 } from '../../conventions/attributes.ts';
+import { amountAttribute, stringAttribute } from '../attribute-values.ts';
 
 export interface TokenTotals {
   input: number;
@@ -61,38 +62,35 @@ export function emptyCost(): CostTotals {
   return { total: 0, uncachedInput: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, toolResult: 0, requestFees: 0 };
 }
 
-const num = (value: AttributeValue | undefined): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-
 export function callFigures(attributes: Attributes, failed: boolean): CallFigures {
-  const model = typeof attributes[ATTR_GEN_AI_REQUEST_MODEL] === 'string' ? (attributes[ATTR_GEN_AI_REQUEST_MODEL] as string) : '';
-  const input = num(attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]);
-  const output = num(attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]);
+  const amount = (key: string) => amountAttribute(attributes[key]);
+  const model = stringAttribute(attributes[ATTR_GEN_AI_REQUEST_MODEL]) ?? '';
+  const input = amount(ATTR_GEN_AI_USAGE_INPUT_TOKENS);
+  const output = amount(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
   const figures: CallFigures = { model, failed };
   if (input !== undefined && output !== undefined) {
     figures.tokens = {
       input,
       output,
-      uncached: num(attributes[ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS]) ?? 0,
-      cacheRead: num(attributes[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? 0,
-      cacheWrite: num(attributes[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? 0,
-      cacheWrite1h: num(attributes[ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS]) ?? 0,
-      reasoning: num(attributes[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? 0,
-      toolResult: num(attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS]) ?? 0,
+      uncached: amount(ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS) ?? 0,
+      cacheRead: amount(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS) ?? 0,
+      cacheWrite: amount(ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS) ?? 0,
+      cacheWrite1h: amount(ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS) ?? 0,
+      reasoning: amount(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS) ?? 0,
+      toolResult: amount(ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS) ?? 0,
     };
   }
-  const total = num(attributes[ATTR_TOKENLEDGER_COST_USD]);
+  const total = amount(ATTR_TOKENLEDGER_COST_USD);
   if (total !== undefined) {
     figures.cost = {
       total,
-      uncachedInput: num(attributes[ATTR_TOKENLEDGER_COST_UNCACHED_INPUT_USD]) ?? 0,
-      cacheRead: num(attributes[ATTR_TOKENLEDGER_COST_CACHE_READ_USD]) ?? 0,
-      cacheWrite:
-        (num(attributes[ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_5M_USD]) ?? 0) + (num(attributes[ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_1H_USD]) ?? 0),
-      output: num(attributes[ATTR_TOKENLEDGER_COST_OUTPUT_USD]) ?? 0,
-      reasoning: num(attributes[ATTR_TOKENLEDGER_COST_REASONING_USD]) ?? 0,
-      toolResult: num(attributes[ATTR_TOKENLEDGER_COST_TOOL_RESULT_USD]) ?? 0,
-      requestFees: num(attributes[ATTR_TOKENLEDGER_COST_REQUEST_FEES_USD]) ?? 0,
+      uncachedInput: amount(ATTR_TOKENLEDGER_COST_UNCACHED_INPUT_USD) ?? 0,
+      cacheRead: amount(ATTR_TOKENLEDGER_COST_CACHE_READ_USD) ?? 0,
+      cacheWrite: (amount(ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_5M_USD) ?? 0) + (amount(ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_1H_USD) ?? 0),
+      output: amount(ATTR_TOKENLEDGER_COST_OUTPUT_USD) ?? 0,
+      reasoning: amount(ATTR_TOKENLEDGER_COST_REASONING_USD) ?? 0,
+      toolResult: amount(ATTR_TOKENLEDGER_COST_TOOL_RESULT_USD) ?? 0,
+      requestFees: amount(ATTR_TOKENLEDGER_COST_REQUEST_FEES_USD) ?? 0,
     };
   }
   return figures;
