@@ -1,5 +1,4 @@
 // OpenAI Chat Completions: request → span attributes, and the parsed completion or stream → usage.
-import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -9,11 +8,11 @@ import {
 import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, providerName, responseServiceTierAttributes } from './provider.ts';
+import { clientBaseURL, leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
 import { normalizeChatUsage } from './usage.ts';
 
 export interface ChatPlanOptions {
@@ -46,7 +45,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     presencePenalty: body.presence_penalty,
     stream,
     baseURL: clientBaseURL(client),
-    prefixHash: prefixHash(leadingSystemMessages(messages), body.tools),
+    prefixHash: prefixHash(leadingSystemContent(messages), body.tools),
   });
   attributes[ATTR_OPENAI_API_TYPE] = 'chat_completions';
   if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
@@ -75,15 +74,6 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
   };
 }
 
-function leadingSystemMessages(messages: unknown[]): unknown[] | undefined {
-  const leading: unknown[] = [];
-  for (const message of messages) {
-    if (!isRecord(message) || (message.role !== 'system' && message.role !== 'developer')) break;
-    leading.push(message.content);
-  }
-  return leading.length > 0 ? leading : undefined;
-}
-
 /** Tool results are `role: "tool"` messages (and the legacy `role: "function"`). */
 export function chatToolResultShare(messages: unknown[], tools: unknown): ToolResultShare {
   let toolChars = 0;
@@ -98,15 +88,11 @@ export function chatToolResultShare(messages: unknown[], tools: unknown): ToolRe
   return { toolChars, totalChars };
 }
 
-function completionAttributes(response: Record<string, unknown>, finishReasons: unknown[]): Attributes {
-  return Object.assign(responseAttributes(response.id, response.model, finishReasons), responseServiceTierAttributes(response.service_tier));
-}
-
 export function recordCompletion(value: unknown, call: LlmCall, captureContent: boolean): void {
   if (!isRecord(value)) return;
   const choices = Array.isArray(value.choices) ? value.choices : [];
   const finishReasons = choices.map((choice) => (isRecord(choice) ? choice.finish_reason : undefined));
-  call.setAttributes(completionAttributes(value, finishReasons));
+  call.setAttributes(openaiResponseAttributes(value.id, value.model, finishReasons, value.service_tier));
   if (captureContent) {
     const output = choices.map((choice) => (isRecord(choice) ? choice.message : undefined));
     call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify(output) });
@@ -147,7 +133,7 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       return true;
     },
     onEnd(drained) {
-      if (head) call.setAttributes(completionAttributes({ ...head, service_tier: serviceTier }, finish));
+      if (head) call.setAttributes(openaiResponseAttributes(head.id, head.model, finish, serviceTier));
       if (options.captureContent) {
         call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: text.join('') }]) });
       }

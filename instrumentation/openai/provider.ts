@@ -1,8 +1,10 @@
+// What the OpenAI APIs (chat completions, responses) share: facts about the client behind a resource (`this` in a
+// patched method), the tier a response reports, and the leading system content of a request.
 import type { Attributes } from '@opentelemetry/api';
+import { responseAttributes } from '../common/request-attributes.ts';
+import { isRecord } from '../common/usage.ts';
 import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
-
-// Facts about the OpenAI client behind a resource (`this` in a patched method).
 
 export function clientBaseURL(resource: unknown): unknown {
   return (resource as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL;
@@ -15,12 +17,23 @@ export function providerName(resource: unknown): string {
   return 'openai';
 }
 
-/** The tier OpenAI reports having used (chat completions, responses and their stream events carry it). */
-export function responseServiceTierAttributes(serviceTier: unknown): Attributes {
-  if (typeof serviceTier !== 'string') return {};
+/** The response attributes every provider has, and the tier OpenAI reports having used (responses and their
+ * stream events carry it). */
+export function openaiResponseAttributes(id: unknown, model: unknown, finishReasons: readonly unknown[], serviceTier: unknown): Attributes {
+  const attributes = responseAttributes(id, model, finishReasons);
+  if (typeof serviceTier !== 'string') return attributes;
+  attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = serviceTier;
   const tier = pricingTier(serviceTier);
-  return {
-    [ATTR_OPENAI_RESPONSE_SERVICE_TIER]: serviceTier,
-    ...(tier ? { [ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]: tier } : {}),
-  };
+  if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
+  return attributes;
+}
+
+/** The contents of the system / developer messages (chat) or input items (responses) a request starts with. */
+export function leadingSystemContent(items: readonly unknown[]): unknown[] | undefined {
+  const leading: unknown[] = [];
+  for (const item of items) {
+    if (!isRecord(item) || (item.role !== 'system' && item.role !== 'developer')) break;
+    leading.push(item.content);
+  }
+  return leading.length > 0 ? leading : undefined;
 }

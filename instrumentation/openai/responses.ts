@@ -1,5 +1,4 @@
 // OpenAI Responses API: request → span attributes, and the parsed response or event stream → usage.
-import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -10,11 +9,11 @@ import {
 import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, providerName, responseServiceTierAttributes } from './provider.ts';
+import { clientBaseURL, leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
 import { normalizeResponsesUsage } from './usage.ts';
 
 // Stream events that carry the final response object, usage included.
@@ -24,20 +23,18 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
   const body = args[0];
   if (!isRecord(body)) return undefined;
   const input = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input : [];
-  const attributes: Attributes = {
-    ...requestAttributes({
-      operation: 'chat',
-      provider: providerName(client),
-      model: body.model,
-      maxTokens: body.max_output_tokens,
-      temperature: body.temperature,
-      topP: body.top_p,
-      stream: body.stream === true,
-      baseURL: clientBaseURL(client),
-      prefixHash: prefixHash(body.instructions, leadingSystemItems(input), body.tools),
-    }),
-    [ATTR_OPENAI_API_TYPE]: 'responses',
-  };
+  const attributes = requestAttributes({
+    operation: 'chat',
+    provider: providerName(client),
+    model: body.model,
+    maxTokens: body.max_output_tokens,
+    temperature: body.temperature,
+    topP: body.top_p,
+    stream: body.stream === true,
+    baseURL: clientBaseURL(client),
+    prefixHash: prefixHash(body.instructions, leadingSystemContent(input), body.tools),
+  });
+  attributes[ATTR_OPENAI_API_TYPE] = 'responses';
   if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (captureContent) {
     attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
@@ -61,15 +58,6 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
   };
 }
 
-function leadingSystemItems(input: unknown[]): unknown[] | undefined {
-  const leading: unknown[] = [];
-  for (const item of input) {
-    if (!isRecord(item) || (item.role !== 'system' && item.role !== 'developer')) break;
-    leading.push(item.content);
-  }
-  return leading.length > 0 ? leading : undefined;
-}
-
 /** Tool results are the `*_output` input items (`function_call_output`, `custom_tool_call_output`, …). */
 export function responsesToolResultShare(input: unknown[], instructions: unknown, tools: unknown): ToolResultShare {
   let toolChars = 0;
@@ -87,10 +75,7 @@ export function recordResponse(value: unknown, call: LlmCall, captureContent: bo
   if (!isRecord(value)) return;
   const incomplete = isRecord(value.incomplete_details) ? value.incomplete_details.reason : undefined;
   const finish = typeof incomplete === 'string' ? incomplete : value.status;
-  const attributes: Attributes = {
-    ...responseAttributes(value.id, value.model, [finish]),
-    ...responseServiceTierAttributes(value.service_tier),
-  };
+  const attributes = openaiResponseAttributes(value.id, value.model, [finish], value.service_tier);
   if (captureContent) attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(value.output ?? []);
   call.setAttributes(attributes);
   call.setUsage(normalizeResponsesUsage(value.usage));
