@@ -5,7 +5,7 @@
 // `ANTHROPIC_OPEN_TELEMETRY=false` or the client option `openTelemetry: false`. One call must make exactly
 // one span carrying usage, so when the SDK traces a call itself this instrumentation stands aside and
 // tokenledger's span processor normalises the SDK's span instead (see README, "SDKs that trace themselves").
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import { tracedStainlessMethod } from '../common/traced-method.ts';
@@ -34,12 +34,10 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
         return moduleExports;
       },
       (moduleExports) => {
-        for (const prototype of this.targets(moduleExports)) {
-          if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
-        }
+        for (const prototype of this.targets(moduleExports)) this.unwrapAll(prototype, ['create']);
         this.unpatchAPIPromise(moduleExports);
         const batches = this.batchesPrototype(moduleExports);
-        if (batches && isWrapped(batches.results)) this._unwrap(batches, 'results');
+        if (batches) this.unwrapAll(batches, ['results']);
       },
     );
   }
@@ -60,10 +58,9 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
 
   /** `messages.batches.results()` resolves to a JSONL decoder; each succeeded result read from it is recorded. */
   private patchBatchResults(prototype: Prototype): void {
-    if (isWrapped(prototype.results)) this._unwrap(prototype, 'results');
     const host = this.host;
-    this._wrap(prototype, 'results', (original) => {
-      const results = original as (...args: unknown[]) => Promise<unknown>;
+    this.rewrap(prototype, 'results', (original) => {
+      const results = original as (this: unknown, ...args: unknown[]) => Promise<unknown>;
       return function (this: unknown, ...args: unknown[]) {
         const pending = results.apply(this, args);
         if (!host.isEnabled()) return pending;
@@ -74,9 +71,8 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
   }
 
   private patchCreate(prototype: Prototype): void {
-    if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
-    this._wrap(prototype, 'create', (original) =>
-      tracedStainlessMethod(this.host, original as (...args: unknown[]) => unknown, (self, args) =>
+    this.rewrap(prototype, 'create', (original) =>
+      tracedStainlessMethod(this.host, original, (self, args) =>
         sdkTracesCall(self, args) ? undefined : planMessagesCall(self, args, this.captureContent),
       ),
     );

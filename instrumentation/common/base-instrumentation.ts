@@ -8,6 +8,9 @@ import { API_PROMISE_WRAPPERS } from './stainless.ts';
 import type { TracedMethodHost } from './traced-method.ts';
 import { VERSION } from '../version.ts';
 
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+type Prototype = Record<string, unknown>;
+
 export abstract class TokenledgerProviderInstrumentation<
   Config extends TokenledgerInstrumentationConfig = TokenledgerInstrumentationConfig,
 > extends InstrumentationBase<Config> {
@@ -36,21 +39,32 @@ export abstract class TokenledgerProviderInstrumentation<
     return this.getConfig().captureMessageContent ?? this.captureContentEnv;
   }
 
+  /** Wraps `prototype[name]` when it is a function; an earlier wrap is undone first, so patches never stack. */
+  protected rewrap(prototype: Prototype, name: string, wrapper: (original: Method) => Method): void {
+    if (typeof prototype[name] !== 'function') return;
+    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+    this._wrap(prototype, name, (original) => wrapper(original as Method));
+  }
+
+  /** Restores the methods among `names` that are wrapped. */
+  protected unwrapAll(prototype: Prototype, names: readonly string[]): void {
+    for (const name of names) if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+  }
+
   /** Patches a Stainless SDK's `APIPromise.prototype` once, so each call only registers its promise. */
   protected patchAPIPromise(moduleExports: unknown): void {
-    const prototype = this.exportOf<{ prototype?: Record<string, unknown> }>(moduleExports, 'APIPromise')?.prototype;
+    const prototype = this.apiPromisePrototype(moduleExports);
     if (!prototype) return;
-    for (const [name, wrapper] of Object.entries(API_PROMISE_WRAPPERS)) {
-      if (typeof prototype[name] !== 'function') continue;
-      if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-      this._wrap(prototype, name, wrapper as never);
-    }
+    for (const [name, wrapper] of Object.entries(API_PROMISE_WRAPPERS)) this.rewrap(prototype, name, wrapper);
   }
 
   protected unpatchAPIPromise(moduleExports: unknown): void {
-    const prototype = this.exportOf<{ prototype?: Record<string, unknown> }>(moduleExports, 'APIPromise')?.prototype;
-    if (!prototype) return;
-    for (const name of Object.keys(API_PROMISE_WRAPPERS)) if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+    const prototype = this.apiPromisePrototype(moduleExports);
+    if (prototype) this.unwrapAll(prototype, Object.keys(API_PROMISE_WRAPPERS));
+  }
+
+  private apiPromisePrototype(moduleExports: unknown): Prototype | undefined {
+    return this.exportOf<{ prototype?: Prototype }>(moduleExports, 'APIPromise')?.prototype;
   }
 
   /** The package's exports whether it was loaded by `require` (CJS) or `import` (an ESM namespace). */

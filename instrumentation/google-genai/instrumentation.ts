@@ -3,7 +3,7 @@
 // (generateContent, generateContentStream, chats, automatic function calling) goes through the prototype
 // methods `generateContentInternal` / `generateContentStreamInternal`: one span per HTTP call.
 import { context, diag, trace } from '@opentelemetry/api';
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import type { LlmCall } from '../common/llm-call.ts';
@@ -36,28 +36,19 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
       (moduleExports) => {
         const prototype = this.modelsPrototype(moduleExports);
         if (!prototype) return moduleExports;
-        this.patch(prototype, 'generateContentInternal', (original) => this.traced(original, false));
-        this.patch(prototype, 'generateContentStreamInternal', (original) => this.traced(original, true));
+        this.rewrap(prototype, 'generateContentInternal', (original) => this.traced(original, false));
+        this.rewrap(prototype, 'generateContentStreamInternal', (original) => this.traced(original, true));
         return moduleExports;
       },
       (moduleExports) => {
         const prototype = this.modelsPrototype(moduleExports);
-        if (!prototype) return;
-        for (const name of ['generateContentInternal', 'generateContentStreamInternal']) {
-          if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-        }
+        if (prototype) this.unwrapAll(prototype, ['generateContentInternal', 'generateContentStreamInternal']);
       },
     );
   }
 
   private modelsPrototype(moduleExports: unknown): Prototype | undefined {
     return this.exportOf<{ prototype?: Prototype }>(moduleExports, 'Models')?.prototype;
-  }
-
-  private patch(prototype: Prototype, name: string, wrapper: (original: Method) => Method): void {
-    if (typeof prototype[name] !== 'function') return;
-    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-    this._wrap(prototype, name, (original) => wrapper(original as Method));
   }
 
   /** Starts the span for one call, or returns undefined (and the original runs untraced). */

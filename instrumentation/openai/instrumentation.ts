@@ -1,7 +1,7 @@
 // Patches the `openai` package: chat.completions.create, responses.create and embeddings.create.
 // The helpers (`.stream()`, `.parse()`, `runTools`, `responses.stream()`) all call these, so patching them
 // too would make two spans per call. `AzureOpenAI` extends `OpenAI`, so it shares the same prototypes.
-import { InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import { tracedStainlessMethod, type CallPlan } from '../common/traced-method.ts';
@@ -40,9 +40,7 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
         return moduleExports;
       },
       (moduleExports) => {
-        for (const [prototype] of this.targets(moduleExports)) {
-          if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
-        }
+        for (const [prototype] of this.targets(moduleExports)) this.unwrapAll(prototype, ['create']);
         this.unpatchAPIPromise(moduleExports);
       },
     );
@@ -65,9 +63,6 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
   }
 
   private patchCreate(prototype: Prototype, planner: Planner): void {
-    if (isWrapped(prototype.create)) this._unwrap(prototype, 'create');
-    this._wrap(prototype, 'create', (original) =>
-      tracedStainlessMethod(this.host, original as (...args: unknown[]) => unknown, planner),
-    );
+    this.rewrap(prototype, 'create', (original) => tracedStainlessMethod(this.host, original, planner));
   }
 }
