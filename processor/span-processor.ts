@@ -17,6 +17,7 @@ import {
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
 } from '../conventions/attributes.ts';
+import { positive } from '../instrumentation/common/budget.ts';
 import { registerCallGate, currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
 import { RunGuard } from './guardrails/run-guard.ts';
@@ -211,9 +212,7 @@ function changed(current: Attributes, added: Attributes): Attributes {
 }
 
 function validateLimits(limits: RunLimits): void {
-  for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`tokenledger: runLimits.${key} must be a positive number, got ${value}`);
-  }
+  for (const [key, value] of Object.entries(limits)) positive(value, `runLimits.${key}`, false);
 }
 
 /** Code-given prices win over the file's, which win over the bundled data. */

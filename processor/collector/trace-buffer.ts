@@ -6,6 +6,7 @@
 // quiet for `quietMs`, or older than `maxAgeMs` with no root — rolled up. Bounds: at most `maxTraces` traces and
 // `maxSpans` spans held; past either, the oldest trace is taken early and marked incomplete, and counted.
 // A span of a trace already handed back is late: it is returned at once, to be forwarded as it is.
+import { positive } from '../../instrumentation/common/budget.ts';
 import { rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 
 export interface TraceBufferLimits {
@@ -59,9 +60,7 @@ export class TraceBuffer<Origin> {
   constructor(limits: Partial<TraceBufferLimits> = {}, hooks: TraceRollupHooks = {}) {
     this.hooks = hooks;
     this.limits = { ...DEFAULT_TRACE_BUFFER_LIMITS, ...limits };
-    for (const [key, value] of Object.entries(this.limits)) {
-      if (!Number.isFinite(value) || value <= 0) throw new Error(`tokenledger collect: ${key} must be a positive number, got ${value}`);
-    }
+    for (const [key, value] of Object.entries(this.limits)) positive(value, `collect traces.${key}`, false);
   }
 
   get heldTraces(): number {
