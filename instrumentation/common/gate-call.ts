@@ -17,7 +17,10 @@ export function isGuardError(error: unknown): error is Error {
   return error instanceof Error && (error.name === 'BudgetExceededError' || error.name === 'RunawayLoopError');
 }
 
-/** `args` is set when the request was changed (a token cap); `stop` when the call must not be sent. */
+/**
+ * `args` is set when the request was changed (a token cap); `stop` when the call must not be sent, in which case
+ * the call's span has already ended as failed with that error.
+ */
 export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefined): GateOutcome {
   const gate = currentCallGate();
   if (!gate || !describe) return { args: undefined };
@@ -29,7 +32,10 @@ export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefin
     call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP]: cap, [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: cap });
     return { args: request.withMaxTokens(cap) };
   } catch (error) {
-    if (isGuardError(error)) return { stop: error };
+    if (isGuardError(error)) {
+      call.fail(error);
+      return { stop: error };
+    }
     diag.error('tokenledger: a guardrail failed; the call proceeds', error);
     return { args: undefined };
   }

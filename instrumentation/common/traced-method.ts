@@ -45,18 +45,9 @@ export function tracedStainlessMethod(
     if (!call || !callPlan) return original.apply(this, args);
     const plannedCall = callPlan;
     const gated = gateCall(call, plannedCall.gate);
-    if ('stop' in gated) {
-      call.fail(gated.stop);
-      return rejectedAPIPromise(gated.stop);
-    }
+    if ('stop' in gated) return rejectedAPIPromise(gated.stop);
     const callArgs = gated.args ?? plannedCall.args;
-    let result: unknown;
-    try {
-      result = context.with(trace.setSpan(context.active(), call.span), () => original.apply(this, callArgs));
-    } catch (error) {
-      call.fail(error);
-      throw error;
-    }
+    const result = callInSpan(call, () => original.apply(this, callArgs));
     return observeAPIPromise(result, call, {
       onValue: (value) => plannedCall.observe(value, call),
       onError: (error) => call.fail(error),
@@ -71,4 +62,14 @@ export function startCall(
 ): LlmCall {
   const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes });
   return new LlmCall(span, { legacyAttributes: host.legacyAttributes, toolResultShare: plan.toolResultShare });
+}
+
+/** Runs the SDK's method with the call's span active; a synchronous throw fails the call and reaches the app. */
+export function callInSpan<T>(call: LlmCall, fn: () => T): T {
+  try {
+    return context.with(trace.setSpan(context.active(), call.span), fn);
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
 }

@@ -2,14 +2,14 @@
 // set per instance in the `Models` constructor, so they cannot be patched on a prototype; every path
 // (generateContent, generateContentStream, chats, automatic function calling) goes through the prototype
 // methods `generateContentInternal` / `generateContentStreamInternal`: one span per HTTP call.
-import { context, diag, trace } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { gateCall } from '../common/gate-call.ts';
 import { observeEvents } from '../common/observe-stream.ts';
-import { startCall } from '../common/traced-method.ts';
+import { callInSpan, startCall } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
 import { describeRequest, recordResponse, type GeminiRequest } from './generate-content.ts';
 
@@ -75,10 +75,7 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
       const { call, request } = started;
       const captureContent = instrumentation.captureContent;
       const gated = gateCall(call, request.gate);
-      if ('stop' in gated) {
-        call.fail(gated.stop);
-        return Promise.reject(gated.stop);
-      }
+      if ('stop' in gated) return Promise.reject(gated.stop);
       const result = callInSpan(call, () => original.apply(this, gated.args ?? args)) as Promise<unknown>;
       return result.then(
         (value) => {
@@ -93,15 +90,6 @@ export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentati
         },
       );
     };
-  }
-}
-
-function callInSpan(call: LlmCall, fn: () => unknown): unknown {
-  try {
-    return context.with(trace.setSpan(context.active(), call.span), fn);
-  } catch (error) {
-    call.fail(error);
-    throw error;
   }
 }
 
