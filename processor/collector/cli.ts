@@ -41,7 +41,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${flag} must be a positive integer, got ${text}`);
     return value;
   };
-  const [host, portText] = splitHostPort(values.listen!);
+  const [host, portText] = splitHostPort(values.listen!, 'listen');
   const upstream = values.upstream ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '';
   const meterProvider = new MeterProvider({ readers: [metricReader(values.prometheus, upstream, env)] });
   const server = new CollectorServer({
@@ -52,10 +52,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     maxBodyBytes: positive('max-body-bytes'),
     maxQueuedRequests: positive('max-queued-requests'),
     traces: {
-      ...(positive('quiet-ms') ? { quietMs: positive('quiet-ms') } : {}),
-      ...(positive('max-trace-age-ms') ? { maxAgeMs: positive('max-trace-age-ms') } : {}),
-      ...(positive('max-traces') ? { maxTraces: positive('max-traces') } : {}),
-      ...(positive('max-spans') ? { maxSpans: positive('max-spans') } : {}),
+      quietMs: positive('quiet-ms'),
+      maxAgeMs: positive('max-trace-age-ms'),
+      maxTraces: positive('max-traces'),
+      maxSpans: positive('max-spans'),
     },
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: values.prices ? loadPriceOverridesFile(values.prices) : undefined,
@@ -72,7 +72,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 /** `--prometheus host:port` serves the metrics for scraping; otherwise they go to the upstream over OTLP. */
 function metricReader(prometheus: string | undefined, upstream: string, env: NodeJS.ProcessEnv): IMetricReader {
   if (prometheus) {
-    const [host, port] = splitHostPort(prometheus);
+    const [host, port] = splitHostPort(prometheus, 'prometheus');
     return new PrometheusExporter({ host, port: Number(port) });
   }
   const base = (env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? upstream).replace(/\/+$/, '');
@@ -82,10 +82,10 @@ function metricReader(prometheus: string | undefined, upstream: string, env: Nod
   });
 }
 
-function splitHostPort(listen: string): [string, string] {
-  const index = listen.lastIndexOf(':');
-  if (index <= 0) throw new Error(`--listen must be host:port, got ${listen}`);
-  const port = listen.slice(index + 1);
-  if (!/^\d+$/.test(port)) throw new Error(`--listen port must be a number, got ${port}`);
-  return [listen.slice(0, index).replace(/^\[|\]$/g, ''), port];
+function splitHostPort(address: string, flag: string): [string, string] {
+  const index = address.lastIndexOf(':');
+  if (index <= 0) throw new Error(`--${flag} must be host:port, got ${address}`);
+  const port = address.slice(index + 1);
+  if (!/^\d+$/.test(port)) throw new Error(`--${flag} port must be a number, got ${port}`);
+  return [address.slice(0, index).replace(/^\[|\]$/g, ''), port];
 }

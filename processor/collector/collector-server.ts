@@ -59,7 +59,6 @@ export class CollectorServer {
   private readonly pricer: CallPricer;
   private readonly pipeline: CollectorPipeline;
   private readonly queue: ForwardQueue;
-  private readonly quietMs: number;
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -78,7 +77,6 @@ export class CollectorServer {
       onRun: (summary, agentName) => recorder.recordRun(summary, agentName),
     });
     this.pipeline = new CollectorPipeline(this.pricer, buffer);
-    this.quietMs = options.traces?.quietMs ?? 2000;
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
     observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.buffer.stats.evictedTraces);
@@ -106,7 +104,7 @@ export class CollectorServer {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
-    this.timer = setInterval(() => this.release(), Math.max(10, this.quietMs / 2));
+    this.timer = setInterval(() => this.release(), Math.max(10, this.pipeline.buffer.limits.quietMs / 2));
     this.timer.unref();
     const { address, port } = this.server.address() as AddressInfo;
     return `http://${address}:${port}`;

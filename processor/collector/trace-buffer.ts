@@ -53,13 +53,15 @@ export class TraceBuffer<Origin> {
   private readonly released = new Set<string>();
   private heldSpans = 0;
   readonly stats: TraceBufferStats = { evictedTraces: 0, lateSpans: 0 };
-  private readonly limits: TraceBufferLimits;
+  readonly limits: TraceBufferLimits;
 
   private readonly hooks: TraceRollupHooks;
 
   constructor(limits: Partial<TraceBufferLimits> = {}, hooks: TraceRollupHooks = {}) {
     this.hooks = hooks;
-    this.limits = { ...DEFAULT_TRACE_BUFFER_LIMITS, ...limits };
+    // A limit given as undefined keeps its default.
+    this.limits = { ...DEFAULT_TRACE_BUFFER_LIMITS };
+    for (const [key, value] of Object.entries(limits)) if (value !== undefined) this.limits[key as keyof TraceBufferLimits] = value;
     for (const [key, value] of Object.entries(this.limits)) positive(value, `collect traces.${key}`, false);
   }
 
