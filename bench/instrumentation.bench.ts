@@ -8,6 +8,7 @@
 // SDK's shared code deoptimised by whichever wrapper came before, which moved results by tens of µs. The
 // configurations of a case run one after another in each round, in a rotating order, so the machine's drift
 // falls on all of them; medians are reported, and tokenledger's per-round differences from each comparator.
+// One sample alone: BENCH_SAMPLE='openai-json|tokenledger' (BENCH_CALLS sets how many calls it measures).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median, printTable } from './report.ts';
@@ -34,8 +35,9 @@ const CASES: Case[] = [
 if (process.env.BENCH_SAMPLE) {
   const [caseId, configuration] = process.env.BENCH_SAMPLE.split('|') as [string, string];
   const { measure } = await import('./instrumentation-sample.ts');
-  const { warmUp, calls } = { ...CASES.find((c) => c.id === caseId)!, ...(process.env.BENCH_CALLS ? { calls: Number(process.env.BENCH_CALLS) } : {}) };
-  process.stdout.write(JSON.stringify(await measure(caseId, configuration, warmUp, calls, STREAM_CHUNKS)));
+  const { warmUp, calls } = CASES.find((c) => c.id === caseId)!;
+  const measured = process.env.BENCH_CALLS ? Number(process.env.BENCH_CALLS) : calls;
+  process.stdout.write(JSON.stringify(await measure(caseId, configuration, warmUp, measured, STREAM_CHUNKS)));
 } else {
   await main();
 }
