@@ -56,7 +56,7 @@ export class LlmCall {
     if (this.ended) return;
     this.ended = true;
     try {
-      this.span.setAttributes(Object.assign(this.pending, this.finalUsageAttributes(reasonIfNoUsage)));
+      this.span.setAttributes(this.withUsageAttributes(reasonIfNoUsage));
     } catch (error) {
       diag.error('tokenledger: could not record usage', error);
     }
@@ -80,9 +80,14 @@ export class LlmCall {
     return this.ended;
   }
 
-  private finalUsageAttributes(reasonIfNoUsage: UsageUnknownReason): Attributes {
-    if (!this.usage) return { [ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON]: reasonIfNoUsage };
-    const attributes = usageAttributes(this.usage, { legacyAttributes: this.options.legacyAttributes });
+  /** The pending attributes with the usage's added. */
+  private withUsageAttributes(reasonIfNoUsage: UsageUnknownReason): Attributes {
+    const attributes = this.pending;
+    if (!this.usage) {
+      attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON] = reasonIfNoUsage;
+      return attributes;
+    }
+    usageAttributes(this.usage, { legacyAttributes: this.options.legacyAttributes }, attributes);
     const toolTokens = toolResultTokens(this.usage, this.options.toolResultShare);
     if (toolTokens !== undefined) {
       attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS] = toolTokens;

@@ -113,25 +113,24 @@ export interface UsageAttributeOptions {
   legacyAttributes?: boolean;
 }
 
-/** The span attributes for a normalised usage; unknown figures are left off and the reason is written. */
-export function usageAttributes(usage: NormalizedUsage, options: UsageAttributeOptions = {}): Attributes {
-  const attributes: Attributes = {};
-  const set = (key: string, value: number | undefined) => {
-    if (value !== undefined) attributes[key] = value;
-  };
-  set(ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
-  set(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
-  set(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
-  set(ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
-  if (options.legacyAttributes) set(ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
-  set(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
-  set(ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS, usage.cacheWrite5mTokens);
-  set(ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS, usage.cacheWrite1hTokens);
-  set(ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS, usage.compactionInputTokens);
-  set(ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS, usage.compactionOutputTokens);
-  if (usage.webSearchRequests) set(ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS, usage.webSearchRequests);
+/**
+ * The span attributes for a normalised usage; unknown figures are left off and the reason is written.
+ * Written into `attributes` when given (the call's pending attributes), so the end of a call builds one object.
+ */
+export function usageAttributes(usage: NormalizedUsage, options: UsageAttributeOptions = {}, attributes: Attributes = {}): Attributes {
+  setCount(attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+  setCount(attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+  setCount(attributes, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+  setCount(attributes, ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens);
+  if (options.legacyAttributes) setCount(attributes, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
+  setCount(attributes, ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
+  setCount(attributes, ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS, usage.cacheWrite5mTokens);
+  setCount(attributes, ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS, usage.cacheWrite1hTokens);
+  setCount(attributes, ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS, usage.compactionInputTokens);
+  setCount(attributes, ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS, usage.compactionOutputTokens);
+  if (usage.webSearchRequests) setCount(attributes, ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS, usage.webSearchRequests);
   const uncached = uncachedInputTokens(usage);
-  set(ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS, uncached);
+  setCount(attributes, ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS, uncached);
   let reason = usage.unknownReason;
   if (reason === undefined && usage.inputTokens !== undefined && uncached === undefined) reason = 'usage_malformed';
   if (reason === undefined && (usage.inputTokens === undefined || usage.outputTokens === undefined)) {
@@ -139,4 +138,8 @@ export function usageAttributes(usage: NormalizedUsage, options: UsageAttributeO
   }
   if (reason !== undefined) attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON] = reason;
   return attributes;
+}
+
+function setCount(attributes: Attributes, key: string, value: number | undefined): void {
+  if (value !== undefined) attributes[key] = value;
 }
