@@ -6,23 +6,33 @@ import { createHash } from 'node:crypto';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type OpenAIClient from 'openai';
 import { isWrapped } from '@opentelemetry/instrumentation';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { dataBlock, fixtureJson } from './fake-provider.ts';
 import { onlySpan, requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
 
 const instrumentation = new OpenAIInstrumentation();
+// What a sampler (or any processor's onStart) sees of each call's span.
+const attributesAtStart: Array<Record<string, unknown>> = [];
+const startRecorder: SpanProcessor = {
+  onStart: (span) => void attributesAtStart.push({ ...(span as unknown as ReadableSpan).attributes }),
+  onEnd: () => {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
 let harness: Harness;
 let OpenAI: typeof OpenAIClient;
 let client: OpenAIClient;
 
 before(async () => {
-  harness = await startHarness([instrumentation]);
+  harness = await startHarness([instrumentation], [startRecorder]);
   OpenAI = requireFromTest('openai').default;
   client = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
 });
 after(() => harness.stop());
 beforeEach(() => {
   harness.reset();
+  attributesAtStart.length = 0;
   instrumentation.setConfig({});
 });
 
@@ -388,6 +398,21 @@ test('openai chat: runTools() makes one span per model turn, each with its own u
   assert.deepEqual(spans.map((span) => span.attributes['gen_ai.usage.input_tokens']), [100, 2150]);
   assert.equal(spans[0]!.attributes['tokenledger.usage.tool_result.input_tokens'], 0);
   assert.ok(Number(spans[1]!.attributes['tokenledger.usage.tool_result.input_tokens']) > 0, 'the second turn sends a tool result');
+});
+
+test('openai chat: the span starts with the attributes the conventions name for sampling; the rest come at its end', async () => {
+  await client.chat.completions.create({ ...chatRequest(), max_completion_tokens: 500, temperature: 0.2 });
+  assert.deepEqual(attributesAtStart, [{
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-5.5',
+    'server.address': '127.0.0.1',
+    'server.port': port(),
+  }]);
+  const ended = onlySpan(harness.spans()).attributes;
+  assert.equal(ended['gen_ai.request.max_tokens'], 500);
+  assert.equal(ended['gen_ai.request.temperature'], 0.2);
+  assert.equal(ended['tokenledger.request.prefix_hash'], chatPrefixHash);
 });
 
 test('openai chat stream: tool results in the request are apportioned on streamed calls too', async () => {

@@ -41,13 +41,9 @@ export function recordBatchResult(line: unknown, host: TracedMethodHost, baseURL
     if (!isRecord(line) || !isRecord(line.result) || line.result.type !== 'succeeded') return;
     const message = line.result.message;
     if (!isRecord(message)) return;
-    const call = startCall(host, {
-      spanName: spanName('chat', message.model),
-      attributes: {
-        ...requestAttributes({ operation: 'chat', provider: 'anthropic', model: message.model, baseURL }),
-        [ATTR_TOKENLEDGER_REQUEST_BATCH]: true,
-      },
-    });
+    const attributes = requestAttributes({ operation: 'chat', provider: 'anthropic', model: message.model, baseURL });
+    attributes.details[ATTR_TOKENLEDGER_REQUEST_BATCH] = true;
+    const call = startCall(host, { spanName: spanName('chat', message.model), attributes });
     recordMessage(message, call, false);
     call.end();
   } catch (error) {

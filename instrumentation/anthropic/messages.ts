@@ -35,8 +35,8 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     prefixHash: prefixHash(body.system, body.tools),
   });
   if (captureContent) {
-    attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
-    if (body.system !== undefined) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.system);
+    attributes.details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
+    if (body.system !== undefined) attributes.details[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.system);
   }
   const toolResultShare = messagesToolResultShare(body.system, messages, body.tools);
   return {

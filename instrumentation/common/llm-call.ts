@@ -18,6 +18,8 @@ export interface LlmCallOptions {
   legacyAttributes?: boolean;
   /** The tool results' share of the prompt, measured from the request. */
   toolResultShare?: ToolResultShare;
+  /** Request attributes not given at span start; written at the end with the response's (this object is kept). */
+  requestDetails?: Attributes;
 }
 
 export class LlmCall {
@@ -25,7 +27,7 @@ export class LlmCall {
   private firstChunkSeen = false;
   private usage: NormalizedUsage | undefined;
   /** Response attributes gathered until the end, then written in one call (the SDK validates per call). */
-  private readonly pending: Attributes = {};
+  private readonly pending: Attributes;
   private readonly startedAt = performance.now();
 
   readonly span: Span;
@@ -34,6 +36,7 @@ export class LlmCall {
   constructor(span: Span, options: LlmCallOptions = {}) {
     this.span = span;
     this.options = options;
+    this.pending = options.requestDetails ?? {};
   }
 
   /** Records the time to the first streamed chunk; call for every chunk, only the first counts. */

@@ -1,15 +1,16 @@
 // The thin wrapper every Stainless SDK patch uses: plan the call's span from its arguments, call the original
 // inside the span's context, and observe the SDK's own return value. If anything of ours fails before the
 // call, the original is called as if we were not there.
-import { context, diag, SpanKind, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import { context, diag, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { gateCall, rejectedAPIPromise, type GatedRequest } from './gate-call.ts';
 import { LlmCall } from './llm-call.ts';
 import type { ToolResultShare } from './prompt-shape.ts';
+import type { RequestAttributes } from './request-attributes.ts';
 import { observeAPIPromise } from './stainless.ts';
 
 export interface CallPlan {
   spanName: string;
-  attributes: Attributes;
+  attributes: RequestAttributes;
   toolResultShare?: ToolResultShare;
   /** The arguments the original is called with: the app's own, or a copy when the request is changed. */
   args: unknown[];
@@ -60,8 +61,12 @@ export function startCall(
   host: TracedMethodHost,
   plan: Pick<CallPlan, 'spanName' | 'attributes' | 'toolResultShare'>,
 ): LlmCall {
-  const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes });
-  return new LlmCall(span, { legacyAttributes: host.legacyAttributes, toolResultShare: plan.toolResultShare });
+  const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes.atStart });
+  return new LlmCall(span, {
+    legacyAttributes: host.legacyAttributes,
+    toolResultShare: plan.toolResultShare,
+    requestDetails: plan.attributes.details,
+  });
 }
 
 /** Runs the SDK's method with the call's span active; a synchronous throw fails the call and reaches the app. */

@@ -11,13 +11,13 @@ import { pricingTier } from '../../conventions/service-tier.ts';
 import { estimatedTokens, type GatedRequest } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
-import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, responseAttributes, spanName, type RequestAttributes } from '../common/request-attributes.ts';
 import { isRecord } from '../common/usage.ts';
 import { normalizeGenerateContentUsage } from './usage.ts';
 
 export interface GeminiRequest {
   spanName: string;
-  attributes: Attributes;
+  attributes: RequestAttributes;
   toolResultShare: ToolResultShare;
   /** The tier the request asked for: the Gemini API reports none in its response. */
   requestedTier?: string;
@@ -45,9 +45,9 @@ export function describeRequest(params: unknown, provider: string, baseURL: unkn
     prefixHash: prefixHash(config.systemInstruction, config.tools),
   });
   if (captureContent) {
-    attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(params.contents ?? []);
+    attributes.details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(params.contents ?? []);
     if (config.systemInstruction !== undefined) {
-      attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(config.systemInstruction);
+      attributes.details[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(config.systemInstruction);
     }
   }
   const requestedTier = pricingTier(config.serviceTier);

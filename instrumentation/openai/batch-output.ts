@@ -44,14 +44,10 @@ function recordLine(line: unknown): boolean {
   if (!isRecord(body)) return false;
   const apiType = body.object === 'response' ? 'responses' : body.object === 'list' ? 'embeddings' : 'chat_completions';
   const operation = apiType === 'embeddings' ? 'embeddings' : 'chat';
-  const call = startCall(host, {
-    spanName: spanName(operation, body.model),
-    attributes: {
-      ...requestAttributes({ operation, provider: 'openai', model: body.model }),
-      [ATTR_OPENAI_API_TYPE]: apiType,
-      [ATTR_TOKENLEDGER_REQUEST_BATCH]: true,
-    },
-  });
+  const attributes = requestAttributes({ operation, provider: 'openai', model: body.model });
+  attributes.details[ATTR_OPENAI_API_TYPE] = apiType;
+  attributes.details[ATTR_TOKENLEDGER_REQUEST_BATCH] = true;
+  const call = startCall(host, { spanName: spanName(operation, body.model), attributes });
   if (apiType === 'responses') recordResponse(body, call, false);
   else if (apiType === 'embeddings') call.setUsage(normalizeEmbeddingsUsage(body.usage));
   else recordCompletion(body, call, false);

@@ -47,9 +47,10 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     baseURL: clientBaseURL(client),
     prefixHash: prefixHash(leadingSystemContent(messages), body.tools),
   });
-  attributes[ATTR_OPENAI_API_TYPE] = 'chat_completions';
-  if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
-  if (options.captureContent) attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
+  const { details } = attributes;
+  details[ATTR_OPENAI_API_TYPE] = 'chat_completions';
+  if (typeof body.service_tier === 'string') details[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
+  if (options.captureContent) details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
 
   const toolResultShare = chatToolResultShare(messages, body.tools);
   const maxTokensKey = body.max_completion_tokens === undefined && body.max_tokens !== undefined ? 'max_tokens' : 'max_completion_tokens';

@@ -9,17 +9,16 @@ import { normalizeEmbeddingsUsage } from './usage.ts';
 export function planEmbeddingsCall(client: unknown, args: unknown[]): CallPlan | undefined {
   const body = args[0];
   if (!isRecord(body)) return undefined;
+  const attributes = requestAttributes({
+    operation: 'embeddings',
+    provider: providerName(client),
+    model: body.model,
+    baseURL: clientBaseURL(client),
+  });
+  attributes.details[ATTR_OPENAI_API_TYPE] = 'embeddings';
   return {
     spanName: spanName('embeddings', body.model),
-    attributes: {
-      ...requestAttributes({
-        operation: 'embeddings',
-        provider: providerName(client),
-        model: body.model,
-        baseURL: clientBaseURL(client),
-      }),
-      [ATTR_OPENAI_API_TYPE]: 'embeddings',
-    },
+    attributes,
     args,
     observe: (value, call) => {
       if (isRecord(value) && typeof value.model === 'string') {

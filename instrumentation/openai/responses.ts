@@ -34,11 +34,12 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
     baseURL: clientBaseURL(client),
     prefixHash: prefixHash(body.instructions, leadingSystemContent(input), body.tools),
   });
-  attributes[ATTR_OPENAI_API_TYPE] = 'responses';
-  if (typeof body.service_tier === 'string') attributes[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
+  const { details } = attributes;
+  details[ATTR_OPENAI_API_TYPE] = 'responses';
+  if (typeof body.service_tier === 'string') details[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (captureContent) {
-    attributes[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
-    if (body.instructions !== undefined) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.instructions);
+    details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
+    if (body.instructions !== undefined) details[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = JSON.stringify(body.instructions);
   }
   const toolResultShare = responsesToolResultShare(input, body.instructions, body.tools);
   return {
