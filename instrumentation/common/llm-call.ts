@@ -18,7 +18,7 @@ export interface LlmCallOptions {
   legacyAttributes?: boolean;
   /** The tool results' share of the prompt, measured from the request. */
   toolResultShare?: ToolResultShare;
-  /** Request attributes not given at span start; written at the end with the response's (this object is kept). */
+  /** Request attributes not given at span start: the call adds the response's to this object and writes it at the end. */
   requestDetails?: Attributes;
 }
 
@@ -26,7 +26,7 @@ export class LlmCall {
   private ended = false;
   private firstChunkSeen = false;
   private usage: NormalizedUsage | undefined;
-  /** Response attributes gathered until the end, then written in one call (the SDK validates per call). */
+  /** Request details and response attributes gathered until the end, then written in one call. */
   private readonly pending: Attributes;
   private readonly startedAt = performance.now();
 

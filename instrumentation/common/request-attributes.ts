@@ -55,21 +55,21 @@ export function requestAttributes(request: RequestDescription): RequestAttribute
   };
   setString(atStart, ATTR_GEN_AI_REQUEST_MODEL, request.model);
   Object.assign(atStart, serverAttributes(request.baseURL));
-  const attributes: Attributes = {};
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_P, request.topP);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_TOP_K, request.topK);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_SEED, request.seed);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, request.frequencyPenalty);
-  setNumber(attributes, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, request.presencePenalty);
+  const details: Attributes = {};
+  setNumber(details, ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+  setNumber(details, ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
+  setNumber(details, ATTR_GEN_AI_REQUEST_TOP_P, request.topP);
+  setNumber(details, ATTR_GEN_AI_REQUEST_TOP_K, request.topK);
+  setNumber(details, ATTR_GEN_AI_REQUEST_SEED, request.seed);
+  setNumber(details, ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, request.frequencyPenalty);
+  setNumber(details, ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, request.presencePenalty);
   const stops = typeof request.stopSequences === 'string' ? [request.stopSequences] : request.stopSequences;
   if (Array.isArray(stops) && stops.every((s) => typeof s === 'string')) {
-    attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops as string[];
+    details[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stops as string[];
   }
-  if (request.stream !== undefined) attributes[ATTR_GEN_AI_REQUEST_STREAM] = request.stream;
-  if (request.prefixHash) attributes[ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH] = request.prefixHash;
-  return { atStart, details: attributes };
+  if (request.stream !== undefined) details[ATTR_GEN_AI_REQUEST_STREAM] = request.stream;
+  if (request.prefixHash) details[ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH] = request.prefixHash;
+  return { atStart, details };
 }
 
 function setString(attributes: Attributes, key: string, value: unknown): void {
