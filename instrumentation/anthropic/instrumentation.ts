@@ -8,6 +8,7 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
+import { clientBaseURL } from '../common/stainless.ts';
 import { tracedStainlessMethod } from '../common/traced-method.ts';
 import { observeBatchResults } from './batch-results.ts';
 import { planMessagesCall } from './messages.ts';
@@ -64,7 +65,7 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
       return function (this: unknown, ...args: unknown[]) {
         const pending = results.apply(this, args);
         if (!host.isEnabled()) return pending;
-        const baseURL = (this as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL;
+        const baseURL = clientBaseURL(this);
         return pending.then((decoder) => observeBatchResults(decoder, host, baseURL));
       };
     });

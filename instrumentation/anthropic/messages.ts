@@ -12,7 +12,7 @@ import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
-import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
+import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
 import { mergeStreamUsage, normalizeMessagesUsage } from './usage.ts';
@@ -31,7 +31,7 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     topK: body.top_k,
     stopSequences: body.stop_sequences,
     stream: body.stream === true,
-    baseURL: (resource as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL,
+    baseURL: clientBaseURL(resource),
     prefixHash: prefixHash(body.system, body.tools),
   });
   if (captureContent) {

@@ -138,6 +138,11 @@ function markPatched(wrapper: Callable): Callable {
   return wrapper;
 }
 
+/** The base URL of the client behind a Stainless SDK resource (`this` in a patched method). */
+export function clientBaseURL(resource: unknown): unknown {
+  return (resource as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL;
+}
+
 export function isStainlessStream(value: unknown): value is { iterator: Callable; controller: unknown } {
   return (
     typeof value === 'object' &&

@@ -9,10 +9,10 @@ import { bodyGate } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
-import { isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
+import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
+import { leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
 import { normalizeChatUsage } from './usage.ts';
 
 export interface ChatPlanOptions {

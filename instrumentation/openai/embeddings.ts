@@ -3,7 +3,8 @@ import { ATTR_GEN_AI_RESPONSE_MODEL, ATTR_OPENAI_API_TYPE } from '../../conventi
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../common/usage.ts';
-import { clientBaseURL, providerName } from './provider.ts';
+import { clientBaseURL } from '../common/stainless.ts';
+import { providerName } from './provider.ts';
 import { normalizeEmbeddingsUsage } from './usage.ts';
 
 export function planEmbeddingsCall(client: unknown, args: unknown[]): CallPlan | undefined {

@@ -1,14 +1,11 @@
-// What the OpenAI APIs (chat completions, responses) share: facts about the client behind a resource (`this` in a
-// patched method), the tier a response reports, and the leading system content of a request.
+// What the OpenAI APIs (chat completions, responses) share: the provider behind a client (Azure or OpenAI), the
+// tier a response reports, and the leading system content of a request.
 import type { Attributes } from '@opentelemetry/api';
 import { responseAttributes } from '../common/request-attributes.ts';
+import { clientBaseURL } from '../common/stainless.ts';
 import { isRecord } from '../common/usage.ts';
 import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
-
-export function clientBaseURL(resource: unknown): unknown {
-  return (resource as { _client?: { baseURL?: unknown } } | undefined)?._client?.baseURL;
-}
 
 /** `gen_ai.provider.name`: `azure.ai.openai` when the client talks to Azure OpenAI, else `openai`. */
 export function providerName(resource: unknown): string {
