@@ -115,13 +115,13 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const foreign = sourceConventionAttributes(span.attributes, span.instrumentationScope.name);
       if (foreign) span.setAttributes(changed(span.attributes, foreign));
       if (!this.runs) {
-        if (isLlmCallSpan(span)) this.endCall(span, undefined);
+        if (isLlmCall(span.attributes)) this.endCall(span, undefined);
         return;
       }
       const { spanId } = span.spanContext();
       const chain = this.tracker.end(spanId);
       const operation = span.attributes[ATTR_GEN_AI_OPERATION_NAME];
-      if (isLlmCallSpan(span)) this.endCall(span, chain);
+      if (isLlmCall(span.attributes)) this.endCall(span, chain);
       else if (operation === 'execute_tool') this.addToRuns(chain, (state) => state.addTool(span.status.code === SpanStatusCode.ERROR));
       const ended = this.tracker.takeRun(spanId);
       if (ended) this.endRun(span, ended);
@@ -198,10 +198,6 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private countUnpriced(provider: string, model: string, reason: CostUnknownReason): void {
     this.metrics.unpriced(provider, model, reason);
   }
-}
-
-function isLlmCallSpan(span: Span): boolean {
-  return isLlmCall(span.attributes);
 }
 
 /** Only the attributes whose value differs from the span's (a foreign span in GenAI names often has them all). */
