@@ -1,4 +1,5 @@
-// Request parameters → GenAI attributes, shared by every provider; each provider passes the values it has.
+// A call's GenAI attributes shared by every provider: its request (each provider passes the values it has), its
+// server, its span name and the response attributes every provider reports.
 // Only the attributes the GenAI conventions name for sampling go on the span at its start; the rest are written
 // with the response. The SDK validates start attributes twice (before and after the sampler) and end ones once:
 // 9 start attributes cost as much allocation as 26 end ones.
