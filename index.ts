@@ -1,5 +1,5 @@
 // tokenledger's public API. `tokenledger/register` is the zero-code entry; everything here is for apps that
-// wire OpenTelemetry themselves or read tokenledger's attribute names.
+// wire OpenTelemetry themselves. Attribute and metric names are in `tokenledger/conventions`.
 export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instrumentation/openai/instrumentation.ts';
 export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.ts';
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
@@ -11,11 +11,11 @@ export { LruMemoStore, type MemoStore } from './instrumentation/agent/memo-store
 export { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from './instrumentation/common/guard-errors.ts';
 export type { Budget, GuardMode } from './instrumentation/common/budget.ts';
 export type { GuardrailOptions, AgentGuard, LoopLimits } from './processor/guardrails/guard-options.ts';
+export { enableGuardrails } from './processor/guardrails/enable.ts';
 export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
-export { DEFAULT_RUN_LIMITS, type RunLimits } from './processor/runs/run-tracker.ts';
-export type { PriceOverrides } from './processor/pricing/price-overrides.ts';
-export type { PriceModifier, ModifierCondition } from './processor/pricing/modifiers.ts';
-export { refreshPriceData, type PriceRefreshOptions } from './processor/pricing/price-data.ts';
+export { DEFAULT_RUN_LIMITS, type RunLimits } from './runs/run-tree.ts';
+export type { PriceOverrides } from './ledger/pricing/price-overrides.ts';
+export type { PriceModifier, ModifierCondition } from './ledger/pricing/modifiers.ts';
+export { refreshPriceData, type PriceRefreshOptions } from './ledger/pricing/price-data.ts';
 export { startTokenledger, tokenledgerInstrumentations, type StartedTokenledger } from './setup/start.ts';
 export type { TokenledgerOptions } from './setup/options.ts';
-export * from './conventions/attributes.ts';

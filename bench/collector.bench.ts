@@ -2,12 +2,12 @@
 // for forwarding alone; with each span normalised and priced but not held; and the whole service (normalise,
 // price, hold each trace, roll its runs up, forward). Each trace is 1 run span + 5 LLM call spans (OpenInference
 // names) + 2 tool spans. Also the heap held per buffered trace.
-import { CallPricer } from '../processor/pricing/call-pricer.ts';
-import { CollectorPipeline, type OtlpRequest } from '../processor/collector/pipeline.ts';
-import { decodeProtobuf } from '../processor/collector/otlp-decode.ts';
-import { enrichSpan } from '../processor/collector/enrich.ts';
-import { ExportTraceServiceRequest } from '../processor/collector/otlp-schema.ts';
-import { TraceBuffer } from '../processor/collector/trace-buffer.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { CollectorPipeline, type OtlpRequest } from '../collector/pipeline.ts';
+import { decodeProtobuf } from '../collector/otlp-decode.ts';
+import { enrichSpan, type OtlpSpan } from '../collector/enrich.ts';
+import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
+import { TraceStore } from '../collector/trace-store.ts';
 import { median, printTable } from './report.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -64,7 +64,7 @@ function pricingOnly(): number {
     const message = decodeProtobuf(body) as unknown as OtlpRequest;
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-        for (const span of scopeSpans.spans ?? []) enrichSpan(span, scopeSpans.scope?.name ?? '', pricer);
+        for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, scopeSpans.scope?.name ?? '', pricer);
       }
     }
     ExportTraceServiceRequest.encode(message as never).finish();
@@ -74,7 +74,7 @@ function pricingOnly(): number {
 }
 
 function fullPipeline(): number {
-  const pipeline = new CollectorPipeline(new CallPricer(), new TraceBuffer({ maxTraces: 1e6, maxSpans: 1e7 }));
+  const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }));
   const start = process.cpuUsage();
   for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
   pipeline.flush();
@@ -113,7 +113,7 @@ const heap = () => {
   gc?.();
   return process.memoryUsage().heapUsed;
 };
-const pipeline = new CollectorPipeline(new CallPricer(), new TraceBuffer({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }));
+const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }));
 const before = heap();
 for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
 const after = heap();

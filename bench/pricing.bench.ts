@@ -1,7 +1,11 @@
-// The cost of pricing one call in the span processor, with the model match cached (the steady state), beside
+// The cost of pricing one call in the span processor (its figures priced, its cost attributes written), with the model match cached (the steady state), beside
 // the first, uncached match and a direct @pydantic/genai-prices calcPrice call, in one run.
 import { calcPrice } from '@pydantic/genai-prices';
-import { CallPricer } from '../processor/pricing/call-pricer.ts';
+import { writeCostAttributes } from '../ledger/cost-attributes.ts';
+import { callDescription } from '../ledger/llm-spans.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { usageFromAttributes } from '../ledger/usage-attributes.ts';
+import { usageFigures } from '../ledger/usage-figures.ts';
 import { median, printTable } from './report.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -20,6 +24,10 @@ const attributes = {
 };
 const libraryUsage = { input_tokens: 15050, output_tokens: 530, cache_read_tokens: 12000, cache_write_tokens: 3000, cache_write_1h_tokens: 2000, output_reasoning_tokens: 500 };
 const start = new Date('2026-11-29T10:00:00Z');
+// What the processor prices: the call's usage figures (handed over by the instrumentation) and its description.
+const figures = usageFigures(usageFromAttributes(attributes));
+const call = callDescription(attributes, start);
+const priceCall = (pricer: CallPricer) => writeCostAttributes(pricer.price(figures, call), {});
 
 function nsPerOp(fn: () => unknown, n = N): number {
   for (let i = 0; i < 1000; i += 1) fn();
@@ -33,8 +41,8 @@ const uncached: number[] = [];
 const library: number[] = [];
 const pricer = new CallPricer();
 for (let round = 0; round < ROUNDS; round += 1) {
-  cached.push(nsPerOp(() => pricer.price(attributes, start)));
-  uncached.push(nsPerOp(() => new CallPricer().price(attributes, start), 500));
+  cached.push(nsPerOp(() => priceCall(pricer)));
+  uncached.push(nsPerOp(() => priceCall(new CallPricer()), 500));
   library.push(nsPerOp(() => calcPrice(libraryUsage, 'claude-sonnet-4-5-20250929', { providerId: 'anthropic', timestamp: start }), 2000));
 }
 const row = (name: string, samples: number[]) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The `tokenledger` command: `tokenledger collect …` runs collector mode (see README, "Collector mode").
-require('../dist/cjs/processor/collector/cli.js')
+require('../dist/cjs/collector/cli.js')
   .main(process.argv.slice(2))
   .catch((error) => {
     console.error(`tokenledger: ${error.message}`);

@@ -59,17 +59,9 @@ export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_wr
 export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 /** Legacy name of `gen_ai.usage.cache_write.input_tokens`, same value; written only when TOKENLEDGER_LEGACY_ATTRIBUTES=true for consumers that still read it. (genai, int) */
 export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
-/** Input tokens billed at the full input rate: input − cache read − cache write. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS = 'tokenledger.usage.uncached.input_tokens';
-/** Cache-write tokens with a 5-minute TTL (Anthropic 1.25× input). With the 1-hour figure it adds up to `gen_ai.usage.cache_write.input_tokens`; writes whose TTL the provider does not report count here. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS = 'tokenledger.usage.cache_write.ttl_5m.input_tokens';
-/** Cache-write tokens with a 1-hour TTL (Anthropic 2× input); a subset of `gen_ai.usage.cache_write.input_tokens`. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'tokenledger.usage.cache_write.ttl_1h.input_tokens';
-/** ESTIMATED input tokens made up by tool results sent back in the request (OpenAI `tool` messages and `function_call_output` items, Anthropic `tool_result` blocks, Gemini `functionResponse` parts): the provider-reported input apportioned by the tool results' share of the prompt text, measured with an offline tokenizer. A subset of `gen_ai.usage.input_tokens`; never added on top. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.usage.tool_result.input_tokens';
-/** How the tool-result figure was estimated: `o200k_share` (tokenizer ratio) or `char_share` (character ratio). (tokenledger, string) */
+/** How the tool-result figure was estimated: `char_share` (the tool results' share of the prompt's characters). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION = 'tokenledger.usage.tool_result.estimation';
-/** Why some or all usage figures are absent: `usage_missing` (no usage in the response), `usage_malformed` (a field missing, null, negative or not a number), `stream_usage_not_requested`, `stream_incomplete` (the stream ended before usage arrived), `raw_response` (the app read the raw body). (tokenledger, string) */
+/** Why some or all usage figures are absent: `usage_missing` (no usage in the response), `usage_malformed` (a count negative, fractional or not a number, or inconsistent with the count it is a part of, such as cache reads above all input; that figure is left off and the call gets no cost), `stream_usage_not_requested`, `stream_incomplete` (the stream ended before usage arrived), `raw_response` (the app read the raw body). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON = 'tokenledger.usage.unknown_reason';
 /** Anthropic server-side compaction input (`usage.iterations` of type `compaction`), billed but reported apart from the top-level usage; included in `gen_ai.usage.input_tokens` and the uncached figure. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS = 'tokenledger.usage.compaction.input_tokens';
@@ -87,22 +79,6 @@ export const ATTR_TOKENLEDGER_REQUEST_BATCH = 'tokenledger.request.batch';
 export const ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER = 'tokenledger.request.service_tier';
 /** The call's total cost in USD. Absent when the cost is unknown (see `tokenledger.cost.unknown_reason`). (tokenledger, double) */
 export const ATTR_TOKENLEDGER_COST_USD = 'tokenledger.cost.usd';
-/** USD for uncached input tokens; a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_UNCACHED_INPUT_USD = 'tokenledger.cost.uncached_input.usd';
-/** USD for cache-read tokens; a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_CACHE_READ_USD = 'tokenledger.cost.cache_read.usd';
-/** USD for 5-minute cache writes; a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_5M_USD = 'tokenledger.cost.cache_write.ttl_5m.usd';
-/** USD for 1-hour cache writes; a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_1H_USD = 'tokenledger.cost.cache_write.ttl_1h.usd';
-/** USD for all output tokens, reasoning included; a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_OUTPUT_USD = 'tokenledger.cost.output.usd';
-/** USD for reasoning tokens; a SUBSET of `tokenledger.cost.output.usd`, not a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_REASONING_USD = 'tokenledger.cost.reasoning.usd';
-/** Estimated USD for tool-result input; a SUBSET of the input costs, not a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_TOOL_RESULT_USD = 'tokenledger.cost.tool_result.usd';
-/** USD billed per request beside tokens (e.g. server-side web searches); a part of the total. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_COST_REQUEST_FEES_USD = 'tokenledger.cost.request_fees.usd';
 /** Which price data priced the call: `bundled`, `override` or `refreshed`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_SOURCE = 'tokenledger.cost.source';
 /** The price entry used, `{provider id}/{model id}` as the price data names them. (tokenledger, string) */
@@ -131,6 +107,10 @@ export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
 export const ATTR_TOKENLEDGER_RUN_ID = 'tokenledger.run.id';
 /** What the run figures cover: `subtree` (this run and every nested run under it). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_SCOPE = 'tokenledger.run.scope';
+/** True for a run inside another reported run (a sub-agent); false for a task, the outermost run. Also a label of the run metrics: count `false` for one entry per task, since a task's figures already include its nested runs. (tokenledger, boolean) */
+export const ATTR_TOKENLEDGER_RUN_NESTED = 'tokenledger.run.nested';
+/** On a nested run, the `tokenledger.run.id` of the run it is nested in. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_PARENT_ID = 'tokenledger.run.parent_id';
 /** False when some of the run's spans were lost, evicted or unpriced, so totals are lower bounds. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_COMPLETE = 'tokenledger.run.complete';
 /** The run's outcome. A user may set it on their own root span; the processor honours it. (tokenledger, boolean) */
@@ -167,36 +147,10 @@ export const ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP = 'tokenledger.
 export const ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC = 'tokenledger.run.context_growth.quadratic';
 /** The run's total cost in USD over its subtree. (tokenledger, double) */
 export const ATTR_TOKENLEDGER_RUN_COST_USD = 'tokenledger.run.cost.usd';
-/** The run's USD for uncached input. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD = 'tokenledger.run.cost.uncached_input.usd';
-/** The run's USD for cache reads. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD = 'tokenledger.run.cost.cache_read.usd';
-/** The run's USD for cache writes (both TTLs). (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD = 'tokenledger.run.cost.cache_write.usd';
-/** The run's USD for output, reasoning included. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD = 'tokenledger.run.cost.output.usd';
-/** The run's USD for reasoning; a subset of the output cost. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_REASONING_USD = 'tokenledger.run.cost.reasoning.usd';
-/** The run's estimated USD for tool-result input; a subset of the input costs. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD = 'tokenledger.run.cost.tool_result.usd';
-/** The run's USD for per-request fees. (tokenledger, double) */
-export const ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD = 'tokenledger.run.cost.request_fees.usd';
 /** The run's input tokens (all kinds); never written as `gen_ai.usage.*` on the run span. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS = 'tokenledger.run.usage.input_tokens';
-/** The run's output tokens, reasoning included. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS = 'tokenledger.run.usage.output_tokens';
-/** The run's uncached input tokens. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS = 'tokenledger.run.usage.uncached.input_tokens';
-/** The run's cache-read input tokens. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS = 'tokenledger.run.usage.cache_read.input_tokens';
 /** The run's cache-write input tokens. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.input_tokens';
-/** The run's 1-hour cache-write input tokens (a subset of its cache writes). (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.ttl_1h.input_tokens';
-/** The run's reasoning output tokens. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS = 'tokenledger.run.usage.reasoning.output_tokens';
-/** The run's estimated tool-result input tokens. (tokenledger, int) */
-export const ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.run.usage.tool_result.input_tokens';
 /** The run's budget in USD (from the run API, the agent's configuration or TOKENLEDGER_RUN_MAX_USD). (tokenledger, double) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_USD = 'tokenledger.run.budget.max_usd';
 /** The run's budget in LLM calls (TOKENLEDGER_RUN_MAX_STEPS for every run). (tokenledger, int) */
@@ -231,12 +185,189 @@ export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 /** On `gen_ai.client.token.usage`: `input` or `output`. (genai, string) */
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
-/** On our token and cost counters: `uncached_input`, `cache_read`, `cache_write_5m`, `cache_write_1h`, `output`, `reasoning` (subset of output), `tool_result` (subset of input), `request_fees` (cost only). (tokenledger, string) */
+/** On our token and cost counters, a row of `token_types`: on `tokenledger.tokens` and `tokenledger.cost` the parts, which add up to the total (`uncached_input`, `cache_read`, `cache_write_5m`, `cache_write_1h`, `output`, and `request_fees` for cost); on `tokenledger.tokens.subset` and `tokenledger.cost.subset` the subsets (`reasoning` ⊂ output, `tool_result` ⊂ input). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_TOKEN_TYPE = 'tokenledger.token.type';
-/** On `tokenledger.processor.runs.evicted`: `max_runs` or `max_age`. (tokenledger, string) */
+/** On the `gen_ai.client.inference.usage.*` counters: the tokens' modality. Always `unknown`: tokenledger does not split usage by modality, which the conventions say is reported as `unknown`. (genai, string) */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
+/** On `tokenledger.processor.runs.evicted`: `max_runs` (too many runs in flight), `max_age` (its root did not end in time) or `max_depth` (nested deeper than `maxRunDepth`; its calls count toward the runs above it). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON = 'tokenledger.processor.eviction_reason';
 /** On run metrics: `success` or `failure`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_OUTCOME = 'tokenledger.run.outcome';
+/** Tokens of input billed at the full input rate (all input − cache read − cache write); a part of the partition. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS = 'tokenledger.usage.uncached.input_tokens';
+/** USD for input billed at the full input rate (all input − cache read − cache write); a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_UNCACHED_INPUT_USD = 'tokenledger.cost.uncached_input.usd';
+/** The run's `uncached_input` tokens, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS = 'tokenledger.run.usage.uncached.input_tokens';
+/** The run's USD for `uncached_input`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD = 'tokenledger.run.cost.uncached_input.usd';
+/** USD for input served from the provider's prompt cache; a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_CACHE_READ_USD = 'tokenledger.cost.cache_read.usd';
+/** The run's `cache_read` tokens, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS = 'tokenledger.run.usage.cache_read.input_tokens';
+/** The run's USD for `cache_read`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD = 'tokenledger.run.cost.cache_read.usd';
+/** Tokens of input written to the prompt cache at the standard write rate: Anthropic's 5-minute writes, and every write of a provider whose write price does not depend on a TTL; a part of the partition. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS = 'tokenledger.usage.cache_write.ttl_5m.input_tokens';
+/** USD for input written to the prompt cache at the standard write rate: Anthropic's 5-minute writes, and every write of a provider whose write price does not depend on a TTL; a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_5M_USD = 'tokenledger.cost.cache_write.ttl_5m.usd';
+/** The run's `cache_write_5m` tokens, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_5M_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.ttl_5m.input_tokens';
+/** The run's USD for `cache_write_5m`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_TTL_5M_USD = 'tokenledger.run.cost.cache_write.ttl_5m.usd';
+/** Tokens of input written to the prompt cache with a 1-hour TTL (Anthropic, 2× input); a part of the partition. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'tokenledger.usage.cache_write.ttl_1h.input_tokens';
+/** USD for input written to the prompt cache with a 1-hour TTL (Anthropic, 2× input); a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_CACHE_WRITE_TTL_1H_USD = 'tokenledger.cost.cache_write.ttl_1h.usd';
+/** The run's `cache_write_1h` tokens, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS = 'tokenledger.run.usage.cache_write.ttl_1h.input_tokens';
+/** The run's USD for `cache_write_1h`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_TTL_1H_USD = 'tokenledger.run.cost.cache_write.ttl_1h.usd';
+/** USD for all output, reasoning included; a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_OUTPUT_USD = 'tokenledger.cost.output.usd';
+/** The run's `output` tokens, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS = 'tokenledger.run.usage.output_tokens';
+/** The run's USD for `output`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD = 'tokenledger.run.cost.output.usd';
+/** USD for fees billed per request beside tokens (per call, per server-side web search); a part of the partition. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_REQUEST_FEES_USD = 'tokenledger.cost.request_fees.usd';
+/** The run's USD for `request_fees`, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD = 'tokenledger.run.cost.request_fees.usd';
+/** USD for reasoning / thinking output; a SUBSET of output, never added on top. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_REASONING_USD = 'tokenledger.cost.reasoning.usd';
+/** The run's `reasoning` tokens ⊂ output, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS = 'tokenledger.run.usage.reasoning.output_tokens';
+/** The run's USD for `reasoning` ⊂ output, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_REASONING_USD = 'tokenledger.run.cost.reasoning.usd';
+/** Tokens of input made up by tool results sent back in the request (OpenAI `tool` messages and `function_call_output` items, Anthropic `tool_result` blocks, Gemini `functionResponse` parts), ESTIMATED: the provider-reported input apportioned by the tool results' share of the prompt's characters; a SUBSET of input, never added on top. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.usage.tool_result.input_tokens';
+/** USD for input made up by tool results sent back in the request (OpenAI `tool` messages and `function_call_output` items, Anthropic `tool_result` blocks, Gemini `functionResponse` parts), ESTIMATED: the provider-reported input apportioned by the tool results' share of the prompt's characters; a SUBSET of input, never added on top. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_TOOL_RESULT_USD = 'tokenledger.cost.tool_result.usd';
+/** The run's `tool_result` tokens ⊂ input, over its subtree; absent when a call left it unknown. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.run.usage.tool_result.input_tokens';
+/** The run's USD for `tool_result` ⊂ input, over its subtree. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD = 'tokenledger.run.cost.tool_result.usd';
+
+// The values of attributes with a closed set of values, and their union types.
+export const GEN_AI_OPERATION_NAME_VALUE_CHAT = 'chat';
+export const GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT = 'generate_content';
+export const GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION = 'text_completion';
+export const GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS = 'embeddings';
+export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent';
+export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool';
+export const GEN_AI_OPERATION_NAME_VALUES = ['chat', 'generate_content', 'text_completion', 'embeddings', 'invoke_agent', 'execute_tool'] as const;
+export type GenAiOperationName = (typeof GEN_AI_OPERATION_NAME_VALUES)[number];
+export const OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS = 'chat_completions';
+export const OPENAI_API_TYPE_VALUE_RESPONSES = 'responses';
+export const OPENAI_API_TYPE_VALUE_EMBEDDINGS = 'embeddings';
+export const OPENAI_API_TYPE_VALUES = ['chat_completions', 'responses', 'embeddings'] as const;
+export type OpenaiApiType = (typeof OPENAI_API_TYPE_VALUES)[number];
+export const TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUE_CHAR_SHARE = 'char_share';
+export const TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUES = ['char_share'] as const;
+export type TokenledgerUsageToolResultEstimation = (typeof TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUES)[number];
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_USAGE_MISSING = 'usage_missing';
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_USAGE_MALFORMED = 'usage_malformed';
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_STREAM_USAGE_NOT_REQUESTED = 'stream_usage_not_requested';
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_STREAM_INCOMPLETE = 'stream_incomplete';
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_RAW_RESPONSE = 'raw_response';
+export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES = ['usage_missing', 'usage_malformed', 'stream_usage_not_requested', 'stream_incomplete', 'raw_response'] as const;
+export type TokenledgerUsageUnknownReason = (typeof TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES)[number];
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI = 'genai';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI_LEGACY = 'genai_legacy';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_SDK = 'anthropic_sdk';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_OPENINFERENCE = 'openinference';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_EXCLUDING_CACHE = 'anthropic_excluding_cache';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache'] as const;
+export type TokenledgerUsageSourceConvention = (typeof TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES)[number];
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_STANDARD = 'standard';
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_FLEX = 'flex';
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_PRIORITY = 'priority';
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_BATCH = 'batch';
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_SCALE = 'scale';
+export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUES = ['standard', 'flex', 'priority', 'batch', 'scale'] as const;
+export type TokenledgerRequestServiceTier = (typeof TOKENLEDGER_REQUEST_SERVICE_TIER_VALUES)[number];
+export const TOKENLEDGER_COST_SOURCE_VALUE_BUNDLED = 'bundled';
+export const TOKENLEDGER_COST_SOURCE_VALUE_REFRESHED = 'refreshed';
+export const TOKENLEDGER_COST_SOURCE_VALUE_OVERRIDE = 'override';
+export const TOKENLEDGER_COST_SOURCE_VALUES = ['bundled', 'refreshed', 'override'] as const;
+export type TokenledgerCostSource = (typeof TOKENLEDGER_COST_SOURCE_VALUES)[number];
+export const GEN_AI_USAGE_COST_CURRENCY_VALUE_USD = 'USD';
+export const GEN_AI_USAGE_COST_CURRENCY_VALUES = ['USD'] as const;
+export type GenAiUsageCostCurrency = (typeof GEN_AI_USAGE_COST_CURRENCY_VALUES)[number];
+export const GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL = 'local';
+export const GEN_AI_USAGE_COST_SOURCE_VALUES = ['local'] as const;
+export type GenAiUsageCostSource = (typeof GEN_AI_USAGE_COST_SOURCE_VALUES)[number];
+export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_UNKNOWN_MODEL = 'unknown_model';
+export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_USAGE_UNKNOWN = 'usage_unknown';
+export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_PRICING_ERROR = 'pricing_error';
+export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUES = ['unknown_model', 'usage_unknown', 'pricing_error'] as const;
+export type TokenledgerCostUnknownReason = (typeof TOKENLEDGER_COST_UNKNOWN_REASON_VALUES)[number];
+export const TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE = 'subtree';
+export const TOKENLEDGER_RUN_SCOPE_VALUES = ['subtree'] as const;
+export type TokenledgerRunScope = (typeof TOKENLEDGER_RUN_SCOPE_VALUES)[number];
+export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_CONFIGURED = 'configured';
+export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED = 'learned';
+export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES = ['configured', 'learned'] as const;
+export type TokenledgerRunIdealStepsSource = (typeof TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES)[number];
+export const TOKENLEDGER_RUN_BUDGET_MODE_VALUE_ENFORCE = 'enforce';
+export const TOKENLEDGER_RUN_BUDGET_MODE_VALUE_WARN = 'warn';
+export const TOKENLEDGER_RUN_BUDGET_MODE_VALUES = ['enforce', 'warn'] as const;
+export type TokenledgerRunBudgetMode = (typeof TOKENLEDGER_RUN_BUDGET_MODE_VALUES)[number];
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_USD = 'max_usd';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_STEPS = 'max_steps';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_STEP_INFLATION = 'step_inflation';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+export type TokenledgerRunBudgetExceeded = (typeof TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES)[number];
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_USD = 'max_usd';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_STEPS = 'max_steps';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_STEP_INFLATION = 'step_inflation';
+export const TOKENLEDGER_GUARD_LIMIT_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+export type TokenledgerGuardLimit = (typeof TOKENLEDGER_GUARD_LIMIT_VALUES)[number];
+export const TOKENLEDGER_GUARD_MODE_VALUE_ENFORCE = 'enforce';
+export const TOKENLEDGER_GUARD_MODE_VALUE_WARN = 'warn';
+export const TOKENLEDGER_GUARD_MODE_VALUES = ['enforce', 'warn'] as const;
+export type TokenledgerGuardMode = (typeof TOKENLEDGER_GUARD_MODE_VALUES)[number];
+export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_HIT = 'hit';
+export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_MISS = 'miss';
+export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUES = ['hit', 'miss'] as const;
+export type TokenledgerToolCacheResult = (typeof TOKENLEDGER_TOOL_CACHE_RESULT_VALUES)[number];
+export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input';
+export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output';
+export const GEN_AI_TOKEN_TYPE_VALUES = ['input', 'output'] as const;
+export type GenAiTokenType = (typeof GEN_AI_TOKEN_TYPE_VALUES)[number];
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_UNCACHED_INPUT = 'uncached_input';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_READ = 'cache_read';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_WRITE_5M = 'cache_write_5m';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_WRITE_1H = 'cache_write_1h';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_OUTPUT = 'output';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_REQUEST_FEES = 'request_fees';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_REASONING = 'reasoning';
+export const TOKENLEDGER_TOKEN_TYPE_VALUE_TOOL_RESULT = 'tool_result';
+export const TOKENLEDGER_TOKEN_TYPE_VALUES = ['uncached_input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'request_fees', 'reasoning', 'tool_result'] as const;
+export type TokenledgerTokenType = (typeof TOKENLEDGER_TOKEN_TYPE_VALUES)[number];
+export const GEN_AI_TOKEN_MODALITY_VALUE_TEXT = 'text';
+export const GEN_AI_TOKEN_MODALITY_VALUE_IMAGE = 'image';
+export const GEN_AI_TOKEN_MODALITY_VALUE_AUDIO = 'audio';
+export const GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN = 'unknown';
+export const GEN_AI_TOKEN_MODALITY_VALUES = ['text', 'image', 'audio', 'unknown'] as const;
+export type GenAiTokenModality = (typeof GEN_AI_TOKEN_MODALITY_VALUES)[number];
+export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_RUNS = 'max_runs';
+export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_AGE = 'max_age';
+export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_DEPTH = 'max_depth';
+export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES = ['max_runs', 'max_age', 'max_depth'] as const;
+export type TokenledgerProcessorEvictionReason = (typeof TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES)[number];
+export const TOKENLEDGER_RUN_OUTCOME_VALUE_SUCCESS = 'success';
+export const TOKENLEDGER_RUN_OUTCOME_VALUE_FAILURE = 'failure';
+export const TOKENLEDGER_RUN_OUTCOME_VALUES = ['success', 'failure'] as const;
+export type TokenledgerRunOutcome = (typeof TOKENLEDGER_RUN_OUTCOME_VALUES)[number];
 
 // Span event names.
 /** On the run span: a call would break (enforce) or broke (warn) the run's budget. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `spent`, `estimate`, `max`. */
@@ -245,19 +376,37 @@ export const EVENT_TOKENLEDGER_BUDGET_EXCEEDED = 'tokenledger.budget.exceeded';
 export const EVENT_TOKENLEDGER_LOOP_DETECTED = 'tokenledger.loop.detected';
 
 // Metric names.
-/** Billable input and output tokens per call, as the GenAI conventions define it. (histogram, {token}) */
-export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+/** All input tokens of LLM calls, cache reads and writes included, as the GenAI conventions define it. (counter, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS = 'gen_ai.client.inference.usage.input_tokens';
+/** All output tokens of LLM calls, reasoning included. (counter, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.output_tokens';
+/** Input tokens served from the prompt cache; a subset of `gen_ai.client.inference.usage.input_tokens`. (counter, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.client.inference.usage.cache_read.input_tokens';
+/** Input tokens written to the prompt cache (all TTLs); a subset of `gen_ai.client.inference.usage.input_tokens`. (counter, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.client.inference.usage.cache_write.input_tokens';
+/** Reasoning output tokens, where the call reports them; a subset of `gen_ai.client.inference.usage.output_tokens`. (counter, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.reasoning.output_tokens';
+/** Input tokens per LLM call, for percentiles (not for totals or cost, which the counters give). (histogram, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS = 'gen_ai.client.inference.operation.input_tokens';
+/** Output tokens per LLM call, for percentiles. (histogram, {token}) */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS = 'gen_ai.client.inference.operation.output_tokens';
 /** Duration of each LLM call, as the GenAI conventions define it. (histogram, s) */
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
-/** Tokens by type. `reasoning` and `tool_result` are subsets; sum the other four types for the total. (counter, {token}) */
+/** The GenAI conventions' previous token histogram (input and output per call), which the `gen_ai.client.inference.*` metrics replaced; recorded only when TOKENLEDGER_LEGACY_METRICS=true. (histogram, {token}) */
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+/** Tokens by part of the partition (`uncached_input`, `cache_read`, `cache_write_5m`, `cache_write_1h`, `output`): `sum()` over the type is all tokens billed. (counter, {token}) */
 export const METRIC_TOKENLEDGER_TOKENS = 'tokenledger.tokens';
-/** USD by token type, same subset rules as `tokenledger.tokens`. (counter, USD) */
+/** Tokens of the subsets (`reasoning` ⊂ output, `tool_result` ⊂ input), where calls report them; never add to `tokenledger.tokens`. (counter, {token}) */
+export const METRIC_TOKENLEDGER_TOKENS_SUBSET = 'tokenledger.tokens.subset';
+/** USD by part of the partition (the token parts and `request_fees`): `sum()` over the type is all spend of the calls that could be priced. (counter, USD) */
 export const METRIC_TOKENLEDGER_COST = 'tokenledger.cost';
+/** USD of the subsets (`reasoning`, `tool_result`); never add to `tokenledger.cost`. (counter, USD) */
+export const METRIC_TOKENLEDGER_COST_SUBSET = 'tokenledger.cost.subset';
 /** LLM calls whose cost is unknown, so a dashboard can show how much spend it cannot see. (counter, {call}) */
 export const METRIC_TOKENLEDGER_CALLS_UNPRICED = 'tokenledger.calls.unpriced';
-/** Finished runs by outcome. (counter, {run}) */
+/** Finished runs by outcome; `tokenledger.run.nested = false` counts each task once. (counter, {run}) */
 export const METRIC_TOKENLEDGER_RUNS = 'tokenledger.runs';
-/** Cost per run. (histogram, USD) */
+/** Cost per run (over its subtree, so a task's includes its nested runs'). (histogram, USD) */
 export const METRIC_TOKENLEDGER_RUN_COST = 'tokenledger.run.cost';
 /** LLM calls per run. (histogram, {step}) */
 export const METRIC_TOKENLEDGER_RUN_STEPS = 'tokenledger.run.steps';
@@ -269,8 +418,10 @@ export const METRIC_TOKENLEDGER_RUN_CACHE_HIT_RATE = 'tokenledger.run.cache_hit_
 export const METRIC_TOKENLEDGER_RUN_TOKEN_EFFICIENCY = 'tokenledger.run.token_efficiency';
 /** Runs the span processor holds in memory (started, not yet ended or evicted). (updowncounter, {run}) */
 export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_ACTIVE = 'tokenledger.processor.runs.active';
-/** Runs dropped from memory before their root span ended (too many in flight, or too old); their spans are marked incomplete. (counter, {run}) */
+/** Runs dropped from memory before their root span ended (too many in flight, too old, or nested too deep); their spans are marked incomplete. (counter, {run}) */
 export const METRIC_TOKENLEDGER_PROCESSOR_RUNS_EVICTED = 'tokenledger.processor.runs.evicted';
+/** In-flight spans forgotten because more than `maxSpans` were held; the runs they belong to are marked incomplete. (counter, {span}) */
+export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_EVICTED = 'tokenledger.processor.spans.evicted';
 /** Spans that ended after their run had been rolled up or evicted; their figures are not in any run. (counter, {span}) */
 export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.spans.late';
 /** Guardrail breaches, enforced (the call or tool was stopped) or warned. (counter, {breach}) */

@@ -9,7 +9,8 @@ import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumen
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { guardrailsFromEnv } from '../processor/guardrails/guard-options.ts';
-import { refreshPriceData } from '../processor/pricing/price-data.ts';
+import { refreshPriceData } from '../ledger/pricing/price-data.ts';
+import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { flushOnExit } from './flush-on-exit.ts';
 import { optionsFromEnv, type TokenledgerOptions } from './options.ts';
@@ -54,6 +55,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   if (options.anthropicSdkSpans === 'off' && process.env.ANTHROPIC_OPEN_TELEMETRY === undefined) {
     process.env.ANTHROPIC_OPEN_TELEMETRY = 'false';
   }
+  enableGuardrails(processor);
   const sdk = new NodeSDK({
     instrumentations: tokenledgerInstrumentations(options),
     spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CollectorServer } from '../processor/collector/collector-server.ts';
-import { toAttributes, type KeyValue } from '../processor/collector/enrich.ts';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../processor/collector/otlp-schema.ts';
+import { CollectorServer } from '../collector/collector-server.ts';
+import { toAttributes, type KeyValue } from '../collector/enrich.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../collector/otlp-schema.ts';
 import { freePort } from './free-port.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 

@@ -12,6 +12,7 @@ import { tool } from '../instrumentation/agent/tool.ts';
 import { registerCallGate, currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { BudgetExceededError, RunawayLoopError } from '../instrumentation/common/guard-errors.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson } from './fake-provider.ts';
 import { requireFromTest, startHarness, type Harness } from './harness.ts';
@@ -29,6 +30,7 @@ before(async () => {
     meterProvider: meters.meterProvider,
     guardrails: { agents: { capped: { maxOutputTokensCap: 200 }, budgeted: { budget: { maxSteps: 1 }, mode: 'enforce' } } },
   });
+  enableGuardrails(processor);
   harness = await startHarness([instrumentation], [processor]);
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
   client = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });

@@ -81,6 +81,8 @@ test('openai chat: a non-streamed call records the six token types exactly', asy
     'gen_ai.usage.cache_write.input_tokens': 0,
     'gen_ai.usage.reasoning.output_tokens': 384,
     'tokenledger.usage.uncached.input_tokens': 230,
+    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, // OpenAI's write price has no TTL: all writes are standard-rate
+    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
     'tokenledger.usage.tool_result.input_tokens': chatToolResultTokens,
     'tokenledger.usage.tool_result.estimation': 'char_share',
   });
@@ -323,6 +325,8 @@ test('openai responses: a non-streamed call records cached, cache-write and reas
     'gen_ai.usage.cache_write.input_tokens': 1024,
     'gen_ai.usage.reasoning.output_tokens': 768,
     'tokenledger.usage.uncached.input_tokens': 128,
+    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 1024, // OpenAI's write price has no TTL: all writes are standard-rate
+    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
     'tokenledger.usage.tool_result.input_tokens': responsesToolResultTokens,
     'tokenledger.usage.tool_result.estimation': 'char_share',
   });

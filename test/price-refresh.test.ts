@@ -4,8 +4,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CallPricer } from '../processor/pricing/call-pricer.ts';
-import { activePriceData, refreshPriceData } from '../processor/pricing/price-data.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { writeCostAttributes } from '../ledger/cost-attributes.ts';
+import { callDescription } from '../ledger/llm-spans.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { activePriceData, refreshPriceData } from '../ledger/pricing/price-data.ts';
+import { usageFromAttributes } from '../ledger/usage-attributes.ts';
+import { usageFigures } from '../ledger/usage-figures.ts';
 
 const call = {
   'gen_ai.provider.name': 'anthropic',
@@ -13,6 +18,10 @@ const call = {
   'gen_ai.usage.input_tokens': 1000,
   'gen_ai.usage.output_tokens': 100,
 };
+/** The cost attributes the processor writes for `call`. */
+const priced = (pricer: CallPricer): Attributes =>
+  writeCostAttributes(pricer.price(usageFigures(usageFromAttributes(call)), callDescription(call, new Date())), {});
+
 const refreshed = [{
   id: 'anthropic',
   name: 'Anthropic',
@@ -44,7 +53,7 @@ after(() => {
 
 test('price refresh: pricing makes no network request without one', () => {
   const pricer = new CallPricer();
-  const attributes = pricer.price(call, new Date()).attributes;
+  const attributes = priced(pricer);
   assert.equal(attributes['tokenledger.cost.usd'], 0.0045); // (1000 × 3 + 100 × 15) / 1e6, bundled
   assert.equal(attributes['tokenledger.cost.source'], 'bundled');
   assert.equal(fetches, 0);
@@ -57,9 +66,9 @@ test('price refresh: a failed refresh keeps the data in use', async () => {
 
 test('price refresh: a refresh replaces the bundled data and spans record the refreshed source', async () => {
   const pricer = new CallPricer();
-  assert.equal(pricer.price(call, new Date()).attributes['tokenledger.cost.usd'], 0.0045);
+  assert.equal(priced(pricer)['tokenledger.cost.usd'], 0.0045);
   await refreshPriceData({ url: `${url}/data.json` });
-  const attributes = pricer.price(call, new Date()).attributes;
+  const attributes = priced(pricer);
   assert.equal(attributes['tokenledger.cost.usd'], 0.0012); // (1000 × 1 + 100 × 2) / 1e6, refreshed
   assert.equal(attributes['tokenledger.cost.source'], 'refreshed');
   assert.match(String(attributes['tokenledger.cost.data_version']), /^refreshed .* from http:\/\/127\.0\.0\.1:\d+\/data\.json$/);

@@ -4,7 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
-import { callCost, type PricedUsage } from '../processor/pricing/call-cost.ts';
+import { callCost } from '../ledger/pricing/call-cost.ts';
+import { usageFigures } from '../ledger/usage-figures.ts';
+
+interface PricedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  reasoningTokens: number;
+  webSearchRequests?: number;
+}
 
 const usages: PricedUsage[] = [
   { inputTokens: 15050, outputTokens: 530, cacheReadTokens: 12000, cacheWriteTokens: 3000, cacheWrite1hTokens: 2000, reasoningTokens: 500 },
@@ -27,6 +38,21 @@ function libraryUsage(usage: PricedUsage): Record<string, number> {
   return keys;
 }
 
+/** The same usage as tokenledger's figures, through the one validity rule. */
+function ourTokens(usage: PricedUsage) {
+  const { tokens } = usageFigures({
+    tokens: {
+      input: usage.inputTokens,
+      output: usage.outputTokens,
+      cache_read: usage.cacheReadTokens,
+      cache_write: usage.cacheWriteTokens,
+      cache_write_1h: usage.cacheWrite1hTokens,
+      reasoning: usage.reasoningTokens,
+    },
+  });
+  return tokens;
+}
+
 for (const providerId of ['anthropic', 'openai', 'google']) {
   test(`pricing parity: every bundled ${providerId} model costs what genai-prices says`, () => {
     const provider = findProvider({ providerId });
@@ -41,8 +67,8 @@ for (const providerId of ['anthropic', 'openai', 'google']) {
           continue; // a usage this model's entry cannot take (the package throws); tokenledger reports no cost then
         }
         if (!expected) continue;
-        const ours = callCost(usage, expected.model_price);
-        assert.ok(Math.abs(ours.total - expected.total_price) < 1e-12, `${model.id} ${JSON.stringify(usage)}: ${ours.total} vs ${expected.total_price}`);
+        const ours = callCost(ourTokens(usage), usage.webSearchRequests ?? 0, expected.model_price);
+        assert.ok(Math.abs(ours.total! - expected.total_price) < 1e-12, `${model.id} ${JSON.stringify(usage)}: ${ours.total} vs ${expected.total_price}`);
         compared += 1;
       }
     }

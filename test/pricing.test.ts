@@ -321,7 +321,7 @@ test('pricing: agent and tool spans are not priced', () => {
 });
 
 test('pricing: the recorded price data version is the installed package version', async () => {
-  const { BUNDLED_PRICE_DATA_VERSION } = await import('../processor/pricing/price-data.ts');
+  const { BUNDLED_PRICE_DATA_VERSION } = await import('../ledger/pricing/price-data.ts');
   const path = new URL('../node_modules/@pydantic/genai-prices/package.json', import.meta.url);
   const pkg = JSON.parse(readFileSync(path, 'utf8')) as { version: string };
   assert.equal(BUNDLED_PRICE_DATA_VERSION, `@pydantic/genai-prices@${pkg.version}`);

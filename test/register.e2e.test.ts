@@ -124,7 +124,7 @@ test('register: OTEL_METRICS_EXPORTER=console prints tokenledger metrics at exit
     OTEL_METRICS_EXPORTER: 'console',
   });
   assert.equal(result.code, 0, result.stderr);
-  for (const name of ['gen_ai.client.token.usage', 'gen_ai.client.operation.duration', 'tokenledger.tokens', 'tokenledger.cost']) {
+  for (const name of ['gen_ai.client.inference.usage.input_tokens', 'gen_ai.client.inference.operation.input_tokens', 'gen_ai.client.operation.duration', 'tokenledger.tokens', 'tokenledger.cost']) {
     assert.ok(result.stdout.includes(`name: '${name}'`), `${name} in the console output`);
   }
 });
@@ -154,7 +154,8 @@ test('register: OTEL_METRICS_EXPORTER=prometheus serves tokenledger metrics for 
   assert.equal(result.signal, 'SIGTERM');
   assert.match(scraped, /tokenledger_tokens_total\{/);
   assert.match(scraped, /tokenledger_cost_total\{/);
-  assert.match(scraped, /gen_ai_client_token_usage_bucket\{/);
+  assert.match(scraped, /gen_ai_client_inference_operation_input_tokens_bucket\{/);
+  assert.match(scraped, /gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_token_modality="unknown"/);
 });
 
 test('register: OTEL_SDK_DISABLED=true leaves the app alone and exports nothing', async () => {

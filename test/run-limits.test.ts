@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { currentCallGate } from '../instrumentation/common/call-gate.ts';
+import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
 import { testMeterProvider } from './metric-reader.ts';
 
@@ -66,6 +67,7 @@ test('runs: false prices calls and records call metrics, but tracks no runs and 
   const { meterProvider, reader } = testMeterProvider();
   const gateBefore = currentCallGate();
   const processor = new TokenledgerSpanProcessor({ meterProvider, runs: false });
+  enableGuardrails(processor);
   assert.equal(currentCallGate(), gateBefore);
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
@@ -85,7 +87,7 @@ test('runs: false prices calls and records call metrics, but tracks no runs and 
   assert.equal(call!.attributes['tokenledger.cost.usd'], 0.0025);
   assert.deepEqual(Object.keys(root!.attributes).filter((key) => key.startsWith('tokenledger.')), []);
   const metrics = await reader.metricsByName();
-  assert.equal(metrics.get('gen_ai.client.token.usage')?.dataPoints.length, 2);
+  assert.equal(metrics.get('gen_ai.client.inference.operation.input_tokens')?.dataPoints.length, 1);
   assert.equal(metrics.get('tokenledger.runs'), undefined);
   await processor.shutdown();
 });

@@ -89,6 +89,7 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
     'tokenledger.run.tool_calls': 2,
     'tokenledger.run.tool_errors': 1,
     'tokenledger.run.failed_calls': 1,
+    'tokenledger.run.nested': false,
     'tokenledger.run.retries': 1,
     'tokenledger.run.unpriced_calls': 1,
     'tokenledger.run.usage.input_tokens': 6000,
@@ -96,13 +97,15 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
     'tokenledger.run.usage.uncached.input_tokens': 3056, // 1000 + 976 + 1080
     'tokenledger.run.usage.cache_read.input_tokens': 2944, // 1024 + 1920
     'tokenledger.run.usage.cache_write.input_tokens': 0,
+    'tokenledger.run.usage.cache_write.ttl_5m.input_tokens': 0,
     'tokenledger.run.usage.cache_write.ttl_1h.input_tokens': 0,
     'tokenledger.run.usage.reasoning.output_tokens': 100,
     'tokenledger.run.usage.tool_result.input_tokens': 0,
     'tokenledger.run.cost.usd': 0.012384, // 2800 + 4064 + 5520 µ$
     'tokenledger.run.cost.uncached_input.usd': 0.006112, // 3056 × 2
     'tokenledger.run.cost.cache_read.usd': 0.001472, // 2944 × 0.5
-    'tokenledger.run.cost.cache_write.usd': 0,
+    'tokenledger.run.cost.cache_write.ttl_5m.usd': 0,
+    'tokenledger.run.cost.cache_write.ttl_1h.usd': 0,
     'tokenledger.run.cost.output.usd': 0.0048, // 600 × 8
     'tokenledger.run.cost.reasoning.usd': 0.0008, // 100 × 8
     'tokenledger.run.cost.tool_result.usd': 0,
@@ -132,14 +135,19 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
   assert.equal(runCost.count, 1);
   assert.ok(Math.abs(runCost.sum! - 0.012384) < 1e-12);
   assert.equal((pointsOf(metrics.get('tokenledger.run.steps'), { 'gen_ai.agent.name': 'support' })[0]?.value as Histogram).sum, 4);
-  const tokens = (type: string) =>
-    pointsOf(metrics.get('tokenledger.tokens'), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': type })[0]?.value;
-  assert.deepEqual(['uncached_input', 'cache_read', 'output', 'reasoning'].map(tokens), [3056, 2944, 600, 100]);
+  const tokens = (metric: string, type: string) =>
+    pointsOf(metrics.get(metric), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': type })[0]?.value;
+  // The parts add up to all tokens (6000 + 600); reasoning is a subset of output, in a metric of its own.
+  assert.deepEqual(['uncached_input', 'cache_read', 'output'].map((type) => tokens('tokenledger.tokens', type)), [3056, 2944, 600]);
+  assert.equal(tokens('tokenledger.tokens', 'reasoning'), undefined);
+  assert.equal(tokens('tokenledger.tokens.subset', 'reasoning'), 100);
   const outputCost = pointsOf(metrics.get('tokenledger.cost'), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': 'output' })[0]?.value as number;
   assert.ok(Math.abs(outputCost - 0.0048) < 1e-12);
-  const inputUsage = pointsOf(metrics.get('gen_ai.client.token.usage'), { 'gen_ai.token.type': 'input' })[0]?.value as Histogram;
+  const inputUsage = pointsOf(metrics.get('gen_ai.client.inference.operation.input_tokens'))[0]?.value as Histogram;
   assert.equal(inputUsage.count, 3);
   assert.equal(inputUsage.sum, 6000);
+  assert.equal(pointsOf(metrics.get('gen_ai.client.inference.usage.input_tokens'))[0]?.value, 6000);
+  assert.equal(metrics.get('gen_ai.client.token.usage'), undefined, 'the previous GenAI token histogram only on request');
   const failedDuration = pointsOf(metrics.get('gen_ai.client.operation.duration'), { 'error.type': 'InternalServerError' })[0]?.value as Histogram;
   assert.equal(failedDuration.count, 1);
 });

@@ -7,14 +7,14 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createRequire } from 'node:module';
 import type OpenAIClient from 'openai';
-import { BudgetExceededError, OpenAIInstrumentation, RunawayLoopError, TokenledgerSpanProcessor, agentRun, tool } from '../../index.ts';
+import { BudgetExceededError, OpenAIInstrumentation, RunawayLoopError, TokenledgerSpanProcessor, agentRun, enableGuardrails, tool } from '../../index.ts';
 import { FakeProvider, fixtureJson } from '../../test/fake-provider.ts';
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new InMemorySpanExporter();
-const tracerProvider = new TracerProvider({
-  spanProcessors: [new TokenledgerSpanProcessor({ guardrails: { mode: 'enforce' } }), new SimpleSpanProcessor({ exporter })],
-});
+const processor = new TokenledgerSpanProcessor({ guardrails: { mode: 'enforce' } });
+enableGuardrails(processor);
+const tracerProvider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(tracerProvider);
 const instrumentation = new OpenAIInstrumentation();
 instrumentation.setTracerProvider(tracerProvider);

@@ -11,7 +11,7 @@ import {
   ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS,
   ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS,
-} from '../../index.ts';
+} from '../../conventions/index.ts';
 
 export interface RunFigures {
   steps: number;

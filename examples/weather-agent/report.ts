@@ -10,7 +10,7 @@ import {
   ATTR_TOKENLEDGER_COST_USD,
   ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_UNCACHED_INPUT_TOKENS,
-} from '../../index.ts';
+} from '../../conventions/index.ts';
 
 const COLUMNS: Array<[string, string]> = [
   ['input', ATTR_GEN_AI_USAGE_INPUT_TOKENS],

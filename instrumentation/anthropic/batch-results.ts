@@ -5,7 +5,7 @@ import { diag } from '@opentelemetry/api';
 import { ATTR_TOKENLEDGER_REQUEST_BATCH } from '../../conventions/attributes.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { recordMessage } from './messages.ts';
 
 type Decoder = { [Symbol.asyncIterator]: () => AsyncIterator<unknown> };

@@ -14,7 +14,7 @@ import { requestAttributes, responseAttributes, spanName } from '../common/reque
 import { pricingTier } from '../../conventions/service-tier.ts';
 import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { mergeStreamUsage, normalizeMessagesUsage } from './usage.ts';
 
 export function planMessagesCall(resource: unknown, args: unknown[], captureContent: boolean): CallPlan | undefined {
@@ -111,7 +111,7 @@ function observeMessagesStream(stream: Parameters<typeof observeStainlessStream>
       const usage = message.usage;
       recordMessage({ ...message, usage: undefined, content: [{ type: 'text', text: text.join('') }] }, call, captureContent);
       // Before message_stop the output count is still growing: only the input side would be final.
-      call.setUsage(stopped ? normalizeMessagesUsage(usage) : { unknownReason: 'stream_incomplete' });
+      call.setUsage(stopped ? normalizeMessagesUsage(usage) : { tokens: {}, unknownReason: 'stream_incomplete' });
     },
   });
 }

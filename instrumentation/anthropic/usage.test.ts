@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { knownFigures } from '../../test/known-figures.ts';
 import { mergeStreamUsage, normalizeMessagesUsage } from './usage.ts';
 
 const cases = [
@@ -11,31 +12,21 @@ const cases = [
       output_tokens: 530, output_tokens_details: { thinking_tokens: 500 },
     },
     expected: {
-      inputTokens: 15050, outputTokens: 530, cacheReadTokens: 12000, cacheWriteTokens: 3000,
-      cacheWrite5mTokens: 1000, cacheWrite1hTokens: 2000, reasoningTokens: 500,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
+      input: 15050, output: 530, uncached_input: 50, cache_read: 12000, cache_write: 3000, cache_write_5m: 1000, cache_write_1h: 2000, reasoning: 500,
     },
   },
   {
     name: 'without the TTL object every write is a 5-minute write; null cache counts are 0',
     usage: { input_tokens: 20, cache_read_input_tokens: null, cache_creation_input_tokens: 400, cache_creation: null, output_tokens: 7 },
-    expected: {
-      inputTokens: 420, outputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 400,
-      cacheWrite5mTokens: 400, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
-    },
+    expected: { input: 420, output: 7, uncached_input: 20, cache_read: 0, cache_write: 400, cache_write_5m: 400, cache_write_1h: 0 },
   },
   {
-    name: 'a TTL split that does not add up to the write total is not reported',
+    name: 'a TTL split that does not add up to the write total is not reported, and the call is malformed',
     usage: {
       input_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 100,
       cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 10 }, output_tokens: 1,
     },
-    expected: {
-      inputTokens: 101, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 100,
-      cacheWrite5mTokens: undefined, cacheWrite1hTokens: undefined, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined, unknownReason: 'usage_malformed',
-    },
+    expected: { input: 101, output: 1, uncached_input: 1, cache_read: 0, cache_write: 100, unknownReason: 'usage_malformed' },
   },
   {
     name: 'compaction iterations are billed on top of the top-level usage',
@@ -47,34 +38,25 @@ const cases = [
       ],
     },
     expected: {
-      inputTokens: 10100, outputTokens: 850, cacheReadTokens: 1000, cacheWriteTokens: 0,
-      cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: 10000, compactionOutputTokens: 800, webSearchRequests: undefined,
+      input: 10100, output: 850, uncached_input: 9100, cache_read: 1000, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0,
+      compactionInputTokens: 10000, compactionOutputTokens: 800,
     },
   },
   {
     name: 'missing input_tokens leaves input unknown',
     usage: { output_tokens: 3 },
-    expected: {
-      inputTokens: undefined, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0,
-      cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: undefined,
-    },
+    expected: { output: 3, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, unknownReason: 'usage_malformed' },
   },
   {
     name: 'server-side web searches are counted for their per-request fee',
     usage: { input_tokens: 10, output_tokens: 5, server_tool_use: { web_search_requests: 3, web_fetch_requests: 0 } },
-    expected: {
-      inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
-      cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: undefined,
-      compactionInputTokens: undefined, compactionOutputTokens: undefined, webSearchRequests: 3,
-    },
+    expected: { input: 10, output: 5, uncached_input: 10, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, webSearchRequests: 3 },
   },
 ];
 
 for (const c of cases) {
   test(`anthropic usage: ${c.name}`, () => {
-    assert.deepEqual(normalizeMessagesUsage(c.usage), c.expected);
+    assert.deepEqual(knownFigures(normalizeMessagesUsage(c.usage)), c.expected);
   });
 }
 
@@ -88,9 +70,9 @@ test('anthropic stream: cumulative usage is not added twice', () => {
     input_tokens: 50, cache_creation_input_tokens: 3000, cache_read_input_tokens: 12000,
     output_tokens: 530, output_tokens_details: { thinking_tokens: 500 },
   };
-  const usage = normalizeMessagesUsage(mergeStreamUsage(start, delta));
-  assert.equal(usage.inputTokens, 15050);
-  assert.equal(usage.outputTokens, 530);
-  assert.equal(usage.cacheWrite1hTokens, 2000);
-  assert.equal(usage.reasoningTokens, 500);
+  const figures = knownFigures(normalizeMessagesUsage(mergeStreamUsage(start, delta)));
+  assert.equal(figures.input, 15050);
+  assert.equal(figures.output, 530);
+  assert.equal(figures.cache_write_1h, 2000);
+  assert.equal(figures.reasoning, 500);
 });

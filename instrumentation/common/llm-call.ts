@@ -3,16 +3,12 @@
 // an early break, an abort or an error. Every method swallows its own failures (reported through diag):
 // nothing here may throw into the app.
 import { diag, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
-  ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION,
-  ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
-} from '../../conventions/attributes.ts';
+import { ATTR_ERROR_TYPE, ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from '../../conventions/attributes.ts';
+import { handOverUsage } from '../../ledger/handover.ts';
+import { writeUsageAttributes } from '../../ledger/usage-attributes.ts';
+import { unknownUsage, usageFigures, type ToolResultShare } from '../../ledger/usage-figures.ts';
+import type { NormalizedUsage, UsageUnknownReason } from '../../ledger/usage.ts';
 import { errorType } from './error-type.ts';
-import type { ToolResultShare } from './prompt-shape.ts';
-import { usageAttributes, type NormalizedUsage, type UsageUnknownReason } from './usage.ts';
 
 export interface LlmCallOptions {
   legacyAttributes?: boolean;
@@ -83,33 +79,13 @@ export class LlmCall {
     return this.ended;
   }
 
-  /** The pending attributes with the usage's added. */
+  /**
+   * The pending attributes with the usage's added. The figures are worked out once, here, and handed to the span
+   * processor with the span, so it prices and rolls up these very figures.
+   */
   private withUsageAttributes(reasonIfNoUsage: UsageUnknownReason): Attributes {
-    const attributes = this.pending;
-    if (!this.usage) {
-      attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON] = reasonIfNoUsage;
-      return attributes;
-    }
-    usageAttributes(this.usage, { legacyAttributes: this.options.legacyAttributes }, attributes);
-    const toolTokens = toolResultTokens(this.usage, this.options.toolResultShare);
-    if (toolTokens !== undefined) {
-      attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_INPUT_TOKENS] = toolTokens;
-      attributes[ATTR_TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION] = 'char_share';
-    }
-    return attributes;
+    const figures = this.usage ? usageFigures(this.usage, this.options.toolResultShare) : unknownUsage(reasonIfNoUsage);
+    handOverUsage(this.span, figures);
+    return writeUsageAttributes(figures, this.pending, { legacyAttributes: this.options.legacyAttributes });
   }
-}
-
-/**
- * Tool-result input tokens: the provider-reported input apportioned by the tool results' share of the
- * prompt text, plus what the provider itself reports for server-side tools (Gemini). No offline tokenizer
- * matches Claude's or Gemini's counts, so a raw tokenizer count is never used as billed tokens.
- */
-export function toolResultTokens(usage: NormalizedUsage, share: ToolResultShare | undefined): number | undefined {
-  if (usage.inputTokens === undefined) return undefined;
-  const server = usage.serverToolInputTokens ?? 0;
-  if (!share) return server > 0 ? server : undefined;
-  if (share.totalChars === 0) return server;
-  const promptTokens = usage.inputTokens - server;
-  return Math.round((promptTokens * share.toolChars) / share.totalChars) + server;
 }

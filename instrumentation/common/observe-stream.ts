@@ -2,7 +2,7 @@
 // sees it, and the call's span ends exactly once when the stream is drained, broken off, aborted or fails.
 import { diag } from '@opentelemetry/api';
 import type { LlmCall } from './llm-call.ts';
-import type { UsageUnknownReason } from './usage.ts';
+import type { UsageUnknownReason } from '../../ledger/usage.ts';
 
 export interface StreamObserver<Event> {
   /** Inspects one event before the app sees it; return false to hide the event from the app. */

@@ -4,10 +4,7 @@
 // documents, audio as base64) are skipped: their characters say nothing about their tokens.
 import { hash } from 'node:crypto';
 
-export interface ToolResultShare {
-  toolChars: number;
-  totalChars: number;
-}
+export type { ToolResultShare } from '../../ledger/usage-figures.ts';
 
 // Thinking signatures are opaque base64 too (Anthropic `signature`, Gemini `thoughtSignature`).
 const BINARY_KEYS = new Set([

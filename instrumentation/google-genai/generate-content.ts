@@ -12,7 +12,7 @@ import { estimatedTokens, type GatedRequest } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-shape.ts';
 import { requestAttributes, responseAttributes, spanName, type RequestAttributes } from '../common/request-attributes.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { normalizeGenerateContentUsage } from './usage.ts';
 
 export interface GeminiRequest {

@@ -10,7 +10,7 @@ import type { LlmCall } from '../common/llm-call.ts';
 import { gateCall } from '../common/gate-call.ts';
 import { observeEvents } from '../common/observe-stream.ts';
 import { callInSpan, startCall } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { describeRequest, recordResponse, type GeminiRequest } from './generate-content.ts';
 
 /** The versions the test suite runs against. */
@@ -126,7 +126,7 @@ function observeGeminiStream(source: AsyncIterator<unknown>, call: LlmCall, requ
       if (!last) return;
       const candidates = finished ? withFinishReasons(last, texts) : [];
       recordResponse({ ...last, candidates }, call, request, captureContent);
-      if (!(drained && finished)) call.setUsage({ unknownReason: 'stream_incomplete' });
+      if (!(drained && finished)) call.setUsage({ tokens: {}, unknownReason: 'stream_incomplete' });
     },
   });
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { knownFigures } from '../../test/known-figures.ts';
 import { normalizeGenerateContentUsage } from './usage.ts';
 
 const cases = [
@@ -10,31 +11,25 @@ const cases = [
       thoughtsTokenCount: 480, toolUsePromptTokenCount: 120,
     },
     expected: {
-      inputTokens: 5320, outputTokens: 520, cacheReadTokens: 4096, cacheWriteTokens: 0, reasoningTokens: 480,
-      serverToolInputTokens: 120,
+      input: 5320, output: 520, uncached_input: 1224, cache_read: 4096, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0,
+      reasoning: 480, tool_result: 120,
     },
   },
   {
     name: 'zero-valued counts are omitted by the API and read as 0',
     usage: { promptTokenCount: 9, totalTokenCount: 9 },
-    expected: {
-      inputTokens: 9, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-      serverToolInputTokens: 0,
-    },
+    expected: { input: 9, output: 0, uncached_input: 9, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, reasoning: 0 },
   },
   { name: 'an empty usageMetadata is missing', usage: {}, expected: { unknownReason: 'usage_missing' } },
   {
     name: 'a fractional count is malformed',
     usage: { promptTokenCount: 9.5, candidatesTokenCount: 1 },
-    expected: {
-      inputTokens: undefined, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-      serverToolInputTokens: 0, unknownReason: 'usage_malformed',
-    },
+    expected: { output: 1, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, reasoning: 0, unknownReason: 'usage_malformed' },
   },
 ];
 
 for (const c of cases) {
   test(`gemini usage: ${c.name}`, () => {
-    assert.deepEqual(normalizeGenerateContentUsage(c.usage), c.expected);
+    assert.deepEqual(knownFigures(normalizeGenerateContentUsage(c.usage)), c.expected);
   });
 }

@@ -6,7 +6,7 @@ import { diag, trace } from '@opentelemetry/api';
 import { ATTR_OPENAI_API_TYPE, ATTR_TOKENLEDGER_REQUEST_BATCH } from '../../conventions/attributes.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { VERSION } from '../version.ts';
 import { recordCompletion } from './chat.ts';
 import { recordResponse } from './responses.ts';

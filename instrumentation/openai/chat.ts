@@ -11,7 +11,7 @@ import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-s
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
 import { normalizeChatUsage } from './usage.ts';
 
@@ -140,7 +140,7 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       }
       if (usage) call.setUsage(normalizeChatUsage(usage));
       else if (drained) {
-        call.setUsage({ unknownReason: options.usageRequested ? 'usage_missing' : 'stream_usage_not_requested' });
+        call.setUsage({ tokens: {}, unknownReason: options.usageRequested ? 'usage_missing' : 'stream_usage_not_requested' });
       }
     },
   });

@@ -2,7 +2,7 @@
 import { ATTR_GEN_AI_RESPONSE_MODEL, ATTR_OPENAI_API_TYPE } from '../../conventions/attributes.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import type { CallPlan } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { clientBaseURL } from '../common/stainless.ts';
 import { providerName } from './provider.ts';
 import { normalizeEmbeddingsUsage } from './usage.ts';

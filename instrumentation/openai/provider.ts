@@ -3,7 +3,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { responseAttributes } from '../common/request-attributes.ts';
 import { clientBaseURL } from '../common/stainless.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
 

@@ -12,7 +12,7 @@ import { prefixHash, textLength, type ToolResultShare } from '../common/prompt-s
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
-import { isRecord } from '../common/usage.ts';
+import { isRecord } from '../../ledger/usage.ts';
 import { leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
 import { normalizeResponsesUsage } from './usage.ts';
 
@@ -94,8 +94,8 @@ function observeResponsesStream(stream: Parameters<typeof observeStainlessStream
     onEnd(drained) {
       if (final !== undefined) recordResponse(final, call, captureContent);
       else if (created !== undefined) recordResponse({ ...(created as object), usage: undefined }, call, false);
-      if (final === undefined && drained) call.setUsage({ unknownReason: 'usage_missing' });
-      if (final === undefined && !drained) call.setUsage({ unknownReason: 'stream_incomplete' });
+      if (final === undefined && drained) call.setUsage({ tokens: {}, unknownReason: 'usage_missing' });
+      if (final === undefined && !drained) call.setUsage({ tokens: {}, unknownReason: 'stream_incomplete' });
     },
   });
 }

@@ -1,48 +1,50 @@
-// OpenAI usage → our six token types. Pure functions; the table test beside this file checks each rule.
+// OpenAI usage → the token-type table's figures. Pure functions; the table test beside this file checks each rule.
 //
 // Chat Completions: `prompt_tokens` INCLUDES `prompt_tokens_details.cached_tokens` (and cache writes);
 // `completion_tokens` INCLUDES `completion_tokens_details.reasoning_tokens`.
 // Responses: the same rules under `input_tokens` / `input_tokens_details` / `output_tokens_details`.
 // OpenAI omits a details object when nothing was cached, so an absent detail counts as 0.
-// Cache-write TTLs (30 min / 12 h) do not change OpenAI's price, so no TTL split is written.
-import { CountReader, finishUsage as finish, isRecord, type NormalizedUsage } from '../common/usage.ts';
+// Cache-write TTLs (30 min / 12 h) do not change OpenAI's price, so no TTL split is reported: every write is a
+// standard-rate write.
+import { CountReader, isRecord, type NormalizedUsage } from '../../ledger/usage.ts';
 
 export function normalizeChatUsage(usage: unknown): NormalizedUsage {
-  if (!isRecord(usage)) return { unknownReason: 'usage_missing' };
+  if (!isRecord(usage)) return { tokens: {}, unknownReason: 'usage_missing' };
   const read = new CountReader();
   const promptDetails = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
   const completionDetails = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
-  return finish(read, {
-    inputTokens: read.known(usage.prompt_tokens),
-    outputTokens: read.known(usage.completion_tokens),
-    cacheReadTokens: read.zeroIfAbsent(promptDetails.cached_tokens),
-    cacheWriteTokens: read.zeroIfAbsent(promptDetails.cache_write_tokens),
-    reasoningTokens: read.known(completionDetails.reasoning_tokens),
+  return read.finish({
+    tokens: {
+      input: read.known(usage.prompt_tokens),
+      output: read.known(usage.completion_tokens),
+      cache_read: read.zeroIfAbsent(promptDetails.cached_tokens),
+      cache_write: read.zeroIfAbsent(promptDetails.cache_write_tokens),
+      reasoning: read.known(completionDetails.reasoning_tokens),
+    },
   });
 }
 
 export function normalizeResponsesUsage(usage: unknown): NormalizedUsage {
-  if (!isRecord(usage)) return { unknownReason: 'usage_missing' };
+  if (!isRecord(usage)) return { tokens: {}, unknownReason: 'usage_missing' };
   const read = new CountReader();
   const inputDetails = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {};
   const outputDetails = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {};
-  return finish(read, {
-    inputTokens: read.known(usage.input_tokens),
-    outputTokens: read.known(usage.output_tokens),
-    cacheReadTokens: read.zeroIfAbsent(inputDetails.cached_tokens),
-    cacheWriteTokens: read.zeroIfAbsent(inputDetails.cache_write_tokens),
-    reasoningTokens: read.known(outputDetails.reasoning_tokens),
+  return read.finish({
+    tokens: {
+      input: read.known(usage.input_tokens),
+      output: read.known(usage.output_tokens),
+      cache_read: read.zeroIfAbsent(inputDetails.cached_tokens),
+      cache_write: read.zeroIfAbsent(inputDetails.cache_write_tokens),
+      reasoning: read.known(outputDetails.reasoning_tokens),
+    },
   });
 }
 
 /** Embeddings bill input only: `{ prompt_tokens, total_tokens }`. */
 export function normalizeEmbeddingsUsage(usage: unknown): NormalizedUsage {
-  if (!isRecord(usage)) return { unknownReason: 'usage_missing' };
+  if (!isRecord(usage)) return { tokens: {}, unknownReason: 'usage_missing' };
   const read = new CountReader();
-  return finish(read, {
-    inputTokens: read.known(usage.prompt_tokens),
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
+  return read.finish({
+    tokens: { input: read.known(usage.prompt_tokens), output: 0, cache_read: 0, cache_write: 0 },
   });
 }

@@ -22,13 +22,12 @@ import {
 } from '../../conventions/attributes.ts';
 import type { CallDecision, CallGate, PlannedCall } from '../../instrumentation/common/call-gate.ts';
 import { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from '../../instrumentation/common/guard-errors.ts';
-import { tokenledgerMeter } from '../metrics.ts';
-import type { CallPricer } from '../pricing/call-pricer.ts';
-import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
-import type { RunState } from '../runs/run-state.ts';
-import { declaredIdealSteps } from '../runs/run-spans.ts';
-import type { AttributeSink } from '../runs/run-summary.ts';
-import type { RunTracker } from '../runs/run-tracker.ts';
+import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
+import { tokenledgerMeter } from '../../metrics/metrics.ts';
+import type { RunState } from '../../runs/run-state.ts';
+import { declaredIdealSteps } from '../../runs/run-spans.ts';
+import type { AttributeSink } from '../../runs/run-summary.ts';
+import type { RunTree } from '../../runs/run-tree.ts';
 import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
 
 /** Output assumed for a call that sets no limit (OpenAI's default ceiling for most models is higher still). */
@@ -36,7 +35,8 @@ const DEFAULT_OUTPUT_ESTIMATE = 4096;
 const MAX_TOOL_KEYS = 1000;
 
 interface Reservation {
-  chain: readonly RunState[];
+  /** The innermost run of the call; the reservation is held by it and every run above it. */
+  innermost: RunState | undefined;
   usd: number;
   input: number;
   output: number;
@@ -44,19 +44,17 @@ interface Reservation {
 
 export class RunGuard implements CallGate {
   private readonly config: ResolvedGuardrails;
-  private readonly tracker: RunTracker;
+  private readonly tree: RunTree;
   private readonly pricer: CallPricer;
-  private readonly learner: IdealStepsLearner;
   private readonly meterProvider: MeterProvider | undefined;
   private readonly reservations = new Map<string, Reservation>();
   private readonly budgets = new WeakMap<RunState, { budget: Budget; mode: GuardMode }>();
   private breachCounter: Counter | undefined;
 
-  constructor(config: ResolvedGuardrails, tracker: RunTracker, pricer: CallPricer, learner: IdealStepsLearner, meterProvider?: MeterProvider) {
+  constructor(config: ResolvedGuardrails, tree: RunTree, pricer: CallPricer, meterProvider?: MeterProvider) {
     this.config = config;
-    this.tracker = tracker;
+    this.tree = tree;
     this.pricer = pricer;
-    this.learner = learner;
     this.meterProvider = meterProvider;
   }
 
@@ -90,32 +88,32 @@ export class RunGuard implements CallGate {
   }
 
   beforeCall(span: Span, call: PlannedCall): CallDecision | undefined {
-    const chain = this.tracker.chainOf(span.spanContext().spanId) ?? [];
-    const cap = this.capFor(chain);
+    const innermost = this.tree.runOf(span.spanContext().spanId);
+    const cap = this.capFor(innermost);
     const decision = cap !== undefined && (call.maxOutputTokens === undefined || call.maxOutputTokens > cap) ? { maxOutputTokens: cap } : undefined;
-    if (chain.length === 0) return decision;
+    if (innermost === undefined) return decision;
     const output = decision?.maxOutputTokens ?? call.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
     const usd = this.pricer.estimate(call.provider, call.model, call.estimatedInputTokens, output);
-    for (const state of chain) {
+    for (const state of runsFrom(innermost)) {
       if (state.closed) continue;
       this.checkBudget(state, usd, call.estimatedInputTokens, output);
       this.checkLoop(state, 'call');
     }
-    for (const state of chain) {
+    for (const state of runsFrom(innermost)) {
       state.guard.reserved.usd += usd ?? 0;
       state.guard.reserved.steps += 1;
       state.guard.reserved.input += call.estimatedInputTokens;
       state.guard.reserved.output += output;
     }
-    this.reservations.set(span.spanContext().spanId, { chain, usd: usd ?? 0, input: call.estimatedInputTokens, output });
+    this.reservations.set(span.spanContext().spanId, { innermost, usd: usd ?? 0, input: call.estimatedInputTokens, output });
     return decision;
   }
 
   beforeTool(span: Span): void {
-    const chain = this.tracker.chainOf(span.spanContext().spanId) ?? [];
+    const innermost = this.tree.runOf(span.spanContext().spanId);
     const attributes = (span as unknown as { attributes?: Record<string, unknown> }).attributes ?? {};
     const key = `${String(attributes[ATTR_GEN_AI_TOOL_NAME] ?? '')}\u0000${String(attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] ?? '')}`;
-    for (const state of chain) {
+    for (const state of runsFrom(innermost)) {
       if (state.closed) continue;
       const repeats = (state.guard.toolRepeats ??= new Map());
       if (repeats.size < MAX_TOOL_KEYS || repeats.has(key)) repeats.set(key, (repeats.get(key) ?? 0) + 1);
@@ -128,7 +126,7 @@ export class RunGuard implements CallGate {
     const reservation = this.reservations.get(spanId);
     if (!reservation) return;
     this.reservations.delete(spanId);
-    for (const state of reservation.chain) {
+    for (const state of runsFrom(reservation.innermost)) {
       state.guard.reserved.usd -= reservation.usd;
       state.guard.reserved.steps -= 1;
       state.guard.reserved.input -= reservation.input;
@@ -136,9 +134,9 @@ export class RunGuard implements CallGate {
     }
   }
 
-  private capFor(chain: readonly RunState[]): number | undefined {
-    for (let i = chain.length - 1; i >= 0; i -= 1) {
-      const cap = this.config.agents[chain[i]!.agentName]?.maxOutputTokensCap;
+  private capFor(innermost: RunState | undefined): number | undefined {
+    for (const state of runsFrom(innermost)) {
+      const cap = this.config.agents[state.agentName]?.maxOutputTokensCap;
       if (cap !== undefined) return cap;
     }
     return this.config.maxOutputTokensCap;
@@ -171,7 +169,7 @@ export class RunGuard implements CallGate {
     if (failures >= loop.maxConsecutiveFailures) trip('consecutive_failures', failures, loop.maxConsecutiveFailures);
     if (what === 'call') {
       const attributes = (state.span as unknown as { attributes?: Attributes } | undefined)?.attributes;
-      const ideal = (attributes && declaredIdealSteps(attributes)) ?? this.learner.ideal(state.agentName);
+      const ideal = (attributes && declaredIdealSteps(attributes)) ?? this.tree.learner.ideal(state.agentName);
       const steps = state.steps + state.guard.reserved.steps + 1;
       if (ideal !== undefined && steps > loop.maxStepInflation * ideal) trip('step_inflation', steps, loop.maxStepInflation * ideal);
     }
@@ -195,4 +193,9 @@ export class RunGuard implements CallGate {
     this.breachCounter ??= tokenledgerMeter(this.meterProvider).createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
     return this.breachCounter;
   }
+}
+
+/** A run and every run it is nested in, innermost first. */
+function* runsFrom(innermost: RunState | undefined): Generator<RunState> {
+  for (let state = innermost; state !== undefined; state = state.parent) yield state;
 }

@@ -4,7 +4,7 @@
 //
 //   POST /v1/traces (application/x-protobuf or application/json)
 //     → body limit (413) → bearer token (401) → decode (400 with what is wrong)
-//     → normalise + price LLM spans → hold each trace (TraceBuffer) → 200
+//     → normalise + price LLM spans → hold each trace (TraceStore) → 200
 //   every `quietMs / 2`: traces whose root arrived and that went quiet are rolled up → forward queue
 //     → POST {upstream}/v1/traces, protobuf, retried with backoff, bounded (ForwardQueue)
 //   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
@@ -16,16 +16,16 @@ import {
   METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE,
   METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED,
   METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED,
-} from '../../conventions/attributes.ts';
-import { tokenledgerMeter, TokenledgerMetrics } from '../metrics.ts';
-import { CallPricer } from '../pricing/call-pricer.ts';
-import type { PriceOverrides } from '../pricing/price-overrides.ts';
-
+} from '../conventions/attributes.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
+import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
 import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { ExportTraceServiceResponse } from './otlp-schema.ts';
-import { CollectorPipeline, type Origin, type OtlpRequest } from './pipeline.ts';
-import { TraceBuffer, type TraceBufferLimits, type TraceBufferStats } from './trace-buffer.ts';
+import { CollectorPipeline, type HeldSpan, type OtlpRequest } from './pipeline.ts';
+import type { TraceSpan } from './trace-rollup.ts';
+import { TraceStore, type TraceStoreLimits, type TraceStoreStats } from './trace-store.ts';
 
 export interface CollectorOptions {
   /** Where to listen. Default 127.0.0.1:4318. */
@@ -42,8 +42,10 @@ export interface CollectorOptions {
   /** Requests held for the upstream while it fails. Default 1000. */
   maxQueuedRequests?: number;
   /** How traces are held before their runs are rolled up. */
-  traces?: Partial<TraceBufferLimits>;
+  traces?: Partial<TraceStoreLimits>;
   prices?: PriceOverrides;
+  /** Also record the GenAI conventions' previous `gen_ai.client.token.usage` histogram. Default false. */
+  legacyMetrics?: boolean;
   /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
   meterProvider?: MeterProvider;
 }
@@ -68,19 +70,19 @@ export class CollectorServer {
     this.port = options.port ?? 4318;
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.bearerToken = options.bearerToken;
-    this.pricer = new CallPricer({ overrides: options.prices });
     const meter = tokenledgerMeter(options.meterProvider);
-    const recorder = new TokenledgerMetrics(meter);
-    const buffer = new TraceBuffer<Origin>(options.traces, {
-      onCall: (span, figures, agentName) =>
-        recorder.recordCall(span.attributes, figures, Math.max(0, span.endNanos - span.startNanos) / 1e9, agentName),
-      onRun: (summary, agentName) => recorder.recordRun(summary, agentName),
+    const recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics });
+    this.pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => recorder.unpriced(provider, model, reason) });
+    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), {
+      onCall: (span, figures, agentName) => recorder.recordCall(span.attributes, figures, durationSeconds(span), agentName),
+      onRun: (summary) => recorder.recordRun(summary),
+      onRunEvicted: (reason) => recorder.evicted(reason),
+      onLate: () => recorder.late(),
     });
-    this.pipeline = new CollectorPipeline(this.pricer, buffer);
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
-    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.buffer.stats.evictedTraces);
-    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.pipeline.buffer.stats.lateSpans);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.store.stats.evictedTraces);
+    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.pipeline.store.stats.lateSpans);
     observe(METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED, '{request}', () => this.queue.stats.dropped);
     observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED, '{span}', () => this.queue.stats.rejectedSpans);
     const base = options.upstream.replace(/\/+$/, '');
@@ -92,8 +94,8 @@ export class CollectorServer {
   }
 
   /** What was evicted early, arrived late, forwarded, dropped. */
-  get stats(): TraceBufferStats & ForwardStats & { heldTraces: number; queuedRequests: number } {
-    return { ...this.pipeline.buffer.stats, ...this.queue.stats, heldTraces: this.pipeline.buffer.heldTraces, queuedRequests: this.queue.queued };
+  get stats(): TraceStoreStats & ForwardStats & { heldTraces: number; queuedRequests: number } {
+    return { ...this.pipeline.store.stats, ...this.queue.stats, heldTraces: this.pipeline.store.heldTraces, queuedRequests: this.queue.queued };
   }
 
   async start(): Promise<string> {
@@ -104,7 +106,7 @@ export class CollectorServer {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
-    this.timer = setInterval(() => this.release(), Math.max(10, this.pipeline.buffer.limits.quietMs / 2));
+    this.timer = setInterval(() => this.release(), Math.max(10, this.pipeline.store.limits.quietMs / 2));
     this.timer.unref();
     const { address, port } = this.server.address() as AddressInfo;
     return `http://${address}:${port}`;
@@ -180,4 +182,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
 function reply(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {
   res.writeHead(status, { 'content-type': contentType });
   res.end(body);
+}
+
+function durationSeconds(span: TraceSpan): number {
+  const nanos = span.endNanos - span.startNanos;
+  return nanos > 0n ? Number(nanos) / 1e9 : 0;
 }

@@ -1,15 +1,15 @@
 // Holds each trace in collector mode until its run root has arrived and it has been quiet for a while, so a run
 // whose spans come from several services, in several requests, out of order, is rolled up whole (the pattern of
-// the OpenTelemetry Collector's groupbytrace processor).
+// the OpenTelemetry Collector's groupbytrace processor). Storage only: what is done with a released trace (its
+// rollup, trace-rollup.ts) is the caller's.
 //
 // Lifecycle: spans are added as requests arrive; `take(now)` hands back the traces that are ready — root seen and
-// quiet for `quietMs`, or older than `maxAgeMs` with no root — rolled up. Bounds: at most `maxTraces` traces and
-// `maxSpans` spans held; past either, the oldest trace is taken early and marked incomplete, and counted.
-// A span of a trace already handed back is late: it is returned at once, to be forwarded as it is.
-import { positive } from '../../instrumentation/common/budget.ts';
-import { rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
+// quiet for `quietMs`, or older than `maxAgeMs` with no root. Bounds: at most `maxTraces` traces and `maxSpans`
+// spans held; past either, the oldest trace is handed back early, marked evicted, and counted. A span of a trace
+// already handed back is late: it is returned at once, to be forwarded as it is.
+import { positive } from '../instrumentation/common/budget.ts';
 
-export interface TraceBufferLimits {
+export interface TraceStoreLimits {
   /** Quiet time after the last span of a trace whose root has arrived. Default 2 s. */
   quietMs: number;
   /** A trace whose root never arrives is forwarded un-rolled after this. Default 30 s. */
@@ -20,48 +20,49 @@ export interface TraceBufferLimits {
   maxSpans: number;
 }
 
-export const DEFAULT_TRACE_BUFFER_LIMITS: TraceBufferLimits = { quietMs: 2000, maxAgeMs: 30_000, maxTraces: 10_000, maxSpans: 200_000 };
+export const DEFAULT_TRACE_STORE_LIMITS: TraceStoreLimits = { quietMs: 2000, maxAgeMs: 30_000, maxTraces: 10_000, maxSpans: 200_000 };
 
-/** A buffered span, with whatever the caller needs to forward it (its resource and scope). */
-export interface BufferedSpan<Origin> extends TraceSpan {
-  origin: Origin;
+/** What the store needs of a span. */
+export interface StoredSpan {
+  traceId: string;
+  parentSpanId: string;
 }
 
-interface HeldTrace<Origin> {
-  spans: BufferedSpan<Origin>[];
+interface HeldTrace<S> {
+  spans: S[];
   firstArrival: number;
   lastArrival: number;
   rootSeen: boolean;
 }
 
-export interface TakenTrace<Origin> {
+export type ReleaseReason = 'complete' | 'max_age' | 'evicted' | 'flush';
+
+export interface ReleasedTrace<S> {
   traceId: string;
-  spans: BufferedSpan<Origin>[];
-  reason: 'complete' | 'max_age' | 'evicted' | 'flush';
-  runs: number;
+  spans: S[];
+  reason: ReleaseReason;
+  /** Whether the trace's root span arrived: only then are its runs whole. */
+  rootSeen: boolean;
 }
 
-export interface TraceBufferStats {
+export interface TraceStoreStats {
   evictedTraces: number;
   lateSpans: number;
 }
 
 const MAX_REMEMBERED_TRACES = 100_000;
 
-export class TraceBuffer<Origin> {
-  private readonly traces = new Map<string, HeldTrace<Origin>>();
+export class TraceStore<S extends StoredSpan> {
+  private readonly traces = new Map<string, HeldTrace<S>>();
   private readonly released = new Set<string>();
   private heldSpans = 0;
-  readonly stats: TraceBufferStats = { evictedTraces: 0, lateSpans: 0 };
-  readonly limits: TraceBufferLimits;
+  readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
+  readonly limits: TraceStoreLimits;
 
-  private readonly hooks: TraceRollupHooks;
-
-  constructor(limits: Partial<TraceBufferLimits> = {}, hooks: TraceRollupHooks = {}) {
-    this.hooks = hooks;
+  constructor(limits: Partial<TraceStoreLimits> = {}) {
     // A limit given as undefined keeps its default.
-    this.limits = { ...DEFAULT_TRACE_BUFFER_LIMITS };
-    for (const [key, value] of Object.entries(limits)) if (value !== undefined) this.limits[key as keyof TraceBufferLimits] = value;
+    this.limits = { ...DEFAULT_TRACE_STORE_LIMITS };
+    for (const [key, value] of Object.entries(limits)) if (value !== undefined) this.limits[key as keyof TraceStoreLimits] = value;
     for (const [key, value] of Object.entries(this.limits)) positive(value, `collect traces.${key}`, false);
   }
 
@@ -70,9 +71,9 @@ export class TraceBuffer<Origin> {
   }
 
   /** Adds spans; returns the late ones (their trace was already handed back) and traces evicted to make room. */
-  add(spans: BufferedSpan<Origin>[], now: number): { late: BufferedSpan<Origin>[]; evicted: TakenTrace<Origin>[] } {
-    const late: BufferedSpan<Origin>[] = [];
-    const evicted: TakenTrace<Origin>[] = [];
+  add(spans: S[], now: number): { late: S[]; evicted: ReleasedTrace<S>[] } {
+    const late: S[] = [];
+    const evicted: ReleasedTrace<S>[] = [];
     for (const span of spans) {
       if (this.released.has(span.traceId)) {
         this.stats.lateSpans += 1;
@@ -94,9 +95,9 @@ export class TraceBuffer<Origin> {
     return { late, evicted };
   }
 
-  /** The traces ready at `now`, rolled up and released. */
-  take(now: number): TakenTrace<Origin>[] {
-    const ready: TakenTrace<Origin>[] = [];
+  /** The traces ready at `now`, released. */
+  take(now: number): ReleasedTrace<S>[] {
+    const ready: ReleasedTrace<S>[] = [];
     for (const [traceId, held] of this.traces) {
       if (held.rootSeen && now - held.lastArrival >= this.limits.quietMs) ready.push(this.release(traceId, held, 'complete'));
       else if (now - held.firstArrival >= this.limits.maxAgeMs) ready.push(this.release(traceId, held, 'max_age'));
@@ -104,24 +105,22 @@ export class TraceBuffer<Origin> {
     return ready;
   }
 
-  /** Every trace held, rolled up as it stands (at shutdown). */
-  flush(): TakenTrace<Origin>[] {
+  /** Every trace held, released as it stands (at shutdown). */
+  flush(): ReleasedTrace<S>[] {
     return [...this.traces].map(([traceId, held]) => this.release(traceId, held, 'flush'));
   }
 
-  private evictOldest(): TakenTrace<Origin> {
+  private evictOldest(): ReleasedTrace<S> {
     const [traceId, held] = this.traces.entries().next().value!;
     this.stats.evictedTraces += 1;
     return this.release(traceId, held, 'evicted');
   }
 
-  private release(traceId: string, held: HeldTrace<Origin>, reason: TakenTrace<Origin>['reason']): TakenTrace<Origin> {
+  private release(traceId: string, held: HeldTrace<S>, reason: ReleaseReason): ReleasedTrace<S> {
     this.traces.delete(traceId);
     this.heldSpans -= held.spans.length;
     this.released.add(traceId);
     if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.values().next().value!);
-    // An evicted trace is rolled up as far as it got: its runs say they are incomplete.
-    const runs = rollupTrace(held.spans, { ...this.hooks, incomplete: reason === 'evicted' || (reason === 'max_age' && !held.rootSeen) });
-    return { traceId, spans: held.spans, reason, runs };
+    return { traceId, spans: held.spans, reason, rootSeen: held.rootSeen };
   }
 }

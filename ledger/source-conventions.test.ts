@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sourceConventionAttributes } from './source-conventions.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { normalisedAttributes, spanUsage } from './source-conventions.ts';
+import { usageFigures } from './usage-figures.ts';
+
+/** What the processor (and collector mode) adds to a span another instrumentation made; undefined when nothing. */
+function added(attributes: Attributes, scope: string): Attributes | undefined {
+  const read = spanUsage(attributes, scope);
+  return read && normalisedAttributes(attributes, read, usageFigures(read.usage));
+}
 
 const cases: Array<{ name: string; scope: string; attributes: Record<string, unknown>; expected: Record<string, unknown> | undefined }> = [
   {
@@ -9,8 +17,8 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 2150, 'gen_ai.usage.output_tokens': 420, 'gen_ai.usage.cache_read.input_tokens': 1920 },
     expected: {
       'tokenledger.usage.source_convention': 'genai',
-      'gen_ai.usage.input_tokens': 2150, 'gen_ai.usage.output_tokens': 420,
-      'gen_ai.usage.cache_read.input_tokens': 1920, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 230,
     },
   },
@@ -22,6 +30,7 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
       'tokenledger.usage.source_convention': 'genai_legacy', 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'gcp.vertex_ai',
       'gen_ai.usage.input_tokens': 900, 'gen_ai.usage.output_tokens': 80,
       'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 900,
     },
   },
@@ -34,8 +43,8 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     },
     expected: {
       'tokenledger.usage.source_convention': 'anthropic_excluding_cache', 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic',
-      'gen_ai.usage.input_tokens': 15050, 'gen_ai.usage.output_tokens': 530,
-      'gen_ai.usage.cache_read.input_tokens': 12000, 'gen_ai.usage.cache_write.input_tokens': 3000,
+      'gen_ai.usage.input_tokens': 15050, 'gen_ai.usage.output_tokens': 530, 'gen_ai.usage.cache_write.input_tokens': 3000,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 3000, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 50,
     },
   },
@@ -45,8 +54,8 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     attributes: { 'gen_ai.system': 'anthropic', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10, 'gen_ai.usage.cache_read.input_tokens': 900 },
     expected: {
       'tokenledger.usage.source_convention': 'anthropic_excluding_cache', 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic',
-      'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 10,
-      'gen_ai.usage.cache_read.input_tokens': 900, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 100,
     },
   },
@@ -63,6 +72,7 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
       'gen_ai.request.model': 'gpt-4o',
       'gen_ai.usage.input_tokens': 5000, 'gen_ai.usage.output_tokens': 300,
       'gen_ai.usage.cache_read.input_tokens': 4096, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'gen_ai.usage.reasoning.output_tokens': 120, 'tokenledger.usage.uncached.input_tokens': 904,
     },
   },
@@ -81,10 +91,14 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     },
   },
   {
-    name: 'malformed foreign usage: a reason, no figures',
+    name: 'malformed foreign usage: a reason, and only the figures that do not depend on the malformed one',
     scope: 'x',
     attributes: { 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 'lots', 'gen_ai.usage.output_tokens': 3 },
-    expected: { 'tokenledger.usage.source_convention': 'genai_legacy', 'tokenledger.usage.unknown_reason': 'usage_malformed' },
+    expected: {
+      'tokenledger.usage.source_convention': 'genai', 'tokenledger.usage.unknown_reason': 'usage_malformed',
+      'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
+    },
   },
   { name: 'an HTTP span is left alone', scope: '@opentelemetry/instrumentation-http', attributes: { 'http.request.method': 'POST' }, expected: undefined },
   { name: "tokenledger's own spans are left alone", scope: 'tokenledger-instrumentation-openai', attributes: { 'gen_ai.usage.input_tokens': 1, 'gen_ai.usage.output_tokens': 1 }, expected: undefined },
@@ -92,6 +106,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
 
 for (const c of cases) {
   test(`source conventions: ${c.name}`, () => {
-    assert.deepEqual(sourceConventionAttributes(c.attributes as never, c.scope), c.expected);
+    assert.deepEqual(added(c.attributes as Attributes, c.scope), c.expected);
   });
 }

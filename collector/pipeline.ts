@@ -1,20 +1,20 @@
 // Collector mode's data path, without HTTP or the network: decoded OTLP requests in, encoded OTLP requests for
 // the upstream out. Each span is normalised and priced as it arrives (enrich.ts) and encoded there and then: what
-// is held until its trace is released (TraceBuffer) is the span's bytes and the few fields the rollup reads, not
-// the decoded message (which, held for seconds, made most of the garbage collector's work). When the trace is
-// released its runs are rolled up; only the run spans, which take new attributes then, are decoded and encoded
-// again. Traces released together go upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each
+// is held until its trace is released (TraceStore) is the span's bytes, its call figures and the few fields the
+// rollup reads, not the decoded message (which, held for seconds, made most of the garbage collector's work).
+// When the trace is released its runs are rolled up (trace-rollup.ts, the run tree the in-process processor uses);
+// only the run spans, which take new attributes then, are decoded and encoded again. Traces released together go upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each
 // resource and scope encoded once per request.
-import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
-import { isLlmCall } from '../llm-spans.ts';
-import type { CallPricer } from '../pricing/call-pricer.ts';
-import { callFigures, type CallFigures } from '../runs/call-figures.ts';
-import { ATTR_TOKENLEDGER_RUN_ID } from '../../conventions/attributes.ts';
-import { enrichSpan, nanos, toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
+import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import type { CallFigures } from '../ledger/call-figures.ts';
+import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { IdealStepsLearner } from '../runs/ideal-steps.ts';
+import { enrichSpan, toAnyValue, unixNanos, withAttributes, type KeyValue as OtlpKeyValue, type OtlpSpan } from './enrich.ts';
 import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
-import { TraceBuffer, type BufferedSpan } from './trace-buffer.ts';
-import { ROLLUP_ATTRIBUTES } from './trace-rollup.ts';
+import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
+import type { ReleasedTrace, TraceStore } from './trace-store.ts';
 
 /** The resource and scope a span came with, shared by all spans of one scopeSpans. */
 export interface Origin {
@@ -36,13 +36,13 @@ export type OtlpRequest = {
 export const MAX_SPANS_PER_REQUEST = 8192;
 
 /** A span as held: its encoded bytes, what the rollup reads, and attributes added after it was encoded. */
-class HeldSpan implements BufferedSpan<Origin> {
+export class HeldSpan implements TraceSpan {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly traceId: string;
   readonly name: string;
-  readonly startNanos: number;
-  readonly endNanos: number;
+  readonly startNanos: bigint;
+  readonly endNanos: bigint;
   readonly statusCode: number;
   /** Only the ROLLUP_ATTRIBUTES of the span: the rest is in its bytes. */
   readonly attributes: Attributes;
@@ -56,15 +56,15 @@ class HeldSpan implements BufferedSpan<Origin> {
   /** Whether the span came with run attributes of its own; if not, the rollup's are appended to its bytes. */
   private readonly hadRunAttributes: boolean;
 
-  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, origin: Origin) {
+  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin) {
     this.spanId = hex(span.spanId);
     this.parentSpanId = hex(span.parentSpanId);
     this.traceId = traceId;
     this.name = String(span.name ?? '');
-    this.startNanos = nanos(span.startTimeUnixNano);
-    this.endNanos = nanos(span.endTimeUnixNano);
+    this.startNanos = unixNanos(span.startTimeUnixNano);
+    this.endNanos = unixNanos(span.endTimeUnixNano);
     this.statusCode = Number((span.status as { code?: number } | undefined)?.code ?? 0);
-    this.figures = isLlmCall(attributes) ? callFigures(attributes, this.statusCode === SpanStatusCode.ERROR) : undefined;
+    this.figures = figures;
     this.attributes = {};
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
@@ -117,27 +117,41 @@ function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
 
 export class CollectorPipeline {
   private readonly pricer: CallPricer;
-  readonly buffer: TraceBuffer<Origin>;
+  readonly store: TraceStore<HeldSpan>;
+  private readonly hooks: TraceRollupHooks;
+  /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
+  private readonly learner = new IdealStepsLearner();
 
-  constructor(pricer: CallPricer, buffer: TraceBuffer<Origin>) {
+  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}) {
     this.pricer = pricer;
-    this.buffer = buffer;
+    this.store = store;
+    this.hooks = hooks;
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
   accept(request: OtlpRequest, now: number): Uint8Array[] {
-    const { late, evicted } = this.buffer.add(this.heldSpans(request), now);
-    return this.encode([late, ...evicted.map((trace) => trace.spans)]);
+    const { late, evicted } = this.store.add(this.heldSpans(request), now);
+    // A late span's trace was rolled up already: it joins no run, but its call still counts.
+    for (const span of late) if (span.figures && !span.figures.refused) this.hooks.onCall?.(span, span.figures, undefined);
+    return this.encode([late, ...this.rolledUp(evicted)]);
   }
 
   /** The traces ready at `now`, rolled up and encoded. */
   take(now: number): Uint8Array[] {
-    return this.encode(this.buffer.take(now).map((trace) => trace.spans));
+    return this.encode(this.rolledUp(this.store.take(now)));
   }
 
   /** Every trace held, rolled up and encoded (at shutdown). */
   flush(): Uint8Array[] {
-    return this.encode(this.buffer.flush().map((trace) => trace.spans));
+    return this.encode(this.rolledUp(this.store.flush()));
+  }
+
+  /** Released traces with their runs rolled up; an evicted trace, or one whose root never came, is not whole. */
+  private rolledUp(traces: ReleasedTrace<HeldSpan>[]): HeldSpan[][] {
+    return traces.map((trace) => {
+      rollupTrace(trace.spans, this.learner, this.hooks, trace.rootSeen && trace.reason !== 'evicted');
+      return trace.spans;
+    });
   }
 
   /** Prices each span and encodes it, remembering its resource and scope. */
@@ -160,7 +174,8 @@ export class CollectorPipeline {
           const traceId = hex(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
-          spans.push(new HeldSpan(span, shared, enrichSpan(span, scopeName, this.pricer), origin));
+          const { attributes, figures } = enrichSpan(span as OtlpSpan, scopeName, this.pricer);
+          spans.push(new HeldSpan(span, shared, attributes, figures, origin));
           Span.encode(span as never, writer);
           ends.push(writer.len);
         }
@@ -176,7 +191,7 @@ export class CollectorPipeline {
   }
 
   /** Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. */
-  private encode(groups: BufferedSpan<Origin>[][]): Uint8Array[] {
+  private encode(groups: HeldSpan[][]): Uint8Array[] {
     const out: Uint8Array[] = [];
     let batch: HeldSpan[] = [];
     for (const group of groups) {
@@ -184,7 +199,7 @@ export class CollectorPipeline {
         out.push(encodeRequest(batch));
         batch = [];
       }
-      for (const span of group) batch.push(span as HeldSpan);
+      for (const span of group) batch.push(span);
     }
     if (batch.length > 0) out.push(encodeRequest(batch));
     return out;

@@ -82,3 +82,14 @@ function validateModifier(entry: unknown, where: string, fail: (message: string)
   if (typeof modifier.when !== 'object' || modifier.when === null) fail(`${where}.when must be an object`);
   return modifier;
 }
+
+/** Code-given prices win over the file's, which win over the bundled data. */
+export function mergePriceOverrides(file: PriceOverrides | undefined, code: PriceOverrides | undefined): PriceOverrides | undefined {
+  if (!file) return code;
+  if (!code) return file;
+  return {
+    version: code.version ?? file.version,
+    providers: [...(code.providers ?? []), ...(file.providers ?? [])],
+    modifiers: [...(code.modifiers ?? []), ...(file.modifiers ?? [])],
+  };
+}

@@ -6,21 +6,24 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
-} from '../../conventions/attributes.ts';
-import { OI_KIND } from '../foreign-names.ts';
-import { LLM_OPERATIONS } from '../llm-spans.ts';
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+} from '../conventions/attributes.ts';
+import { OI_KIND } from '../ledger/foreign-names.ts';
+import { LLM_OPERATIONS } from '../ledger/llm-spans.ts';
+import type { RunStart } from './run-tree.ts';
 import type { RunOutcome } from './run-summary.ts';
 
 /**
  * The run a span starts, if it starts one: an `invoke_agent` span or an OpenInference AGENT span always; a root
  * span (local root in process, trace root in collector mode) unless it is itself a single LLM call or tool.
  */
-export function runStartedBy(attributes: Attributes, spanName: string, isRoot: boolean): { name: string; explicit: boolean } | undefined {
+export function runStartedBy(attributes: Attributes, spanName: string, isRoot: boolean): RunStart | undefined {
   const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
   const agentName = attributes[ATTR_GEN_AI_AGENT_NAME];
   const name = typeof agentName === 'string' && agentName ? agentName : spanName;
-  if (operation === 'invoke_agent' || attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
-  if (isRoot && operation !== 'execute_tool' && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
+  if (operation === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT || attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
+  if (isRoot && operation !== GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
     return { name, explicit: false };
   }
   return undefined;

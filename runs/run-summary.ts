@@ -4,25 +4,20 @@
 //                        of calls that did not end in an error (a failed call's output is discarded; retried
 //                        calls are exactly those)
 //   step inflation     = steps / ideal steps, only when ideal steps are known
+// Totals are written by the token-type table: a run figure per row, absent when a call left it unknown.
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import {
   ATTR_TOKENLEDGER_RUN_CACHE_HIT_RATE,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC,
   ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP,
-  ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD,
-  ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD,
-  ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD,
-  ATTR_TOKENLEDGER_RUN_COST_REASONING_USD,
-  ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD,
-  ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD,
-  ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD,
-  ATTR_TOKENLEDGER_RUN_COST_USD,
   ATTR_TOKENLEDGER_RUN_FAILED_CALLS,
   ATTR_TOKENLEDGER_RUN_ID,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE,
   ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP,
+  ATTR_TOKENLEDGER_RUN_NESTED,
+  ATTR_TOKENLEDGER_RUN_PARENT_ID,
   ATTR_TOKENLEDGER_RUN_RETRIES,
   ATTR_TOKENLEDGER_RUN_SCOPE,
   ATTR_TOKENLEDGER_RUN_STEP_INFLATION,
@@ -32,28 +27,26 @@ import {
   ATTR_TOKENLEDGER_RUN_TOOL_CALLS,
   ATTR_TOKENLEDGER_RUN_TOOL_ERRORS,
   ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS,
-  ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS,
-  ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS,
-} from '../../conventions/attributes.ts';
-import { usd } from '../pricing/call-pricer.ts';
+  TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE,
+  type TokenledgerRunIdealStepsSource,
+} from '../conventions/attributes.ts';
+import { usd } from '../ledger/pricing/call-pricer.ts';
+import { TOKEN_TOTALS, TOKEN_TYPES } from '../ledger/token-types.ts';
 import { contextGrowth, type ContextGrowth } from './context-growth.ts';
-import type { CostTotals, TokenTotals } from './call-figures.ts';
-import type { RunState } from './run-state.ts';
+import type { RunCost, RunState, RunTokens } from './run-state.ts';
 
 export interface RunOutcome {
   success: boolean;
   idealSteps?: number;
-  idealStepsSource?: 'configured' | 'learned';
+  idealStepsSource?: TokenledgerRunIdealStepsSource;
 }
 
 export interface RunSummary {
   id: string;
+  agentName: string;
+  /** Inside another reported run; false for a task. */
+  nested: boolean;
+  parentId?: string;
   success: boolean;
   complete: boolean;
   steps: number;
@@ -62,10 +55,11 @@ export interface RunSummary {
   failedCalls: number;
   retries: number;
   unpricedCalls: number;
-  tokens: TokenTotals;
-  cost: CostTotals;
+  /** Totals by token type and total; NaN where a call left a figure unknown. */
+  tokens: RunTokens;
+  cost: RunCost;
   idealSteps?: number;
-  idealStepsSource?: 'configured' | 'learned';
+  idealStepsSource?: TokenledgerRunIdealStepsSource;
   stepInflation?: number;
   cacheHitRate?: number;
   tokenEfficiency?: number;
@@ -75,8 +69,12 @@ export interface RunSummary {
 
 export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
   const { tokens } = state;
+  const enclosing = state.enclosing;
   const summary: RunSummary = {
     id: state.id,
+    agentName: state.agentName,
+    nested: enclosing !== undefined,
+    parentId: enclosing?.id,
     success: outcome.success,
     complete: !state.incomplete && state.unpricedCalls === 0,
     steps: state.steps,
@@ -95,7 +93,7 @@ export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
     summary.idealStepsSource = outcome.idealStepsSource;
     summary.stepInflation = state.steps / outcome.idealSteps;
   }
-  if (tokens.input > 0) summary.cacheHitRate = tokens.cacheRead / tokens.input;
+  if (tokens.input > 0) summary.cacheHitRate = tokens.cache_read / tokens.input;
   if (tokens.input + tokens.output > 0) summary.tokenEfficiency = state.usefulOutput / (tokens.input + tokens.output);
   return summary;
 }
@@ -116,7 +114,9 @@ export function runAttributes(summary: RunSummary): Attributes {
 
 export function writeRunAttributes(summary: RunSummary, out: AttributeSink): void {
   out.setAttribute(ATTR_TOKENLEDGER_RUN_ID, summary.id);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_SCOPE, 'subtree');
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_SCOPE, TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE);
+  out.setAttribute(ATTR_TOKENLEDGER_RUN_NESTED, summary.nested);
+  if (summary.parentId !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_PARENT_ID, summary.parentId);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_COMPLETE, summary.complete);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_SUCCESS, summary.success);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_STEPS, summary.steps);
@@ -125,22 +125,15 @@ export function writeRunAttributes(summary: RunSummary, out: AttributeSink): voi
   out.setAttribute(ATTR_TOKENLEDGER_RUN_FAILED_CALLS, summary.failedCalls);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_RETRIES, summary.retries);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS, summary.unpricedCalls);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_INPUT_TOKENS, summary.tokens.input);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_OUTPUT_TOKENS, summary.tokens.output);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_UNCACHED_INPUT_TOKENS, summary.tokens.uncached);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_READ_INPUT_TOKENS, summary.tokens.cacheRead);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_INPUT_TOKENS, summary.tokens.cacheWrite);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_CACHE_WRITE_TTL_1H_INPUT_TOKENS, summary.tokens.cacheWrite1h);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_REASONING_OUTPUT_TOKENS, summary.tokens.reasoning);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS, summary.tokens.toolResult);
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_USD, usd(summary.cost.total));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_UNCACHED_INPUT_USD, usd(summary.cost.uncachedInput));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_CACHE_READ_USD, usd(summary.cost.cacheRead));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_CACHE_WRITE_USD, usd(summary.cost.cacheWrite));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_OUTPUT_USD, usd(summary.cost.output));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_REASONING_USD, usd(summary.cost.reasoning));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD, usd(summary.cost.toolResult));
-  out.setAttribute(ATTR_TOKENLEDGER_RUN_COST_REQUEST_FEES_USD, usd(summary.cost.requestFees));
+  const { tokens, cost } = summary;
+  for (const row of TOKEN_TYPES) {
+    if (row.runUsageAttribute !== undefined) setFinite(out, row.runUsageAttribute, tokens[row.id as keyof RunTokens]);
+    setFinite(out, row.runCostAttribute, usd(cost[row.id]));
+  }
+  for (const total of TOKEN_TOTALS) {
+    if (total.runUsageAttribute !== undefined) setFinite(out, total.runUsageAttribute, tokens[total.id as keyof RunTokens]);
+    if (total.runCostAttribute !== undefined) setFinite(out, total.runCostAttribute, usd(cost.total));
+  }
   out.setAttribute(ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP, summary.inputPerStep.slice(0, 64));
   if (summary.idealSteps !== undefined) {
     out.setAttribute(ATTR_TOKENLEDGER_RUN_IDEAL_STEPS, summary.idealSteps);
@@ -153,4 +146,9 @@ export function writeRunAttributes(summary: RunSummary, out: AttributeSink): voi
     out.setAttribute(ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP, ratio(summary.growth.tokensPerStep));
     out.setAttribute(ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_QUADRATIC, summary.growth.quadratic);
   }
+}
+
+/** A figure some call left unknown (NaN) is left off: unknown is not zero. */
+function setFinite(out: AttributeSink, key: string, value: number): void {
+  if (Number.isFinite(value)) out.setAttribute(key, value);
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import { loadPriceOverridesFile } from '../pricing/price-overrides.ts';
+import { loadPriceOverridesFile } from '../ledger/pricing/price-overrides.ts';
 import { CollectorServer } from './collector-server.ts';
 
 const USAGE =

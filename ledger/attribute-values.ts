@@ -15,3 +15,8 @@ export function amountAttribute(value: AttributeValue | undefined): number | und
 export function stringAttribute(value: AttributeValue | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/** One of an attribute's closed set of values (the registry's `values`), else undefined. */
+export function valueOf<T extends string>(values: readonly T[], value: AttributeValue | undefined): T | undefined {
+  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : undefined;
+}

@@ -1,0 +1,155 @@
+// Rolls up the runs of one released trace by replaying it through the run tree (runs/run-tree.ts), the engine the
+// in-process processor feeds as spans start and end: every span starts, parents before children, then every span
+// ends in the order it ended. So the runs, their totals, retries, late spans and learned ideal steps are the ones
+// the processor would have found had it seen the whole trace. Linear in the spans whatever the nesting depth.
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_TOKENLEDGER_RUN_COMPLETE,
+  ATTR_TOKENLEDGER_RUN_ID,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+} from '../conventions/attributes.ts';
+import type { CallFigures } from '../ledger/call-figures.ts';
+import { OI_KIND } from '../ledger/foreign-names.ts';
+import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
+import { runStartedBy } from '../runs/run-spans.ts';
+import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
+import { DEFAULT_RUN_LIMITS, RunTree, type RunTreeHooks } from '../runs/run-tree.ts';
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string;
+  traceId: string;
+  name: string;
+  startNanos: bigint;
+  endNanos: bigint;
+  statusCode: number;
+  /** At least the ROLLUP_ATTRIBUTES the span has (a holder may keep only those). */
+  attributes: Attributes;
+  /** The call's figures when the span is an LLM call (worked out as it arrived), else undefined. */
+  figures: CallFigures | undefined;
+  /** Adds attributes to the span as it will be forwarded. */
+  setAttributes(attributes: Attributes): void;
+}
+
+/** The attributes the rollup and the metrics of its hooks read, besides an LLM call's figures. */
+export const ROLLUP_ATTRIBUTES: readonly string[] = [
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_ERROR_TYPE,
+  OI_KIND,
+  ATTR_TOKENLEDGER_RUN_SUCCESS,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+];
+
+export interface TraceRollupHooks extends RunTreeHooks {
+  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run, if any. */
+  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined): void;
+  /** Every run rolled up and reported. */
+  onRun?(summary: RunSummary): void;
+}
+
+/** A run tree that lives while one trace is replayed: no limits but the depth one, no timer. */
+const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity };
+
+/**
+ * Rolls the trace's runs up onto their spans; returns how many runs it found. `whole`: the trace's root arrived
+ * and it was not evicted. A trace that is not whole has its runs only marked `tokenledger.run.complete = false`,
+ * since figures from part of a run would read as the whole; its calls still count in the call metrics.
+ */
+export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
+  const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
+  const { order, isRoot } = startOrder(spans);
+  let runs = 0;
+  for (const span of order) {
+    const root = isRoot.has(span);
+    const run = runStartedBy(span.attributes, span.name, root);
+    if (run !== undefined) runs += 1;
+    if (!whole) {
+      if (run?.explicit) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      continue;
+    }
+    tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
+  }
+  for (const span of endOrder(order)) {
+    const failed = span.statusCode === SpanStatusCode.ERROR;
+    const call = span.figures;
+    if (!whole) {
+      if (call && !call.refused) hooks.onCall?.(span, call, undefined);
+      continue;
+    }
+    const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+    const ended = tree.end(span.spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
+    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName);
+    if (ended.rolledUp) {
+      span.setAttributes(runAttributes(ended.rolledUp.summary));
+      hooks.onRun?.(ended.rolledUp.summary);
+    } else if (ended.lostRunId !== undefined) {
+      span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: ended.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+    }
+  }
+  return runs;
+}
+
+/**
+ * Every span once, parents before children (siblings in start order), iteratively so depth costs no stack. A span
+ * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches.
+ */
+function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan> } {
+  const byId = new Map<string, TraceSpan>();
+  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+  const children = new Map<TraceSpan, TraceSpan[]>();
+  const roots: TraceSpan[] = [];
+  for (const span of spans) {
+    const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+    if (parent === undefined || parent === span) roots.push(span);
+    else {
+      let list = children.get(parent);
+      if (!list) children.set(parent, (list = []));
+      list.push(span);
+    }
+  }
+  const byStart = (a: TraceSpan, b: TraceSpan) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0);
+  const order: TraceSpan[] = [];
+  const visited = new Set<TraceSpan>();
+  const isRoot = new Set<TraceSpan>();
+  const visit = (root: TraceSpan) => {
+    isRoot.add(root);
+    const stack = [root];
+    while (stack.length > 0) {
+      const span = stack.pop()!;
+      if (visited.has(span)) continue;
+      visited.add(span);
+      order.push(span);
+      const below = children.get(span);
+      if (below) for (const child of [...below].sort(byStart).reverse()) stack.push(child);
+    }
+  };
+  for (const root of [...roots].sort(byStart)) visit(root);
+  for (const span of spans) if (!visited.has(span)) visit(span);
+  return { order, isRoot };
+}
+
+/** The spans in the order they ended; at the same instant a span deeper in the start order ends first. */
+function endOrder(order: readonly TraceSpan[]): TraceSpan[] {
+  const position = new Map<TraceSpan, number>();
+  order.forEach((span, index) => position.set(span, index));
+  return [...order].sort((a, b) => {
+    if (a.endNanos !== b.endNanos) return a.endNanos < b.endNanos ? -1 : 1;
+    return position.get(b)! - position.get(a)!;
+  });
+}

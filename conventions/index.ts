@@ -1,0 +1,4 @@
+// `tokenledger/conventions`: the names tokenledger writes (attributes, their values, events, metrics) and the
+// token-type table, all generated from conventions/registry.yaml.
+export * from './attributes.ts';
+export * from './token-types.ts';

@@ -1,0 +1,75 @@
+// A call's cost ⇄ span attributes, by the token-type table: the cost attribute of every type that is known, the
+// total, and where the price came from; or the reason there is no cost. Written once, where the call is priced;
+// read only at the edges (collector mode, for spans another process already priced).
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+  ATTR_TOKENLEDGER_COST_DATA_VERSION,
+  ATTR_TOKENLEDGER_COST_MULTIPLIER,
+  ATTR_TOKENLEDGER_COST_PRICE_ENTRY,
+  ATTR_TOKENLEDGER_COST_SOURCE,
+  ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
+  GEN_AI_USAGE_COST_CURRENCY_VALUE_USD,
+  GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  TOKENLEDGER_COST_SOURCE_VALUES,
+  TOKENLEDGER_COST_UNKNOWN_REASON_VALUES,
+} from '../conventions/attributes.ts';
+import { amountAttribute, stringAttribute, valueOf } from './attribute-values.ts';
+import { usd, type PricedCall } from './pricing/call-pricer.ts';
+import { TOKEN_TOTALS, TOKEN_TYPES, type CostAmounts } from './token-types.ts';
+
+const COST_TOTAL = TOKEN_TOTALS.find((total) => total.costAttribute !== undefined)!;
+
+export interface CostAttributeOptions {
+  /** Also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes. */
+  genaiCostAttributes?: boolean;
+}
+
+/** Writes the cost attributes of a priced (or unpriced) call into `out`. Amounts are rounded to 1e-10 USD. */
+export function writeCostAttributes(priced: PricedCall, out: Attributes, options: CostAttributeOptions = {}): Attributes {
+  if (priced.cost === undefined) {
+    out[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON] = priced.unknownReason;
+    return out;
+  }
+  const { cost } = priced;
+  for (const row of TOKEN_TYPES) {
+    const amount = cost[row.id];
+    if (amount !== undefined) out[row.costAttribute] = usd(amount);
+  }
+  const total = usd(cost.total ?? 0);
+  out[COST_TOTAL.costAttribute!] = total;
+  out[ATTR_TOKENLEDGER_COST_MULTIPLIER] = priced.multiplier;
+  out[ATTR_TOKENLEDGER_COST_SOURCE] = priced.source;
+  out[ATTR_TOKENLEDGER_COST_PRICE_ENTRY] = priced.priceEntry;
+  out[ATTR_TOKENLEDGER_COST_DATA_VERSION] = priced.dataVersion;
+  if (options.genaiCostAttributes) {
+    out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = total;
+    out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = GEN_AI_USAGE_COST_CURRENCY_VALUE_USD;
+    out[ATTR_GEN_AI_USAGE_COST_SOURCE] = GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
+  }
+  return out;
+}
+
+/** Whether a span already says what it cost (or why it has no cost): it was priced where it was made. */
+export function isPriced(attributes: Attributes): boolean {
+  return attributes[COST_TOTAL.costAttribute!] !== undefined || attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON] !== undefined;
+}
+
+/** The cost a span priced elsewhere states; a part it leaves off or states wrongly is unknown. */
+export function costFromAttributes(attributes: Attributes): PricedCall {
+  const total = amountAttribute(attributes[COST_TOTAL.costAttribute!]);
+  if (total === undefined) {
+    return { unknownReason: valueOf(TOKENLEDGER_COST_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]) ?? 'usage_unknown' };
+  }
+  const cost: CostAmounts = { total };
+  for (const row of TOKEN_TYPES) cost[row.id] = amountAttribute(attributes[row.costAttribute]);
+  return {
+    cost,
+    multiplier: amountAttribute(attributes[ATTR_TOKENLEDGER_COST_MULTIPLIER]) ?? 1,
+    source: valueOf(TOKENLEDGER_COST_SOURCE_VALUES, attributes[ATTR_TOKENLEDGER_COST_SOURCE]) ?? 'bundled',
+    priceEntry: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]) ?? '',
+    dataVersion: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_DATA_VERSION]) ?? '',
+  };
+}

@@ -1,0 +1,46 @@
+// What a span says about itself as an LLM call: whether it is one (and so is normalised, priced and counted as a
+// step), whether a guardrail refused it, and what it was as far as its price goes. Agent and tool spans are not
+// LLM calls.
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_TOKENLEDGER_REQUEST_BATCH,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
+} from '../conventions/attributes.ts';
+import { stringAttribute } from './attribute-values.ts';
+import type { CallDescription } from './pricing/call-pricer.ts';
+
+export const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
+/** The errors a guardrail stops a call with before it is sent (see instrumentation/common/guard-errors.ts). */
+const REFUSALS = new Set(['BudgetExceededError', 'RunawayLoopError']);
+
+export function isLlmCall(attributes: Attributes): boolean {
+  const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
+  return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && attributes[ATTR_GEN_AI_PROVIDER_NAME] !== undefined;
+}
+
+/** A call a guardrail refused was never sent: it is not a step and costs nothing. */
+export function isRefusedCall(attributes: Attributes): boolean {
+  const errorType = attributes[ATTR_ERROR_TYPE];
+  return typeof errorType === 'string' && REFUSALS.has(errorType);
+}
+
+/** The model a call asked for ('' when it names none): a call to the same model right after a failed one is a retry. */
+export function requestModelOf(attributes: Attributes): string {
+  return stringAttribute(attributes[ATTR_GEN_AI_REQUEST_MODEL]) ?? '';
+}
+
+export function callDescription(attributes: Attributes, startTime: Date): CallDescription {
+  return {
+    provider: stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? '',
+    requestModel: stringAttribute(attributes[ATTR_GEN_AI_REQUEST_MODEL]),
+    responseModel: stringAttribute(attributes[ATTR_GEN_AI_RESPONSE_MODEL]),
+    serviceTier: stringAttribute(attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]),
+    batch: attributes[ATTR_TOKENLEDGER_REQUEST_BATCH] === true,
+    startTime,
+  };
+}
