@@ -34,12 +34,13 @@ export interface UsageFigures {
 export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): UsageFigures {
   const reported = usage.tokens;
   let fits = true;
-  const { input, output } = reported;
+  const input = known(reported.input);
+  const output = known(reported.output);
   const tokens: TokenCounts = { input, output };
 
   const writes = cacheWriteSplit(reported.cache_write, reported.cache_write_5m, reported.cache_write_1h);
   if (!writes.fits) fits = false;
-  let cacheRead = reported.cache_read;
+  let cacheRead = known(reported.cache_read);
   let cacheWrite = writes.total;
   let { fiveMinutes, oneHour } = writes;
   if (input !== undefined && cacheRead !== undefined && cacheWrite !== undefined) {
@@ -56,7 +57,7 @@ export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): U
   tokens.cache_write_5m = fiveMinutes;
   tokens.cache_write_1h = oneHour;
 
-  let reasoning = reported.reasoning;
+  let reasoning = known(reported.reasoning);
   if (reasoning !== undefined && output !== undefined && reasoning > output) {
     fits = false;
     reasoning = undefined;
@@ -64,13 +65,13 @@ export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): U
   tokens.reasoning = reasoning;
 
   const figures: UsageFigures = { tokens };
-  let toolResult = reported.tool_result;
-  if (toolResult === undefined && share !== undefined) {
+  let toolResult = known(reported.tool_result);
+  if (reported.tool_result === undefined && share !== undefined) {
     toolResult = apportionedToolResultTokens(usage, share);
     if (toolResult !== undefined) figures.toolResultEstimation = 'char_share';
-  } else if (toolResult === undefined && usage.serverToolInputTokens) {
+  } else if (reported.tool_result === undefined && usage.serverToolInputTokens) {
     // Server-side tool input the provider counts itself is exact, with or without a measured request.
-    toolResult = usage.serverToolInputTokens;
+    toolResult = known(usage.serverToolInputTokens);
   }
   if (toolResult !== undefined && input !== undefined && toolResult > input) {
     fits = false;
@@ -79,11 +80,16 @@ export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): U
   }
   tokens.tool_result = toolResult;
 
-  if (usage.webSearchRequests) figures.webSearchRequests = usage.webSearchRequests;
-  if (usage.compactionInputTokens !== undefined) figures.compactionInputTokens = usage.compactionInputTokens;
-  if (usage.compactionOutputTokens !== undefined) figures.compactionOutputTokens = usage.compactionOutputTokens;
+  if (usage.webSearchRequests) figures.webSearchRequests = known(usage.webSearchRequests);
+  if (usage.compactionInputTokens !== undefined) figures.compactionInputTokens = known(usage.compactionInputTokens);
+  if (usage.compactionOutputTokens !== undefined) figures.compactionOutputTokens = known(usage.compactionOutputTokens);
   figures.unknownReason = usage.unknownReason ?? (fits && input !== undefined && output !== undefined ? undefined : 'usage_malformed');
   return figures;
+}
+
+/** A figure as known: a count reported malformed (NaN) is unknown. */
+function known(value: number | undefined): number | undefined {
+  return value === undefined || Number.isNaN(value) ? undefined : value;
 }
 
 /** Figures for a call whose usage is unknown altogether. */
@@ -98,15 +104,17 @@ interface CacheWrites {
   fits: boolean;
 }
 
-/** All cache writes and their TTL split; the total is authoritative, a split that does not add up to it is unknown. */
+/**
+ * All cache writes and their TTL split. The total is authoritative: a split that does not add up to it is unknown.
+ * A split the source did not report is worked out (no split: every write at the standard rate; one side: the
+ * rest), but never one it reported malformed (NaN), nor a total from its parts.
+ */
 function cacheWriteSplit(total: number | undefined, fiveMinutes: number | undefined, oneHour: number | undefined): CacheWrites {
-  if (total === undefined) {
-    if (fiveMinutes === undefined || oneHour === undefined) return { fits: true };
-    return { total: fiveMinutes + oneHour, fiveMinutes, oneHour, fits: true };
-  }
+  if (total === undefined || Number.isNaN(total)) return { fits: true };
   if (fiveMinutes === undefined && oneHour === undefined) return { total, fiveMinutes: total, oneHour: 0, fits: true };
   const five = fiveMinutes ?? total - oneHour!;
   const hour = oneHour ?? total - fiveMinutes!;
+  if (Number.isNaN(five) || Number.isNaN(hour)) return { total, fits: true }; // the malformed side is marked already
   if (five < 0 || hour < 0 || five + hour !== total) return { total, fits: false };
   return { total, fiveMinutes: five, oneHour: hour, fits: true };
 }
@@ -117,9 +125,9 @@ function cacheWriteSplit(total: number | undefined, fiveMinutes: number | undefi
  * Claude's or Gemini's counts, so a raw tokenizer count is never used as billed tokens.
  */
 export function apportionedToolResultTokens(usage: NormalizedUsage, share: ToolResultShare): number | undefined {
-  const input = usage.tokens.input;
+  const input = known(usage.tokens.input);
   if (input === undefined) return undefined;
-  const server = usage.serverToolInputTokens ?? 0;
+  const server = known(usage.serverToolInputTokens) ?? 0;
   if (share.totalChars === 0) return server;
   const promptTokens = input - server;
   return Math.round((promptTokens * share.toolChars) / share.totalChars) + server;

@@ -10,9 +10,9 @@ export type UsageUnknownReason = TokenledgerUsageUnknownReason;
 
 /**
  * One call's usage as reported, keyed by the token-type table's ids: `input` is ALL input (cache included) and
- * `output` ALL output (reasoning included), as the GenAI conventions count them. A figure left undefined is
- * unknown, never zero. Figures the source does not state (the uncached remainder, a TTL split) are worked out by
- * `usageFigures`, which also checks that the reported ones fit together.
+ * `output` ALL output (reasoning included), as the GenAI conventions count them. A figure left undefined was not
+ * reported; NaN was reported malformed; neither is zero. Figures the source does not state (the uncached
+ * remainder, a TTL split) are worked out by `usageFigures`, which also checks that the reported ones fit together.
  */
 export interface NormalizedUsage {
   tokens: TokenCounts;
@@ -37,26 +37,33 @@ export function readCount(value: unknown): TokenCount {
   return value;
 }
 
-/** Collects counts and remembers whether any was malformed, so a reader reads like its table. */
+/**
+ * Collects counts and remembers whether any was malformed, so a reader reads like its table. A malformed count
+ * reads as NaN: unknown, and — unlike a count the source left out (undefined) — never worked out from the others,
+ * and anything summed from it is NaN too.
+ */
 export class CountReader {
   malformed = false;
 
-  /** A count that is unknown when absent: absent or malformed gives undefined (malformed is marked). */
+  /** A count that is unknown when absent: absent gives undefined, malformed NaN (and is marked). */
   known(value: unknown): number | undefined {
     const count = readCount(value);
-    if (count === 'malformed') this.malformed = true;
-    return typeof count === 'number' ? count : undefined;
+    if (count === 'absent') return undefined;
+    if (count === 'malformed') return this.mark();
+    return count;
   }
 
-  /** A count the source omits when it is zero: absent gives 0. */
-  zeroIfAbsent(value: unknown): number | undefined {
+  /** A count the source omits when it is zero: absent gives 0, malformed NaN (and is marked). */
+  zeroIfAbsent(value: unknown): number {
     const count = readCount(value);
     if (count === 'absent') return 0;
-    if (count === 'malformed') {
-      this.malformed = true;
-      return undefined;
-    }
+    if (count === 'malformed') return this.mark();
     return count;
+  }
+
+  private mark(): number {
+    this.malformed = true;
+    return Number.NaN;
   }
 
   /** The usage read, marked malformed when any count was. */
