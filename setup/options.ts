@@ -1,7 +1,14 @@
-// tokenledger's own options: the TOKENLEDGER_* environment variables, parsed once, with clear errors.
+// tokenledger's own options, as `startTokenledger` takes them in code: each one a row of setup/settings.ts
+// (the TOKENLEDGER_* variable that sets it, its type, default and meaning). An option given in code wins over the
+// variable, which wins over the default.
+import type { GuardMode } from '../instrumentation/common/budget.ts';
+import { settingsFromEnv } from './settings.ts';
+
 export interface TokenledgerOptions {
   /** TOKENLEDGER_LEGACY_ATTRIBUTES: also write `gen_ai.usage.cache_creation.input_tokens`. Default false. */
   legacyAttributes: boolean;
+  /** TOKENLEDGER_LEGACY_METRICS: also record the previous `gen_ai.client.token.usage` histogram. Default false. */
+  legacyMetrics: boolean;
   /** TOKENLEDGER_OPENAI_STREAM_USAGE: `inject` (default) or `off`; see OpenAIInstrumentationConfig.streamUsage. */
   openaiStreamUsage: 'inject' | 'off';
   /**
@@ -24,31 +31,26 @@ export interface TokenledgerOptions {
   runs: boolean;
   /** TOKENLEDGER_GENAI_COST_ATTRIBUTES: also write the proposed `gen_ai.usage.cost.*` attributes. Default false. */
   genaiCostAttributes: boolean;
+  /** TOKENLEDGER_RUN_MAX_USD: a USD budget for every run that has none of its own. Default none. */
+  runMaxUsd?: number;
+  /** TOKENLEDGER_RUN_MAX_STEPS: a budget in LLM calls for every run that has none of its own. Default none. */
+  runMaxSteps?: number;
+  /** TOKENLEDGER_GUARD_MODE: `warn` (default) records breaches; `enforce` stops the call or tool. */
+  guardMode: GuardMode;
 }
 
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenledgerOptions {
-  return {
-    legacyAttributes: booleanVar(env, 'TOKENLEDGER_LEGACY_ATTRIBUTES', false),
-    openaiStreamUsage: choiceVar(env, 'TOKENLEDGER_OPENAI_STREAM_USAGE', ['inject', 'off'], 'inject'),
-    anthropicSdkSpans: choiceVar(env, 'TOKENLEDGER_ANTHROPIC_SDK_SPANS', ['off', 'keep'], 'off'),
-    pricesFile: env.TOKENLEDGER_PRICES?.trim() || undefined,
-    pricesRefreshUrl: env.TOKENLEDGER_PRICES_REFRESH_URL?.trim() || undefined,
-    genaiCostAttributes: booleanVar(env, 'TOKENLEDGER_GENAI_COST_ATTRIBUTES', false),
-    runs: booleanVar(env, 'TOKENLEDGER_RUNS', true),
-  };
-}
+const DEFAULTS: TokenledgerOptions = {
+  legacyAttributes: false,
+  legacyMetrics: false,
+  openaiStreamUsage: 'inject',
+  anthropicSdkSpans: 'off',
+  runs: true,
+  genaiCostAttributes: false,
+  guardMode: 'warn',
+};
 
-function booleanVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const value = env[name]?.trim().toLowerCase();
-  if (value === undefined || value === '') return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw new Error(`${name} must be true or false, got "${env[name]}"`);
-}
-
-function choiceVar<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
-  const value = env[name]?.trim().toLowerCase();
-  if (value === undefined || value === '') return fallback;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new Error(`${name} must be one of ${choices.join(', ')}, got "${env[name]}"`);
+/** The options: `overrides` (code) over the TOKENLEDGER_* variables over the defaults. Throws on an invalid variable. */
+export function resolveOptions(overrides: Partial<TokenledgerOptions> = {}, env: NodeJS.ProcessEnv = process.env): TokenledgerOptions {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...DEFAULTS, ...settingsFromEnv(env), ...defined };
 }

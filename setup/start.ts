@@ -8,12 +8,11 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
-import { guardrailsFromEnv } from '../processor/guardrails/guard-options.ts';
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { flushOnExit } from './flush-on-exit.ts';
-import { optionsFromEnv, type TokenledgerOptions } from './options.ts';
+import { resolveOptions, type TokenledgerOptions } from './options.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 
 /** tokenledger's provider instrumentations, for an app that builds its own NodeSDK. */
@@ -41,15 +40,16 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   let options: TokenledgerOptions;
   let processor: TokenledgerSpanProcessor;
   try {
-    options = { ...optionsFromEnv(), ...overrides };
+    options = resolveOptions(overrides);
     processor = new TokenledgerSpanProcessor({
       pricesFile: options.pricesFile,
       genaiCostAttributes: options.genaiCostAttributes,
+      legacyMetrics: options.legacyMetrics,
       runs: options.runs,
-      guardrails: options.runs ? guardrailsFromEnv() : undefined,
+      guardrails: options.runs ? { mode: options.guardMode, defaults: { maxUsd: options.runMaxUsd, maxSteps: options.runMaxSteps } } : undefined,
     });
   } catch (error) {
-    console.error(`tokenledger: not started: ${(error as Error).message}`);
+    console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);
     return undefined;
   }
   if (options.anthropicSdkSpans === 'off' && process.env.ANTHROPIC_OPEN_TELEMETRY === undefined) {

@@ -34,12 +34,13 @@ test('conventions: run totals are never written under gen_ai.usage.* on run span
 });
 
 test('conventions: the code writes attribute names only through the generated constants', () => {
-  const literal = /['"`]((?:gen_ai|tokenledger)\.[a-z0-9_.]+)['"`]/g;
+  // A name as a whole string literal is a name written; inside a longer string (a table's prose) it is documentation.
+  const literal = /(['"])((?:gen_ai|tokenledger)\.[a-z0-9_.]+)\1/g;
   const offenders: string[] = [];
-  for (const file of sourceFiles(['instrumentation', 'processor', 'setup'])) {
-    if (file.endsWith('processor/foreign-names.ts')) continue; // names of other conventions, read only
+  for (const file of sourceFiles(['instrumentation', 'ledger', 'runs', 'metrics', 'processor', 'collector', 'setup'])) {
+    if (file.endsWith('ledger/foreign-names.ts')) continue; // names of other conventions, read only
     for (const line of codeLines(readFileSync(file, 'utf8'))) {
-      for (const match of line.matchAll(literal)) offenders.push(`${file}: ${match[1]}`);
+      for (const match of line.matchAll(literal)) offenders.push(`${file}: ${match[2]}`);
     }
   }
   assert.deepEqual(offenders, []);
@@ -70,3 +71,23 @@ function sourceFiles(dirs: string[]): string[] {
   for (const dir of dirs) walk(new URL(`../${dir}`, import.meta.url).pathname);
   return files;
 }
+
+test('package: the names are in tokenledger/conventions, and the root export stays small', async () => {
+  // The built package, by its own name (`npm test` builds before it tests; typecheck runs before the build).
+  const load = (specifier: string) => import(specifier) as Promise<Record<string, unknown>>;
+  const conventions = await load('tokenledger/conventions');
+  assert.equal(conventions.ATTR_TOKENLEDGER_RUN_NESTED, 'tokenledger.run.nested');
+  assert.equal((conventions.TOKEN_TYPES as unknown[]).length, registry.token_types.length);
+  const root = await load('tokenledger');
+  assert.equal(Object.keys(root).some((name) => name.startsWith('ATTR_') || name.startsWith('METRIC_')), false);
+});
+
+test('conventions: tokenledger.token.type takes exactly the token-type table\'s ids, parts and subsets alike', () => {
+  const values = registry.attributes.find((a) => a.name === 'tokenledger.token.type')?.values;
+  assert.deepEqual(values, ['uncached_input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'request_fees', 'reasoning', 'tool_result']);
+  const parts = registry.token_types.filter((row) => row.role === 'part').map((row) => row.id);
+  const input = registry.token_totals.find((total) => total.id === 'input')!.parts;
+  const cost = registry.token_totals.find((total) => total.id === 'cost')!.parts;
+  assert.deepEqual(cost, parts, 'the cost total is the sum of every part');
+  assert.deepEqual(input, parts.filter((id) => registry.token_types.find((row) => row.id === id)!.side === 'input'));
+});

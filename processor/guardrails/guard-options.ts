@@ -70,17 +70,3 @@ function validateMode(mode: unknown, where: string): GuardMode {
   if (mode !== 'enforce' && mode !== 'warn') throw new Error(`tokenledger: ${where} must be "enforce" or "warn", got ${String(mode)}`);
   return mode;
 }
-
-/** TOKENLEDGER_RUN_MAX_USD, TOKENLEDGER_RUN_MAX_STEPS and TOKENLEDGER_GUARD_MODE: the defaults for every run. */
-export function guardrailsFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailOptions {
-  const defaults: Budget = {};
-  const usd = env.TOKENLEDGER_RUN_MAX_USD?.trim();
-  const steps = env.TOKENLEDGER_RUN_MAX_STEPS?.trim();
-  if (usd) defaults.maxUsd = Number(usd);
-  if (steps) defaults.maxSteps = Number(steps);
-  const mode = env.TOKENLEDGER_GUARD_MODE?.trim().toLowerCase();
-  return {
-    ...(mode ? { mode: mode as GuardMode } : {}),
-    defaults: validateBudget(defaults, 'TOKENLEDGER_RUN_MAX_*'),
-  };
-}

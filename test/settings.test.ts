@@ -1,0 +1,79 @@
+// The configuration tables are the one description of every setting: the README's tables and the collector's
+// --help come from them, the options are parsed from them, and every variable the code reads is in them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector/settings.ts';
+import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
+import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
+import { resolveOptions } from '../setup/options.ts';
+import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
+
+test('settings: the README tables are the settings tables (run `npm run docs`)', () => {
+  const readme = readFileSync(README_PATH, 'utf8');
+  assert.equal(readme, renderReadme(readme));
+  for (const setting of [...IN_PROCESS_SETTINGS, ...COLLECTOR_SETTINGS]) assert.ok(readme.includes(`| \`${setting.name}\` |`), setting.name);
+});
+
+test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a table', () => {
+  const documented = new Set([...IN_PROCESS_SETTINGS, ...COLLECTOR_SETTINGS].map((setting) => setting.name));
+  // Read by name from process.env / env, or named in a string: what a user can set.
+  const read = /(?:env|process\.env)(?:\.|\[')((?:TOKENLEDGER|OTEL)_[A-Z_]+)|'((?:TOKENLEDGER|OTEL)_[A-Z_]+)'/g;
+  const missing = new Set<string>();
+  for (const file of sourceFiles(['setup', 'collector', 'processor', 'instrumentation', 'ledger'])) {
+    for (const match of readFileSync(file, 'utf8').matchAll(read)) {
+      const name = match[1] ?? match[2]!;
+      // OTEL_* variables read by the SDK under the names the tables document as a family.
+      if (!documented.has(name) && !/^OTEL_(BSP_|EXPORTER_OTLP_(TRACES|METRICS)_)/.test(name)) missing.add(`${file}: ${name}`);
+    }
+  }
+  assert.deepEqual([...missing], []);
+});
+
+test('settings: an invalid variable names itself and its value', () => {
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUNS: 'yes' }), /TOKENLEDGER_RUNS must be true or false, got "yes"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_GUARD_MODE: 'block' }), /TOKENLEDGER_GUARD_MODE must be one of warn, enforce, got "block"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_MAX_STEPS: '2.5' }), /TOKENLEDGER_RUN_MAX_STEPS must be a positive integer, got "2.5"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_MAX_USD: '0' }), /TOKENLEDGER_RUN_MAX_USD must be a positive number, got "0"/);
+});
+
+test('settings: an option in code wins over its variable, which wins over the default', () => {
+  const env = { TOKENLEDGER_RUNS: 'false', TOKENLEDGER_GUARD_MODE: 'enforce', TOKENLEDGER_RUN_MAX_USD: '0.5' };
+  const options = resolveOptions({ guardMode: 'warn' }, env);
+  assert.equal(options.runs, false); // the variable
+  assert.equal(options.guardMode, 'warn'); // the code
+  assert.equal(options.runMaxUsd, 0.5);
+  assert.equal(options.openaiStreamUsage, 'inject'); // the default
+  assert.equal(options.legacyMetrics, false);
+  assert.equal(TOKENLEDGER_SETTINGS.openaiStreamUsage.default, '`inject`');
+});
+
+test('settings: the collector\'s documented defaults are the ones it uses', () => {
+  assert.equal(COLLECTOR_FLAGS.quietMs.default, String(DEFAULT_TRACE_STORE_LIMITS.quietMs));
+  assert.equal(COLLECTOR_FLAGS.maxTraceAgeMs.default, String(DEFAULT_TRACE_STORE_LIMITS.maxAgeMs));
+  assert.equal(COLLECTOR_FLAGS.maxTraces.default, String(DEFAULT_TRACE_STORE_LIMITS.maxTraces));
+  assert.equal(COLLECTOR_FLAGS.maxSpans.default, String(DEFAULT_TRACE_STORE_LIMITS.maxSpans));
+  assert.deepEqual(COLLECTOR_FLAGS.listen.parse(COLLECTOR_FLAGS.listen.default), { host: '127.0.0.1', port: 4318 });
+  assert.throws(() => COLLECTOR_FLAGS.listen.parse('localhost'), /--listen must be host:port, got localhost/);
+  assert.throws(() => COLLECTOR_FLAGS.maxSpans.parse('-1'), /--max-spans must be a positive integer, got "-1"/);
+});
+
+test('settings: tokenledger collect --help lists every flag and variable with its default', () => {
+  const help = collectorHelp();
+  for (const setting of COLLECTOR_SETTINGS) assert.ok(help.includes(`  ${setting.name} `), setting.name);
+  assert.match(help, /--max-spans positive integer \(default 200000\)/);
+});
+
+function sourceFiles(dirs: string[]): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts') && !path.endsWith('.test.ts')) files.push(path);
+    }
+  };
+  for (const dir of dirs) walk(new URL(`../${dir}`, import.meta.url).pathname);
+  return files;
+}
