@@ -5,12 +5,12 @@
 //   cache_write_5m + cache_write_1h = cache_write      (no TTL split reported: every write is a standard-rate write)
 //   cache_read + cache_write ≤ input
 //   uncached_input = input − cache_read − cache_write
-//   reasoning ≤ output, tool_result ≤ input
+//   every subset ≤ the part or total it is in (reasoning ≤ output, tool_result ≤ input)
 //
 // A count that does not fit the count it is part of is unknown (left undefined), and so is every figure
 // derived from it; the call is then marked `usage_malformed`, and a call so marked is never priced.
 import type { TokenledgerUsageToolResultEstimation } from '../conventions/attributes.ts';
-import type { TokenCounts } from './token-types.ts';
+import { SUBSET_ROWS, type TokenCounts } from './token-types.ts';
 import type { NormalizedUsage, UsageUnknownReason } from './usage.ts';
 
 /** The tool results' share of a request's prompt text, measured before it is sent. */
@@ -57,28 +57,24 @@ export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): U
   tokens.cache_write_5m = fiveMinutes;
   tokens.cache_write_1h = oneHour;
 
-  let reasoning = known(reported.reasoning);
-  if (reasoning !== undefined && output !== undefined && reasoning > output) {
-    fits = false;
-    reasoning = undefined;
-  }
-  tokens.reasoning = reasoning;
-
   const figures: UsageFigures = { tokens };
-  let toolResult = known(reported.tool_result);
-  if (reported.tool_result === undefined && share !== undefined) {
+  // Tool results are rarely reported: they are estimated from the request, or are the provider's own server-side count.
+  let toolResult = reported.tool_result;
+  if (toolResult === undefined && share !== undefined) {
     toolResult = apportionedToolResultTokens(usage, share);
     if (toolResult !== undefined) figures.toolResultEstimation = 'char_share';
-  } else if (reported.tool_result === undefined && usage.serverToolInputTokens) {
+  } else if (toolResult === undefined && usage.serverToolInputTokens) {
     // Server-side tool input the provider counts itself is exact, with or without a measured request.
-    toolResult = known(usage.serverToolInputTokens);
+    toolResult = usage.serverToolInputTokens;
   }
-  if (toolResult !== undefined && input !== undefined && toolResult > input) {
-    fits = false;
-    toolResult = undefined;
-    figures.toolResultEstimation = undefined;
+  // Every subset fits inside the part or total it belongs to, or it is unknown.
+  for (const row of SUBSET_ROWS) {
+    const value = known(row.id === 'tool_result' ? toolResult : reported[row.id]);
+    const parent = tokens[row.of as keyof TokenCounts];
+    if (value !== undefined && parent !== undefined && value > parent) fits = false;
+    tokens[row.id] = value !== undefined && (parent === undefined || value <= parent) ? value : undefined;
   }
-  tokens.tool_result = toolResult;
+  if (tokens.tool_result === undefined) figures.toolResultEstimation = undefined;
 
   if (usage.webSearchRequests) figures.webSearchRequests = known(usage.webSearchRequests);
   if (usage.compactionInputTokens !== undefined) figures.compactionInputTokens = known(usage.compactionInputTokens);

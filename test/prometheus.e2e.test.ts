@@ -99,24 +99,32 @@ function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: nu
     .end();
 }
 
-function run(success: boolean, calls: Array<[number, number, number?]>): void {
-  const span = tracer.startSpan('invoke_agent support', {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support', 'tokenledger.run.ideal_steps': 2 },
-  });
+type SpanOf = ReturnType<Tracer['startSpan']>;
+
+function agent(name: string, parent: SpanOf | undefined, success: boolean, calls: Array<[number, number, number?]>, inside?: (span: SpanOf) => void) {
+  const span = tracer.startSpan(`invoke_agent ${name}`, {
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, 'tokenledger.run.ideal_steps': 2 },
+  }, parent ? trace.setSpan(context.active(), parent) : undefined);
   for (const [input, output, cached] of calls) call(span, input, output, cached);
+  inside?.(span);
   span.setAttribute('tokenledger.run.success', success);
   span.end();
 }
 
 /**
- * The workload: a successful run of 2 calls and a failed run of 3.
- * - success: 1000 in + 100 out ($0.0028), then 2000 in of which 1000 cached + 200 out ($0.0041) → $0.0069;
- *   cache hit 1000/3000; efficiency 300/3300; inflation 2/2 = 1.
- * - failure: 3 × (1000 in + 100 out) = $0.0084; cache hit 0; efficiency 300/3300; inflation 3/2 = 1.5.
+ * The workload: two tasks.
+ * - an HTTP request around a successful `support` run of 2 calls: 1000 in + 100 out ($0.0028), then 2000 in of
+ *   which 1000 cached + 200 out ($0.0041) → $0.0069; cache hit 1000/3000; efficiency 300/3300; inflation 2/2 = 1.
+ *   The request span is not a second run.
+ * - a failed `support` run of 1 call, with a successful `researcher` sub-agent of 2 inside it: 3 × (1000 in +
+ *   100 out) = $0.0084 for the task (its subtree); cache hit 0; efficiency 300/3300; inflation 3/2 = 1.5. The
+ *   sub-agent is a nested run: counting it as a task would make 3 tasks, 2 of them successful.
  */
 function workload(): void {
-  run(true, [[1000, 100], [2000, 200, 1000]]);
-  run(false, [[1000, 100], [1000, 100], [1000, 100]]);
+  const request = tracer.startSpan('GET /tickets');
+  agent('support', request, true, [[1000, 100], [2000, 200, 1000]]);
+  request.end();
+  agent('support', undefined, false, [[1000, 100]], (support) => agent('researcher', support, true, [[1000, 100], [1000, 100]]));
 }
 
 // In README order: $ per successful task, cache hit rate, token efficiency, step inflation.
