@@ -162,6 +162,22 @@ function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: n
   console.log(`\nheap tokenledger holds per in-flight run: ${perRun.toFixed(0)} bytes (${ours.held} runs held; open root spans alone: ${((bare.megabytes * 1024 * 1024) / 10_000).toFixed(0)} bytes each)`);
 }
 
+// 100 000 runs whose root never ends (each with one call that does), default limits: the processor holds at most
+// maxRuns (10 000) of them, lets an evicted one go at once, and stays within the bound the README states.
+{
+  const processor = new TokenledgerSpanProcessor({ meterProvider: new MeterProvider() });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
+  const tracers = { tracer: provider.getTracer('bench'), llmTracer: provider.getTracer('tokenledger-instrumentation-anthropic') };
+  const before = heapMb();
+  for (let i = 0; i < 100_000; i += 1) oneRun(tracers, false, { calls: 1, tools: 0 });
+  const held = heapMb() - before;
+  console.log(
+    `heap held after 100,000 runs that never end: ${held.toFixed(1)} MB (${processor.activeRuns} runs and ${processor.trackedSpans} spans held; ` +
+      `README bound: about 30 MB)`,
+  );
+  await processor.shutdown();
+}
+
 // Sequential runs: the heap must not grow with the number of runs.
 {
   const tracers = pipeline('full');

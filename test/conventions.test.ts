@@ -2,17 +2,19 @@
 // attribute name the code writes must be in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   CONSTANTS_PATH,
   DOC_PATH,
   loadRegistry,
   renderConstants,
   renderDoc,
+  renderTokenTypes,
+  TOKEN_TYPES_PATH,
   validateRegistry,
 } from '../conventions/generate.ts';
 import { VERSION } from '../instrumentation/version.ts';
+import { sourceFiles } from './source-files.ts';
 
 const registry = loadRegistry();
 
@@ -22,6 +24,10 @@ test('conventions: the registry is consistent', () => {
 
 test('conventions: attributes.ts is generated from the registry (run `npm run conventions`)', () => {
   assert.equal(readFileSync(CONSTANTS_PATH, 'utf8'), renderConstants(registry));
+});
+
+test('conventions: token-types.ts is generated from the registry (run `npm run conventions`)', () => {
+  assert.equal(readFileSync(TOKEN_TYPES_PATH, 'utf8'), renderTokenTypes(registry));
 });
 
 test('conventions: README.md is generated from the registry (run `npm run conventions`)', () => {
@@ -57,19 +63,6 @@ function codeLines(text: string): string[] {
     .split('\n')
     .map((line) => line.replace(/\/\/.*$/, ''))
     .filter((line) => !/^\s*(\*|\/\*)/.test(line));
-}
-
-function sourceFiles(dirs: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && !path.endsWith('.test.ts')) files.push(path);
-    }
-  };
-  for (const dir of dirs) walk(new URL(`../${dir}`, import.meta.url).pathname);
-  return files;
 }
 
 test('package: the names are in tokenledger/conventions, and the root export stays small', async () => {

@@ -2,13 +2,13 @@
 // --help come from them, the options are parsed from them, and every variable the code reads is in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector/settings.ts';
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
 import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
 import { resolveOptions } from '../setup/options.ts';
 import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
+import { sourceFiles } from './source-files.ts';
 
 test('settings: the README tables are the settings tables (run `npm run docs`)', () => {
   const readme = readFileSync(README_PATH, 'utf8');
@@ -64,16 +64,3 @@ test('settings: tokenledger collect --help lists every flag and variable with it
   for (const setting of COLLECTOR_SETTINGS) assert.ok(help.includes(`  ${setting.name} `), setting.name);
   assert.match(help, /--max-spans positive integer \(default 200000\)/);
 });
-
-function sourceFiles(dirs: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && !path.endsWith('.test.ts')) files.push(path);
-    }
-  };
-  for (const dir of dirs) walk(new URL(`../${dir}`, import.meta.url).pathname);
-  return files;
-}

@@ -1,0 +1,92 @@
+// The rollup of one trace is linear in its spans whatever the nesting depth: a chain of N nested agent spans,
+// with an LLM call at the bottom or with one at every level, replayed through the run tree as collector mode does
+// (collector/trace-rollup.ts). Time and heap per span should stay flat as N doubles; runs nested deeper than
+// maxRunDepth (64) are not runs of their own, so a call is added to at most 64 runs.
+import type { Attributes } from '@opentelemetry/api';
+import type { CallFigures } from '../ledger/call-figures.ts';
+import { rollupTrace, type TraceSpan } from '../collector/trace-rollup.ts';
+import { IdealStepsLearner } from '../runs/ideal-steps.ts';
+import { DEFAULT_RUN_LIMITS, RunTree } from '../runs/run-tree.ts';
+import { median, printTable } from './report.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const CALL: CallFigures = {
+  model: 'gpt-4.1',
+  failed: false,
+  refused: false,
+  tokens: { input: 1000, output: 100, uncached_input: 1000, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0 },
+  cost: { total: 0.0028, uncached_input: 0.002, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0.0008, request_fees: 0 },
+};
+
+function span(id: number, parent: number | undefined, name: string, attributes: Attributes, figures: CallFigures | undefined, depth: number, total: number): TraceSpan {
+  return {
+    spanId: id.toString(16).padStart(16, '0'),
+    parentSpanId: parent === undefined ? '' : parent.toString(16).padStart(16, '0'),
+    traceId: 'f'.repeat(32),
+    name,
+    startNanos: BigInt(depth),
+    endNanos: BigInt(4 * total - depth),
+    statusCode: 0,
+    attributes,
+    figures,
+    setAttributes() {},
+  };
+}
+
+/** A chain of `depth` agent spans; an LLM call under the innermost one, or under every one. */
+function chain(depth: number, callEveryLevel: boolean): TraceSpan[] {
+  const spans: TraceSpan[] = [];
+  const agent = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'level' };
+  const llm = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' };
+  let next = depth;
+  for (let level = 0; level < depth; level += 1) {
+    spans.push(span(level, level === 0 ? undefined : level - 1, 'invoke_agent level', agent, undefined, level, depth));
+    if (callEveryLevel || level === depth - 1) spans.push(span((next += 1), level, 'chat gpt-4.1', llm, CALL, level + 1, depth));
+  }
+  return spans;
+}
+
+function heapMb(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+// Warm the code up first, so the first depth measured is not the one that pays for compiling it.
+for (let i = 0; i < 3; i += 1) rollupTrace(chain(7_000, true), new IdealStepsLearner(), {}, true);
+
+const rows: string[][] = [];
+for (const callEveryLevel of [false, true]) {
+  for (const depth of [3_500, 7_000, 14_000, 28_000]) {
+    const samples: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const spans = chain(depth, callEveryLevel);
+      const start = process.cpuUsage();
+      rollupTrace(spans, new IdealStepsLearner(), {}, true);
+      const used = process.cpuUsage(start);
+      samples.push((used.user + used.system) / spans.length);
+    }
+    const perSpan = median(samples);
+    const spanCount = depth * (callEveryLevel ? 2 : 1);
+    rows.push([
+      callEveryLevel ? 'a call at every level' : 'one call at the bottom',
+      depth.toLocaleString('en-US'),
+      perSpan.toFixed(2),
+      ((perSpan * spanCount) / 1000).toFixed(1),
+    ]);
+  }
+}
+printTable(`rollup of one chain of nested agent spans (${ROUNDS} rounds, medians)`, ['trace', 'depth', 'µs/span', 'ms/trace'], rows);
+
+// The heap the run tree holds for a chain of 28 000 nested agent spans, all started and none ended (its fullest).
+{
+  const ids = Array.from({ length: 28_000 }, (_, i) => i.toString(16).padStart(16, '0'));
+  const before = heapMb();
+  const tree = new RunTree({ ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity }, {}, { sweep: false });
+  ids.forEach((id, i) => tree.start(id, 'trace', i ? ids[i - 1] : undefined, { name: 'level', explicit: true }));
+  const held = heapMb() - before;
+  console.log(`run tree for 28,000 nested agent spans: ${held.toFixed(1)} MB held (${((held * 1024 * 1024) / ids.length).toFixed(0)} bytes a span; ${tree.activeRuns} runs, the deepest ${ids.length - tree.activeRuns} not runs of their own)`);
+}
+if (!gc) console.log('(run with --expose-gc for exact heap figures; npm run bench does)');
