@@ -34,7 +34,7 @@ export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): E
   const added: Attributes = {};
   let usage: UsageFigures | undefined;
   const read = spanUsage(attributes, scope);
-  if (read && isLlmCall({ ...attributes, ...read.describing })) {
+  if (read && isLlmCall(attributes, read.describing)) {
     usage = usageFigures(read.usage);
     Object.assign(added, normalisedAttributes(attributes, read, usage));
     Object.assign(attributes, added);
@@ -63,9 +63,13 @@ export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): E
   return { attributes, figures };
 }
 
+/** A start time to price by: milliseconds are all a price date needs, so no exact arithmetic here. */
 function nanosToMillis(value: unknown): number {
-  const time = unixNanos(value);
-  return time > 0n ? Number(time / 1_000_000n) : Date.now();
+  let nanos = Number.NaN;
+  if (typeof value === 'number') nanos = value;
+  else if (typeof value === 'string') nanos = Number(value);
+  else if (typeof value === 'object' && value !== null && typeof (value as { toNumber?: unknown }).toNumber === 'function') nanos = (value as { toNumber(): number }).toNumber();
+  return Number.isFinite(nanos) && nanos > 0 ? nanos / 1e6 : Date.now();
 }
 
 /** A fixed64 time as decoded (a Long, a number, or a string from JSON), exactly: the order of spans depends on it. */
@@ -116,19 +120,18 @@ export function toAnyValue(value: AttributeValue): AnyValue {
 
 /** The key-values with `added` set: existing keys given their new value, new keys appended (in place). */
 export function withAttributes(keyValues: KeyValue[], added: Attributes): KeyValue[] {
-  const index = new Map<string, number>();
-  for (let i = 0; i < keyValues.length; i += 1) index.set(keyValues[i]!.key, i);
-  for (const key of Object.keys(added)) {
-    const value = added[key];
+  // One pass over the span's own keys (a handful) rather than an index of them: most added keys are new.
+  let replaced: Set<string> | undefined;
+  for (let i = 0; i < keyValues.length; i += 1) {
+    const key = keyValues[i]!.key;
+    const value = Object.prototype.hasOwnProperty.call(added, key) ? added[key] : undefined;
     if (value === undefined) continue;
-    const keyValue = { key, value: toAnyValue(value) };
-    const at = index.get(key);
-    if (at === undefined) {
-      index.set(key, keyValues.length);
-      keyValues.push(keyValue);
-    } else {
-      keyValues[at] = keyValue;
-    }
+    keyValues[i] = { key, value: toAnyValue(value) };
+    (replaced ??= new Set()).add(key);
+  }
+  for (const key in added) {
+    const value = added[key];
+    if (value !== undefined && !replaced?.has(key)) keyValues.push({ key, value: toAnyValue(value) });
   }
   return keyValues;
 }

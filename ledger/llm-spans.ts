@@ -18,9 +18,11 @@ export const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_complet
 /** The errors a guardrail stops a call with before it is sent (see instrumentation/common/guard-errors.ts). */
 const REFUSALS = new Set(['BudgetExceededError', 'RunawayLoopError']);
 
-export function isLlmCall(attributes: Attributes): boolean {
-  const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
-  return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && attributes[ATTR_GEN_AI_PROVIDER_NAME] !== undefined;
+/** `added`: attributes about to be added to the span (what a reader found it lacks), read before its own. */
+export function isLlmCall(attributes: Attributes, added?: Attributes): boolean {
+  const operation = added?.[ATTR_GEN_AI_OPERATION_NAME] ?? attributes[ATTR_GEN_AI_OPERATION_NAME];
+  const provider = added?.[ATTR_GEN_AI_PROVIDER_NAME] ?? attributes[ATTR_GEN_AI_PROVIDER_NAME];
+  return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && provider !== undefined;
 }
 
 /** A call a guardrail refused was never sent: it is not a step and costs nothing. */

@@ -186,7 +186,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     const handedOver = handedOverUsage(span);
     if (handedOver) return handedOver;
     const read = spanUsage(span.attributes, span.instrumentationScope.name);
-    if (!read || !isLlmCall({ ...span.attributes, ...read.describing })) return undefined;
+    if (!read || !isLlmCall(span.attributes, read.describing)) return undefined;
     const figures = usageFigures(read.usage);
     span.setAttributes(normalisedAttributes(span.attributes, read, figures));
     return figures;

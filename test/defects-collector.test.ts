@@ -7,7 +7,8 @@
 // TokenledgerSpanProcessor, spans started and ended in time order with explicit times and parents.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -261,13 +262,13 @@ test('collector defect 4: a cache-read count sent as a string, a negative or a d
   assert.deepEqual(wrong, [], 'every one: usage_malformed, no tokenledger.cost.usd, cost unknown because usage_unknown');
 });
 
-test('collector defect 7: a chain of 28 000 nested runs is rolled up in 256 MB', () => {
-  const child = spawnSync(process.execPath, ['--max-old-space-size=256', 'test/apps/deep-nesting-collector.ts'], {
+test('collector defect 7: a chain of 28 000 nested runs is rolled up in 256 MB', async () => {
+  const run = promisify(execFile)(process.execPath, ['--max-old-space-size=256', 'test/apps/deep-nesting-collector.ts'], {
     cwd: root, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024,
   });
   const tail = (text: string) => text.split('\n').slice(-12).join('\n');
-  assert.equal(child.signal, null, `ended by ${child.signal} (SIGABRT: out of memory; SIGKILL: the 60 s timeout)\n${tail(child.stderr)}`);
-  assert.equal(child.status, 0, `exit ${child.status}\n${tail(child.stderr)}`);
+  const child = await run.catch((error: { signal?: string; code?: number; stderr?: string }) =>
+    assert.fail(`ended by ${error.signal ?? `exit ${error.code}`} (SIGABRT: out of memory; SIGKILL: the 60 s timeout)\n${tail(error.stderr ?? '')}`));
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { forwarded: number; outerSteps: unknown; innerSteps: unknown; innerComplete: unknown };
   assert.equal(result.forwarded, 28_001);
   assert.equal(result.outerSteps, 1, 'the outermost run has the one call at the bottom');

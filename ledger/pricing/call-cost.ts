@@ -13,12 +13,24 @@
 // - `requests_kcount` is a fee per call; `web_searches_kcount` a fee per server-side web search. Fees are never
 //   scaled by the batch or service-tier multiplier.
 import type { ModelPrice } from '@pydantic/genai-prices';
-import { PART_ROWS, SUBSET_ROWS, TOKEN_TYPES, type CostAmounts, type TokenCounts, type TokenTypeRow } from '../token-types.ts';
+import { TOKEN_TYPES, type CostAmounts, type TokenCounts, type TokenTypeRow } from '../token-types.ts';
 
 type Rate = ModelPrice[string];
 const FEES = 'fees';
 const INPUT_SHARE = 'input_share';
-const rowById = new Map<string, TokenTypeRow>(TOKEN_TYPES.map((row) => [row.id, row]));
+const ROWS: readonly TokenTypeRow[] = TOKEN_TYPES;
+/** Each row's fallback, as an index into ROWS (-1 for none); a fallback always comes before the row that uses it. */
+const FALLBACK = ROWS.map((row, index) => {
+  if (row.pricedAs === undefined) return -1;
+  const at = ROWS.findIndex((other) => other.id === row.pricedAs);
+  if (at < 0 || at >= index) throw new Error(`token type ${row.id}: priced_as ${row.pricedAs} must be a row listed before it`);
+  return at;
+});
+const TOKEN_PRICED = ROWS.map((row) => row.price !== FEES && row.price !== INPUT_SHARE);
+const PARTS = ROWS.flatMap((row, index) => (row.role === 'part' ? [index] : []));
+const SUBSETS = ROWS.flatMap((row, index) => (row.role === 'subset' ? [index] : []));
+/** For each row, the subsets priced as it (which, carved out at their own rate, change its cost). */
+const PRICED_INSIDE = ROWS.map((_, index) => SUBSETS.filter((at) => TOKEN_PRICED[at] && FALLBACK[at] === index));
 
 /** USD per unit for a price key at this call's total input (per million tokens, or per thousand requests). */
 function rate(price: Rate, totalInput: number, per: number): number | undefined {
@@ -29,82 +41,83 @@ function rate(price: Rate, totalInput: number, per: number): number | undefined 
   return value / per;
 }
 
-/** How each token row is priced by one entry at one call size: its rate per token, and whether it is carved out. */
-interface RowRates {
-  rate: Map<string, number>;
-  carved: Set<string>;
+/** How each row is priced by one entry at one call size: its rate per token, and whether it is carved out. */
+export interface RowRates {
+  readonly rate: Float64Array;
+  readonly carved: Uint8Array;
 }
 
-function rowRates(prices: ModelPrice, totalInput: number): RowRates {
-  const rates: RowRates = { rate: new Map(), carved: new Set() };
-  const resolve = (row: TokenTypeRow): number => {
-    const known = rates.rate.get(row.id);
-    if (known !== undefined) return known;
-    const own = rate(prices[row.price as keyof ModelPrice], totalInput, 1e6);
-    const fallback = row.pricedAs === undefined ? undefined : rowById.get(row.pricedAs)!;
-    let value: number;
-    if (fallback === undefined) {
-      value = own ?? 0;
-      rates.carved.add(row.id);
+/** Rates of entries none of whose prices is tiered: the same for every call, worked out once per entry. */
+const flatRates = new WeakMap<ModelPrice, RowRates>();
+
+export function rowRates(prices: ModelPrice, totalInput: number): RowRates {
+  const known = flatRates.get(prices);
+  if (known) return known;
+  const rates: RowRates = { rate: new Float64Array(ROWS.length), carved: new Uint8Array(ROWS.length) };
+  let tiered = false;
+  ROWS.forEach((row, index) => {
+    if (!TOKEN_PRICED[index]) return;
+    const price = prices[row.price as keyof ModelPrice];
+    if (price !== undefined && typeof price !== 'number') tiered = true;
+    const own = rate(price, totalInput, 1e6);
+    const fallback = FALLBACK[index]!;
+    if (fallback < 0) {
+      rates.rate[index] = own ?? 0;
+      rates.carved[index] = 1;
+    } else if (own !== undefined && rates.carved[fallback]) {
+      rates.rate[index] = own;
+      rates.carved[index] = 1;
     } else {
-      const fallbackRate = resolve(fallback);
-      const carved = own !== undefined && rates.carved.has(fallback.id);
-      if (carved) rates.carved.add(row.id);
-      value = carved ? own : fallbackRate;
+      rates.rate[index] = rates.rate[fallback]!;
     }
-    rates.rate.set(row.id, value);
-    return value;
-  };
-  for (const row of TOKEN_TYPES) if (row.price !== FEES && row.price !== INPUT_SHARE) resolve(row);
+  });
+  if (!tiered) flatRates.set(prices, rates);
   return rates;
 }
 
 /**
- * The subsets whose own rate changes the cost of the part they are in (reasoning at `output_reasoning_mtok`):
- * a call with such a subset unknown cannot be priced.
+ * Whether a subset whose own rate changes the cost of the part it is in (reasoning at `output_reasoning_mtok`) is
+ * unknown: such a call cannot be priced.
  */
-export function pricedSubsets(prices: ModelPrice, totalInput: number): TokenTypeRow[] {
-  const { carved } = rowRates(prices, totalInput);
-  return SUBSET_ROWS.filter((row) => row.price !== INPUT_SHARE && row.pricedAs !== undefined && carved.has(row.id));
+export function pricedSubsetUnknown(rates: RowRates, tokens: TokenCounts): boolean {
+  for (const index of SUBSETS) {
+    if (TOKEN_PRICED[index] && FALLBACK[index]! >= 0 && rates.carved[index] === 1 && tokens[ROWS[index]!.id] === undefined) return true;
+  }
+  return false;
 }
 
 /**
  * The call's cost by token type. `tokens` must have every part known (the caller checks); a subset that is
- * unknown leaves its own cost unknown, and must not be one of `pricedSubsets` (the caller checks that too).
+ * unknown leaves its own cost unknown, and must not be one `pricedSubsetUnknown` finds (the caller checks that too).
  */
-export function callCost(tokens: TokenCounts, webSearchRequests: number, prices: ModelPrice, multiplier = 1): CostAmounts {
+export function callCost(tokens: TokenCounts, webSearchRequests: number, prices: ModelPrice, multiplier = 1, rates = rowRates(prices, tokens.input ?? 0)): CostAmounts {
   const totalInput = tokens.input ?? 0;
-  const { rate: rates, carved } = rowRates(prices, totalInput);
   const cost: CostAmounts = {};
   let total = 0;
   let inputCost = 0;
-  for (const row of PART_ROWS) {
+  for (const index of PARTS) {
+    const row = ROWS[index]!;
     let amount: number;
     if (row.price === FEES) {
       amount = (rate(prices.requests_kcount, totalInput, 1e3) ?? 0) + webSearchRequests * (rate(prices.web_searches_kcount, totalInput, 1e3) ?? 0);
     } else {
-      const count = tokens[row.id] ?? 0;
-      amount = count * rates.get(row.id)! * multiplier;
+      amount = (tokens[row.id] ?? 0) * rates.rate[index]! * multiplier;
       // A subset with its own rate is billed at that rate inside this part.
-      for (const subset of SUBSET_ROWS) {
-        if (subset.pricedAs !== row.id || !carved.has(subset.id)) continue;
-        const inside = tokens[subset.id] ?? 0;
-        amount += inside * (rates.get(subset.id)! - rates.get(row.id)!) * multiplier;
+      for (const at of PRICED_INSIDE[index]!) {
+        if (rates.carved[at]) amount += (tokens[ROWS[at]!.id] ?? 0) * (rates.rate[at]! - rates.rate[index]!) * multiplier;
       }
       if (row.side === 'input') inputCost += amount;
     }
     cost[row.id] = amount;
     total += amount;
   }
-  for (const subset of SUBSET_ROWS) {
+  for (const index of SUBSETS) {
+    const subset = ROWS[index]!;
     const inside = tokens[subset.id];
     if (inside === undefined) continue;
-    if (subset.price === INPUT_SHARE) {
-      // Tool results cost what the input they make up cost: their share of every input part.
-      cost[subset.id] = totalInput > 0 ? (inputCost * inside) / totalInput : 0;
-    } else {
-      cost[subset.id] = inside * rates.get(subset.id)! * multiplier;
-    }
+    // Tool results cost what the input they make up cost: their share of every input part.
+    if (subset.price === INPUT_SHARE) cost[subset.id] = totalInput > 0 ? (inputCost * inside) / totalInput : 0;
+    else cost[subset.id] = inside * rates.rate[index]! * multiplier;
   }
   cost.total = total;
   return cost;

@@ -5,7 +5,7 @@ import { diag } from '@opentelemetry/api';
 import type { TokenledgerCostSource, TokenledgerCostUnknownReason } from '../../conventions/attributes.ts';
 import { partsKnown, type CostAmounts } from '../token-types.ts';
 import type { UsageFigures } from '../usage-figures.ts';
-import { callCost, pricedSubsets } from './call-cost.ts';
+import { callCost, pricedSubsetUnknown, rowRates } from './call-cost.ts';
 import { DEFAULT_MODIFIERS, multiplierFor, type PriceModifier } from './modifiers.ts';
 import { PriceCatalog } from './price-catalog.ts';
 import type { PriceOverrides } from './price-overrides.ts';
@@ -60,8 +60,9 @@ export class CallPricer {
         return this.unpriced(call.provider, model, 'unknown_model');
       }
       const { tokens } = usage;
+      const rates = rowRates(entry.prices, tokens.input ?? 0);
       // A subset billed at a rate of its own (reasoning, for some models) decides the cost: unknown, no cost.
-      if (pricedSubsets(entry.prices, tokens.input ?? 0).some((row) => tokens[row.id] === undefined)) {
+      if (pricedSubsetUnknown(rates, tokens)) {
         return this.unpriced(call.provider, model, 'usage_unknown');
       }
       const multiplier = multiplierFor(
@@ -69,7 +70,7 @@ export class CallPricer {
         this.modifiers,
       );
       return {
-        cost: callCost(tokens, usage.webSearchRequests ?? 0, entry.prices, multiplier),
+        cost: callCost(tokens, usage.webSearchRequests ?? 0, entry.prices, multiplier, rates),
         multiplier,
         source: entry.source,
         priceEntry: `${entry.providerId}/${entry.modelId}`,

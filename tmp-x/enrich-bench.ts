@@ -1,0 +1,14 @@
+const root = process.env.ROOT!;
+const base = root.includes('baseline') ? root + '/processor' : root;
+const { enrichSpan } = await import(base + '/collector/enrich.ts');
+const { CallPricer } = await import(root.includes('baseline') ? root + '/processor/pricing/call-pricer.ts' : root + '/ledger/pricing/call-pricer.ts');
+const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
+const make = () => ({ attributes: [kv('openinference.span.kind', 'LLM'), kv('llm.provider', 'openai'), kv('llm.model_name', 'gpt-4o'), kv('llm.token_count.prompt', 5001), kv('llm.token_count.completion', 300), kv('llm.token_count.prompt_details.cache_read', 4096)], startTimeUnixNano: 1_764_300_000_000_000_000 });
+const pricer = new CallPricer();
+const N = 20000;
+for (let i = 0; i < N; i++) enrichSpan(make(), 'openinference', pricer);
+const spans = Array.from({ length: N }, make);
+const t0 = process.cpuUsage();
+for (const s of spans) enrichSpan(s, 'openinference', pricer);
+const u = process.cpuUsage(t0);
+console.log(root.split('/').pop(), ((u.user + u.system) / N).toFixed(2), 'µs/LLM span');
