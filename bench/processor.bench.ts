@@ -12,6 +12,9 @@ import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { handOverUsage } from '../ledger/handover.ts';
+import { usageFromAttributes } from '../ledger/usage-attributes.ts';
+import { usageFigures } from '../ledger/usage-figures.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { median, printTable } from './report.ts';
 
@@ -37,7 +40,8 @@ class RoundReader extends MetricReader {
 
 type Mode = 'sdk' | 'pricing' | 'full';
 
-// LLM call spans come from tokenledger's own instrumentation scope, as in an instrumented app.
+// LLM call spans come from tokenledger's own instrumentation scope, with their usage figures handed over as the
+// instrumentation hands them, as in an instrumented app.
 function pipeline(mode: Mode, exporter: SpanExporter = drop) {
   const withTokenledger = mode !== 'sdk';
   const reader = new RoundReader();
@@ -68,14 +72,20 @@ interface RunShape {
   tools: number;
 }
 const SHORT: RunShape = { calls: 5, tools: 2 };
-const LONG: RunShape = { calls: 20, tools: 10 };
+const LONG_CALLS = 20;
+const LONG: RunShape = { calls: LONG_CALLS, tools: 10 };
 const spansOf = (shape: RunShape) => 1 + shape.calls + shape.tools;
+
+/** The figures tokenledger's instrumentation hands the processor with each call span (worked out there, once). */
+const callFigures = Array.from({ length: LONG_CALLS }, (_, i) => usageFigures(usageFromAttributes(callAttributes(i))));
 
 function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, end = true, shape: RunShape = SHORT): Span {
   const run = tracer.startSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } });
   const ctx = trace.setSpan(context.active(), run);
   for (let i = 0; i < shape.calls; i += 1) {
-    llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx).end();
+    const call = llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx);
+    handOverUsage(call, callFigures[i]!);
+    call.end();
     if (i < shape.tools) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
   }
   if (end) run.end();
