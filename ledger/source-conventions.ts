@@ -43,7 +43,7 @@ import {
   OI_SYSTEM,
 } from './foreign-names.ts';
 import { isLlmCall } from './llm-spans.ts';
-import { ANTHROPIC_SDK_SCOPE, anthropicSdkUsage } from './sdk-native-spans.ts';
+import { anthropicSdkUsage, isAnthropicSdkScope } from './sdk-native-spans.ts';
 import { usageFromAttributes, writeUsageAttributes } from './usage-attributes.ts';
 import type { UsageFigures } from './usage-figures.ts';
 import { CountReader, type NormalizedUsage } from './usage.ts';
@@ -86,7 +86,7 @@ export function spanUsage(attributes: Attributes, scope: string): SpanUsage | un
   if (scope.startsWith(TOKENLEDGER_SCOPE_PREFIX)) {
     return isLlmCall(attributes) ? { usage: usageFromAttributes(attributes), describing: {} } : undefined;
   }
-  if (scope === ANTHROPIC_SDK_SCOPE) return anthropicSdkUsage(attributes);
+  if (isAnthropicSdkScope(scope)) return anthropicSdkUsage(attributes);
   return openInferenceUsage(attributes) ?? genAiUsage(attributes, scope);
 }
 

@@ -58,7 +58,7 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_ANTHROPIC_SDK_SPANS',
     ['off', 'keep'] as const,
     'off',
-    '`off`: set `ANTHROPIC_OPEN_TELEMETRY=false` when unset, so tokenledger\'s span is the call\'s span; `keep`: keep the SDK\'s own spans (tokenledger normalises them)',
+    '`off`: the Anthropic SDK starts no span of its own for the Messages calls tokenledger records, so tokenledger\'s span is the call\'s span (the SDK\'s other spans stay); `keep`: the SDK\'s span is the call\'s span (tokenledger normalises it)',
   ),
   pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](#how-cost-is-computed))'),
   pricesRefreshUrl: stringSetting(

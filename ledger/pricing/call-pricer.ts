@@ -7,7 +7,8 @@ import { partsKnown, type CostAmounts } from '../token-types.ts';
 import type { UsageFigures } from '../usage-figures.ts';
 import { callCost, pricedSubsets } from './call-cost.ts';
 import { DEFAULT_MODIFIERS, multiplierFor, type PriceModifier } from './modifiers.ts';
-import { PriceCatalog } from './price-catalog.ts';
+import { modelsToPrice } from './model-names.ts';
+import { PriceCatalog, type PriceEntry } from './price-catalog.ts';
 import type { PriceOverrides } from './price-overrides.ts';
 
 export type CostUnknownReason = TokenledgerCostUnknownReason;
@@ -51,10 +52,11 @@ export class CallPricer {
     const model = call.responseModel ?? call.requestModel ?? '';
     if (usage.unknownReason !== undefined || !partsKnown(usage.tokens)) return this.unpriced(call.provider, model, 'usage_unknown');
     try {
-      const entry =
-        (call.responseModel && this.catalog.find(call.provider, call.responseModel, call.startTime)) ||
-        (call.requestModel && this.catalog.find(call.provider, call.requestModel, call.startTime)) ||
-        undefined;
+      let entry: PriceEntry | undefined;
+      for (const name of modelsToPrice(call.provider, call.requestModel, call.responseModel)) {
+        entry = this.catalog.find(call.provider, name, call.startTime);
+        if (entry) break;
+      }
       if (!entry) {
         this.warnOnce(call.provider, model);
         return this.unpriced(call.provider, model, 'unknown_model');

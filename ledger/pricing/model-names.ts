@@ -19,6 +19,17 @@ const PROVIDER_IDS: Record<string, string[]> = {
   cohere: ['cohere'],
 };
 
+/**
+ * The model names to look a call's price up by, in order. The response's model is the one that served the call
+ * (an Azure deployment answers with its model's name), so it comes first — except on Bedrock, where the request's
+ * model id names what is billed: a regional (`us.`, `eu.`, `apac.`, …) or cross-region (`global.`) inference
+ * profile, priced differently from the bare model the response names.
+ */
+export function modelsToPrice(providerName: string, requestModel: string | undefined, responseModel: string | undefined): string[] {
+  const order = providerName === 'aws.bedrock' ? [requestModel, responseModel] : [responseModel, requestModel];
+  return order.filter((name): name is string => typeof name === 'string' && name.length > 0);
+}
+
 export interface PriceQuery {
   providerId: string;
   model: string;
