@@ -6,6 +6,7 @@ import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
+import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
@@ -22,6 +23,7 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
     new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject' }),
     new AnthropicInstrumentation({ legacyAttributes, sdkSpans: options.anthropicSdkSpans === 'keep' ? 'keep' : 'suppress' }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
+    new BedrockRuntimeInstrumentation({ legacyAttributes }),
   ];
 }
 

@@ -142,9 +142,9 @@ export class FakeProvider {
    * An AWS SDK client keeps its real endpoint (signing included); just before a request leaves, it is sent to this
    * server over HTTP/1.1 instead. The client must be made with `requestHandler: new NodeHttpHandler()`.
    */
-  redirectAwsClient(client: { middlewareStack: { add: (middleware: unknown, options: object) => void } }): void {
+  redirectAwsClient(client: { middlewareStack: object }): void {
     const { hostname, port } = new URL(this.url);
-    client.middlewareStack.add(
+    (client.middlewareStack as { add: (middleware: unknown, options: object) => void }).add(
       (next: (args: unknown) => Promise<unknown>) => (args: { request: { hostname: string; port?: number; protocol: string; path: string; headers: Record<string, string> } }) => {
         const { request } = args;
         request.headers[INTENDED_URL] = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
