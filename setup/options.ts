@@ -18,6 +18,11 @@ export interface TokenledgerOptions {
    * span is the call's span and tokenledger normalises it instead.
    */
   anthropicSdkSpans: 'off' | 'keep';
+  /**
+   * TOKENLEDGER_PROVIDER_URLS: base URL → `gen_ai.provider.name` for `openai` clients whose host tokenledger cannot
+   * tell (`local` for a self-hosted server, a provider's name for a gateway). Default none.
+   */
+  providerUrls?: Record<string, string>;
   /** TOKENLEDGER_PRICES: a JSON or YAML price overrides file. Default none (the bundled price data only). */
   pricesFile?: string;
   /**

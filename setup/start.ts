@@ -20,7 +20,7 @@ import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions> = {}): Instrumentation[] {
   const legacyAttributes = options.legacyAttributes ?? false;
   return [
-    new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject' }),
+    new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject', providerUrls: options.providerUrls }),
     new AnthropicInstrumentation({ legacyAttributes, sdkSpans: options.anthropicSdkSpans === 'keep' ? 'keep' : 'suppress' }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
     new BedrockRuntimeInstrumentation({ legacyAttributes }),
