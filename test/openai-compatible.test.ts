@@ -16,7 +16,7 @@ let AzureOpenAI: typeof import('openai').AzureOpenAI;
 
 // A self-hosted model priced by the user, under the provider id local servers get.
 const prices = {
-  providers: [{ id: 'local', models: [{ id: 'acme-coder-32b', match: { equals: 'acme-coder-32b' }, prices: { input_mtok: 0.2, output_mtok: 0.6 } }] }],
+  providers: [{ id: 'local', name: 'Self-hosted', api_pattern: '$^', models: [{ id: 'acme-coder-32b', match: { equals: 'acme-coder-32b' }, prices: { input_mtok: 0.2, output_mtok: 0.6 } }] }],
 };
 
 before(async () => {
