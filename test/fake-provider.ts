@@ -99,6 +99,9 @@ export class FakeProvider {
         res.end(String(error));
       });
     });
+    // Idle keep-alive sockets stay open: a server that closes one after Node's default 5 s races a client that
+    // reuses it after a long test in between, which then fails with a connection error.
+    this.server.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
