@@ -64,7 +64,7 @@ function pricingOnly(): number {
     const message = decodeProtobuf(body) as unknown as OtlpRequest;
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-        for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, scopeSpans.scope?.name ?? '', pricer);
+        for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' }, pricer);
       }
     }
     ExportTraceServiceRequest.encode(message as never).finish();

@@ -29,11 +29,11 @@ export interface EnrichedSpan {
 }
 
 /** Adds tokenledger's figures to one span. */
-export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): EnrichedSpan {
+export function enrichSpan(span: OtlpSpan, scope: { name: string; version?: string | null }, pricer: CallPricer): EnrichedSpan {
   const attributes = toAttributes(span.attributes ?? []);
   const added: Attributes = {};
   let usage: UsageFigures | undefined;
-  const read = spanUsage(attributes, scope);
+  const read = spanUsage(attributes, scope.name, scope.version ?? undefined);
   if (read && isLlmCall(attributes, read.describing)) {
     usage = usageFigures(read.usage);
     Object.assign(added, normalisedAttributes(attributes, read, usage));

@@ -28,7 +28,7 @@ export type OtlpRequest = {
   resourceSpans?: Array<{
     resource?: unknown;
     schemaUrl?: unknown;
-    scopeSpans?: Array<{ scope?: { name?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: OtlpKeyValue[] }> }>;
+    scopeSpans?: Array<{ scope?: { name?: string; version?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: OtlpKeyValue[] }> }>;
   }>;
 };
 
@@ -174,7 +174,7 @@ export class CollectorPipeline {
           const traceId = hex(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
-          const { attributes, figures } = enrichSpan(span as OtlpSpan, scopeName, this.pricer);
+          const { attributes, figures } = enrichSpan(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version }, this.pricer);
           spans.push(new HeldSpan(span, shared, attributes, figures, origin));
           Span.encode(span as never, writer);
           ends.push(writer.len);

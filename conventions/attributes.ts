@@ -77,10 +77,14 @@ export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_
 export const ATTR_TOKENLEDGER_REQUEST_BATCH = 'tokenledger.request.batch';
 /** The service tier that priced the call, for every provider (`standard`, `flex`, `priority`, `batch`): the response's tier where the provider reports one, else the requested one. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER = 'tokenledger.request.service_tier';
+/** The Azure OpenAI / AI Foundry deployment a call went to (the client's `deployment`, else the request's `model`, which Azure takes as the deployment's name). The call is priced by `gen_ai.response.model`, the model the deployment runs. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_REQUEST_DEPLOYMENT = 'tokenledger.request.deployment';
 /** The call's total cost in USD. Absent when the cost is unknown (see `tokenledger.cost.unknown_reason`). (tokenledger, double) */
 export const ATTR_TOKENLEDGER_COST_USD = 'tokenledger.cost.usd';
-/** Which price data priced the call: `bundled`, `override` or `refreshed`. (tokenledger, string) */
+/** Where the call's cost came from: price data (`bundled`, `override` or `refreshed`), or `provider`: the provider reported the call's cost itself (OpenRouter's `usage.cost`), and `tokenledger.cost.usd` is that figure. The parts are then the provider's total split in the proportions of the local price, absent when there is no local price; `tokenledger.cost.local_difference.usd` says how far the local price is from it. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_SOURCE = 'tokenledger.cost.source';
+/** When the provider reported the call's cost (`tokenledger.cost.source = provider`): the local price of the same usage minus the provider's figure (positive: the price data would have charged more). Absent when the local price is unknown: unknown is never zero. (tokenledger, double) */
+export const ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD = 'tokenledger.cost.local_difference.usd';
 /** The price entry used, `{provider id}/{model id}` as the price data names them. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_PRICE_ENTRY = 'tokenledger.cost.price_entry';
 /** Version of the price data (the pricing package version, or the override file's). (tokenledger, string) */
@@ -91,7 +95,7 @@ export const ATTR_TOKENLEDGER_COST_MULTIPLIER = 'tokenledger.cost.multiplier';
 export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount';
 /** `USD`, with `gen_ai.usage.cost.amount`. (genai, string) */
 export const ATTR_GEN_AI_USAGE_COST_CURRENCY = 'gen_ai.usage.cost.currency';
-/** `local` (computed in-process from price data), with `gen_ai.usage.cost.amount`. (genai, string) */
+/** `local` (computed in-process from price data) or `provider` (the provider reported the cost itself), with `gen_ai.usage.cost.amount`. (genai, string) */
 export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source';
 /** Why the cost is absent: `unknown_model`, `usage_unknown`, `pricing_error`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_UNKNOWN_REASON = 'tokenledger.cost.unknown_reason';
@@ -289,13 +293,15 @@ export type TokenledgerRequestServiceTier = (typeof TOKENLEDGER_REQUEST_SERVICE_
 export const TOKENLEDGER_COST_SOURCE_VALUE_BUNDLED = 'bundled';
 export const TOKENLEDGER_COST_SOURCE_VALUE_REFRESHED = 'refreshed';
 export const TOKENLEDGER_COST_SOURCE_VALUE_OVERRIDE = 'override';
-export const TOKENLEDGER_COST_SOURCE_VALUES = ['bundled', 'refreshed', 'override'] as const;
+export const TOKENLEDGER_COST_SOURCE_VALUE_PROVIDER = 'provider';
+export const TOKENLEDGER_COST_SOURCE_VALUES = ['bundled', 'refreshed', 'override', 'provider'] as const;
 export type TokenledgerCostSource = (typeof TOKENLEDGER_COST_SOURCE_VALUES)[number];
 export const GEN_AI_USAGE_COST_CURRENCY_VALUE_USD = 'USD';
 export const GEN_AI_USAGE_COST_CURRENCY_VALUES = ['USD'] as const;
 export type GenAiUsageCostCurrency = (typeof GEN_AI_USAGE_COST_CURRENCY_VALUES)[number];
 export const GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL = 'local';
-export const GEN_AI_USAGE_COST_SOURCE_VALUES = ['local'] as const;
+export const GEN_AI_USAGE_COST_SOURCE_VALUE_PROVIDER = 'provider';
+export const GEN_AI_USAGE_COST_SOURCE_VALUES = ['local', 'provider'] as const;
 export type GenAiUsageCostSource = (typeof GEN_AI_USAGE_COST_SOURCE_VALUES)[number];
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_UNKNOWN_MODEL = 'unknown_model';
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_USAGE_UNKNOWN = 'usage_unknown';

@@ -7,12 +7,14 @@ import {
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
   ATTR_TOKENLEDGER_COST_DATA_VERSION,
+  ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD,
   ATTR_TOKENLEDGER_COST_MULTIPLIER,
   ATTR_TOKENLEDGER_COST_PRICE_ENTRY,
   ATTR_TOKENLEDGER_COST_SOURCE,
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   GEN_AI_USAGE_COST_CURRENCY_VALUE_USD,
   GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  GEN_AI_USAGE_COST_SOURCE_VALUE_PROVIDER,
   TOKENLEDGER_COST_SOURCE_VALUES,
   TOKENLEDGER_COST_UNKNOWN_REASON_VALUES,
 } from '../conventions/attributes.ts';
@@ -42,14 +44,20 @@ export function writeCostAttributes(priced: PricedCall, out: Attributes, options
   out[COST_TOTAL.costAttribute!] = total;
   out[ATTR_TOKENLEDGER_COST_MULTIPLIER] = priced.multiplier;
   out[ATTR_TOKENLEDGER_COST_SOURCE] = priced.source;
-  out[ATTR_TOKENLEDGER_COST_PRICE_ENTRY] = priced.priceEntry;
-  out[ATTR_TOKENLEDGER_COST_DATA_VERSION] = priced.dataVersion;
+  // A cost the provider reported with no local price beside it came from no price entry or data.
+  if (priced.priceEntry) out[ATTR_TOKENLEDGER_COST_PRICE_ENTRY] = priced.priceEntry;
+  if (priced.dataVersion) out[ATTR_TOKENLEDGER_COST_DATA_VERSION] = priced.dataVersion;
+  if (priced.localDifference !== undefined) out[ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD] = usd(priced.localDifference);
   if (options.genaiCostAttributes) {
     out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = total;
     out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = GEN_AI_USAGE_COST_CURRENCY_VALUE_USD;
-    out[ATTR_GEN_AI_USAGE_COST_SOURCE] = GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
+    out[ATTR_GEN_AI_USAGE_COST_SOURCE] = priced.source === 'provider' ? GEN_AI_USAGE_COST_SOURCE_VALUE_PROVIDER : GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
   }
   return out;
+}
+
+function signedAmount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** Whether a span already says what it cost (or why it has no cost): it was priced where it was made. */
@@ -71,5 +79,6 @@ export function costFromAttributes(attributes: Attributes): PricedCall {
     source: valueOf(TOKENLEDGER_COST_SOURCE_VALUES, attributes[ATTR_TOKENLEDGER_COST_SOURCE]) ?? 'bundled',
     priceEntry: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]) ?? '',
     dataVersion: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_DATA_VERSION]) ?? '',
+    localDifference: signedAmount(attributes[ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD]),
   };
 }

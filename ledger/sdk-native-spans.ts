@@ -1,6 +1,8 @@
 // Spans that provider SDKs make of their own calls.
 //
-// `@anthropic-ai/sdk` 1.x traces every call (scope `com.anthropic.sdk.typescript`) with correct GenAI usage:
+// `@anthropic-ai/sdk` 1.x traces every call (scope `com.anthropic.sdk.typescript`, and `….bedrock` / `….vertex` for
+// the AnthropicBedrock and AnthropicVertex clients, which name their platform in `gen_ai.provider.name`) with
+// correct GenAI usage:
 // `gen_ai.usage.input_tokens` already sums input + cache read + cache write, and the cache-write TTL split
 // is under `anthropic.usage.cache_creation.ephemeral_{5m,1h}_input_tokens`. tokenledger's instrumentation
 // stands aside for such calls, so this span is the call's one span with usage: we read it, and add our figures.
@@ -12,6 +14,11 @@ import { usageFromAttributes } from './usage-attributes.ts';
 import { CountReader } from './usage.ts';
 
 export const ANTHROPIC_SDK_SCOPE = 'com.anthropic.sdk.typescript';
+
+/** The SDK's scope, or a platform client's (`com.anthropic.sdk.typescript.bedrock`, `….vertex`). */
+export function isAnthropicSdkScope(scope: string): boolean {
+  return scope === ANTHROPIC_SDK_SCOPE || (scope.startsWith(ANTHROPIC_SDK_SCOPE) && scope[ANTHROPIC_SDK_SCOPE.length] === '.');
+}
 const ANTHROPIC_5M = 'anthropic.usage.cache_creation.ephemeral_5m_input_tokens';
 const ANTHROPIC_1H = 'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
 const ANTHROPIC_TIER = 'anthropic.response.service_tier';

@@ -12,16 +12,23 @@
 // | OpenInference                  | llm.token_count.prompt                         | llm.token_count.prompt_details.cache_read / _write  | llm.token_count.completion / completion_details.reasoning |
 // | OpenLLMetry-JS, OpenLIT (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy)              | as GenAI |
 //
-// The Anthropic case is detected by the instrumentation's scope name, or by counts that are impossible if input
-// included the cache (cache read + write > input); tokenledger then adds the cache back into input. Counts are
-// read with the one reading rule: a string, negative or fractional count is malformed, never 0.
+// Reasoning is read in every spelling instrumentations use (`gen_ai.usage.reasoning.output_tokens`,
+// `gen_ai.usage.reasoning_tokens`, `gen_ai.usage.completion_tokens_details.reasoning`), and so are cache counts
+// (`…cache_read.input_tokens`, `…cache_read_input_tokens`, `…prompt_tokens_details.cache_read`, and the writes alike);
+// a spelling that is absent leaves the figure unknown, never 0 (cache counts excepted: instrumentations omit them
+// when nothing was cached). Whether an Anthropic input count leaves the cache out is decided from evidence on the
+// span (anthropic-cache-evidence.ts); tokenledger then adds the cache back into input. Counts are read with the one
+// reading rule: a string, negative or fractional count is malformed, never 0.
 import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_TOKENLEDGER_USAGE_SOURCE_CONVENTION,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
@@ -29,6 +36,9 @@ import {
 } from '../conventions/attributes.ts';
 import { stringAttribute } from './attribute-values.ts';
 import {
+  CACHE_CREATION_INPUT_TOKENS,
+  CACHE_READ_INPUT_TOKENS,
+  COMPLETION_DETAILS_REASONING,
   GEN_AI_SYSTEM,
   LEGACY_COMPLETION_TOKENS,
   LEGACY_PROMPT_TOKENS,
@@ -41,15 +51,17 @@ import {
   OI_PROVIDER,
   OI_REASONING,
   OI_SYSTEM,
+  PROMPT_DETAILS_CACHE_READ,
+  PROMPT_DETAILS_CACHE_WRITE,
+  REASONING_TOKENS,
 } from './foreign-names.ts';
+import { inputExcludesCache } from './anthropic-cache-evidence.ts';
 import { isLlmCall } from './llm-spans.ts';
-import { ANTHROPIC_SDK_SCOPE, anthropicSdkUsage } from './sdk-native-spans.ts';
+import { anthropicSdkUsage, isAnthropicSdkScope } from './sdk-native-spans.ts';
 import { usageFromAttributes, writeUsageAttributes } from './usage-attributes.ts';
 import type { UsageFigures } from './usage-figures.ts';
 import { CountReader, type NormalizedUsage } from './usage.ts';
 
-/** Instrumentations known to report Anthropic input without the cache. */
-const EXCLUDES_CACHE_SCOPES = ['@traceloop/instrumentation-anthropic', 'opentelemetry.instrumentation.anthropic', 'openlit'];
 export const TOKENLEDGER_SCOPE_PREFIX = 'tokenledger';
 
 /** `gen_ai.system` and OpenInference provider values → `gen_ai.provider.name`. */
@@ -82,12 +94,12 @@ export interface SpanUsage {
  * tokenledger's own LLM spans are read too: in collector mode they come from another process (in process their
  * figures are handed over, ledger/handover.ts, and not read back).
  */
-export function spanUsage(attributes: Attributes, scope: string): SpanUsage | undefined {
+export function spanUsage(attributes: Attributes, scope: string, scopeVersion?: string): SpanUsage | undefined {
   if (scope.startsWith(TOKENLEDGER_SCOPE_PREFIX)) {
     return isLlmCall(attributes) ? { usage: usageFromAttributes(attributes), describing: {} } : undefined;
   }
-  if (scope === ANTHROPIC_SDK_SCOPE) return anthropicSdkUsage(attributes);
-  return openInferenceUsage(attributes) ?? genAiUsage(attributes, scope);
+  if (isAnthropicSdkScope(scope)) return anthropicSdkUsage(attributes);
+  return openInferenceUsage(attributes) ?? genAiUsage(attributes, scope, scopeVersion);
 }
 
 /**
@@ -122,7 +134,7 @@ function openInferenceUsage(attributes: Attributes): SpanUsage | undefined {
   };
 }
 
-function genAiUsage(attributes: Attributes, scope: string): SpanUsage | undefined {
+function genAiUsage(attributes: Attributes, scope: string, scopeVersion: string | undefined): SpanUsage | undefined {
   const currentInput = attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined;
   if (!currentInput && attributes[LEGACY_PROMPT_TOKENS] === undefined && attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] === undefined) return undefined;
   const read = new CountReader();
@@ -130,19 +142,23 @@ function genAiUsage(attributes: Attributes, scope: string): SpanUsage | undefine
   const { tokens } = usage;
   if (!currentInput) tokens.input = read.known(attributes[LEGACY_PROMPT_TOKENS]);
   if (tokens.output === undefined) tokens.output = read.known(attributes[LEGACY_COMPLETION_TOKENS]);
+  // Another spelling counts only where the current name (and, for writes, the legacy one) is absent.
+  const otherSpelling = (names: string[], ...others: string[]) =>
+    names.some((name) => attributes[name] !== undefined) ? undefined : others.map((name) => attributes[name]).find((value) => value !== undefined);
+  const cacheRead = otherSpelling([ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS], CACHE_READ_INPUT_TOKENS, PROMPT_DETAILS_CACHE_READ);
+  if (cacheRead !== undefined) tokens.cache_read = read.zeroIfAbsent(cacheRead);
+  const cacheWrite = otherSpelling([ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS], CACHE_CREATION_INPUT_TOKENS, PROMPT_DETAILS_CACHE_WRITE);
+  if (cacheWrite !== undefined) tokens.cache_write = read.zeroIfAbsent(cacheWrite);
+  const reasoning = otherSpelling([ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS], REASONING_TOKENS, COMPLETION_DETAILS_REASONING);
+  if (reasoning !== undefined) tokens.reasoning = read.known(reasoning);
   read.finish(usage);
   const system = stringAttribute(attributes[GEN_AI_SYSTEM]);
   const provider = stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? (system ? (PROVIDERS[system.toLowerCase()] ?? system) : undefined);
   const legacy = !currentInput || system !== undefined || attributes[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] !== undefined;
   let convention: TokenledgerUsageSourceConvention = legacy ? 'genai_legacy' : 'genai';
-  const cache = (tokens.cache_read ?? 0) + (tokens.cache_write ?? 0);
-  const excludesCache =
-    provider === 'anthropic' &&
-    tokens.input !== undefined &&
-    cache > 0 &&
-    (EXCLUDES_CACHE_SCOPES.some((prefix) => scope.startsWith(prefix)) || tokens.input < cache);
-  if (excludesCache) {
-    tokens.input = tokens.input! + cache;
+  const cache = { input: tokens.input ?? Number.NaN, cacheRead: tokens.cache_read ?? 0, cacheWrite: tokens.cache_write ?? 0 };
+  if (provider === 'anthropic' && !Number.isNaN(cache.input) && inputExcludesCache(cache, scope, scopeVersion)) {
+    tokens.input = cache.input + cache.cacheRead + cache.cacheWrite;
     convention = 'anthropic_excluding_cache';
   }
   return { usage, convention, describing: describing(attributes, provider, undefined) };

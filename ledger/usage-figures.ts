@@ -23,6 +23,8 @@ export interface UsageFigures {
   tokens: TokenCounts;
   /** Server-side web searches billed per request. */
   webSearchRequests?: number;
+  /** The call's cost as the provider reported it (USD), when it did; a malformed report is left out. */
+  providerCostUsd?: number;
   compactionInputTokens?: number;
   compactionOutputTokens?: number;
   /** How the tool-result figure was obtained, when it was estimated here. */
@@ -77,6 +79,7 @@ export function usageFigures(usage: NormalizedUsage, share?: ToolResultShare): U
   if (tokens.tool_result === undefined) figures.toolResultEstimation = undefined;
 
   if (usage.webSearchRequests) figures.webSearchRequests = known(usage.webSearchRequests);
+  if (usage.providerCostUsd !== undefined && !Number.isNaN(usage.providerCostUsd)) figures.providerCostUsd = usage.providerCostUsd;
   if (usage.compactionInputTokens !== undefined) figures.compactionInputTokens = known(usage.compactionInputTokens);
   if (usage.compactionOutputTokens !== undefined) figures.compactionOutputTokens = known(usage.compactionOutputTokens);
   figures.unknownReason = usage.unknownReason ?? (fits && input !== undefined && output !== undefined ? undefined : 'usage_malformed');

@@ -22,6 +22,8 @@ export interface NormalizedUsage {
   compactionOutputTokens?: number;
   /** Server-side web searches billed per request (Anthropic `server_tool_use.web_search_requests`). */
   webSearchRequests?: number;
+  /** The call's cost in USD as the provider reported it (OpenRouter's `usage.cost`); NaN when reported malformed. */
+  providerCostUsd?: number;
   unknownReason?: UsageUnknownReason;
 }
 
@@ -71,6 +73,12 @@ export class CountReader {
     if (this.malformed) usage.unknownReason ??= 'usage_malformed';
     return usage;
   }
+}
+
+/** A cost a provider reports: a finite non-negative number; anything else present is malformed (NaN). */
+export function readProviderCost(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : Number.NaN;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -185,7 +185,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private usageOf(span: Span): UsageFigures | undefined {
     const handedOver = handedOverUsage(span);
     if (handedOver) return handedOver;
-    const read = spanUsage(span.attributes, span.instrumentationScope.name);
+    const read = spanUsage(span.attributes, span.instrumentationScope.name, span.instrumentationScope.version);
     if (!read || !isLlmCall(span.attributes, read.describing)) return undefined;
     const figures = usageFigures(read.usage);
     span.setAttributes(normalisedAttributes(span.attributes, read, figures));

@@ -12,11 +12,17 @@ export interface TokenledgerOptions {
   /** TOKENLEDGER_OPENAI_STREAM_USAGE: `inject` (default) or `off`; see OpenAIInstrumentationConfig.streamUsage. */
   openaiStreamUsage: 'inject' | 'off';
   /**
-   * TOKENLEDGER_ANTHROPIC_SDK_SPANS: `off` (default) turns the Anthropic SDK's own spans off (by setting
-   * ANTHROPIC_OPEN_TELEMETRY=false when it is unset) so tokenledger's span, with tool-result and prefix
-   * figures, is the call's one span; `keep` leaves them on and tokenledger normalises them instead.
+   * TOKENLEDGER_ANTHROPIC_SDK_SPANS: `off` (default): the Anthropic SDK starts no span of its own for the Messages
+   * calls tokenledger records, so tokenledger's span, with tool-result and prefix figures, is the call's one span
+   * (the SDK's other spans stay, and so does everything of a call tokenledger does not record); `keep`: the SDK's
+   * span is the call's span and tokenledger normalises it instead.
    */
   anthropicSdkSpans: 'off' | 'keep';
+  /**
+   * TOKENLEDGER_PROVIDER_URLS: base URL → `gen_ai.provider.name` for `openai` clients whose host tokenledger cannot
+   * tell (`local` for a self-hosted server, a provider's name for a gateway). Default none.
+   */
+  providerUrls?: Record<string, string>;
   /** TOKENLEDGER_PRICES: a JSON or YAML price overrides file. Default none (the bundled price data only). */
   pricesFile?: string;
   /**

@@ -61,6 +61,27 @@ export function stringSetting(name: string, type: string, meaning: string): Sett
   };
 }
 
+/** Comma-separated `key=value` pairs, each key a URL (split at the last `=`, since a URL may hold one). */
+export function urlMappingSetting(name: string, type: string, meaning: string): Setting<Record<string, string>> {
+  return {
+    name,
+    type,
+    default: '—',
+    meaning,
+    parse(raw) {
+      const mapping: Record<string, string> = {};
+      for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const at = entry.lastIndexOf('=');
+        const url = entry.slice(0, at).trim();
+        const value = entry.slice(at + 1).trim();
+        if (at <= 0 || !value || !URL.canParse(url)) throw new Error(`${name} must be URL=name pairs separated by commas, got "${entry}"`);
+        mapping[url] = value;
+      }
+      return mapping;
+    },
+  };
+}
+
 /** A positive number (`integer`: a positive integer). */
 export function positiveSetting(name: string, integer: boolean, fallback: number | undefined, meaning: string): Setting<number> {
   return {

@@ -7,6 +7,7 @@ import {
   positiveSetting,
   readSetting,
   stringSetting,
+  urlMappingSetting,
   type PassedSetting,
   type Setting,
 } from './setting.ts';
@@ -58,7 +59,12 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_ANTHROPIC_SDK_SPANS',
     ['off', 'keep'] as const,
     'off',
-    '`off`: set `ANTHROPIC_OPEN_TELEMETRY=false` when unset, so tokenledger\'s span is the call\'s span; `keep`: keep the SDK\'s own spans (tokenledger normalises them)',
+    '`off`: the Anthropic SDK starts no span of its own for the Messages calls tokenledger records, so tokenledger\'s span is the call\'s span (the SDK\'s other spans stay); `keep`: the SDK\'s span is the call\'s span (tokenledger normalises it)',
+  ),
+  providerUrls: urlMappingSetting(
+    'TOKENLEDGER_PROVIDER_URLS',
+    '`URL=name,…`',
+    'the provider behind an `openai` client\'s base URL, for hosts tokenledger does not know: `local` (or a name of your own) for a self-hosted server on another machine, a provider\'s name for a gateway in front of it (see [Providers and where their prices come from](#providers-and-where-their-prices-come-from))',
   ),
   pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](#how-cost-is-computed))'),
   pricesRefreshUrl: stringSetting(

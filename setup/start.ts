@@ -6,6 +6,7 @@ import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
+import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
@@ -19,9 +20,10 @@ import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions> = {}): Instrumentation[] {
   const legacyAttributes = options.legacyAttributes ?? false;
   return [
-    new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject' }),
-    new AnthropicInstrumentation({ legacyAttributes }),
+    new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject', providerUrls: options.providerUrls }),
+    new AnthropicInstrumentation({ legacyAttributes, sdkSpans: options.anthropicSdkSpans === 'keep' ? 'keep' : 'suppress' }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
+    new BedrockRuntimeInstrumentation({ legacyAttributes }),
   ];
 }
 
@@ -51,9 +53,6 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);
     return undefined;
-  }
-  if (options.anthropicSdkSpans === 'off' && process.env.ANTHROPIC_OPEN_TELEMETRY === undefined) {
-    process.env.ANTHROPIC_OPEN_TELEMETRY = 'false';
   }
   enableGuardrails(processor);
   const sdk = new NodeSDK({

@@ -26,7 +26,7 @@ before(async () => {
     [new TokenledgerSpanProcessor({ meterProvider })],
   );
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  openai = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  openai = new OpenAI({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
   const Anthropic = requireFromTest('@anthropic-ai/sdk').default as typeof AnthropicClient;
   anthropic = new Anthropic({ apiKey: 'test-key', baseURL: harness.provider.url, maxRetries: 0, openTelemetry: false });
   const genai = requireFromTest('@google/genai') as typeof GenAI;

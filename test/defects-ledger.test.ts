@@ -27,7 +27,7 @@ before(async () => {
   reader = meters.reader;
   harness = await startHarness([openaiInstrumentation, anthropicInstrumentation], [new TokenledgerSpanProcessor({ meterProvider: meters.meterProvider })]);
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  openai = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  openai = new OpenAI({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
   const Anthropic = requireFromTest('@anthropic-ai/sdk').default as typeof AnthropicClient;
   anthropic = new Anthropic({ apiKey: 'test-key', baseURL: harness.provider.url, maxRetries: 0, openTelemetry: false });
 });

@@ -29,7 +29,7 @@ before(async () => {
   reader = meters.reader;
   harness = await startHarness([instrumentation], [new TokenledgerSpanProcessor({ meterProvider: meters.meterProvider })]);
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  client = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  client = new OpenAI({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
 });
 after(() => harness.stop());
 beforeEach(() => harness.reset());

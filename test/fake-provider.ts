@@ -1,20 +1,31 @@
 // A fake LLM provider for the real SDK packages to talk to: OpenAI (chat, responses, embeddings),
-// Anthropic (messages, beta messages) and Gemini / Vertex (generateContent, streamGenerateContent).
+// Anthropic (messages, beta messages), Gemini / Vertex (generateContent, streamGenerateContent), Bedrock Runtime
+// (Converse, ConverseStream, InvokeModel and its stream) and Vertex's Anthropic endpoints (rawPredict).
 // Listens on 127.0.0.1 on a random port; serves the fixtures in test/fixtures by default, or whatever a
-// test queues for a route. Records every request so tests can assert what the SDK sent.
+// test queues for a route. Records every request so tests can assert what the SDK sent. A client can keep the
+// real base URL of its provider and send through `provider.fetch` (or `redirectAwsClient`), which delivers each
+// request to this server and records the host it was meant for.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { bedrockEvent, invokeChunk } from './event-stream.ts';
 
 export type Route =
   | 'openai.chat'
   | 'openai.responses'
   | 'openai.embeddings'
   | 'anthropic.messages'
+  | 'anthropic.count_tokens'
   | 'anthropic.batch'
   | 'anthropic.batch_results'
   | 'gemini.generate'
-  | 'gemini.stream';
+  | 'gemini.stream'
+  | 'bedrock.converse'
+  | 'bedrock.converse_stream'
+  | 'bedrock.invoke'
+  | 'bedrock.invoke_stream'
+  | 'vertex.raw_predict'
+  | 'vertex.stream_raw_predict';
 
 export interface FakeResponse {
   status?: number;
@@ -24,6 +35,8 @@ export interface FakeResponse {
   text?: string;
   /** SSE event blocks, each sent as written (include the trailing blank line). */
   sse?: string[];
+  /** AWS event-stream messages (test/event-stream.ts), sent one by one as `application/vnd.amazon.eventstream`. */
+  eventStream?: Buffer[];
   /** Milliseconds to wait before each SSE block after the first, or before the JSON body. */
   delayMs?: number;
   /** Close the connection after this many SSE blocks, without finishing the stream. */
@@ -37,7 +50,12 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** The URL the client meant to reach, when it sent through `fetch` or `redirectAwsClient`. */
+  intendedUrl?: string;
 }
+
+/** The header the redirecting fetch and AWS middleware use to tell the fake where a request was meant to go. */
+const INTENDED_URL = 'x-fake-intended-url';
 
 const fixtureDir = new URL('./fixtures/', import.meta.url);
 
@@ -81,6 +99,9 @@ export class FakeProvider {
         res.end(String(error));
       });
     });
+    // Idle keep-alive sockets stay open: a server that closes one after Node's default 5 s races a client that
+    // reuses it after a long test in between, which then fails with a connection error.
+    this.server.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
@@ -106,6 +127,39 @@ export class FakeProvider {
     this.responders.set(route, responder);
   }
 
+  /**
+   * A `fetch` for an SDK client that keeps its provider's real base URL: each request goes to this server instead,
+   * with the same path and query.
+   */
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const intended = new URL(input instanceof Request ? input.url : String(input));
+    const target = new URL(`${intended.pathname}${intended.search}`, this.url);
+    const headers = new Headers(input instanceof Request ? input.headers : undefined);
+    new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
+    headers.set(INTENDED_URL, intended.href);
+    if (input instanceof Request) return fetch(new Request(target, { ...init, method: input.method, body: init?.body ?? input.body, headers, duplex: 'half' } as RequestInit));
+    return fetch(target, { ...init, headers });
+  };
+
+  /**
+   * An AWS SDK client keeps its real endpoint (signing included); just before a request leaves, it is sent to this
+   * server over HTTP/1.1 instead. The client must be made with `requestHandler: new NodeHttpHandler()`.
+   */
+  redirectAwsClient(client: { middlewareStack: object }): void {
+    const { hostname, port } = new URL(this.url);
+    (client.middlewareStack as { add: (middleware: unknown, options: object) => void }).add(
+      (next: (args: unknown) => Promise<unknown>) => (args: { request: { hostname: string; port?: number; protocol: string; path: string; headers: Record<string, string> } }) => {
+        const { request } = args;
+        request.headers[INTENDED_URL] = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
+        request.hostname = hostname;
+        request.port = Number(port);
+        request.protocol = 'http:';
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'fakeProviderRedirect' },
+    );
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.queues.clear();
@@ -117,13 +171,14 @@ export class FakeProvider {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    const route = routeOf(req.url ?? '');
+    const route = routeOf(decodeURIComponent(req.url ?? ''));
     if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no fake route for ${req.url}` } }));
       return;
     }
-    this.requests.push({ route, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const intended = req.headers[INTENDED_URL];
+    this.requests.push({ route, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, intendedUrl: typeof intended === 'string' ? intended : undefined });
     const responder = this.responders.get(route);
     const response = this.queues.get(route)?.shift() ?? responder?.(body) ?? defaultResponse(route, body, this.url, req.url ?? '');
     await send(res, response);
@@ -136,10 +191,17 @@ function routeOf(url: string): Route | undefined {
   if (path.endsWith('/responses')) return 'openai.responses';
   if (path.endsWith('/embeddings')) return 'openai.embeddings';
   if (path.endsWith('/v1/messages')) return 'anthropic.messages';
+  if (path.endsWith('/v1/messages/count_tokens')) return 'anthropic.count_tokens';
   if (/\/v1\/messages\/batches\/[^/]+\/results$/.test(path)) return 'anthropic.batch_results';
   if (/\/v1\/messages\/batches\/[^/]+$/.test(path)) return 'anthropic.batch';
   if (path.endsWith(':generateContent')) return 'gemini.generate';
   if (path.endsWith(':streamGenerateContent')) return 'gemini.stream';
+  if (/\/model\/[^/]+\/converse$/.test(path)) return 'bedrock.converse';
+  if (/\/model\/[^/]+\/converse-stream$/.test(path)) return 'bedrock.converse_stream';
+  if (/\/model\/[^/]+\/invoke$/.test(path)) return 'bedrock.invoke';
+  if (/\/model\/[^/]+\/invoke-with-response-stream$/.test(path)) return 'bedrock.invoke_stream';
+  if (path.endsWith(':rawPredict')) return 'vertex.raw_predict';
+  if (path.endsWith(':streamRawPredict')) return 'vertex.stream_raw_predict';
   return undefined;
 }
 
@@ -166,6 +228,8 @@ function defaultResponse(route: Route, body: Record<string, unknown>, baseURL: s
       };
     case 'anthropic.messages':
       return stream ? { sse: sseBlocks(fixtureText('anthropic-messages.sse')) } : { json: fixtureJson('anthropic-messages.json') };
+    case 'anthropic.count_tokens':
+      return { json: { input_tokens: 42 } };
     case 'anthropic.batch': {
       const id = url.split('/').pop();
       return {
@@ -186,11 +250,33 @@ function defaultResponse(route: Route, body: Record<string, unknown>, baseURL: s
       return { json: fixtureJson('gemini-generate.json') };
     case 'gemini.stream':
       return { sse: sseBlocks(fixtureText('gemini-generate.sse')) };
+    case 'bedrock.converse':
+      return { json: fixtureJson('bedrock-converse.json') };
+    case 'bedrock.converse_stream':
+      return { eventStream: (fixtureJson('bedrock-converse-stream.events.json') as unknown as Array<[string, unknown]>).map(([type, payload]) => bedrockEvent(type, payload)) };
+    case 'bedrock.invoke':
+      return { json: fixtureJson('bedrock-invoke-anthropic.json') };
+    case 'bedrock.invoke_stream':
+      return { eventStream: (fixtureJson('bedrock-invoke-stream-anthropic.events.json') as unknown as unknown[]).map(invokeChunk) };
+    case 'vertex.raw_predict':
+      return { json: fixtureJson('anthropic-messages.json') };
+    case 'vertex.stream_raw_predict':
+      return { sse: sseBlocks(fixtureText('anthropic-messages.sse')) };
   }
 }
 
 async function send(res: ServerResponse, response: FakeResponse): Promise<void> {
   const status = response.status ?? 200;
+  if (response.eventStream) {
+    res.writeHead(status, { 'content-type': 'application/vnd.amazon.eventstream', ...response.headers });
+    for (const message of response.eventStream) {
+      if (res.destroyed) return;
+      res.write(message);
+      if (response.delayMs) await sleep(response.delayMs);
+    }
+    res.end();
+    return;
+  }
   if (response.sse) {
     res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...response.headers });
     let sent = 0;

@@ -33,7 +33,7 @@ before(async () => {
   enableGuardrails(processor);
   harness = await startHarness([instrumentation], [processor]);
   const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  client = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  client = new OpenAI({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
 });
 after(() => harness.stop());
 beforeEach(() => {

@@ -17,7 +17,7 @@ before(async () => {
   assert.match(version, /^6\./);
   const [definition] = instrumentation.getModuleDefinitions();
   definition!.patch!(moduleExports, version);
-  client = new moduleExports.default({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  client = new moduleExports.default({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
 });
 after(() => harness.stop());
 

@@ -27,7 +27,7 @@ let client: OpenAIClient;
 before(async () => {
   harness = await startHarness([instrumentation], [startRecorder]);
   OpenAI = requireFromTest('openai').default;
-  client = new OpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1`, maxRetries: 0 });
+  client = new OpenAI({ apiKey: 'test-key', fetch: harness.provider.fetch, maxRetries: 0 });
 });
 after(() => harness.stop());
 beforeEach(() => {
@@ -50,10 +50,6 @@ const chatPrefixHash = createHash('sha256')
 // over every string in the messages and tool definitions (209 chars); 2150 × 69 / 209 = 709.8 → 710.
 const chatToolResultTokens = 710;
 
-function port(): number {
-  return Number(new URL(harness.provider.url).port);
-}
-
 test('openai chat: a non-streamed call records the six token types exactly', async () => {
   const completion = await client.chat.completions.create(chatRequest());
   assert.equal(completion.id, 'chatcmpl-mock0001');
@@ -66,8 +62,8 @@ test('openai chat: a non-streamed call records the six token types exactly', asy
     'gen_ai.request.model': 'gpt-5.5',
     'gen_ai.request.stream': false,
     'tokenledger.request.prefix_hash': chatPrefixHash,
-    'server.address': '127.0.0.1',
-    'server.port': port(),
+    'server.address': 'api.openai.com',
+    'server.port': 443,
     'openai.api.type': 'chat_completions',
     'openai.request.service_tier': 'flex',
     'gen_ai.response.id': 'chatcmpl-mock0001',
@@ -310,8 +306,8 @@ test('openai responses: a non-streamed call records cached, cache-write and reas
     'gen_ai.request.model': 'gpt-5.5',
     'gen_ai.request.stream': false,
     'tokenledger.request.prefix_hash': createHash('sha256').update(JSON.stringify([responsesRequest().tools])).digest('hex').slice(0, 16),
-    'server.address': '127.0.0.1',
-    'server.port': port(),
+    'server.address': 'api.openai.com',
+    'server.port': 443,
     'openai.api.type': 'responses',
     'openai.request.service_tier': 'flex',
     'gen_ai.response.id': 'resp_mock0001',
@@ -410,8 +406,8 @@ test('openai chat: the span starts with the attributes the conventions name for 
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': 'openai',
     'gen_ai.request.model': 'gpt-5.5',
-    'server.address': '127.0.0.1',
-    'server.port': port(),
+    'server.address': 'api.openai.com',
+    'server.port': 443,
   }]);
   const ended = onlySpan(harness.spans()).attributes;
   assert.equal(ended['gen_ai.request.max_tokens'], 500);

@@ -39,6 +39,9 @@ function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (te
       env: {
         PATH: process.env.PATH ?? '',
         FAKE_PROVIDER_URL: provider.url,
+        // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
+        // server (unpriced): the setting says it stands for OpenAI.
+        TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
         OTEL_SERVICE_NAME: 'register-e2e',
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,

@@ -25,7 +25,8 @@ const provider = await new FakeProvider().start();
 provider.respondWith('openai.chat', () => ({
   json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4.1', service_tier: 'default', usage: { prompt_tokens: 1000, completion_tokens: 100 } },
 }));
-const client = new OpenAI({ apiKey: 'no-key-needed', baseURL: `${provider.url}/v1`, maxRetries: 0 });
+// The SDK keeps its real base URL (api.openai.com); `provider.fetch` delivers its requests to the local fake.
+const client = new OpenAI({ apiKey: 'no-key-needed', maxRetries: 0, fetch: provider.fetch });
 const ask = (content: string) => client.chat.completions.create({ model: 'gpt-4.1', max_completion_tokens: 1000, messages: [{ role: 'user', content }] });
 
 // 1. A budget: catch BudgetExceededError and return the best answer so far.

@@ -29,7 +29,8 @@ const OpenAI = createRequire(import.meta.url)('openai').default as typeof OpenAI
 
 const provider = await new FakeProvider().start();
 provider.respondWith('openai.chat', scriptedChatModel);
-const client = new OpenAI({ apiKey: 'no-key-needed', baseURL: `${provider.url}/v1`, maxRetries: 0 });
+// The SDK keeps its real base URL (api.openai.com); `provider.fetch` delivers its requests to the local fake.
+const client = new OpenAI({ apiKey: 'no-key-needed', maxRetries: 0, fetch: provider.fetch });
 
 const messages: OpenAIClient.ChatCompletionMessageParam[] = [
   { role: 'system', content: SYSTEM_PROMPT },

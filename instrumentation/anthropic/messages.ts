@@ -23,7 +23,7 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const attributes = requestAttributes({
     operation: 'chat',
-    provider: 'anthropic',
+    provider: clientProviderName(resource),
     model: body.model,
     maxTokens: body.max_tokens,
     temperature: body.temperature,
@@ -44,7 +44,7 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
     attributes,
     toolResultShare,
     args,
-    gate: () => bodyGate('anthropic', args, 'max_tokens', toolResultShare.totalChars),
+    gate: () => bodyGate(clientProviderName(resource), args, 'max_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeMessagesStream(value, call, captureContent);
@@ -54,6 +54,20 @@ export function planMessagesCall(resource: unknown, args: unknown[], captureCont
       call.end();
     },
   };
+}
+
+/**
+ * `gen_ai.provider.name` of the client behind a resource: the platform that serves it. The SDK's clients say so
+ * themselves (`_genAIProviderName`: `anthropic`, `aws.bedrock` for AnthropicBedrock, `gcp.vertex_ai` for
+ * AnthropicVertex); an SDK too old to say is read from its base URL.
+ */
+export function clientProviderName(resource: unknown): string {
+  const client = (resource as { _client?: { _genAIProviderName?: unknown } } | undefined)?._client;
+  if (typeof client?._genAIProviderName === 'string' && client._genAIProviderName) return client._genAIProviderName;
+  const baseURL = clientBaseURL(resource);
+  if (typeof baseURL === 'string' && /^https:\/\/bedrock-runtime\.[a-z0-9-]+\.amazonaws\.com/i.test(baseURL)) return 'aws.bedrock';
+  if (typeof baseURL === 'string' && /^https:\/\/([a-z0-9-]+-)?aiplatform(\.[a-z]+\.rep)?\.googleapis\.com/i.test(baseURL)) return 'gcp.vertex_ai';
+  return 'anthropic';
 }
 
 /** Tool results are `tool_result` blocks in user messages. */

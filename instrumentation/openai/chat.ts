@@ -12,13 +12,15 @@ import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
+import { deploymentAttributes, leadingSystemContent, openaiResponseAttributes } from './provider.ts';
 import { normalizeChatUsage } from './usage.ts';
 
 export interface ChatPlanOptions {
   captureContent: boolean;
   /** Ask for usage on streams that did not (and hide the extra usage chunk from the app). */
   injectStreamUsage: boolean;
+  /** `gen_ai.provider.name` of the client (see provider-hosts.ts). */
+  provider: string;
 }
 
 export function planChatCall(client: unknown, args: unknown[], options: ChatPlanOptions): CallPlan | undefined {
@@ -34,7 +36,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
 
   const attributes = requestAttributes({
     operation: 'chat',
-    provider: providerName(client),
+    provider: options.provider,
     model: body.model,
     maxTokens: body.max_completion_tokens ?? body.max_tokens,
     temperature: body.temperature,
@@ -49,6 +51,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
   });
   const { details } = attributes;
   details[ATTR_OPENAI_API_TYPE] = 'chat_completions';
+  Object.assign(details, deploymentAttributes(client, options.provider, body.model));
   if (typeof body.service_tier === 'string') details[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (options.captureContent) details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(messages);
 
@@ -59,7 +62,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
     attributes,
     toolResultShare,
     args: callArgs,
-    gate: () => bodyGate(providerName(client), callArgs, maxTokensKey, toolResultShare.totalChars),
+    gate: () => bodyGate(options.provider, callArgs, maxTokensKey, toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeChatStream(value, call, {
@@ -109,7 +112,10 @@ interface ChatStreamOptions {
 
 function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0], call: LlmCall, options: ChatStreamOptions) {
   // Per-chunk work is a few field reads: no allocation except for the text kept when content capture is on.
-  let head: Record<string, unknown> | undefined;
+  // The id and model come from the first chunk that carries them: Azure's first chunk is a content-filter
+  // report with `id: ""` and `model: ""`, and the model that served the call is only in the chunks after it.
+  let id: unknown;
+  let model: unknown;
   let serviceTier: unknown;
   let usage: unknown;
   const finish: string[] = [];
@@ -117,7 +123,8 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
   observeStainlessStream<unknown>(stream, call, {
     onEvent(chunk) {
       if (!isRecord(chunk)) return;
-      head ??= chunk;
+      if (!id && typeof chunk.id === 'string' && chunk.id) id = chunk.id;
+      if (!model && typeof chunk.model === 'string' && chunk.model) model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       if (chunk.service_tier !== undefined) serviceTier = chunk.service_tier;
       const choices = chunk.choices;
@@ -134,7 +141,7 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       return true;
     },
     onEnd(drained) {
-      if (head) call.setAttributes(openaiResponseAttributes(head.id, head.model, finish, serviceTier));
+      call.setAttributes(openaiResponseAttributes(id, model, finish, serviceTier));
       if (options.captureContent) {
         call.setAttributes({ [ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([{ role: 'assistant', content: text.join('') }]) });
       }

@@ -4,15 +4,14 @@ import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { clientBaseURL } from '../common/stainless.ts';
-import { providerName } from './provider.ts';
 import { normalizeEmbeddingsUsage } from './usage.ts';
 
-export function planEmbeddingsCall(client: unknown, args: unknown[]): CallPlan | undefined {
+export function planEmbeddingsCall(client: unknown, args: unknown[], provider: string): CallPlan | undefined {
   const body = args[0];
   if (!isRecord(body)) return undefined;
   const attributes = requestAttributes({
     operation: 'embeddings',
-    provider: providerName(client),
+    provider,
     model: body.model,
     baseURL: clientBaseURL(client),
   });

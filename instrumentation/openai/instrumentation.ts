@@ -7,6 +7,8 @@ import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import { tracedStainlessMethod, type CallPlan } from '../common/traced-method.ts';
 import { planChatCall } from './chat.ts';
 import { planEmbeddingsCall } from './embeddings.ts';
+import { providerName } from './provider.ts';
+import { providerUrlMapping, type ProviderUrlMapping } from './provider-hosts.ts';
 import { planResponsesCall } from './responses.ts';
 
 export interface OpenAIInstrumentationConfig extends TokenledgerInstrumentationConfig {
@@ -17,6 +19,12 @@ export interface OpenAIInstrumentationConfig extends TokenledgerInstrumentationC
    * Use `off` for OpenAI-compatible servers that reject `stream_options`.
    */
   streamUsage?: 'inject' | 'off';
+  /**
+   * Base URL → `gen_ai.provider.name`, for servers tokenledger cannot tell from their host: `local` (or a name of
+   * your own) for a self-hosted server, or a hosted provider's name for a gateway in front of it. The longest
+   * matching prefix wins. Default: none (see provider-hosts.ts for what each host is taken for).
+   */
+  providerUrls?: Record<string, string>;
 }
 
 /** The versions the test suite runs against. */
@@ -55,12 +63,22 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
       [chat, (self, args) => planChatCall(self, args, {
         captureContent: this.captureContent,
         injectStreamUsage: this.getConfig().streamUsage !== 'off',
+        provider: this.provider(self),
       })],
-      [responses, (self, args) => planResponsesCall(self, args, this.captureContent)],
-      [embeddings, (self, args) => planEmbeddingsCall(self, args)],
+      [responses, (self, args) => planResponsesCall(self, args, this.captureContent, this.provider(self))],
+      [embeddings, (self, args) => planEmbeddingsCall(self, args, this.provider(self))],
     ];
     return targets.filter((target): target is [Prototype, Planner] => typeof target[0]?.create === 'function');
   }
+
+  /** The provider behind the client of a resource; the mapping is prepared once per configuration. */
+  private provider(resource: unknown): string {
+    const config = this.getConfig();
+    if (this.mapping?.config !== config) this.mapping = { config, mapping: providerUrlMapping(config.providerUrls) };
+    return providerName(resource, this.mapping.mapping);
+  }
+
+  private mapping: { config: OpenAIInstrumentationConfig; mapping: ProviderUrlMapping } | undefined;
 
   private patchCreate(prototype: Prototype, planner: Planner): void {
     this.rewrap(prototype, 'create', (original) => tracedStainlessMethod(this.host, original, planner));

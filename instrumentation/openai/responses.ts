@@ -13,19 +13,19 @@ import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { clientBaseURL, isStainlessStream, observeStainlessStream } from '../common/stainless.ts';
 import type { CallPlan } from '../common/traced-method.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { leadingSystemContent, openaiResponseAttributes, providerName } from './provider.ts';
+import { deploymentAttributes, leadingSystemContent, openaiResponseAttributes } from './provider.ts';
 import { normalizeResponsesUsage } from './usage.ts';
 
 // Stream events that carry the final response object, usage included.
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-export function planResponsesCall(client: unknown, args: unknown[], captureContent: boolean): CallPlan | undefined {
+export function planResponsesCall(client: unknown, args: unknown[], captureContent: boolean, provider: string): CallPlan | undefined {
   const body = args[0];
   if (!isRecord(body)) return undefined;
   const input = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input : [];
   const attributes = requestAttributes({
     operation: 'chat',
-    provider: providerName(client),
+    provider,
     model: body.model,
     maxTokens: body.max_output_tokens,
     temperature: body.temperature,
@@ -36,6 +36,7 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
   });
   const { details } = attributes;
   details[ATTR_OPENAI_API_TYPE] = 'responses';
+  Object.assign(details, deploymentAttributes(client, provider, body.model));
   if (typeof body.service_tier === 'string') details[ATTR_OPENAI_REQUEST_SERVICE_TIER] = body.service_tier;
   if (captureContent) {
     details[ATTR_GEN_AI_INPUT_MESSAGES] = JSON.stringify(input);
@@ -47,7 +48,7 @@ export function planResponsesCall(client: unknown, args: unknown[], captureConte
     attributes,
     toolResultShare,
     args,
-    gate: () => bodyGate(providerName(client), args, 'max_output_tokens', toolResultShare.totalChars),
+    gate: () => bodyGate(provider, args, 'max_output_tokens', toolResultShare.totalChars),
     observe: (value, call) => {
       if (isStainlessStream(value)) {
         observeResponsesStream(value, call, captureContent);

@@ -6,7 +6,8 @@
 // OpenAI omits a details object when nothing was cached, so an absent detail counts as 0.
 // Cache-write TTLs (30 min / 12 h) do not change OpenAI's price, so no TTL split is reported: every write is a
 // standard-rate write.
-import { CountReader, isRecord, type NormalizedUsage } from '../../ledger/usage.ts';
+// OpenAI-compatible hosts that bill the call themselves say what it cost: OpenRouter's `usage.cost` (USD).
+import { CountReader, isRecord, readProviderCost, type NormalizedUsage } from '../../ledger/usage.ts';
 
 export function normalizeChatUsage(usage: unknown): NormalizedUsage {
   if (!isRecord(usage)) return { tokens: {}, unknownReason: 'usage_missing' };
@@ -21,6 +22,7 @@ export function normalizeChatUsage(usage: unknown): NormalizedUsage {
       cache_write: read.zeroIfAbsent(promptDetails.cache_write_tokens),
       reasoning: read.known(completionDetails.reasoning_tokens),
     },
+    providerCostUsd: readProviderCost(usage.cost),
   });
 }
 
@@ -37,6 +39,7 @@ export function normalizeResponsesUsage(usage: unknown): NormalizedUsage {
       cache_write: read.zeroIfAbsent(inputDetails.cache_write_tokens),
       reasoning: read.known(outputDetails.reasoning_tokens),
     },
+    providerCostUsd: readProviderCost(usage.cost),
   });
 }
 

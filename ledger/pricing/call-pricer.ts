@@ -1,13 +1,16 @@
 // Prices one LLM call from its usage figures and what it was: the provider, the model, and its batch or service
 // tier. Unknown is never zero: a call whose usage is malformed, or lacks a figure the cost depends on, or whose
-// model no price data knows, gets no cost — only a reason.
+// model no price data knows, gets no cost — only a reason. A provider that reports the call's cost itself
+// (OpenRouter's `usage.cost`) is taken at its word: that is the cost, the local price is worked out beside it to
+// split it into parts and to say how far apart the two are.
 import { diag } from '@opentelemetry/api';
 import type { TokenledgerCostSource, TokenledgerCostUnknownReason } from '../../conventions/attributes.ts';
 import { partsKnown, type CostAmounts } from '../token-types.ts';
 import type { UsageFigures } from '../usage-figures.ts';
 import { callCost, pricedSubsetUnknown, rowRates } from './call-cost.ts';
 import { DEFAULT_MODIFIERS, multiplierFor, type PriceModifier } from './modifiers.ts';
-import { PriceCatalog } from './price-catalog.ts';
+import { modelsToPrice } from './model-names.ts';
+import { PriceCatalog, type PriceEntry } from './price-catalog.ts';
 import type { PriceOverrides } from './price-overrides.ts';
 
 export type CostUnknownReason = TokenledgerCostUnknownReason;
@@ -30,7 +33,16 @@ export interface CallPricerOptions {
 }
 
 export type PricedCall =
-  | { cost: CostAmounts; multiplier: number; source: TokenledgerCostSource; priceEntry: string; dataVersion: string; unknownReason?: undefined }
+  | {
+      cost: CostAmounts;
+      multiplier: number;
+      source: TokenledgerCostSource;
+      priceEntry: string;
+      dataVersion: string;
+      /** With a provider-reported cost: the local price minus it; undefined when the local price is unknown. */
+      localDifference?: number;
+      unknownReason?: undefined;
+    }
   | { cost?: undefined; unknownReason: CostUnknownReason };
 
 const MAX_WARNED_MODELS = 1024;
@@ -49,21 +61,29 @@ export class CallPricer {
 
   price(usage: UsageFigures, call: CallDescription): PricedCall {
     const model = call.responseModel ?? call.requestModel ?? '';
-    if (usage.unknownReason !== undefined || !partsKnown(usage.tokens)) return this.unpriced(call.provider, model, 'usage_unknown');
+    const local = this.localPrice(usage, call, model);
+    if (usage.providerCostUsd !== undefined) return providerReported(usage.providerCostUsd, local);
+    if (local.cost !== undefined) return local;
+    if (local.unknownReason === 'unknown_model') this.warnOnce(call.provider, model);
+    this.options.onUnpriced?.(call.provider, model, local.unknownReason);
+    return local;
+  }
+
+  /** The price from price data alone. */
+  private localPrice(usage: UsageFigures, call: CallDescription, model: string): PricedCall {
+    if (usage.unknownReason !== undefined || !partsKnown(usage.tokens)) return { unknownReason: 'usage_unknown' };
     try {
-      const entry =
-        (call.responseModel && this.catalog.find(call.provider, call.responseModel, call.startTime)) ||
-        (call.requestModel && this.catalog.find(call.provider, call.requestModel, call.startTime)) ||
-        undefined;
-      if (!entry) {
-        this.warnOnce(call.provider, model);
-        return this.unpriced(call.provider, model, 'unknown_model');
+      let entry: PriceEntry | undefined;
+      for (const name of modelsToPrice(call.provider, call.requestModel, call.responseModel)) {
+        entry = this.catalog.find(call.provider, name, call.startTime);
+        if (entry) break;
       }
+      if (!entry) return { unknownReason: 'unknown_model' };
       const { tokens } = usage;
       const rates = rowRates(entry.prices, tokens.input ?? 0);
       // A subset billed at a rate of its own (reasoning, for some models) decides the cost: unknown, no cost.
       if (pricedSubsetUnknown(rates, tokens)) {
-        return this.unpriced(call.provider, model, 'usage_unknown');
+        return { unknownReason: 'usage_unknown' };
       }
       const multiplier = multiplierFor(
         { provider: entry.providerId, model: entry.modelId, serviceTier: call.serviceTier, batch: call.batch },
@@ -78,7 +98,7 @@ export class CallPricer {
       };
     } catch (error) {
       diag.error(`tokenledger: could not price a call to ${call.provider} ${model}`, error);
-      return this.unpriced(call.provider, model, 'pricing_error');
+      return { unknownReason: 'pricing_error' };
     }
   }
 
@@ -95,17 +115,30 @@ export class CallPricer {
     }
   }
 
-  private unpriced(provider: string, model: string, reason: CostUnknownReason): PricedCall {
-    this.options.onUnpriced?.(provider, model, reason);
-    return { unknownReason: reason };
-  }
-
   private warnOnce(provider: string, model: string): void {
     const key = `${provider}/${model}`;
     if (this.warned.has(key) || this.warned.size >= MAX_WARNED_MODELS) return;
     this.warned.add(key);
     diag.warn(`tokenledger: no price for ${provider} model "${model}"; its calls have no cost figure (add it with TOKENLEDGER_PRICES)`);
   }
+}
+
+/**
+ * The provider's own figure is the cost. Its parts are the provider's total split in the proportions of the local
+ * price (each part scaled by provider ÷ local), so they still add up to it; without a local price (or with a local
+ * price of 0) only the total is known.
+ */
+function providerReported(total: number, local: PricedCall): PricedCall {
+  if (local.cost === undefined || local.cost.total === undefined) {
+    return { cost: { total }, multiplier: 1, source: 'provider', priceEntry: '', dataVersion: '' };
+  }
+  const localTotal = local.cost.total;
+  const cost: CostAmounts = { total };
+  if (localTotal > 0) {
+    const scale = total / localTotal;
+    for (const key in local.cost) if (key !== 'total') cost[key as keyof CostAmounts] = local.cost[key as keyof CostAmounts]! * scale;
+  }
+  return { ...local, cost, source: 'provider', localDifference: localTotal - total };
 }
 
 /** USD rounded to 1e-10: float noise off, every real fraction of a cent kept. */
