@@ -7,6 +7,7 @@ import { CollectorPipeline, type OtlpRequest } from '../collector/pipeline.ts';
 import { decodeProtobuf } from '../collector/otlp-decode.ts';
 import { enrichSpan, type OtlpSpan } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
+import { Refusals } from '../collector/otlp-validate.ts';
 import { TraceStore } from '../collector/trace-store.ts';
 import { median, printTable } from './report.ts';
 
@@ -51,7 +52,7 @@ const spans = REQUESTS * TRACES_PER_REQUEST * SPANS_PER_TRACE;
 
 function forwardOnly(): number {
   const start = process.cpuUsage();
-  for (const body of bodies) ExportTraceServiceRequest.encode(decodeProtobuf(body)).finish();
+  for (const body of bodies) ExportTraceServiceRequest.encode(decodeProtobuf(body, new Refusals())).finish();
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
 }
@@ -61,7 +62,7 @@ function pricingOnly(): number {
   const pricer = new CallPricer();
   const start = process.cpuUsage();
   for (const body of bodies) {
-    const message = decodeProtobuf(body) as unknown as OtlpRequest;
+    const message = decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest;
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, scopeSpans.scope?.name ?? '', pricer);
@@ -76,7 +77,7 @@ function pricingOnly(): number {
 function fullPipeline(): number {
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }));
   const start = process.cpuUsage();
-  for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
+  for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest, 0);
   pipeline.flush();
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
@@ -115,6 +116,6 @@ const heap = () => {
 };
 const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }));
 const before = heap();
-for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
+for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest, 0);
 const after = heap();
 console.log(`heap per buffered trace: ${((after - before) / (REQUESTS * TRACES_PER_REQUEST)).toFixed(0)} bytes (${SPANS_PER_TRACE} spans each: their bytes and what the rollup reads${gc ? '' : '; run with --expose-gc for exact figures'})`);
