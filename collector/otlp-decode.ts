@@ -4,7 +4,7 @@
 // numbers; 64-bit integers may be strings or numbers. protobufjs' fromObject is given the protobuf form.
 import type { Message } from 'protobufjs';
 import { ExportTraceServiceRequest, LenientExportTraceServiceRequest } from './otlp-schema.ts';
-import { refuseInvalidSpans, type DecodedRequest, type Refusals } from './otlp-validate.ts';
+import { refuseInvalidSpans, spanPosition, type DecodedRequest, type Refusals } from './otlp-validate.ts';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';
@@ -57,56 +57,52 @@ export function decodeJson(body: Uint8Array, refusals: Refusals): Message {
     throw new OtlpDecodeError('an OTLP/JSON body must be an object with resourceSpans');
   }
   if (SURROGATE_ESCAPE.test(text) && repairLoneSurrogates(parsed)) refusals.repairedStrings = true;
-  idsToBase64(parsed as { resourceSpans?: unknown }, refusals);
+  const notHex = idsToBase64(parsed as { resourceSpans?: unknown });
   let message: Message;
   try {
     message = ExportTraceServiceRequest.fromObject(parsed);
   } catch (error) {
     throw new OtlpDecodeError(`invalid OTLP/JSON: ${(error as Error).message}`);
   }
-  refuseInvalidSpans(message as unknown as DecodedRequest, refusals);
+  refuseInvalidSpans(message as unknown as DecodedRequest, refusals, notHex);
   return message;
 }
 
 /**
- * Turns the hex ids of every span and link into the base64 protobufjs reads, refusing (and removing) a span with
- * an id that is not hex. Shapes protobufjs itself checks (a `links` that is not a list, a span that is not an
- * object) are left to it, which refuses the request.
+ * Turns the hex ids of every span and link into the base64 protobufjs reads; returns the spans with an id that is
+ * not hex (that id removed), by position, to be refused. Shapes protobufjs itself checks (a `links` that is not a
+ * list, a span that is not an object) are left to it, which refuses the request.
  */
-function idsToBase64(request: { resourceSpans?: unknown }, refusals: Refusals): void {
+function idsToBase64(request: { resourceSpans?: unknown }): Map<string, string> {
+  const notHex = new Map<string, string>();
   const list = (value: unknown) => (Array.isArray(value) ? value : []);
   list(request.resourceSpans).forEach((resourceSpans: unknown, r) => {
     list(field(resourceSpans, 'scopeSpans')).forEach((scopeSpans: unknown, s) => {
-      const spans = field(scopeSpans, 'spans');
-      if (!Array.isArray(spans)) return;
-      let kept = 0;
-      spans.forEach((span: unknown, i) => {
+      list(field(scopeSpans, 'spans')).forEach((span: unknown, i) => {
         const problem = typeof span === 'object' && span !== null ? spanIdsToBase64(span as Record<string, unknown>) : undefined;
-        if (problem) refusals.refuse(`resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, problem);
-        else spans[kept++] = span;
+        if (problem) notHex.set(spanPosition(r, s, i), problem);
       });
-      spans.length = kept;
     });
   });
+  return notHex;
 }
 
-/** Converts one span's ids in place; returns what is wrong when one is not hex. */
+/** Converts one span's ids in place; returns what is wrong when one is not hex (and removes that id). */
 function spanIdsToBase64(span: Record<string, unknown>): string | undefined {
-  for (const key of ['traceId', 'spanId', 'parentSpanId']) {
-    const converted = hexToBase64(span[key]);
-    if (converted === null) return `${key} must be a hex string`;
-    span[key] = converted;
+  let problem: string | undefined;
+  const convert = (holder: Record<string, unknown>, key: string, where: string) => {
+    const converted = hexToBase64(holder[key]);
+    if (converted === null) problem ??= `${where}${key} must be a hex string`;
+    holder[key] = converted ?? undefined;
+  };
+  for (const key of ['traceId', 'spanId', 'parentSpanId']) convert(span, key, '');
+  if (Array.isArray(span.links)) {
+    span.links.forEach((link: unknown, l) => {
+      if (typeof link !== 'object' || link === null) return;
+      for (const key of ['traceId', 'spanId']) convert(link as Record<string, unknown>, key, `links[${l}].`);
+    });
   }
-  if (!Array.isArray(span.links)) return undefined;
-  for (const [l, link] of span.links.entries()) {
-    if (typeof link !== 'object' || link === null) continue;
-    for (const key of ['traceId', 'spanId']) {
-      const converted = hexToBase64((link as Record<string, unknown>)[key]);
-      if (converted === null) return `links[${l}].${key} must be a hex string`;
-      (link as Record<string, unknown>)[key] = converted;
-    }
-  }
-  return undefined;
+  return problem;
 }
 
 function field(value: unknown, key: string): unknown {

@@ -37,17 +37,21 @@ type Ids = { traceId?: Uint8Array; spanId?: Uint8Array };
 type DecodedSpan = Ids & { parentSpanId?: Uint8Array; links?: Ids[] };
 export type DecodedRequest = { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: DecodedSpan[] }> }> };
 
+/** Where a span is in its request: `r.s.i`, the indices of its resourceSpans, scopeSpans and span. */
+export const spanPosition = (r: number, s: number, i: number) => `${r}.${s}.${i}`;
+
 /**
  * Removes from the decoded request, in place, every span that cannot be forwarded as valid OTLP, and counts it in
- * `refusals`. An all-zero parent span id means "no parent" (the W3C invalid id): it is cleared, not refused.
+ * `refusals`; `found` holds problems a decoder found before, by spanPosition. An all-zero parent span id means
+ * "no parent" (the W3C invalid id): it is cleared, not refused.
  */
-export function refuseInvalidSpans(request: DecodedRequest, refusals: Refusals): void {
+export function refuseInvalidSpans(request: DecodedRequest, refusals: Refusals, found?: Map<string, string>): void {
   (request.resourceSpans ?? []).forEach((resourceSpans, r) => {
     (resourceSpans.scopeSpans ?? []).forEach((scopeSpans, s) => {
       const spans = scopeSpans.spans ?? [];
       let kept = 0;
       spans.forEach((span, i) => {
-        const problem = spanProblem(span);
+        const problem = found?.get(spanPosition(r, s, i)) ?? spanProblem(span);
         if (problem) refusals.refuse(`resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, problem);
         else spans[kept++] = span;
       });
