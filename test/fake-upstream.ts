@@ -32,6 +32,8 @@ export interface TracesRequest {
   headers: IncomingHttpHeaders;
   spans: UpstreamSpan[];
   status: number;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export class FakeUpstream {
@@ -72,6 +74,7 @@ export class FakeUpstream {
   }
 
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body = Buffer.concat(chunks);
@@ -84,7 +87,7 @@ export class FakeUpstream {
     const spans = this.decode(body);
     if (typeof spans === 'string') {
       this.invalid.push(spans);
-      this.requests.push({ headers: req.headers, spans: [], status: 400 });
+      this.requests.push({ headers: req.headers, spans: [], status: 400, at });
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: spans })).finish());
       return;
     }
@@ -95,12 +98,12 @@ export class FakeUpstream {
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     this.inFlight -= 1;
     if (behaviour.refuse && spans.some(behaviour.refuse)) {
-      this.requests.push({ headers: req.headers, spans, status: 400 });
+      this.requests.push({ headers: req.headers, spans, status: 400, at });
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: 'refused a span' })).finish());
       return;
     }
     const status = behaviour.status ?? 200;
-    this.requests.push({ headers: req.headers, spans, status });
+    this.requests.push({ headers: req.headers, spans, status, at });
     if (status !== 200) {
       res.writeHead(status, { 'content-type': 'application/x-protobuf', ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
       res.end(Status.encode(Status.fromObject({ code: 14, message: `status ${status}` })).finish());
