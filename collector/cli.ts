@@ -3,7 +3,7 @@
 //
 // The process logs through OpenTelemetry's diag at OTEL_LOG_LEVEL (default info), prints one line when it listens
 // and one when it stops. SIGTERM or SIGINT: stop receiving, forward what is held, wait for the upstream until the
-// drain deadline, flush the metrics, say what was forwarded and what was lost; exit 1 when spans were lost (a
+// drain deadline, flush the metrics (within the same deadline, at least 1 s), say what was forwarded and what was lost; exit 1 when spans were lost (a
 // second signal exits at once).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,8 +21,8 @@ import { upstreamCompression, upstreamHeaders } from './upstream-headers.ts';
 type Flags = typeof COLLECTOR_FLAGS;
 type FlagValue<K extends keyof Flags> = Flags[K] extends Setting<infer T> ? T : never;
 
-/** How long the last metrics may take to go out after the drain. */
-const METRICS_FLUSH_MS = 3000;
+/** The last metrics may take what is left of the drain deadline, and at least this. */
+const MIN_METRICS_FLUSH_MS = 1000;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<CollectorServer | undefined> {
   const [command, ...rest] = argv;
@@ -96,10 +96,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     stopping = true;
     diag.info(`tokenledger collect: ${signal}; forwarding what is held, for up to ${drainMs / 1000} s`);
+    const deadline = Date.now() + drainMs;
     void server
       .stop(drainMs)
       .then(async (result) => {
-        await Promise.race([meterProvider.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, METRICS_FLUSH_MS))]);
+        const flushMs = Math.max(MIN_METRICS_FLUSH_MS, deadline - Date.now());
+        await Promise.race([meterProvider.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, flushMs))]);
         const { line, lost } = summary(result);
         (lost > 0 ? console.error : console.log)(line);
         process.exit(lost > 0 ? 1 : 0);
