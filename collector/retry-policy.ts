@@ -39,6 +39,8 @@ export function retryAfterMs(header: string | null | undefined, now: number): nu
   if (!header) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP-date names its weekday and month (RFC 9110, 5.6.7); V8 would also read "-1" as a year.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
