@@ -24,7 +24,13 @@ export function decodeProtobuf(body: Uint8Array, refusals: Refusals): Message {
     }
     refusals.repairedStrings = true;
   }
-  const problem = ExportTraceServiceRequest.verify(message);
+  let problem: string | null;
+  try {
+    problem = ExportTraceServiceRequest.verify(message);
+  } catch (error) {
+    // Nesting the decoder managed but the verifier's deeper recursion did not.
+    throw malformedProtobuf(error);
+  }
   if (problem) throw new OtlpDecodeError(`invalid ExportTraceServiceRequest: ${problem}`);
   refuseInvalidSpans(message as unknown as DecodedRequest, refusals);
   return message;
