@@ -53,7 +53,7 @@ export interface CollectorOptions {
   upstream: string;
   /** Larger request bodies, as sent or inflated, get 413. Default 20 MiB. */
   maxBodyBytes?: number;
-  /** Bytes held at most: bodies being read, held traces and queued requests. Default 128 MiB. */
+  /** Bytes held at most: bodies being read, held traces and queued requests. Default 64 MiB. */
   maxMemoryBytes?: number;
   /** When set, clients must send `Authorization: Bearer <token>`. */
   bearerToken?: string;
@@ -92,8 +92,8 @@ export interface StopResult extends CloseResult {
   stats: CollectorStats;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
-const DEFAULT_MAX_MEMORY_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_MEMORY_BYTES = 64 * 1024 * 1024;
 
 export class CollectorServer {
   readonly budget: MemoryBudget;

@@ -18,6 +18,7 @@ import type { MemoryBudget } from './memory-budget.ts';
 import { ExportTraceServiceResponse, Status } from './otlp-schema.ts';
 import { splitRequest, type ForwardRequest } from './request-split.ts';
 import { backoffDelay, DEFAULT_BACKOFF, outcomeOf, retryAfterMs, type BackoffSettings } from './retry-policy.ts';
+import { UpstreamClient, UpstreamTimeout, type UpstreamResponse } from './upstream-client.ts';
 
 export type DropReason = TokenledgerCollectorDropReason;
 
@@ -30,7 +31,7 @@ export interface ForwardEvents {
 }
 
 export interface ForwardQueueOptions {
-  /** The upstream's `/v1/traces` URL. */
+  /** The upstream's `/v1/traces` URL (http or https). */
   url: string;
   budget: MemoryBudget;
   /** Sent with every request (OTEL_EXPORTER_OTLP_HEADERS and …_TRACES_HEADERS). */
@@ -81,12 +82,10 @@ const DRAIN_RETRY_MS = 1000;
 
 export class ForwardQueue {
   readonly stats: ForwardStats = { sentRequests: 0, retries: 0, splits: 0 };
-  private readonly url: string;
   private readonly budget: MemoryBudget;
-  private readonly headers: Record<string, string>;
+  private readonly client: UpstreamClient;
   private readonly compression: 'gzip' | 'none';
   private readonly concurrency: number;
-  private readonly timeoutMs: number;
   private readonly backoff: BackoffSettings;
   private readonly disk: DiskQueue | undefined;
   private readonly events: ForwardEvents;
@@ -104,13 +103,12 @@ export class ForwardQueue {
   private onIdle: (() => void) | undefined;
 
   constructor(options: ForwardQueueOptions) {
-    this.url = options.url;
     this.budget = options.budget;
-    this.headers = { ...options.headers, 'content-type': 'application/x-protobuf' };
     this.compression = options.compression ?? 'none';
-    if (this.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
+    const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-protobuf' };
+    if (this.compression === 'gzip') headers['content-encoding'] = 'gzip';
     this.concurrency = options.concurrency ?? 4;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.client = new UpstreamClient(options.url, headers, this.concurrency, options.timeoutMs ?? 10_000);
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.disk = options.disk;
     this.events = options.events ?? {};
@@ -174,6 +172,7 @@ export class ForwardQueue {
     this.onIdle = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.aborter.abort();
+    this.client.close();
     const left = [...this.inFlight, ...this.ready, ...this.waiting];
     this.inFlight.clear();
     this.ready.length = 0;
@@ -228,25 +227,15 @@ export class ForwardQueue {
     if (!body || this.closed) return;
     const now = Date.now();
     entry.firstAttempt ??= now;
-    let status: number;
-    let response: Response;
-    let bytes: Uint8Array;
+    let response: UpstreamResponse;
     try {
-      const payload = this.compression === 'gzip' ? await gzip(body) : body;
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: this.headers,
-        body: payload,
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.aborter.signal]),
-      });
-      bytes = new Uint8Array(await response.arrayBuffer());
-      status = response.status;
+      response = await this.client.post(this.compression === 'gzip' ? await gzip(body) : body, this.aborter.signal);
     } catch (error) {
       if (this.closed) return;
-      const timedOut = (error as Error).name === 'TimeoutError';
-      return this.retry(entry, undefined, timedOut ? `no answer within ${this.timeoutMs} ms` : `${(error as Error).message}${causeOf(error)}`);
+      return this.retry(entry, undefined, error instanceof UpstreamTimeout ? error.message : (error as Error).message);
     }
     if (this.closed) return;
+    const { status, body: bytes } = response;
     const outcome = outcomeOf(status);
     if (outcome === 'delivered') {
       this.failing = false;
@@ -259,8 +248,8 @@ export class ForwardQueue {
       if (rejected > 0) this.events.dropped?.('upstream_rejected', rejected, message);
       return;
     }
-    const detail = `HTTP ${status}${errorMessage(bytes, response.headers.get('content-type'))}`;
-    if (outcome === 'retry') return this.retry(entry, retryAfterMs(response.headers.get('retry-after'), Date.now()), detail);
+    const detail = `HTTP ${status}${errorMessage(bytes, response.headers['content-type'])}`;
+    if (outcome === 'retry') return this.retry(entry, retryAfterMs(response.headers['retry-after'], Date.now()), detail);
     this.failing = false;
     if (outcome === 'split' && entry.spans > 1) {
       const halves = splitRequest(body);
@@ -374,7 +363,7 @@ function partialSuccess(bytes: Uint8Array): { rejected: number; message: string 
 }
 
 /** `: <message>` from an error body: a google.rpc.Status (protobuf or JSON), else the start of the text. */
-function errorMessage(bytes: Uint8Array, contentType: string | null): string {
+function errorMessage(bytes: Uint8Array, contentType: string | undefined): string {
   if (bytes.length === 0) return '';
   let message: string | undefined;
   try {
@@ -385,9 +374,4 @@ function errorMessage(bytes: Uint8Array, contentType: string | null): string {
   }
   message ??= Buffer.from(bytes).toString('utf8');
   return message ? `: ${message.slice(0, 300)}` : '';
-}
-
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause ? ` (${cause.code ?? cause.message})` : '';
 }

@@ -43,7 +43,7 @@ export type OtlpRequest = {
 export const MAX_SPANS_PER_REQUEST = 8192;
 
 /** The heap a held span takes beside its bytes: the object, its ids, times and rollup attributes (bench/collector.bench.ts). */
-export const SPAN_OVERHEAD_BYTES = 600;
+export const SPAN_OVERHEAD_BYTES = 800;
 
 /** One request's spans, encoded into one buffer, which is freed when the last of them is released. */
 class SharedBytes {
