@@ -222,7 +222,7 @@ async function outage(flags: string[]): Promise<string[]> {
 
 const rows = [await outage(['--max-memory-bytes', String(32 * 1024 * 1024)]), await outage([]), await outage(['--max-memory-bytes', String(128 * 1024 * 1024)])];
 printTable(
-  `tokenledger collect with its upstream down, ${OUTAGE_SECONDS} s of 4 MB requests from 4 clients (before issue 15: 2 GB accepted in 20 s, RSS 2.2 GB and rising)`,
+  `tokenledger collect with its upstream down, ${OUTAGE_SECONDS} s of 4 MB requests from 4 clients (before the byte limit: 2 GB accepted in 20 s, RSS 2.2 GB and rising)`,
   ['configuration', 'accepted', '503', 'peak RSS', 'RSS at end'],
   rows,
 );

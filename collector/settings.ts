@@ -44,7 +44,7 @@ export const COLLECTOR_FLAGS = {
     '--max-memory-bytes',
     true,
     67_108_864,
-    'bytes held at most over request bodies being read, held traces and requests queued for the upstream; at the limit clients get 503 with `Retry-After` (nothing is dropped) and, while the upstream takes spans, the oldest held traces are forwarded early. Resident memory stayed under 150 MB + 2.5 × this with 4 MB requests and the upstream down (`npm run bench`)',
+    'bytes held at most over request bodies being read, held traces and requests queued for the upstream; at the limit clients get 503 with `Retry-After` (nothing is dropped) and, while the upstream takes spans, the oldest held traces are forwarded early. Resident memory stayed under 200 MB + 2.5 × this with 4 MB requests and the upstream down (`npm run bench`)',
   ),
   maxBodyBytes: positiveSetting('--max-body-bytes', true, 20_971_520, 'a request body larger than this, as sent or once inflated, gets 413 (after it has been read)'),
   upstreamTimeoutMs: positiveSetting(

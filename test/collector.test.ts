@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { parse as parseYaml } from 'yaml';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../collector/otlp-schema.ts';
@@ -366,4 +369,22 @@ test('collector: behind a trace-id load balancer, independent instances roll eve
   } finally {
     await Promise.all(instances.map((instance) => instance.stop(500)));
   }
+});
+
+test('collector: the scale-out sidecar sends what tokenledger accepts (its otlphttp encoding and compression)', async () => {
+  const sidecar = parseYaml(readFileSync(new URL('../examples/collector/otel-collector-sidecar.yaml', import.meta.url), 'utf8')) as {
+    exporters: { otlphttp: { endpoint: string; encoding: string; compression: string } };
+  };
+  const { endpoint, encoding, compression } = sidecar.exporters.otlphttp;
+  assert.equal(endpoint, 'http://127.0.0.1:4318', "tokenledger collect's default --listen");
+  assert.equal(encoding, 'proto');
+  assert.equal(compression, 'gzip');
+  const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
+    resourceSpans: [{ scopeSpans: [{ scope: { name: 'sidecar' }, spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'via the sidecar' }] }] }],
+  })).finish();
+  // What the OpenTelemetry Collector's otlphttp exporter sends with these settings.
+  const response = await post(gzipSync(body), 'application/x-protobuf', { 'content-encoding': compression });
+  assert.equal(response.status, 200);
+  await waitForForwarded(1);
+  assert.deepEqual(forwarded.map((span) => span.name), ['via the sidecar']);
 });
