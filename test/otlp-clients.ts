@@ -37,17 +37,22 @@ export interface SpanPlan {
   parent?: number;
 }
 
-/** Ended SDK spans, one trace per call: a root and its children as planned. */
+/**
+ * Ended SDK spans, one trace per call: a root and its children as planned. Times are given, span i starting i ms
+ * after the first and ending i ms before the first ends, so every parent encloses its children: the SDK's own
+ * clock, anchored per trace, can put a parent's end before a child's when the first span is slow to start.
+ */
 export async function sdkSpans(tracerName: string, plans: SpanPlan[], resource?: Attributes): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })], ...(resource ? { resource: resourceFromAttributes(resource) } : {}) });
   const tracer = provider.getTracer(tracerName);
   const started = plans.map(() => undefined as ReturnType<typeof tracer.startSpan> | undefined);
+  const base = Date.now();
   plans.forEach((plan, i) => {
     const parent = plan.parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, started[plan.parent]!);
-    started[i] = tracer.startSpan(plan.name, { attributes: plan.attributes }, parent);
+    started[i] = tracer.startSpan(plan.name, { attributes: plan.attributes, startTime: base + i }, parent);
   });
-  for (const span of [...started].reverse()) span!.end();
+  started.forEach((span, i) => span!.end(base + 1000 - i));
   await provider.forceFlush();
   // Copied before the shutdown, which empties the in-memory exporter.
   const spans = [...memory.getFinishedSpans()];
