@@ -190,7 +190,7 @@ test('collector e2e: one client\'s bad spans cost only themselves — refused in
 });
 
 test('collector e2e: the bearer token is compared exactly and its scheme in any case', async () => {
-  const guarded = await CollectorProcess.start(['--upstream', upstream.url], { TOKENLEDGER_COLLECTOR_TOKEN: 's3cret' });
+  const guarded = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50'], { TOKENLEDGER_COLLECTOR_TOKEN: 's3cret' });
   try {
     const send = (authorization?: string) =>
       fetch(`${guarded.url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
