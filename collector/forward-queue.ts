@@ -183,11 +183,9 @@ export class ForwardQueue {
       if (entry.body) this.budget.release('queued', entry.body.length);
       this.queuedSpans -= entry.spans;
       if (file !== undefined) result.persisted += entry.spans;
-      else {
-        result.dropped += entry.spans;
-        this.events.dropped?.('shutdown', entry.spans, 'still undelivered when the drain deadline passed');
-      }
+      else result.dropped += entry.spans;
     }
+    if (result.dropped > 0) this.events.dropped?.('shutdown', result.dropped, 'still undelivered when the drain deadline passed');
     return result;
   }
 
