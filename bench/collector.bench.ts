@@ -1,12 +1,24 @@
-// Collector mode's ingest cost on one core, side by side in one run: protobuf requests decoded and re-encoded
-// for forwarding alone; with each span normalised and priced but not held; and the whole service (normalise,
-// price, hold each trace, roll its runs up, forward). Each trace is 1 run span + 5 LLM call spans (OpenInference
-// names) + 2 tool spans. Also the heap held per buffered trace.
+// Collector mode's ingest cost, side by side in one run: protobuf requests decoded and re-encoded for forwarding
+// alone; with each span normalised and priced but not held; the whole service (normalise, price, hold each trace,
+// roll its runs up, encode for the upstream); and the service on gzip and zstd bodies (inflated on libuv's thread
+// pool first; process CPU, all threads). Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool
+// spans. Also the memory held per buffered trace against what the memory limit counts for it, and a real
+// `tokenledger collect` process's resident memory while clients send 4 MB requests to it with its upstream down,
+// at 32 MiB, the default --max-memory-bytes (64 MiB) and 128 MiB (BENCH_OUTAGE_SECONDS, default 8, per
+// configuration). That process runs the build (bin/tokenledger.cjs): run `npm run build` first.
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { MemoryBudget } from '../collector/memory-budget.ts';
 import { CollectorPipeline, type OtlpRequest } from '../collector/pipeline.ts';
+import { inflate, type ContentEncoding } from '../collector/request-body.ts';
+import { freePort } from '../test/free-port.ts';
 import { decodeProtobuf } from '../collector/otlp-decode.ts';
 import { enrichSpan, type OtlpSpan } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
+import { Refusals } from '../collector/otlp-validate.ts';
 import { TraceStore } from '../collector/trace-store.ts';
 import { median, printTable } from './report.ts';
 
@@ -51,7 +63,7 @@ const spans = REQUESTS * TRACES_PER_REQUEST * SPANS_PER_TRACE;
 
 function forwardOnly(): number {
   const start = process.cpuUsage();
-  for (const body of bodies) ExportTraceServiceRequest.encode(decodeProtobuf(body)).finish();
+  for (const body of bodies) ExportTraceServiceRequest.encode(decodeProtobuf(body, new Refusals())).finish();
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
 }
@@ -61,7 +73,7 @@ function pricingOnly(): number {
   const pricer = new CallPricer();
   const start = process.cpuUsage();
   for (const body of bodies) {
-    const message = decodeProtobuf(body) as unknown as OtlpRequest;
+    const message = decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest;
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' }, pricer);
@@ -73,10 +85,22 @@ function pricingOnly(): number {
   return spans / ((used.user + used.system) / 1e6);
 }
 
-function fullPipeline(): number {
-  const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }));
+type Measured = Extract<ContentEncoding, 'identity' | 'gzip' | 'zstd'>;
+const compressed: Record<Measured, Buffer[]> = {
+  identity: bodies.map((body) => Buffer.from(body)),
+  gzip: bodies.map((body) => gzipSync(body)),
+  zstd: bodies.map((body) => zstdCompressSync(body)),
+};
+
+/** The service without HTTP: inflate (unless identity), decode, hold, roll up, encode for the upstream. */
+async function service(encoding: Measured): Promise<number> {
+  const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }), {}, new MemoryBudget(Infinity));
   const start = process.cpuUsage();
-  for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
+  for (const body of compressed[encoding]) {
+    const inflated = await inflate(body, encoding, 64 * 1024 * 1024);
+    if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
+    pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest, 0);
+  }
   pipeline.flush();
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
@@ -84,37 +108,121 @@ function fullPipeline(): number {
 
 forwardOnly();
 pricingOnly();
-fullPipeline();
+await service('identity');
+await service('gzip');
 const forward: number[] = [];
 const priced: number[] = [];
 const full: number[] = [];
+const gzipped: number[] = [];
+const zstd: number[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   forward.push(1e6 / forwardOnly());
   priced.push(1e6 / pricingOnly());
-  full.push(1e6 / fullPipeline());
+  full.push(1e6 / (await service('identity')));
+  gzipped.push(1e6 / (await service('gzip')));
+  zstd.push(1e6 / (await service('zstd')));
 }
 const f = median(forward);
 const n = median(priced);
 const p = median(full);
 const row = (label: string, micros: number) => [label, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${((100 * micros) / p).toFixed(0)}%`];
-printTable(`collector ingest, protobuf, one core (${spans} spans per round, ${ROUNDS} rounds, medians)`, ['pipeline', 'spans/s', 'µs/span', 'of the whole'], [
+const ratio = (bodiesOf: Buffer[]) => (bodies.reduce((sum, body) => sum + body.length, 0) / bodiesOf.reduce((sum, body) => sum + body.length, 0)).toFixed(1);
+printTable(`collector ingest, protobuf (${spans} spans per round, ${ROUNDS} rounds, medians; process CPU)`, ['pipeline', 'spans/s', 'µs/span', 'of the service'], [
   row('decode + re-encode for forwarding', f),
   row('+ normalise and price each span (no holding)', n),
-  row('+ hold each trace, roll its runs up (the service)', p),
+  row('+ hold each trace, roll its runs up (the service, plain bodies)', p),
+  row(`the service, gzip bodies (${ratio(compressed.gzip)}× smaller)`, median(gzipped)),
+  row(`the service, zstd bodies (${ratio(compressed.zstd)}× smaller)`, median(zstd)),
 ]);
 console.log(
   `of the service's per-span time: holding and rollup ${((100 * (p - n)) / p).toFixed(0)}%, normalising and pricing ${((100 * (n - f)) / p).toFixed(0)}%, ` +
     `everything beyond decode-and-forward ${((100 * (p - f)) / p).toFixed(0)}%`,
 );
 
-// Heap held per buffered trace: 2000 traces accepted and not yet released.
-const heap = () => {
+// Memory held per buffered trace (2000 traces accepted, not yet released) against what the limit counts for it.
+const memory = () => {
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { heapUsed, arrayBuffers };
 };
-const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }));
-const before = heap();
-for (const body of bodies) pipeline.accept(decodeProtobuf(body) as unknown as OtlpRequest, 0);
-const after = heap();
-console.log(`heap per buffered trace: ${((after - before) / (REQUESTS * TRACES_PER_REQUEST)).toFixed(0)} bytes (${SPANS_PER_TRACE} spans each: their bytes and what the rollup reads${gc ? '' : '; run with --expose-gc for exact figures'})`);
+const budget = new MemoryBudget(Infinity);
+const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }), {}, budget);
+const before = memory();
+for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest, 0);
+const after = memory();
+const traceCount = REQUESTS * TRACES_PER_REQUEST;
+const perTrace = (bytes: number) => `${(bytes / traceCount).toFixed(0)} B`;
+console.log(
+  `per buffered trace (${SPANS_PER_TRACE} spans): heap ${perTrace(after.heapUsed - before.heapUsed)} + buffers ${perTrace(after.arrayBuffers - before.arrayBuffers)}; ` +
+    `the memory limit counts ${perTrace(budget.part('held'))}${gc ? '' : ' (run with --expose-gc for exact figures)'}`,
+);
+
+// A real process with its upstream down, fed 4 MB requests by four clients: resident memory over time.
+const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 8);
+const BIG_SPANS = 1000;
+function bigRequest(seed: number): Buffer {
+  const spansOf = Array.from({ length: BIG_SPANS }, (_, i) => {
+    const traceId = Buffer.alloc(16);
+    traceId.writeUInt32BE(seed, 8);
+    traceId.writeUInt32BE(Math.floor(i / 10) + 1, 12);
+    const spanId = Buffer.alloc(8);
+    spanId.writeUInt32BE(i + 1, 4);
+    return { traceId, spanId, name: 'work', startTimeUnixNano: 1_764_300_000_000_000_000, endTimeUnixNano: 1_764_300_000_100_000_000, attributes: [kv('payload', 'p'.repeat(4000))] };
+  });
+  return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'outage' }, spans: spansOf }] }] })).finish());
+}
+
+function post(port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+const residentKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+async function outage(flags: string[]): Promise<string[]> {
+  const [port, deadPort] = [await freePort(), await freePort()];
+  const bin = new URL('../bin/tokenledger.cjs', import.meta.url).pathname;
+  const args = ['collect', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${deadPort}`, '--prometheus', `127.0.0.1:${await freePort()}`, ...flags];
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH ?? '', OTEL_LOG_LEVEL: 'error' } });
+  await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('listening') && resolve()));
+  const requests = Array.from({ length: 8 }, (_, i) => bigRequest(i + 1));
+  const statuses = new Map<number, number>();
+  let sentBytes = 0;
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, residentKb(child.pid!))), 100);
+  const end = Date.now() + OUTAGE_SECONDS * 1000;
+  const client = async (c: number) => {
+    for (let i = c; Date.now() < end; i += 4) {
+      const status = await post(port, requests[i % requests.length]!);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status === 200) sentBytes += requests[i % requests.length]!.length;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await Promise.all([0, 1, 2, 3].map(client));
+  clearInterval(sampler);
+  const final = residentKb(child.pid!);
+  child.kill('SIGKILL');
+  const accepted = statuses.get(200) ?? 0;
+  return [
+    flags.length ? flags.join(' ') : 'default (--max-memory-bytes 67108864)',
+    `${accepted} (${(sentBytes / 1048576).toFixed(0)} MiB)`,
+    String(statuses.get(503) ?? 0),
+    `${(peak / 1024).toFixed(0)} MiB`,
+    `${(final / 1024).toFixed(0)} MiB`,
+  ];
+}
+
+const rows = [await outage(['--max-memory-bytes', String(32 * 1024 * 1024)]), await outage([]), await outage(['--max-memory-bytes', String(128 * 1024 * 1024)])];
+printTable(
+  `tokenledger collect with its upstream down, ${OUTAGE_SECONDS} s of 4 MB requests from 4 clients (before the byte limit: 2 GB accepted in 20 s, RSS 2.2 GB and rising)`,
+  ['configuration', 'accepted', '503', 'peak RSS', 'RSS at end'],
+  rows,
+);

@@ -2,30 +2,48 @@
 // instrumentation and rolls their runs up with the same code as the in-process processor, then forwards every
 // span upstream.
 //
-//   POST /v1/traces (application/x-protobuf or application/json)
-//     → body limit (413) → bearer token (401) → decode (400 with what is wrong)
-//     → normalise + price LLM spans → hold each trace (TraceStore) → 200
+//   POST /v1/traces (application/x-protobuf or application/json; identity, gzip, deflate or zstd; HTTP or HTTPS)
+//     → shutting down (503) → path, method (404, 405) → bearer token (401) → content type, encoding (415)
+//     → memory limit (503 + Retry-After) → read the body (413 past the limit, as sent or inflated)
+//     → decode (400 with what is wrong), refusing spans with bad ids, repairing strings
+//     → normalise + price LLM spans → hold each trace (TraceStore) → 200, with a partial success if spans were refused
 //   every `quietMs / 2`: traces whose root arrived and that went quiet are rolled up → forward queue
-//     → POST {upstream}/v1/traces, protobuf, retried with backoff, bounded (ForwardQueue)
-//   SIGTERM / stop(): every held trace is rolled up and forwarded, the queue drained.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+//     → POST {upstream}/v1/traces, protobuf, several in flight, each retried on its own (ForwardQueue)
+//   stop(drainMs): stop receiving, roll up and forward every held trace, wait for the upstream until the deadline,
+//     then count what is left as lost (or kept in the queue directory).
+//
+// Every error answer is an OTLP `Status` in the request's encoding and is sent once the body has been read.
+// Memory (held traces, queued requests, bodies being read) is counted in bytes against one limit (MemoryBudget).
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo } from 'node:net';
 import { diag, type MeterProvider } from '@opentelemetry/api';
-import {
-  METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED,
-  METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE,
-  METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED,
-  METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED,
-} from '../conventions/attributes.ts';
+import type { TokenledgerCollectorRefusalReason } from '../conventions/attributes.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
-import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
+import { BearerToken } from './client-auth.ts';
+import { emptyCounts, observeCollector, type CollectorCounts } from './collector-metrics.ts';
+import { DiskQueue } from './disk-queue.ts';
+import { ForwardQueue, type CloseResult, type DropReason } from './forward-queue.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
-import { ExportTraceServiceResponse } from './otlp-schema.ts';
-import { CollectorPipeline, type HeldSpan, type OtlpRequest } from './pipeline.ts';
+import { exportResponseBody, JSON_TYPE, PROTOBUF, statusBody, wireEncoding, type ResponseBody } from './otlp-response.ts';
+import { Refusals } from './otlp-validate.ts';
+import { CollectorPipeline, countSpans, HeldSpan, SPAN_OVERHEAD_BYTES, type OtlpRequest } from './pipeline.ts';
+import { RateLimitedLog } from './rate-limited-log.ts';
+import { contentEncoding, discardBody, inflate, readBody } from './request-body.ts';
+import type { BackoffSettings } from './retry-policy.ts';
 import type { TraceSpan } from './trace-rollup.ts';
-import { TraceStore, type TraceStoreLimits, type TraceStoreStats } from './trace-store.ts';
+import { TraceStore, type TraceStoreLimits } from './trace-store.ts';
+
+export interface CollectorTls {
+  /** PEM certificate chain and private key. */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** When set, clients must present a certificate this PEM CA signed (mutual TLS). */
+  clientCa?: string | Buffer;
+}
 
 export interface CollectorOptions {
   /** Where to listen. Default 127.0.0.1:4318. */
@@ -33,14 +51,25 @@ export interface CollectorOptions {
   port?: number;
   /** The OTLP/HTTP endpoint spans are forwarded to (`…/v1/traces` is appended unless present). */
   upstream: string;
-  /** Larger request bodies get 413. Default 4 MiB. */
+  /** Larger request bodies, as sent or inflated, get 413. Default 20 MiB. */
   maxBodyBytes?: number;
+  /** Bytes held at most: bodies being read, held traces and queued requests. Default 64 MiB. */
+  maxMemoryBytes?: number;
   /** When set, clients must send `Authorization: Bearer <token>`. */
   bearerToken?: string;
-  /** How long an upstream export may take. Default 10 s. */
+  /** Serve HTTPS. */
+  tls?: CollectorTls;
+  /** How long an upstream request may take. Default 10 s. */
   upstreamTimeoutMs?: number;
-  /** Requests held for the upstream while it fails. Default 1000. */
-  maxQueuedRequests?: number;
+  /** Upstream requests in flight at once. Default 4. */
+  upstreamConcurrency?: number;
+  /** Retry backoff and how long a failing request is retried (maxElapsedMs, default 5 min). */
+  upstreamBackoff?: Partial<BackoffSettings>;
+  /** Headers sent with every forwarded request. */
+  upstreamHeaders?: Record<string, string>;
+  upstreamCompression?: 'gzip' | 'none';
+  /** Keep queued requests on disk until delivered (and send what a previous run left there). */
+  queueDir?: string;
   /** How traces are held before their runs are rolled up. */
   traces?: Partial<TraceStoreLimits>;
   prices?: PriceOverrides;
@@ -50,137 +79,265 @@ export interface CollectorOptions {
   meterProvider?: MeterProvider;
 }
 
-const PROTOBUF = 'application/x-protobuf';
-const JSON_TYPE = 'application/json';
+/** What the collector counted over its life, and what it holds now. */
+export interface CollectorStats extends CollectorCounts {
+  heldTraces: number;
+  queuedRequests: number;
+  queuedSpans: number;
+  memoryBytes: number;
+}
+
+/** What `stop()` found: spans lost at the drain deadline and spans left in the queue directory. */
+export interface StopResult extends CloseResult {
+  stats: CollectorStats;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_MEMORY_BYTES = 64 * 1024 * 1024;
 
 export class CollectorServer {
+  readonly budget: MemoryBudget;
   private readonly host: string;
   private readonly port: number;
   private readonly maxBodyBytes: number;
-  private readonly bearerToken: string | undefined;
-  private readonly pricer: CallPricer;
+  /** A body refused before or while reading is read and thrown away up to this, so the client sees the answer. */
+  private readonly drainLimit: number;
+  private readonly bearerToken: BearerToken | undefined;
+  private readonly tls: CollectorTls | undefined;
   private readonly pipeline: CollectorPipeline;
   private readonly queue: ForwardQueue;
+  private readonly counts = emptyCounts();
+  private readonly log = new RateLimitedLog();
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private activeRequests = 0;
+  private stopping: Promise<StopResult> | undefined;
 
   constructor(options: CollectorOptions) {
     if (!options.upstream) throw new Error('tokenledger collect: an upstream endpoint is required (--upstream or OTEL_EXPORTER_OTLP_ENDPOINT)');
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? 4318;
-    this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
-    this.bearerToken = options.bearerToken;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.drainLimit = 2 * this.maxBodyBytes;
+    this.budget = new MemoryBudget(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
+    this.bearerToken = options.bearerToken ? new BearerToken(options.bearerToken) : undefined;
+    this.tls = options.tls;
     const meter = tokenledgerMeter(options.meterProvider);
     const recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics });
-    this.pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => recorder.unpriced(provider, model, reason) });
-    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), {
-      onCall: (span, figures, agentName) => recorder.recordCall(span.attributes, figures, durationSeconds(span), agentName),
-      onRun: (summary) => recorder.recordRun(summary),
-      onRunEvicted: (reason) => recorder.evicted(reason),
+    const pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => recorder.unpriced(provider, model, reason) });
+    const hooks = {
+      onCall: (span: TraceSpan, figures: Parameters<TokenledgerMetrics['recordCall']>[1], agentName: string | undefined) =>
+        recorder.recordCall(span.attributes, figures, durationSeconds(span), agentName),
+      onRun: (summary: Parameters<TokenledgerMetrics['recordRun']>[0]) => recorder.recordRun(summary),
+      onRunEvicted: (reason: string) => recorder.evicted(reason),
       onLate: () => recorder.late(),
-    });
-    const observe = (name: string, unit: string, read: () => number) =>
-      meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
-    observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.store.stats.evictedTraces);
-    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE, '{span}', () => this.pipeline.store.stats.lateSpans);
-    observe(METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED, '{request}', () => this.queue.stats.dropped);
-    observe(METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED, '{span}', () => this.queue.stats.rejectedSpans);
+    };
+    this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget);
     const base = options.upstream.replace(/\/+$/, '');
     this.queue = new ForwardQueue({
       url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces`,
-      maxQueued: options.maxQueuedRequests,
+      budget: this.budget,
+      headers: options.upstreamHeaders,
+      compression: options.upstreamCompression,
+      concurrency: options.upstreamConcurrency,
       timeoutMs: options.upstreamTimeoutMs,
+      backoff: options.upstreamBackoff,
+      disk: options.queueDir ? new DiskQueue(options.queueDir) : undefined,
+      events: {
+        delivered: (spans) => (this.counts.forwardedSpans += spans),
+        dropped: (reason, spans, detail) => this.dropped(reason, spans, detail),
+        retrying: (detail) => this.log.warn('upstream', () => `upstream failed: ${detail}`),
+      },
     });
+    observeCollector(meter, () => this.stats, this.budget);
   }
 
-  /** What was evicted early, arrived late, forwarded, dropped. */
-  get stats(): TraceStoreStats & ForwardStats & { heldTraces: number; queuedRequests: number } {
-    return { ...this.pipeline.store.stats, ...this.queue.stats, heldTraces: this.pipeline.store.heldTraces, queuedRequests: this.queue.queued };
+  get stats(): CollectorStats {
+    const queued = this.queue.queued;
+    return {
+      ...this.counts,
+      upstreamRetries: this.queue.stats.retries,
+      evictedTraces: this.pipeline.store.stats.evictedTraces,
+      lateSpans: this.pipeline.store.stats.lateSpans,
+      heldTraces: this.pipeline.store.heldTraces,
+      queuedRequests: queued.requests,
+      queuedSpans: queued.spans,
+      memoryBytes: this.budget.used,
+    };
   }
 
+  /** Starts listening (and sends what `queueDir` holds from a previous run); resolves to the base URL. */
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    const restored = await this.queue.restore();
+    if (restored > 0) diag.info(`tokenledger collect: sending ${restored} requests a previous run left queued`);
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.activeRequests += 1;
+      res.once('close', () => (this.activeRequests -= 1));
       this.handle(req, res).catch((error: unknown) => {
         diag.error('tokenledger collect: request failed', error);
-        if (!res.headersSent) reply(res, 500, 'text/plain', `internal error: ${(error as Error).message}`);
+        if (!res.headersSent) send(res, 500, statusBody('protobuf', 500, `internal error: ${(error as Error).message}`), { connection: 'close' });
       });
+    };
+    this.server = this.tls
+      ? createHttpsServer({ cert: this.tls.cert, key: this.tls.key, ca: this.tls.clientCa, requestCert: Boolean(this.tls.clientCa), rejectUnauthorized: Boolean(this.tls.clientCa) }, handler)
+      : createHttpServer(handler);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.port, this.host, resolve);
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, this.host, resolve));
     this.timer = setInterval(() => this.release(), Math.max(10, this.pipeline.store.limits.quietMs / 2));
     this.timer.unref();
+    this.warnIfExposed();
     const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address}:${port}`;
+    return `${this.tls ? 'https' : 'http'}://${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
   }
 
-  /** Stops receiving, rolls up and forwards every held trace, and waits (up to `drainMs`) for the upstream. */
-  async stop(drainMs = 5000): Promise<void> {
+  /**
+   * Stops receiving, rolls up and forwards every held trace, and waits for the upstream until `drainMs` have
+   * passed; what is still undelivered then is dropped and counted (or left in the queue directory).
+   */
+  stop(drainMs = 5000): Promise<StopResult> {
+    this.stopping ??= this.drain(Date.now() + drainMs);
+    return this.stopping;
+  }
+
+  private async drain(deadline: number): Promise<StopResult> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.server) {
+      this.server.close();
+      this.server.closeIdleConnections();
+      // Requests being read finish (and are answered) before what is held is flushed.
+      while (this.activeRequests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       this.server.closeAllConnections();
-      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-      this.server = undefined;
     }
-    for (const body of this.pipeline.flush()) this.queue.enqueue(body);
-    await this.queue.drain(drainMs);
-    this.queue.stop();
+    for (const request of this.pipeline.flush()) this.queue.enqueue(request);
+    await this.queue.drain(deadline);
+    const closed = await this.queue.close();
+    return { ...closed, stats: this.stats };
   }
 
   private release(): void {
     try {
-      for (const body of this.pipeline.take(Date.now())) this.queue.enqueue(body);
+      for (const request of this.pipeline.take(Date.now())) this.queue.enqueue(request);
     } catch (error) {
       diag.error('tokenledger collect: could not release traces', error);
     }
   }
 
+  private dropped(reason: DropReason, spans: number, detail: string): void {
+    this.counts.droppedSpans[reason] += spans;
+    this.log.warn(`dropped:${reason}`, () => `dropped ${spans} span${spans === 1 ? '' : 's'} (${reason}): ${detail}`);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/traces') {
-      return reply(res, 404, 'text/plain', 'tokenledger collect accepts POST /v1/traces');
-    }
-    if (this.bearerToken && req.headers.authorization !== `Bearer ${this.bearerToken}`) {
-      return reply(res, 401, 'text/plain', 'missing or wrong bearer token');
-    }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const encoding = wireEncoding(contentType);
+    const refuse = async (status: number, reason: TokenledgerCollectorRefusalReason, message: string, headers: Record<string, string> = {}, drained?: boolean) => {
+      this.counts.refusedRequests[reason] += 1;
+      this.log.warn(`refused:${reason}`, () => `refused a request with ${status}: ${message}`);
+      const whole = drained ?? (await discardBody(req, this.drainLimit));
+      send(res, status, statusBody(encoding, status, message), whole && !this.stopping ? headers : { ...headers, connection: 'close' });
+    };
+    if (this.stopping) return refuse(503, 'shutting_down', 'tokenledger collect is shutting down', { 'retry-after': '1' });
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/v1/traces') return refuse(404, 'unsupported', `tokenledger collect serves POST /v1/traces, not ${path}`);
+    if (req.method !== 'POST') return refuse(405, 'unsupported', `tokenledger collect serves POST /v1/traces, not ${req.method}`, { allow: 'POST' });
+    if (this.bearerToken && !this.bearerToken.matches(req.headers.authorization)) return refuse(401, 'unauthorized', 'missing or wrong bearer token');
     if (contentType !== PROTOBUF && contentType !== JSON_TYPE) {
-      return reply(res, 415, 'text/plain', `unsupported content type "${contentType}"; send ${PROTOBUF} or ${JSON_TYPE}`);
+      return refuse(415, 'unsupported', `unsupported content type "${contentType}"; send ${PROTOBUF} or ${JSON_TYPE}`);
     }
-    const body = await readBody(req, this.maxBodyBytes);
-    if (body === 'too_large') return reply(res, 413, 'text/plain', `request body over the ${this.maxBodyBytes}-byte limit`);
-    let message;
+    const bodyEncoding = contentEncoding(req.headers['content-encoding']);
+    if (!bodyEncoding) return refuse(415, 'unsupported', `unsupported Content-Encoding "${req.headers['content-encoding']}"; send gzip, deflate, zstd or none`);
+    const memoryFull = (drained?: boolean) =>
+      refuse(503, 'memory_limit', `over the ${this.budget.limit}-byte memory limit; retry later`, { 'retry-after': String(this.queue.retryAfterSeconds()) }, drained);
+    if (!this.budget.fits(0)) return memoryFull();
+    const read = await readBody(req, this.maxBodyBytes, this.drainLimit, this.budget);
+    if (read.kind === 'aborted') return;
+    const tooLarge = (drained?: boolean) => refuse(413, 'body_too_large', `request body over the ${this.maxBodyBytes}-byte limit`, {}, drained);
+    if (read.kind !== 'body') return read.kind === 'too_large' ? tooLarge(read.drained) : memoryFull(read.drained);
+    const raw = read.bytes;
+    let intake = raw.length;
     try {
-      message = contentType === PROTOBUF ? decodeProtobuf(body) : decodeJson(body);
+      const inflated = await inflate(raw, bodyEncoding, this.maxBodyBytes);
+      if (inflated.kind === 'too_large') return tooLarge(true);
+      if (inflated.kind === 'malformed') return refuse(400, 'malformed', inflated.message, {}, true);
+      if (inflated.bytes !== raw) {
+        this.budget.release('intake', intake);
+        intake = 0;
+        if (!this.budget.fits(inflated.bytes.length)) return memoryFull(true);
+        this.budget.charge('intake', (intake = inflated.bytes.length));
+      }
+      const refusals = new Refusals();
+      let message: OtlpRequest;
+      try {
+        message = (contentType === PROTOBUF ? decodeProtobuf(inflated.bytes, refusals) : decodeJson(inflated.bytes, refusals)) as unknown as OtlpRequest;
+      } catch (error) {
+        if (error instanceof OtlpDecodeError) return refuse(400, 'malformed', error.message, {}, true);
+        throw error;
+      }
+      const spans = countSpans(message);
+      const needed = inflated.bytes.length + spans * SPAN_OVERHEAD_BYTES;
+      this.budget.release('intake', intake);
+      intake = 0;
+      if (!this.budget.fits(needed)) {
+        this.makeRoom(needed);
+        return memoryFull(true);
+      }
+      if (!this.accept(message)) return refuse(400, 'malformed', 'the request nests too deeply to be forwarded', {}, true);
+      this.counts.acceptedSpans += spans;
+      if (refusals.count > 0 || refusals.repairedStrings) {
+        this.counts.droppedSpans.invalid += refusals.count;
+        this.log.warn('refused:spans', () => `partial success: ${refusals.message()}`);
+      }
+      send(res, 200, exportResponseBody(encoding, refusals.count, refusals.message()), this.stopping ? { connection: 'close' } : {});
+    } finally {
+      this.budget.release('intake', intake);
+    }
+  }
+
+  /** Holds the request's spans and queues what must go now; false when it nests too deeply to encode. */
+  private accept(message: OtlpRequest): boolean {
+    let ready;
+    try {
+      ready = this.pipeline.accept(message, Date.now());
     } catch (error) {
-      if (error instanceof OtlpDecodeError) return reply(res, 400, 'text/plain', error.message);
+      if (error instanceof RangeError) return false;
       throw error;
     }
-    for (const request of this.pipeline.accept(message as unknown as OtlpRequest, Date.now())) this.queue.enqueue(request);
-    const response = ExportTraceServiceResponse.fromObject({});
-    if (contentType === PROTOBUF) return reply(res, 200, PROTOBUF, ExportTraceServiceResponse.encode(response).finish());
-    return reply(res, 200, JSON_TYPE, '{}');
+    for (const request of ready) this.queue.enqueue(request);
+    return true;
   }
-}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too_large'> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
-    req.resume();
-    return 'too_large';
+  /**
+   * At the memory limit: held traces are the part that forwarding frees, so while the upstream takes requests
+   * and they fill more than half the limit, the oldest are forwarded early (un-rolled, marked incomplete).
+   */
+  private makeRoom(needed: number): void {
+    const held = this.budget.part('held');
+    const half = this.budget.limit / 2;
+    if (this.queue.upstreamFailing || held <= half) return;
+    for (const request of this.pipeline.evict(Math.max(needed, held - half))) this.queue.enqueue(request);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return 'too_large';
+
+  /** Warns when the listener is reachable beyond this machine without a token or TLS. */
+  private warnIfExposed(): void {
+    if (isLoopback(this.host)) return;
+    if (!this.tls) {
+      diag.warn(`tokenledger collect: listening on ${this.host} without TLS: spans${this.bearerToken ? ' and the bearer token' : ''} travel in clear (--tls-cert, --tls-key)`);
     }
-    chunks.push(chunk as Buffer);
+    if (!this.bearerToken && !this.tls?.clientCa) {
+      diag.warn(`tokenledger collect: listening on ${this.host} without TOKENLEDGER_COLLECTOR_TOKEN or --tls-client-ca: anyone who can reach it can send spans`);
+    }
   }
-  return Buffer.concat(chunks);
 }
 
-function reply(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {
-  res.writeHead(status, { 'content-type': contentType });
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host) || /^::ffff:127\./i.test(host);
+}
+
+function send(res: ServerResponse, status: number, { contentType, body }: ResponseBody, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(body);
 }
 

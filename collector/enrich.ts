@@ -29,7 +29,13 @@ export interface EnrichedSpan {
 }
 
 /** Adds tokenledger's figures to one span. */
-export function enrichSpan(span: OtlpSpan, scope: { name: string; version?: string | null }, pricer: CallPricer): EnrichedSpan {
+/** The instrumentation scope a span came with (its version tells some conventions apart). */
+export interface SpanScope {
+  name: string;
+  version?: string | null;
+}
+
+export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer): EnrichedSpan {
   const attributes = toAttributes(span.attributes ?? []);
   const added: Attributes = {};
   let usage: UsageFigures | undefined;

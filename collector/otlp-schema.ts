@@ -1,7 +1,12 @@
 // The OTLP trace protocol (opentelemetry-proto, `opentelemetry.proto.collector.trace.v1`, stable since v1.0)
 // as a protobufjs descriptor: ExportTraceServiceRequest/Response and every message under them, with the
-// protocol's field numbers. Decoding and re-encoding with the whole schema keeps every field of a span tokenledger
-// does not interpret; fields added to the protocol after this schema are dropped on the way (see README).
+// protocol's field numbers, and `google.rpc.Status`, the body of an OTLP/HTTP error response. Decoding and
+// re-encoding with the whole schema keeps every field of a span tokenledger does not interpret; fields added to
+// the protocol after this schema are dropped on the way (see README).
+//
+// proto3 strings must be valid UTF-8, and protobufjs refuses a message whose strings are not. The lenient request
+// type decodes them with each invalid sequence replaced by U+FFFD (proto2 rules: no UTF-8 check), so one bad
+// string costs a repair, not the request, and what is forwarded is valid.
 import protobuf from 'protobufjs';
 
 const KEY_VALUE = { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } };
@@ -154,7 +159,33 @@ const descriptor = {
   },
 };
 
+const rpc = {
+  nested: {
+    google: {
+      nested: {
+        rpc: { nested: { Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } } } },
+      },
+    },
+  },
+};
+
+/** The descriptor with every message type decoded under proto2 rules, which do not check strings for UTF-8. */
+function lenient(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null) return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = key === 'fields' ? value : lenient(value);
+  if ('fields' in copy) copy.edition = 'proto2';
+  return copy;
+}
+
 const root = protobuf.Root.fromJSON(descriptor);
+const rpcRoot = protobuf.Root.fromJSON(rpc);
+/** The OTLP/HTTP error body. */
+export const Status = rpcRoot.lookupType('google.rpc.Status');
+/** ExportTraceServiceRequest with invalid UTF-8 in strings replaced by U+FFFD instead of refused. */
+export const LenientExportTraceServiceRequest = protobuf.Root.fromJSON(lenient(descriptor) as protobuf.INamespace).lookupType(
+  'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
+);
 export const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 // The messages collector mode encodes piece by piece (a span as it arrives; requests around held spans).

@@ -3,15 +3,22 @@
 // is held until its trace is released (TraceStore) is the span's bytes, its call figures and the few fields the
 // rollup reads, not the decoded message (which, held for seconds, made most of the garbage collector's work).
 // When the trace is released its runs are rolled up (trace-rollup.ts, the run tree the in-process processor uses);
-// only the run spans, which take new attributes then, are decoded and encoded again. Traces released together go upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each
-// resource and scope encoded once per request.
+// only the run spans, which take new attributes then, are decoded and encoded again. Traces released together go
+// upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each resource and scope encoded once per request.
+//
+// Memory: the spans of one request are encoded into one buffer, which lives until the last of them is released;
+// so the budget is charged the buffer while any of its spans is held, plus SPAN_OVERHEAD_BYTES per held span for
+// the objects beside the bytes. A span whose normalising or pricing throws is held and forwarded as it came.
 import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
-import { enrichSpan, toAnyValue, unixNanos, withAttributes, type KeyValue as OtlpKeyValue, type OtlpSpan } from './enrich.ts';
+import { MemoryBudget } from './memory-budget.ts';
+import { RateLimitedLog } from './rate-limited-log.ts';
+import type { ForwardRequest } from './request-split.ts';
+import { enrichSpan, toAnyValue, unixNanos, withAttributes, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
 import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';
@@ -35,6 +42,20 @@ export type OtlpRequest = {
 /** Spans per forwarded request at most (the OpenTelemetry Collector's batch processor sends 8192 by default). */
 export const MAX_SPANS_PER_REQUEST = 8192;
 
+/** The heap a held span takes beside its bytes: the object, its ids, times and rollup attributes (bench/collector.bench.ts). */
+export const SPAN_OVERHEAD_BYTES = 800;
+
+/** One request's spans, encoded into one buffer, which is freed when the last of them is released. */
+class SharedBytes {
+  readonly size: number;
+  spans: number;
+
+  constructor(size: number, spans: number) {
+    this.size = size;
+    this.spans = spans;
+  }
+}
+
 /** A span as held: its encoded bytes, what the rollup reads, and attributes added after it was encoded. */
 export class HeldSpan implements TraceSpan {
   readonly spanId: string;
@@ -48,6 +69,10 @@ export class HeldSpan implements TraceSpan {
   readonly attributes: Attributes;
   readonly figures: CallFigures | undefined;
   readonly origin: Origin;
+  /** Its bytes and SPAN_OVERHEAD_BYTES, as counted when it arrived. */
+  heldBytes = 0;
+  /** The buffer its bytes came in, until it is released. */
+  shared: SharedBytes | undefined;
   /** The span's bytes are source[start, end): every span of a request is encoded into one buffer. */
   private source: Uint8Array = EMPTY;
   private start = 0;
@@ -71,10 +96,12 @@ export class HeldSpan implements TraceSpan {
     this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
   }
 
-  setBytes(source: Uint8Array, start: number, end: number): void {
+  setBytes(source: Uint8Array, start: number, end: number, shared: SharedBytes): void {
     this.source = source;
     this.start = start;
     this.end = end;
+    this.shared = shared;
+    this.heldBytes = end - start + SPAN_OVERHEAD_BYTES;
   }
 
   setAttributes(attributes: Attributes): void {
@@ -121,15 +148,17 @@ export class CollectorPipeline {
   private readonly hooks: TraceRollupHooks;
   /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
   private readonly learner = new IdealStepsLearner();
+  private readonly budget: MemoryBudget;
 
-  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}) {
+  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}, budget = new MemoryBudget(Infinity)) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
+    this.budget = budget;
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
-  accept(request: OtlpRequest, now: number): Uint8Array[] {
+  accept(request: OtlpRequest, now: number): ForwardRequest[] {
     const { late, evicted } = this.store.add(this.heldSpans(request), now);
     // A late span's trace was rolled up already: it joins no run, but its call still counts.
     for (const span of late) if (span.figures && !span.figures.refused) this.hooks.onCall?.(span, span.figures, undefined);
@@ -137,13 +166,18 @@ export class CollectorPipeline {
   }
 
   /** The traces ready at `now`, rolled up and encoded. */
-  take(now: number): Uint8Array[] {
+  take(now: number): ForwardRequest[] {
     return this.encode(this.rolledUp(this.store.take(now)));
   }
 
   /** Every trace held, rolled up and encoded (at shutdown). */
-  flush(): Uint8Array[] {
+  flush(): ForwardRequest[] {
     return this.encode(this.rolledUp(this.store.flush()));
+  }
+
+  /** The oldest traces, at least `bytes` of them, forwarded early (un-rolled, marked incomplete) to make room. */
+  evict(bytes: number): ForwardRequest[] {
+    return this.encode(this.rolledUp(this.store.evictBytes(bytes)));
   }
 
   /** Released traces with their runs rolled up; an evicted trace, or one whose root never came, is not whole. */
@@ -174,7 +208,7 @@ export class CollectorPipeline {
           const traceId = hex(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
-          const { attributes, figures } = enrichSpan(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version }, this.pricer);
+          const { attributes, figures } = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
           spans.push(new HeldSpan(span, shared, attributes, figures, origin));
           Span.encode(span as never, writer);
           ends.push(writer.len);
@@ -182,28 +216,61 @@ export class CollectorPipeline {
       }
     }
     const encoded = writer.finish();
+    const shared = new SharedBytes(encoded.length, spans.length);
+    this.budget.charge('held', encoded.length + spans.length * SPAN_OVERHEAD_BYTES);
     let start = 0;
     spans.forEach((span, i) => {
-      span.setBytes(encoded, start, ends[i]!);
+      span.setBytes(encoded, start, ends[i]!, shared);
       start = ends[i]!;
     });
     return spans;
   }
 
-  /** Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. */
-  private encode(groups: HeldSpan[][]): Uint8Array[] {
-    const out: Uint8Array[] = [];
+  /** The span normalised and priced; if that throws, as it came (tokenledger's failure must not lose the span). */
+  private enriched(span: OtlpSpan, scope: SpanScope): { attributes: Attributes; figures: CallFigures | undefined } {
+    try {
+      return enrichSpan(span, scope, this.pricer);
+    } catch (error) {
+      log.warn('enrich', () => `could not normalise or price a span; forwarded as it came: ${(error as Error).message}`);
+      return { attributes: {}, figures: undefined };
+    }
+  }
+
+  /** Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans; releases them. */
+  private encode(groups: HeldSpan[][]): ForwardRequest[] {
+    const out: ForwardRequest[] = [];
     let batch: HeldSpan[] = [];
+    const send = () => {
+      out.push({ body: encodeRequest(batch), spans: batch.length });
+      for (const span of batch) this.release(span);
+      batch = [];
+    };
     for (const group of groups) {
-      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) {
-        out.push(encodeRequest(batch));
-        batch = [];
-      }
+      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
       for (const span of group) batch.push(span);
     }
-    if (batch.length > 0) out.push(encodeRequest(batch));
+    if (batch.length > 0) send();
     return out;
   }
+
+  /** A span leaves the pipeline: its overhead is released, and its request's buffer with its last span. */
+  private release(span: HeldSpan): void {
+    const shared = span.shared;
+    if (!shared) return;
+    span.shared = undefined;
+    this.budget.release('held', SPAN_OVERHEAD_BYTES);
+    shared.spans -= 1;
+    if (shared.spans === 0) this.budget.release('held', shared.size);
+  }
+}
+
+const log = new RateLimitedLog();
+
+/** Spans in a decoded request. */
+export function countSpans(request: OtlpRequest): number {
+  let count = 0;
+  for (const resourceSpans of request.resourceSpans ?? []) for (const scopeSpans of resourceSpans.scopeSpans ?? []) count += scopeSpans.spans?.length ?? 0;
+  return count;
 }
 
 const EMPTY = new Uint8Array(0);

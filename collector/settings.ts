@@ -21,7 +21,11 @@ function addressSetting(name: string, fallback: string | undefined, meaning: str
 
 /** The flags, by option name (the flag is `--` and the name in kebab case). */
 export const COLLECTOR_FLAGS = {
-  listen: addressSetting('--listen', '127.0.0.1:4318', 'where `POST /v1/traces` is served (`application/x-protobuf` and `application/json`)'),
+  listen: addressSetting(
+    '--listen',
+    '127.0.0.1:4318',
+    'where `POST /v1/traces` is served (`application/x-protobuf` and `application/json`, bodies plain or gzip, deflate or zstd)',
+  ),
   upstream: stringSetting(
     '--upstream',
     'URL',
@@ -36,26 +40,67 @@ export const COLLECTOR_FLAGS = {
     'traces held at most; past it the oldest trace is forwarded un-rolled, its runs marked `tokenledger.run.complete = false`',
   ),
   maxSpans: positiveSetting('--max-spans', true, 200_000, 'spans held at most, over all traces; past it, as `--max-traces`'),
-  maxQueuedRequests: positiveSetting(
-    '--max-queued-requests',
+  maxMemoryBytes: positiveSetting(
+    '--max-memory-bytes',
     true,
-    1000,
-    'requests held for an upstream that is down or slow (retried with backoff); past it the oldest is dropped and counted',
+    67_108_864,
+    'bytes held at most over request bodies being read, held traces and requests queued for the upstream; at the limit clients get 503 with `Retry-After` (nothing is dropped) and, while the upstream takes spans, the oldest held traces are forwarded early. Resident memory stayed under 200 MB + 2.5 × this with 4 MB requests and the upstream down (`npm run bench`)',
   ),
-  maxBodyBytes: positiveSetting('--max-body-bytes', true, 4_194_304, 'larger bodies get 413'),
-  prometheus: addressSetting(
-    '--prometheus',
-    undefined,
-    'serve the metrics for Prometheus there; without it they go over OTLP to `<upstream>/v1/metrics` (or `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`)',
+  maxBodyBytes: positiveSetting('--max-body-bytes', true, 20_971_520, 'a request body larger than this, as sent or once inflated, gets 413 (after it has been read)'),
+  upstreamTimeoutMs: positiveSetting(
+    '--upstream-timeout-ms',
+    true,
+    10_000,
+    'how long one request to the upstream may take; one that takes longer is sent again, so set it above the upstream\'s slowest answer',
   ),
+  upstreamConcurrency: positiveSetting('--upstream-concurrency', true, 4, 'requests in flight to the upstream at once'),
+  upstreamMaxElapsedMs: positiveSetting(
+    '--upstream-max-elapsed-ms',
+    true,
+    300_000,
+    'a request the upstream keeps failing (429, 502, 503, 504, timeout, network error) is retried with exponential backoff and jitter, or after its `Retry-After`, for this long, then dropped and counted',
+  ),
+  drainTimeoutMs: positiveSetting(
+    '--drain-timeout-ms',
+    true,
+    20_000,
+    'on SIGTERM or SIGINT: how long to keep forwarding what is held and queued (retrying at least every second) before what is left is counted lost (or kept in `--queue-dir`); the exit code is 1 when spans were lost',
+  ),
+  queueDir: stringSetting(
+    '--queue-dir',
+    'path',
+    'keep every request for the upstream in this directory too until it is delivered, and send what a previous run left there at start: a restart or a drain deadline loses nothing queued. One instance per directory',
+  ),
+  tlsCert: stringSetting('--tls-cert', 'path', 'serve HTTPS with this PEM certificate chain (with `--tls-key`)'),
+  tlsKey: stringSetting('--tls-key', 'path', 'the PEM private key of `--tls-cert`'),
+  tlsClientCa: stringSetting('--tls-client-ca', 'path', 'require client certificates signed by this PEM CA (mutual TLS)'),
+  metricsEndpoint: stringSetting(
+    '--metrics-endpoint',
+    'URL',
+    'where the metrics go over OTLP/HTTP (`/v1/metrics` appended); default `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`, else the upstream. Point it elsewhere (or use `--prometheus`) so they survive an upstream outage',
+  ),
+  prometheus: addressSetting('--prometheus', undefined, 'serve the metrics for Prometheus there instead of sending them over OTLP'),
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
 } satisfies Record<string, Setting<unknown>>;
 
 /** Variables collector mode reads (never secrets in argv, which `ps` shows). */
 export const COLLECTOR_VARIABLES: readonly PassedSetting[] = [
-  { name: 'TOKENLEDGER_COLLECTOR_TOKEN', type: 'string', default: '—', meaning: 'when set, clients must send `Authorization: Bearer <token>` (401 otherwise)' },
-  { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics go upstream over OTLP' },
+  {
+    name: 'TOKENLEDGER_COLLECTOR_TOKEN',
+    type: 'string',
+    default: '—',
+    meaning: 'when set, clients must send `Authorization: Bearer <token>` (401 otherwise; compared in constant time, the scheme in any case)',
+  },
+  { name: 'OTEL_LOG_LEVEL', type: '`none` … `all`', default: '`info`', meaning: 'what the collector logs (to stderr and stdout); drops, refusals and upstream failures are warnings, at most one per kind every 10 s' },
+  {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    type: '`key=value,…`',
+    default: '—',
+    meaning: 'headers sent upstream with traces and metrics (`OTEL_EXPORTER_OTLP_TRACES_HEADERS` and `…_METRICS_HEADERS` add to them per signal)',
+  },
+  { name: 'OTEL_EXPORTER_OTLP_COMPRESSION', type: '`gzip` \\| `none`', default: '`none`', meaning: 'compression of what is sent upstream (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` for traces only)' },
+  { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are sent over OTLP' },
 ];
 
 export const COLLECTOR_SETTINGS: readonly PassedSetting[] = [...Object.values(COLLECTOR_FLAGS), ...COLLECTOR_VARIABLES];

@@ -5,8 +5,9 @@
 //
 // Lifecycle: spans are added as requests arrive; `take(now)` hands back the traces that are ready — root seen and
 // quiet for `quietMs`, or older than `maxAgeMs` with no root. Bounds: at most `maxTraces` traces and `maxSpans`
-// spans held; past either, the oldest trace is handed back early, marked evicted, and counted. A span of a trace
-// already handed back is late: it is returned at once, to be forwarded as it is.
+// spans held; past either, the oldest trace is handed back early, marked evicted, and counted; `evictBytes` does
+// the same when memory is short. A span of a trace already handed back is late: it is returned at once, to be
+// forwarded as it is.
 import { positive } from '../instrumentation/common/budget.ts';
 
 export interface TraceStoreLimits {
@@ -26,10 +27,13 @@ export const DEFAULT_TRACE_STORE_LIMITS: TraceStoreLimits = { quietMs: 2000, max
 export interface StoredSpan {
   traceId: string;
   parentSpanId: string;
+  /** What holding it costs, in bytes (an estimate the memory limit is counted with). */
+  heldBytes: number;
 }
 
 interface HeldTrace<S> {
   spans: S[];
+  bytes: number;
   firstArrival: number;
   lastArrival: number;
   rootSeen: boolean;
@@ -56,6 +60,7 @@ export class TraceStore<S extends StoredSpan> {
   private readonly traces = new Map<string, HeldTrace<S>>();
   private readonly released = new Set<string>();
   private heldSpans = 0;
+  private bytes = 0;
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
   readonly limits: TraceStoreLimits;
 
@@ -68,6 +73,11 @@ export class TraceStore<S extends StoredSpan> {
 
   get heldTraces(): number {
     return this.traces.size;
+  }
+
+  /** The held spans' `heldBytes`, summed. */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   /** Adds spans; returns the late ones (their trace was already handed back) and traces evicted to make room. */
@@ -83,10 +93,12 @@ export class TraceStore<S extends StoredSpan> {
       let held = this.traces.get(span.traceId);
       if (!held) {
         if (this.traces.size >= this.limits.maxTraces) evicted.push(this.evictOldest());
-        held = { spans: [], firstArrival: now, lastArrival: now, rootSeen: false };
+        held = { spans: [], bytes: 0, firstArrival: now, lastArrival: now, rootSeen: false };
         this.traces.set(span.traceId, held);
       }
       held.spans.push(span);
+      held.bytes += span.heldBytes;
+      this.bytes += span.heldBytes;
       held.lastArrival = now;
       if (!span.parentSpanId) held.rootSeen = true;
       this.heldSpans += 1;
@@ -110,6 +122,18 @@ export class TraceStore<S extends StoredSpan> {
     return [...this.traces].map(([traceId, held]) => this.release(traceId, held, 'flush'));
   }
 
+  /** Evicts the oldest traces until at least `bytes` of spans were handed back (or none is left). */
+  evictBytes(bytes: number): ReleasedTrace<S>[] {
+    const evicted: ReleasedTrace<S>[] = [];
+    let freed = 0;
+    while (freed < bytes && this.traces.size > 0) {
+      const trace = this.evictOldest();
+      for (const span of trace.spans) freed += span.heldBytes;
+      evicted.push(trace);
+    }
+    return evicted;
+  }
+
   private evictOldest(): ReleasedTrace<S> {
     const [traceId, held] = this.traces.entries().next().value!;
     this.stats.evictedTraces += 1;
@@ -119,6 +143,7 @@ export class TraceStore<S extends StoredSpan> {
   private release(traceId: string, held: HeldTrace<S>, reason: ReleaseReason): ReleasedTrace<S> {
     this.traces.delete(traceId);
     this.heldSpans -= held.spans.length;
+    this.bytes -= held.bytes;
     this.released.add(traceId);
     if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.values().next().value!);
     return { traceId, spans: held.spans, reason, rootSeen: held.rootSeen };

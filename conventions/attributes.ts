@@ -195,6 +195,12 @@ export const ATTR_TOKENLEDGER_TOKEN_TYPE = 'tokenledger.token.type';
 export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
 /** On `tokenledger.processor.runs.evicted`: `max_runs` (too many runs in flight), `max_age` (its root did not end in time) or `max_depth` (nested deeper than `maxRunDepth`; its calls count toward the runs above it). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON = 'tokenledger.processor.eviction_reason';
+/** On `tokenledger.collector.spans.dropped`: `invalid` (refused on arrival because it cannot be forwarded as valid OTLP - a bad trace, span or link id; the client was told in an OTLP partial success), `upstream_refused` (the upstream refused it with a status that is not retried, even in a request of its own), `upstream_rejected` (the upstream rejected it in an OTLP partial success), `retries_exhausted` (the upstream kept failing for longer than `--upstream-max-elapsed-ms`) or `shutdown` (still undelivered when the drain deadline passed at shutdown). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_COLLECTOR_DROP_REASON = 'tokenledger.collector.drop_reason';
+/** On `tokenledger.collector.requests.refused`: `memory_limit` (503 with Retry-After: the memory limit is reached, the client retries), `shutting_down` (503 during the drain), `body_too_large` (413), `malformed` (400), `unauthorized` (401) or `unsupported` (404, 405 or 415: path, method, content type or encoding). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_COLLECTOR_REFUSAL_REASON = 'tokenledger.collector.refusal_reason';
+/** On `tokenledger.collector.memory.used`: `intake` (request bodies being read and inflated), `held` (spans held until their trace is rolled up) or `queued` (requests waiting for or in flight to the upstream). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_COLLECTOR_MEMORY_PART = 'tokenledger.collector.memory.part';
 /** On run metrics: `success` or `failure`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_OUTCOME = 'tokenledger.run.outcome';
 /** Tokens of input billed at the full input rate (all input − cache read − cache write); a part of the partition. (tokenledger, int) */
@@ -370,6 +376,26 @@ export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_AGE = 'max_age';
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_DEPTH = 'max_depth';
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES = ['max_runs', 'max_age', 'max_depth'] as const;
 export type TokenledgerProcessorEvictionReason = (typeof TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES)[number];
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_INVALID = 'invalid';
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_UPSTREAM_REFUSED = 'upstream_refused';
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_UPSTREAM_REJECTED = 'upstream_rejected';
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_RETRIES_EXHAUSTED = 'retries_exhausted';
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_SHUTDOWN = 'shutdown';
+export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUES = ['invalid', 'upstream_refused', 'upstream_rejected', 'retries_exhausted', 'shutdown'] as const;
+export type TokenledgerCollectorDropReason = (typeof TOKENLEDGER_COLLECTOR_DROP_REASON_VALUES)[number];
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_MEMORY_LIMIT = 'memory_limit';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_SHUTTING_DOWN = 'shutting_down';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_BODY_TOO_LARGE = 'body_too_large';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_MALFORMED = 'malformed';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_UNAUTHORIZED = 'unauthorized';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_UNSUPPORTED = 'unsupported';
+export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUES = ['memory_limit', 'shutting_down', 'body_too_large', 'malformed', 'unauthorized', 'unsupported'] as const;
+export type TokenledgerCollectorRefusalReason = (typeof TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUES)[number];
+export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_INTAKE = 'intake';
+export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_HELD = 'held';
+export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_QUEUED = 'queued';
+export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUES = ['intake', 'held', 'queued'] as const;
+export type TokenledgerCollectorMemoryPart = (typeof TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUES)[number];
 export const TOKENLEDGER_RUN_OUTCOME_VALUE_SUCCESS = 'success';
 export const TOKENLEDGER_RUN_OUTCOME_VALUE_FAILURE = 'failure';
 export const TOKENLEDGER_RUN_OUTCOME_VALUES = ['success', 'failure'] as const;
@@ -434,11 +460,17 @@ export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.sp
 export const METRIC_TOKENLEDGER_GUARD_BREACHES = 'tokenledger.guard.breaches';
 /** Memoised tool executions by cache result. (counter, {request}) */
 export const METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS = 'tokenledger.tool.cache.requests';
-/** Collector mode - traces forwarded early, un-rolled, because the trace or span limit was reached. (counter, {trace}) */
+/** Collector mode - traces forwarded early, un-rolled, because the trace, span or memory limit was reached. (counter, {trace}) */
 export const METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED = 'tokenledger.collector.traces.evicted';
 /** Collector mode - spans that arrived after their trace was forwarded (forwarded as they are). (counter, {span}) */
 export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_LATE = 'tokenledger.collector.spans.late';
-/** Collector mode - requests for the upstream dropped because its queue was full or it refused them. (counter, {request}) */
-export const METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_DROPPED = 'tokenledger.collector.requests.dropped';
-/** Collector mode - spans the upstream rejected in an OTLP partial success. (counter, {span}) */
-export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_REJECTED = 'tokenledger.collector.spans.rejected';
+/** Collector mode - spans the upstream accepted. (counter, {span}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_FORWARDED = 'tokenledger.collector.spans.forwarded';
+/** Collector mode - spans that were accepted or offered and will never reach the upstream, by reason. (counter, {span}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_SPANS_DROPPED = 'tokenledger.collector.spans.dropped';
+/** Collector mode - client requests answered with an error status, by reason (nothing of them was accepted). (counter, {request}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_REQUESTS_REFUSED = 'tokenledger.collector.requests.refused';
+/** Collector mode - upstream requests sent again after a retryable failure (429, 502, 503, 504, a timeout or a network error). (counter, {request}) */
+export const METRIC_TOKENLEDGER_COLLECTOR_UPSTREAM_RETRIES = 'tokenledger.collector.upstream.retries';
+/** Collector mode - bytes counted against `--max-memory-bytes`, by part. (updowncounter, By) */
+export const METRIC_TOKENLEDGER_COLLECTOR_MEMORY_USED = 'tokenledger.collector.memory.used';

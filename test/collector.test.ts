@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { parse as parseYaml } from 'yaml';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../collector/otlp-schema.ts';
@@ -130,9 +133,9 @@ test('collector: malformed protobuf and JSON get 400 with what is wrong', async 
   const json = await post('{"resourceSpans": [', 'application/json');
   assert.equal(json.status, 400);
   assert.match(await json.text(), /malformed JSON/);
-  const badId = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', name: 'a' }] }] }] }), 'application/json');
-  assert.equal(badId.status, 400);
-  assert.match(await badId.text(), /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId must be a hex string/);
+  const links = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'a', links: 'x' }] }] }] }), 'application/json');
+  assert.equal(links.status, 400, 'links that are not a list');
+  assert.match(await links.text(), /invalid OTLP\/JSON: .*links: array expected/);
   assert.equal(forwarded.length, 0);
 });
 
@@ -146,7 +149,7 @@ test('collector: an upstream that fails is retried until it takes the spans', as
   upstreamStatus = 200;
   await waitForForwarded(1);
   assert.deepEqual(forwarded.map((span) => span.name), ['root']);
-  assert.ok(collector.stats.retries >= 1);
+  assert.ok(collector.stats.upstreamRetries >= 1);
 });
 
 test('collector: a bearer token is required when configured', async () => {
@@ -184,18 +187,26 @@ test('collector: random and truncated payloads never crash or stall it', async (
   assert.equal(alive.status, 200);
 });
 
-test('collector: with the upstream down, the queue stays bounded and counts what it drops', async () => {
-  const down = new CollectorServer({ port: 0, upstream: 'http://127.0.0.1:1', traces: { quietMs: 10 }, maxQueuedRequests: 2 });
+test('collector: with the upstream down, memory stays within its limit and clients are told to come back', async () => {
+  const down = new CollectorServer({ port: 0, upstream: 'http://127.0.0.1:1', traces: { quietMs: 10 }, maxMemoryBytes: 64 * 1024 });
   const url = await down.start();
   try {
-    for (let i = 0; i < 6; i += 1) {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    // Each request: one 6000-byte attribute, about 6.7 KB held; sixteen of them need more than 64 KiB.
+    for (let i = 0; i < 16; i += 1) {
       const traceId = `8bf92f3577b34da6a3ce929d0e0e47${String(i).padStart(2, '0')}`;
-      const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId, spanId: 'aa00000000000001', name: `root ${i}` }] }] }] });
-      await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      const span = { traceId, spanId: 'aa00000000000001', name: `root ${i}`, attributes: [{ key: 'pad', value: { stringValue: 'x'.repeat(6000) } }] };
+      const response = await fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), headers: { 'content-type': 'application/json' } });
+      statuses.push(response.status);
+      if (response.status === 503) retryAfter = response.headers.get('retry-after');
+      await response.arrayBuffer();
+      assert.ok(down.budget.used <= 64 * 1024, `memory ${down.budget.used}`);
     }
-    assert.ok(down.stats.queuedRequests <= 2, `queued ${down.stats.queuedRequests}`);
-    assert.ok(down.stats.dropped >= 3, `dropped ${down.stats.dropped}`);
+    assert.ok(statuses.includes(200) && statuses.at(-1) === 503, statuses.join(','));
+    assert.match(retryAfter ?? '', /^\d+$/);
+    assert.equal(down.stats.refusedRequests.memory_limit, statuses.filter((status) => status === 503).length);
+    assert.deepEqual(Object.values(down.stats.droppedSpans), [0, 0, 0, 0, 0], 'refused, not dropped');
   } finally {
     await down.stop(50);
   }
@@ -211,12 +222,15 @@ test('collector: spans the upstream rejects in a partial success are counted, no
   const partial = new CollectorServer({ port: 0, upstream: `http://127.0.0.1:${(rejecting.address() as AddressInfo).port}`, traces: { quietMs: 10 } });
   const url = await partial.start();
   try {
-    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId: 'aa00000000000001', name: 'root' }] }] }] });
+    const spans = ['aa00000000000001', 'aa00000000000002', 'aa00000000000003'].map((spanId, i) => ({ traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId, ...(i > 0 ? { parentSpanId: 'aa00000000000001' } : {}), name: `span ${i}` }));
+    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
     await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     const deadline = Date.now() + 3000;
-    while (partial.stats.sent === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(partial.stats.rejectedSpans, 2);
-    assert.equal(partial.stats.retries, 0);
+    while (partial.stats.droppedSpans.upstream_rejected === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Three spans sent in one request, two rejected: two dropped, one forwarded.
+    assert.equal(partial.stats.droppedSpans.upstream_rejected, 2);
+    assert.equal(partial.stats.forwardedSpans, 1);
+    assert.equal(partial.stats.upstreamRetries, 0);
   } finally {
     await partial.stop(100);
     rejecting.close();
@@ -355,4 +369,22 @@ test('collector: behind a trace-id load balancer, independent instances roll eve
   } finally {
     await Promise.all(instances.map((instance) => instance.stop(500)));
   }
+});
+
+test('collector: the scale-out sidecar sends what tokenledger accepts (its otlphttp encoding and compression)', async () => {
+  const sidecar = parseYaml(readFileSync(new URL('../examples/collector/otel-collector-sidecar.yaml', import.meta.url), 'utf8')) as {
+    exporters: { otlphttp: { endpoint: string; encoding: string; compression: string } };
+  };
+  const { endpoint, encoding, compression } = sidecar.exporters.otlphttp;
+  assert.equal(endpoint, 'http://127.0.0.1:4318', "tokenledger collect's default --listen");
+  assert.equal(encoding, 'proto');
+  assert.equal(compression, 'gzip');
+  const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
+    resourceSpans: [{ scopeSpans: [{ scope: { name: 'sidecar' }, spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'via the sidecar' }] }] }],
+  })).finish();
+  // What the OpenTelemetry Collector's otlphttp exporter sends with these settings.
+  const response = await post(gzipSync(body), 'application/x-protobuf', { 'content-encoding': compression });
+  assert.equal(response.status, 200);
+  await waitForForwarded(1);
+  assert.deepEqual(forwarded.map((span) => span.name), ['via the sidecar']);
 });

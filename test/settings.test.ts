@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector/settings.ts';
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_MEMORY_BYTES } from '../collector/collector-server.ts';
+import { DEFAULT_BACKOFF } from '../collector/retry-policy.ts';
 import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
 import { resolveOptions } from '../setup/options.ts';
 import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
@@ -54,6 +56,9 @@ test('settings: the collector\'s documented defaults are the ones it uses', () =
   assert.equal(COLLECTOR_FLAGS.maxTraceAgeMs.default, String(DEFAULT_TRACE_STORE_LIMITS.maxAgeMs));
   assert.equal(COLLECTOR_FLAGS.maxTraces.default, String(DEFAULT_TRACE_STORE_LIMITS.maxTraces));
   assert.equal(COLLECTOR_FLAGS.maxSpans.default, String(DEFAULT_TRACE_STORE_LIMITS.maxSpans));
+  assert.equal(COLLECTOR_FLAGS.maxMemoryBytes.default, String(DEFAULT_MAX_MEMORY_BYTES));
+  assert.equal(COLLECTOR_FLAGS.maxBodyBytes.default, String(DEFAULT_MAX_BODY_BYTES));
+  assert.equal(COLLECTOR_FLAGS.upstreamMaxElapsedMs.default, String(DEFAULT_BACKOFF.maxElapsedMs));
   assert.deepEqual(COLLECTOR_FLAGS.listen.parse(COLLECTOR_FLAGS.listen.default), { host: '127.0.0.1', port: 4318 });
   assert.throws(() => COLLECTOR_FLAGS.listen.parse('localhost'), /--listen must be host:port, got localhost/);
   assert.throws(() => COLLECTOR_FLAGS.maxSpans.parse('-1'), /--max-spans must be a positive integer, got "-1"/);

@@ -1,0 +1,194 @@
+// Collector mode's forwarding, end to end: a real `tokenledger collect` process and an upstream that fails, slows
+// down, refuses and goes away as real ones do. Retries (Retry-After, backoff, maximum elapsed time), no
+// head-of-line blocking, several requests in flight, timeouts, splitting a refused batch, partial success, upstream
+// headers and compression, the memory limit under an outage, and metrics that survive it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { CollectorProcess, until } from './collector-process.ts';
+import { FakeUpstream } from './fake-upstream.ts';
+import { freePort } from './free-port.ts';
+import { exportSpans, otlpExporter, sdkSpans } from './otlp-clients.ts';
+import { ExportResultCode } from '@opentelemetry/core';
+
+/** One trace of one root span per name, in one OTLP/JSON request. */
+function traces(names: string[], attributes: Record<string, string | boolean> = {}): string {
+  const spans = names.map((name) => ({
+    traceId: randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    name,
+    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: typeof value === 'boolean' ? { boolValue: value } : { stringValue: value } })),
+  }));
+  return JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'upstream-test' }, spans }] }] });
+}
+
+async function send(collector: CollectorProcess, body: string): Promise<Response> {
+  const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  await response.arrayBuffer();
+  return response;
+}
+
+async function scrape(port: number, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(pattern.exec(text)?.[1] ?? NaN);
+}
+const dropped = (reason: string) => new RegExp(`tokenledger_collector_spans_dropped_total\\{[^}]*drop_reason="${reason}"[^}]*\\} (\\d+)`);
+
+test('collector e2e: Retry-After is honoured, a request the upstream keeps failing delays no other, and past the maximum elapsed time it is dropped and counted', async () => {
+  const upstream = await new FakeUpstream().start();
+  upstream.behave = (spans, attempt) => {
+    if (spans.some((span) => span.name === 'stuck')) return { status: 503, retryAfter: '1' };
+    if (spans.some((span) => span.name === 'once') && attempt === 1) return { status: 429, retryAfter: '1' };
+    return {};
+  };
+  const prometheus = await freePort();
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--upstream-max-elapsed-ms', '2500', '--prometheus', `127.0.0.1:${prometheus}`]);
+  try {
+    // Separate requests a quiet period apart, so each trace is forwarded in a request of its own.
+    for (const name of ['stuck', 'once', 'a', 'b', 'c']) {
+      assert.equal((await send(collector, traces([name]))).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await until(() => ['a', 'b', 'c', 'once'].every((name) => upstream.names().includes(name)), 5000);
+    assert.deepEqual(upstream.names().sort(), ['a', 'b', 'c', 'once'], 'delivered while "stuck" is still being retried');
+    const stuck = upstream.requests.filter((request) => request.spans[0]?.name === 'stuck');
+    assert.ok(stuck.length >= 2, 'stuck is retried');
+    const once = upstream.requests.filter((request) => request.spans[0]?.name === 'once');
+    assert.deepEqual(once.map((request) => request.status), [429, 200]);
+    assert.ok(once[1]!.at - once[0]!.at >= 950, `retried after its Retry-After of 1 s, not before (${once[1]!.at - once[0]!.at} ms)`);
+    // 503 with Retry-After: 1 at about 0, 1 and 2 s; the next would come after the 2.5 s maximum: dropped.
+    await until(() => /dropped 1 span \(retries_exhausted\)/.test(collector.stderr), 6000);
+    assert.match(collector.stderr, /dropped 1 span \(retries_exhausted\): HTTP 503: status 503; gave up after 3 attempts/);
+    assert.equal(upstream.requests.filter((request) => request.spans[0]?.name === 'stuck').length, 3);
+    assert.equal(await scrape(prometheus, dropped('retries_exhausted')), 1);
+    assert.match(collector.stderr, /upstream failed: HTTP 503: status 503; retrying in 1\.0 s/, 'the failure is logged');
+  } finally {
+    assert.equal(await collector.stop(), 1, 'a span was lost');
+    assert.deepEqual(collector.summary().lostBy, { retries_exhausted: 1 });
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: several requests are in flight at once, and one slower than --upstream-timeout-ms is sent again', async () => {
+  const upstream = await new FakeUpstream().start();
+  upstream.behave = (spans, attempt) => ({ delayMs: spans.some((span) => span.name === 'slow') && attempt === 1 ? 1500 : 300 });
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '700']);
+  try {
+    for (let i = 0; i < 8; i += 1) {
+      await send(collector, traces([`fast ${i}`]));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await until(() => upstream.names().filter((name) => name.startsWith('fast')).length === 8, 10_000);
+    assert.equal(upstream.maxInFlight, 3, 'three at a time, as configured');
+    assert.deepEqual(upstream.names().sort(), Array.from({ length: 8 }, (_, i) => `fast ${i}`), 'each once');
+    await send(collector, traces(['slow']));
+    await until(() => upstream.names().includes('slow'), 10_000);
+    // The first attempt at "slow" outlived the 700 ms timeout: it was sent again. The upstream, which finished the
+    // first attempt anyway, took it twice — what at-least-once delivery costs when the timeout is too short.
+    await until(() => upstream.requests.filter((request) => request.spans[0]?.name === 'slow').length === 2, 3000);
+    assert.equal(upstream.requests.filter((request) => request.spans[0]?.name === 'slow').length, 2);
+    assert.match(collector.stderr, /upstream failed: no answer within 700 ms; retrying in/);
+  } finally {
+    assert.equal(await collector.stop(), 0, collector.output);
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: a batch the upstream refuses is split until only the span at fault is lost; a partial success is counted', async () => {
+  const upstream = await new FakeUpstream().start();
+  upstream.behave = (spans) => ({ refuse: (span) => span.attributes.poison === true, rejectSpans: spans.some((span) => span.name === 'partly') ? 1 : 0 });
+  const prometheus = await freePort();
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', `127.0.0.1:${prometheus}`]);
+  try {
+    // Twenty traces in one request, released together in one forwarded request; one span the upstream refuses.
+    const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const body = JSON.parse(traces(names)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ attributes: unknown[] }> }> }> };
+    body.resourceSpans[0]!.scopeSpans[0]!.spans[13]!.attributes.push({ key: 'poison', value: { boolValue: true } });
+    assert.equal((await send(collector, JSON.stringify(body))).status, 200);
+    await until(() => upstream.spans.length === 19, 5000);
+    assert.deepEqual(upstream.names().sort(), names.filter((name) => name !== 't13').sort());
+    // 20 → 10 + 10 → 5 + 5 → 2 + 3 → 1 + 2 → 1 + 1: five splits, and only t13 alone is refused.
+    await until(() => /dropped 1 span \(upstream_refused\)/.test(collector.stderr), 2000);
+    assert.match(collector.stderr, /dropped 1 span \(upstream_refused\): HTTP 400: refused a span/);
+    assert.equal(upstream.requests.filter((request) => request.status === 400).length, 6, 'the whole, then one half at each of five levels');
+    assert.equal(await scrape(prometheus, dropped('upstream_refused')), 1);
+    assert.equal((await send(collector, traces(['partly', 'fully']))).status, 200);
+    await until(() => upstream.spans.length === 20, 5000);
+    await until(() => /dropped 1 span \(upstream_rejected\)/.test(collector.stderr), 2000);
+    assert.match(collector.stderr, /dropped 1 span \(upstream_rejected\): rejected by the test/);
+    assert.equal(await scrape(prometheus, dropped('upstream_rejected')), 1);
+    assert.deepEqual(upstream.invalid, []);
+  } finally {
+    assert.equal(await collector.stop(), 1);
+    assert.deepEqual(collector.summary().lostBy, { upstream_refused: 1, upstream_rejected: 1 });
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: OTEL_EXPORTER_OTLP_HEADERS and …_TRACES_HEADERS go with forwarded traces (gzip when asked) and with metrics', async () => {
+  const upstream = await new FakeUpstream().start();
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50'], {
+    OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc123,x-scope=general',
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-scope=traces',
+    OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip',
+    OTEL_METRIC_EXPORT_INTERVAL: '200',
+  });
+  try {
+    await send(collector, traces(['with headers']));
+    await until(() => upstream.spans.length === 1 && upstream.metricsRequests.length > 0, 5000);
+    const forwarded = upstream.requests.find((request) => request.status === 200)!;
+    assert.equal(forwarded.headers['api-key'], 'abc123');
+    assert.equal(forwarded.headers['x-scope'], 'traces', 'the traces header wins');
+    assert.equal(forwarded.headers['content-encoding'], 'gzip');
+    const metrics = upstream.metricsRequests[0]!;
+    assert.equal(metrics.headers['api-key'], 'abc123');
+    assert.equal(metrics.headers['x-scope'], 'general');
+    assert.ok(metrics.body.includes('tokenledger.collector.spans.forwarded'));
+  } finally {
+    assert.equal(await collector.stop(), 0, collector.output);
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: with the upstream down, memory stays within --max-memory-bytes, clients are told to come back, metrics still go out, and nothing accepted is lost', async () => {
+  const upstreamPort = await freePort();
+  const metrics = await new FakeUpstream().start();
+  const collector = await CollectorProcess.start(
+    ['--upstream', `http://127.0.0.1:${upstreamPort}`, '--quiet-ms', '20', '--max-memory-bytes', String(4 * 1024 * 1024), '--metrics-endpoint', metrics.url],
+    { OTEL_METRIC_EXPORT_INTERVAL: '200' },
+  );
+  const upstream = new FakeUpstream();
+  try {
+    // Requests of about 300 KB: the 4 MiB limit takes a dozen, then 503 with Retry-After.
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    const pad = 'x'.repeat(300_000);
+    for (let i = 0; i < 30 && !statuses.includes(503); i += 1) {
+      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body: traces([`big ${i}`], { pad }), headers: { 'content-type': 'application/json' } });
+      statuses.push(response.status);
+      retryAfter ??= response.headers.get('retry-after');
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const accepted = statuses.filter((status) => status === 200).length;
+    // Each request holds its 300 KB once, as sent: 4 MiB / 300 KB ≈ 13.98, so at most 13 fit.
+    assert.ok(accepted >= 8 && accepted <= 13, `accepted ${accepted}: ${statuses.join(',')}`);
+    assert.equal(statuses.at(-1), 503);
+    assert.match(retryAfter ?? '', /^[1-9]\d*$/);
+    // The collector's metrics go to their own endpoint while the upstream is down.
+    await until(() => metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.memory.used')), 3000);
+    assert.ok(metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.requests.refused')));
+    // A real exporter that is told 503 + Retry-After retries; the upstream comes back; everything arrives.
+    const exporting = exportSpans(otlpExporter('proto', collector.url, { timeoutMillis: 20_000 }), await sdkSpans('late-client', [{ name: 'after the outage' }]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await upstream.start(upstreamPort);
+    assert.equal((await exporting).code, ExportResultCode.SUCCESS);
+    await until(() => upstream.names().includes('after the outage') && upstream.spans.length === accepted + 1, 15_000);
+    assert.equal(upstream.names().filter((name) => name.startsWith('big ')).length, accepted, 'every accepted request delivered');
+  } finally {
+    assert.equal(await collector.stop(), 0, collector.output);
+    assert.equal(collector.summary().lost, 0);
+    await upstream.stop();
+    await metrics.stop();
+  }
+});

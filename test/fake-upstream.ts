@@ -1,0 +1,156 @@
+// An OTLP/HTTP upstream for end-to-end tests that behaves like the OpenTelemetry Collector's receiver: it inflates
+// gzip bodies, decodes protobuf strictly and refuses the whole request with 400 and a google.rpc.Status when a
+// string is not valid UTF-8 (as every proto3 decoder does) or a trace or span id has the wrong length (pdata).
+// A test scripts its faults per request (`behave`): a status with or without Retry-After, a delay, a partial
+// success, or a refusal of spans it picks; it can also go down and come back on the same port.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { toAttributes, type KeyValue } from '../collector/enrich.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, Status } from '../collector/otlp-schema.ts';
+
+export interface UpstreamSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  attributes: Record<string, unknown>;
+}
+
+/** What the upstream does with one valid request: by default 200. */
+export interface Behaviour {
+  status?: number;
+  retryAfter?: string;
+  delayMs?: number;
+  /** Answer 200 with this many spans rejected. */
+  rejectSpans?: number;
+  /** Refuse the request (400, like an invalid one) when one of its spans matches. */
+  refuse?: (span: UpstreamSpan) => boolean;
+}
+
+export interface TracesRequest {
+  headers: IncomingHttpHeaders;
+  spans: UpstreamSpan[];
+  status: number;
+  /** When it arrived (epoch ms). */
+  at: number;
+}
+
+export class FakeUpstream {
+  /** Spans it took (answered 2xx), in order. */
+  readonly spans: UpstreamSpan[] = [];
+  readonly requests: TracesRequest[] = [];
+  readonly metricsRequests: Array<{ headers: IncomingHttpHeaders; body: Buffer }> = [];
+  /** Requests refused as invalid OTLP (what tokenledger must never forward). */
+  invalid: string[] = [];
+  behave: (spans: UpstreamSpan[], attempt: number) => Behaviour = () => ({});
+  inFlight = 0;
+  maxInFlight = 0;
+  port = 0;
+  private server: Server | undefined;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Goes down: closes its listener and every connection (clients see connection refused). */
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    const server = this.server;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  names(): string[] {
+    return this.spans.map((span) => span.name);
+  }
+
+  private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const at = Date.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body = Buffer.concat(chunks);
+    if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+    if (req.url === '/v1/metrics') {
+      this.metricsRequests.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      return;
+    }
+    const spans = this.decode(body);
+    if (typeof spans === 'string') {
+      this.invalid.push(spans);
+      this.requests.push({ headers: req.headers, spans: [], status: 400, at });
+      res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: spans })).finish());
+      return;
+    }
+    const attempt = this.requests.filter((request) => sameSpans(request.spans, spans)).length + 1;
+    const behaviour = this.behave(spans, attempt);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    this.inFlight -= 1;
+    if (behaviour.refuse && spans.some(behaviour.refuse)) {
+      this.requests.push({ headers: req.headers, spans, status: 400, at });
+      res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: 'refused a span' })).finish());
+      return;
+    }
+    const status = behaviour.status ?? 200;
+    this.requests.push({ headers: req.headers, spans, status, at });
+    if (status !== 200) {
+      res.writeHead(status, { 'content-type': 'application/x-protobuf', ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+      res.end(Status.encode(Status.fromObject({ code: 14, message: `status ${status}` })).finish());
+      return;
+    }
+    const rejected = Math.min(behaviour.rejectSpans ?? 0, spans.length);
+    this.spans.push(...spans.slice(rejected));
+    const response = ExportTraceServiceResponse.fromObject(rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage: 'rejected by the test' } } : {});
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(ExportTraceServiceResponse.encode(response).finish());
+  }
+
+  /** The request's spans, or why the Collector would refuse it. */
+  private decode(body: Buffer): UpstreamSpan[] | string {
+    let request;
+    try {
+      // protobufjs checks proto3 strings for UTF-8 as Go's decoder does.
+      request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as {
+        resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId?: Buffer; spanId?: Buffer; parentSpanId?: Buffer; links?: Array<{ traceId?: Buffer; spanId?: Buffer }>; attributes?: KeyValue[] }> }> }>;
+      };
+    } catch (error) {
+      return `proto: ${(error as Error).message}`;
+    }
+    const spans: UpstreamSpan[] = [];
+    for (const resourceSpans of request.resourceSpans ?? []) {
+      for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+        for (const span of scopeSpans.spans ?? []) {
+          const ids = [
+            ['traceId', span.traceId, 16],
+            ['spanId', span.spanId, 8],
+            ...(span.links ?? []).flatMap((link) => [['link traceId', link.traceId, 16], ['link spanId', link.spanId, 8]] as const),
+          ] as const;
+          for (const [name, id, length] of ids) if ((id?.length ?? 0) !== length) return `invalid ${name} length ${id?.length ?? 0}`;
+          if (span.parentSpanId && span.parentSpanId.length !== 0 && span.parentSpanId.length !== 8) return `invalid parentSpanId length ${span.parentSpanId.length}`;
+          spans.push({
+            name: span.name,
+            traceId: span.traceId!.toString('hex'),
+            spanId: span.spanId!.toString('hex'),
+            parentSpanId: span.parentSpanId?.toString('hex') ?? '',
+            attributes: toAttributes(span.attributes ?? []),
+          });
+        }
+      }
+    }
+    return spans;
+  }
+}
+
+function sameSpans(a: UpstreamSpan[], b: UpstreamSpan[]): boolean {
+  return a.length === b.length && a.every((span, i) => span.spanId === b[i]!.spanId && span.traceId === b[i]!.traceId);
+}
