@@ -37,6 +37,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const upstream = flag('upstream') ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '';
   const meterProvider = new MeterProvider({ readers: [metricReader(flag('prometheus'), upstream, env)] });
   const prices = flag('prices');
+  const baggageKeys = flag('baggageKeys');
   const server = new CollectorServer({
     host,
     port,
@@ -53,6 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: prices ? loadPriceOverridesFile(prices) : undefined,
     legacyMetrics: flag('legacyMetrics') ?? false,
+    attribution: baggageKeys ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues') } : undefined,
   });
   const url = await server.start();
   console.log(`tokenledger collect: listening on ${url}/v1/traces`);

@@ -19,11 +19,15 @@ import {
 } from '../conventions/attributes.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
+import { AttributionLabels, type AttributionOptions } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
 import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { ExportTraceServiceResponse } from './otlp-schema.ts';
 import { CollectorPipeline, type HeldSpan, type OtlpRequest } from './pipeline.ts';
+import type { CallFigures } from '../ledger/call-figures.ts';
+import type { RunState } from '../runs/run-state.ts';
+import type { RunSummary } from '../runs/run-summary.ts';
 import type { TraceSpan } from './trace-rollup.ts';
 import { TraceStore, type TraceStoreLimits, type TraceStoreStats } from './trace-store.ts';
 
@@ -48,6 +52,11 @@ export interface CollectorOptions {
   legacyMetrics?: boolean;
   /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
   meterProvider?: MeterProvider;
+  /**
+   * Attribution: span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id`) to label the token,
+   * cost and run metrics with; a call without one takes its run's. Default none.
+   */
+  attribution?: AttributionOptions;
 }
 
 const PROTOBUF = 'application/x-protobuf';
@@ -71,14 +80,19 @@ export class CollectorServer {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.bearerToken = options.bearerToken;
     const meter = tokenledgerMeter(options.meterProvider);
-    const recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics });
-    this.pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => recorder.unpriced(provider, model, reason) });
-    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), {
-      onCall: (span, figures, agentName) => recorder.recordCall(span.attributes, figures, durationSeconds(span), agentName),
-      onRun: (summary) => recorder.recordRun(summary),
-      onRunEvicted: (reason) => recorder.evicted(reason),
-      onLate: () => recorder.late(),
-    });
+    let recorder: TokenledgerMetrics | undefined = undefined;
+    const attribution = options.attribution ? new AttributionLabels(options.attribution, (key) => recorder?.attributionOverflow(key)) : undefined;
+    recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics, attribution });
+    const metrics = recorder;
+    this.pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => metrics.unpriced(provider, model, reason) });
+    const hooks = {
+      onCall: (span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState) =>
+        metrics.recordCall(span.attributes, figures, durationSeconds(span), agentName, run),
+      onRun: (summary: RunSummary, run: RunState) => metrics.recordRun(summary, run),
+      onRunEvicted: (reason: string) => metrics.evicted(reason),
+      onLate: () => metrics.late(),
+    };
+    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), hooks, attribution?.keys);
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
     observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.store.stats.evictedTraces);

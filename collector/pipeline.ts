@@ -56,7 +56,8 @@ export class HeldSpan implements TraceSpan {
   /** Whether the span came with run attributes of its own; if not, the rollup's are appended to its bytes. */
   private readonly hadRunAttributes: boolean;
 
-  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin) {
+  /** `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with). */
+  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin, kept: readonly string[] = []) {
     this.spanId = hex(span.spanId);
     this.parentSpanId = hex(span.parentSpanId);
     this.traceId = traceId;
@@ -67,6 +68,7 @@ export class HeldSpan implements TraceSpan {
     this.figures = figures;
     this.attributes = {};
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
+    for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
     this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
   }
@@ -122,10 +124,14 @@ export class CollectorPipeline {
   /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
   private readonly learner = new IdealStepsLearner();
 
-  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}) {
+  /** The attribution keys each held span keeps, for the metrics' labels. */
+  private readonly attributionKeys: readonly string[];
+
+  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}, attributionKeys: readonly string[] = []) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
+    this.attributionKeys = attributionKeys;
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -175,7 +181,7 @@ export class CollectorPipeline {
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
           const { attributes, figures } = enrichSpan(span as OtlpSpan, scopeName, this.pricer);
-          spans.push(new HeldSpan(span, shared, attributes, figures, origin));
+          spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
           Span.encode(span as never, writer);
           ends.push(writer.len);
         }
