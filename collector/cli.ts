@@ -55,6 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     prices: prices ? loadPriceOverridesFile(prices) : undefined,
     legacyMetrics: flag('legacyMetrics') ?? false,
     attribution: baggageKeys ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues') } : undefined,
+    backendConventions: flag('backendConventions'),
   });
   const url = await server.start();
   console.log(`tokenledger collect: listening on ${url}/v1/traces`);

@@ -25,6 +25,7 @@ import { ForwardQueue, type ForwardStats } from './forward-queue.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { ExportTraceServiceResponse } from './otlp-schema.ts';
 import { CollectorPipeline, type HeldSpan, type OtlpRequest } from './pipeline.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import type { RunState } from '../runs/run-state.ts';
 import type { RunSummary } from '../runs/run-summary.ts';
@@ -57,6 +58,8 @@ export interface CollectorOptions {
    * cost and run metrics with; a call without one takes its run's. Default none.
    */
   attribution?: AttributionOptions;
+  /** Also write each LLM span's figures in these conventions (`openinference`, `langfuse`). Default none. */
+  backendConventions?: readonly BackendConvention[];
 }
 
 const PROTOBUF = 'application/x-protobuf';
@@ -92,7 +95,10 @@ export class CollectorServer {
       onRunEvicted: (reason: string) => metrics.evicted(reason),
       onLate: () => metrics.late(),
     };
-    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), hooks, attribution?.keys);
+    this.pipeline = new CollectorPipeline(this.pricer, new TraceStore<HeldSpan>(options.traces), hooks, {
+      attributionKeys: attribution?.keys,
+      backendConventions: options.backendConventions,
+    });
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));
     observe(METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED, '{trace}', () => this.pipeline.store.stats.evictedTraces);

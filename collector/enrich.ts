@@ -4,6 +4,7 @@
 // OTLP key-values. The call's figures are worked out here, once, and held for the rollup. Spans it cannot
 // interpret keep every field they came with.
 import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { costFromAttributes, isPriced, writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
@@ -28,8 +29,8 @@ export interface EnrichedSpan {
   figures: CallFigures | undefined;
 }
 
-/** Adds tokenledger's figures to one span. */
-export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): EnrichedSpan {
+/** Adds tokenledger's figures to one span (and, when asked, the same figures in other backends' conventions). */
+export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer, backendConventions: readonly BackendConvention[] = []): EnrichedSpan {
   const attributes = toAttributes(span.attributes ?? []);
   const added: Attributes = {};
   let usage: UsageFigures | undefined;
@@ -57,6 +58,11 @@ export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): E
         Object.assign(added, cost);
       }
       figures = callFigures(known, priced, model, failed);
+      if (backendConventions.length > 0) {
+        const backend = backendAttributes(backendConventions, figures, attributes);
+        Object.assign(attributes, backend);
+        Object.assign(added, backend);
+      }
     }
   }
   if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);

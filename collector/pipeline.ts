@@ -8,6 +8,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
@@ -126,12 +127,20 @@ export class CollectorPipeline {
 
   /** The attribution keys each held span keeps, for the metrics' labels. */
   private readonly attributionKeys: readonly string[];
+  /** Other conventions each LLM span is also written in (`--backend-conventions`). */
+  private readonly backendConventions: readonly BackendConvention[];
 
-  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}, attributionKeys: readonly string[] = []) {
+  constructor(
+    pricer: CallPricer,
+    store: TraceStore<HeldSpan>,
+    hooks: TraceRollupHooks = {},
+    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[] } = {},
+  ) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
-    this.attributionKeys = attributionKeys;
+    this.attributionKeys = options.attributionKeys ?? [];
+    this.backendConventions = options.backendConventions ?? [];
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -180,7 +189,7 @@ export class CollectorPipeline {
           const traceId = hex(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
-          const { attributes, figures } = enrichSpan(span as OtlpSpan, scopeName, this.pricer);
+          const { attributes, figures } = enrichSpan(span as OtlpSpan, scopeName, this.pricer, this.backendConventions);
           spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
           Span.encode(span as never, writer);
           ends.push(writer.len);

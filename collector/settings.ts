@@ -56,6 +56,12 @@ export const COLLECTOR_FLAGS = {
     'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
   ),
   baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
+  backendConventions: listSetting(
+    '--backend-conventions',
+    '`openinference`, `langfuse`, comma-separated',
+    'also write each LLM span\'s figures in these conventions, as `TOKENLEDGER_BACKEND_CONVENTIONS`',
+    ['openinference', 'langfuse'] as const,
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 /** Variables collector mode reads (never secrets in argv, which `ps` shows). */

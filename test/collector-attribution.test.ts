@@ -1,23 +1,32 @@
-// Attribution in collector mode: the baggage arrives as span attributes (copied by the app's own processor), read
-// under the same names. A call whose span lacks a key takes the value of the innermost run above it that has one —
-// here the request span around the agent, the only span that carries the tenant. gpt-4.1 at $2 / $8 per MTok: each
-// call bills 1000 input + 100 output tokens = $0.0028.
+// Attribution and backend conventions in collector mode: the baggage arrives as span attributes (copied by the app's
+// own processor), read under the same names. A call whose span lacks a key takes the value of the innermost run above
+// it that has one — here the request span around the agent, the only span that carries the tenant. With
+// `backendConventions`, forwarded LLM spans carry the Langfuse attributes too. gpt-4.1 at $2 / $8 per MTok: each call
+// bills 1000 input + 100 output tokens = $0.0028.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CollectorServer } from '../collector/collector-server.ts';
+import { toAttributes, type KeyValue } from '../collector/enrich.ts';
+import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
 let upstream: Server;
 let collector: CollectorServer;
 let collectorUrl = '';
 let reader: TestMetricReader;
+const forwarded: Array<{ name: string; attributes: Record<string, unknown> }> = [];
 
 before(async () => {
-  upstream = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  upstream = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { longs: String }) as {
+      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; attributes?: KeyValue[] }> }> }>;
+    };
+    for (const rs of request.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.push({ name: span.name, attributes: toAttributes(span.attributes ?? []) });
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const meters = testMeterProvider();
@@ -28,6 +37,7 @@ before(async () => {
     traces: { quietMs: 50 },
     meterProvider: meters.meterProvider,
     attribution: { keys: ['tenant.id', 'feature'] },
+    backendConventions: ['langfuse'],
   });
   collectorUrl = await collector.start();
 });
@@ -89,4 +99,17 @@ test('collector attribution: a call takes the tenant of the request it ran in; i
   // The task (the agent, not the request around it) is labelled with the request's tenant.
   const runs = metrics.get('tokenledger.runs')?.dataPoints.map((point) => [point.attributes['gen_ai.agent.name'], point.attributes['tenant.id'], point.value]);
   assert.deepEqual(runs, [['support', 'acme', 1]]);
+});
+
+test('collector backend conventions: forwarded LLM spans carry Langfuse\'s usage and cost details', async () => {
+  for (let waited = 0; forwarded.length < 5 && waited < 3000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  const calls = forwarded.filter((span) => span.name === 'chat gpt-4.1');
+  assert.equal(calls.length, 3);
+  for (const span of calls) {
+    // 1000 input, none cached: all of it uncached; $0.002 input + $0.0008 output.
+    assert.equal(span.attributes['langfuse.observation.usage_details'], JSON.stringify({ input: 1000, output: 100, total: 1100 }));
+    assert.equal(span.attributes['langfuse.observation.cost_details'], JSON.stringify({ input: 0.002, output: 0.0008, total: 0.0028 }));
+    assert.equal(span.attributes['llm.token_count.prompt'], undefined, 'only the conventions asked for');
+  }
+  assert.equal(forwarded.find((span) => span.name === 'invoke_agent support')?.attributes['langfuse.observation.usage_details'], undefined);
 });
