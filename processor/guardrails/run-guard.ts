@@ -169,11 +169,6 @@ export class RunGuard implements CallGate {
     }
   }
 
-  /** What a tenant spent in the current window (for tests and the README's example). */
-  tenantSpent(tenant: string): Readonly<Figures> {
-    return { ...this.tenantSpend(tenant).spent };
-  }
-
   private adjustReservation(reservation: Reservation, sign: 1 | -1): void {
     const add = (figures: Figures) => {
       figures.usd += sign * reservation.usd;
