@@ -30,8 +30,8 @@ import { exporterRows } from './clickhouse/exporter-rows.ts';
 
 const chdbPackage = new URL('../.ci/chdb/package.json', import.meta.url);
 const chdbInstalled = existsSync(new URL('../.ci/chdb/node_modules/chdb/package.json', import.meta.url));
-// CI installs chDB (.ci/run: npm ci --prefix .ci/chdb); on a developer machine without it the test is skipped.
-const skip = !chdbInstalled && !process.env.CI ? 'chDB is not installed (npm ci --prefix .ci/chdb)' : false;
+// CI installs chDB (.ci/run: npm install --prefix .ci/chdb); on a developer machine without it the test is skipped.
+const skip = !chdbInstalled && !process.env.CI ? 'chDB is not installed (npm install --prefix .ci/chdb)' : false;
 const queries = new URL('../queries/clickhouse/', import.meta.url);
 
 interface ChdbSession {
