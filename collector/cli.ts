@@ -55,6 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const meterProvider = new MeterProvider({ readers: [metricReader(prometheus, metricsEndpoint, env)] });
   const prices = flag('prices');
   const drainMs = flag('drainTimeoutMs')!;
+  const baggageKeys = flag('baggageKeys');
   const server = new CollectorServer({
     host,
     port,
@@ -78,6 +79,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: prices ? loadPriceOverridesFile(prices) : undefined,
     legacyMetrics: flag('legacyMetrics') ?? false,
+    attribution: baggageKeys ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues') } : undefined,
+    backendConventions: flag('backendConventions'),
   });
   const url = await server.start();
   const mib = (bytes: number) => `${+(bytes / 1048576).toFixed(1)} MiB`;

@@ -21,6 +21,7 @@ import { diag, type MeterProvider } from '@opentelemetry/api';
 import type { TokenledgerCollectorRefusalReason } from '../conventions/attributes.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
+import { AttributionLabels, type AttributionOptions } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
 import { BearerToken } from './client-auth.ts';
 import { emptyCounts, observeCollector, type CollectorCounts } from './collector-metrics.ts';
@@ -34,6 +35,10 @@ import { CollectorPipeline, countSpans, HeldSpan, SPAN_OVERHEAD_BYTES, type Otlp
 import { RateLimitedLog } from './rate-limited-log.ts';
 import { contentEncoding, discardBody, inflate, readBody } from './request-body.ts';
 import type { BackoffSettings } from './retry-policy.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
+import type { CallFigures } from '../ledger/call-figures.ts';
+import type { RunState } from '../runs/run-state.ts';
+import type { RunSummary } from '../runs/run-summary.ts';
 import type { TraceSpan } from './trace-rollup.ts';
 import { TraceStore, type TraceStoreLimits } from './trace-store.ts';
 
@@ -77,6 +82,13 @@ export interface CollectorOptions {
   legacyMetrics?: boolean;
   /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
   meterProvider?: MeterProvider;
+  /**
+   * Attribution: span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id`) to label the token,
+   * cost and run metrics with; a call without one takes its run's. Default none.
+   */
+  attribution?: AttributionOptions;
+  /** Also write each LLM span's figures in these conventions (`openinference`, `langfuse`). Default none. */
+  backendConventions?: readonly BackendConvention[];
 }
 
 /** What the collector counted over its life, and what it holds now. */
@@ -123,16 +135,22 @@ export class CollectorServer {
     this.bearerToken = options.bearerToken ? new BearerToken(options.bearerToken) : undefined;
     this.tls = options.tls;
     const meter = tokenledgerMeter(options.meterProvider);
-    const recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics });
-    const pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => recorder.unpriced(provider, model, reason) });
+    let recorder: TokenledgerMetrics | undefined = undefined;
+    const attribution = options.attribution ? new AttributionLabels(options.attribution, (key) => recorder?.attributionOverflow(key)) : undefined;
+    recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics, attribution });
+    const metrics = recorder;
+    const pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => metrics.unpriced(provider, model, reason) });
     const hooks = {
-      onCall: (span: TraceSpan, figures: Parameters<TokenledgerMetrics['recordCall']>[1], agentName: string | undefined) =>
-        recorder.recordCall(span.attributes, figures, durationSeconds(span), agentName),
-      onRun: (summary: Parameters<TokenledgerMetrics['recordRun']>[0]) => recorder.recordRun(summary),
-      onRunEvicted: (reason: string) => recorder.evicted(reason),
-      onLate: () => recorder.late(),
+      onCall: (span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState) =>
+        metrics.recordCall(span.attributes, figures, durationSeconds(span), agentName, run),
+      onRun: (summary: RunSummary, run: RunState) => metrics.recordRun(summary, run),
+      onRunEvicted: (reason: string) => metrics.evicted(reason),
+      onLate: () => metrics.late(),
     };
-    this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget);
+    this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget, {
+      attributionKeys: attribution?.keys,
+      backendConventions: options.backendConventions,
+    });
     const base = options.upstream.replace(/\/+$/, '');
     this.queue = new ForwardQueue({
       url: base.endsWith('/v1/traces') ? base : `${base}/v1/traces`,

@@ -4,6 +4,7 @@
 // OTLP key-values. The call's figures are worked out here, once, and held for the rollup. Spans it cannot
 // interpret keep every field they came with.
 import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { costFromAttributes, isPriced, writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
@@ -28,14 +29,14 @@ export interface EnrichedSpan {
   figures: CallFigures | undefined;
 }
 
-/** Adds tokenledger's figures to one span. */
 /** The instrumentation scope a span came with (its version tells some conventions apart). */
 export interface SpanScope {
   name: string;
   version?: string | null;
 }
 
-export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer): EnrichedSpan {
+/** Adds tokenledger's figures to one span (and, when asked, the same figures in other backends' conventions). */
+export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer, backendConventions: readonly BackendConvention[] = []): EnrichedSpan {
   const attributes = toAttributes(span.attributes ?? []);
   const added: Attributes = {};
   let usage: UsageFigures | undefined;
@@ -63,6 +64,11 @@ export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer)
         Object.assign(added, cost);
       }
       figures = callFigures(known, priced, model, failed);
+      if (backendConventions.length > 0) {
+        const backend = backendAttributes(backendConventions, figures, attributes);
+        Object.assign(attributes, backend);
+        Object.assign(added, backend);
+      }
     }
   }
   if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);

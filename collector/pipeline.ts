@@ -12,6 +12,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
@@ -81,7 +82,8 @@ export class HeldSpan implements TraceSpan {
   /** Whether the span came with run attributes of its own; if not, the rollup's are appended to its bytes. */
   private readonly hadRunAttributes: boolean;
 
-  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin) {
+  /** `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with). */
+  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin, kept: readonly string[] = []) {
     this.spanId = hex(span.spanId);
     this.parentSpanId = hex(span.parentSpanId);
     this.traceId = traceId;
@@ -92,6 +94,7 @@ export class HeldSpan implements TraceSpan {
     this.figures = figures;
     this.attributes = {};
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
+    for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
     this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
   }
@@ -150,11 +153,24 @@ export class CollectorPipeline {
   private readonly learner = new IdealStepsLearner();
   private readonly budget: MemoryBudget;
 
-  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}, budget = new MemoryBudget(Infinity)) {
+  /** The attribution keys each held span keeps, for the metrics' labels. */
+  private readonly attributionKeys: readonly string[];
+  /** Other conventions each LLM span is also written in (`--backend-conventions`). */
+  private readonly backendConventions: readonly BackendConvention[];
+
+  constructor(
+    pricer: CallPricer,
+    store: TraceStore<HeldSpan>,
+    hooks: TraceRollupHooks = {},
+    budget = new MemoryBudget(Infinity),
+    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[] } = {},
+  ) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
     this.budget = budget;
+    this.attributionKeys = options.attributionKeys ?? [];
+    this.backendConventions = options.backendConventions ?? [];
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -209,7 +225,7 @@ export class CollectorPipeline {
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
           const { attributes, figures } = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
-          spans.push(new HeldSpan(span, shared, attributes, figures, origin));
+          spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
           Span.encode(span as never, writer);
           ends.push(writer.len);
         }
@@ -229,7 +245,7 @@ export class CollectorPipeline {
   /** The span normalised and priced; if that throws, as it came (tokenledger's failure must not lose the span). */
   private enriched(span: OtlpSpan, scope: SpanScope): { attributes: Attributes; figures: CallFigures | undefined } {
     try {
-      return enrichSpan(span, scope, this.pricer);
+      return enrichSpan(span, scope, this.pricer, this.backendConventions);
     } catch (error) {
       log.warn('enrich', () => `could not normalise or price a span; forwarded as it came: ${(error as Error).message}`);
       return { attributes: {}, figures: undefined };

@@ -1,6 +1,6 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
 // The CLI's parsing and `--help` come from this table, and so does the README's collector table.
-import { booleanSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
+import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
 
 /** `--listen` and `--prometheus`: host:port. */
 function addressSetting(name: string, fallback: string | undefined, meaning: string): Setting<{ host: string; port: number }> {
@@ -82,6 +82,18 @@ export const COLLECTOR_FLAGS = {
   prometheus: addressSetting('--prometheus', undefined, 'serve the metrics for Prometheus there instead of sending them over OTLP'),
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
+  baggageKeys: listSetting(
+    '--baggage-keys',
+    'names, comma-separated',
+    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
+  ),
+  baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
+  backendConventions: listSetting(
+    '--backend-conventions',
+    '`openinference`, `langfuse`, comma-separated',
+    'also write each LLM span\'s figures in these conventions, as `TOKENLEDGER_BACKEND_CONVENTIONS`',
+    ['openinference', 'langfuse'] as const,
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 /** Variables collector mode reads (never secrets in argv, which `ps` shows). */

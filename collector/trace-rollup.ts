@@ -22,6 +22,7 @@ import type { CallFigures } from '../ledger/call-figures.ts';
 import { OI_KIND } from '../ledger/foreign-names.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { runStartedBy } from '../runs/run-spans.ts';
+import type { RunState } from '../runs/run-state.ts';
 import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunTreeHooks } from '../runs/run-tree.ts';
 
@@ -33,7 +34,7 @@ export interface TraceSpan {
   startNanos: bigint;
   endNanos: bigint;
   statusCode: number;
-  /** At least the ROLLUP_ATTRIBUTES the span has (a holder may keep only those). */
+  /** At least the ROLLUP_ATTRIBUTES the span has, and its attribution keys (a holder may keep only those). */
   attributes: Attributes;
   /** The call's figures when the span is an LLM call (worked out as it arrived), else undefined. */
   figures: CallFigures | undefined;
@@ -57,10 +58,10 @@ export const ROLLUP_ATTRIBUTES: readonly string[] = [
 ];
 
 export interface TraceRollupHooks extends RunTreeHooks {
-  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run, if any. */
-  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined): void;
-  /** Every run rolled up and reported. */
-  onRun?(summary: RunSummary): void;
+  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run and the run, if any. */
+  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState): void;
+  /** Every run rolled up and reported, with its state (whose `attribution` is its span's attributes). */
+  onRun?(summary: RunSummary, run: RunState): void;
 }
 
 /** A run tree that lives while one trace is replayed: no limits but the depth one, no timer. */
@@ -83,7 +84,8 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
       if (run?.explicit) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
       continue;
     }
-    tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
+    const started = tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
+    if (started) started.attribution = span.attributes;
   }
   for (const span of endOrder(order)) {
     const failed = span.statusCode === SpanStatusCode.ERROR;
@@ -94,10 +96,10 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
     }
     const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
     const ended = tree.end(span.spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
-    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName);
+    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName, ended.run);
     if (ended.rolledUp) {
       span.setAttributes(runAttributes(ended.rolledUp.summary));
-      hooks.onRun?.(ended.rolledUp.summary);
+      hooks.onRun?.(ended.rolledUp.summary, ended.rolledUp.state);
     } else if (ended.lostRunId !== undefined) {
       span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: ended.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
     }

@@ -165,7 +165,7 @@ export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS = 'tokenledger.run.bud
 export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS = 'tokenledger.run.budget.max_output_tokens';
 /** `enforce` (a call that would break a limit is not sent) or `warn` (it is sent and the breach recorded). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_MODE = 'tokenledger.run.budget.mode';
-/** The first limit the run broke or would have broken: `max_usd`, `max_steps`, `max_input_tokens`, `max_output_tokens`, `repeated_tool_call`, `consecutive_failures`, `step_inflation`. (tokenledger, string) */
+/** The first limit the run broke or would have broken: `max_usd`, `max_steps`, `max_input_tokens`, `max_output_tokens` (the run's budget), `tenant_max_*` (the budget of the run's tenant over its window, keyed by an attribution value), `repeated_tool_call`, `consecutive_failures`, `step_inflation`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED = 'tokenledger.run.budget.exceeded';
 /** How many times a guardrail fired in the run (each is also a span event on the run span). (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES = 'tokenledger.run.budget.breaches';
@@ -187,6 +187,52 @@ export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
 /** The system prompt as JSON; only with content capture on. (genai, string) */
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+/** The customer or tenant the work is done for, as the app puts it in the baggage. (baggage, string) */
+export const ATTR_TENANT_ID = 'tenant.id';
+/** The end user (OpenTelemetry's `user.id`), as the app puts it in the baggage; list it in TOKENLEDGER_BAGGAGE_HASH_KEYS to record a keyed hash instead of the id. Langfuse shows it as the trace's user. (otel, string) */
+export const ATTR_USER_ID = 'user.id';
+/** The product feature the work is for, as the app puts it in the baggage. (baggage, string) */
+export const ATTR_FEATURE = 'feature';
+/** On `tokenledger.attribution.overflow`: the attribution key whose value was recorded as `_overflow`. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_ATTRIBUTION_KEY = 'tokenledger.attribution.key';
+/** `LLM`: how Phoenix and Arize know the span is a model call. (openinference, string) */
+export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
+/** The provider in OpenInference's values (`openai`, `anthropic`, `google`, `aws`, `azure`), for the backend's price lookup. (openinference, string) */
+export const ATTR_LLM_PROVIDER = 'llm.provider';
+/** The model (the response's, else the request's), for the backend's price lookup. (openinference, string) */
+export const ATTR_LLM_MODEL_NAME = 'llm.model_name';
+/** All input tokens, as `gen_ai.usage.input_tokens`. (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_PROMPT = 'llm.token_count.prompt';
+/** All output tokens, reasoning included, as `gen_ai.usage.output_tokens`. (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_COMPLETION = 'llm.token_count.completion';
+/** All input + all output tokens. (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_TOTAL = 'llm.token_count.total';
+/** Cache-read input tokens (a subset of the prompt). (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ = 'llm.token_count.prompt_details.cache_read';
+/** Cache-write input tokens, both TTLs (a subset of the prompt). (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE = 'llm.token_count.prompt_details.cache_write';
+/** Reasoning output tokens (a subset of the completion), where the call reports them. (openinference, int) */
+export const ATTR_LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING = 'llm.token_count.completion_details.reasoning';
+/** USD of all input (uncached + cache read + cache writes). (openinference, double) */
+export const ATTR_LLM_COST_PROMPT = 'llm.cost.prompt';
+/** USD of all output. (openinference, double) */
+export const ATTR_LLM_COST_COMPLETION = 'llm.cost.completion';
+/** The call's total USD, as `tokenledger.cost.usd` (request fees included). (openinference, double) */
+export const ATTR_LLM_COST_TOTAL = 'llm.cost.total';
+/** USD of the uncached input. (openinference, double) */
+export const ATTR_LLM_COST_PROMPT_DETAILS_INPUT = 'llm.cost.prompt_details.input';
+/** USD of the cache-read input. (openinference, double) */
+export const ATTR_LLM_COST_PROMPT_DETAILS_CACHE_READ = 'llm.cost.prompt_details.cache_read';
+/** USD of the cache writes, both TTLs. (openinference, double) */
+export const ATTR_LLM_COST_PROMPT_DETAILS_CACHE_WRITE = 'llm.cost.prompt_details.cache_write';
+/** USD of the output that is not reasoning (output − reasoning), where reasoning is reported; else all output. (openinference, double) */
+export const ATTR_LLM_COST_COMPLETION_DETAILS_OUTPUT = 'llm.cost.completion_details.output';
+/** USD of the reasoning output, where the call reports it. (openinference, double) */
+export const ATTR_LLM_COST_COMPLETION_DETAILS_REASONING = 'llm.cost.completion_details.reasoning';
+/** JSON of the token parts with their total, in Langfuse's usage types: `input` (uncached), `input_cache_read`, `input_cache_creation` (5-minute writes), `input_cache_creation_1h`, `output`, `total`. Langfuse reads it before any `gen_ai.usage.*` key and, the total being given, adds nothing up itself. (langfuse, string) */
+export const ATTR_LANGFUSE_OBSERVATION_USAGE_DETAILS = 'langfuse.observation.usage_details';
+/** JSON of the USD of the same parts, `request_fees` and `total`; Langfuse then shows these amounts instead of inferring a cost from its own model prices. (langfuse, string) */
+export const ATTR_LANGFUSE_OBSERVATION_COST_DETAILS = 'langfuse.observation.cost_details';
 /** On `gen_ai.client.token.usage`: `input` or `output`. (genai, string) */
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
 /** On our token and cost counters, a row of `token_types`: on `tokenledger.tokens` and `tokenledger.cost` the parts, which add up to the total (`uncached_input`, `cache_read`, `cache_write_5m`, `cache_write_1h`, `output`, and `request_fees` for cost); on `tokenledger.tokens.subset` and `tokenledger.cost.subset` the subsets (`reasoning` ⊂ output, `tool_result` ⊂ input). (tokenledger, string) */
@@ -329,19 +375,27 @@ export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_USD = 'max_usd';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_STEPS = 'max_steps';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_USD = 'tenant_max_usd';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_STEPS = 'tenant_max_steps';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_INPUT_TOKENS = 'tenant_max_input_tokens';
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_OUTPUT_TOKENS = 'tenant_max_output_tokens';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_STEP_INFLATION = 'step_inflation';
-export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
 export type TokenledgerRunBudgetExceeded = (typeof TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES)[number];
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_USD = 'max_usd';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_STEPS = 'max_steps';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_USD = 'tenant_max_usd';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_STEPS = 'tenant_max_steps';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_INPUT_TOKENS = 'tenant_max_input_tokens';
+export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_OUTPUT_TOKENS = 'tenant_max_output_tokens';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_STEP_INFLATION = 'step_inflation';
-export const TOKENLEDGER_GUARD_LIMIT_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+export const TOKENLEDGER_GUARD_LIMIT_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
 export type TokenledgerGuardLimit = (typeof TOKENLEDGER_GUARD_LIMIT_VALUES)[number];
 export const TOKENLEDGER_GUARD_MODE_VALUE_ENFORCE = 'enforce';
 export const TOKENLEDGER_GUARD_MODE_VALUE_WARN = 'warn';
@@ -351,6 +405,9 @@ export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_HIT = 'hit';
 export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_MISS = 'miss';
 export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUES = ['hit', 'miss'] as const;
 export type TokenledgerToolCacheResult = (typeof TOKENLEDGER_TOOL_CACHE_RESULT_VALUES)[number];
+export const OPENINFERENCE_SPAN_KIND_VALUE_LLM = 'LLM';
+export const OPENINFERENCE_SPAN_KIND_VALUES = ['LLM'] as const;
+export type OpeninferenceSpanKind = (typeof OPENINFERENCE_SPAN_KIND_VALUES)[number];
 export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input';
 export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output';
 export const GEN_AI_TOKEN_TYPE_VALUES = ['input', 'output'] as const;
@@ -402,7 +459,7 @@ export const TOKENLEDGER_RUN_OUTCOME_VALUES = ['success', 'failure'] as const;
 export type TokenledgerRunOutcome = (typeof TOKENLEDGER_RUN_OUTCOME_VALUES)[number];
 
 // Span event names.
-/** On the run span: a call would break (enforce) or broke (warn) the run's budget. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `spent`, `estimate`, `max`. */
+/** On the run span: a call would break (enforce) or broke (warn) the run's budget, or its tenant's. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `spent`, `estimate`, `max` (and, for a tenant budget, the attribution key with the tenant's value). */
 export const EVENT_TOKENLEDGER_BUDGET_EXCEEDED = 'tokenledger.budget.exceeded';
 /** On the run span: the runaway-loop breaker fired. Attributes: `tokenledger.guard.limit`, `tokenledger.guard.mode`, and `observed`, `max`. */
 export const EVENT_TOKENLEDGER_LOOP_DETECTED = 'tokenledger.loop.detected';
@@ -460,6 +517,8 @@ export const METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE = 'tokenledger.processor.sp
 export const METRIC_TOKENLEDGER_GUARD_BREACHES = 'tokenledger.guard.breaches';
 /** Memoised tool executions by cache result. (counter, {request}) */
 export const METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS = 'tokenledger.tool.cache.requests';
+/** Records (a call's or a run's metrics) whose value of an attribution key was replaced by `_overflow`, because the key already had TOKENLEDGER_BAGGAGE_MAX_VALUES distinct values. (counter, {record}) */
+export const METRIC_TOKENLEDGER_ATTRIBUTION_OVERFLOW = 'tokenledger.attribution.overflow';
 /** Collector mode - traces forwarded early, un-rolled, because the trace, span or memory limit was reached. (counter, {trace}) */
 export const METRIC_TOKENLEDGER_COLLECTOR_TRACES_EVICTED = 'tokenledger.collector.traces.evicted';
 /** Collector mode - spans that arrived after their trace was forwarded (forwarded as they are). (counter, {span}) */

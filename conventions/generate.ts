@@ -9,7 +9,7 @@ export interface RegistryAttribute {
   group: string;
   type: 'string' | 'int' | 'double' | 'boolean' | 'string[]' | 'int[]';
   values?: string[];
-  origin: 'genai' | 'otel' | 'tokenledger';
+  origin: 'genai' | 'otel' | 'tokenledger' | 'openinference' | 'langfuse' | 'baggage';
   requirement: 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
   spans: string[];
   brief: string;
@@ -78,7 +78,12 @@ export const TOKEN_TYPES_PATH = `${here}token-types.ts`;
 export const DOC_PATH = `${here}README.md`;
 
 const TYPES = new Set(['string', 'int', 'double', 'boolean', 'string[]', 'int[]']);
-const ORIGINS = new Set(['genai', 'otel', 'tokenledger']);
+const ORIGINS = new Set(['genai', 'otel', 'tokenledger', 'openinference', 'langfuse', 'baggage']);
+/**
+ * Another project's names, written only on request: each origin's names keep to that project's namespaces, and are
+ * opt-in on LLM call spans only (they repeat tokenledger's figures for a backend that reads nothing else).
+ */
+const FOREIGN_NAMESPACES: Record<string, readonly string[]> = { openinference: ['llm.', 'openinference.'], langfuse: ['langfuse.'] };
 const REQUIREMENTS = new Set(['required', 'conditionally_required', 'recommended', 'opt_in']);
 const INSTRUMENTS = new Set(['counter', 'histogram', 'updowncounter']);
 /** The price keys of @pydantic/genai-prices' ModelPrice a token type may name, and our two rules. */
@@ -130,6 +135,14 @@ export function validateRegistry(registry: Registry): string[] {
     }
     if (a.origin !== 'tokenledger' && a.name.startsWith('tokenledger.')) {
       problems.push(`attribute ${a.name}: tokenledger.* names must have origin tokenledger`);
+    }
+    const namespaces = FOREIGN_NAMESPACES[a.origin];
+    if (namespaces !== undefined) {
+      if (!namespaces.some((prefix) => a.name.startsWith(prefix))) problems.push(`attribute ${a.name}: ${a.origin} names live under ${namespaces.join(' or ')}`);
+      if (a.requirement !== 'opt_in' || a.spans.join() !== 'llm') problems.push(`attribute ${a.name}: ${a.origin} names are opt-in, on LLM call spans only`);
+    }
+    if (a.origin === 'baggage' && (a.requirement !== 'opt_in' || a.name.startsWith('gen_ai.'))) {
+      problems.push(`attribute ${a.name}: a baggage key is opt-in and never a GenAI name`);
     }
     if (a.values !== undefined && (a.type !== 'string' || a.values.length === 0)) problems.push(`attribute ${a.name}: values need type string`);
     if (!a.brief) problems.push(`attribute ${a.name}: no brief`);
@@ -310,6 +323,8 @@ export function renderDoc(registry: Registry): string {
     'Every span attribute and metric tokenledger emits. Names from the OpenTelemetry GenAI conventions',
     `(\`${registry.genai_conventions.repository}\`, mirrored: ${registry.genai_conventions.mirrored}) are reused`,
     'with their exact meaning (origin `genai`); our own names live under `tokenledger.*` (origin `tokenledger`).',
+    'Names of OpenInference and Langfuse (origins `openinference`, `langfuse`) are written only on request, with those',
+    "projects' meaning; attribution keys (origin `baggage`) are names the app chooses.",
     oneLine(registry.genai_conventions.notes),
     '',
     'The TypeScript constants are in `conventions/attributes.ts` (`ATTR_*`, `METRIC_*`, `EVENT_*`, and `*_VALUE_*` for',
@@ -358,6 +373,11 @@ export function renderDoc(registry: Registry): string {
   }
   out.push('');
   out.push('## Metrics', '');
+  out.push(
+    'The token, cost and run metrics (`tokenledger.tokens`, `.tokens.subset`, `.cost`, `.cost.subset`, `tokenledger.runs` and',
+    'the `tokenledger.run.*` histograms) also carry the attribution keys TOKENLEDGER_BAGGAGE_KEYS names, as labels.',
+    '',
+  );
   out.push('| metric | instrument | unit | origin | attributes | meaning |', '|---|---|---|---|---|---|');
   for (const m of registry.metrics) {
     const attrs = m.attributes.map((a) => `\`${a}\``).join(', ');

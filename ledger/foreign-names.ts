@@ -1,18 +1,21 @@
-// Attribute names of other conventions that tokenledger reads (never writes), as those projects define them:
-// the GenAI conventions' legacy names and OpenInference's. Not in tokenledger's registry, which lists what it
-// emits; test/conventions.test.ts allows literal names only here.
+// Attribute names of other conventions that tokenledger reads: the GenAI conventions' legacy names and
+// OpenInference's. The OpenInference names tokenledger can also write (TOKENLEDGER_BACKEND_CONVENTIONS) are in the
+// registry and come from its generated constants; the rest are read only and listed here, the one place
+// test/conventions.test.ts allows literal names.
+export {
+  ATTR_LLM_MODEL_NAME as OI_MODEL,
+  ATTR_LLM_PROVIDER as OI_PROVIDER,
+  ATTR_LLM_TOKEN_COUNT_COMPLETION as OI_COMPLETION,
+  ATTR_LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING as OI_REASONING,
+  ATTR_LLM_TOKEN_COUNT_PROMPT as OI_PROMPT,
+  ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ as OI_CACHE_READ,
+  ATTR_LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE as OI_CACHE_WRITE,
+  ATTR_OPENINFERENCE_SPAN_KIND as OI_KIND,
+} from '../conventions/attributes.ts';
 export const GEN_AI_SYSTEM = 'gen_ai.system';
 export const LEGACY_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
 export const LEGACY_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
-export const OI_KIND = 'openinference.span.kind';
-export const OI_MODEL = 'llm.model_name';
-export const OI_PROVIDER = 'llm.provider';
 export const OI_SYSTEM = 'llm.system';
-export const OI_PROMPT = 'llm.token_count.prompt';
-export const OI_COMPLETION = 'llm.token_count.completion';
-export const OI_CACHE_READ = 'llm.token_count.prompt_details.cache_read';
-export const OI_CACHE_WRITE = 'llm.token_count.prompt_details.cache_write';
-export const OI_REASONING = 'llm.token_count.completion_details.reasoning';
 // Other spellings of the GenAI usage figures that instrumentations write: OpenLLMetry (`gen_ai.usage.reasoning_tokens`,
 // `…cache_read_input_tokens`), OpenLIT (`…completion_tokens_details.reasoning`, `…prompt_tokens_details.cache_*`) and
 // Mastra (`gen_ai.usage.reasoning_tokens`).

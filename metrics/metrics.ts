@@ -4,7 +4,8 @@
 // counters by row of the token-type table, the parts (a partition: `sum()` is the total) apart from the subsets.
 // Per run: runs by outcome and histograms of cost, steps, step inflation, cache hit rate and token efficiency,
 // labelled `tokenledger.run.nested` so each task can be counted once. Plus the processor's self-metrics. Token
-// figures are recorded only for calls whose every part is known: unknown is never recorded as 0.
+// figures are recorded only for calls whose every part is known: unknown is never recorded as 0. The token, cost and
+// run metrics also carry the attribution keys the app names (attribution.ts), capped per key.
 import { metrics, type Attributes, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
@@ -17,6 +18,7 @@ import {
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_TOKENLEDGER_ATTRIBUTION_KEY,
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON,
   ATTR_TOKENLEDGER_RUN_NESTED,
@@ -29,6 +31,7 @@ import {
   METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_TOKENLEDGER_ATTRIBUTION_OVERFLOW,
   METRIC_TOKENLEDGER_CALLS_UNPRICED,
   METRIC_TOKENLEDGER_COST,
   METRIC_TOKENLEDGER_COST_SUBSET,
@@ -51,6 +54,7 @@ import type { CallFigures } from '../ledger/call-figures.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type TokenCounts } from '../ledger/token-types.ts';
 import { VERSION } from '../instrumentation/version.ts';
 import type { RunSummary } from '../runs/run-summary.ts';
+import type { AttributionLabels, AttributionSource } from './attribution.ts';
 import { SeriesTable } from './series-table.ts';
 
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -73,6 +77,8 @@ export interface MetricsOptions {
   legacyMetrics?: boolean;
   /** Read at collection time for the runs-in-memory gauge (no work per run). */
   activeRuns?: () => number;
+  /** The attribution keys to label the token, cost and run metrics with. Default none. */
+  attribution?: AttributionLabels;
 }
 
 export class TokenledgerMetrics {
@@ -95,8 +101,11 @@ export class TokenledgerMetrics {
   private readonly spansEvicted: Counter;
   private readonly spansLate: Counter;
   private readonly unpricedCalls: Counter;
+  private readonly attribution: AttributionLabels | undefined;
+  private readonly overflows: Counter;
 
   constructor(meter: Meter, options: MetricsOptions = {}) {
+    this.attribution = options.attribution;
     const histogram = (name: string, unit: string, description: string, buckets: number[]) =>
       meter.createHistogram(name, { unit, description, advice: { explicitBucketBoundaries: buckets } });
     this.duration = histogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 's', 'Duration of LLM calls', DURATION_BUCKETS);
@@ -136,10 +145,14 @@ export class TokenledgerMetrics {
     this.spansEvicted = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_EVICTED, { unit: '{span}', description: 'In-flight spans forgotten past maxSpans' });
     this.unpricedCalls = meter.createCounter(METRIC_TOKENLEDGER_CALLS_UNPRICED, { unit: '{call}', description: 'LLM calls whose cost is unknown' });
     this.spansLate = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE, { unit: '{span}', description: 'Spans that ended after their run' });
+    this.overflows = meter.createCounter(METRIC_TOKENLEDGER_ATTRIBUTION_OVERFLOW, { unit: '{record}', description: 'Records whose attribution value was capped' });
   }
 
-  /** One LLM call: `attributes` are the call span's (operation, provider, models, server, error type). */
-  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined): void {
+  /**
+   * One LLM call: `attributes` are the call span's (operation, provider, models, server, error type, attribution
+   * keys); `run` is the innermost run it was in, whose attribution values fill in the keys the span lacks.
+   */
+  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined, run?: AttributionSource): void {
     const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
     const provider = attributes[ATTR_GEN_AI_PROVIDER_NAME];
     const requestModel = attributes[ATTR_GEN_AI_REQUEST_MODEL];
@@ -164,17 +177,20 @@ export class TokenledgerMetrics {
       GENAI_USAGE.forEach(({ id }, index) => add(genai, index, tokens[id]));
     }
     const agent = agentName ?? '';
-    const key = `${provider}\u0000${requestModel}\u0000${agent}`;
-    const labels = () => ({ [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent });
+    const attribution = this.attribution?.labels(attributes, run);
+    const key = `${provider}\u0000${requestModel}\u0000${agent}${attribution ? seriesKey(attribution) : ''}`;
+    const labels = () => ({ [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent, ...attribution });
     if (tokens) addRows(this.tokens.slots(key, labels), tokens);
     if (cost) addRows(this.cost.slots(key, labels), cost);
   }
 
-  recordRun(summary: RunSummary): void {
+  /** One rolled-up run; `run` gives its attribution values (its span's, else those of the runs it is nested in). */
+  recordRun(summary: RunSummary, run?: AttributionSource): void {
     const attributes = {
       [ATTR_GEN_AI_AGENT_NAME]: summary.agentName,
       [ATTR_TOKENLEDGER_RUN_OUTCOME]: summary.success ? TOKENLEDGER_RUN_OUTCOME_VALUE_SUCCESS : TOKENLEDGER_RUN_OUTCOME_VALUE_FAILURE,
       [ATTR_TOKENLEDGER_RUN_NESTED]: summary.nested,
+      ...this.attribution?.labels(undefined, run),
     };
     this.runs.add(1, attributes);
     if (Number.isFinite(summary.cost.total)) this.runCost.record(summary.cost.total, attributes);
@@ -203,6 +219,18 @@ export class TokenledgerMetrics {
   late(): void {
     this.spansLate.add(1);
   }
+
+  /** A record whose value of `key` was capped to `_overflow`. */
+  attributionOverflow(key: string): void {
+    this.overflows.add(1, { [ATTR_TOKENLEDGER_ATTRIBUTION_KEY]: key });
+  }
+}
+
+/** The attribution part of a series key: the values in the keys' order, an absent key apart from any value. */
+function seriesKey(labels: Attributes): string {
+  let key = '';
+  for (const name in labels) key += `\u0000${name}=${String(labels[name])}`;
+  return key;
 }
 
 function add(slots: Float64Array, index: number, value: number | undefined): void {

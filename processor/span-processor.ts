@@ -1,8 +1,9 @@
 // tokenledger's span processor: an adapter from SDK spans to the ledger, the run tree and the metrics.
 //
 // Data flow, per span, O(1) and never blocking:
-//   onStart   — the span joins the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT
-//               span, or a local root that is not itself an LLM call or tool) starts a run.
+//   onStart   — an LLM call, tool or run span gets the baggage entries the app names (attribution); the span joins
+//               the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT span, or a local
+//               root that is not itself an LLM call or tool) starts a run.
 //   onEnding  — the last moment a span takes attributes. An LLM call's usage figures are the ones the
 //               instrumentation handed over with the span (ledger/handover.ts), or, for a span another
 //               instrumentation made, read from its attributes once; they are priced, the cost attributes written,
@@ -20,6 +21,7 @@ import {
 } from '../conventions/attributes.ts';
 import { positive } from '../instrumentation/common/budget.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
+import { BACKEND_CONVENTIONS, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { handedOverUsage } from '../ledger/handover.ts';
@@ -28,10 +30,13 @@ import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
 import { normalisedAttributes, spanUsage } from '../ledger/source-conventions.ts';
 import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
+import { AttributionLabels } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
 import { runStartedBy } from '../runs/run-spans.ts';
+import type { RunState } from '../runs/run-state.ts';
 import { writeRunAttributes } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunLimits } from '../runs/run-tree.ts';
+import { BaggageAttributes, type BaggageAttributionOptions } from './baggage-attributes.ts';
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
 import { RunGuard } from './guardrails/run-guard.ts';
 
@@ -60,6 +65,17 @@ export interface TokenledgerSpanProcessorOptions {
    * Guardrails need runs, so they are off too.
    */
   runs?: boolean;
+  /**
+   * Attribution: the baggage entries to copy onto LLM call, tool and run spans and to label the token, cost and run
+   * metrics with (TOKENLEDGER_BAGGAGE_KEYS), capped per key, some of them hashed. Default none. Memory: at most
+   * `maxValuesPerKey` values per key; each key multiplies the metric series by its values.
+   */
+  attribution?: BaggageAttributionOptions;
+  /**
+   * Also write each call's figures in these conventions, for backends that read them (TOKENLEDGER_BACKEND_CONVENTIONS):
+   * `openinference` (Arize Phoenix, Arize AX) and `langfuse`. Default none.
+   */
+  backendConventions?: readonly BackendConvention[];
   /** The clock, in milliseconds (tests inject one). */
   now?: () => number;
 }
@@ -74,6 +90,9 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private readonly tree: RunTree;
   private readonly guard: RunGuard | undefined;
   private readonly runs: boolean;
+  private readonly baggage: BaggageAttributes | undefined;
+  private readonly attribution: AttributionLabels | undefined;
+  private readonly backendConventions: readonly BackendConvention[];
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -87,6 +106,15 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     this.legacyMetrics = options.legacyMetrics ?? false;
     this.genaiCostAttributes = options.genaiCostAttributes ?? false;
     this.runs = options.runs ?? true;
+    this.backendConventions = options.backendConventions ?? [];
+    for (const convention of this.backendConventions) {
+      if (!BACKEND_CONVENTIONS.includes(convention)) throw new Error(`tokenledger: backendConventions must list some of ${BACKEND_CONVENTIONS.join(', ')}, got ${String(convention)}`);
+    }
+    if (options.attribution) {
+      this.baggage = new BaggageAttributes(options.attribution);
+      const labels = { keys: this.baggage.keys, maxValuesPerKey: options.attribution.maxValuesPerKey };
+      this.attribution = new AttributionLabels(labels, (key) => this.metrics.attributionOverflow(key));
+    }
     this.pricer = new CallPricer({ overrides, onUnpriced: (provider, model, reason) => this.metrics.unpriced(provider, model, reason) });
     this.tree = new RunTree(
       limits,
@@ -97,7 +125,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       },
       { now: options.now },
     );
-    if (this.runs) this.guard = new RunGuard(resolveGuardrails(options.guardrails), this.tree, this.pricer, options.meterProvider);
+    if (this.runs) this.guard = new RunGuard(resolveGuardrails(options.guardrails), this.tree, this.pricer, options.meterProvider, options.now);
     else if (options.guardrails) diag.warn('tokenledger: guardrails are off because runs are off (runs: false)');
   }
 
@@ -106,15 +134,23 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     return this.guard;
   }
 
-  onStart(span: Span, _parentContext: Context): void {
-    if (this.stopped || !this.runs) return;
+  onStart(span: Span, parentContext: Context): void {
+    if (this.stopped) return;
     try {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const run = runStartedBy(span.attributes, span.name, localParent === undefined);
+      if (this.baggage && (run !== undefined || isCallOrTool(span))) {
+        const added = this.baggage.attributesFor(parentContext, span.attributes);
+        if (added) span.setAttributes(added);
+      }
+      if (!this.runs) return;
       const started = this.tree.start(spanId, traceId, localParent, run);
-      if (started) this.guard?.startRun(started, span, span.attributes);
+      if (started) {
+        if (this.attribution) started.attribution = span.attributes;
+        this.guard?.startRun(started, span, span.attributes);
+      }
     } catch (error) {
       diag.error('tokenledger: could not track a span', error);
     }
@@ -134,8 +170,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
       const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
       if (call) {
-        this.guard?.release(spanId);
-        this.recordCall(span, call, ended.run?.agentName);
+        this.guard?.release(spanId, call, span.attributes);
+        this.recordCall(span, call, ended.run);
       }
       if (ended.rolledUp) {
         const { state, summary } = ended.rolledUp;
@@ -145,7 +181,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
           span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED, state.guard.firstBreach ?? '');
           span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES, state.guard.breaches);
         }
-        this.metrics.recordRun(summary);
+        this.metrics.recordRun(summary, state);
       } else if (ended.lostRunId !== undefined) {
         span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: ended.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
       }
@@ -201,19 +237,27 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     const figures = usage ?? unknownUsage('usage_missing');
     const priced = this.pricer.price(figures, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
     span.setAttributes(writeCostAttributes(priced, {}, { genaiCostAttributes: this.genaiCostAttributes }));
-    return callFigures(figures, priced, model, failed);
+    const call = callFigures(figures, priced, model, failed);
+    if (this.backendConventions.length > 0) span.setAttributes(backendAttributes(this.backendConventions, call, span.attributes));
+    return call;
   }
 
-  private recordCall(span: Span, call: CallFigures, agentName: string | undefined): void {
+  private recordCall(span: Span, call: CallFigures, run: RunState | undefined): void {
     if (call.refused) return;
-    this.metrics.recordCall(span.attributes, call, span.duration[0] + span.duration[1] / 1e9, agentName);
+    this.metrics.recordCall(span.attributes, call, span.duration[0] + span.duration[1] / 1e9, run?.agentName, run);
   }
 
   private get metrics(): TokenledgerMetrics {
     this.instruments ??= new TokenledgerMetrics(tokenledgerMeter(this.meterProvider), {
       legacyMetrics: this.legacyMetrics,
       activeRuns: () => this.tree.activeRuns,
+      attribution: this.attribution,
     });
     return this.instruments;
   }
+}
+
+/** An LLM call or a tool execution: spans whose figures tokenledger counts, and so attributes to a tenant. */
+function isCallOrTool(span: Span): boolean {
+  return isLlmCall(span.attributes) || span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
 }

@@ -1,7 +1,7 @@
 // One agent run while it is in flight: its place in the tree of runs and its running totals, O(1) to update per
 // call, bounded in size. Totals are kept per row of the token-type table; a subset figure a call left unknown
 // makes the run's figure unknown (NaN here, absent on the span), since a sum that skips it would read as whole.
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type TokenTotalId, type TokenTypeId } from '../ledger/token-types.ts';
 
@@ -72,6 +72,8 @@ export class RunState {
   private failedModel: string | undefined;
   /** The run's span, for guardrail events (in process only). */
   span: Span | undefined;
+  /** The run span's attributes, read for its attribution keys (tenant, user, feature) when its metrics are recorded. */
+  attribution: Attributes | undefined;
   readonly guard: RunGuardState = {
     reserved: { usd: 0, steps: 0, input: 0, output: 0 },
     breaches: 0,
@@ -127,5 +129,6 @@ export class RunState {
     this.inputPerStep = [];
     this.guard.toolRepeats = undefined;
     this.span = undefined;
+    this.attribution = undefined;
   }
 }

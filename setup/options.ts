@@ -2,6 +2,7 @@
 // (the TOKENLEDGER_* variable that sets it, its type, default and meaning). An option given in code wins over the
 // variable, which wins over the default.
 import type { GuardMode } from '../instrumentation/common/budget.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import { settingsFromEnv } from './settings.ts';
 
 export interface TokenledgerOptions {
@@ -43,6 +44,16 @@ export interface TokenledgerOptions {
   runMaxSteps?: number;
   /** TOKENLEDGER_GUARD_MODE: `warn` (default) records breaches; `enforce` stops the call or tool. */
   guardMode: GuardMode;
+  /** TOKENLEDGER_BAGGAGE_KEYS: baggage entries copied onto spans and metric labels (attribution). Default none. */
+  baggageKeys?: string[];
+  /** TOKENLEDGER_BAGGAGE_MAX_VALUES: distinct values per key on the metrics before `_overflow`. Default 100. */
+  baggageMaxValues?: number;
+  /** TOKENLEDGER_BAGGAGE_HASH_KEYS: keys whose values are recorded as a hash (e.g. `user.id`). Default none. */
+  baggageHashKeys?: string[];
+  /** TOKENLEDGER_BAGGAGE_HASH_SALT: the HMAC key of that hash. Default none (plain SHA-256). */
+  baggageHashSalt?: string;
+  /** TOKENLEDGER_BACKEND_CONVENTIONS: also write OpenInference and/or Langfuse attributes. Default none. */
+  backendConventions?: BackendConvention[];
 }
 
 const DEFAULTS: TokenledgerOptions = {

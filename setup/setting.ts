@@ -82,6 +82,25 @@ export function urlMappingSetting(name: string, type: string, meaning: string): 
   };
 }
 
+/** Comma-separated names, each non-empty, none twice (`choices`: each one of them). */
+export function listSetting<C extends string = string>(name: string, type: string, meaning: string, choices?: readonly C[]): Setting<C[]> {
+  return {
+    name,
+    type,
+    default: '—',
+    meaning,
+    parse(raw) {
+      const items = raw.split(',').map((item) => item.trim());
+      if (items.some((item) => item === '')) throw new Error(`${name} must be comma-separated names, got "${raw}"`);
+      const duplicate = items.find((item, index) => items.indexOf(item) !== index);
+      if (duplicate !== undefined) throw new Error(`${name} names ${duplicate} twice`);
+      const unknown = choices ? items.find((item) => !(choices as readonly string[]).includes(item)) : undefined;
+      if (unknown !== undefined) throw new Error(`${name} must list some of ${choices!.join(', ')}, got "${unknown}"`);
+      return items as C[];
+    },
+  };
+}
+
 /** A positive number (`integer`: a positive integer). */
 export function positiveSetting(name: string, integer: boolean, fallback: number | undefined, meaning: string): Setting<number> {
   return {

@@ -4,6 +4,7 @@
 import {
   booleanSetting,
   choiceSetting,
+  listSetting,
   positiveSetting,
   readSetting,
   stringSetting,
@@ -90,6 +91,33 @@ export const TOKENLEDGER_SETTINGS = {
     ['warn', 'enforce'] as const,
     'warn',
     '`enforce`: a call or tool that would break a budget or loop limit is stopped with a typed error; `warn`: recorded only',
+  ),
+  baggageKeys: listSetting(
+    'TOKENLEDGER_BAGGAGE_KEYS',
+    'names, comma-separated',
+    'baggage entries (e.g. `tenant.id,user.id,feature`) copied onto LLM call, tool and run spans under the same name and onto the token, cost and run metrics as labels (see [Backends](#backends))',
+  ),
+  baggageMaxValues: positiveSetting(
+    'TOKENLEDGER_BAGGAGE_MAX_VALUES',
+    true,
+    100,
+    'distinct values per baggage key on the metrics; later values are recorded as `_overflow` and counted in `tokenledger.attribution.overflow`',
+  ),
+  baggageHashKeys: listSetting(
+    'TOKENLEDGER_BAGGAGE_HASH_KEYS',
+    'names, comma-separated',
+    'baggage keys whose values are recorded as a hash (16 hex digits), e.g. `user.id`; each must be in `TOKENLEDGER_BAGGAGE_KEYS`',
+  ),
+  baggageHashSalt: stringSetting(
+    'TOKENLEDGER_BAGGAGE_HASH_SALT',
+    'string',
+    'the HMAC key of that hash; without it the hash is a plain SHA-256, which anyone can recompute for a guessed id',
+  ),
+  backendConventions: listSetting(
+    'TOKENLEDGER_BACKEND_CONVENTIONS',
+    '`openinference`, `langfuse`, comma-separated',
+    'also write the figures in these conventions on LLM call spans, for backends that read them (Phoenix and Arize: `openinference`; Langfuse: `langfuse`)',
+    ['openinference', 'langfuse'] as const,
   ),
 } satisfies Record<string, Setting<unknown>>;
 

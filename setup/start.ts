@@ -43,12 +43,22 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   let processor: TokenledgerSpanProcessor;
   try {
     options = resolveOptions(overrides);
+    if (options.baggageHashKeys && !options.baggageKeys) throw new Error('TOKENLEDGER_BAGGAGE_HASH_KEYS needs TOKENLEDGER_BAGGAGE_KEYS');
     processor = new TokenledgerSpanProcessor({
       pricesFile: options.pricesFile,
       genaiCostAttributes: options.genaiCostAttributes,
       legacyMetrics: options.legacyMetrics,
       runs: options.runs,
       guardrails: options.runs ? { mode: options.guardMode, defaults: { maxUsd: options.runMaxUsd, maxSteps: options.runMaxSteps } } : undefined,
+      attribution: options.baggageKeys
+        ? {
+            baggageKeys: options.baggageKeys,
+            maxValuesPerKey: options.baggageMaxValues,
+            hashKeys: options.baggageHashKeys,
+            hashSalt: options.baggageHashSalt,
+          }
+        : undefined,
+      backendConventions: options.backendConventions,
     });
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);

@@ -84,3 +84,20 @@ test('conventions: tokenledger.token.type takes exactly the token-type table\'s 
   assert.deepEqual(cost, parts, 'the cost total is the sum of every part');
   assert.deepEqual(input, parts.filter((id) => registry.token_types.find((row) => row.id === id)!.side === 'input'));
 });
+
+test('conventions: names of other projects keep to their namespaces and are opt-in on LLM call spans only', () => {
+  const attribute = (name: string, origin: string, spans = ['llm'], requirement = 'opt_in') =>
+    ({ name, group: 'backend', type: 'int', origin, requirement, spans, brief: 'x' }) as (typeof registry.attributes)[number];
+  const withAttributes = (...extra: (typeof registry.attributes)[number][]) => ({ ...registry, attributes: [...registry.attributes, ...extra] });
+  assert.deepEqual(validateRegistry(withAttributes(attribute('llm.token_count.audio', 'openinference'))), []);
+  assert.deepEqual(validateRegistry(withAttributes(attribute('gen_ai.token_count.x', 'openinference'))), [
+    'attribute gen_ai.token_count.x: openinference names live under llm. or openinference.',
+  ]);
+  assert.deepEqual(validateRegistry(withAttributes(attribute('langfuse.observation.x', 'langfuse', ['agent']))), [
+    'attribute langfuse.observation.x: langfuse names are opt-in, on LLM call spans only',
+  ]);
+  assert.deepEqual(validateRegistry(withAttributes(attribute('team', 'baggage', ['llm'], 'recommended'))), [
+    'attribute team: a baggage key is opt-in and never a GenAI name',
+  ]);
+  assert.deepEqual(validateRegistry(withAttributes(attribute('x.y', 'vendor'))), ['attribute x.y: unknown origin vendor']);
+});

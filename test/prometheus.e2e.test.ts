@@ -1,6 +1,7 @@
-// The README's KPI queries against a real Prometheus server (Debian's `prometheus`, installed by .ci/run):
-// tokenledger's metrics are exposed through @opentelemetry/exporter-prometheus on 127.0.0.1, Prometheus scrapes
-// them every second, and each query must return the value worked out for a known workload.
+// The README's KPI queries and every query of the Grafana dashboard (dashboards/token-budget.json) against a real
+// Prometheus server (Debian's `prometheus`, installed by .ci/run): tokenledger's metrics are exposed through
+// @opentelemetry/exporter-prometheus on 127.0.0.1, Prometheus scrapes them every second, and each README query must
+// return the value worked out for a known workload, each dashboard query data.
 //
 // The workload runs twice, identically, with scrapes between: `increase()` over a window then sees every series
 // grow by exactly one workload from a first sample of one workload, so its extrapolation is the same factor for
@@ -13,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { context, trace, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -28,6 +29,7 @@ let exporterServer: Server;
 let prometheus: ChildProcess | undefined;
 let prometheusUrl = '';
 let tracer: Tracer;
+let processor: TokenledgerSpanProcessor;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -51,7 +53,8 @@ before(async () => {
   if (skip) return;
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ readers: [exporter] });
-  const tracerProvider = new TracerProvider({ spanProcessors: [new TokenledgerSpanProcessor({ meterProvider })] });
+  processor = new TokenledgerSpanProcessor({ meterProvider, attribution: { baggageKeys: ['tenant.id'] } });
+  const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
   tracer = tracerProvider.getTracer('prometheus-e2e');
   exporterServer = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
   await new Promise<void>((resolve) => exporterServer.listen(0, '127.0.0.1', resolve));
@@ -81,9 +84,9 @@ after(async () => {
   exporterServer?.close();
 });
 
-/** One LLM call span under `parent`: gpt-4.1 at $2 input, $0.50 cached, $8 output per MTok. */
+/** One LLM call span under `parent`, asked of the guardrails first: gpt-4.1 at $2 input, $0.50 cached, $8 output per MTok. */
 function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: number, cached = 0): void {
-  tracer
+  const span = tracer
     .startSpan('chat gpt-4.1', {
       attributes: {
         'gen_ai.operation.name': 'chat',
@@ -95,15 +98,16 @@ function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: nu
         'gen_ai.usage.cache_write.input_tokens': 0,
         'tokenledger.usage.uncached.input_tokens': input - cached,
       },
-    }, trace.setSpan(context.active(), parent))
-    .end();
+    }, trace.setSpan(context.active(), parent));
+  processor.callGate!.beforeCall(span, { provider: 'openai', model: 'gpt-4.1', estimatedInputTokens: 1, maxOutputTokens: 1 });
+  span.end();
 }
 
 type SpanOf = ReturnType<Tracer['startSpan']>;
 
-function agent(name: string, parent: SpanOf | undefined, success: boolean, calls: Array<[number, number, number?]>, inside?: (span: SpanOf) => void) {
+function agent(name: string, parent: SpanOf | undefined, success: boolean, calls: Array<[number, number, number?]>, inside?: (span: SpanOf) => void, extra: Attributes = {}) {
   const span = tracer.startSpan(`invoke_agent ${name}`, {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, 'tokenledger.run.ideal_steps': 2 },
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, 'tokenledger.run.ideal_steps': 2, ...extra },
   }, parent ? trace.setSpan(context.active(), parent) : undefined);
   for (const [input, output, cached] of calls) call(span, input, output, cached);
   inside?.(span);
@@ -119,12 +123,18 @@ function agent(name: string, parent: SpanOf | undefined, success: boolean, calls
  * - a failed `support` run of 1 call, with a successful `researcher` sub-agent of 2 inside it: 3 × (1000 in +
  *   100 out) = $0.0084 for the task (its subtree); cache hit 0; efficiency 300/3300; inflation 3/2 = 1.5. The
  *   sub-agent is a nested run: counting it as a task would make 3 tasks, 2 of them successful.
+ * For the dashboard: the tasks are tenant acme's and globex's (`tenant.id` on the run span, which their calls
+ * take); the first has a budget of 1 step in warn mode, so its second call is a breach; and a call outside every
+ * run reports no output count, so it has no cost (an unpriced call, and no tokens in the token metrics).
  */
 function workload(): void {
   const request = tracer.startSpan('GET /tickets');
-  agent('support', request, true, [[1000, 100], [2000, 200, 1000]]);
+  agent('support', request, true, [[1000, 100], [2000, 200, 1000]], undefined, { 'tenant.id': 'acme', 'tokenledger.run.budget.max_steps': 1 });
   request.end();
-  agent('support', undefined, false, [[1000, 100]], (support) => agent('researcher', support, true, [[1000, 100], [1000, 100]]));
+  agent('support', undefined, false, [[1000, 100]], (support) => agent('researcher', support, true, [[1000, 100], [1000, 100]]), { 'tenant.id': 'globex' });
+  tracer
+    .startSpan('chat gpt-4.1', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': 10 } })
+    .end();
 }
 
 // In README order: $ per successful task, cache hit rate, token efficiency, step inflation.
@@ -154,4 +164,40 @@ test('prometheus: the README KPI queries return the expected values for a known 
     const value = await query(expression);
     assert.ok(value !== undefined && Math.abs(value - expected[index]!) < 1e-9, `${expression} = ${value}, expected ${expected[index]}`);
   }
+});
+
+/** Every panel query of the dashboard, with its variables set as Grafana would for "All" over a 1-hour window. */
+function dashboardQueries(): Array<{ panel: string; expr: string }> {
+  const dashboard = JSON.parse(readFileSync(new URL('../dashboards/token-budget.json', import.meta.url), 'utf8')) as {
+    panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
+  };
+  const set = (expr: string) => expr.replaceAll('$window', '1h').replaceAll('$agent', '.*').replaceAll('$tenant', '.*');
+  return dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: set(target.expr) })));
+}
+
+async function series(expression: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
+  const body = (await response.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  if (body.status !== 'success') throw new Error(`${expression}: ${body.error}`);
+  return body.data.result.map((item) => ({ metric: item.metric, value: Number(item.value[1]) }));
+}
+
+test('prometheus: every dashboard panel query returns data for the workload', { skip, timeout: 60_000 }, async () => {
+  const queries = dashboardQueries();
+  assert.equal(queries.length, 10, 'ten panels, one query each');
+  for (const { panel, expr } of queries) {
+    const result = await series(expr);
+    assert.ok(result.length > 0, `${panel}: ${expr} returned no series`);
+    for (const { value } of result) assert.ok(Number.isFinite(value), `${panel}: ${expr} returned ${value}`);
+  }
+  // The tenant label as the panel groups by it: the first task (acme) $0.0069, the second (globex) $0.0084, each
+  // workload run twice (the panel's increase() extrapolates them, so the counters are checked).
+  const tenants = await series('sum by (tenant_id) (tokenledger_cost_total)');
+  const byTenant = Object.fromEntries(tenants.map(({ metric, value }) => [metric.tenant_id, Math.round(value * 1e9) / 1e9]));
+  assert.deepEqual(byTenant, { acme: 0.0138, globex: 0.0168 });
+  assert.deepEqual((await series(queries.find((q) => q.panel === 'Cost by tenant')!.expr)).map(({ metric }) => metric.tenant_id).sort(), ['acme', 'globex']);
+  const breaches = await series(queries.find((q) => q.panel === 'Guardrail breaches')!.expr);
+  assert.deepEqual(breaches.map(({ metric }) => [metric.tokenledger_guard_limit, metric.tokenledger_guard_mode]), [['max_steps', 'warn']]);
+  const unpriced = await series(queries.find((q) => q.panel === 'Unpriced calls')!.expr);
+  assert.deepEqual(unpriced.map(({ metric }) => [metric.gen_ai_request_model, metric.tokenledger_cost_unknown_reason]), [['gpt-4.1', 'usage_unknown']]);
 });

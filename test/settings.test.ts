@@ -10,6 +10,8 @@ import { DEFAULT_BACKOFF } from '../collector/retry-policy.ts';
 import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
 import { resolveOptions } from '../setup/options.ts';
 import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
+import { DEFAULT_MAX_VALUES_PER_KEY } from '../metrics/attribution.ts';
+import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { sourceFiles } from './source-files.ts';
 
 test('settings: the README tables are the settings tables (run `npm run docs`)', () => {
@@ -68,4 +70,32 @@ test('settings: tokenledger collect --help lists every flag and variable with it
   const help = collectorHelp();
   for (const setting of COLLECTOR_SETTINGS) assert.ok(help.includes(`  ${setting.name} `), setting.name);
   assert.match(help, /--max-spans positive integer \(default 200000\)/);
+});
+
+test('settings: the attribution and backend settings parse lists and name what is wrong', () => {
+  const values = settingsFromEnv({
+    TOKENLEDGER_BAGGAGE_KEYS: 'tenant.id, user.id,feature',
+    TOKENLEDGER_BAGGAGE_HASH_KEYS: 'user.id',
+    TOKENLEDGER_BACKEND_CONVENTIONS: 'langfuse,openinference',
+  });
+  assert.deepEqual(values.baggageKeys, ['tenant.id', 'user.id', 'feature']);
+  assert.deepEqual(values.baggageHashKeys, ['user.id']);
+  assert.deepEqual(values.backendConventions, ['langfuse', 'openinference']);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'tenant.id,,feature' }), /TOKENLEDGER_BAGGAGE_KEYS must be comma-separated names, got "tenant.id,,feature"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'feature,feature' }), /TOKENLEDGER_BAGGAGE_KEYS names feature twice/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BACKEND_CONVENTIONS: 'datadog' }), /TOKENLEDGER_BACKEND_CONVENTIONS must list some of openinference, langfuse, got "datadog"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_MAX_VALUES: '0' }), /TOKENLEDGER_BAGGAGE_MAX_VALUES must be a positive integer, got "0"/);
+  assert.equal(TOKENLEDGER_SETTINGS.baggageMaxValues.default, String(DEFAULT_MAX_VALUES_PER_KEY));
+  assert.equal(COLLECTOR_FLAGS.baggageMaxValues.default, String(DEFAULT_MAX_VALUES_PER_KEY));
+});
+
+test('settings: the processor rejects a hash key that is not copied, and an unknown backend convention', () => {
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'], hashKeys: ['user.id'] } }),
+    /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/,
+  );
+  assert.throws(() => new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'], maxValuesPerKey: 0 } }), /maxValuesPerKey must be a positive integer, got 0/);
+  assert.throws(() => new TokenledgerSpanProcessor({ backendConventions: ['datadog' as never] }), /backendConventions must list some of openinference, langfuse, got datadog/);
+  assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: '' } } }), /guardrails.tenants.key must name an attribution key/);
+  assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }), /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/);
 });

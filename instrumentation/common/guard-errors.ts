@@ -2,7 +2,15 @@
 // Their `name` is stable, for apps that check it instead of `instanceof` (two copies of tokenledger, ESM and
 // CJS, have two classes).
 
-export type BudgetLimit = 'max_usd' | 'max_steps' | 'max_input_tokens' | 'max_output_tokens';
+export type BudgetLimit =
+  | 'max_usd'
+  | 'max_steps'
+  | 'max_input_tokens'
+  | 'max_output_tokens'
+  | 'tenant_max_usd'
+  | 'tenant_max_steps'
+  | 'tenant_max_input_tokens'
+  | 'tenant_max_output_tokens';
 export type LoopLimit = 'repeated_tool_call' | 'consecutive_failures' | 'step_inflation';
 
 export class BudgetExceededError extends Error {
@@ -15,16 +23,20 @@ export class BudgetExceededError extends Error {
   readonly estimate: number;
   /** The limit's value. */
   readonly max: number;
-  /** The run whose budget it is (its span id). */
+  /** The run whose budget it is (its span id); for a tenant budget, the innermost run of the call ('' outside runs). */
   readonly runId: string;
+  /** For a tenant budget (`tenant_max_*`): the tenant, and `spent` is its spend in the current window. */
+  readonly tenant: string | undefined;
 
-  constructor(limit: BudgetLimit, spent: number, estimate: number, max: number, runId: string) {
-    super(`run ${runId}: ${limit} budget of ${max} would be exceeded (spent ${round(spent)}, this call ~${round(estimate)})`);
+  constructor(limit: BudgetLimit, spent: number, estimate: number, max: number, runId: string, tenant?: string) {
+    const whose = tenant === undefined ? `run ${runId}` : `tenant ${tenant}`;
+    super(`${whose}: ${limit} budget of ${max} would be exceeded (spent ${round(spent)}, this call ~${round(estimate)})`);
     this.limit = limit;
     this.spent = spent;
     this.estimate = estimate;
     this.max = max;
     this.runId = runId;
+    this.tenant = tenant;
   }
 }
 

@@ -23,6 +23,24 @@ export interface AgentGuard {
   maxOutputTokensCap?: number;
 }
 
+/**
+ * Budgets per tenant: per value of an attribution key (a baggage entry copied onto the call's span, or onto a run
+ * above it), over fixed windows of time. Every call of a tenant is checked against what the tenant spent in the
+ * current window (calls that ended, plus what calls in flight reserved), whichever run it is in.
+ */
+export interface TenantBudgets {
+  /** The attribution key whose value names the tenant, e.g. `tenant.id` (list it in the baggage keys too). */
+  key: string;
+  /** Budgets by tenant value. */
+  budgets?: Record<string, Budget>;
+  /** The budget of a tenant not listed in `budgets`. Default none (unlisted tenants are not limited). */
+  default?: Budget;
+  /** The window, in milliseconds, aligned to the Unix epoch (a UTC day by default); spend starts at 0 in each. */
+  windowMs?: number;
+  /** `warn` or `enforce` for tenant budgets. Default: the guardrails' mode. */
+  mode?: GuardMode;
+}
+
 export interface GuardrailOptions {
   /** `warn` (default): breaches are recorded and calls proceed; `enforce`: the call or tool is stopped. */
   mode?: GuardMode;
@@ -34,7 +52,11 @@ export interface GuardrailOptions {
   loop?: Partial<LoopLimits> | false;
   /** An output token cap for every call (off by default: changing a request is an explicit choice). */
   maxOutputTokensCap?: number;
+  /** Budgets per tenant over a window of time. Default none. */
+  tenants?: TenantBudgets;
 }
+
+export const DEFAULT_TENANT_WINDOW_MS = 86_400_000;
 
 export const DEFAULT_LOOP_LIMITS: LoopLimits = { maxRepeatedToolCalls: 3, maxConsecutiveFailures: 5, maxStepInflation: 3 };
 
@@ -44,6 +66,7 @@ export interface ResolvedGuardrails {
   agents: Record<string, AgentGuard>;
   loop: LoopLimits | undefined;
   maxOutputTokensCap?: number;
+  tenants?: { key: string; budgets: Record<string, Budget>; default?: Budget; windowMs: number; mode: GuardMode };
 }
 
 export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuardrails {
@@ -63,7 +86,21 @@ export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuard
     for (const [key, value] of Object.entries(loop)) positive(value, `guardrails.loop.${key}`, key !== 'maxStepInflation');
   }
   const cap = options.maxOutputTokensCap === undefined ? undefined : positive(options.maxOutputTokensCap, 'guardrails.maxOutputTokensCap', true);
-  return { mode, defaults, agents, loop, maxOutputTokensCap: cap };
+  return { mode, defaults, agents, loop, maxOutputTokensCap: cap, tenants: resolveTenants(options.tenants, mode) };
+}
+
+function resolveTenants(tenants: TenantBudgets | undefined, mode: GuardMode): ResolvedGuardrails['tenants'] {
+  if (tenants === undefined) return undefined;
+  if (typeof tenants.key !== 'string' || tenants.key.trim() === '') throw new Error(`tokenledger: guardrails.tenants.key must name an attribution key, got ${String(tenants.key)}`);
+  const budgets: Record<string, Budget> = {};
+  for (const [tenant, budget] of Object.entries(tenants.budgets ?? {})) budgets[tenant] = validateBudget(budget, `guardrails.tenants.budgets.${tenant}`);
+  return {
+    key: tenants.key.trim(),
+    budgets,
+    default: tenants.default ? validateBudget(tenants.default, 'guardrails.tenants.default') : undefined,
+    windowMs: tenants.windowMs === undefined ? DEFAULT_TENANT_WINDOW_MS : positive(tenants.windowMs, 'guardrails.tenants.windowMs', true),
+    mode: tenants.mode ? validateMode(tenants.mode, 'guardrails.tenants.mode') : mode,
+  };
 }
 
 function validateMode(mode: unknown, where: string): GuardMode {
