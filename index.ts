@@ -4,6 +4,7 @@ export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instr
 export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.ts';
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
+export { AiSdkInstrumentation } from './instrumentation/ai-sdk/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
 export { agentRun, type AgentRun, type AgentRunOptions } from './instrumentation/agent/run.ts';
 export { tool, type ToolOptions, type MemoizeOptions } from './instrumentation/agent/tool.ts';

@@ -5,6 +5,7 @@ import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
@@ -15,13 +16,14 @@ import { flushOnExit } from './flush-on-exit.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 
-/** tokenledger's provider instrumentations, for an app that builds its own NodeSDK. */
+/** tokenledger's provider and framework instrumentations, for an app that builds its own NodeSDK. */
 export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions> = {}): Instrumentation[] {
   const legacyAttributes = options.legacyAttributes ?? false;
   return [
     new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject' }),
     new AnthropicInstrumentation({ legacyAttributes }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
+    new AiSdkInstrumentation({ legacyAttributes }),
   ];
 }
 
