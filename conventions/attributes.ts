@@ -69,8 +69,12 @@ export const ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS = 'tokenledger.usage
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS = 'tokenledger.usage.compaction.output_tokens';
 /** Server-side web searches the provider ran for the call and bills per request (Anthropic `usage.server_tool_use.web_search_requests`); priced as a request fee. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS = 'tokenledger.usage.web_search.requests';
-/** On an LLM span another instrumentation made, the convention its usage was read from and normalised: `genai` (current GenAI names), `genai_legacy` (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, `cache_creation`), `anthropic_sdk`, `openinference`, or `anthropic_excluding_cache` (OpenLLMetry-JS and OpenLIT, whose Anthropic input leaves the cache out; tokenledger adds it back). (tokenledger, string) */
+/** On an LLM span another instrumentation made, the convention its usage was read from and normalised: `genai` (current GenAI names), `genai_legacy` (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, `cache_creation`), `anthropic_sdk`, `openinference`, or `anthropic_excluding_cache` (OpenLLMetry-JS and OpenLIT, whose Anthropic input leaves the cache out; tokenledger adds it back), or `ai_sdk` (the Vercel AI SDK's own `ai.*` spans: `ai.usage.*`, the TTL split and tier from `ai.response.providerMetadata`). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_USAGE_SOURCE_CONVENTION = 'tokenledger.usage.source_convention';
+/** On an LLM span that describes a provider call another LLM span already counts (a framework's span and the vendor-SDK patch's, two instrumentations of one SDK): the span id of the counted span. Such a span is not priced, not added to a run and not recorded in the metrics; a backend that sums `gen_ai.usage.*` over spans leaves out the spans that have this attribute. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_CALL_DUPLICATE_OF = 'tokenledger.call.duplicate_of';
+/** Why the span is a duplicate: `same_response_id` (a call with its `gen_ai.response.id` is already counted in the trace) or `nested_llm_span` (an LLM span inside or around it, not across an agent or tool span, is counted). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON = 'tokenledger.call.duplicate_reason';
 /** A 16-hex-digit fingerprint of the stable prompt prefix (system prompt + tool definitions). When it changes between calls of one agent, the provider's prompt cache was busted. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_hash';
 /** True when the call was served through a provider batch API and is billed at the batch rate. (tokenledger, boolean) */
@@ -277,8 +281,13 @@ export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI_LEGACY = 'genai_leg
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_SDK = 'anthropic_sdk';
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_OPENINFERENCE = 'openinference';
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_EXCLUDING_CACHE = 'anthropic_excluding_cache';
-export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache'] as const;
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_AI_SDK = 'ai_sdk';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache', 'ai_sdk'] as const;
 export type TokenledgerUsageSourceConvention = (typeof TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES)[number];
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_SAME_RESPONSE_ID = 'same_response_id';
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_NESTED_LLM_SPAN = 'nested_llm_span';
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES = ['same_response_id', 'nested_llm_span'] as const;
+export type TokenledgerCallDuplicateReason = (typeof TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES)[number];
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_STANDARD = 'standard';
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_FLEX = 'flex';
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_PRIORITY = 'priority';

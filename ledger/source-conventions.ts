@@ -11,6 +11,7 @@
 // | Anthropic SDK (own spans)      | gen_ai.usage.input_tokens (already all input)  | + anthropic.usage.cache_creation.ephemeral_5m/1h    | as GenAI |
 // | OpenInference                  | llm.token_count.prompt                         | llm.token_count.prompt_details.cache_read / _write  | llm.token_count.completion / completion_details.reasoning |
 // | OpenLLMetry-JS, OpenLIT (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy)              | as GenAI |
+// | Vercel AI SDK (own `ai.*` spans) | ai.usage.inputTokens (per-call spans only; ledger/ai-sdk-spans.ts) | ai.usage.inputTokenDetails.*, TTL from provider metadata | ai.usage.outputTokens / outputTokenDetails.reasoningTokens |
 //
 // The Anthropic case is detected by the instrumentation's scope name, or by counts that are impossible if input
 // included the cache (cache read + write > input); tokenledger then adds the cache back into input. Counts are
@@ -20,6 +21,7 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -43,6 +45,7 @@ import {
   OI_SYSTEM,
 } from './foreign-names.ts';
 import { isLlmCall } from './llm-spans.ts';
+import { aiSdkOperation, aiSdkSpanUsage } from './ai-sdk-spans.ts';
 import { ANTHROPIC_SDK_SCOPE, anthropicSdkUsage } from './sdk-native-spans.ts';
 import { usageFromAttributes, writeUsageAttributes } from './usage-attributes.ts';
 import type { UsageFigures } from './usage-figures.ts';
@@ -87,7 +90,15 @@ export function spanUsage(attributes: Attributes, scope: string): SpanUsage | un
     return isLlmCall(attributes) ? { usage: usageFromAttributes(attributes), describing: {} } : undefined;
   }
   if (scope === ANTHROPIC_SDK_SCOPE) return anthropicSdkUsage(attributes);
+  // The AI SDK's own spans: only its per-call spans have a call's usage; its aggregates carry run totals.
+  const aiOperation = aiSdkOperation(attributes);
+  if (aiOperation !== undefined) return aiSdkSpanUsage(attributes, aiOperation);
   return openInferenceUsage(attributes) ?? genAiUsage(attributes, scope);
+}
+
+/** The provider's id of the response a span describes (`gen_ai.response.id`): the same id is the same call. */
+export function responseIdOf(attributes: Attributes): string | undefined {
+  return stringAttribute(attributes[ATTR_GEN_AI_RESPONSE_ID]);
 }
 
 /**

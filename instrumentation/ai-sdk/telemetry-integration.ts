@@ -6,6 +6,9 @@
 //                                                    the HTTP request is inside it); a retried call is a failed span
 //   its result (generate) / onLanguageModelCallEnd (stream) → the call's usage, read from the provider's raw usage
 //   executeTool                                   → one `execute_tool {name}` span, active while the tool runs
+// When the app also registered the AI SDK's own OpenTelemetry integration (@ai-sdk/otel `OpenTelemetry` or
+// `LegacyOpenTelemetry`), that one already makes the run and tool spans: tokenledger then makes only its call
+// spans, inside the AI SDK's call spans, and the processor counts each call once (ledger/duplicate-calls.ts).
 // Events are tied together by the AI SDK's `callId`. AI SDK 6 (and Mastra's copy of it) calls global integrations
 // too, with events that have no `callId` and no per-call hook: those are ignored here (ai-sdk/v6-spans.ts).
 // Every callback swallows its own failures: nothing here may throw into the app; the app's errors pass untouched.
@@ -25,6 +28,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
+import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { toolArgsHash } from '../agent/canonical.ts';
 import { currentCallGate } from '../common/call-gate.ts';
@@ -35,16 +39,20 @@ import { prefixHash } from '../common/prompt-shape.ts';
 import { requestAttributes, responseAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { aiSdkToolResultShare } from './prompt-share.ts';
-import { aiSdkProviderName, aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+import { aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
+/** The AI SDK's own OpenTelemetry integrations (@ai-sdk/otel), which make run and tool spans of their own. */
+const AI_SDK_OTEL_INTEGRATIONS = new Set(['OpenTelemetry', 'LegacyOpenTelemetry']);
 /** Operations held at once (a stream the app never reads holds one): past this the oldest is let go. */
 const MAX_OPERATIONS = 10_000;
 
 interface Operation {
-  /** The run span, when the operation is a run. */
+  /** The run span, when the operation is a run tokenledger makes the span of. */
   run?: Span;
+  /** The AI SDK's own OpenTelemetry integration traces the operation: its spans are the run and the tools. */
+  tracedByAiSdk: boolean;
   /** Where its calls and tools are parented: the run span's context, else the context it started in. */
   context: Context;
   /** The streamed call whose usage has not arrived yet (calls of one operation are sequential). */
@@ -67,8 +75,8 @@ export class AiSdkTelemetryIntegration {
       const callId = callIdOf(event);
       if (callId === undefined || !this.host.isEnabled()) return;
       const parent = context.active();
-      const operation: Operation = { context: parent };
-      if (RUN_OPERATIONS.has(String(event.operationId))) {
+      const operation: Operation = { context: parent, tracedByAiSdk: aiSdkOtelRegistered(this) };
+      if (RUN_OPERATIONS.has(String(event.operationId)) && !operation.tracedByAiSdk) {
         const name = typeof event.functionId === 'string' && event.functionId ? event.functionId : String(event.operationId);
         const model = typeof event.modelId === 'string' ? event.modelId : undefined;
         operation.run = this.host.tracer.startSpan(
@@ -125,7 +133,8 @@ export class AiSdkTelemetryIntegration {
   /** A tool execution: its span is active while the tool runs, so a sub-agent inside it nests under it. */
   async executeTool<T>(options: Event & { execute: Execute<T> }): Promise<T> {
     const { execute } = options;
-    const span = this.host.isEnabled() ? guard('executeTool', () => this.startTool(options)) : undefined;
+    const traced = this.operations.get(callIdOf(options) ?? '')?.tracedByAiSdk === true;
+    const span = this.host.isEnabled() && !traced ? guard('executeTool', () => this.startTool(options)) : undefined;
     if (!span) return await execute();
     try {
       currentCallGate()?.beforeTool(span);
@@ -185,7 +194,8 @@ export class AiSdkTelemetryIntegration {
       presencePenalty: options.presencePenalty,
       prefixHash: options.tools !== undefined || options.instructions !== undefined ? prefixHash(options.instructions, options.tools) : undefined,
     });
-    const parent = operation?.context ?? context.active();
+    // Inside the AI SDK's own call span when it traces the operation (its wrapper runs around this one).
+    const parent = operation && !operation.tracedByAiSdk ? operation.context : context.active();
     const call = context.with(parent, () =>
       startCall(this.host, { spanName: spanName('chat', model), attributes, toolResultShare: share.totalChars > 0 ? share : undefined }),
     );
@@ -284,6 +294,12 @@ function setTier(call: LlmCall, served: string | undefined): void {
   const tier = pricingTier(served);
   if (tier) call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]: tier });
   if (tier === 'batch') call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_BATCH]: true });
+}
+
+/** Whether the app registered the AI SDK's own OpenTelemetry integration beside tokenledger's. */
+function aiSdkOtelRegistered(self: AiSdkTelemetryIntegration): boolean {
+  const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS ?? [];
+  return list.some((entry) => entry !== self && isRecord(entry) && AI_SDK_OTEL_INTEGRATIONS.has(entry.constructor?.name ?? ''));
 }
 
 function callIdOf(event: Event): string | undefined {

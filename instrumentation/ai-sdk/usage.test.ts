@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { knownFigures } from '../../test/known-figures.ts';
-import { aiSdkProviderName, normalizeAiSdkUsage } from './usage.ts';
+import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
+import { normalizeAiSdkUsage } from './usage.ts';
 
 const cases = [
   {

@@ -15,17 +15,6 @@ import { normalizeGenerateContentUsage } from '../google-genai/usage.ts';
 import { normalizeChatUsage, normalizeResponsesUsage } from '../openai/usage.ts';
 import { CountReader, isRecord, type NormalizedUsage } from '../../ledger/usage.ts';
 
-/** The AI SDK's provider id (`openai.chat`, `anthropic.messages`, `google.vertex.chat`) → `gen_ai.provider.name`. */
-export function aiSdkProviderName(provider: unknown): string {
-  if (typeof provider !== 'string' || provider === '') return 'unknown';
-  if (provider.startsWith('google.vertex') || provider.startsWith('vertex')) return 'gcp.vertex_ai';
-  const family = provider.split('.')[0]!;
-  if (family === 'google') return 'gcp.gemini';
-  if (family === 'azure') return 'azure.ai.openai';
-  if (family === 'amazon-bedrock' || family === 'bedrock') return 'aws.bedrock';
-  return family;
-}
-
 /** The call's usage as the AI SDK reports it, read through the provider's own rules where the raw usage is there. */
 export function normalizeAiSdkUsage(provider: unknown, usage: unknown): NormalizedUsage {
   if (!isRecord(usage)) return { tokens: {}, unknownReason: 'usage_missing' };
