@@ -11,12 +11,12 @@
 import { diag, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
-  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
   ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
   ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
-  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from '../conventions/attributes.ts';
 import { positive } from '../instrumentation/common/budget.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
@@ -26,10 +26,11 @@ import { handedOverUsage } from '../ledger/handover.ts';
 import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
-import { normalisedAttributes, spanUsage } from '../ledger/source-conventions.ts';
+import { DuplicateCalls } from '../ledger/duplicate-calls.ts';
+import { normalisedAttributes, responseIdOf, spanUsage } from '../ledger/source-conventions.ts';
 import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
-import { runStartedBy } from '../runs/run-spans.ts';
+import { isToolExecution, runStartedBy } from '../runs/run-spans.ts';
 import { writeRunAttributes } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunLimits } from '../runs/run-tree.ts';
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
@@ -74,6 +75,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private readonly tree: RunTree;
   private readonly guard: RunGuard | undefined;
   private readonly runs: boolean;
+  /** One provider call, one counted span: the judge of duplicates (ledger/duplicate-calls.ts). */
+  private readonly duplicates = new DuplicateCalls();
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -107,12 +110,14 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, _parentContext: Context): void {
-    if (this.stopped || !this.runs) return;
+    if (this.stopped) return;
     try {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const run = runStartedBy(span.attributes, span.name, localParent === undefined);
+      this.duplicates.start(spanId, localParent, run?.explicit === true || isToolExecution(span.attributes));
+      if (!this.runs) return;
       const started = this.tree.start(spanId, traceId, localParent, run);
       if (started) this.guard?.startRun(started, span, span.attributes);
     } catch (error) {
@@ -123,20 +128,25 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
-      const usage = this.usageOf(span);
-      const call = isLlmCall(span.attributes) ? this.endCall(span, usage) : undefined;
+      const { spanId, traceId } = span.spanContext();
+      const read = this.readUsage(span);
+      const isCall = read !== undefined;
+      const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
+      this.duplicates.end(spanId);
+      const priced = isCall ? this.endCall(span, read.figures()) : undefined;
+      // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
+      // marked, and is neither a step of a run nor a call in the metrics.
+      if (duplicate) span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
+      const call = duplicate ? undefined : priced;
       if (!this.runs) {
         if (call) this.recordCall(span, call, undefined);
         return;
       }
-      const { spanId } = span.spanContext();
       const failed = span.status.code === SpanStatusCode.ERROR;
-      const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+      const isTool = isToolExecution(span.attributes);
       const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
-      if (call) {
-        this.guard?.release(spanId);
-        this.recordCall(span, call, ended.run?.agentName);
-      }
+      if (isCall) this.guard?.release(spanId);
+      if (call) this.recordCall(span, call, ended.run?.agentName);
       if (ended.rolledUp) {
         const { state, summary } = ended.rolledUp;
         writeRunAttributes(summary, span);
@@ -179,29 +189,34 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * The span's usage figures: handed over by tokenledger's instrumentation, else read once from the attributes of
-   * a span another instrumentation (or a provider SDK) made, whose normalised figures are then added to it.
+   * Whether the span is an LLM call and, if so, how to get its usage figures: the ones tokenledger's instrumentation
+   * handed over, else the ones read once from the attributes of a span another instrumentation (or a provider SDK)
+   * made, which are then added to it.
    */
-  private usageOf(span: Span): UsageFigures | undefined {
+  private readUsage(span: Span): { figures(): UsageFigures } | undefined {
     const handedOver = handedOverUsage(span);
-    if (handedOver) return handedOver;
+    if (handedOver) return isLlmCall(span.attributes) ? { figures: () => handedOver } : undefined;
     const read = spanUsage(span.attributes, span.instrumentationScope.name);
-    if (!read || !isLlmCall({ ...span.attributes, ...read.describing })) return undefined;
-    const figures = usageFigures(read.usage);
-    span.setAttributes(normalisedAttributes(span.attributes, read, figures));
-    return figures;
+    if (!read) return isLlmCall(span.attributes) ? { figures: () => unknownUsage('usage_missing') } : undefined;
+    if (!isLlmCall({ ...span.attributes, ...read.describing })) return undefined;
+    return {
+      figures: () => {
+        const figures = usageFigures(read.usage);
+        span.setAttributes(normalisedAttributes(span.attributes, read, figures));
+        return figures;
+      },
+    };
   }
 
   /** Prices an ended LLM call and writes its cost; a call a guardrail refused was never sent and is not priced. */
-  private endCall(span: Span, usage: UsageFigures | undefined): CallFigures {
+  private endCall(span: Span, usage: UsageFigures): CallFigures {
     const failed = span.status.code === SpanStatusCode.ERROR;
     const model = requestModelOf(span.attributes);
     if (isRefusedCall(span.attributes)) return { model, failed, refused: true };
     const [seconds, nanos] = span.startTime;
-    const figures = usage ?? unknownUsage('usage_missing');
-    const priced = this.pricer.price(figures, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
+    const priced = this.pricer.price(usage, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
     span.setAttributes(writeCostAttributes(priced, {}, { genaiCostAttributes: this.genaiCostAttributes }));
-    return callFigures(figures, priced, model, failed);
+    return callFigures(usage, priced, model, failed);
   }
 
   private recordCall(span: Span, call: CallFigures, agentName: string | undefined): void {

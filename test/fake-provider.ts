@@ -81,6 +81,9 @@ export class FakeProvider {
         res.end(String(error));
       });
     });
+    // Idle sockets stay open longer than a test can block the event loop (a spawnSync of a child app): a client
+    // reusing a socket the server closed meanwhile would see a connection error no app would.
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
