@@ -5,7 +5,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FakeProvider } from './fake-provider.ts';
+import { FakeProvider, fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 
@@ -203,3 +203,43 @@ test('register: an invalid TOKENLEDGER_* value is reported and the app runs with
   assert.match(result.stderr, /TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"/);
   assert.equal(receiver.spans.length, 0);
 });
+
+/** The fake provider answers the weather agent: a tool call on the first two requests, then the answer. */
+function scriptWeatherAgent(): void {
+  let served = 0;
+  provider.reset();
+  provider.respondWith('openai.chat', () => {
+    served += 1;
+    const completion = fixtureJson('openai-chat.json');
+    completion.id = `chatcmpl-${served}`;
+    if (served <= 2) {
+      completion.choices = [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+        },
+      ];
+    }
+    return { json: completion };
+  });
+}
+
+for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--import', 'test/apps/ai-sdk-weather.mjs']] as const) {
+  test(`register: an AI SDK 7 agent under ${flag} is one run of three priced calls and two tools, with no code change`, async () => {
+    scriptWeatherAgent();
+    const result = await runApp([flag, 'tokenledger/register', app]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
+    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
+    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+    ]);
+    const run = receiver.spans.find((span) => span.name === 'invoke_agent ai.generateText')!;
+    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [3, 2, 0.022065]);
+    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  });
+}
