@@ -117,6 +117,10 @@ export const ATTR_TOKENLEDGER_RUN_NESTED = 'tokenledger.run.nested';
 export const ATTR_TOKENLEDGER_RUN_PARENT_ID = 'tokenledger.run.parent_id';
 /** False when some of the run's spans were lost, evicted or unpriced, so totals are lower bounds. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_COMPLETE = 'tokenledger.run.complete';
+/** With `tokenledger.run.complete = false`, the first reason that applies: `spans_lost` (spans of the run were evicted or ended after it), `unpriced_calls` (a call's usage or cost is unknown), `uncovered_requests` (the run made provider API requests that no LLM span covered: a client or framework tokenledger does not instrument; see `tokenledger.run.uncovered_requests`). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON = 'tokenledger.run.incomplete_reason';
+/** Requests to an LLM provider's API made inside the run while no LLM span was active (seen by the request sensor on Node's undici and http client diagnostics channels). Their usage is not in the run's totals. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_UNCOVERED_REQUESTS = 'tokenledger.run.uncovered_requests';
 /** The run's outcome. A user may set it on their own root span; the processor honours it. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_SUCCESS = 'tokenledger.run.success';
 /** Why the run failed, as given by `run.fail(reason)` or the thrown error's class name. (tokenledger, string) */
@@ -314,6 +318,11 @@ export type TokenledgerCostUnknownReason = (typeof TOKENLEDGER_COST_UNKNOWN_REAS
 export const TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE = 'subtree';
 export const TOKENLEDGER_RUN_SCOPE_VALUES = ['subtree'] as const;
 export type TokenledgerRunScope = (typeof TOKENLEDGER_RUN_SCOPE_VALUES)[number];
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_SPANS_LOST = 'spans_lost';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNPRICED_CALLS = 'unpriced_calls';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNCOVERED_REQUESTS = 'uncovered_requests';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES = ['spans_lost', 'unpriced_calls', 'uncovered_requests'] as const;
+export type TokenledgerRunIncompleteReason = (typeof TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES)[number];
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_CONFIGURED = 'configured';
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED = 'learned';
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES = ['configured', 'learned'] as const;

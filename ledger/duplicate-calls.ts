@@ -35,6 +35,8 @@ const MAX_ANCESTORS = 16;
 export class DuplicateCalls {
   /** Each span in flight → its local parent (undefined for a root, or above an agent or tool span). */
   private readonly parents = new Map<string, string | undefined>();
+  /** The LLM spans in flight (as their start attributes say): a provider request made inside one is covered. */
+  private readonly calls = new Set<string>();
   /** When each span in flight started, on the judge's own clock (a count of starts and ends). */
   private readonly started = new Map<string, number>();
   private moment = 0;
@@ -50,14 +52,28 @@ export class DuplicateCalls {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** A span started; `boundary`: an agent or tool span, which no search for the same call crosses. */
-  start(spanId: string, parentSpanId: string | undefined, boundary: boolean): void {
+  /**
+   * A span started; `boundary`: an agent or tool span, which no search for the same call crosses; `call`: it says
+   * at its start that it is an LLM call.
+   */
+  start(spanId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
     if (this.parents.size >= this.limits.maxSpans) {
       const oldest = this.parents.keys().next().value!;
       this.end(oldest);
     }
     this.parents.set(spanId, boundary ? undefined : parentSpanId);
     this.started.set(spanId, ++this.moment);
+    if (call) this.calls.add(spanId);
+  }
+
+  /** Whether the span in flight is an LLM call or inside one (not across an agent or tool span). */
+  insideCall(spanId: string): boolean {
+    let span: string | undefined = spanId;
+    for (let depth = 0; span !== undefined && depth <= MAX_ANCESTORS; depth += 1) {
+      if (this.calls.has(span)) return true;
+      span = this.parents.get(span);
+    }
+    return false;
   }
 
   /**
@@ -78,6 +94,7 @@ export class DuplicateCalls {
   end(spanId: string): void {
     this.parents.delete(spanId);
     this.started.delete(spanId);
+    this.calls.delete(spanId);
     this.coveredBelow.delete(spanId);
   }
 

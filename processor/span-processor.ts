@@ -20,10 +20,11 @@ import {
 } from '../conventions/attributes.ts';
 import { positive } from '../instrumentation/common/budget.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
+import { providerRequestsOf } from '../instrumentation/common/provider-requests.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { handedOverUsage } from '../ledger/handover.ts';
-import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
+import { callDescription, isLlmCall, isRefusedCall, requestModelOf, startsAsLlmCall } from '../ledger/llm-spans.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
 import { DuplicateCalls } from '../ledger/duplicate-calls.ts';
@@ -116,7 +117,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const run = runStartedBy(span.attributes, span.name, localParent === undefined);
-      this.duplicates.start(spanId, localParent, run?.explicit === true || isToolExecution(span.attributes));
+      this.duplicates.start(spanId, localParent, run?.explicit === true || isToolExecution(span.attributes), startsAsLlmCall(span.attributes));
       if (!this.runs) return;
       const started = this.tree.start(spanId, traceId, localParent, run);
       if (started) this.guard?.startRun(started, span, span.attributes);
@@ -132,6 +133,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const read = this.readUsage(span);
       const isCall = read !== undefined;
       const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
+      const uncoveredRequests = isCall || this.duplicates.insideCall(spanId) ? 0 : providerRequestsOf(span);
       this.duplicates.end(spanId);
       const priced = isCall ? this.endCall(span, read.figures()) : undefined;
       // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
@@ -144,7 +146,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       }
       const failed = span.status.code === SpanStatusCode.ERROR;
       const isTool = isToolExecution(span.attributes);
-      const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
+      const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed, uncoveredRequests });
       if (isCall) this.guard?.release(spanId);
       if (call) this.recordCall(span, call, ended.run?.agentName);
       if (ended.rolledUp) {
