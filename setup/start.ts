@@ -9,6 +9,7 @@ import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
 import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrumentation.ts';
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
@@ -25,6 +26,7 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
     new AnthropicInstrumentation({ legacyAttributes }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
     new AiSdkInstrumentation({ legacyAttributes }),
+    new OpenAIAgentsInstrumentation(),
     new ProviderRequestSensor(),
   ];
 }
