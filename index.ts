@@ -5,6 +5,7 @@ export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.
 export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export { AiSdkInstrumentation } from './instrumentation/ai-sdk/instrumentation.ts';
+export { LangChainInstrumentation } from './instrumentation/langchain/instrumentation.ts';
 export { OpenAIAgentsInstrumentation } from './instrumentation/openai-agents/instrumentation.ts';
 export { ProviderRequestSensor } from './instrumentation/request-sensor/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';

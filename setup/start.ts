@@ -8,6 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
+import { LangChainInstrumentation } from '../instrumentation/langchain/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
 import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrumentation.ts';
@@ -27,6 +28,7 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
     new GoogleGenAIInstrumentation({ legacyAttributes }),
     new AiSdkInstrumentation({ legacyAttributes }),
     new OpenAIAgentsInstrumentation(),
+    new LangChainInstrumentation(),
     new ProviderRequestSensor(),
   ];
 }
