@@ -2,12 +2,16 @@
 //
 // Data flow, per span, O(1) and never blocking:
 //   onStart   — the span joins the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT
-//               span, or a local root that is not itself an LLM call or tool) starts a run.
+//               span, the AI SDK's ai.generateText/streamText, or a local root that is not itself an LLM call or
+//               tool) starts a run. The judge of duplicate calls (ledger/duplicate-calls.ts) notes its parent.
 //   onEnding  — the last moment a span takes attributes. An LLM call's usage figures are the ones the
 //               instrumentation handed over with the span (ledger/handover.ts), or, for a span another
 //               instrumentation made, read from its attributes once; they are priced, the cost attributes written,
-//               and the call's figures go to the run tree and the metrics. A tool span counts as a tool call; a
-//               run span gets its rollup as tokenledger.run.* attributes and its run metrics.
+//               and the call's figures go to the run tree and the metrics — unless another LLM span already
+//               counts the same provider call: then it is marked a duplicate and counted nowhere. A tool span
+//               counts as a tool call; provider requests the request sensor noted on a span that is no LLM call
+//               and inside none make its runs incomplete; a run span gets its rollup as tokenledger.run.*
+//               attributes and its run metrics.
 import { diag, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
