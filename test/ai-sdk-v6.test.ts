@@ -10,7 +10,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
-import { startHarness, waitForSpans, type Harness } from './harness.ts';
+import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
 
 let harness: Harness;
 let ai: typeof import('ai6');
@@ -108,4 +108,47 @@ test('ai sdk 6 streamText on Anthropic with its telemetry: the TTL split comes f
     'tokenledger.cost.usd': 0.0183,
   });
   assert.equal(spans.find((span) => span.name === 'ai.streamText')!.attributes['tokenledger.run.cost.usd'], 0.0183);
+});
+
+test('ai sdk 6 with no telemetry option: generateText and streamText ask for its own spans, without content or headers', async () => {
+  // The alias loads under another name: the module definition's patch is applied by hand, as the hook would.
+  const instrumentation = new AiSdkInstrumentation();
+  const patched = instrumentation.patchV6(requireFromTest('ai6')) as typeof import('ai6');
+  const options = { model: openai.chat('gpt-5.5'), prompt: 'What is the capital of France?', headers: { authorization: 'Bearer secret-in-a-header' } };
+  const result = await patched.generateText(options);
+  assert.equal(result.text, 'Paris is the capital of France.');
+  assert.equal((options as Record<string, unknown>).experimental_telemetry, undefined, "the app's options are not changed");
+  harness.provider.enqueue('anthropic.messages', { sse: sseBlocks(fixtureText('anthropic-messages.sse')) });
+  const stream = patched.streamText({ model: anthropic('claude-sonnet-5-5'), prompt: 'hi' });
+  for await (const _ of stream.textStream);
+  const spans = await waitForSpans(harness, 4);
+  const [chat, streamed] = calls(spans);
+  // The chat fixture: the tier comes from the response body, which the AI SDK 6 span does not carry: standard rate.
+  assert.deepEqual([chat!.attributes['gen_ai.usage.input_tokens'], chat!.attributes['tokenledger.cost.usd']], [2150, 0.01471]);
+  // Anthropic: the TTL split from the (reduced) provider metadata, so the 1-hour writes keep their price: 0.0183.
+  assert.deepEqual(pick(streamed!, KEYS), {
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.usage.input_tokens': 15050,
+    'gen_ai.usage.cache_read.input_tokens': 12000,
+    'gen_ai.usage.cache_write.input_tokens': 3000,
+    'gen_ai.usage.reasoning.output_tokens': 500,
+    'tokenledger.usage.uncached.input_tokens': 50,
+    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 1000,
+    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 2000,
+    'tokenledger.cost.usd': 0.0183,
+  });
+  assert.equal(spans.find((span) => span.name === 'ai.generateText')!.attributes['tokenledger.run.steps'], 1);
+  for (const span of spans) {
+    const keys = Object.keys(span.attributes);
+    assert.ok(!keys.includes('ai.request.headers.authorization'), `${span.name}: no request header but the user agent`);
+    assert.ok(!keys.some((key) => key.startsWith('ai.prompt') || ['ai.response.text', 'ai.response.reasoning', 'ai.response.toolCalls'].includes(key)), `${span.name}: no content`);
+  }
+  const metadata = JSON.parse(String(streamed!.attributes['ai.response.providerMetadata'])) as { anthropic: Record<string, unknown> };
+  assert.deepEqual(Object.keys(metadata), ['anthropic']);
+  assert.deepEqual(Object.keys(metadata.anthropic), ['usage', 'cacheCreationInputTokens'], 'the metadata is reduced to usage and tier');
+  // An app that decided (here: off) keeps its decision: no span.
+  harness.reset();
+  await patched.generateText({ ...options, experimental_telemetry: { isEnabled: false } });
+  assert.equal(harness.spans().length, 0);
+  instrumentation.disable();
 });

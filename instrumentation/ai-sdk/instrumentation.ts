@@ -1,14 +1,25 @@
-// The Vercel AI SDK (`ai` 7) with no code change: tokenledger joins the AI SDK's process-wide list of telemetry
+// The Vercel AI SDK with no code change. AI SDK 7: tokenledger joins the AI SDK's process-wide list of telemetry
 // integrations (`globalThis.AI_SDK_TELEMETRY_INTEGRATIONS`, the list `registerTelemetry()` appends to) when enabled,
 // and leaves it when disabled. Nothing is patched, so CommonJS and ES module apps are served alike, and the AI
 // SDK never has to be loaded by tokenledger. A call whose `telemetry` option names its own `integrations`, or
 // sets `isEnabled: false`, bypasses the global list: its provider requests are then seen only by the request
-// sensor, which marks the run incomplete.
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
+// sensor, which marks the run incomplete. AI SDK 6: `generateText` and `streamText` ask for the AI SDK's own
+// per-call spans when the app did not decide (v6-telemetry.ts); its module exports are replaced as it loads (its
+// CommonJS exports are read-only getters), so the patch reaches what the app imports, not the AI SDK's own
+// internal calls (`ToolLoopAgent` in AI SDK 6 is not covered).
+import { diag } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import type { TracedMethodHost } from '../common/traced-method.ts';
 import { VERSION } from '../version.ts';
 import { AiSdkTelemetryIntegration } from './telemetry-integration.ts';
+import { withTelemetry } from './v6-telemetry.ts';
+
+/** The AI SDK 6 versions the test suite runs against (AI SDK 7 needs no patch: its integrations are called). */
+export const SUPPORTED_AI_SDK_6_VERSIONS = ['>=6.0.0 <7'];
+/** AI SDK 6 functions that take `experimental_telemetry` and make one span per provider call with it. */
+const V6_FUNCTIONS = ['generateText', 'streamText'] as const;
+const ORIGINALS = Symbol.for('tokenledger.ai-sdk-6-originals');
 
 type IntegrationHolder = { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
 
@@ -24,7 +35,47 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
   }
 
   protected init() {
-    return [];
+    return new InstrumentationNodeModuleDefinition('ai', SUPPORTED_AI_SDK_6_VERSIONS, (moduleExports) => this.patchV6(moduleExports), (moduleExports) => unpatchV6(moduleExports));
+  }
+
+  /** The AI SDK 6 module with `generateText` / `streamText` asking for telemetry (the hook calls it; tests may too). */
+  patchV6(moduleExports: unknown): unknown {
+    if (typeof moduleExports !== 'object' || moduleExports === null) return moduleExports;
+    const exportsObject = moduleExports as Record<string | symbol, unknown>;
+    if (exportsObject[ORIGINALS]) return moduleExports;
+    const originals: Record<string, unknown> = {};
+    const wrapped: Record<string, unknown> = {};
+    for (const name of V6_FUNCTIONS) {
+      const original = exportsObject[name];
+      if (typeof original !== 'function') continue;
+      originals[name] = original;
+      const self = this;
+      wrapped[name] = function (this: unknown, options: unknown, ...rest: unknown[]) {
+        let given = options;
+        try {
+          if (self.isEnabled()) given = withTelemetry(options);
+        } catch (error) {
+          diag.error('tokenledger: could not ask AI SDK 6 for its telemetry', error);
+        }
+        return (original as (...args: unknown[]) => unknown).call(this, given, ...rest);
+      };
+    }
+    // An ES module namespace (through import-in-the-middle) takes new values; CommonJS exports are getters that
+    // cannot be redefined, so the app then gets a copy with the wrapped functions.
+    try {
+      for (const name in wrapped) exportsObject[name] = wrapped[name];
+      if (V6_FUNCTIONS.every((name) => !(name in wrapped) || exportsObject[name] === wrapped[name])) {
+        exportsObject[ORIGINALS] = originals;
+        return moduleExports;
+      }
+    } catch {
+      // read-only: copied below
+    }
+    const descriptors = Object.getOwnPropertyDescriptors(moduleExports) as Record<string, PropertyDescriptor>;
+    for (const name in wrapped) descriptors[name] = { value: wrapped[name], enumerable: true, configurable: true, writable: true };
+    const copy = Object.defineProperties({}, descriptors) as Record<string | symbol, unknown>;
+    Object.defineProperty(copy, ORIGINALS, { value: originals });
+    return copy;
   }
 
   override enable(): void {
@@ -56,5 +107,16 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
         return self.getConfig().legacyAttributes === true;
       },
     };
+  }
+}
+
+function unpatchV6(moduleExports: unknown): void {
+  const exportsObject = moduleExports as Record<string | symbol, unknown> | undefined;
+  const originals = exportsObject?.[ORIGINALS] as Record<string, unknown> | undefined;
+  if (!originals) return;
+  try {
+    for (const name in originals) exportsObject![name] = originals[name];
+  } catch {
+    // a copy made at patch time is the app's: nothing to restore in the module
   }
 }
