@@ -71,10 +71,10 @@ test('request sensor: calls made through an instrumented SDK or the AI SDK are c
   assert.equal(runOf('covered').attributes['tokenledger.run.steps'], 2);
 });
 
-test('request sensor: an AI SDK 6 call without its telemetry is seen, and its run does not claim to be complete', async () => {
+test('request sensor: an AI SDK 6 call with its telemetry switched off is seen, and its run does not claim to be complete', async () => {
   const ai = await import('ai6');
   const openai = (await import('ai-sdk-openai3')).createOpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
-  await agentRun({ name: 'ai-sdk-6' }, () => ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'hi' }));
+  await agentRun({ name: 'ai-sdk-6' }, () => ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'hi', experimental_telemetry: { isEnabled: false } }));
   assert.deepEqual(completeness('ai-sdk-6'), [false, 'uncovered_requests', 1]);
 });
 
