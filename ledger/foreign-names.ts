@@ -4,6 +4,8 @@
 export const GEN_AI_SYSTEM = 'gen_ai.system';
 export const LEGACY_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
 export const LEGACY_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
+/** Reasoning under an older spelling (Mastra's OpenTelemetry bridge, OpenLLMetry). */
+export const LEGACY_REASONING_TOKENS = 'gen_ai.usage.reasoning_tokens';
 export const OI_KIND = 'openinference.span.kind';
 export const OI_MODEL = 'llm.model_name';
 export const OI_PROVIDER = 'llm.provider';

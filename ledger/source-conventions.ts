@@ -7,7 +7,7 @@
 // |--------------------------------|-----------------------------------------------|-----------------------------------------------------|--------------------|
 // | tokenledger (another process)  | gen_ai.usage.input_tokens                      | as GenAI, TTL split from tokenledger.usage.*        | as GenAI, tool results from tokenledger.usage.* |
 // | GenAI conventions (current)    | gen_ai.usage.input_tokens                      | gen_ai.usage.cache_read / cache_write.input_tokens  | gen_ai.usage.output_tokens / reasoning.output_tokens |
-// | GenAI legacy names             | gen_ai.usage.prompt_tokens                     | …cache_creation.input_tokens for writes             | gen_ai.usage.completion_tokens |
+// | GenAI legacy names             | gen_ai.usage.prompt_tokens                     | …cache_creation.input_tokens for writes             | gen_ai.usage.completion_tokens / reasoning_tokens |
 // | Anthropic SDK (own spans)      | gen_ai.usage.input_tokens (already all input)  | + anthropic.usage.cache_creation.ephemeral_5m/1h    | as GenAI |
 // | OpenInference                  | llm.token_count.prompt                         | llm.token_count.prompt_details.cache_read / _write  | llm.token_count.completion / completion_details.reasoning |
 // | OpenLLMetry-JS, OpenLIT (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy)              | as GenAI |
@@ -34,6 +34,7 @@ import {
   GEN_AI_SYSTEM,
   LEGACY_COMPLETION_TOKENS,
   LEGACY_PROMPT_TOKENS,
+  LEGACY_REASONING_TOKENS,
   OI_CACHE_READ,
   OI_CACHE_WRITE,
   OI_COMPLETION,
@@ -141,6 +142,7 @@ function genAiUsage(attributes: Attributes, scope: string): SpanUsage | undefine
   const { tokens } = usage;
   if (!currentInput) tokens.input = read.known(attributes[LEGACY_PROMPT_TOKENS]);
   if (tokens.output === undefined) tokens.output = read.known(attributes[LEGACY_COMPLETION_TOKENS]);
+  if (tokens.reasoning === undefined && attributes[LEGACY_REASONING_TOKENS] !== undefined) tokens.reasoning = read.known(attributes[LEGACY_REASONING_TOKENS]);
   read.finish(usage);
   const system = stringAttribute(attributes[GEN_AI_SYSTEM]);
   const provider = stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? (system ? (PROVIDERS[system.toLowerCase()] ?? system) : undefined);
