@@ -243,3 +243,32 @@ for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--im
     assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
   });
 }
+
+for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['--import', 'test/apps/langgraph-weather.mjs']] as const) {
+  test(`register: a LangGraph agent on ChatAnthropic under ${flag} is one run of two exact calls and a tool, with no code change`, async () => {
+    let served = 0;
+    provider.reset();
+    provider.respondWith('anthropic.messages', () => {
+      served += 1;
+      const message = fixtureJson('anthropic-messages.json');
+      message.id = `msg_${served}`;
+      if (served === 1) {
+        message.content = [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }];
+        message.stop_reason = 'tool_use';
+      }
+      return { json: message };
+    });
+    const result = await runApp([flag, 'tokenledger/register', app]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '{"messages":4,"text":"Paris is the capital of France."}\n');
+    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    // Each call: the Anthropic fixture, with its 1-hour cache writes, 0.0183 (anthropic.test.ts).
+    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
+      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+    ]);
+    const run = receiver.spans.find((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent')!;
+    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.0366]);
+    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  });
+}
