@@ -272,3 +272,31 @@ for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['-
     assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
   });
 }
+
+test('register: an OpenAI Agents SDK agent under --import is one run of two priced calls and a tool, with no code change', async () => {
+  let served = 0;
+  provider.reset();
+  provider.respondWith('openai.chat', () => {
+    served += 1;
+    const completion = fixtureJson('openai-chat.json');
+    completion.id = `chatcmpl-${served}`;
+    if (served === 1) {
+      completion.choices = [
+        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+      ];
+    }
+    return { json: completion };
+  });
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/openai-agents-weather.mjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '{"output":"Paris is the capital of France."}\n');
+  const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
+  assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.cost.usd']]), [
+    ['tokenledger-instrumentation-openai', 0.007355],
+    ['tokenledger-instrumentation-openai', 0.007355],
+  ]);
+  const run = receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.01471]);
+  assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+});
