@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { agentRun } from '../instrumentation/agent/run.ts';
+import { BudgetExceededError } from '../instrumentation/common/guard-errors.ts';
+import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { startHarness, waitForSpans, type Harness } from './harness.ts';
@@ -19,7 +21,9 @@ let anthropic: ReturnType<typeof import('@ai-sdk/anthropic').createAnthropic>;
 let z: typeof import('zod').z;
 
 before(async () => {
-  harness = await startHarness([instrumentation], [new TokenledgerSpanProcessor()]);
+  const processor = new TokenledgerSpanProcessor();
+  enableGuardrails(processor);
+  harness = await startHarness([instrumentation], [processor]);
   ai = await import('ai');
   z = (await import('zod')).z;
   openai = (await import('@ai-sdk/openai')).createOpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
@@ -225,4 +229,16 @@ test('ai sdk 7 streamText: a stream cut before its usage ends the call with stre
   assert.equal(call!.attributes['tokenledger.usage.unknown_reason'], 'stream_incomplete');
   assert.equal(call!.attributes['tokenledger.cost.usd'], undefined);
   assert.equal(named(spans, 'invoke_agent')[0]!.attributes['tokenledger.run.complete'], false);
+});
+
+test('ai sdk 7 with guardrails: a call over the run\'s step budget is not sent, and the app gets BudgetExceededError', async () => {
+  const error = await agentRun({ name: 'budgeted', budget: { maxSteps: 1 }, guardMode: 'enforce' }, async () => {
+    await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'hi' });
+    await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'again' });
+  }).catch((caught: unknown) => caught);
+  assert.ok(error instanceof BudgetExceededError);
+  assert.equal(error.limit, 'max_steps');
+  assert.equal(harness.provider.requests.length, 1);
+  const run = (await waitForSpans(harness, 5)).find((span) => span.name === 'invoke_agent budgeted')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.budget.exceeded']], [1, 'max_steps']);
 });
