@@ -137,7 +137,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const read = this.readUsage(span);
       const isCall = read !== undefined;
       const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
-      const uncoveredRequests = isCall || this.duplicates.insideCall(spanId) ? 0 : providerRequestsOf(span);
+      const requests = isCall ? 0 : providerRequestsOf(span);
+      const uncoveredRequests = requests > 0 && !this.duplicates.insideCall(spanId) ? requests : 0;
       this.duplicates.end(spanId);
       const priced = isCall ? this.endCall(span, read.figures()) : undefined;
       // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
