@@ -242,3 +242,34 @@ test('ai sdk 7 with guardrails: a call over the run\'s step budget is not sent, 
   const run = (await waitForSpans(harness, 5)).find((span) => span.name === 'invoke_agent budgeted')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.budget.exceeded']], [1, 'max_steps']);
 });
+
+test('ai sdk 7 streamText with a tool: two streamed calls and the tool execution form one run', async () => {
+  const usage = (fixtureJson('openai-chat.json') as { usage: unknown }).usage;
+  const chunk = (body: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'chatcmpl-tool', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
+  let served = 0;
+  harness.provider.respondWith('openai.chat', () => {
+    served += 1;
+    if (served > 1) return { sse: sseBlocks(fixtureText('openai-chat.sse')) };
+    return {
+      sse: [
+        chunk({ choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] }, finish_reason: null }] }),
+        chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
+        chunk({ choices: [], usage }),
+        'data: [DONE]\n\n',
+      ],
+    };
+  });
+  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const result = ai.streamText({ model: openai.chat('gpt-5.5'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: ai.isStepCount(3) });
+  let text = '';
+  for await (const delta of result.textStream) text += delta;
+  assert.equal(text, 'Paris is the capital of France.');
+  const spans = await waitForSpans(harness, 4);
+  const calls = llmSpans(spans);
+  assert.deepEqual(calls.map((span) => [span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [[2150, 0.01471], [2150, 0.01471]]);
+  const [run] = named(spans, 'invoke_agent');
+  assert.equal(named(spans, 'execute_tool weather').length, 1);
+  // The chat fixture's usage at the standard rate (the stream fixture is served on the default tier; a streamed
+  // OpenAI call's tier does not reach the integration anyway): (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
+  assert.deepEqual([run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
+});
