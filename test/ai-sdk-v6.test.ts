@@ -152,3 +152,31 @@ test('ai sdk 6 with no telemetry option: generateText and streamText ask for its
   assert.equal(harness.spans().length, 0);
   instrumentation.disable();
 });
+
+test('ai sdk 6 ToolLoopAgent with no telemetry setting: its calls and tool are recorded in its run', async () => {
+  const instrumentation = new AiSdkInstrumentation();
+  const patched = instrumentation.patchV6(requireFromTest('ai6')) as typeof import('ai6');
+  let served = 0;
+  harness.provider.respondWith('openai.chat', () => {
+    served += 1;
+    const completion = fixtureJson('openai-chat.json');
+    completion.id = `chatcmpl-agent-${served}`;
+    if (served === 1) {
+      completion.choices = [
+        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+      ];
+    }
+    return { json: completion };
+  });
+  const weather = patched.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }) });
+  const settings = { model: openai.chat('gpt-5.5'), tools: { weather } };
+  const agent = new patched.ToolLoopAgent(settings);
+  const result = await agent.generate({ prompt: 'Weather in Paris?' });
+  assert.equal(result.text, 'Paris is the capital of France.');
+  assert.equal((settings as Record<string, unknown>).experimental_telemetry, undefined, "the app's settings are not changed");
+  const spans = await waitForSpans(harness, 5);
+  assert.deepEqual(calls(spans).map((span) => span.attributes['tokenledger.cost.usd']), [0.01471, 0.01471]);
+  const run = spans.find((span) => span.name === 'ai.generateText')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
+  instrumentation.disable();
+});

@@ -6,9 +6,9 @@
 // sensor, which marks the run incomplete. AI SDK 6: `generateText` and `streamText` ask for the AI SDK's own
 // per-call spans when the app did not decide (v6-telemetry.ts); its module exports are replaced as it loads (its
 // CommonJS exports are read-only getters), so the patch reaches what the app imports, not the AI SDK's own
-// internal calls (`ToolLoopAgent` in AI SDK 6 is not covered).
+// internal calls; `ToolLoopAgent`, which makes those, gets its settings' telemetry asked for on its prototype.
 import { diag } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
 import type { TracedMethodHost } from '../common/traced-method.ts';
 import { VERSION } from '../version.ts';
@@ -20,6 +20,7 @@ export const SUPPORTED_AI_SDK_6_VERSIONS = ['>=6.0.0 <7'];
 /** AI SDK 6 functions that take `experimental_telemetry` and make one span per provider call with it. */
 const V6_FUNCTIONS = ['generateText', 'streamText'] as const;
 const ORIGINALS = Symbol.for('tokenledger.ai-sdk-6-originals');
+const AGENT_METHODS = ['generate', 'stream'];
 
 type IntegrationHolder = { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
 
@@ -60,6 +61,8 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
         return (original as (...args: unknown[]) => unknown).call(this, given, ...rest);
       };
     }
+    const agent = exportsObject.ToolLoopAgent as { prototype?: Record<string, unknown> } | undefined;
+    if (agent?.prototype) this.patchAgent(agent.prototype);
     // An ES module namespace (through import-in-the-middle) takes new values; CommonJS exports are getters that
     // cannot be redefined, so the app then gets a copy with the wrapped functions.
     try {
@@ -96,6 +99,36 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
     if (index >= 0) list!.splice(index, 1);
   }
 
+  /**
+   * `ToolLoopAgent` calls the AI SDK's own `generateText` / `streamText`, which no export wrapper reaches: its
+   * `generate` and `stream` run on a view of the agent whose settings ask for telemetry when the app's set none.
+   */
+  private patchAgent(prototype: Record<string, unknown>): void {
+    const self = this;
+    for (const name of AGENT_METHODS) {
+      this.rewrapAgent(prototype, name, (original) =>
+        function (this: { settings?: unknown }, ...args: unknown[]) {
+          let target: unknown = this;
+          try {
+            if (self.isEnabled() && this && typeof this.settings === 'object') {
+              const settings = withTelemetry(this.settings);
+              if (settings !== this.settings) target = Object.create(this, { settings: { value: settings } });
+            }
+          } catch (error) {
+            diag.error('tokenledger: could not ask an AI SDK 6 agent for its telemetry', error);
+          }
+          return original.apply(target, args);
+        },
+      );
+    }
+  }
+
+  private rewrapAgent(prototype: Record<string, unknown>, name: string, wrapper: (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown): void {
+    if (typeof prototype[name] !== 'function') return;
+    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
+    this._wrap(prototype, name, (original) => wrapper(original as (...args: unknown[]) => unknown));
+  }
+
   private hostView(): TracedMethodHost {
     const self = this;
     return {
@@ -112,6 +145,11 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
 
 function unpatchV6(moduleExports: unknown): void {
   const exportsObject = moduleExports as Record<string | symbol, unknown> | undefined;
+  const agent = exportsObject?.ToolLoopAgent as { prototype?: Record<string, { __unwrap?: () => void }> } | undefined;
+  for (const name of AGENT_METHODS) {
+    const method = agent?.prototype?.[name] as unknown as { __original?: unknown } | undefined;
+    if (agent?.prototype && method?.__original) (agent.prototype as Record<string, unknown>)[name] = method.__original;
+  }
   const originals = exportsObject?.[ORIGINALS] as Record<string, unknown> | undefined;
   if (!originals) return;
   try {
