@@ -273,3 +273,16 @@ test('ai sdk 7 streamText with a tool: two streamed calls and the tool execution
   // OpenAI call's tier does not reach the integration anyway): (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
   assert.deepEqual([run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
 });
+
+test('ai sdk 7 ToolLoopAgent: an agent built on generateText is one run with its calls and tool', async () => {
+  weatherAgentResponses(1);
+  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const agent = new ai.ToolLoopAgent({ model: openai.chat('gpt-5.5'), tools: { weather }, telemetry: { functionId: 'weather-agent' } });
+  const result = await agent.generate({ prompt: 'Weather in Paris?' });
+  assert.equal(result.text, 'Paris is the capital of France.');
+  const spans = await waitForSpans(harness, 4);
+  const [run] = named(spans, 'invoke_agent');
+  assert.equal(named(spans, 'invoke_agent').length, 1);
+  // Two calls of the chat fixture on the flex tier, 2 × 0.007355.
+  assert.deepEqual([run!.attributes['gen_ai.agent.name'], run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], ['weather-agent', 2, 1, 0.01471]);
+});
