@@ -5,6 +5,10 @@ export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.
 export { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export { BedrockRuntimeInstrumentation } from './instrumentation/bedrock/instrumentation.ts';
+export { AiSdkInstrumentation } from './instrumentation/ai-sdk/instrumentation.ts';
+export { LangChainInstrumentation } from './instrumentation/langchain/instrumentation.ts';
+export { OpenAIAgentsInstrumentation } from './instrumentation/openai-agents/instrumentation.ts';
+export { ProviderRequestSensor } from './instrumentation/request-sensor/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
 export { agentRun, type AgentRun, type AgentRunOptions } from './instrumentation/agent/run.ts';
 export { tool, type ToolOptions, type MemoizeOptions } from './instrumentation/agent/tool.ts';

@@ -2,6 +2,8 @@
 // in-process processor feeds as spans start and end: every span starts, parents before children, then every span
 // ends in the order it ended. So the runs, their totals, retries, late spans and learned ideal steps are the ones
 // the processor would have found had it seen the whole trace. Linear in the spans whatever the nesting depth.
+// The same judge of duplicates as in process (ledger/duplicate-calls.ts) decides which LLM spans count, with the
+// spans' own start and end times, since the replay starts every span before it ends any.
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
@@ -10,19 +12,23 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
-  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from '../conventions/attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
-import { OI_KIND } from '../ledger/foreign-names.ts';
+import { DuplicateCalls, type Duplicate } from '../ledger/duplicate-calls.ts';
+import { responseIdOf } from '../ledger/source-conventions.ts';
+import { AI_FUNCTION_ID, AI_OPERATION_ID, OI_KIND } from '../ledger/foreign-names.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
-import { runStartedBy } from '../runs/run-spans.ts';
 import type { RunState } from '../runs/run-state.ts';
+import { isToolExecution, runStartedBy } from '../runs/run-spans.ts';
 import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunTreeHooks } from '../runs/run-tree.ts';
 
@@ -45,14 +51,19 @@ export interface TraceSpan {
 /** The attributes the rollup and the metrics of its hooks read, besides an LLM call's figures. */
 export const ROLLUP_ATTRIBUTES: readonly string[] = [
   ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_ERROR_TYPE,
   OI_KIND,
+  AI_OPERATION_ID,
+  AI_FUNCTION_ID,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
 ];
@@ -74,12 +85,14 @@ const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infi
  */
 export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
   const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
+  const duplicates = new DuplicateCalls({ maxSpans: Infinity, maxTraces: 1, maxIdsPerTrace: Infinity });
   const { order, isRoot } = startOrder(spans);
   let runs = 0;
   for (const span of order) {
     const root = isRoot.has(span);
     const run = runStartedBy(span.attributes, span.name, root);
     if (run !== undefined) runs += 1;
+    duplicates.start(span.spanId, root ? undefined : span.parentSpanId, run?.explicit === true || isToolExecution(span.attributes));
     if (!whole) {
       if (run?.explicit) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
       continue;
@@ -89,12 +102,12 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
   }
   for (const span of endOrder(order)) {
     const failed = span.statusCode === SpanStatusCode.ERROR;
-    const call = span.figures;
+    const call = counted(span, duplicates);
     if (!whole) {
       if (call && !call.refused) hooks.onCall?.(span, call, undefined);
       continue;
     }
-    const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+    const isTool = isToolExecution(span.attributes);
     const ended = tree.end(span.spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
     if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName, ended.run);
     if (ended.rolledUp) {
@@ -105,6 +118,19 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
     }
   }
   return runs;
+}
+
+/** The span's call figures unless another span of the trace already counts its provider call (then it is marked). */
+function counted(span: TraceSpan, duplicates: DuplicateCalls): CallFigures | undefined {
+  let duplicate: Duplicate | undefined;
+  if (span.figures !== undefined) {
+    const times = { start: Number(span.startNanos), end: Number(span.endNanos) };
+    duplicate = duplicates.judge(span.spanId, span.traceId, responseIdOf(span.attributes), times);
+  }
+  duplicates.end(span.spanId);
+  if (duplicate === undefined) return span.figures;
+  span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
+  return undefined;
 }
 
 /**

@@ -69,8 +69,12 @@ export const ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS = 'tokenledger.usage
 export const ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS = 'tokenledger.usage.compaction.output_tokens';
 /** Server-side web searches the provider ran for the call and bills per request (Anthropic `usage.server_tool_use.web_search_requests`); priced as a request fee. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS = 'tokenledger.usage.web_search.requests';
-/** On an LLM span another instrumentation made, the convention its usage was read from and normalised: `genai` (current GenAI names), `genai_legacy` (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, `cache_creation`), `anthropic_sdk`, `openinference`, or `anthropic_excluding_cache` (OpenLLMetry-JS and OpenLIT, whose Anthropic input leaves the cache out; tokenledger adds it back). (tokenledger, string) */
+/** On an LLM span another instrumentation made, the convention its usage was read from and normalised: `genai` (current GenAI names), `genai_legacy` (`gen_ai.system`, `prompt_tokens`/`completion_tokens`, `cache_creation`), `anthropic_sdk`, `openinference`, or `anthropic_excluding_cache` (OpenLLMetry-JS and OpenLIT, whose Anthropic input leaves the cache out; tokenledger adds it back), or `ai_sdk` (the Vercel AI SDK's own `ai.*` spans: `ai.usage.*`, the TTL split and tier from `ai.response.providerMetadata`). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_USAGE_SOURCE_CONVENTION = 'tokenledger.usage.source_convention';
+/** On an LLM span that describes a provider call another LLM span already counts (a framework's span and the vendor-SDK patch's, two instrumentations of one SDK): the span id of the counted span. Such a span is not priced, not added to a run and not recorded in the metrics; a backend that sums `gen_ai.usage.*` over spans leaves out the spans that have this attribute. (tokenledger, string) */
+export const ATTR_TOKENLEDGER_CALL_DUPLICATE_OF = 'tokenledger.call.duplicate_of';
+/** Why the span is a duplicate: `same_response_id` (a call with its `gen_ai.response.id` is already counted in the trace) or `nested_llm_span` (an LLM span inside or around it, not across an agent or tool span, is counted). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON = 'tokenledger.call.duplicate_reason';
 /** A 16-hex-digit fingerprint of the stable prompt prefix (system prompt + tool definitions). When it changes between calls of one agent, the provider's prompt cache was busted. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_hash';
 /** True when the call was served through a provider batch API and is billed at the batch rate. (tokenledger, boolean) */
@@ -117,6 +121,10 @@ export const ATTR_TOKENLEDGER_RUN_NESTED = 'tokenledger.run.nested';
 export const ATTR_TOKENLEDGER_RUN_PARENT_ID = 'tokenledger.run.parent_id';
 /** False when some of the run's spans were lost, evicted or unpriced, so totals are lower bounds. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_COMPLETE = 'tokenledger.run.complete';
+/** With `tokenledger.run.complete = false`, the first reason that applies: `spans_lost` (spans of the run were evicted or ended after it), `unpriced_calls` (a call's usage or cost is unknown), `uncovered_requests` (the run made provider API requests that no LLM span covered: a client or framework tokenledger does not instrument; see `tokenledger.run.uncovered_requests`). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON = 'tokenledger.run.incomplete_reason';
+/** Requests to an LLM provider's API made inside the run while no LLM span was active (seen by the request sensor on Node's undici and http client diagnostics channels). Their usage is not in the run's totals. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_UNCOVERED_REQUESTS = 'tokenledger.run.uncovered_requests';
 /** The run's outcome. A user may set it on their own root span; the processor honours it. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_SUCCESS = 'tokenledger.run.success';
 /** Why the run failed, as given by `run.fail(reason)` or the thrown error's class name. (tokenledger, string) */
@@ -333,8 +341,13 @@ export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI_LEGACY = 'genai_leg
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_SDK = 'anthropic_sdk';
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_OPENINFERENCE = 'openinference';
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_EXCLUDING_CACHE = 'anthropic_excluding_cache';
-export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache'] as const;
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_AI_SDK = 'ai_sdk';
+export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache', 'ai_sdk'] as const;
 export type TokenledgerUsageSourceConvention = (typeof TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES)[number];
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_SAME_RESPONSE_ID = 'same_response_id';
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_NESTED_LLM_SPAN = 'nested_llm_span';
+export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES = ['same_response_id', 'nested_llm_span'] as const;
+export type TokenledgerCallDuplicateReason = (typeof TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES)[number];
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_STANDARD = 'standard';
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_FLEX = 'flex';
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_PRIORITY = 'priority';
@@ -363,6 +376,11 @@ export type TokenledgerCostUnknownReason = (typeof TOKENLEDGER_COST_UNKNOWN_REAS
 export const TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE = 'subtree';
 export const TOKENLEDGER_RUN_SCOPE_VALUES = ['subtree'] as const;
 export type TokenledgerRunScope = (typeof TOKENLEDGER_RUN_SCOPE_VALUES)[number];
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_SPANS_LOST = 'spans_lost';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNPRICED_CALLS = 'unpriced_calls';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNCOVERED_REQUESTS = 'uncovered_requests';
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES = ['spans_lost', 'unpriced_calls', 'uncovered_requests'] as const;
+export type TokenledgerRunIncompleteReason = (typeof TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES)[number];
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_CONFIGURED = 'configured';
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED = 'learned';
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES = ['configured', 'learned'] as const;

@@ -25,3 +25,21 @@ export const CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_input_tokens';
 export const CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
 export const PROMPT_DETAILS_CACHE_READ = 'gen_ai.usage.prompt_tokens_details.cache_read';
 export const PROMPT_DETAILS_CACHE_WRITE = 'gen_ai.usage.prompt_tokens_details.cache_write';
+// The Vercel AI SDK's own spans (AI SDK 6 `experimental_telemetry`, AI SDK 7's legacy integration): `ai.*` names.
+export const AI_OPERATION_ID = 'ai.operationId';
+export const AI_FUNCTION_ID = 'ai.telemetry.functionId';
+export const AI_MODEL_PROVIDER = 'ai.model.provider';
+export const AI_MODEL_ID = 'ai.model.id';
+export const AI_RESPONSE_ID = 'ai.response.id';
+export const AI_RESPONSE_PROVIDER_METADATA = 'ai.response.providerMetadata';
+export const AI_INPUT_TOKENS = 'ai.usage.inputTokens';
+export const AI_OUTPUT_TOKENS = 'ai.usage.outputTokens';
+export const AI_CACHE_READ_TOKENS = 'ai.usage.inputTokenDetails.cacheReadTokens';
+export const AI_CACHE_WRITE_TOKENS = 'ai.usage.inputTokenDetails.cacheWriteTokens';
+export const AI_REASONING_TOKENS = 'ai.usage.outputTokenDetails.reasoningTokens';
+/** Earlier spellings the AI SDK still writes beside the detailed ones (AI SDK 5 wrote only these). */
+export const AI_CACHED_INPUT_TOKENS = 'ai.usage.cachedInputTokens';
+export const AI_REASONING_TOKENS_FLAT = 'ai.usage.reasoningTokens';
+/** AI SDK 4: prompt and completion tokens. */
+export const AI_PROMPT_TOKENS = 'ai.usage.promptTokens';
+export const AI_COMPLETION_TOKENS = 'ai.usage.completionTokens';

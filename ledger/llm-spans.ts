@@ -11,7 +11,9 @@ import {
   ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../conventions/attributes.ts';
+import { aiSdkOperation, isAiSdkCall } from './ai-sdk-spans.ts';
 import { stringAttribute } from './attribute-values.ts';
+import { GEN_AI_SYSTEM, OI_KIND } from './foreign-names.ts';
 import type { CallDescription } from './pricing/call-pricer.ts';
 
 export const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
@@ -23,6 +25,17 @@ export function isLlmCall(attributes: Attributes, added?: Attributes): boolean {
   const operation = added?.[ATTR_GEN_AI_OPERATION_NAME] ?? attributes[ATTR_GEN_AI_OPERATION_NAME];
   const provider = added?.[ATTR_GEN_AI_PROVIDER_NAME] ?? attributes[ATTR_GEN_AI_PROVIDER_NAME];
   return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && provider !== undefined;
+}
+
+/**
+ * Whether a span says at its start that it is an LLM call, in any convention tokenledger reads (the describing
+ * attributes another instrumentation's span lacks are added only at its end).
+ */
+export function startsAsLlmCall(attributes: Attributes): boolean {
+  if (isLlmCall(attributes)) return true;
+  if (attributes[OI_KIND] === 'LLM' || attributes[GEN_AI_SYSTEM] !== undefined) return true;
+  const aiOperation = aiSdkOperation(attributes);
+  return aiOperation !== undefined && isAiSdkCall(aiOperation);
 }
 
 /** A call a guardrail refused was never sent: it is not a step and costs nothing. */

@@ -23,6 +23,18 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     },
   },
   {
+    name: 'reasoning under the older spelling gen_ai.usage.reasoning_tokens (Mastra\'s bridge) is read',
+    scope: '@mastra/otel-bridge',
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 2150, 'gen_ai.usage.output_tokens': 420, 'gen_ai.usage.reasoning_tokens': 384 },
+    expected: {
+      'tokenledger.usage.source_convention': 'genai',
+      'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
+      'tokenledger.usage.uncached.input_tokens': 2150,
+      'gen_ai.usage.reasoning.output_tokens': 384,
+    },
+  },
+  {
     name: 'legacy GenAI names: gen_ai.system, prompt_tokens / completion_tokens',
     scope: 'some-old-instrumentation',
     attributes: { 'gen_ai.system': 'vertex_ai', 'gen_ai.request.model': 'gemini-2.5-pro', 'gen_ai.usage.prompt_tokens': 900, 'gen_ai.usage.completion_tokens': 80 },

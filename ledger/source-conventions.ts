@@ -7,10 +7,11 @@
 // |--------------------------------|-----------------------------------------------|-----------------------------------------------------|--------------------|
 // | tokenledger (another process)  | gen_ai.usage.input_tokens                      | as GenAI, TTL split from tokenledger.usage.*        | as GenAI, tool results from tokenledger.usage.* |
 // | GenAI conventions (current)    | gen_ai.usage.input_tokens                      | gen_ai.usage.cache_read / cache_write.input_tokens  | gen_ai.usage.output_tokens / reasoning.output_tokens |
-// | GenAI legacy names             | gen_ai.usage.prompt_tokens                     | …cache_creation.input_tokens for writes             | gen_ai.usage.completion_tokens |
+// | GenAI legacy names             | gen_ai.usage.prompt_tokens                     | …cache_creation.input_tokens for writes             | gen_ai.usage.completion_tokens / reasoning_tokens |
 // | Anthropic SDK (own spans)      | gen_ai.usage.input_tokens (already all input)  | + anthropic.usage.cache_creation.ephemeral_5m/1h    | as GenAI |
 // | OpenInference                  | llm.token_count.prompt                         | llm.token_count.prompt_details.cache_read / _write  | llm.token_count.completion / completion_details.reasoning |
 // | OpenLLMetry-JS, OpenLIT (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy)              | as GenAI |
+// | Vercel AI SDK (own `ai.*` spans) | ai.usage.inputTokens (per-call spans only; ledger/ai-sdk-spans.ts) | ai.usage.inputTokenDetails.*, TTL from provider metadata | ai.usage.outputTokens / outputTokenDetails.reasoningTokens |
 //
 // Reasoning is read in every spelling instrumentations use (`gen_ai.usage.reasoning.output_tokens`,
 // `gen_ai.usage.reasoning_tokens`, `gen_ai.usage.completion_tokens_details.reasoning`), and so are cache counts
@@ -24,6 +25,7 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
@@ -57,6 +59,7 @@ import {
 } from './foreign-names.ts';
 import { inputExcludesCache } from './anthropic-cache-evidence.ts';
 import { isLlmCall } from './llm-spans.ts';
+import { aiSdkOperation, aiSdkSpanUsage } from './ai-sdk-spans.ts';
 import { anthropicSdkUsage, isAnthropicSdkScope } from './sdk-native-spans.ts';
 import { usageFromAttributes, writeUsageAttributes } from './usage-attributes.ts';
 import type { UsageFigures } from './usage-figures.ts';
@@ -99,7 +102,15 @@ export function spanUsage(attributes: Attributes, scope: string, scopeVersion?: 
     return isLlmCall(attributes) ? { usage: usageFromAttributes(attributes), describing: {} } : undefined;
   }
   if (isAnthropicSdkScope(scope)) return anthropicSdkUsage(attributes);
+  // The AI SDK's own spans: only its per-call spans have a call's usage; its aggregates carry run totals.
+  const aiOperation = aiSdkOperation(attributes);
+  if (aiOperation !== undefined) return aiSdkSpanUsage(attributes, aiOperation);
   return openInferenceUsage(attributes) ?? genAiUsage(attributes, scope, scopeVersion);
+}
+
+/** The provider's id of the response a span describes (`gen_ai.response.id`): the same id is the same call. */
+export function responseIdOf(attributes: Attributes): string | undefined {
+  return stringAttribute(attributes[ATTR_GEN_AI_RESPONSE_ID]);
 }
 
 /**

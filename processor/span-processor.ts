@@ -2,37 +2,43 @@
 //
 // Data flow, per span, O(1) and never blocking:
 //   onStart   — an LLM call, tool or run span gets the baggage entries the app names (attribution); the span joins
-//               the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT span, or a local
-//               root that is not itself an LLM call or tool) starts a run.
+//               the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT span, the AI
+//               SDK's ai.generateText/streamText, or a local root that is not itself an LLM call or tool) starts a
+//               run. The judge of duplicate calls (ledger/duplicate-calls.ts) notes its parent.
 //   onEnding  — the last moment a span takes attributes. An LLM call's usage figures are the ones the
 //               instrumentation handed over with the span (ledger/handover.ts), or, for a span another
 //               instrumentation made, read from its attributes once; they are priced, the cost attributes written,
-//               and the call's figures go to the run tree and the metrics. A tool span counts as a tool call; a
-//               run span gets its rollup as tokenledger.run.* attributes and its run metrics.
+//               and the call's figures go to the run tree and the metrics — unless another LLM span already
+//               counts the same provider call: then it is marked a duplicate and counted nowhere. A tool span
+//               counts as a tool call; provider requests the request sensor noted on a span that is no LLM call
+//               and inside none make its runs incomplete; a run span gets its rollup as tokenledger.run.*
+//               attributes and its run metrics.
 import { diag, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
-  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
   ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
   ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
-  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from '../conventions/attributes.ts';
 import { positive } from '../instrumentation/common/budget.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
+import { providerRequestsOf } from '../instrumentation/common/provider-requests.ts';
 import { BACKEND_CONVENTIONS, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { handedOverUsage } from '../ledger/handover.ts';
-import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
+import { callDescription, isLlmCall, isRefusedCall, requestModelOf, startsAsLlmCall } from '../ledger/llm-spans.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
-import { normalisedAttributes, spanUsage } from '../ledger/source-conventions.ts';
+import { DuplicateCalls } from '../ledger/duplicate-calls.ts';
+import { normalisedAttributes, responseIdOf, spanUsage } from '../ledger/source-conventions.ts';
 import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
 import { AttributionLabels } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
-import { runStartedBy } from '../runs/run-spans.ts';
+import { isToolExecution, runStartedBy } from '../runs/run-spans.ts';
 import type { RunState } from '../runs/run-state.ts';
 import { writeRunAttributes } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunLimits } from '../runs/run-tree.ts';
@@ -93,6 +99,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private readonly baggage: BaggageAttributes | undefined;
   private readonly attribution: AttributionLabels | undefined;
   private readonly backendConventions: readonly BackendConvention[];
+  /** One provider call, one counted span: the judge of duplicates (ledger/duplicate-calls.ts). */
+  private readonly duplicates = new DuplicateCalls();
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -145,6 +153,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
         const added = this.baggage.attributesFor(parentContext, span.attributes);
         if (added) span.setAttributes(added);
       }
+      this.duplicates.start(spanId, localParent, run?.explicit === true || isToolExecution(span.attributes), startsAsLlmCall(span.attributes));
       if (!this.runs) return;
       const started = this.tree.start(spanId, traceId, localParent, run);
       if (started) {
@@ -159,20 +168,27 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
-      const usage = this.usageOf(span);
-      const call = isLlmCall(span.attributes) ? this.endCall(span, usage) : undefined;
+      const { spanId, traceId } = span.spanContext();
+      const read = this.readUsage(span);
+      const isCall = read !== undefined;
+      const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
+      const requests = isCall ? 0 : providerRequestsOf(span);
+      const uncoveredRequests = requests > 0 && !this.duplicates.insideCall(spanId) ? requests : 0;
+      this.duplicates.end(spanId);
+      const priced = isCall ? this.endCall(span, read.figures()) : undefined;
+      // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
+      // marked, and is neither a step of a run nor a call in the metrics.
+      if (duplicate) span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
+      const call = duplicate ? undefined : priced;
       if (!this.runs) {
         if (call) this.recordCall(span, call, undefined);
         return;
       }
-      const { spanId } = span.spanContext();
       const failed = span.status.code === SpanStatusCode.ERROR;
-      const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
-      const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
-      if (call) {
-        this.guard?.release(spanId, call, span.attributes);
-        this.recordCall(span, call, ended.run);
-      }
+      const isTool = isToolExecution(span.attributes);
+      const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed, uncoveredRequests });
+      if (isCall) this.guard?.release(spanId, call, span.attributes);
+      if (call) this.recordCall(span, call, ended.run);
       if (ended.rolledUp) {
         const { state, summary } = ended.rolledUp;
         writeRunAttributes(summary, span);
@@ -215,29 +231,34 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * The span's usage figures: handed over by tokenledger's instrumentation, else read once from the attributes of
-   * a span another instrumentation (or a provider SDK) made, whose normalised figures are then added to it.
+   * Whether the span is an LLM call and, if so, how to get its usage figures: the ones tokenledger's instrumentation
+   * handed over, else the ones read once from the attributes of a span another instrumentation (or a provider SDK)
+   * made, which are then added to it.
    */
-  private usageOf(span: Span): UsageFigures | undefined {
+  private readUsage(span: Span): { figures(): UsageFigures } | undefined {
     const handedOver = handedOverUsage(span);
-    if (handedOver) return handedOver;
+    if (handedOver) return isLlmCall(span.attributes) ? { figures: () => handedOver } : undefined;
     const read = spanUsage(span.attributes, span.instrumentationScope.name, span.instrumentationScope.version);
-    if (!read || !isLlmCall(span.attributes, read.describing)) return undefined;
-    const figures = usageFigures(read.usage);
-    span.setAttributes(normalisedAttributes(span.attributes, read, figures));
-    return figures;
+    if (!read) return isLlmCall(span.attributes) ? { figures: () => unknownUsage('usage_missing') } : undefined;
+    if (!isLlmCall(span.attributes, read.describing)) return undefined;
+    return {
+      figures: () => {
+        const figures = usageFigures(read.usage);
+        span.setAttributes(normalisedAttributes(span.attributes, read, figures));
+        return figures;
+      },
+    };
   }
 
   /** Prices an ended LLM call and writes its cost; a call a guardrail refused was never sent and is not priced. */
-  private endCall(span: Span, usage: UsageFigures | undefined): CallFigures {
+  private endCall(span: Span, usage: UsageFigures): CallFigures {
     const failed = span.status.code === SpanStatusCode.ERROR;
     const model = requestModelOf(span.attributes);
     if (isRefusedCall(span.attributes)) return { model, failed, refused: true };
     const [seconds, nanos] = span.startTime;
-    const figures = usage ?? unknownUsage('usage_missing');
-    const priced = this.pricer.price(figures, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
+    const priced = this.pricer.price(usage, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
     span.setAttributes(writeCostAttributes(priced, {}, { genaiCostAttributes: this.genaiCostAttributes }));
-    const call = callFigures(figures, priced, model, failed);
+    const call = callFigures(usage, priced, model, failed);
     if (this.backendConventions.length > 0) span.setAttributes(backendAttributes(this.backendConventions, call, span.attributes));
     return call;
   }
@@ -259,5 +280,5 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
 
 /** An LLM call or a tool execution: spans whose figures tokenledger counts, and so attributes to a tenant. */
 function isCallOrTool(span: Span): boolean {
-  return isLlmCall(span.attributes) || span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+  return isLlmCall(span.attributes) || isToolExecution(span.attributes);
 }

@@ -9,25 +9,39 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../conventions/attributes.ts';
-import { OI_KIND } from '../ledger/foreign-names.ts';
+import { aiSdkOperation, isAiSdkRun } from '../ledger/ai-sdk-spans.ts';
+import { AI_FUNCTION_ID, OI_KIND } from '../ledger/foreign-names.ts';
 import { LLM_OPERATIONS } from '../ledger/llm-spans.ts';
 import type { RunStart } from './run-tree.ts';
 import type { RunOutcome } from './run-summary.ts';
 
 /**
- * The run a span starts, if it starts one: an `invoke_agent` span or an OpenInference AGENT span always; a root
- * span (local root in process, trace root in collector mode) unless it is itself a single LLM call or tool.
+ * The run a span starts, if it starts one: an `invoke_agent` span, an OpenInference AGENT span or the AI SDK's own
+ * span of a whole generateText / streamText (`ai.generateText`, `ai.streamText`) always; a root span (local root in
+ * process, trace root in collector mode) unless it is itself a single LLM call or tool.
  */
 export function runStartedBy(attributes: Attributes, spanName: string, isRoot: boolean): RunStart | undefined {
   const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
   const agentName = attributes[ATTR_GEN_AI_AGENT_NAME];
   const name = typeof agentName === 'string' && agentName ? agentName : spanName;
   if (operation === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT || attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
-  if (isRoot && operation !== GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
+  const aiOperation = aiSdkOperation(attributes);
+  if (aiOperation !== undefined && isAiSdkRun(aiOperation)) {
+    const functionId = attributes[AI_FUNCTION_ID];
+    return { name: typeof functionId === 'string' && functionId ? functionId : aiOperation, explicit: true };
+  }
+  if (isRoot && !isToolExecution(attributes) && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation)) && aiOperation === undefined) {
     return { name, explicit: false };
   }
   return undefined;
 }
+
+/** A tool execution: an `execute_tool` span, or the AI SDK's own `ai.toolCall` span. */
+export function isToolExecution(attributes: Attributes): boolean {
+  return attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL || aiSdkOperation(attributes) === AI_TOOL_CALL;
+}
+
+const AI_TOOL_CALL = 'ai.toolCall';
 
 /** The ideal steps a run span declares (`tokenledger.run.ideal_steps`), when it is a positive number. */
 export function declaredIdealSteps(attributes: Attributes): number | undefined {

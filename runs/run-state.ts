@@ -60,6 +60,8 @@ export class RunState {
   failedCalls = 0;
   retries = 0;
   unpricedCalls = 0;
+  /** Provider API requests made inside the run that no LLM span covered. */
+  uncoveredRequests = 0;
   usefulOutput = 0;
   readonly tokens: RunTokens = zeros(RUN_TOKEN_KEYS) as RunTokens;
   readonly cost: RunCost = zeros(RUN_COST_KEYS) as RunCost;

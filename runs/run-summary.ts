@@ -13,6 +13,7 @@ import {
   ATTR_TOKENLEDGER_RUN_CONTEXT_GROWTH_TOKENS_PER_STEP,
   ATTR_TOKENLEDGER_RUN_FAILED_CALLS,
   ATTR_TOKENLEDGER_RUN_ID,
+  ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE,
   ATTR_TOKENLEDGER_RUN_INPUT_TOKENS_PER_STEP,
@@ -26,9 +27,11 @@ import {
   ATTR_TOKENLEDGER_RUN_TOKEN_EFFICIENCY,
   ATTR_TOKENLEDGER_RUN_TOOL_CALLS,
   ATTR_TOKENLEDGER_RUN_TOOL_ERRORS,
+  ATTR_TOKENLEDGER_RUN_UNCOVERED_REQUESTS,
   ATTR_TOKENLEDGER_RUN_UNPRICED_CALLS,
   TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE,
   type TokenledgerRunIdealStepsSource,
+  type TokenledgerRunIncompleteReason,
 } from '../conventions/attributes.ts';
 import { usd } from '../ledger/pricing/call-pricer.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES } from '../ledger/token-types.ts';
@@ -55,6 +58,9 @@ export interface RunSummary {
   failedCalls: number;
   retries: number;
   unpricedCalls: number;
+  uncoveredRequests: number;
+  /** Why the run is incomplete, when it is: the first reason that applies. */
+  incompleteReason?: TokenledgerRunIncompleteReason;
   /** Totals by token type and total; NaN where a call left a figure unknown. */
   tokens: RunTokens;
   cost: RunCost;
@@ -76,13 +82,15 @@ export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
     nested: enclosing !== undefined,
     parentId: enclosing?.id,
     success: outcome.success,
-    complete: !state.incomplete && state.unpricedCalls === 0,
+    complete: !state.incomplete && state.unpricedCalls === 0 && state.uncoveredRequests === 0,
+    incompleteReason: incompleteReason(state),
     steps: state.steps,
     toolCalls: state.toolCalls,
     toolErrors: state.toolErrors,
     failedCalls: state.failedCalls,
     retries: state.retries,
     unpricedCalls: state.unpricedCalls,
+    uncoveredRequests: state.uncoveredRequests,
     tokens: { ...tokens },
     cost: { ...state.cost },
     inputPerStep: state.inputPerStep,
@@ -96,6 +104,13 @@ export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
   if (tokens.input > 0) summary.cacheHitRate = tokens.cache_read / tokens.input;
   if (tokens.input + tokens.output > 0) summary.tokenEfficiency = state.usefulOutput / (tokens.input + tokens.output);
   return summary;
+}
+
+function incompleteReason(state: RunState): TokenledgerRunIncompleteReason | undefined {
+  if (state.incomplete) return 'spans_lost';
+  if (state.unpricedCalls > 0) return 'unpriced_calls';
+  if (state.uncoveredRequests > 0) return 'uncovered_requests';
+  return undefined;
 }
 
 const ratio = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -118,6 +133,8 @@ export function writeRunAttributes(summary: RunSummary, out: AttributeSink): voi
   out.setAttribute(ATTR_TOKENLEDGER_RUN_NESTED, summary.nested);
   if (summary.parentId !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_PARENT_ID, summary.parentId);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_COMPLETE, summary.complete);
+  if (summary.incompleteReason !== undefined) out.setAttribute(ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON, summary.incompleteReason);
+  if (summary.uncoveredRequests > 0) out.setAttribute(ATTR_TOKENLEDGER_RUN_UNCOVERED_REQUESTS, summary.uncoveredRequests);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_SUCCESS, summary.success);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_STEPS, summary.steps);
   out.setAttribute(ATTR_TOKENLEDGER_RUN_TOOL_CALLS, summary.toolCalls);

@@ -7,7 +7,7 @@
 //   inside a run points at its innermost run; each run points at the run it is nested in. Memory is O(1) per span
 //   and per run, whatever the nesting depth: no chain is copied.
 // - An LLM call adds its figures to every run above it that is still open when it ends, a tool execution its
-//   count; a call a guardrail refused was never sent and adds nothing. A span that ends after all its runs closed
+//   count, a span provider requests were made in without an LLM span those requests (the run is then incomplete); a call a guardrail refused was never sent and adds nothing. A span that ends after all its runs closed
 //   is late. Calls are added in the order they end, so retries read as they happened.
 // - When a run's root ends it is rolled up: outcome, ideal steps (declared, else learned per agent from its
 //   earlier successful complete runs), KPIs. It is reported when it is explicit, or implicit with calls or tools
@@ -64,6 +64,8 @@ export interface EndedSpan {
   attributes: Attributes;
   /** The span ended with an error status. */
   failed: boolean;
+  /** Provider API requests made while the span was active that no LLM span covered. */
+  uncoveredRequests?: number;
 }
 
 export interface SpanEnd {
@@ -144,6 +146,7 @@ export class RunTree {
     const innermost = this.spans.get(spanId);
     if (innermost !== undefined) this.spans.delete(spanId);
     if (innermost !== undefined && (span.call !== undefined || span.toolFailed !== undefined)) this.add(innermost, span);
+    if (innermost !== undefined && span.uncoveredRequests) addUncovered(innermost, span.uncoveredRequests);
     const state = this.runs.get(spanId);
     if (state === undefined) {
       if (this.lost.delete(spanId)) return { run: innermost, lostRunId: spanId };
@@ -227,6 +230,13 @@ function supersedeImplicitRoot(parent: RunState | undefined): void {
   let root = parent;
   while (root?.parent !== undefined) root = root.parent;
   if (root !== undefined && !root.explicit) root.superseded = true;
+}
+
+/** Requests no LLM span covered make every open run above them incomplete: their usage is missing from its totals. */
+function addUncovered(innermost: RunState, requests: number): void {
+  for (let state: RunState | undefined = innermost; state !== undefined; state = state.parent) {
+    if (!state.closed) state.uncoveredRequests += requests;
+  }
 }
 
 function allClosed(innermost: RunState): boolean {

@@ -5,10 +5,14 @@ import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
+import { LangChainInstrumentation } from '../instrumentation/langchain/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
+import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrumentation.ts';
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
@@ -16,7 +20,7 @@ import { flushOnExit } from './flush-on-exit.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 
-/** tokenledger's provider instrumentations, for an app that builds its own NodeSDK. */
+/** tokenledger's provider and framework instrumentations, for an app that builds its own NodeSDK. */
 export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions> = {}): Instrumentation[] {
   const legacyAttributes = options.legacyAttributes ?? false;
   return [
@@ -24,6 +28,10 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
     new AnthropicInstrumentation({ legacyAttributes, sdkSpans: options.anthropicSdkSpans === 'keep' ? 'keep' : 'suppress' }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
     new BedrockRuntimeInstrumentation({ legacyAttributes }),
+    new AiSdkInstrumentation({ legacyAttributes }),
+    new OpenAIAgentsInstrumentation(),
+    new LangChainInstrumentation(),
+    new ProviderRequestSensor(),
   ];
 }
 

@@ -239,6 +239,40 @@ test('collector defect 6c: retries are detected in the order calls end, as in-pr
   assert.deepEqual(rollup(remote[0]!.get(run)), rollup(local[0]!.get(run)));
 });
 
+test('collector: one provider call described by two spans is counted once, as in-process', async () => {
+  // A framework's call span (response r1) around the SDK patch's span of the same request, then a call that merely
+  // repeats the id r1 after the first ended (counted: a call of its own), then the AI SDK's own spans of one more
+  // call: ai.generateText (a run) around ai.generateText.doGenerate. gpt-4.1 at $2 in / $8 out per million:
+  // counted calls 1000 × 2 + 100 × 8 = 2800 µ$ each; the AI SDK call 500 × 2 + 50 × 8 = 1400 µ$.
+  const run = spanId(0, 0);
+  const traces = [[
+    agent(run, 'deduped', 0, 300),
+    call(spanId(0, 1), run, 10, 100, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+    call(spanId(0, 2), spanId(0, 1), 20, 90, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+    call(spanId(0, 3), run, 110, 150, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+    { id: spanId(0, 4), parent: run, name: 'ai.generateText', start: 160, end: 290, attributes: { 'ai.operationId': 'ai.generateText', 'ai.usage.inputTokens': 500, 'ai.usage.outputTokens': 50 } },
+    {
+      id: spanId(0, 5), parent: spanId(0, 4), name: 'ai.generateText.doGenerate', start: 170, end: 280,
+      attributes: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': 'openai.chat', 'ai.model.id': 'gpt-4.1', 'gen_ai.request.model': 'gpt-4.1', 'ai.usage.inputTokens': 500, 'ai.usage.outputTokens': 50 },
+    },
+  ]];
+  const local = await inProcess(traces);
+  const remote = await throughCollector('e1', traces);
+  for (const attributes of [local[0]!, remote[0]!]) {
+    assert.equal(attributes.get(spanId(0, 2))!['tokenledger.call.duplicate_of'], undefined, 'the inner span ends first and is counted');
+    assert.equal(attributes.get(spanId(0, 1))!['tokenledger.call.duplicate_reason'], 'same_response_id');
+    assert.equal(attributes.get(spanId(0, 3))!['tokenledger.call.duplicate_of'], undefined, 'a later call with the same id is a call of its own');
+    assert.equal(attributes.get(spanId(0, 5))!['tokenledger.usage.source_convention'], 'ai_sdk');
+    assert.equal(attributes.get(spanId(0, 4))!['tokenledger.run.steps'], 1, 'ai.generateText is a run of one call, its totals no call');
+    assert.equal(attributes.get(run)!['tokenledger.run.steps'], 3);
+    assert.equal(attributes.get(run)!['tokenledger.run.cost.usd'], 0.007); // 2800 + 2800 + 1400 µ$
+  }
+  // The SDK's span ids are its own in process: the marked span points at the inner one of its own replay.
+  assert.equal(remote[0]!.get(spanId(0, 1))!['tokenledger.call.duplicate_of'], spanId(0, 2));
+  assert.deepEqual(rollup(remote[0]!.get(run)), rollup(local[0]!.get(run)));
+  assert.deepEqual(rollup(remote[0]!.get(spanId(0, 4))), rollup(local[0]!.get(spanId(0, 4))));
+});
+
 test('collector defect 4: a cache-read count sent as a string, a negative or a double is malformed, never priced', async () => {
   const cases: Array<[string, string, string, KeyValue]> = [
     ['string', 'openai', 'gpt-4.1', { key: 'gen_ai.usage.cache_read.input_tokens', value: { stringValue: '4096' } }],

@@ -5,7 +5,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FakeProvider } from './fake-provider.ts';
+import { FakeProvider, fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 
@@ -205,4 +205,101 @@ test('register: an invalid TOKENLEDGER_* value is reported and the app runs with
   assert.equal(result.stdout, expectedStdout);
   assert.match(result.stderr, /TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"/);
   assert.equal(receiver.spans.length, 0);
+});
+
+/** The fake provider answers the weather agent: a tool call on the first two requests, then the answer. */
+function scriptWeatherAgent(): void {
+  let served = 0;
+  provider.reset();
+  provider.respondWith('openai.chat', () => {
+    served += 1;
+    const completion = fixtureJson('openai-chat.json');
+    completion.id = `chatcmpl-${served}`;
+    if (served <= 2) {
+      completion.choices = [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+        },
+      ];
+    }
+    return { json: completion };
+  });
+}
+
+for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--import', 'test/apps/ai-sdk-weather.mjs']] as const) {
+  test(`register: an AI SDK 7 agent under ${flag} is one run of three priced calls and two tools, with no code change`, async () => {
+    scriptWeatherAgent();
+    const result = await runApp([flag, 'tokenledger/register', app]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
+    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
+    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+    ]);
+    const run = receiver.spans.find((span) => span.name === 'invoke_agent ai.generateText')!;
+    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [3, 2, 0.022065]);
+    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  });
+}
+
+for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['--import', 'test/apps/langgraph-weather.mjs']] as const) {
+  test(`register: a LangGraph agent on ChatAnthropic under ${flag} is one run of two exact calls and a tool, with no code change`, async () => {
+    let served = 0;
+    provider.reset();
+    provider.respondWith('anthropic.messages', () => {
+      served += 1;
+      const message = fixtureJson('anthropic-messages.json');
+      message.id = `msg_${served}`;
+      if (served === 1) {
+        message.content = [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }];
+        message.stop_reason = 'tool_use';
+      }
+      return { json: message };
+    });
+    const result = await runApp([flag, 'tokenledger/register', app]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '{"messages":4,"text":"Paris is the capital of France."}\n');
+    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    // Each call: the Anthropic fixture, with its 1-hour cache writes, 0.0183 (anthropic.test.ts).
+    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
+      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+    ]);
+    const run = receiver.spans.find((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent')!;
+    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.0366]);
+    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  });
+}
+
+test('register: an OpenAI Agents SDK agent under --import is one run of two priced calls and a tool, with no code change', async () => {
+  let served = 0;
+  provider.reset();
+  provider.respondWith('openai.chat', () => {
+    served += 1;
+    const completion = fixtureJson('openai-chat.json');
+    completion.id = `chatcmpl-${served}`;
+    if (served === 1) {
+      completion.choices = [
+        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+      ];
+    }
+    return { json: completion };
+  });
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/openai-agents-weather.mjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '{"output":"Paris is the capital of France."}\n');
+  const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
+  assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.cost.usd']]), [
+    ['tokenledger-instrumentation-openai', 0.007355],
+    ['tokenledger-instrumentation-openai', 0.007355],
+  ]);
+  const run = receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.01471]);
+  assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
 });

@@ -85,6 +85,7 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
     'tokenledger.run.id': run.spanContext().spanId,
     'tokenledger.run.scope': 'subtree',
     'tokenledger.run.complete': false, // the failed call has no usage, so the run's cost is a lower bound
+    'tokenledger.run.incomplete_reason': 'unpriced_calls',
     'tokenledger.run.steps': 4,
     'tokenledger.run.tool_calls': 2,
     'tokenledger.run.tool_errors': 1,

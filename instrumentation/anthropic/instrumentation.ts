@@ -29,8 +29,12 @@ export interface AnthropicInstrumentationConfig extends TokenledgerInstrumentati
   sdkSpans?: 'keep' | 'suppress';
 }
 
-/** The versions the test suite runs against. */
-export const SUPPORTED_ANTHROPIC_VERSIONS = ['>=1.0.0 <2'];
+/**
+ * The versions the test suite runs against. 0.x minors may break one another, so each 0.x range is one minor:
+ * those LangChain.js's `@langchain/anthropic` 1.5 declares (`^0.115.0`, `^0.120.0`, `^0.122.0`) and the last 0.x
+ * release before 1.0 (0.137).
+ */
+export const SUPPORTED_ANTHROPIC_VERSIONS = ['>=0.115.0 <0.116.0', '>=0.120.0 <0.121.0', '>=0.122.0 <0.123.0', '>=0.137.0 <0.138.0', '>=1.0.0 <2'];
 
 type Prototype = Record<string, unknown>;
 type Exports = Record<string, unknown>;

@@ -2,6 +2,7 @@
 // inside the span's context, and observe the SDK's own return value. If anything of ours fails before the
 // call, the original is called as if we were not there.
 import { context, diag, SpanKind, trace, type Tracer } from '@opentelemetry/api';
+import { callParentContext } from './framework-context.ts';
 import { gateCall, rejectedAPIPromise, type GatedRequest } from './gate-call.ts';
 import { LlmCall } from './llm-call.ts';
 import type { ToolResultShare } from './prompt-shape.ts';
@@ -56,12 +57,12 @@ export function tracedStainlessMethod(
   };
 }
 
-/** Starts the CLIENT span of one LLM call. */
+/** Starts the CLIENT span of one LLM call, under the active span or a framework's current agent or tool span. */
 export function startCall(
   host: TracedMethodHost,
   plan: Pick<CallPlan, 'spanName' | 'attributes' | 'toolResultShare'>,
 ): LlmCall {
-  const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes.atStart });
+  const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes.atStart }, callParentContext());
   return new LlmCall(span, {
     legacyAttributes: host.legacyAttributes,
     toolResultShare: plan.toolResultShare,

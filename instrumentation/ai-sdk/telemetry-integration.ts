@@ -1,0 +1,324 @@
+// tokenledger as an AI SDK 7 telemetry integration: the AI SDK's own extension point, which it calls for every
+// generateText / streamText (and the agent classes built on them) whatever the app's telemetry settings, with no
+// module patched. Registered process-wide (ai-sdk/instrumentation.ts), it turns
+//   onStart … onEnd / onError / onAbort          → one run span, `invoke_agent {functionId or operation}`
+//   executeLanguageModelCall                      → one LLM span per provider call, active while the call runs (so
+//                                                    the HTTP request is inside it); a retried call is a failed span
+//   its result (generate) / onLanguageModelCallEnd (stream) → the call's usage, read from the provider's raw usage
+//   executeTool                                   → one `execute_tool {name}` span, active while the tool runs
+// When the app also registered the AI SDK's own OpenTelemetry integration (@ai-sdk/otel `OpenTelemetry` or
+// `LegacyOpenTelemetry`), that one already makes the run and tool spans: tokenledger then makes only its call
+// spans, inside the AI SDK's call spans, and the processor counts each call once (ledger/duplicate-calls.ts).
+// Events are tied together by the AI SDK's `callId`. AI SDK 6 (and Mastra's copy of it) calls global integrations
+// too, with events that have no `callId` and no per-call hook: those are ignored here (ai-sdk/v6-spans.ts).
+// Every callback swallows its own failures: nothing here may throw into the app; the app's errors pass untouched.
+import { context, diag, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_TOOL_CALL_ID,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_TOKENLEDGER_REQUEST_BATCH,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
+  ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+} from '../../conventions/attributes.ts';
+import { pricingTier } from '../../conventions/service-tier.ts';
+import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
+import { isRecord } from '../../ledger/usage.ts';
+import { toolArgsHash } from '../agent/canonical.ts';
+import { currentCallGate } from '../common/call-gate.ts';
+import { errorType } from '../common/error-type.ts';
+import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
+import type { LlmCall } from '../common/llm-call.ts';
+import { prefixHash } from '../common/prompt-shape.ts';
+import { requestAttributes, responseAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
+import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
+import { aiSdkToolResultShare } from './prompt-share.ts';
+import { aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+
+/** The operations that are runs: a loop of model calls and tool executions. */
+const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
+/** The AI SDK's own OpenTelemetry integrations (@ai-sdk/otel), which make run and tool spans of their own. */
+const AI_SDK_OTEL_INTEGRATIONS = new Set(['OpenTelemetry', 'LegacyOpenTelemetry']);
+/** Operations held at once (a stream the app never reads holds one): past this the oldest is let go. */
+const MAX_OPERATIONS = 10_000;
+
+interface Operation {
+  /** The run span, when the operation is a run tokenledger makes the span of. */
+  run?: Span;
+  /** The AI SDK's own OpenTelemetry integration traces the operation: its spans are the run and the tools. */
+  tracedByAiSdk: boolean;
+  /** Where its calls and tools are parented: the run span's context, else the context it started in. */
+  context: Context;
+  /** The streamed call whose usage has not arrived yet (calls of one operation are sequential). */
+  open?: LlmCall;
+}
+
+type Execute<T> = () => PromiseLike<T>;
+type Event = Record<string, unknown>;
+
+export class AiSdkTelemetryIntegration {
+  private readonly operations = new Map<string, Operation>();
+  private readonly host: TracedMethodHost;
+
+  constructor(host: TracedMethodHost) {
+    this.host = host;
+  }
+
+  onStart(event: Event): void {
+    guard('onStart', () => {
+      const callId = callIdOf(event);
+      if (callId === undefined || !this.host.isEnabled()) return;
+      const parent = context.active();
+      const operation: Operation = { context: parent, tracedByAiSdk: aiSdkOtelRegistered(this) };
+      if (RUN_OPERATIONS.has(String(event.operationId)) && !operation.tracedByAiSdk) {
+        const name = typeof event.functionId === 'string' && event.functionId ? event.functionId : String(event.operationId);
+        const model = typeof event.modelId === 'string' ? event.modelId : undefined;
+        operation.run = this.host.tracer.startSpan(
+          `invoke_agent ${name}`,
+          {
+            kind: SpanKind.INTERNAL,
+            attributes: {
+              [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+              [ATTR_GEN_AI_AGENT_NAME]: name,
+              [ATTR_GEN_AI_PROVIDER_NAME]: aiSdkProviderName(event.provider),
+              ...(model ? { [ATTR_GEN_AI_REQUEST_MODEL]: model } : {}),
+            },
+          },
+          parent,
+        );
+        operation.context = trace.setSpan(parent, operation.run);
+      }
+      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.keys().next().value!);
+      this.operations.set(callId, operation);
+    });
+  }
+
+  /** One provider call: its span is active while the AI SDK calls the provider, and ends with the call's usage. */
+  async executeLanguageModelCall<T>(options: Event & { execute: Execute<T> }): Promise<T> {
+    const { execute } = options;
+    const call = this.host.isEnabled() ? guard('executeLanguageModelCall', () => this.startModelCall(options)) : undefined;
+    if (!call) return await execute();
+    let result: T;
+    try {
+      result = await context.with(trace.setSpan(context.active(), call.span), execute);
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+    guard('executeLanguageModelCall', () => this.afterModelCall(options, call, result));
+    return result;
+  }
+
+  onLanguageModelCallEnd(event: Event): void {
+    guard('onLanguageModelCallEnd', () => {
+      const operation = this.operations.get(callIdOf(event) ?? '');
+      const call = operation?.open;
+      if (!operation || !call) return;
+      operation.open = undefined;
+      call.setAttributes(responseAttributes(event.responseId, event.modelId, [event.finishReason]));
+      const request = isRecord(event.request) ? event.request : {};
+      call.setAttributes(serverAttributes(request.url));
+      setTier(call, aiSdkServiceTier(undefined, undefined, event.usage));
+      call.setUsage(normalizeAiSdkUsage(event.provider, event.usage));
+      call.end();
+    });
+  }
+
+  /** A tool execution: its span is active while the tool runs, so a sub-agent inside it nests under it. */
+  async executeTool<T>(options: Event & { execute: Execute<T> }): Promise<T> {
+    const { execute } = options;
+    const traced = this.operations.get(callIdOf(options) ?? '')?.tracedByAiSdk === true;
+    const span = this.host.isEnabled() && !traced ? guard('executeTool', () => this.startTool(options)) : undefined;
+    if (!span) return await execute();
+    try {
+      currentCallGate()?.beforeTool(span);
+    } catch (error) {
+      if (isGuardError(error)) {
+        endFailed(span, error);
+        throw error;
+      }
+      diag.error('tokenledger: a guardrail failed; the tool runs', error);
+    }
+    try {
+      const result = await context.with(trace.setSpan(context.active(), span), execute);
+      span.end();
+      return result;
+    } catch (error) {
+      endFailed(span, error);
+      throw error;
+    }
+  }
+
+  onStepError(event: Event): void {
+    guard('onStepError', () => this.closeOpenCall(callIdOf(event), event.error));
+  }
+
+  onAbort(event: Event): void {
+    guard('onAbort', () => this.finish(callIdOf(event), new AbortedError()));
+  }
+
+  onError(event: unknown): void {
+    guard('onError', () => {
+      if (isRecord(event)) this.finish(callIdOf(event), event.error ?? new Error('AI SDK operation failed'));
+    });
+  }
+
+  onEnd(event: Event): void {
+    guard('onEnd', () => this.finish(callIdOf(event), undefined));
+  }
+
+  private startModelCall(options: Event): LlmCall | undefined {
+    const callId = callIdOf(options);
+    if (callId === undefined) return undefined;
+    const operation = this.operations.get(callId);
+    const provider = aiSdkProviderName(options.provider);
+    const model = options.modelId;
+    const share = aiSdkToolResultShare(options.instructions, options.messages, options.tools);
+    const attributes = requestAttributes({
+      operation: 'chat',
+      provider,
+      model,
+      maxTokens: options.maxOutputTokens,
+      temperature: options.temperature,
+      topP: options.topP,
+      topK: options.topK,
+      stopSequences: options.stopSequences,
+      seed: options.seed,
+      frequencyPenalty: options.frequencyPenalty,
+      presencePenalty: options.presencePenalty,
+      prefixHash: options.tools !== undefined || options.instructions !== undefined ? prefixHash(options.instructions, options.tools) : undefined,
+    });
+    // Inside the AI SDK's own call span when it traces the operation (its wrapper runs around this one).
+    const parent = operation && !operation.tracedByAiSdk ? operation.context : context.active();
+    const call = context.with(parent, () =>
+      startCall(this.host, { spanName: spanName('chat', model), attributes, toolResultShare: share.totalChars > 0 ? share : undefined }),
+    );
+    const gate = currentCallGate();
+    if (gate) {
+      try {
+        const maxOutputTokens = typeof options.maxOutputTokens === 'number' ? options.maxOutputTokens : undefined;
+        gate.beforeCall(call.span, { provider, model: String(model ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens });
+      } catch (error) {
+        if (!isGuardError(error)) diag.error('tokenledger: a guardrail failed; the call proceeds', error);
+        else {
+          call.fail(error);
+          throw new GuardStop(error);
+        }
+      }
+    }
+    return call;
+  }
+
+  /** A generated call's result carries its usage; a streamed call's arrives with onLanguageModelCallEnd. */
+  private afterModelCall(options: Event, call: LlmCall, result: unknown): void {
+    if (isRecord(result) && result.usage !== undefined) {
+      const response = isRecord(result.response) ? result.response : {};
+      const finish = isRecord(result.finishReason) ? result.finishReason.raw ?? result.finishReason.unified : result.finishReason;
+      call.setAttributes(responseAttributes(response.id, response.modelId, [finish]));
+      const request = isRecord(result.request) ? result.request : {};
+      call.setAttributes(serverAttributes(request.url));
+      setTier(call, aiSdkServiceTier(result.providerMetadata, response.body, result.usage));
+      call.setUsage(normalizeAiSdkUsage(options.provider, result.usage));
+      call.end();
+      return;
+    }
+    const operation = this.operations.get(callIdOf(options) ?? '');
+    if (!operation) {
+      call.end('usage_missing');
+      return;
+    }
+    operation.open?.end('stream_incomplete');
+    operation.open = call;
+  }
+
+  private startTool(options: Event): Span | undefined {
+    const operation = this.operations.get(callIdOf(options) ?? '');
+    const toolCall = isRecord(options.toolCall) ? options.toolCall : {};
+    const name = typeof toolCall.toolName === 'string' ? toolCall.toolName : 'tool';
+    const attributes: Record<string, string> = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: name };
+    const callId = typeof options.toolCallId === 'string' ? options.toolCallId : toolCall.toolCallId;
+    if (typeof callId === 'string') attributes[ATTR_GEN_AI_TOOL_CALL_ID] = callId;
+    try {
+      attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [toolCall.input]);
+    } catch {
+      // Arguments that cannot be serialised canonically get no hash (the loop breaker then skips them).
+    }
+    return this.host.tracer.startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes }, operation?.context ?? context.active());
+  }
+
+  private closeOpenCall(callId: string | undefined, error: unknown): void {
+    const operation = this.operations.get(callId ?? '');
+    const call = operation?.open;
+    if (!operation || !call) return;
+    operation.open = undefined;
+    if (error !== undefined) call.fail(error, 'stream_incomplete');
+    else call.end('stream_incomplete');
+  }
+
+  /** The operation ended (error: failed or aborted): an unfinished call ends without usage, the run span ends. */
+  private finish(callId: string | undefined, error: unknown): void {
+    if (callId === undefined) return;
+    const operation = this.operations.get(callId);
+    if (!operation) return;
+    this.closeOpenCall(callId, error);
+    this.operations.delete(callId);
+    const run = operation.run;
+    if (!run) return;
+    if (error !== undefined) endFailed(run, error);
+    else run.end();
+  }
+}
+
+/** Thrown out of the hook to stop a call a guardrail refused; unwrapped before it reaches the AI SDK. */
+class GuardStop {
+  readonly error: Error;
+  constructor(error: Error) {
+    this.error = error;
+  }
+}
+
+class AbortedError extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('AI SDK operation aborted');
+  }
+}
+
+function setTier(call: LlmCall, served: string | undefined): void {
+  const tier = pricingTier(served);
+  if (tier) call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]: tier });
+  if (tier === 'batch') call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_BATCH]: true });
+}
+
+/** Whether the app registered the AI SDK's own OpenTelemetry integration beside tokenledger's. */
+function aiSdkOtelRegistered(self: AiSdkTelemetryIntegration): boolean {
+  const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS ?? [];
+  return list.some((entry) => entry !== self && isRecord(entry) && AI_SDK_OTEL_INTEGRATIONS.has(entry.constructor?.name ?? ''));
+}
+
+function callIdOf(event: Event): string | undefined {
+  return typeof event.callId === 'string' ? event.callId : undefined;
+}
+
+/** Runs one step of tokenledger's own work; its failure is reported through diag, except a guardrail's stop. */
+function guard<T>(where: string, step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof GuardStop) throw error.error;
+    diag.error(`tokenledger: AI SDK integration failed in ${where}`, error);
+    return undefined;
+  }
+}
+
+function endFailed(span: Span, error: unknown): void {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+  span.end();
+}

@@ -1,0 +1,185 @@
+// LangChain.js and LangGraph runs, turned into tokenledger's runs and tools through LangChain's own callbacks: a
+// top-level chain run (a graph's invoke, an agent executor, a runnable sequence) becomes an
+// `invoke_agent {run name}` span and each tool run an `execute_tool {name}` span, parented as LangChain's runs
+// are. The model calls are the provider SDKs' (ChatOpenAI on `openai`, ChatAnthropic on `@anthropic-ai/sdk`),
+// which tokenledger's patches record; they start under the span of LangChain's current run (`frameworkContext`),
+// so a run has its steps, tools and cost. Model runs make no span here: the call's span is the patch's.
+// The handler is awaited by LangChain (`awaitHandlers`), so a run's span exists before its calls start; its
+// methods are synchronous and swallow their failures. LangChain's current run is read from its own async context,
+// which LangGraph's main entry or `@langchain/core/context` turns on; without it no run or tool span is made.
+import { context, diag, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_CALL_ID,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+} from '../../conventions/attributes.ts';
+import { isRecord } from '../../ledger/usage.ts';
+import { toolArgsHash } from '../agent/canonical.ts';
+import { errorType } from '../common/error-type.ts';
+
+/** LangChain runs held at once (a run LangChain never ends holds one): past this the oldest is let go. */
+const MAX_RUNS = 10_000;
+/** LangChain's shared AsyncLocalStorage, whose store is the current runnable config. */
+const LANGCHAIN_ALS = Symbol.for('ls:tracing_async_local_storage');
+/** Where LangChain keeps the current runnable config in that store's run tree (`extra`). */
+const LC_CHILD_CONFIG = Symbol.for('lc:child_config');
+export const HANDLER_NAME = 'tokenledger';
+
+type Serialized = { id?: unknown; name?: unknown } | undefined;
+
+export class LangChainRuns {
+  /** Every LangChain run in flight → the OpenTelemetry context its children start in. */
+  private readonly contexts = new Map<string, Context>();
+  /** The runs an OpenTelemetry span was made for → that span. */
+  private readonly spans = new Map<string, Span>();
+  /** The OpenTelemetry spans made here, by span id → the id of the span they started under. */
+  private readonly parents = new Map<string, string | undefined>();
+  private readonly tracer: () => Tracer;
+  private readonly isEnabled: () => boolean;
+
+  constructor(tracer: () => Tracer, isEnabled: () => boolean) {
+    this.tracer = tracer;
+    this.isEnabled = isEnabled;
+  }
+
+  /** The callback handler LangChain's CallbackManager is given (duck-typed as its BaseCallbackHandler). */
+  handler(): Record<string, unknown> {
+    const handler: Record<string, unknown> = {
+      name: HANDLER_NAME,
+      awaitHandlers: true,
+      raiseError: false,
+      copy: () => handler,
+      // The order CallbackManager calls it with (its declared type lists runType before parentRunId).
+      handleChainStart: (chain: Serialized, _inputs: unknown, runId: string, parentRunId?: string, _tags?: unknown, _metadata?: unknown, _runType?: string, runName?: string) =>
+        this.guard(() => this.startChain(chain, runId, runName, parentRunId)),
+      handleChainEnd: (_outputs: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
+      handleChainError: (error: unknown, runId: string) => this.guard(() => this.end(runId, error)),
+      handleToolStart: (tool: Serialized, input: unknown, runId: string, parentRunId?: string, _tags?: unknown, _metadata?: unknown, runName?: string, toolCallId?: string) =>
+        this.guard(() => this.startTool(tool, input, runId, parentRunId, runName, toolCallId)),
+      handleToolEnd: (_output: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
+      handleToolError: (error: unknown, runId: string) => this.guard(() => this.end(runId, error)),
+      handleChatModelStart: (_llm: unknown, _messages: unknown, runId: string, parentRunId?: string) => this.guard(() => this.inherit(runId, parentRunId)),
+      handleLLMStart: (_llm: unknown, _prompts: unknown, runId: string, parentRunId?: string) => this.guard(() => this.inherit(runId, parentRunId)),
+      handleLLMEnd: (_output: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
+      handleLLMError: (_error: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
+    };
+    return handler;
+  }
+
+  /** The context of LangChain's current run, for an LLM call starting now (see common/framework-context.ts). */
+  readonly frameworkContext = (active: Context): Context | undefined => {
+    const store = langChainStorage()?.getStore();
+    // The store is a run tree whose `extra` holds the current runnable config; its callbacks' parent run is the
+    // run being executed.
+    const extra = isRecord(store) && isRecord(store.extra) ? store.extra : undefined;
+    const config = (extra as Record<symbol, unknown> | undefined)?.[LC_CHILD_CONFIG];
+    const callbacks = isRecord(config) && isRecord(config.callbacks) ? config.callbacks : undefined;
+    const runId = typeof callbacks?._parentRunId === 'string' ? callbacks._parentRunId : undefined;
+    const found = runId === undefined ? undefined : this.contexts.get(runId);
+    const span = found && trace.getSpan(found);
+    if (!found || !span) return undefined;
+    // Only when the app has not started a span of its own inside the run since: the active span is the run's or
+    // one above it.
+    const activeSpan = trace.getSpan(active);
+    if (activeSpan === undefined || activeSpan === span) return found;
+    const wanted = activeSpan.spanContext().spanId;
+    let parent = this.parents.get(span.spanContext().spanId);
+    for (let depth = 0; parent !== undefined && depth < 64; depth += 1) {
+      if (parent === wanted) return found;
+      parent = this.parents.get(parent);
+    }
+    return undefined;
+  };
+
+  private startChain(chain: Serialized, runId: string, runName: string | undefined, parentRunId: string | undefined): void {
+    if (parentRunId !== undefined) {
+      this.inherit(runId, parentRunId);
+      return;
+    }
+    // Without LangChain's async context its model calls cannot be told apart by run: no run is made then, rather
+    // than one that would look complete without its calls.
+    if (!this.isEnabled() || langChainStorage() === undefined) return;
+    const name = runName || lastId(chain) || 'chain';
+    const parent = context.active();
+    const span = this.tracer().startSpan(
+      `invoke_agent ${name}`,
+      { kind: SpanKind.INTERNAL, attributes: { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT, [ATTR_GEN_AI_AGENT_NAME]: name } },
+      parent,
+    );
+    this.remember(runId, trace.setSpan(parent, span), span, parent);
+  }
+
+  private startTool(tool: Serialized, input: unknown, runId: string, parentRunId: string | undefined, runName: string | undefined, toolCallId: string | undefined): void {
+    if (!this.isEnabled() || langChainStorage() === undefined) return;
+    const name = runName || (typeof tool?.name === 'string' ? tool.name : lastId(tool)) || 'tool';
+    const parent = (parentRunId ? this.contexts.get(parentRunId) : undefined) ?? context.active();
+    const attributes: Record<string, string> = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: name };
+    if (typeof toolCallId === 'string' && toolCallId) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = toolCallId;
+    try {
+      attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [input]);
+    } catch {
+      // Arguments that cannot be serialised canonically get no hash.
+    }
+    const span = this.tracer().startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes }, parent);
+    this.remember(runId, trace.setSpan(parent, span), span, parent);
+  }
+
+  /** A run that makes no span of its own: its children start where it does. */
+  private inherit(runId: string, parentRunId: string | undefined): void {
+    const parent = parentRunId ? this.contexts.get(parentRunId) : undefined;
+    if (parent) this.remember(runId, parent, undefined);
+  }
+
+  private remember(runId: string, runContext: Context, span: Span | undefined, parent?: Context): void {
+    if (this.contexts.size >= MAX_RUNS) this.forget(this.contexts.keys().next().value!);
+    this.contexts.set(runId, runContext);
+    if (!span) return;
+    this.spans.set(runId, span);
+    this.parents.set(span.spanContext().spanId, parent && trace.getSpan(parent)?.spanContext().spanId);
+  }
+
+  private forget(runId: string): void {
+    const span = this.spans.get(runId);
+    this.contexts.delete(runId);
+    this.spans.delete(runId);
+    if (span) this.parents.delete(span.spanContext().spanId);
+  }
+
+  private end(runId: string, error: unknown): void {
+    const span = this.spans.get(runId);
+    this.forget(runId);
+    if (!span) return;
+    if (error !== undefined) {
+      span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+    }
+    span.end();
+  }
+
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      diag.error('tokenledger: LangChain callback failed', error);
+    }
+  }
+}
+
+/**
+ * LangChain's shared AsyncLocalStorage: set up by LangGraph's main entry or an import of `@langchain/core/context`
+ * (LangChain's way to turn its async context on in Node); undefined before.
+ */
+function langChainStorage(): { getStore(): unknown } | undefined {
+  return (globalThis as { [LANGCHAIN_ALS]?: { getStore(): unknown } })[LANGCHAIN_ALS];
+}
+
+function lastId(serialized: Serialized): string | undefined {
+  const id = serialized?.id;
+  if (Array.isArray(id) && typeof id.at(-1) === 'string') return id.at(-1) as string;
+  return typeof serialized?.name === 'string' ? serialized.name : undefined;
+}

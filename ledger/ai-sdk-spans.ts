@@ -1,0 +1,121 @@
+// Spans the Vercel AI SDK makes of itself: AI SDK 6 with `experimental_telemetry: { isEnabled: true }` and AI SDK
+// 7's legacy OpenTelemetry integration. Every span says what it is in `ai.operationId`:
+//
+// | ai.operationId                                   | what it is                       | tokenledger reads it as        |
+// |--------------------------------------------------|----------------------------------|--------------------------------|
+// | ai.generateText.doGenerate, ai.streamText.doStream, ai.generateObject.doGenerate, ai.streamObject.doStream | one provider call | an LLM call, usage from ai.usage.* |
+// | ai.generateText, ai.streamText                   | the whole multi-step operation   | a run (runs/run-spans.ts); its ai.usage.* totals are never a call |
+// | ai.toolCall                                      | one tool execution               | a tool (runs/run-spans.ts)     |
+//
+// A call's usage: ai.usage.inputTokens (ALL input), ai.usage.inputTokenDetails.cacheReadTokens / cacheWriteTokens
+// (absent: 0), ai.usage.outputTokens (ALL output), ai.usage.outputTokenDetails.reasoningTokens; the older flat
+// spellings where the detailed ones are missing. The AI SDK's span has no TTL split of its own: Anthropic's
+// provider metadata (`ai.response.providerMetadata`, JSON) carries the raw usage with `cache_creation`, read when
+// present, and the served tier (Anthropic `usage.service_tier`, OpenAI `serviceTier`).
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../conventions/attributes.ts';
+import { pricingTier } from '../conventions/service-tier.ts';
+import { stringAttribute } from './attribute-values.ts';
+import {
+  AI_CACHE_READ_TOKENS,
+  AI_CACHE_WRITE_TOKENS,
+  AI_CACHED_INPUT_TOKENS,
+  AI_COMPLETION_TOKENS,
+  AI_INPUT_TOKENS,
+  AI_MODEL_ID,
+  AI_MODEL_PROVIDER,
+  AI_OPERATION_ID,
+  AI_OUTPUT_TOKENS,
+  AI_PROMPT_TOKENS,
+  AI_REASONING_TOKENS,
+  AI_REASONING_TOKENS_FLAT,
+  AI_RESPONSE_PROVIDER_METADATA,
+} from './foreign-names.ts';
+import type { SpanUsage } from './source-conventions.ts';
+import { CountReader, isRecord } from './usage.ts';
+
+const CALL_SUFFIXES = ['.doGenerate', '.doStream'];
+const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
+/** Provider metadata longer than this is not parsed (it is a few hundred characters). */
+const MAX_METADATA_CHARS = 65_536;
+
+/** The AI SDK's provider id (`openai.chat`, `anthropic.messages`, `google.vertex.chat`) → `gen_ai.provider.name`. */
+export function aiSdkProviderName(provider: unknown): string {
+  if (typeof provider !== 'string' || provider === '') return 'unknown';
+  if (provider.startsWith('google.vertex') || provider.startsWith('vertex')) return 'gcp.vertex_ai';
+  const family = provider.split('.')[0]!;
+  if (family === 'google') return 'gcp.gemini';
+  if (family === 'azure') return 'azure.ai.openai';
+  if (family === 'amazon-bedrock' || family === 'bedrock') return 'aws.bedrock';
+  return family;
+}
+
+export function aiSdkOperation(attributes: Attributes): string | undefined {
+  return stringAttribute(attributes[AI_OPERATION_ID]);
+}
+
+/** An AI SDK span of one provider call. */
+export function isAiSdkCall(operation: string): boolean {
+  return operation.startsWith('ai.') && CALL_SUFFIXES.some((suffix) => operation.endsWith(suffix)) && !operation.includes('Embed');
+}
+
+/** An AI SDK span of a whole generateText / streamText: a run. */
+export function isAiSdkRun(operation: string): boolean {
+  return RUN_OPERATIONS.has(operation);
+}
+
+/** The usage of an AI SDK call span; undefined for its other spans (aggregates, tools), which are no calls. */
+export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanUsage | undefined {
+  if (!isAiSdkCall(operation)) return undefined;
+  const read = new CountReader();
+  const input = attributes[AI_INPUT_TOKENS] ?? attributes[AI_PROMPT_TOKENS];
+  const output = attributes[AI_OUTPUT_TOKENS] ?? attributes[AI_COMPLETION_TOKENS];
+  const providerId = stringAttribute(attributes[AI_MODEL_PROVIDER]);
+  const metadata = providerMetadata(attributes[AI_RESPONSE_PROVIDER_METADATA]);
+  const anthropicUsage = isRecord(metadata?.anthropic) && isRecord(metadata.anthropic.usage) ? metadata.anthropic.usage : undefined;
+  const split = isRecord(anthropicUsage?.cache_creation) ? anthropicUsage.cache_creation : undefined;
+  const usage = read.finish({
+    tokens: {
+      input: read.known(input),
+      output: read.known(output),
+      cache_read: read.zeroIfAbsent(attributes[AI_CACHE_READ_TOKENS] ?? attributes[AI_CACHED_INPUT_TOKENS]),
+      cache_write: read.zeroIfAbsent(attributes[AI_CACHE_WRITE_TOKENS]),
+      cache_write_5m: split ? read.zeroIfAbsent(split.ephemeral_5m_input_tokens) : undefined,
+      cache_write_1h: split ? read.zeroIfAbsent(split.ephemeral_1h_input_tokens) : undefined,
+      reasoning: read.known(attributes[AI_REASONING_TOKENS] ?? attributes[AI_REASONING_TOKENS_FLAT]),
+    },
+  });
+  if (input === undefined && output === undefined) usage.unknownReason = 'usage_missing';
+  const describing: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: aiSdkProviderName(providerId) };
+  if (attributes[ATTR_GEN_AI_OPERATION_NAME] === undefined) describing[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_CHAT;
+  const model = stringAttribute(attributes[AI_MODEL_ID]);
+  if (attributes[ATTR_GEN_AI_REQUEST_MODEL] === undefined && model) describing[ATTR_GEN_AI_REQUEST_MODEL] = model;
+  const tier = pricingTier(servedTier(metadata, anthropicUsage));
+  if (tier) describing[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
+  if (tier === 'batch') describing[ATTR_TOKENLEDGER_REQUEST_BATCH] = true;
+  return { usage, convention: 'ai_sdk', describing };
+}
+
+function providerMetadata(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'string' || value.length > MAX_METADATA_CHARS) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function servedTier(metadata: Record<string, unknown> | undefined, anthropicUsage: Record<string, unknown> | undefined): unknown {
+  if (anthropicUsage?.service_tier !== undefined) return anthropicUsage.service_tier;
+  for (const key in metadata ?? {}) {
+    const entry = metadata![key];
+    if (isRecord(entry) && typeof entry.serviceTier === 'string') return entry.serviceTier;
+  }
+  return undefined;
+}

@@ -1,0 +1,130 @@
+// One provider call, one counted span, whoever reports it. Two sources can describe one call: a framework's span
+// and the vendor-SDK patch's inside it, two integrations of one framework, two instrumentations of one SDK. The
+// first of them to end is counted; a later one is a duplicate when
+//   - it has the same `gen_ai.response.id` as a call counted in its trace that it overlaps in time
+//     (`same_response_id`): two descriptions of one HTTP call are in flight together, while calls that merely
+//     share an id (a server that repeats ids, a replayed response) follow one another, or
+//   - an LLM span inside it, or around it, was counted (`nested_llm_span`): an LLM span that encloses another
+//     describes the same request (a framework's call span around the SDK's), never a second one. The search stops
+//     at agent and tool spans: a call made inside a tool (a sub-agent) is a call of its own, even when the
+//     framework keeps its step's call span open around its tools.
+// A duplicate is marked (`tokenledger.call.duplicate_of`, `.duplicate_reason`) and is neither priced, nor added to
+// a run, nor recorded in the metrics. The same judge serves the span processor (fed as spans start and end) and
+// collector mode (fed as a held trace is replayed), so both count the same calls.
+//
+// Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first), the ids of the calls
+// counted in the last `maxTraces` traces (at most `maxIdsPerTrace` each), and the last `maxSpans` counted spans.
+import type { TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
+
+export interface Duplicate {
+  /** The span id of the LLM span counted for this call. */
+  of: string;
+  reason: TokenledgerCallDuplicateReason;
+}
+
+export interface DuplicateLimits {
+  maxSpans: number;
+  maxTraces: number;
+  maxIdsPerTrace: number;
+}
+
+const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxTraces: 10_000, maxIdsPerTrace: 1024 };
+/** Ancestors looked at above a counted call (framework spans wrap a call a few levels up at most). */
+const MAX_ANCESTORS = 16;
+
+export class DuplicateCalls {
+  /** Each span in flight → its local parent (undefined for a root, or above an agent or tool span). */
+  private readonly parents = new Map<string, string | undefined>();
+  /** The LLM spans in flight (as their start attributes say): a provider request made inside one is covered. */
+  private readonly calls = new Set<string>();
+  /** When each span in flight started, on the judge's own clock (a count of starts and ends). */
+  private readonly started = new Map<string, number>();
+  private moment = 0;
+  /** Spans in flight with a counted LLM span below them → that span's id. */
+  private readonly coveredBelow = new Map<string, string>();
+  /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
+  private readonly counted = new Set<string>();
+  /** Per trace: response id → the counted span and when it ended. */
+  private readonly responses = new Map<string, Map<string, { spanId: string; end: number }>>();
+  private readonly limits: DuplicateLimits;
+
+  constructor(limits: Partial<DuplicateLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /**
+   * A span started; `boundary`: an agent or tool span, which no search for the same call crosses; `call`: it says
+   * at its start that it is an LLM call.
+   */
+  start(spanId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
+    if (this.parents.size >= this.limits.maxSpans) {
+      const oldest = this.parents.keys().next().value!;
+      this.end(oldest);
+    }
+    this.parents.set(spanId, boundary ? undefined : parentSpanId);
+    this.started.set(spanId, ++this.moment);
+    if (call) this.calls.add(spanId);
+  }
+
+  /** Whether the span in flight is an LLM call or inside one (not across an agent or tool span). */
+  insideCall(spanId: string): boolean {
+    let span: string | undefined = spanId;
+    for (let depth = 0; span !== undefined && depth <= MAX_ANCESTORS; depth += 1) {
+      if (this.calls.has(span)) return true;
+      span = this.parents.get(span);
+    }
+    return false;
+  }
+
+  /**
+   * Judges an LLM span as it ends: a duplicate of a call already counted, or undefined when it is the call's
+   * counted span (then remembered as such). Call once per LLM span, in the order the spans end. `times`: when the
+   * span started and ended, for a caller that replays spans (collector mode starts a whole trace before it ends
+   * any); without them, the order of this judge's own `start` and `judge` calls says what overlapped.
+   */
+  judge(spanId: string, traceId: string, responseId: string | undefined, times?: { start: number; end: number }): Duplicate | undefined {
+    const start = times?.start ?? this.started.get(spanId) ?? 0;
+    const end = times?.end ?? ++this.moment;
+    const duplicate = this.duplicateOf(spanId, traceId, responseId, start);
+    if (duplicate === undefined) this.remember(spanId, traceId, responseId, end);
+    return duplicate;
+  }
+
+  /** A span ended (any span, after `judge` for an LLM span): what was kept for it in flight is let go. */
+  end(spanId: string): void {
+    this.parents.delete(spanId);
+    this.started.delete(spanId);
+    this.calls.delete(spanId);
+    this.coveredBelow.delete(spanId);
+  }
+
+  private duplicateOf(spanId: string, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
+    const same = responseId === undefined ? undefined : this.responses.get(traceId)?.get(responseId);
+    if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
+    const below = this.coveredBelow.get(spanId);
+    if (below !== undefined) return { of: below, reason: 'nested_llm_span' };
+    let ancestor = this.parents.get(spanId);
+    for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
+      if (this.counted.has(ancestor)) return { of: ancestor, reason: 'nested_llm_span' };
+      ancestor = this.parents.get(ancestor);
+    }
+    return undefined;
+  }
+
+  private remember(spanId: string, traceId: string, responseId: string | undefined, end: number): void {
+    if (this.counted.size >= this.limits.maxSpans) this.counted.delete(this.counted.values().next().value!);
+    this.counted.add(spanId);
+    let ancestor = this.parents.get(spanId);
+    for (let depth = 0; ancestor !== undefined && this.parents.has(ancestor) && depth < MAX_ANCESTORS; depth += 1) {
+      if (!this.coveredBelow.has(ancestor)) this.coveredBelow.set(ancestor, spanId);
+      ancestor = this.parents.get(ancestor);
+    }
+    if (responseId === undefined) return;
+    let ids = this.responses.get(traceId);
+    if (ids === undefined) {
+      if (this.responses.size >= this.limits.maxTraces) this.responses.delete(this.responses.keys().next().value!);
+      this.responses.set(traceId, (ids = new Map()));
+    }
+    if (ids.size < this.limits.maxIdsPerTrace) ids.set(responseId, { spanId, end });
+  }
+}
