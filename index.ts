@@ -2,7 +2,7 @@
 // wire OpenTelemetry themselves. Attribute and metric names are in `tokenledger/conventions`.
 export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instrumentation/openai/instrumentation.ts';
 export { recordOpenAIBatchResults } from './instrumentation/openai/batch-output.ts';
-export { AnthropicInstrumentation } from './instrumentation/anthropic/instrumentation.ts';
+export { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from './instrumentation/anthropic/instrumentation.ts';
 export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';
 export { agentRun, type AgentRun, type AgentRunOptions } from './instrumentation/agent/run.ts';

@@ -12,9 +12,10 @@ export interface TokenledgerOptions {
   /** TOKENLEDGER_OPENAI_STREAM_USAGE: `inject` (default) or `off`; see OpenAIInstrumentationConfig.streamUsage. */
   openaiStreamUsage: 'inject' | 'off';
   /**
-   * TOKENLEDGER_ANTHROPIC_SDK_SPANS: `off` (default) turns the Anthropic SDK's own spans off (by setting
-   * ANTHROPIC_OPEN_TELEMETRY=false when it is unset) so tokenledger's span, with tool-result and prefix
-   * figures, is the call's one span; `keep` leaves them on and tokenledger normalises them instead.
+   * TOKENLEDGER_ANTHROPIC_SDK_SPANS: `off` (default) turns the Anthropic SDK's own spans off for the clients whose
+   * calls tokenledger records (plain Anthropic clients tracing through the global tracer provider, while
+   * ANTHROPIC_OPEN_TELEMETRY is unset; the environment is never written), so tokenledger's span, with tool-result
+   * and prefix figures, is the call's one span; `keep` leaves them on and tokenledger normalises them instead.
    */
   anthropicSdkSpans: 'off' | 'keep';
   /** TOKENLEDGER_PRICES: a JSON or YAML price overrides file. Default none (the bundled price data only). */

@@ -58,7 +58,7 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_ANTHROPIC_SDK_SPANS',
     ['off', 'keep'] as const,
     'off',
-    '`off`: set `ANTHROPIC_OPEN_TELEMETRY=false` when unset, so tokenledger\'s span is the call\'s span; `keep`: keep the SDK\'s own spans (tokenledger normalises them)',
+    '`off`: turn the SDK\'s own spans off for plain Anthropic clients while `ANTHROPIC_OPEN_TELEMETRY` is unset (the environment is not written), so tokenledger\'s span is the call\'s span; `keep`: keep the SDK\'s own spans (tokenledger normalises them)',
   ),
   pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](#how-cost-is-computed))'),
   pricesRefreshUrl: stringSetting(

@@ -20,7 +20,7 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
   const legacyAttributes = options.legacyAttributes ?? false;
   return [
     new OpenAIInstrumentation({ legacyAttributes, streamUsage: options.openaiStreamUsage ?? 'inject' }),
-    new AnthropicInstrumentation({ legacyAttributes }),
+    new AnthropicInstrumentation({ legacyAttributes, sdkSpans: options.anthropicSdkSpans ?? 'off' }),
     new GoogleGenAIInstrumentation({ legacyAttributes }),
   ];
 }
@@ -51,9 +51,6 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);
     return undefined;
-  }
-  if (options.anthropicSdkSpans === 'off' && process.env.ANTHROPIC_OPEN_TELEMETRY === undefined) {
-    process.env.ANTHROPIC_OPEN_TELEMETRY = 'false';
   }
   enableGuardrails(processor);
   const sdk = new NodeSDK({

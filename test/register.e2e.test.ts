@@ -32,22 +32,23 @@ interface ChildResult {
   stderr: string;
 }
 
+function appEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    FAKE_PROVIDER_URL: provider.url,
+    OTEL_SERVICE_NAME: 'register-e2e',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    ...env,
+  };
+}
+
 function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        FAKE_PROVIDER_URL: provider.url,
-        OTEL_SERVICE_NAME: 'register-e2e',
-        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        ...env,
-      },
-    });
+    const child = spawn(process.execPath, args, { cwd: root, env: appEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => {
@@ -105,6 +106,19 @@ test('register: an ESM app under --import exports one span per call over OTLP, f
   assert.equal(result.stdout, expectedStdout);
   assertThreeProviderSpans(receiver.spans);
 });
+
+for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--import', 'test/apps/three-providers.mjs']] as const) {
+  test(`register: under ${flag} the app's environment is exactly the one it was started with (Anthropic SDK spans off without ANTHROPIC_OPEN_TELEMETRY)`, async () => {
+    const env = { REPORT_ENV: '1' };
+    const result = await runApp([flag, 'tokenledger/register', app], env);
+    assert.equal(result.code, 0, result.stderr);
+    const [ids, keys] = result.stdout.trimEnd().split('\n');
+    assert.equal(`${ids}\n`, expectedStdout);
+    assert.equal(keys, Object.keys(appEnv(env)).sort().join(','));
+    // Still one Anthropic span, tokenledger's: the SDK's own spans were turned off for this client.
+    assertThreeProviderSpans(receiver.spans);
+  });
+}
 
 test('register: SIGTERM flushes telemetry and the process still ends by the signal', async () => {
   const result = await runApp(

@@ -5,6 +5,8 @@
 // `ANTHROPIC_OPEN_TELEMETRY=false` or the client option `openTelemetry: false`. One call must make exactly
 // one span carrying usage, so when the SDK traces a call itself this instrumentation stands aside and
 // tokenledger's span processor normalises the SDK's span instead (see README, "SDKs that trace themselves").
+// With `sdkSpans: 'off'` the SDK's spans are turned off for the clients whose calls this instrumentation records
+// (sdk-spans.ts), so tokenledger's fuller span is the call's span.
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
@@ -12,14 +14,26 @@ import { clientBaseURL } from '../common/stainless.ts';
 import { tracedStainlessMethod } from '../common/traced-method.ts';
 import { observeBatchResults } from './batch-results.ts';
 import { planMessagesCall } from './messages.ts';
+import { decideSdkSpans, turnsSdkSpansOff, undecideSdkSpans } from './sdk-spans.ts';
+
+export interface AnthropicInstrumentationConfig extends TokenledgerInstrumentationConfig {
+  /**
+   * `keep` (default): the SDK decides whether it traces its calls, and tokenledger normalises its spans when it
+   * does. `off`: the SDK's own spans are turned off for plain Anthropic clients that trace through the global
+   * tracer provider while ANTHROPIC_OPEN_TELEMETRY is unset, so tokenledger's span (with the tool-result and
+   * prefix figures) is the call's span. The environment is never changed. The register entry and
+   * `tokenledgerInstrumentations()` pass `off` unless TOKENLEDGER_ANTHROPIC_SDK_SPANS=keep.
+   */
+  sdkSpans?: 'off' | 'keep';
+}
 
 /** The versions the test suite runs against. */
 export const SUPPORTED_ANTHROPIC_VERSIONS = ['>=1.0.0 <2'];
 
 type Prototype = Record<string, unknown>;
 
-export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation {
-  constructor(config: TokenledgerInstrumentationConfig = {}) {
+export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation<AnthropicInstrumentationConfig> {
+  constructor(config: AnthropicInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-anthropic', config);
   }
 
@@ -29,6 +43,8 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
       SUPPORTED_ANTHROPIC_VERSIONS,
       (moduleExports) => {
         this.patchAPIPromise(moduleExports);
+        const client = this.clientPrototype(moduleExports);
+        if (client) decideSdkSpans(client, (self) => this.getConfig().sdkSpans === 'off' && turnsSdkSpansOff(self, this.isEnabled()));
         for (const prototype of this.targets(moduleExports)) this.patchCreate(prototype);
         const batches = this.batchesPrototype(moduleExports);
         if (batches) this.patchBatchResults(batches);
@@ -37,6 +53,8 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
       (moduleExports) => {
         for (const prototype of this.targets(moduleExports)) this.unwrapAll(prototype, ['create']);
         this.unpatchAPIPromise(moduleExports);
+        const client = this.clientPrototype(moduleExports);
+        if (client) undecideSdkSpans(client);
         const batches = this.batchesPrototype(moduleExports);
         if (batches) this.unwrapAll(batches, ['results']);
       },
@@ -49,6 +67,11 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
     return [Anthropic?.Messages?.prototype, Anthropic?.Beta?.Messages?.prototype].filter(
       (prototype): prototype is Prototype => typeof prototype?.create === 'function',
     );
+  }
+
+  /** The prototype every client extends (`BaseAnthropic`), whose constructor settles the SDK's tracing. */
+  private clientPrototype(moduleExports: unknown): Prototype | undefined {
+    return this.exportOf<{ prototype?: Prototype }>(moduleExports, 'BaseAnthropic')?.prototype;
   }
 
   private batchesPrototype(moduleExports: unknown): Prototype | undefined {
