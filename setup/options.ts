@@ -38,6 +38,11 @@ export interface TokenledgerOptions {
   runMaxSteps?: number;
   /** TOKENLEDGER_GUARD_MODE: `warn` (default) records breaches; `enforce` stops the call or tool. */
   guardMode: GuardMode;
+  /**
+   * TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: at normal exit and on SIGTERM, telemetry is flushed for at most this long,
+   * then the process ends, whatever the exporters' endpoints do. Default 3000.
+   */
+  shutdownTimeoutMs: number;
 }
 
 const DEFAULTS: TokenledgerOptions = {
@@ -48,6 +53,7 @@ const DEFAULTS: TokenledgerOptions = {
   runs: true,
   genaiCostAttributes: false,
   guardMode: 'warn',
+  shutdownTimeoutMs: 3000,
 };
 
 /** The options: `overrides` (code) over the TOKENLEDGER_* variables over the defaults. Throws on an invalid variable. */

@@ -79,6 +79,12 @@ export const TOKENLEDGER_SETTINGS = {
     'a budget in USD for every run that has none of its own (see [Guardrails](#guardrails-budgets-the-loop-breaker-token-caps-memoised-tools))',
   ),
   runMaxSteps: positiveSetting('TOKENLEDGER_RUN_MAX_STEPS', true, undefined, 'a budget in LLM calls for every run that has none of its own'),
+  shutdownTimeoutMs: positiveSetting(
+    'TOKENLEDGER_SHUTDOWN_TIMEOUT_MS',
+    true,
+    3000,
+    'at normal exit and on SIGTERM, how long telemetry is flushed at most before the process ends, whatever the exporters\' endpoints do (down, slow or black-holed)',
+  ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
     ['warn', 'enforce'] as const,
@@ -99,6 +105,34 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Tokenledg
     if (value !== undefined) values[option] = value;
   }
   return values as TokenledgerSettingValues;
+}
+
+/** The TOKENLEDGER_* variables set in `env` that are no setting of this table (a typo, or a setting of collector mode). */
+export function unknownSettingNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const known = new Set<string>(Object.values(TOKENLEDGER_SETTINGS).map((setting) => setting.name));
+  return Object.keys(env).filter((name) => name.startsWith('TOKENLEDGER_') && !known.has(name));
+}
+
+/** The known setting whose name is closest to `name` (at most 3 edits away), for a "did you mean". */
+export function closestSettingName(name: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const setting of Object.values(TOKENLEDGER_SETTINGS)) {
+    const distance = editDistance(name, setting.name);
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name: setting.name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Every row, OTEL_* first, for the README. */
