@@ -17,7 +17,7 @@ export function flushOnExit(shutdown: () => Promise<void>, timeoutMs: number): v
       .then((finished) => {
         if (!finished) diag.warn(`tokenledger: telemetry not flushed within ${timeoutMs} ms at exit; ending (TOKENLEDGER_SHUTDOWN_TIMEOUT_MS)`);
       })
-      .catch((error: unknown) => diag.error('tokenledger: could not flush telemetry at exit', error));
+      .catch((error: unknown) => diag.error('tokenledger: telemetry not flushed at exit', error));
     return flushing;
   };
   process.once('beforeExit', () => {

@@ -4,7 +4,7 @@
 import { diag } from '@opentelemetry/api';
 import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { listFromEnv, numberFromEnv, stringFromEnv } from './env.ts';
-import { packageRequire } from './package-require.cjs';
+import { packageRequire } from '../package-require.cjs';
 import { otlpExporter } from './trace-exporters.ts';
 
 type SdkMetrics = typeof import('@opentelemetry/sdk-metrics');

@@ -5,7 +5,7 @@ import { diag, type TextMapPropagator } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { Sampler, SpanLimits } from '@opentelemetry/sdk-trace';
 import { listFromEnv, numberFromEnv, stringFromEnv } from './env.ts';
-import { packageRequire } from './package-require.cjs';
+import { packageRequire } from '../package-require.cjs';
 
 type Resources = typeof import('@opentelemetry/resources');
 type SdkTrace = typeof import('@opentelemetry/sdk-trace');

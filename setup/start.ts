@@ -21,7 +21,7 @@ import { booleanFromEnv } from './env.ts';
 import { flushOnExit } from './flush-on-exit.ts';
 import { metricReadersFromEnv } from './metric-readers.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
-import { packageRequire } from './package-require.cjs';
+import { packageRequire } from '../package-require.cjs';
 import { propagatorFromEnv, resourceFromEnv, samplerFromEnv, spanLimitsFromEnv } from './sdk-components.ts';
 import { closestSettingName, unknownSettingNames } from './settings.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';

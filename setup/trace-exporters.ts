@@ -5,7 +5,7 @@
 import { diag } from '@opentelemetry/api';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { listFromEnv, numberFromEnv, stringFromEnv } from './env.ts';
-import { packageRequire } from './package-require.cjs';
+import { packageRequire } from '../package-require.cjs';
 
 type SdkTrace = typeof import('@opentelemetry/sdk-trace');
 

@@ -2,7 +2,8 @@
 // @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts). Matching a name costs tens of microseconds, so each
 // (provider, model, hour) is matched once and cached; the hour keeps date- and time-of-day-dependent prices right.
 import { diag } from '@opentelemetry/api';
-import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import type { ModelPrice, Provider } from '@pydantic/genai-prices';
+import { genaiPrices } from './genai-prices.ts';
 import { priceQueries } from './model-names.ts';
 import { activePriceData } from './price-data.ts';
 import type { PriceOverrides } from './price-overrides.ts';
@@ -60,9 +61,9 @@ export class PriceCatalog {
   }
 }
 
-function priceOf(model: string, options: Parameters<typeof calcPrice>[2]) {
+function priceOf(model: string, options: Parameters<ReturnType<typeof genaiPrices>['calcPrice']>[2]) {
   try {
-    const result = calcPrice(PROBE_USAGE, model, options);
+    const result = genaiPrices().calcPrice(PROBE_USAGE, model, options);
     if (!result) return undefined;
     return { providerId: result.provider.id, modelId: result.model.id, prices: result.model_price };
   } catch (error) {

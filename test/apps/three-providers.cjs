@@ -15,6 +15,7 @@ async function main() {
   console.log(JSON.stringify({ openai: completion.id, anthropic: message.id, gemini: response.responseId }));
   // The environment as the app sees it after its calls: tokenledger must have added nothing.
   if (process.env.REPORT_ENV) console.log(Object.keys(process.env).sort().join(','));
+  if (process.env.EXIT_CODE) process.exitCode = Number(process.env.EXIT_CODE);
   if (process.env.WAIT_FOR_SIGTERM) {
     console.log('ready');
     setInterval(() => {}, 1000);
