@@ -73,16 +73,14 @@ test('openai chat: a non-streamed call records the six token types exactly', asy
     'gen_ai.response.id': 'chatcmpl-mock0001',
     'gen_ai.response.model': 'gpt-5.5-2026-04-01',
     'gen_ai.response.finish_reasons': ['stop'],
-    'openai.response.service_tier': 'flex',
-    'tokenledger.request.service_tier': 'flex',
+    'openai.response.service_tier': 'flex', // the tier that prices the call is read from it: no copy under tokenledger's name
     'gen_ai.usage.input_tokens': 2150,
     'gen_ai.usage.output_tokens': 420,
     'gen_ai.usage.cache_read.input_tokens': 1920,
     'gen_ai.usage.cache_write.input_tokens': 0,
     'gen_ai.usage.reasoning.output_tokens': 384,
     'tokenledger.usage.uncached.input_tokens': 230,
-    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, // OpenAI's write price has no TTL: all writes are standard-rate
-    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
+    // No cache writes: their TTL split (both 0) is left off.
     'tokenledger.usage.tool_result.input_tokens': chatToolResultTokens,
     'tokenledger.usage.tool_result.estimation': 'char_share',
   });
@@ -130,7 +128,7 @@ test('openai chat stream: usage is requested for the app and the extra chunk is 
   assert.equal(attributes['tokenledger.usage.uncached.input_tokens'], 230);
   assert.deepEqual(attributes['gen_ai.response.finish_reasons'], ['stop']);
   assert.equal(attributes['openai.response.service_tier'], 'default');
-  assert.equal(attributes['tokenledger.request.service_tier'], 'standard');
+  assert.equal(attributes['tokenledger.request.service_tier'], undefined, 'the tier is openai.response.service_tier\'s');
   assert.equal(typeof attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });
 
@@ -359,8 +357,7 @@ test('openai responses: a non-streamed call records cached, cache-write and reas
     'gen_ai.response.id': 'resp_mock0001',
     'gen_ai.response.model': 'gpt-5.5-2026-04-01',
     'gen_ai.response.finish_reasons': ['completed'],
-    'openai.response.service_tier': 'flex',
-    'tokenledger.request.service_tier': 'flex',
+    'openai.response.service_tier': 'flex', // the tier that prices the call is read from it: no copy under tokenledger's name
     'gen_ai.usage.input_tokens': 3200,
     'gen_ai.usage.output_tokens': 900,
     'gen_ai.usage.cache_read.input_tokens': 2048,
