@@ -15,14 +15,6 @@ test('instrumented modules: every package an instrumentation patches is in the l
   }
 });
 
-test('instrumented modules: the loader hook matches the packages\' files in npm and pnpm layouts, and nothing else', () => {
-  const include = loaderHookInclude();
-  const matches = (url: string) => include.some((pattern) => pattern.test(url));
-  assert.ok(matches('file:///app/node_modules/openai/index.mjs'));
-  assert.ok(matches('file:///app/node_modules/openai/resources/chat/completions.mjs'));
-  assert.ok(matches('file:///app/node_modules/.pnpm/@anthropic-ai+sdk@1.14.0/node_modules/@anthropic-ai/sdk/client.mjs'));
-  assert.ok(matches('file:///app/node_modules/@google/genai/dist/node/index.mjs'));
-  assert.ok(!matches('file:///app/node_modules/openai-compat/index.mjs'));
-  assert.ok(!matches('file:///app/node_modules/@anthropic-ai/sdk-extra/index.mjs'));
-  assert.ok(!matches('file:///app/src/openai/client.mjs'));
+test('instrumented modules: the loader hook is given the packages by name, and nothing else', () => {
+  assert.deepEqual(loaderHookInclude(), ['openai', '@anthropic-ai/sdk', '@google/genai']);
 });
