@@ -35,7 +35,27 @@ interface RowRates {
   carved: Set<string>;
 }
 
+// An entry without tiers prices every call alike: its rates are worked out once (entries are the price data's own
+// objects, kept for the process's life or until a refresh replaces them).
+const flatRates = new WeakMap<ModelPrice, RowRates>();
+
 function rowRates(prices: ModelPrice, totalInput: number): RowRates {
+  const cached = flatRates.get(prices);
+  if (cached) return cached;
+  const rates = workOutRates(prices, totalInput);
+  if (!hasTiers(prices)) flatRates.set(prices, rates);
+  return rates;
+}
+
+function hasTiers(prices: ModelPrice): boolean {
+  for (const key in prices) {
+    const value = prices[key as keyof ModelPrice];
+    if (value !== null && typeof value === 'object') return true;
+  }
+  return false;
+}
+
+function workOutRates(prices: ModelPrice, totalInput: number): RowRates {
   const rates: RowRates = { rate: new Map(), carved: new Set() };
   const resolve = (row: TokenTypeRow): number => {
     const known = rates.rate.get(row.id);

@@ -24,6 +24,8 @@ const HOUR_MS = 3_600_000;
 
 export class PriceCatalog {
   private readonly cache = new Map<string, PriceEntry | null>();
+  /** The last lookup: an agent calls one model many times in a row, and this spares building the cache key. */
+  private last: { providerName: string; model: string; hour: number; generation: number; entry: PriceEntry | undefined } | undefined;
   private readonly overrideProviders: Provider[];
   private readonly overrideVersion: string;
 
@@ -34,12 +36,19 @@ export class PriceCatalog {
 
   /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
   find(providerName: string, model: string, at: Date): PriceEntry | undefined {
-    const key = `${providerName}\u0000${model}\u0000${Math.floor(at.getTime() / HOUR_MS)}\u0000${activePriceData().generation}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const entry = this.match(providerName, model, at);
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(key, entry ?? null);
+    const hour = Math.floor(at.getTime() / HOUR_MS);
+    const { generation } = activePriceData();
+    const last = this.last;
+    if (last && last.hour === hour && last.model === model && last.providerName === providerName && last.generation === generation) return last.entry;
+    const key = `${providerName}\u0000${model}\u0000${hour}\u0000${generation}`;
+    let cached = this.cache.get(key);
+    if (cached === undefined) {
+      cached = this.match(providerName, model, at) ?? null;
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, cached);
+    }
+    const entry = cached ?? undefined;
+    this.last = { providerName, model, hour, generation, entry };
     return entry;
   }
 
