@@ -81,6 +81,9 @@ export class FakeProvider {
         res.end(String(error));
       });
     });
+    // Idle keep-alive connections stay open longer than any test blocks the event loop (a spawnSync of a child
+    // app): with Node's 5 s default the server could close a socket just as the SDK reused it ("Connection error").
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
