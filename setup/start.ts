@@ -45,8 +45,9 @@ export interface StartedTokenledger {
 }
 
 /**
- * Starts telemetry for the whole process. Returns undefined when OTEL_SDK_DISABLED=true or when the configuration is
- * invalid (one line on stderr says why): the app then runs without telemetry.
+ * Starts telemetry for the whole process, and sets OpenTelemetry's diag logger (diagnostics.ts). Returns undefined
+ * when OTEL_SDK_DISABLED=true or when the configuration is invalid (one line on stderr says why): the app then runs
+ * without telemetry.
  */
 export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): StartedTokenledger | undefined {
   if (booleanFromEnv('OTEL_SDK_DISABLED')) return undefined;
