@@ -33,6 +33,8 @@ function rate(price: Rate, totalInput: number, per: number): number | undefined 
 interface RowRates {
   rate: Map<string, number>;
   carved: Set<string>;
+  /** pricedSubsets' answer, kept with the rates it follows from. */
+  pricedSubsets?: readonly TokenTypeRow[];
 }
 
 // An entry without tiers prices every call alike: its rates are worked out once (entries are the price data's own
@@ -83,9 +85,10 @@ function workOutRates(prices: ModelPrice, totalInput: number): RowRates {
  * The subsets whose own rate changes the cost of the part they are in (reasoning at `output_reasoning_mtok`):
  * a call with such a subset unknown cannot be priced.
  */
-export function pricedSubsets(prices: ModelPrice, totalInput: number): TokenTypeRow[] {
-  const { carved } = rowRates(prices, totalInput);
-  return SUBSET_ROWS.filter((row) => row.price !== INPUT_SHARE && row.pricedAs !== undefined && carved.has(row.id));
+export function pricedSubsets(prices: ModelPrice, totalInput: number): readonly TokenTypeRow[] {
+  const rates = rowRates(prices, totalInput);
+  rates.pricedSubsets ??= SUBSET_ROWS.filter((row) => row.price !== INPUT_SHARE && row.pricedAs !== undefined && rates.carved.has(row.id));
+  return rates.pricedSubsets;
 }
 
 /**

@@ -13,6 +13,8 @@ export type PriceSource = 'bundled' | 'refreshed' | 'override';
 export interface PriceEntry {
   providerId: string;
   modelId: string;
+  /** `providerId/modelId`, as `tokenledger.cost.price_entry` says it (made once per match, not per call). */
+  label: string;
   prices: ModelPrice;
   source: PriceSource;
   dataVersion: string;
@@ -48,7 +50,8 @@ export class PriceCatalog {
       this.cache.set(key, cached);
     }
     const entry = cached ?? undefined;
-    this.last = { providerName, model, hour, generation, entry };
+    if (last) Object.assign(last, { providerName, model, hour, generation, entry });
+    else this.last = { providerName, model, hour, generation, entry };
     return entry;
   }
 
@@ -74,7 +77,7 @@ function priceOf(model: string, options: Parameters<ReturnType<typeof genaiPrice
   try {
     const result = genaiPrices().calcPrice(PROBE_USAGE, model, options);
     if (!result) return undefined;
-    return { providerId: result.provider.id, modelId: result.model.id, prices: result.model_price };
+    return { providerId: result.provider.id, modelId: result.model.id, label: `${result.provider.id}/${result.model.id}`, prices: result.model_price };
   } catch (error) {
     diag.debug(`tokenledger: price lookup for ${model} failed`, error);
     return undefined;
