@@ -1,14 +1,20 @@
 // One sample of instrumentation.bench.ts, run in its own process: one SDK, one configuration (uninstrumented,
-// tokenledger, instrumentation-openai, or the Anthropic SDK's own tracing), CPU µs per call after a warm-up.
-// Spans go through a SimpleSpanProcessor to a dropping exporter; metrics to the no-op meter.
+// tokenledger, instrumentation-openai, OpenInference, OpenLIT, or the Anthropic SDK's own tracing), CPU µs per call
+// after a warm-up, then heap allocated per call. Spans go through a SimpleSpanProcessor to a dropping exporter;
+// metrics to the no-op meter. tokenledger runs with its span processor, so its calls carry all six token types and
+// their cost, as an app under the register entry gets them.
 import { context, metrics, trace, type MeterProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { GCProfiler } from 'node:v8';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
+import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
 import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
 import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
@@ -17,12 +23,49 @@ import { median } from './report.ts';
 
 const require = createRequire(import.meta.url);
 
-export function versions(): { openai: string; anthropic: string; contrib: string } {
-  return {
-    openai: require('openai6/version').VERSION,
-    anthropic: require('@anthropic-ai/sdk/version').VERSION,
-    contrib: new ContribOpenAIInstrumentation({ enabled: false }).instrumentationVersion,
+export function versions(): Record<string, string> {
+  // Their package.json is not always exported: found by walking up from the entry point.
+  const version = (name: string) => {
+    for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
+        if (manifest.name === name) return manifest.version;
+      } catch {
+        // no package.json at this level
+      }
+    }
+    return '?';
   };
+  return {
+    'openai (6)': require('openai6/version').VERSION,
+    'openai (7)': require('openai/version').VERSION,
+    '@anthropic-ai/sdk': require('@anthropic-ai/sdk/version').VERSION,
+    '@opentelemetry/instrumentation-openai': new ContribOpenAIInstrumentation({ enabled: false }).instrumentationVersion,
+    '@arizeai/openinference-instrumentation-openai': version('@arizeai/openinference-instrumentation-openai'),
+    '@arizeai/openinference-instrumentation-anthropic': version('@arizeai/openinference-instrumentation-anthropic'),
+    openlit: version('openlit'),
+  };
+}
+
+/**
+ * OpenLIT's instrumentation classes, which its package exports only through `openlit.init()` (which starts an SDK
+ * of its own). Configured as `init` would, without content capture, events or metrics, like the other peers; its
+ * price table (fetched from the network by `init`) is empty here, so its cost lookup finds nothing.
+ */
+function openlitInstrumentation(provider: 'openai' | 'anthropic'): Instrumented {
+  const dist = dirname(require.resolve('openlit'));
+  const config = (require(join(dist, 'config.js')) as { default: { updateConfig(options: object): void } }).default;
+  config.updateConfig({ applicationName: 'bench', environment: 'bench', captureMessageContent: false, disableEvents: true, disableMetrics: true });
+  const Instrumentation = (require(join(dist, 'instrumentation', provider, 'index.js')) as { default: new () => Instrumented }).default;
+  return new Instrumentation();
+}
+
+/** OpenInference's instrumentations (built on an older @opentelemetry/instrumentation) patch a loaded module by hand. */
+function openInferenceInstrumentation(provider: 'openai' | 'anthropic', tracerProvider: TracerProvider, moduleExports: unknown): void {
+  const name = provider === 'openai' ? 'OpenAIInstrumentation' : 'AnthropicInstrumentation';
+  type OpenInference = { manuallyInstrument(module: unknown): void };
+  const Instrumentation = (require(`@arizeai/openinference-instrumentation-${provider}`) as Record<string, new (options: object) => OpenInference>)[name]!;
+  new Instrumentation({ tracerProvider }).manuallyInstrument(moduleExports);
 }
 
 interface Instrumented {
@@ -41,26 +84,57 @@ function patch(instrumentation: Instrumented, tracerProvider: TracerProvider, mo
   instrumentation.getModuleDefinitions()[0]!.patch?.(moduleExports, version);
 }
 
-export async function measure(caseId: string, configuration: string, warmUp: number, calls: number, streamChunks: number): Promise<number> {
+export interface Sample {
+  /** CPU µs per call. */
+  cpu: number;
+  /** Heap bytes allocated per call (median of GC-free windows), or undefined when every window saw a GC. */
+  heap: number | undefined;
+}
+
+export async function measure(caseId: string, configuration: string, warmUp: number, calls: number, streamChunks: number): Promise<Sample> {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const dropExporter: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: dropExporter })] });
+  const exporting = new SimpleSpanProcessor({ exporter: dropExporter });
+  const spanProcessors = configuration === 'tokenledger' ? [new TokenledgerSpanProcessor(), exporting] : [exporting];
+  const tracerProvider = new TracerProvider({ spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
   const call = caseId.startsWith('openai') ? openaiCall(caseId, configuration, tracerProvider, streamChunks) : anthropicCall(caseId, configuration, tracerProvider);
   for (let i = 0; i < warmUp; i += 1) await call();
   const start = process.cpuUsage();
   for (let i = 0; i < calls; i += 1) await call();
   const used = process.cpuUsage(start);
-  return (used.user + used.system) / calls;
+  return { cpu: (used.user + used.system) / calls, heap: await heapPerCall(call) };
+}
+
+/**
+ * Bytes allocated per call: heapUsed grows by what the calls allocate as long as no GC runs, so it is measured over
+ * short windows, and only windows in which the GC profiler saw no collection count.
+ */
+async function heapPerCall(call: () => Promise<unknown>): Promise<number | undefined> {
+  const windows: number[] = [];
+  for (let attempt = 0; attempt < 40 && windows.length < 9; attempt += 1) {
+    const profiler = new GCProfiler();
+    profiler.start();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 20; i += 1) await call();
+    const after = process.memoryUsage().heapUsed;
+    const collections = profiler.stop()?.statistics.length ?? 1;
+    if (collections === 0) windows.push((after - before) / 20);
+  }
+  return windows.length > 0 ? median(windows) : undefined;
 }
 
 function openaiCall(caseId: string, configuration: string, tracerProvider: TracerProvider, streamChunks: number): () => Promise<unknown> {
-  const openai = require('openai6');
-  const version = require('openai6/version').VERSION as string;
-  if (configuration === 'tokenledger') patch(new OpenAIInstrumentation(), tracerProvider, openai, version);
+  // openai 6 for the comparison with instrumentation-openai (which patches only < 7), openai 7 for the peers.
+  const sdk = caseId.startsWith('openai7') ? 'openai' : 'openai6';
+  const openai = require(sdk);
+  const version = require(`${sdk}/version`).VERSION as string;
+  if (configuration.startsWith('tokenledger')) patch(new OpenAIInstrumentation(), tracerProvider, openai, version);
   if (configuration === 'instrumentation-openai') patch(new ContribOpenAIInstrumentation() as unknown as Instrumented, tracerProvider, openai, version);
+  if (configuration === 'OpenInference') openInferenceInstrumentation('openai', tracerProvider, openai);
+  if (configuration === 'OpenLIT') patch(openlitInstrumentation('openai'), tracerProvider, openai, version);
   const body = fixtureJson('openai-chat.request.json');
-  if (caseId === 'openai-json') {
+  if (caseId === 'openai-json' || caseId === 'openai7-json') {
     const client = new openai.default({ apiKey: 'k', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: jsonFetch(fixtureJson('openai-chat.json')) });
     return () => client.chat.completions.create(body);
   }
@@ -73,7 +147,10 @@ function openaiCall(caseId: string, configuration: string, tracerProvider: Trace
 
 function anthropicCall(caseId: string, configuration: string, tracerProvider: TracerProvider): () => Promise<unknown> {
   const anthropic = require('@anthropic-ai/sdk');
-  if (configuration === 'tokenledger') patch(new AnthropicInstrumentation(), tracerProvider, anthropic, require('@anthropic-ai/sdk/version').VERSION);
+  const version = require('@anthropic-ai/sdk/version').VERSION as string;
+  if (configuration === 'tokenledger') patch(new AnthropicInstrumentation(), tracerProvider, anthropic, version);
+  if (configuration === 'OpenInference') openInferenceInstrumentation('anthropic', tracerProvider, anthropic);
+  if (configuration === 'OpenLIT') patch(openlitInstrumentation('anthropic'), tracerProvider, anthropic, version);
   const openTelemetry = configuration === 'SDK built-in tracing';
   const body = fixtureJson('anthropic-messages.request.json');
   if (caseId === 'anthropic-json') {

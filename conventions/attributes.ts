@@ -79,7 +79,7 @@ export const ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON = 'tokenledger.call.duplicat
 export const ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH = 'tokenledger.request.prefix_hash';
 /** True when the call was served through a provider batch API and is billed at the batch rate. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_REQUEST_BATCH = 'tokenledger.request.batch';
-/** The service tier that priced the call, for every provider (`standard`, `flex`, `priority`, `batch`): the response's tier where the provider reports one, else the requested one. (tokenledger, string) */
+/** The service tier that priced the call, for every provider (`standard`, `flex`, `priority`, `batch`): the response's tier where the provider reports one, else the requested one. Not written beside `openai.response.service_tier`, which says the same: readers map that one (`auto`/`default` → standard). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER = 'tokenledger.request.service_tier';
 /** The Azure OpenAI / AI Foundry deployment a call went to (the client's `deployment`, else the request's `model`, which Azure takes as the deployment's name). The call is priced by `gen_ai.response.model`, the model the deployment runs. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_REQUEST_DEPLOYMENT = 'tokenledger.request.deployment';
@@ -93,7 +93,7 @@ export const ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD = 'tokenledger.cost.loca
 export const ATTR_TOKENLEDGER_COST_PRICE_ENTRY = 'tokenledger.cost.price_entry';
 /** Version of the price data (the pricing package version, or the override file's). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_DATA_VERSION = 'tokenledger.cost.data_version';
-/** The factor applied to the token charges for the call's batch or service tier (batch 0.5, flex 0.5, priority per provider, or an override's modifier); 1 at standard rates. Request fees are not scaled. (tokenledger, double) */
+/** The factor applied to the token charges for the call's batch or service tier (batch 0.5, flex 0.5, priority per provider, or an override's modifier). Left off at standard rates: absent on a priced span, it is 1. Request fees are not scaled. (tokenledger, double) */
 export const ATTR_TOKENLEDGER_COST_MULTIPLIER = 'tokenledger.cost.multiplier';
 /** The proposed GenAI cost attribute (semantic-conventions-genai#443, not yet adopted): the same value as `tokenledger.cost.usd`, written only when TOKENLEDGER_GENAI_COST_ATTRIBUTES=true. (genai, double) */
 export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount';

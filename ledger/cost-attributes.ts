@@ -1,6 +1,11 @@
-// A call's cost ⇄ span attributes, by the token-type table: the cost attribute of every type that is known, the
-// total, and where the price came from; or the reason there is no cost. Written once, where the call is priced;
-// read only at the edges (collector mode, for spans another process already priced).
+// A call's cost ⇄ span attributes, by the token-type table: the total, the cost of every part that is not zero and
+// of every subset that is known, and where the price came from; or the reason there is no cost. Written once,
+// where the call is priced; read only at the edges (collector mode, for spans another process already priced).
+//
+// A priced call's parts are all known (pricing needs every token part), so a part left off a span that has a total
+// is 0, and the multiplier left off is 1: fewer attributes per call, nothing lost. Unknown stays signalled by the
+// missing total and `tokenledger.cost.unknown_reason`. A subset (reasoning, tool result) can be unknown on a priced
+// call, so it is written whenever it is known, 0 included, and absent means unknown.
 import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
@@ -38,11 +43,12 @@ export function writeCostAttributes(priced: PricedCall, out: Attributes, options
   const { cost } = priced;
   for (const row of TOKEN_TYPES) {
     const amount = cost[row.id];
-    if (amount !== undefined) out[row.costAttribute] = usd(amount);
+    if (amount === undefined || (amount === 0 && row.role === 'part')) continue;
+    out[row.costAttribute] = usd(amount);
   }
   const total = usd(cost.total ?? 0);
   out[COST_TOTAL.costAttribute!] = total;
-  out[ATTR_TOKENLEDGER_COST_MULTIPLIER] = priced.multiplier;
+  if (priced.multiplier !== 1) out[ATTR_TOKENLEDGER_COST_MULTIPLIER] = priced.multiplier;
   out[ATTR_TOKENLEDGER_COST_SOURCE] = priced.source;
   // A cost the provider reported with no local price beside it came from no price entry or data.
   if (priced.priceEntry) out[ATTR_TOKENLEDGER_COST_PRICE_ENTRY] = priced.priceEntry;
@@ -65,14 +71,20 @@ export function isPriced(attributes: Attributes): boolean {
   return attributes[COST_TOTAL.costAttribute!] !== undefined || attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON] !== undefined;
 }
 
-/** The cost a span priced elsewhere states; a part it leaves off or states wrongly is unknown. */
+/**
+ * The cost a span priced elsewhere states. On a span with a total, a part left off is 0 (see above) and a subset left
+ * off is unknown; a part or subset stated wrongly (not a finite amount) is unknown.
+ */
 export function costFromAttributes(attributes: Attributes): PricedCall {
   const total = amountAttribute(attributes[COST_TOTAL.costAttribute!]);
   if (total === undefined) {
     return { unknownReason: valueOf(TOKENLEDGER_COST_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]) ?? 'usage_unknown' };
   }
   const cost: CostAmounts = { total };
-  for (const row of TOKEN_TYPES) cost[row.id] = amountAttribute(attributes[row.costAttribute]);
+  for (const row of TOKEN_TYPES) {
+    const value = attributes[row.costAttribute];
+    cost[row.id] = value === undefined && row.role === 'part' ? 0 : amountAttribute(value);
+  }
   return {
     cost,
     multiplier: amountAttribute(attributes[ATTR_TOKENLEDGER_COST_MULTIPLIER]) ?? 1,

@@ -8,9 +8,11 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../conventions/attributes.ts';
+import { pricingTier } from '../conventions/service-tier.ts';
 import { aiSdkOperation, isAiSdkCall } from './ai-sdk-spans.ts';
 import { stringAttribute } from './attribute-values.ts';
 import { GEN_AI_SYSTEM, OI_KIND } from './foreign-names.ts';
@@ -54,8 +56,16 @@ export function callDescription(attributes: Attributes, startTime: Date): CallDe
     provider: stringAttribute(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? '',
     requestModel: stringAttribute(attributes[ATTR_GEN_AI_REQUEST_MODEL]),
     responseModel: stringAttribute(attributes[ATTR_GEN_AI_RESPONSE_MODEL]),
-    serviceTier: stringAttribute(attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]),
+    serviceTier: serviceTierOf(attributes),
     batch: attributes[ATTR_TOKENLEDGER_REQUEST_BATCH] === true,
     startTime,
   };
+}
+
+/**
+ * The tier that prices the call: `tokenledger.request.service_tier`, else the tier OpenAI reports in
+ * `openai.response.service_tier` (tokenledger's OpenAI spans carry only that one, not a copy under its own name).
+ */
+export function serviceTierOf(attributes: Attributes): string | undefined {
+  return stringAttribute(attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]) ?? pricingTier(attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER]);
 }

@@ -18,7 +18,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     expected: {
       'tokenledger.usage.source_convention': 'genai',
       'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 230,
     },
   },
@@ -29,7 +28,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     expected: {
       'tokenledger.usage.source_convention': 'genai',
       'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 2150,
       'gen_ai.usage.reasoning.output_tokens': 384,
     },
@@ -42,7 +40,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
       'tokenledger.usage.source_convention': 'genai_legacy', 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'gcp.vertex_ai',
       'gen_ai.usage.input_tokens': 900, 'gen_ai.usage.output_tokens': 80,
       'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 900,
     },
   },
@@ -67,7 +64,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     expected: {
       'tokenledger.usage.source_convention': 'anthropic_excluding_cache', 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic',
       'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'tokenledger.usage.uncached.input_tokens': 100,
     },
   },
@@ -84,7 +80,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
       'gen_ai.request.model': 'gpt-4o',
       'gen_ai.usage.input_tokens': 5000, 'gen_ai.usage.output_tokens': 300,
       'gen_ai.usage.cache_read.input_tokens': 4096, 'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
       'gen_ai.usage.reasoning.output_tokens': 120, 'tokenledger.usage.uncached.input_tokens': 904,
     },
   },
@@ -109,7 +104,6 @@ const cases: Array<{ name: string; scope: string; attributes: Record<string, unk
     expected: {
       'tokenledger.usage.source_convention': 'genai', 'tokenledger.usage.unknown_reason': 'usage_malformed',
       'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_write.input_tokens': 0,
-      'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, 'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
     },
   },
   { name: 'an HTTP span is left alone', scope: '@opentelemetry/instrumentation-http', attributes: { 'http.request.method': 'POST' }, expected: undefined },

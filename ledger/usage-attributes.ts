@@ -21,11 +21,21 @@ export interface UsageAttributeOptions {
   legacyAttributes?: boolean;
 }
 
-/** Writes the usage attributes of `figures` into `out` (the call's pending attributes), unknown figures left off. */
+/** For each token type, the totals it is a part of (its cache-write TTL parts are in `cache_write`). */
+const TOTALS_OF = new Map<string, string[]>(TOKEN_TYPES.map((row) => [row.id, TOKEN_TOTALS.filter((total) => (total.parts as readonly string[]).includes(row.id) && total.usageAttribute !== undefined).map((total) => total.id)]));
+
+/**
+ * Writes the usage attributes of `figures` into `out` (the call's pending attributes), unknown figures left off. A
+ * part of a written total that is 0 is left off too (the cache-write TTL split of a call that wrote nothing to the
+ * cache): it is 0 by that total, and readers (usageFromAttributes, then usageFigures) derive it so.
+ */
 export function writeUsageAttributes(figures: UsageFigures, out: Attributes, options: UsageAttributeOptions = {}): Attributes {
   const { tokens } = figures;
   for (const row of TOKEN_TYPES) {
-    if (row.usageAttribute !== undefined) setCount(out, row.usageAttribute, tokens[row.id]);
+    if (row.usageAttribute === undefined) continue;
+    const value = tokens[row.id];
+    if (value === 0 && TOTALS_OF.get(row.id)!.some((total) => tokens[total as keyof TokenCounts] === 0)) continue;
+    setCount(out, row.usageAttribute, value);
   }
   for (const total of TOKEN_TOTALS) {
     if (total.usageAttribute !== undefined) setCount(out, total.usageAttribute, tokens[total.id]);

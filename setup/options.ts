@@ -15,8 +15,9 @@ export interface TokenledgerOptions {
   /**
    * TOKENLEDGER_ANTHROPIC_SDK_SPANS: `off` (default): the Anthropic SDK starts no span of its own for the Messages
    * calls tokenledger records, so tokenledger's span, with tool-result and prefix figures, is the call's one span
-   * (the SDK's other spans stay, and so does everything of a call tokenledger does not record); `keep`: the SDK's
-   * span is the call's span and tokenledger normalises it instead.
+   * (the SDK's other spans stay; so do the call spans of a client given its own tracer provider, and of every
+   * client while the app sets ANTHROPIC_OPEN_TELEMETRY; the environment is never written); `keep`: the SDK's span
+   * is the call's span and tokenledger normalises it instead.
    */
   anthropicSdkSpans: 'off' | 'keep';
   /**
@@ -54,6 +55,11 @@ export interface TokenledgerOptions {
   baggageHashSalt?: string;
   /** TOKENLEDGER_BACKEND_CONVENTIONS: also write OpenInference and/or Langfuse attributes. Default none. */
   backendConventions?: BackendConvention[];
+  /**
+   * TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: at normal exit and on SIGTERM, telemetry is flushed for at most this long,
+   * then the process ends, whatever the exporters' endpoints do. Default 3000.
+   */
+  shutdownTimeoutMs: number;
 }
 
 const DEFAULTS: TokenledgerOptions = {
@@ -64,6 +70,7 @@ const DEFAULTS: TokenledgerOptions = {
   runs: true,
   genaiCostAttributes: false,
   guardMode: 'warn',
+  shutdownTimeoutMs: 3000,
 };
 
 /** The options: `overrides` (code) over the TOKENLEDGER_* variables over the defaults. Throws on an invalid variable. */

@@ -25,11 +25,22 @@ export const OTEL_SETTINGS: readonly PassedSetting[] = [
   },
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', type: '`http/protobuf` \\| `http/json` \\| `grpc`', default: 'http/protobuf', meaning: 'the OTLP protocol (per-signal forms too)' },
   { name: 'OTEL_EXPORTER_OTLP_HEADERS', type: '`key=value,…`', default: '—', meaning: 'headers for the OTLP exporters, e.g. an API key for your backend' },
-  { name: 'OTEL_TRACES_EXPORTER', type: '`otlp`, `console`, `none`', default: 'otlp', meaning: 'where spans go; comma-separated for several' },
-  { name: 'OTEL_METRICS_EXPORTER', type: '`otlp`, `prometheus`, `console`, `none`', default: 'otlp', meaning: 'where metrics go' },
+  { name: 'OTEL_TRACES_EXPORTER', type: '`otlp`, `console`, `none`', default: 'otlp', meaning: 'where spans go; comma-separated for several. Only the exporter package configured is loaded (gRPC only for `grpc`)' },
+  { name: 'OTEL_METRICS_EXPORTER', type: '`otlp`, `prometheus`, `console`, `none`', default: 'otlp', meaning: 'where metrics go (the Prometheus exporter is loaded only for `prometheus`)' },
+  { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are exported over OTLP or to the console (`OTEL_METRIC_EXPORT_TIMEOUT`: each export\'s timeout, default 30000)' },
+  { name: 'OTEL_EXPORTER_PROMETHEUS_PORT', type: 'port', default: '9464', meaning: 'where `OTEL_METRICS_EXPORTER=prometheus` serves `/metrics` (`OTEL_EXPORTER_PROMETHEUS_HOST`: the interface, default all)' },
+  { name: 'OTEL_TRACES_SAMPLER', type: '`always_on`, `always_off`, `traceidratio`, `parentbased_*`', default: 'parentbased_always_on', meaning: 'the sampler; `OTEL_TRACES_SAMPLER_ARG` is the ratio' },
+  { name: 'OTEL_PROPAGATORS', type: '`tracecontext`, `baggage`, `b3`, `b3multi`, `none`', default: 'tracecontext,baggage', meaning: 'trace context propagation, comma-separated' },
+  { name: 'OTEL_NODE_RESOURCE_DETECTORS', type: '`host`, `os`, `process`, `serviceinstance`, `env`, `all`, `none`', default: 'all', meaning: 'which resource detectors run' },
+  { name: 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', type: 'number', default: '128', meaning: 'span limits (and the other `OTEL_SPAN_*_LIMIT` and `OTEL_ATTRIBUTE_*_LIMIT` variables)' },
   { name: 'OTEL_BSP_SCHEDULE_DELAY', type: 'milliseconds', default: '5000', meaning: 'the batch span processor\'s export delay (and `OTEL_BSP_MAX_QUEUE_SIZE`, `…_MAX_EXPORT_BATCH_SIZE`, `…_EXPORT_TIMEOUT`)' },
   { name: 'OTEL_SDK_DISABLED', type: 'boolean', default: 'false', meaning: '`true`: start nothing; the app runs untouched' },
-  { name: 'OTEL_LOG_LEVEL', type: '`none` … `all`', default: 'info', meaning: 'OpenTelemetry\'s own diagnostics (tokenledger reports its internal errors here)' },
+  {
+    name: 'OTEL_LOG_LEVEL',
+    type: '`none` … `all`',
+    default: 'info',
+    meaning: 'what goes to stderr, one line per distinct problem, repeats at most once a minute: unpriced models, export failures, unknown exporter names and `TOKENLEDGER_*` variables, guardrail breaches in warn mode, tokenledger\'s internal errors; OpenTelemetry\'s own info lines only when set',
+  },
   {
     name: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
     type: 'boolean, or `SPAN_ONLY` \\| `SPAN_AND_EVENT`',
@@ -60,7 +71,7 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_ANTHROPIC_SDK_SPANS',
     ['off', 'keep'] as const,
     'off',
-    '`off`: the Anthropic SDK starts no span of its own for the Messages calls tokenledger records, so tokenledger\'s span is the call\'s span (the SDK\'s other spans stay); `keep`: the SDK\'s span is the call\'s span (tokenledger normalises it)',
+    '`off`: the Anthropic SDK starts no span of its own for the Messages calls tokenledger records, so tokenledger\'s span is the call\'s span (the SDK\'s other spans stay, and so do the call spans of a client given its own tracer provider or while `ANTHROPIC_OPEN_TELEMETRY` is set; the environment is not written); `keep`: the SDK\'s span is the call\'s span (tokenledger normalises it)',
   ),
   providerUrls: urlMappingSetting(
     'TOKENLEDGER_PROVIDER_URLS',
@@ -86,6 +97,12 @@ export const TOKENLEDGER_SETTINGS = {
     'a budget in USD for every run that has none of its own (see [Guardrails](#guardrails-budgets-the-loop-breaker-token-caps-memoised-tools))',
   ),
   runMaxSteps: positiveSetting('TOKENLEDGER_RUN_MAX_STEPS', true, undefined, 'a budget in LLM calls for every run that has none of its own'),
+  shutdownTimeoutMs: positiveSetting(
+    'TOKENLEDGER_SHUTDOWN_TIMEOUT_MS',
+    true,
+    3000,
+    'at normal exit and on SIGTERM, how long telemetry is flushed at most before the process ends, whatever the exporters\' endpoints do (down, slow or black-holed)',
+  ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
     ['warn', 'enforce'] as const,
@@ -133,6 +150,34 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Tokenledg
     if (value !== undefined) values[option] = value;
   }
   return values as TokenledgerSettingValues;
+}
+
+/** The TOKENLEDGER_* variables set in `env` that are no setting of this table (a typo, or a setting of collector mode). */
+export function unknownSettingNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const known = new Set<string>(Object.values(TOKENLEDGER_SETTINGS).map((setting) => setting.name));
+  return Object.keys(env).filter((name) => name.startsWith('TOKENLEDGER_') && !known.has(name));
+}
+
+/** The known setting whose name is closest to `name` (at most 3 edits away), for a "did you mean". */
+export function closestSettingName(name: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const setting of Object.values(TOKENLEDGER_SETTINGS)) {
+    const distance = editDistance(name, setting.name);
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name: setting.name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Every row, OTEL_* first, for the README. */

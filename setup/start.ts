@@ -1,10 +1,15 @@
-// Starts the OpenTelemetry Node SDK with tokenledger's instrumentations and span processor, configured by the
-// standard OTEL_* variables plus TOKENLEDGER_*. This is what `tokenledger/register` runs; an app that starts
+// Starts OpenTelemetry for the whole process with tokenledger's instrumentations and span processor, configured by
+// the standard OTEL_* variables plus TOKENLEDGER_*. This is what `tokenledger/register` runs; an app that starts
 // its own NodeSDK adds `tokenledgerInstrumentations()` and `new TokenledgerSpanProcessor()` to it instead.
-import { diag } from '@opentelemetry/api';
-import { getBooleanFromEnv } from '@opentelemetry/core';
+//
+// It sets up what NodeSDK would for traces and metrics (sdk-components.ts), without NodeSDK, which loads every
+// exporter, gRPC, Zipkin, B3 and the logs SDK whatever the configuration asks for; here each package is loaded
+// only when the configuration uses it, and only once startTokenledger runs (`import 'tokenledger'` loads none).
+// Logs are not set up: tokenledger records none, and OTEL_LOGS_EXPORTER is not read.
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
@@ -16,8 +21,14 @@ import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrum
 import { refreshPriceData } from '../ledger/pricing/price-data.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+import { startDiagnostics } from './diagnostics.ts';
+import { booleanFromEnv } from './env.ts';
 import { flushOnExit } from './flush-on-exit.ts';
+import { metricReadersFromEnv } from './metric-readers.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
+import { packageRequire } from '../package-require.cjs';
+import { propagatorFromEnv, resourceFromEnv, samplerFromEnv, spanLimitsFromEnv } from './sdk-components.ts';
+import { closestSettingName, unknownSettingNames } from './settings.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 
 /** tokenledger's provider and framework instrumentations, for an app that builds its own NodeSDK. */
@@ -36,17 +47,21 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
 }
 
 export interface StartedTokenledger {
-  sdk: NodeSDK;
-  /** Flushes and stops telemetry; also run at normal exit and on SIGTERM. */
+  tracerProvider: TracerProvider;
+  /** Undefined when OTEL_METRICS_EXPORTER=none. */
+  meterProvider: MeterProvider | undefined;
+  /** Flushes and stops telemetry; also run at normal exit and on SIGTERM (for at most the shutdown timeout). */
   shutdown(): Promise<void>;
 }
 
 /**
- * Starts telemetry for the whole process. Returns undefined when OTEL_SDK_DISABLED=true or when the
- * TOKENLEDGER_* configuration is invalid (the reason is printed): the app then runs without telemetry.
+ * Starts telemetry for the whole process, and sets OpenTelemetry's diag logger (diagnostics.ts). Returns undefined
+ * when OTEL_SDK_DISABLED=true or when the configuration is invalid (one line on stderr says why): the app then runs
+ * without telemetry.
  */
 export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): StartedTokenledger | undefined {
-  if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return undefined;
+  if (booleanFromEnv('OTEL_SDK_DISABLED')) return undefined;
+  startDiagnostics();
   let options: TokenledgerOptions;
   let processor: TokenledgerSpanProcessor;
   try {
@@ -69,20 +84,58 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
       backendConventions: options.backendConventions,
     });
   } catch (error) {
-    console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);
+    console.error(`tokenledger: not started: ${withoutPrefix((error as Error).message)}`);
     return undefined;
   }
+  for (const name of unknownSettingNames()) {
+    const closest = closestSettingName(name);
+    diag.warn(`tokenledger: ${name} is not a setting, ignored${closest ? `; did you mean ${closest}?` : ''}`);
+  }
   enableGuardrails(processor);
-  const sdk = new NodeSDK({
-    instrumentations: tokenledgerInstrumentations(options),
-    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
-  });
-  sdk.start();
+  const started = startSdk(processor, options);
   if (options.pricesRefreshUrl) {
     const url = options.pricesRefreshUrl === 'default' ? undefined : options.pricesRefreshUrl;
     refreshPriceData({ url }).catch((error: unknown) => diag.warn(`tokenledger: price data not refreshed: ${(error as Error).message}`));
   }
-  const shutdown = () => sdk.shutdown();
-  flushOnExit(shutdown);
-  return { sdk, shutdown };
+  flushOnExit(started.shutdown, options.shutdownTimeoutMs);
+  return started;
+}
+
+function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptions): StartedTokenledger {
+  const { registerInstrumentations } = packageRequire('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { AsyncLocalStorageContextManager } = packageRequire('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const sdkTrace = packageRequire('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const propagator = propagatorFromEnv();
+  if (propagator) propagation.setGlobalPropagator(propagator);
+  const resource = resourceFromEnv();
+
+  const readers = metricReadersFromEnv();
+  let meterProvider: MeterProvider | undefined;
+  if (readers.length > 0) {
+    const { MeterProvider } = packageRequire('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    meterProvider = new MeterProvider({ resource, readers });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+  const tracerProvider = new sdkTrace.TracerProvider({
+    resource,
+    sampler: samplerFromEnv(),
+    spanLimits: spanLimitsFromEnv(),
+    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+  registerInstrumentations({ instrumentations: tokenledgerInstrumentations(options), tracerProvider, meterProvider });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()]).then(() => undefined);
+    return stopping;
+  };
+  return { tracerProvider, meterProvider, shutdown };
+}
+
+/** An error's message without a leading `tokenledger: `, which the line printing it already starts with. */
+function withoutPrefix(message: string): string {
+  return message.replace(/^(tokenledger:\s*)+/, '');
 }

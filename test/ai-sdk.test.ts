@@ -68,8 +68,9 @@ const chatCall = (id: string) => ({
   'gen_ai.usage.cache_write.input_tokens': 0,
   'gen_ai.usage.reasoning.output_tokens': 384,
   'tokenledger.usage.uncached.input_tokens': 230,
-  'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0,
-  'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
+  // Nothing written to the cache: the TTL split is left off.
+  'tokenledger.usage.cache_write.ttl_5m.input_tokens': undefined,
+  'tokenledger.usage.cache_write.ttl_1h.input_tokens': undefined,
   'tokenledger.request.service_tier': 'flex',
   'tokenledger.cost.usd': 0.007355,
 });

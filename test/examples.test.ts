@@ -22,6 +22,11 @@ test('examples: the support agent compares naive and optimised runs from the rol
   assert.equal(naive[7], '3/3');
   assert.equal(optimised[7], '3/3');
   assert.equal(naive[4], '0.0%', 'the naive agent caches nothing');
+  // Every KPI column is explained in one line, token efficiency with why caching does not raise it.
+  const header = out.split('\n').find((line) => line.startsWith('configuration'))!.split(/\s{2,}/).slice(2);
+  const legend = out.split('\n').filter((line) => line.startsWith('  '));
+  for (const column of header) assert.equal(legend.filter((line) => line.trimStart().startsWith(`${column} `)).length, 1, `${column} is explained once`);
+  assert.match(legend.find((line) => line.includes('token efficiency'))!, /caching cuts the cost but not this ratio/);
   assert.ok(Number.parseFloat(optimised[4]!) > 50, 'the optimised agent reads most input from the cache');
   const cost = (cells: string[]) => Number(cells[6]!.replace('$', ''));
   assert.ok(cost(optimised) < cost(naive), out);

@@ -8,7 +8,7 @@ import type OpenAIClient from 'openai';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
-import { dataBlock, fixtureJson } from './fake-provider.ts';
+import { dataBlock, fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { onlySpan, requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
 
 const instrumentation = new OpenAIInstrumentation();
@@ -69,16 +69,14 @@ test('openai chat: a non-streamed call records the six token types exactly', asy
     'gen_ai.response.id': 'chatcmpl-mock0001',
     'gen_ai.response.model': 'gpt-5.5-2026-04-01',
     'gen_ai.response.finish_reasons': ['stop'],
-    'openai.response.service_tier': 'flex',
-    'tokenledger.request.service_tier': 'flex',
+    'openai.response.service_tier': 'flex', // the tier that prices the call is read from it: no copy under tokenledger's name
     'gen_ai.usage.input_tokens': 2150,
     'gen_ai.usage.output_tokens': 420,
     'gen_ai.usage.cache_read.input_tokens': 1920,
     'gen_ai.usage.cache_write.input_tokens': 0,
     'gen_ai.usage.reasoning.output_tokens': 384,
     'tokenledger.usage.uncached.input_tokens': 230,
-    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 0, // OpenAI's write price has no TTL: all writes are standard-rate
-    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 0,
+    // No cache writes: their TTL split (both 0) is left off.
     'tokenledger.usage.tool_result.input_tokens': chatToolResultTokens,
     'tokenledger.usage.tool_result.estimation': 'char_share',
   });
@@ -126,8 +124,50 @@ test('openai chat stream: usage is requested for the app and the extra chunk is 
   assert.equal(attributes['tokenledger.usage.uncached.input_tokens'], 230);
   assert.deepEqual(attributes['gen_ai.response.finish_reasons'], ['stop']);
   assert.equal(attributes['openai.response.service_tier'], 'default');
-  assert.equal(attributes['tokenledger.request.service_tier'], 'standard');
+  assert.equal(attributes['tokenledger.request.service_tier'], undefined, 'the tier is openai.response.service_tier\'s');
   assert.equal(typeof attributes['gen_ai.response.time_to_first_chunk'], 'number');
+});
+
+test('openai chat stream: the injected usage chunk is hidden when the server answers it with usage null', async () => {
+  // Some OpenAI-compatible servers answer include_usage with a last chunk of no choices and `usage: null`.
+  const blocks = sseBlocks(fixtureText('openai-chat.sse')).map((block) =>
+    block.includes('"choices":[]') ? block.replace(/"usage":\{.*\},"obfuscation"/, '"usage":null,"obfuscation"') : block,
+  );
+  assert.equal(blocks.filter((block) => block.includes('"choices":[],"usage":null')).length, 1);
+  harness.provider.enqueue('openai.chat', { sse: blocks });
+  const stream = await client.chat.completions.create(streamRequest());
+  const deltas: string[] = [];
+  // The loop apps write: it would throw a TypeError on a chunk with no choices.
+  for await (const chunk of stream) deltas.push(chunk.choices[0]!.delta.content ?? '');
+  assert.deepEqual(deltas, ['', 'Paris is the capital', ' of France.', '']);
+  const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
+  assert.equal(attributes['gen_ai.usage.input_tokens'], undefined);
+  assert.equal(attributes['tokenledger.usage.unknown_reason'], 'usage_missing');
+});
+
+test('openai chat stream: an empty-choices chunk before any choice finished (Azure prompt filter) still reaches the app', async () => {
+  const filterChunk = dataBlock({ id: '', object: '', created: 0, model: '', choices: [], usage: null, prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] });
+  harness.provider.enqueue('openai.chat', { sse: [filterChunk, ...sseBlocks(fixtureText('openai-chat.sse'))] });
+  const stream = await client.chat.completions.create(streamRequest());
+  const chunks: OpenAIClient.ChatCompletionChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  // The filter chunk and the four content chunks; the usage chunk tokenledger asked for is hidden.
+  assert.equal(chunks.length, 5);
+  assert.equal(chunks[0]!.choices.length, 0);
+  assert.ok(chunks.slice(1).every((chunk) => chunk.choices.length > 0));
+  assert.equal((await waitForSpans(harness, 1))[0]!.attributes['gen_ai.usage.input_tokens'], 2150);
+});
+
+test('openai chat stream: an app that asked for usage sees a null-usage last chunk too', async () => {
+  const blocks = sseBlocks(fixtureText('openai-chat.sse')).map((block) =>
+    block.includes('"choices":[]') ? block.replace(/"usage":\{.*\},"obfuscation"/, '"usage":null,"obfuscation"') : block,
+  );
+  harness.provider.enqueue('openai.chat', { sse: blocks });
+  const stream = await client.chat.completions.create({ ...streamRequest(), stream_options: { include_usage: true } });
+  const chunks: OpenAIClient.ChatCompletionChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  assert.equal(chunks.length, 5);
+  assert.equal(chunks[4]!.usage, null);
 });
 
 test('openai chat stream: an app that asked for usage still sees its usage chunk', async () => {
@@ -313,8 +353,7 @@ test('openai responses: a non-streamed call records cached, cache-write and reas
     'gen_ai.response.id': 'resp_mock0001',
     'gen_ai.response.model': 'gpt-5.5-2026-04-01',
     'gen_ai.response.finish_reasons': ['completed'],
-    'openai.response.service_tier': 'flex',
-    'tokenledger.request.service_tier': 'flex',
+    'openai.response.service_tier': 'flex', // the tier that prices the call is read from it: no copy under tokenledger's name
     'gen_ai.usage.input_tokens': 3200,
     'gen_ai.usage.output_tokens': 900,
     'gen_ai.usage.cache_read.input_tokens': 2048,

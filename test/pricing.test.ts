@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { costFromAttributes } from '../ledger/cost-attributes.ts';
 import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
 import { testMeterProvider } from './metric-reader.ts';
 
@@ -205,11 +206,36 @@ for (const [provider, model, entry, usd] of names) {
   });
 }
 
-test('pricing: the parts add up to the total', () => {
+test('pricing: the parts add up to the total (a part left off a priced span is 0)', () => {
   const attributes = priced(call('anthropic', 'claude-sonnet-4-5', anthropicFixture));
+  assert.equal(attributes['tokenledger.cost.request_fees.usd'], undefined, 'no request fees: the 0 is left off');
   const parts = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees']
-    .map((part) => Number(attributes[`tokenledger.cost.${part}.usd`]));
+    .map((part) => Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0));
   assert.ok(Math.abs(parts.reduce((a, b) => a + b, 0) - Number(attributes['tokenledger.cost.usd'])) < 1e-9);
+});
+
+test('pricing: cost attributes read back as the figures they were written from, zero parts and all', () => {
+  for (const attributes of [priced(call('anthropic', 'claude-sonnet-4-5', anthropicFixture)), priced(call('openai', 'gpt-4.1', usage(1000, 100)))]) {
+    const read = costFromAttributes(attributes);
+    assert.ok(read.cost, 'priced');
+    // gpt-4.1 at standard rates, no cache: the cache parts, request fees and multiplier 1 are all left off, and read as 0 and 1.
+    const written = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees']
+      .map((part) => Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0));
+    assert.deepEqual(
+      [read.cost.uncached_input, read.cost.cache_read, read.cost.cache_write_5m, read.cost.cache_write_1h, read.cost.output, read.cost.request_fees],
+      written,
+    );
+    assert.equal(read.multiplier, Number(attributes['tokenledger.cost.multiplier'] ?? 1));
+  }
+  const standard = priced(call('openai', 'gpt-4.1', usage(1000, 100)));
+  assert.equal(standard['tokenledger.cost.multiplier'], undefined);
+  assert.equal(standard['tokenledger.cost.cache_read.usd'], undefined);
+  // A span with no total is unknown, whatever parts it carries: unknown is never read as 0.
+  const unknown = costFromAttributes({ 'tokenledger.cost.unknown_reason': 'unknown_model', 'tokenledger.cost.output.usd': 0.5 });
+  assert.equal(unknown.cost, undefined);
+  assert.equal(unknown.unknownReason, 'unknown_model');
+  // A subset left off a priced span is unknown, not 0.
+  assert.equal(costFromAttributes({ 'tokenledger.cost.usd': 0.01 }).cost?.reasoning, undefined);
 });
 
 const negotiated = {

@@ -4,6 +4,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FakeProvider, fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
@@ -12,6 +13,7 @@ import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 let provider: FakeProvider;
 let receiver: OtlpReceiver;
+const harness = () => provider;
 
 before(async () => {
   provider = await new FakeProvider().start();
@@ -23,6 +25,8 @@ after(async () => {
 });
 beforeEach(() => {
   receiver.spans.length = 0;
+  // Scripted answers (the agent tests) and queued ones are per test: each starts from the fixtures.
+  provider.reset();
 });
 
 interface ChildResult {
@@ -32,25 +36,26 @@ interface ChildResult {
   stderr: string;
 }
 
+function appEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    FAKE_PROVIDER_URL: provider.url,
+    // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
+    // server (unpriced): the setting says it stands for OpenAI.
+    TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
+    OTEL_SERVICE_NAME: 'register-e2e',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    ...env,
+  };
+}
+
 function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        FAKE_PROVIDER_URL: provider.url,
-        // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
-        // server (unpriced): the setting says it stands for OpenAI.
-        TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
-        OTEL_SERVICE_NAME: 'register-e2e',
-        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-        ...env,
-      },
-    });
+    const child = spawn(process.execPath, args, { cwd: root, env: appEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => {
@@ -107,6 +112,26 @@ test('register: an ESM app under --import exports one span per call over OTLP, f
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
   assertThreeProviderSpans(receiver.spans);
+});
+
+for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--import', 'test/apps/three-providers.mjs']] as const) {
+  test(`register: under ${flag} the app's environment is exactly the one it was started with (Anthropic SDK spans off without ANTHROPIC_OPEN_TELEMETRY)`, async () => {
+    const env = { REPORT_ENV: '1' };
+    const result = await runApp([flag, 'tokenledger/register', app], env);
+    assert.equal(result.code, 0, result.stderr);
+    const [ids, keys] = result.stdout.trimEnd().split('\n');
+    assert.equal(`${ids}\n`, expectedStdout);
+    assert.equal(keys, Object.keys(appEnv(env)).sort().join(','));
+    // Still one Anthropic span, tokenledger's: the SDK's own spans were turned off for this client.
+    assertThreeProviderSpans(receiver.spans);
+  });
+}
+
+test('register: under --import the loader hook wraps only the instrumented packages', async () => {
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/loader-scope.mjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'helper: unwrapped\n', 'the app\'s own module is not wrapped');
+  assert.deepEqual(receiver.spans.map((span) => span.scope), ['tokenledger-instrumentation-openai'], 'openai is still patched');
 });
 
 test('register: SIGTERM flushes telemetry and the process still ends by the signal', async () => {
@@ -195,7 +220,7 @@ test('register: an invalid price file is reported and the app runs without telem
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { TOKENLEDGER_PRICES: '/nonexistent/prices.yaml' });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
-  assert.match(result.stderr, /tokenledger: not started: price overrides \/nonexistent\/prices.yaml: cannot read the file/);
+  assert.match(result.stderr, /^tokenledger: not started: price overrides \/nonexistent\/prices.yaml: cannot read the file \([^\n]*\)\n$/);
   assert.equal(receiver.spans.length, 0);
 });
 
@@ -203,7 +228,7 @@ test('register: an invalid TOKENLEDGER_* value is reported and the app runs with
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { TOKENLEDGER_OPENAI_STREAM_USAGE: 'sometimes' });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
-  assert.match(result.stderr, /TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"/);
+  assert.equal(result.stderr, 'tokenledger: not started: TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"\n');
   assert.equal(receiver.spans.length, 0);
 });
 
@@ -302,4 +327,112 @@ test('register: an OpenAI Agents SDK agent under --import is one run of two pric
   const run = receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.01471]);
   assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+});
+
+test('register: with OTEL_LOG_LEVEL unset, each problem is one line on stderr, however often it happens', async () => {
+  const closedPort = await freePort();
+  for (let i = 0; i < 3; i += 1) harness().enqueue('openai.chat', { json: { ...fixtureJson('openai-chat.json'), model: 'acme-unknown-1' } });
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/diagnostics.cjs'], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closedPort}`,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '200',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_TRACES_EXPORTER: 'consle,otlp',
+    TOKENLEDGER_RUN_MAX_USDD: '1',
+    TOKENLEDGER_RUN_MAX_STEPS: '1',
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'done\n');
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.deepEqual(lines.map((line) => line.replace(/:\d+$/, ':PORT')).sort(), [
+    'tokenledger: TOKENLEDGER_RUN_MAX_USDD is not a setting, ignored; did you mean TOKENLEDGER_RUN_MAX_USD?',
+    'tokenledger: unknown OTEL_TRACES_EXPORTER value "consle", ignored; known: otlp, console, none',
+    // Three unpriced calls, two breaches (steps 2 and 3 over a budget of 1), two signals failing to export: one line each.
+    'tokenledger: no price for openai model "acme-unknown-1"; its calls have no cost figure (add it with TOKENLEDGER_PRICES)',
+    'tokenledger: guardrail max_steps breached by a run of agent "handle ticket" (warn mode: recorded, not stopped)',
+    'tokenledger: telemetry not flushed at exit: connect ECONNREFUSED 127.0.0.1:PORT',
+  ].sort(), result.stderr);
+});
+
+test('register: an invalid option given in code is one line with one prefix', async () => {
+  const script = "require('tokenledger').startTokenledger({ guardMode: 'sometimes' }); console.log('app ran');";
+  const result = await runApp(['-e', script]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'app ran\n');
+  assert.equal(result.stderr, 'tokenledger: not started: guardrails.mode must be "enforce" or "warn", got sometimes\n');
+});
+
+/** A TCP endpoint that accepts connections and never answers: an OTLP collector behind a black hole. */
+async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Runs the three-provider app and measures how long the process lives after the app's last output line. */
+async function exitDelay(env: Record<string, string>): Promise<{ result: ChildResult; afterLastLineMs: number }> {
+  let lastLineAt = 0;
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], env, () => (lastLineAt = performance.now()));
+  return { result, afterLastLineMs: performance.now() - lastLineAt };
+}
+
+// The exit waits for the flush at most TOKENLEDGER_SHUTDOWN_TIMEOUT_MS; the margin covers process teardown on a
+// busy 2-core machine. Without the bound, the OTLP exporters held the process 7.6–10 s (their own retry timeout).
+const EXIT_MARGIN_MS = 1500;
+
+test('register: with the OTLP endpoint down, the process exits within the shutdown timeout, with the app\'s exit code', async () => {
+  const { result, afterLastLineMs } = await exitDelay({
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    OTEL_METRICS_EXPORTER: 'otlp',
+    TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: '1000',
+    EXIT_CODE: '3',
+  });
+  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.stdout, expectedStdout);
+  assert.ok(afterLastLineMs < 1000 + EXIT_MARGIN_MS, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
+});
+
+test('register: with the OTLP endpoint black-holed, the process exits within the default shutdown timeout (3 s)', async () => {
+  const hole = await blackHole();
+  try {
+    const { result, afterLastLineMs } = await exitDelay({ OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, OTEL_METRICS_EXPORTER: 'otlp' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, expectedStdout);
+    assert.ok(afterLastLineMs >= 2900, `the flush was given its time (${afterLastLineMs.toFixed(0)} ms)`);
+    assert.ok(afterLastLineMs < 3000 + EXIT_MARGIN_MS, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
+    assert.match(result.stderr, /tokenledger: telemetry not flushed within 3000 ms at exit; ending \(TOKENLEDGER_SHUTDOWN_TIMEOUT_MS\)\n/);
+  } finally {
+    await hole.close();
+  }
+});
+
+test('register: console spans and the default OTLP metrics to a black hole: the process exits within the shutdown timeout', async () => {
+  const hole = await blackHole();
+  try {
+    const { result, afterLastLineMs } = await exitDelay({
+      OTEL_EXPORTER_OTLP_ENDPOINT: hole.url,
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_METRICS_EXPORTER: '',
+      TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: '1000',
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.includes(expectedStdout));
+    assert.ok(afterLastLineMs < 1000 + EXIT_MARGIN_MS, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
+  } finally {
+    await hole.close();
+  }
+});
+
+test('register: with the endpoint up, the process exits as soon as telemetry is flushed', async () => {
+  const { result, afterLastLineMs } = await exitDelay({});
+  assert.equal(result.code, 0, result.stderr);
+  assertThreeProviderSpans(receiver.spans);
+  assert.ok(afterLastLineMs < 1000, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
 });

@@ -63,4 +63,23 @@ export function printComparison(results: Map<string, RunFigures[]>): void {
   for (const row of rows) console.log(line(row));
   const [before, after] = [...results.values()].map((runs) => mean(runs.map((r) => r.cost)));
   if (before && after !== undefined) console.log(`\nThe optimised agent costs ${(100 * (1 - after / before)).toFixed(0)}% less per task, from the rollup on each run span.`);
+  console.log('\nWhat each column is (per task, means over the tasks; the run span attribute in brackets):');
+  for (const [column, meaning] of KPI_LEGEND) console.log(`  ${column.padEnd(19)} ${meaning}`);
 }
+
+/** One line per column of the table, with the README's definitions. */
+export const KPI_LEGEND: ReadonlyArray<[string, string]> = [
+  ['steps/task', 'LLM calls the agent made [tokenledger.run.steps]'],
+  ['input tokens/task', 'all input sent, cache reads and writes included [tokenledger.run.usage.input_tokens]'],
+  ['cached share', 'cache-read input / all input: the input billed at the cache-read rate, a tenth of the input rate [tokenledger.run.cache_hit_rate]'],
+  ['output tokens/task', 'all output, reasoning included; the optimised agent caps each step\'s output [tokenledger.run.usage.output_tokens]'],
+  ['cost/task', 'USD from the price data, every token type at its own rate [tokenledger.run.cost.usd]'],
+  ['success', 'tasks that ended with an answer [tokenledger.run.success]'],
+  [
+    'token efficiency',
+    'useful output / (input + output), in tokens, useful output = output of calls that did not fail [tokenledger.run.token_efficiency]. ' +
+      'It counts tokens, not dollars: a cached token still counts in full, so caching cuts the cost but not this ratio, and the ' +
+      'output cap shrinks its numerator; that is why the optimised agent is lower here while it costs less',
+  ],
+  ['step inflation', 'steps / the ideal steps the run declares (5): 1.00 is no wasted step [tokenledger.run.step_inflation]'],
+];

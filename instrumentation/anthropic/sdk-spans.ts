@@ -7,17 +7,27 @@
 // read from that module's exports at every call; it treats an undefined result as "tracing off for this call"
 // (the API call then runs untraced). The stream helpers start it before they call `create()`, passing it down as
 // `options.__span`, so suppressing it at its start covers them too.
+//
+// A client keeps the SDK's spans whatever the mode when the app chose them: it was given its own
+// `openTelemetry.tracerProvider`, or the app set ANTHROPIC_OPEN_TELEMETRY. The environment is only read, never
+// written (the app and its child processes see what they were started with).
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
+type Client = { _tracer?: unknown; openTelemetry?: { tracerProvider?: unknown } };
+
+/** True when the app asked for the SDK's own spans for this client, which `suppress` then leaves alone. */
+function appChoseSdkSpans(client: Client | undefined): boolean {
+  return process.env.ANTHROPIC_OPEN_TELEMETRY !== undefined || client?.openTelemetry?.tracerProvider !== undefined;
+}
 
 /** The span name the SDK gives the Messages calls (`messages.create` and `beta.messages.create` alike). */
 const MESSAGES_CALL = 'anthropic.messages.create';
 
 export function suppressedCallSpans(startApiCallSpan: Method, suppressing: () => boolean): Method {
   return function (this: unknown, ...args: unknown[]) {
-    const [, name, options] = args as [unknown, unknown, { __span?: unknown } | undefined];
+    const [client, name, options] = args as [Client | undefined, unknown, { __span?: unknown } | undefined];
     // A span a helper already started is the call's span whatever we do: pass it on.
-    if (name === MESSAGES_CALL && !options?.__span && suppressing()) return undefined;
+    if (name === MESSAGES_CALL && !options?.__span && suppressing() && !appChoseSdkSpans(client)) return undefined;
     return startApiCallSpan.apply(this, args);
   };
 }
@@ -25,11 +35,11 @@ export function suppressedCallSpans(startApiCallSpan: Method, suppressing: () =>
 /**
  * True when the SDK makes its own span for this call, so tokenledger makes none: a helper such as
  * `messages.stream()` already started it and passes it down as `__span`, or the client's tracer is on and the SDK's
- * spans are not being suppressed.
+ * spans are not being suppressed for it.
  */
 export function sdkTracesCall(resource: unknown, args: unknown[], suppressing: boolean): boolean {
   const options = args[1] as { __span?: unknown } | undefined;
   if (options && typeof options === 'object' && options.__span) return true;
-  const client = (resource as { _client?: { _tracer?: unknown } } | undefined)?._client;
-  return !suppressing && Boolean(client?._tracer);
+  const client = (resource as { _client?: Client } | undefined)?._client;
+  return Boolean(client?._tracer) && (!suppressing || appChoseSdkSpans(client));
 }

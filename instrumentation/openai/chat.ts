@@ -118,6 +118,7 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
   let model: unknown;
   let serviceTier: unknown;
   let usage: unknown;
+  let finished = false;
   const finish: string[] = [];
   const text: string[] = [];
   observeStainlessStream<unknown>(stream, call, {
@@ -131,13 +132,19 @@ function observeChatStream(stream: Parameters<typeof observeStainlessStream>[0],
       if (!Array.isArray(choices)) return;
       for (const choice of choices) {
         if (!isRecord(choice)) continue;
-        if (typeof choice.finish_reason === 'string') finish[Number(choice.index) || 0] = choice.finish_reason;
+        if (typeof choice.finish_reason === 'string') {
+          finish[Number(choice.index) || 0] = choice.finish_reason;
+          finished = true;
+        }
         if (options.captureContent && isRecord(choice.delta) && typeof choice.delta.content === 'string') {
           text.push(choice.delta.content);
         }
       }
-      // The usage-only chunk we asked for on the app's behalf is not shown to it.
-      if (options.hideUsageChunk && choices.length === 0 && chunk.usage) return false;
+      // The usage-only chunk we asked for on the app's behalf is not shown to it, whatever its `usage` holds: some
+      // OpenAI-compatible servers answer include_usage with `usage: null`. It is the chunk with no choices and a
+      // `usage` field that either carries usage or comes after a choice finished; an empty-choices chunk before
+      // that (Azure's prompt-filter chunk) is the server's own and reaches the app.
+      if (options.hideUsageChunk && choices.length === 0 && 'usage' in chunk && (isRecord(chunk.usage) || finished)) return false;
       return true;
     },
     onEnd(drained) {

@@ -4,8 +4,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { responseAttributes } from '../common/request-attributes.ts';
 import { clientBaseURL } from '../common/stainless.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_TOKENLEDGER_REQUEST_DEPLOYMENT, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
-import { pricingTier } from '../../conventions/service-tier.ts';
+import { ATTR_OPENAI_RESPONSE_SERVICE_TIER, ATTR_TOKENLEDGER_REQUEST_DEPLOYMENT } from '../../conventions/attributes.ts';
 import { providerForBaseURL, type ProviderUrlMapping } from './provider-hosts.ts';
 
 /** `gen_ai.provider.name` of the client behind a resource, from its base URL and the user's mapping. */
@@ -14,13 +13,12 @@ export function providerName(resource: unknown, mapping: ProviderUrlMapping): st
 }
 
 /** The response attributes every provider has, and the tier OpenAI reports having used (responses and their
- * stream events carry it). */
+ * stream events carry it). The tier that prices the call is read from it (ledger/llm-spans.ts serviceTierOf), so
+ * it is not written again as `tokenledger.request.service_tier`. */
 export function openaiResponseAttributes(id: unknown, model: unknown, finishReasons: readonly unknown[], serviceTier: unknown): Attributes {
   const attributes = responseAttributes(id, model, finishReasons);
   if (typeof serviceTier !== 'string') return attributes;
   attributes[ATTR_OPENAI_RESPONSE_SERVICE_TIER] = serviceTier;
-  const tier = pricingTier(serviceTier);
-  if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
   return attributes;
 }
 

@@ -93,7 +93,7 @@ export class CallPricer {
         cost: callCost(tokens, usage.webSearchRequests ?? 0, entry.prices, multiplier, rates),
         multiplier,
         source: entry.source,
-        priceEntry: `${entry.providerId}/${entry.modelId}`,
+        priceEntry: entry.label,
         dataVersion: entry.dataVersion,
       };
     } catch (error) {

@@ -2,7 +2,8 @@
 // @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts). Matching a name costs tens of microseconds, so each
 // (provider, model, hour) is matched once and cached; the hour keeps date- and time-of-day-dependent prices right.
 import { diag } from '@opentelemetry/api';
-import { calcPrice, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import type { ModelPrice, Provider } from '@pydantic/genai-prices';
+import { genaiPrices } from './genai-prices.ts';
 import { priceQueries } from './model-names.ts';
 import { activePriceData } from './price-data.ts';
 import type { PriceOverrides } from './price-overrides.ts';
@@ -12,6 +13,8 @@ export type PriceSource = 'bundled' | 'refreshed' | 'override';
 export interface PriceEntry {
   providerId: string;
   modelId: string;
+  /** `providerId/modelId`, as `tokenledger.cost.price_entry` says it (made once per match, not per call). */
+  label: string;
   prices: ModelPrice;
   source: PriceSource;
   dataVersion: string;
@@ -23,6 +26,8 @@ const HOUR_MS = 3_600_000;
 
 export class PriceCatalog {
   private readonly cache = new Map<string, PriceEntry | null>();
+  /** The last lookup: an agent calls one model many times in a row, and this spares building the cache key. */
+  private last: { providerName: string; model: string; hour: number; generation: number; entry: PriceEntry | undefined } | undefined;
   private readonly overrideProviders: Provider[];
   private readonly overrideVersion: string;
 
@@ -33,12 +38,20 @@ export class PriceCatalog {
 
   /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
   find(providerName: string, model: string, at: Date): PriceEntry | undefined {
-    const key = `${providerName}\u0000${model}\u0000${Math.floor(at.getTime() / HOUR_MS)}\u0000${activePriceData().generation}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const entry = this.match(providerName, model, at);
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(key, entry ?? null);
+    const hour = Math.floor(at.getTime() / HOUR_MS);
+    const { generation } = activePriceData();
+    const last = this.last;
+    if (last && last.hour === hour && last.model === model && last.providerName === providerName && last.generation === generation) return last.entry;
+    const key = `${providerName}\u0000${model}\u0000${hour}\u0000${generation}`;
+    let cached = this.cache.get(key);
+    if (cached === undefined) {
+      cached = this.match(providerName, model, at) ?? null;
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, cached);
+    }
+    const entry = cached ?? undefined;
+    if (last) Object.assign(last, { providerName, model, hour, generation, entry });
+    else this.last = { providerName, model, hour, generation, entry };
     return entry;
   }
 
@@ -60,11 +73,11 @@ export class PriceCatalog {
   }
 }
 
-function priceOf(model: string, options: Parameters<typeof calcPrice>[2]) {
+function priceOf(model: string, options: Parameters<ReturnType<typeof genaiPrices>['calcPrice']>[2]) {
   try {
-    const result = calcPrice(PROBE_USAGE, model, options);
+    const result = genaiPrices().calcPrice(PROBE_USAGE, model, options);
     if (!result) return undefined;
-    return { providerId: result.provider.id, modelId: result.model.id, prices: result.model_price };
+    return { providerId: result.provider.id, modelId: result.model.id, label: `${result.provider.id}/${result.model.id}`, prices: result.model_price };
   } catch (error) {
     diag.debug(`tokenledger: price lookup for ${model} failed`, error);
     return undefined;

@@ -1,6 +1,6 @@
 // Which price data @pydantic/genai-prices is using: the data bundled with it (the default, offline), or data
 // fetched by an explicit refresh. The package holds one dataset per process, so this state is global too.
-import { REMOTE_DATA_JSON_URL, updatePrices, waitForUpdate } from '@pydantic/genai-prices';
+import { genaiPrices } from './genai-prices.ts';
 
 /** The bundled price data's version, kept in step with the installed package by a test. */
 export const BUNDLED_PRICE_DATA_VERSION = '@pydantic/genai-prices@0.1.8';
@@ -29,6 +29,7 @@ export interface PriceRefreshOptions {
  * in the register entry): tokenledger makes no network request otherwise. On any failure the data in use stays.
  */
 export async function refreshPriceData(options: PriceRefreshOptions = {}): Promise<ActivePriceData> {
+  const { REMOTE_DATA_JSON_URL, updatePrices, waitForUpdate } = genaiPrices();
   const url = options.url ?? REMOTE_DATA_JSON_URL;
   const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   if (!response.ok) throw new Error(`price data refresh from ${url}: HTTP ${response.status}`);

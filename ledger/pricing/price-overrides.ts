@@ -3,8 +3,9 @@
 // `modifiers` scale token charges for batch or service tiers (see modifiers.ts). Overrides win over the
 // bundled data. Everything is checked when loaded, with messages that name the entry at fault.
 import { readFileSync } from 'node:fs';
-import { calcPrice, type Provider } from '@pydantic/genai-prices';
-import { parse } from 'yaml';
+import type { Provider } from '@pydantic/genai-prices';
+import { packageRequire } from '../../package-require.cjs';
+import { genaiPrices } from './genai-prices.ts';
 import type { PriceModifier } from './modifiers.ts';
 
 export interface PriceOverrides {
@@ -23,11 +24,21 @@ export function loadPriceOverridesFile(path: string): PriceOverrides {
   }
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = parseJsonOrYaml(text);
   } catch (error) {
     throw new Error(`price overrides ${path}: not valid JSON or YAML (${(error as Error).message})`);
   }
   return validatePriceOverrides(raw, path);
+}
+
+/** JSON first; the YAML parser (a superset of JSON) is loaded only for a file that is not JSON. */
+function parseJsonOrYaml(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const { parse } = packageRequire('yaml') as typeof import('yaml');
+    return parse(text);
+  }
 }
 
 const PROBE_USAGE = { input_tokens: 1000, output_tokens: 100 };
@@ -64,7 +75,7 @@ function validateProvider(entry: unknown, where: string, fail: (message: string)
     if (typeof model.prices !== 'object' || model.prices === null) fail(`${at} (${model.id}).prices must be an object of USD per million tokens`);
     let priced;
     try {
-      priced = calcPrice(PROBE_USAGE, model.id, { provider });
+      priced = genaiPrices().calcPrice(PROBE_USAGE, model.id, { provider });
     } catch (error) {
       fail(`${at} (${model.id}): ${(error as Error).message}`);
     }

@@ -288,6 +288,10 @@ export class RunGuard implements CallGate {
       diag.error('tokenledger: could not record a guardrail breach', recordError);
     }
     if (mode === 'enforce') throw error();
+    // Warn mode: the breach is recorded and the call or tool proceeds; the diag line says so (the logger prints
+    // one line per distinct agent and limit, rate-limited, so a run that stays over budget does not flood).
+    const by = state ? `a run of agent "${state.agentName}"` : 'a call outside every run';
+    diag.warn(`tokenledger: guardrail ${limit} breached by ${by} (warn mode: recorded, not stopped)`);
   }
 
   private get breaches(): Counter {

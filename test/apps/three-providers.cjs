@@ -13,6 +13,9 @@ async function main() {
   const message = await anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
   const response = await gemini.models.generateContent({ model: 'gemini-3.8-flash', contents: 'hi' });
   console.log(JSON.stringify({ openai: completion.id, anthropic: message.id, gemini: response.responseId }));
+  // The environment as the app sees it after its calls: tokenledger must have added nothing.
+  if (process.env.REPORT_ENV) console.log(Object.keys(process.env).sort().join(','));
+  if (process.env.EXIT_CODE) process.exitCode = Number(process.env.EXIT_CODE);
   if (process.env.WAIT_FOR_SIGTERM) {
     console.log('ready');
     setInterval(() => {}, 1000);
