@@ -22,6 +22,7 @@ import type { CallFigures } from '../ledger/call-figures.ts';
 import { OI_KIND } from '../ledger/foreign-names.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { runStartedBy } from '../runs/run-spans.ts';
+import type { RunState } from '../runs/run-state.ts';
 import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunTreeHooks } from '../runs/run-tree.ts';
 
@@ -57,8 +58,8 @@ export const ROLLUP_ATTRIBUTES: readonly string[] = [
 ];
 
 export interface TraceRollupHooks extends RunTreeHooks {
-  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run, if any. */
-  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined): void;
+  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run and that run, if any. */
+  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState): void;
   /** Every run rolled up and reported. */
   onRun?(summary: RunSummary): void;
 }
@@ -73,7 +74,7 @@ const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infi
  */
 export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
   const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
-  const { order, isRoot } = startOrder(spans);
+  const { order, isRoot, parentOf } = startOrder(spans);
   let runs = 0;
   for (const span of order) {
     const root = isRoot.has(span);
@@ -85,7 +86,7 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
     }
     tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
   }
-  for (const span of endOrder(order)) {
+  for (const span of endOrder(order, parentOf)) {
     const failed = span.statusCode === SpanStatusCode.ERROR;
     const call = span.figures;
     if (!whole) {
@@ -94,7 +95,7 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
     }
     const isTool = span.attributes[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
     const ended = tree.end(span.spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
-    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName);
+    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName, ended.run);
     if (ended.rolledUp) {
       span.setAttributes(runAttributes(ended.rolledUp.summary));
       hooks.onRun?.(ended.rolledUp.summary);
@@ -109,15 +110,17 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
  * Every span once, parents before children (siblings in start order), iteratively so depth costs no stack. A span
  * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches.
  */
-function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan> } {
+function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan>; parentOf: Map<TraceSpan, TraceSpan> } {
   const byId = new Map<string, TraceSpan>();
   for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
   const children = new Map<TraceSpan, TraceSpan[]>();
+  const parentOf = new Map<TraceSpan, TraceSpan>();
   const roots: TraceSpan[] = [];
   for (const span of spans) {
     const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
     if (parent === undefined || parent === span) roots.push(span);
     else {
+      parentOf.set(span, parent);
       let list = children.get(parent);
       if (!list) children.set(parent, (list = []));
       list.push(span);
@@ -140,16 +143,37 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
     }
   };
   for (const root of [...roots].sort(byStart)) visit(root);
-  for (const span of spans) if (!visited.has(span)) visit(span);
-  return { order, isRoot };
+  for (const span of spans) if (!visited.has(span)) {
+    parentOf.delete(span); // in a parent cycle: a root
+    visit(span);
+  }
+  return { order, isRoot, parentOf };
 }
 
+/**
+ * Recorded end times can be up to a millisecond ahead of each other: the OpenTelemetry JS SDK takes a span's start
+ * from Date.now() (whole milliseconds) and its end as that start plus a precise duration, so a call that ended just
+ * before its run may carry the later end time. A span recorded as ending less than this after its parent is taken to
+ * have ended with it (and so, by the rule below, before it).
+ */
+const CLOCK_SLACK_NANOS = 1_000_000n;
+
 /** The spans in the order they ended; at the same instant a span deeper in the start order ends first. */
-function endOrder(order: readonly TraceSpan[]): TraceSpan[] {
+function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
   const position = new Map<TraceSpan, number>();
-  order.forEach((span, index) => position.set(span, index));
+  const end = new Map<TraceSpan, bigint>();
+  // Parents come before their children in the start order, so a parent's end is settled before its children's.
+  order.forEach((span, index) => {
+    position.set(span, index);
+    const parent = parentOf.get(span);
+    const parentEnd = parent === undefined ? undefined : end.get(parent);
+    const ahead = parentEnd === undefined ? 0n : span.endNanos - parentEnd;
+    end.set(span, ahead > 0n && ahead < CLOCK_SLACK_NANOS ? parentEnd! : span.endNanos);
+  });
   return [...order].sort((a, b) => {
-    if (a.endNanos !== b.endNanos) return a.endNanos < b.endNanos ? -1 : 1;
+    const endA = end.get(a)!;
+    const endB = end.get(b)!;
+    if (endA !== endB) return endA < endB ? -1 : 1;
     return position.get(b)! - position.get(a)!;
   });
 }
