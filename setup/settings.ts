@@ -79,6 +79,11 @@ export const TOKENLEDGER_SETTINGS = {
     'a budget in USD for every run that has none of its own (see [Guardrails](#guardrails-budgets-the-loop-breaker-token-caps-memoised-tools))',
   ),
   runMaxSteps: positiveSetting('TOKENLEDGER_RUN_MAX_STEPS', true, undefined, 'a budget in LLM calls for every run that has none of its own'),
+  record: stringSetting(
+    'TOKENLEDGER_RECORD',
+    'path',
+    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](#cost-lab-record-report-re-price-gate))',
+  ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
     ['warn', 'enforce'] as const,

@@ -5,6 +5,7 @@ import { diag } from '@opentelemetry/api';
 import { getBooleanFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
@@ -13,6 +14,7 @@ import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { flushOnExit } from './flush-on-exit.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
+import { recordingSpanProcessor } from './record-exporter.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
 
 /** tokenledger's provider instrumentations, for an app that builds its own NodeSDK. */
@@ -39,6 +41,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return undefined;
   let options: TokenledgerOptions;
   let processor: TokenledgerSpanProcessor;
+  let recording: SpanProcessor[];
   try {
     options = resolveOptions(overrides);
     processor = new TokenledgerSpanProcessor({
@@ -48,6 +51,8 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
       runs: options.runs,
       guardrails: options.runs ? { mode: options.guardMode, defaults: { maxUsd: options.runMaxUsd, maxSteps: options.runMaxSteps } } : undefined,
     });
+    // After tokenledger's processor, so each span is recorded with its figures, its cost and its run's rollup.
+    recording = options.record ? [recordingSpanProcessor(options.record)] : [];
   } catch (error) {
     console.error(`tokenledger: not started: ${(error as Error).message.replace(/^tokenledger: /, '')}`);
     return undefined;
@@ -58,7 +63,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   enableGuardrails(processor);
   const sdk = new NodeSDK({
     instrumentations: tokenledgerInstrumentations(options),
-    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
+    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv(), ...recording],
   });
   sdk.start();
   if (options.pricesRefreshUrl) {

@@ -49,7 +49,8 @@ function otlpExporter(): SpanExporter {
   }
 }
 
-function batchProcessor(exporter: SpanExporter): SpanProcessor {
+/** A BatchSpanProcessor configured by OTEL_BSP_* (the SDK's processor does not read them itself). */
+export function batchProcessor(exporter: SpanExporter): SpanProcessor {
   return new BatchSpanProcessor({
     exporter,
     maxQueueSize: getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),

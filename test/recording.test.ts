@@ -1,0 +1,127 @@
+// Recording without a backend: TOKENLEDGER_RECORD makes the register entry append every finished span to a file as
+// OTLP/JSON lines (one ExportTraceServiceRequest per line), and `tokenledger collect --record` appends every request
+// it forwards. The register test needs the build (`npm test` runs it first).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeJson } from '../collector/otlp-decode.ts';
+import { toAttributes, type KeyValue } from '../collector/enrich.ts';
+import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
+import { CollectorPipeline, HeldSpan, type OtlpRequest } from '../collector/pipeline.ts';
+import { forwardedRecorder, otlpJson } from '../collector/record-forwarded.ts';
+import { TraceStore } from '../collector/trace-store.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { FakeProvider } from './fake-provider.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tokenledger-recording-'));
+let provider: FakeProvider;
+
+before(async () => {
+  provider = await new FakeProvider().start();
+});
+after(async () => {
+  await provider.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type JsonSpan = { traceId: string; spanId: string; name: string; attributes: KeyValue[] };
+type JsonLine = { resourceSpans: Array<{ resource: { attributes: KeyValue[] }; scopeSpans: Array<{ scope: { name: string }; spans: JsonSpan[] }> }> };
+
+function spansOf(lines: JsonLine[]): Array<JsonSpan & { scope: string }> {
+  return lines.flatMap((line) => line.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ ...span, scope: ss.scope.name })))));
+}
+
+function runApp(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tokenledger/register', 'test/apps/three-providers.mjs'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', FAKE_PROVIDER_URL: provider.url, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('recording: TOKENLEDGER_RECORD appends every finished span as OTLP/JSON lines, with its figures and cost', async () => {
+  const file = join(dir, 'app.jsonl');
+  const result = await runApp({ TOKENLEDGER_RECORD: file });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /"openai":"chatcmpl/);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine);
+  const spans = spansOf(lines);
+  assert.deepEqual(spans.map((span) => span.scope).sort(), [
+    'tokenledger-instrumentation-anthropic',
+    'tokenledger-instrumentation-google-genai',
+    'tokenledger-instrumentation-openai',
+  ]);
+  const openai = spans.find((span) => span.scope === 'tokenledger-instrumentation-openai')!;
+  assert.match(openai.traceId, /^[0-9a-f]{32}$/, 'OTLP/JSON ids are hex');
+  assert.match(openai.spanId, /^[0-9a-f]{16}$/);
+  const attributes = toAttributes(openai.attributes);
+  assert.equal(attributes['tokenledger.usage.uncached.input_tokens'], 230);
+  // gpt-5.5 on the flex tier: (230 × $5 + 1920 × $0.50 + 420 × $30) / 1e6 × 0.5 = $0.007355
+  assert.equal(attributes['tokenledger.cost.usd'], 0.007355);
+  const resource = toAttributes(lines[0]!.resourceSpans[0]!.resource.attributes);
+  assert.equal(resource['telemetry.sdk.language'], 'nodejs');
+});
+
+test('recording: a second run appends to the file', async () => {
+  const file = join(dir, 'twice.jsonl');
+  assert.equal((await runApp({ TOKENLEDGER_RECORD: file })).code, 0);
+  assert.equal((await runApp({ TOKENLEDGER_RECORD: file })).code, 0);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine);
+  assert.equal(spansOf(lines).length, 6);
+});
+
+test('recording: a TOKENLEDGER_RECORD file that cannot be opened is named, and the app runs without telemetry', async () => {
+  const result = await runApp({ TOKENLEDGER_RECORD: join(dir, 'no-such-dir', 'app.jsonl') });
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /"openai":"chatcmpl/);
+  assert.match(result.stderr, /tokenledger: not started: TOKENLEDGER_RECORD: cannot open .*no-such-dir\/app\.jsonl for appending \(ENOENT/);
+});
+
+test('recording: collect --record appends each forwarded request as an OTLP/JSON line, as forwarded', async () => {
+  const file = join(dir, 'collector.jsonl');
+  const recorder = forwardedRecorder(file);
+  const forwarded: Uint8Array[] = [];
+  const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore<HeldSpan>(), { onForward: recorder.record });
+  const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
+  const body = {
+    resourceSpans: [{
+      resource: { attributes: [kv('service.name', 'agents')] },
+      scopeSpans: [{
+        scope: { name: 'openinference' },
+        spans: [
+          { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'invoke_agent support', startTimeUnixNano: '1764300000000000000', endTimeUnixNano: '1764300001000000000', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')] },
+          { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', parentSpanId: 'b7ad6b7169203331', name: 'ChatCompletion', startTimeUnixNano: '1764300000100000000', endTimeUnixNano: '1764300000900000000', attributes: [kv('openinference.span.kind', 'LLM'), kv('llm.provider', 'openai'), kv('llm.model_name', 'gpt-4.1'), kv('llm.token_count.prompt', 1000), kv('llm.token_count.completion', 100)] },
+        ],
+      }],
+    }],
+  };
+  forwarded.push(...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body))) as unknown as OtlpRequest, 0), ...pipeline.flush());
+  await recorder.close();
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, forwarded.length);
+  const recorded = spansOf(lines.map((line) => JSON.parse(line) as JsonLine));
+  const sent = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(forwarded[0]!), { longs: String }) as JsonLine;
+  assert.deepEqual(recorded.map((span) => span.spanId), ['b7ad6b7169203331', '00f067aa0ba902b7']);
+  assert.equal(recorded[0]!.traceId, '0af7651916cd43dd8448eb211c80319c');
+  for (const [i, span] of spansOf([sent]).entries()) assert.deepEqual(toAttributes(recorded[i]!.attributes), toAttributes(span.attributes));
+  const run = toAttributes(recorded[0]!.attributes);
+  // gpt-4.1: 1000 × $2 + 100 × $8 per MTok = $0.0028
+  assert.equal(run['tokenledger.run.cost.usd'], 0.0028);
+  assert.equal(JSON.parse(otlpJson(forwarded[0]!)).resourceSpans[0].scopeSpans[0].spans[1].parentSpanId, 'b7ad6b7169203331');
+});
