@@ -7,6 +7,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from
 import { loadPriceOverridesFile } from '../ledger/pricing/price-overrides.ts';
 import type { Setting } from '../setup/setting.ts';
 import { CollectorServer } from './collector-server.ts';
+import { forwardedRecorder } from './record-forwarded.ts';
 import { COLLECTOR_FLAGS, collectorHelp } from './settings.ts';
 
 type Flags = typeof COLLECTOR_FLAGS;
@@ -37,6 +38,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const upstream = flag('upstream') ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '';
   const meterProvider = new MeterProvider({ readers: [metricReader(flag('prometheus'), upstream, env)] });
   const prices = flag('prices');
+  const recordPath = flag('record');
+  const recorder = recordPath ? forwardedRecorder(recordPath) : undefined;
   const server = new CollectorServer({
     host,
     port,
@@ -53,11 +56,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: prices ? loadPriceOverridesFile(prices) : undefined,
     legacyMetrics: flag('legacyMetrics') ?? false,
+    record: recorder?.record,
   });
   const url = await server.start();
   console.log(`tokenledger collect: listening on ${url}/v1/traces`);
   // SIGTERM: roll up and forward every held trace, drain the queue, flush the metrics, then exit.
-  const stop = () => void server.stop().finally(() => meterProvider.shutdown());
+  const stop = () => void server.stop().finally(() => Promise.all([meterProvider.shutdown(), recorder?.close()]));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return server;

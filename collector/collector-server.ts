@@ -46,6 +46,8 @@ export interface CollectorOptions {
   prices?: PriceOverrides;
   /** Also record the GenAI conventions' previous `gen_ai.client.token.usage` histogram. Default false. */
   legacyMetrics?: boolean;
+  /** Told of every request forwarded upstream, as encoded (`--record`). */
+  record?: (request: Uint8Array) => void;
   /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
   meterProvider?: MeterProvider;
 }
@@ -78,6 +80,7 @@ export class CollectorServer {
       onRun: (summary) => recorder.recordRun(summary),
       onRunEvicted: (reason) => recorder.evicted(reason),
       onLate: () => recorder.late(),
+      onForward: options.record,
     });
     const observe = (name: string, unit: string, read: () => number) =>
       meter.createObservableCounter(name, { unit }).addCallback((result) => result.observe(read()));

@@ -26,6 +26,8 @@ export interface EnrichedSpan {
   attributes: Attributes;
   /** The call's figures, when the span is an LLM call. */
   figures: CallFigures | undefined;
+  /** The call's usage as read and checked, when the span states any (what re-pricing it starts from). */
+  usage: UsageFigures | undefined;
 }
 
 /** Adds tokenledger's figures to one span. */
@@ -60,7 +62,7 @@ export function enrichSpan(span: OtlpSpan, scope: string, pricer: CallPricer): E
     }
   }
   if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);
-  return { attributes, figures };
+  return { attributes, figures, usage };
 }
 
 /** A start time to price by: milliseconds are all a price date needs, so no exact arithmetic here. */

@@ -32,6 +32,11 @@ export type OtlpRequest = {
   }>;
 };
 
+/** The rollup's hooks, and one told of every request made for the upstream (for `--record`). */
+export interface PipelineHooks extends TraceRollupHooks {
+  onForward?(request: Uint8Array): void;
+}
+
 /** Spans per forwarded request at most (the OpenTelemetry Collector's batch processor sends 8192 by default). */
 export const MAX_SPANS_PER_REQUEST = 8192;
 
@@ -118,11 +123,11 @@ function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
 export class CollectorPipeline {
   private readonly pricer: CallPricer;
   readonly store: TraceStore<HeldSpan>;
-  private readonly hooks: TraceRollupHooks;
+  private readonly hooks: PipelineHooks;
   /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
   private readonly learner = new IdealStepsLearner();
 
-  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: TraceRollupHooks = {}) {
+  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: PipelineHooks = {}) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
@@ -202,6 +207,7 @@ export class CollectorPipeline {
       for (const span of group) batch.push(span);
     }
     if (batch.length > 0) out.push(encodeRequest(batch));
+    if (this.hooks.onForward) for (const request of out) this.hooks.onForward(request);
     return out;
   }
 }

@@ -49,6 +49,7 @@ export const COLLECTOR_FLAGS = {
     'serve the metrics for Prometheus there; without it they go over OTLP to `<upstream>/v1/metrics` (or `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`)',
   ),
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
+  record: stringSetting('--record', 'path', 'also append every forwarded request to this file as OTLP/JSON lines, as `TOKENLEDGER_RECORD` does in process'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
 } satisfies Record<string, Setting<unknown>>;
 
