@@ -21,7 +21,7 @@ test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a t
   // Read by name from process.env / env, or named in a string: what a user can set.
   const read = /(?:env|process\.env)(?:\.|\[')((?:TOKENLEDGER|OTEL)_[A-Z_]+)|'((?:TOKENLEDGER|OTEL)_[A-Z_]+)'/g;
   const missing = new Set<string>();
-  for (const file of sourceFiles(['setup', 'collector', 'processor', 'instrumentation', 'ledger'])) {
+  for (const file of sourceFiles(['setup', 'collector', 'cli', 'processor', 'instrumentation', 'ledger'])) {
     for (const match of readFileSync(file, 'utf8').matchAll(read)) {
       const name = match[1] ?? match[2]!;
       // OTEL_* variables read by the SDK under the names the tables document as a family.
