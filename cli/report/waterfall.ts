@@ -129,10 +129,10 @@ function stepTip(step: Step): string {
   return lines.join('\n');
 }
 
-/** A round axis maximum at or above `value`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten. */
+/** A round axis maximum at or above `value` whose quarters are round too: 1, 1.2, 1.6, 2, 3, 4, 6 or 8 times a power of ten. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 1.2, 1.6, 2, 3, 4, 6, 8, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 
