@@ -139,3 +139,10 @@ test('gate: the tokenledger command exits with the verdict', () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--max-usd-per-task positive number/);
 });
+
+test('gate: the same recording given twice is read once (its spans are found twice and skipped)', async () => {
+  const { out } = await gate([file('candidate.jsonl'), file('candidate.jsonl'), '--max-usd-per-task', '1', '--json']);
+  const json = JSON.parse(out);
+  assert.equal(json.tasks, 3);
+  assert.equal(json.usd_per_successful_task, 0.45);
+});
