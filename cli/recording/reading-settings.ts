@@ -6,7 +6,7 @@ import { UsageError, type FlagValues } from '../command-line.ts';
 import type { ReplayOptions } from './replay.ts';
 
 export const DEFAULT_HOLD_SPANS = 20_000;
-export const DEFAULT_MAX_SPANS = 200_000;
+export const DEFAULT_MAX_SPANS = 100_000;
 
 export const READING_FLAGS = {
   prices: stringSetting('--prices', 'path', 'price overrides (JSON or YAML), as `TOKENLEDGER_PRICES`: they price calls recorded without a cost, and every call with `--reprice`'),
@@ -15,13 +15,13 @@ export const READING_FLAGS = {
     '--hold-spans',
     true,
     DEFAULT_HOLD_SPANS,
-    'a trace is rolled up once its root span has been read and this many more spans were read without one of its own',
+    'a trace is rolled up once its root span has been read and this many more spans were read without one of its own (spans of a trace lie apart in a file when runs overlap)',
   ),
   maxSpans: positiveSetting(
     '--max-spans',
     true,
     DEFAULT_MAX_SPANS,
-    'spans held at most while reading (about 0.6 KB each); past it the oldest trace is rolled up early and its runs are reported unknown',
+    'spans held at most while reading (about 1.6 KB each); past it the oldest trace is rolled up early and its runs are reported unknown',
   ),
 };
 

@@ -95,6 +95,7 @@ export class Replay {
   /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
   private readonly held = new Map<string, { ids: Set<string>; lastEnd: Map<string, bigint> }>();
   private clock = 0;
+  private nextTake = 0;
 
   constructor(options: ReplayOptions, sink: ReplaySink) {
     this.options = options;
@@ -127,7 +128,11 @@ export class Replay {
       if (span.call) this.sink.lateCall?.(span.call);
     }
     for (const trace of evicted) this.rollUp(trace);
-    for (const trace of this.store.take(this.clock)) this.rollUp(trace);
+    // Looking for ready traces walks every held one: do it each time an eighth of the hold has been read.
+    if (this.clock >= this.nextTake) {
+      this.nextTake = this.clock + Math.max(1, Math.floor(this.options.holdSpans / 8));
+      for (const trace of this.store.take(this.clock)) this.rollUp(trace);
+    }
   }
 
   private spansOf(request: RecordedRequest, where: string): RecordedSpan[] {
