@@ -12,7 +12,8 @@ export function dollars(value: number | undefined): string {
 /** `66.5%` */
 export function percent(value: number | undefined, decimals = 1): string {
   if (value === undefined || !Number.isFinite(value)) return 'unknown';
-  return `${(100 * value).toFixed(decimals)}%`;
+  const text = `${(100 * Math.abs(value)).toFixed(decimals)}%`;
+  return value < 0 && text !== (0).toFixed(decimals) + '%' ? `−${text}` : text;
 }
 
 /** `+22.8%` / `−55.1%`: a change relative to a reference. */

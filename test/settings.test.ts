@@ -3,6 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { commandHelp, commandSettings } from '../cli/command-line.ts';
+import { GATE_COMMAND } from '../cli/gate/gate-settings.ts';
+import { REPORT_COMMAND } from '../cli/report/report-settings.ts';
+import { WHATIF_COMMAND } from '../cli/whatif/whatif-settings.ts';
 import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector/settings.ts';
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
 import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
@@ -63,4 +67,17 @@ test('settings: tokenledger collect --help lists every flag and variable with it
   const help = collectorHelp();
   for (const setting of COLLECTOR_SETTINGS) assert.ok(help.includes(`  ${setting.name} `), setting.name);
   assert.match(help, /--max-spans positive integer \(default 200000\)/);
+});
+
+test('settings: each cost-lab command\'s table is in the README and in its --help', () => {
+  const readme = readFileSync(README_PATH, 'utf8');
+  for (const command of [REPORT_COMMAND, WHATIF_COMMAND, GATE_COMMAND]) {
+    const help = commandHelp(command);
+    assert.ok(help.startsWith(`usage: tokenledger ${command.name} `), command.name);
+    for (const setting of commandSettings(command)) {
+      assert.ok(readme.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in the README`);
+      assert.ok(help.includes(`  ${setting.name} `), `${command.name} ${setting.name} in --help`);
+    }
+  }
+  assert.match(commandHelp(GATE_COMMAND), /--tolerance number ≥ 0 \(default 0\.2\)/);
 });
