@@ -151,14 +151,12 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
 }
 
 /**
- * Recorded end times are not exact to the millisecond: the OpenTelemetry JS SDK takes a span's start from Date.now()
- * (whole milliseconds) and its end as that start plus a duration on another clock, and the wall clock is slewed
- * while a long span runs (NTP may slew it by up to 0.05%). So a call that ended just before its run may carry the
- * later end time. A span recorded as ending less than a millisecond, plus a thousandth of its parent's duration,
- * after its parent is taken to have ended with it (and so, by the rule below, before it).
+ * Recorded end times can be up to a millisecond ahead of each other: the OpenTelemetry JS SDK takes a span's start
+ * from Date.now() (whole milliseconds) and its end as that start plus a precise duration, so a call that ended just
+ * before its run may carry the later end time. A span recorded as ending less than this after its parent is taken to
+ * have ended with it (and so, by the rule below, before it); one that ends a millisecond or more after it is late.
  */
 const CLOCK_SLACK_NANOS = 1_000_000n;
-const SLEW_PER_NANOSECOND = 1000n;
 
 /** The spans in the order they ended; at the same instant a span deeper in the start order ends first. */
 function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
@@ -170,8 +168,7 @@ function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, 
     const parent = parentOf.get(span);
     const parentEnd = parent === undefined ? undefined : end.get(parent);
     const ahead = parentEnd === undefined ? 0n : span.endNanos - parentEnd;
-    const slack = parent === undefined ? 0n : CLOCK_SLACK_NANOS + (parent.endNanos - parent.startNanos) / SLEW_PER_NANOSECOND;
-    end.set(span, ahead > 0n && ahead < slack ? parentEnd! : span.endNanos);
+    end.set(span, ahead > 0n && ahead < CLOCK_SLACK_NANOS ? parentEnd! : span.endNanos);
   });
   return [...order].sort((a, b) => {
     const endA = end.get(a)!;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.ts';
+import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { agentSpan, callSpan, otlpLine, TEST_PRICES, writeRecording, type SpanSpec } from './recording-builder.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -145,4 +146,25 @@ test('gate: the same recording given twice is read once (its spans are found twi
   const json = JSON.parse(out);
   assert.equal(json.tasks, 3);
   assert.equal(json.usd_per_successful_task, 0.45);
+});
+
+test('gate: the same recording as OTLP/protobuf (one request, and length-prefixed records) gives the same verdict', async () => {
+  const lines = readFileSync(file('candidate.jsonl'), 'utf8').trimEnd().split('\n');
+  const requests = lines.map((line) => {
+    const json = JSON.parse(line) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+    for (const span of json.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))) {
+      for (const key of ['traceId', 'spanId', 'parentSpanId']) if (span[key]) span[key] = Buffer.from(span[key] as string, 'hex').toString('base64');
+    }
+    return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(json)).finish());
+  });
+  const whole = ExportTraceServiceRequest.fromObject({
+    resourceSpans: requests.flatMap((bytes) => (ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(bytes)) as { resourceSpans: unknown[] }).resourceSpans),
+  });
+  writeFileSync(file('candidate.pb'), ExportTraceServiceRequest.encode(whole).finish());
+  writeFileSync(file('candidate.records'), Buffer.concat(requests.map((bytes) => Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 255]), bytes]))));
+  for (const name of ['candidate.pb', 'candidate.records']) {
+    const { out } = await gate([file(name), '--max-usd-per-task', '1', '--json']);
+    const json = JSON.parse(out);
+    assert.deepEqual([json.tasks, json.successful_tasks, json.usd_per_successful_task, json.steps_per_task], [3, 2, 0.45, 2], name);
+  }
 });

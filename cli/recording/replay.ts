@@ -168,7 +168,7 @@ export class Replay {
     const span = raw as Record<string, unknown> & OtlpSpan;
     const traceId = spanIdHex(span.traceId, 16);
     const spanId = spanIdHex(span.spanId, 8);
-    const parentSpanId = span.parentSpanId === undefined || span.parentSpanId === null || span.parentSpanId === '' ? '' : spanIdHex(span.parentSpanId, 8);
+    const parentSpanId = isEmptyId(span.parentSpanId) ? '' : spanIdHex(span.parentSpanId, 8);
     const name = typeof span.name === 'string' ? span.name : '';
     if (traceId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
     if (spanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
@@ -239,6 +239,11 @@ export class Replay {
 }
 
 const COST_KEYS = new Set(COST_ATTRIBUTES);
+
+/** No id: absent, empty in JSON, or empty bytes (protobufjs gives an absent bytes field an empty array by default). */
+function isEmptyId(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || ((value instanceof Uint8Array || Array.isArray(value)) && value.length === 0);
+}
 
 /** A trace or span id as hex: OTLP/JSON writes hex, protobuf decodes to bytes, canonical protobuf JSON has base64. */
 function spanIdHex(value: unknown, bytes: number): string | undefined {
