@@ -24,3 +24,4 @@ export type { PriceModifier, ModifierCondition } from './ledger/pricing/modifier
 export { refreshPriceData, type PriceRefreshOptions } from './ledger/pricing/price-data.ts';
 export { startTokenledger, tokenledgerInstrumentations, type StartedTokenledger } from './setup/start.ts';
 export type { TokenledgerOptions } from './setup/options.ts';
+export { RecordingSpanExporter } from './setup/record-exporter.ts';

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 'use strict';
-// The `tokenledger` command: `tokenledger collect …` runs collector mode (see README, "Collector mode").
-require('../dist/cjs/collector/cli.js')
+// The `tokenledger` command: `tokenledger collect …` runs collector mode; `report`, `whatif` and `gate` read recorded
+// runs (see README, "Collector mode" and "Cost lab"). `tokenledger --help` lists the commands.
+require('../dist/cjs/cli/main.js')
   .main(process.argv.slice(2))
+  .then((code) => {
+    if (code !== undefined) process.exitCode = code;
+  })
   .catch((error) => {
     console.error(`tokenledger: ${error.message}`);
     process.exitCode = 1;

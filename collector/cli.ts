@@ -15,6 +15,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from
 import { loadPriceOverridesFile } from '../ledger/pricing/price-overrides.ts';
 import type { Setting } from '../setup/setting.ts';
 import { CollectorServer, type CollectorTls, type StopResult } from './collector-server.ts';
+import { forwardedRecorder } from './record-forwarded.ts';
 import { COLLECTOR_FLAGS, collectorHelp } from './settings.ts';
 import { upstreamCompression, upstreamHeaders } from './upstream-headers.ts';
 
@@ -56,6 +57,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const prices = flag('prices');
   const drainMs = flag('drainTimeoutMs')!;
   const baggageKeys = flag('baggageKeys');
+  const recordPath = flag('record');
+  const recorder = recordPath ? forwardedRecorder(recordPath) : undefined;
   const server = new CollectorServer({
     host,
     port,
@@ -81,6 +84,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     legacyMetrics: flag('legacyMetrics') ?? false,
     attribution: baggageKeys ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues') } : undefined,
     backendConventions: flag('backendConventions'),
+    record: recorder?.record,
   });
   const url = await server.start();
   const mib = (bytes: number) => `${+(bytes / 1048576).toFixed(1)} MiB`;
@@ -88,7 +92,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     `tokenledger collect: listening on ${url}/v1/traces; upstream ${upstream.replace(/\/+$/, '')}; ` +
       `memory limit ${mib(flag('maxMemoryBytes')!)}, body limit ${mib(flag('maxBodyBytes')!)}, ${flag('upstreamConcurrency')} upstream requests in flight, ` +
       `drain ${drainMs / 1000} s; metrics ${prometheus ? `for Prometheus on ${prometheus.host}:${prometheus.port}` : `to ${metricsEndpoint.replace(/\/+$/, '')}`}` +
-      `${flag('queueDir') ? `; queue kept in ${flag('queueDir')}` : ''}`,
+      `${flag('queueDir') ? `; queue kept in ${flag('queueDir')}` : ''}${recordPath ? `; recording into ${recordPath}` : ''}`,
   );
   let stopping = false;
   const stop = (signal: string) => {
@@ -104,7 +108,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       .stop(drainMs)
       .then(async (result) => {
         const flushMs = Math.max(MIN_METRICS_FLUSH_MS, deadline - Date.now());
-        await Promise.race([meterProvider.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, flushMs))]);
+        const flushed = Promise.all([meterProvider.shutdown().catch(() => undefined), recorder?.close().catch(() => undefined)]);
+        await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, flushMs))]);
         const { line, lost } = summary(result);
         (lost > 0 ? console.error : console.log)(line);
         process.exit(lost > 0 ? 1 : 0);

@@ -80,6 +80,8 @@ export interface CollectorOptions {
   prices?: PriceOverrides;
   /** Also record the GenAI conventions' previous `gen_ai.client.token.usage` histogram. Default false. */
   legacyMetrics?: boolean;
+  /** Told of every request forwarded upstream, as encoded (`--record`). */
+  record?: (request: Uint8Array) => void;
   /** Where the collector's metrics go (the same as the in-process processor's, plus its own). Default: the global one. */
   meterProvider?: MeterProvider;
   /**
@@ -146,6 +148,7 @@ export class CollectorServer {
       onRun: (summary: RunSummary, run: RunState) => metrics.recordRun(summary, run),
       onRunEvicted: (reason: string) => metrics.evicted(reason),
       onLate: () => metrics.late(),
+      onForward: options.record,
     };
     this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget, {
       attributionKeys: attribution?.keys,

@@ -27,6 +27,8 @@ export interface EnrichedSpan {
   attributes: Attributes;
   /** The call's figures, when the span is an LLM call. */
   figures: CallFigures | undefined;
+  /** The call's usage as read and checked, when the span states any (what re-pricing it starts from). */
+  usage: UsageFigures | undefined;
 }
 
 /** The instrumentation scope a span came with (its version tells some conventions apart). */
@@ -72,7 +74,7 @@ export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer,
     }
   }
   if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);
-  return { attributes, figures };
+  return { attributes, figures, usage };
 }
 
 /** A start time to price by: milliseconds are all a price date needs, so no exact arithmetic here. */

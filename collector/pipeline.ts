@@ -40,6 +40,11 @@ export type OtlpRequest = {
   }>;
 };
 
+/** The rollup's hooks, and one told of every request made for the upstream (for `--record`). */
+export interface PipelineHooks extends TraceRollupHooks {
+  onForward?(request: Uint8Array): void;
+}
+
 /** Spans per forwarded request at most (the OpenTelemetry Collector's batch processor sends 8192 by default). */
 export const MAX_SPANS_PER_REQUEST = 8192;
 
@@ -148,7 +153,7 @@ function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
 export class CollectorPipeline {
   private readonly pricer: CallPricer;
   readonly store: TraceStore<HeldSpan>;
-  private readonly hooks: TraceRollupHooks;
+  private readonly hooks: PipelineHooks;
   /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
   private readonly learner = new IdealStepsLearner();
   private readonly budget: MemoryBudget;
@@ -161,7 +166,7 @@ export class CollectorPipeline {
   constructor(
     pricer: CallPricer,
     store: TraceStore<HeldSpan>,
-    hooks: TraceRollupHooks = {},
+    hooks: PipelineHooks = {},
     budget = new MemoryBudget(Infinity),
     options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[] } = {},
   ) {
@@ -266,6 +271,7 @@ export class CollectorPipeline {
       for (const span of group) batch.push(span);
     }
     if (batch.length > 0) send();
+    if (this.hooks.onForward) for (const request of out) this.hooks.onForward(request.body);
     return out;
   }
 

@@ -81,6 +81,7 @@ export const COLLECTOR_FLAGS = {
   ),
   prometheus: addressSetting('--prometheus', undefined, 'serve the metrics for Prometheus there instead of sending them over OTLP'),
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
+  record: stringSetting('--record', 'path', 'also append every forwarded request to this file as OTLP/JSON lines, as `TOKENLEDGER_RECORD` does in process'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
   baggageKeys: listSetting(
     '--baggage-keys',

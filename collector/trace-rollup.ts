@@ -86,7 +86,7 @@ const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infi
 export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
   const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
   const duplicates = new DuplicateCalls({ maxSpans: Infinity, maxTraces: 1, maxIdsPerTrace: Infinity });
-  const { order, isRoot } = startOrder(spans);
+  const { order, isRoot, parentOf } = startOrder(spans);
   let runs = 0;
   for (const span of order) {
     const root = isRoot.has(span);
@@ -100,7 +100,7 @@ export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLear
     const started = tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
     if (started) started.attribution = span.attributes;
   }
-  for (const span of endOrder(order)) {
+  for (const span of endOrder(order, parentOf)) {
     const failed = span.statusCode === SpanStatusCode.ERROR;
     const call = counted(span, duplicates);
     if (!whole) {
@@ -137,15 +137,17 @@ function counted(span: TraceSpan, duplicates: DuplicateCalls): CallFigures | und
  * Every span once, parents before children (siblings in start order), iteratively so depth costs no stack. A span
  * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches.
  */
-function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan> } {
+function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan>; parentOf: Map<TraceSpan, TraceSpan> } {
   const byId = new Map<string, TraceSpan>();
   for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
   const children = new Map<TraceSpan, TraceSpan[]>();
+  const parentOf = new Map<TraceSpan, TraceSpan>();
   const roots: TraceSpan[] = [];
   for (const span of spans) {
     const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
     if (parent === undefined || parent === span) roots.push(span);
     else {
+      parentOf.set(span, parent);
       let list = children.get(parent);
       if (!list) children.set(parent, (list = []));
       list.push(span);
@@ -168,16 +170,37 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
     }
   };
   for (const root of [...roots].sort(byStart)) visit(root);
-  for (const span of spans) if (!visited.has(span)) visit(span);
-  return { order, isRoot };
+  for (const span of spans) if (!visited.has(span)) {
+    parentOf.delete(span); // in a parent cycle: a root
+    visit(span);
+  }
+  return { order, isRoot, parentOf };
 }
 
+/**
+ * Recorded end times can be up to a millisecond ahead of each other: the OpenTelemetry JS SDK takes a span's start
+ * from Date.now() (whole milliseconds) and its end as that start plus a precise duration, so a call that ended just
+ * before its run may carry the later end time. A span recorded as ending less than this after its parent is taken to
+ * have ended with it (and so, by the rule below, before it); one that ends a millisecond or more after it is late.
+ */
+const CLOCK_SLACK_NANOS = 1_000_000n;
+
 /** The spans in the order they ended; at the same instant a span deeper in the start order ends first. */
-function endOrder(order: readonly TraceSpan[]): TraceSpan[] {
+function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
   const position = new Map<TraceSpan, number>();
-  order.forEach((span, index) => position.set(span, index));
+  const end = new Map<TraceSpan, bigint>();
+  // Parents come before their children in the start order, so a parent's end is settled before its children's.
+  order.forEach((span, index) => {
+    position.set(span, index);
+    const parent = parentOf.get(span);
+    const parentEnd = parent === undefined ? undefined : end.get(parent);
+    const ahead = parentEnd === undefined ? 0n : span.endNanos - parentEnd;
+    end.set(span, ahead > 0n && ahead < CLOCK_SLACK_NANOS ? parentEnd! : span.endNanos);
+  });
   return [...order].sort((a, b) => {
-    if (a.endNanos !== b.endNanos) return a.endNanos < b.endNanos ? -1 : 1;
+    const endA = end.get(a)!;
+    const endB = end.get(b)!;
+    if (endA !== endB) return endA < endB ? -1 : 1;
     return position.get(b)! - position.get(a)!;
   });
 }

@@ -94,3 +94,17 @@ export function costFromAttributes(attributes: Attributes): PricedCall {
     localDifference: signedAmount(attributes[ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD]),
   };
 }
+
+/** Every attribute `writeCostAttributes` may write: all a span says about its price (what re-pricing it drops). */
+export const COST_ATTRIBUTES: readonly string[] = [
+  ...TOKEN_TYPES.map((row) => row.costAttribute),
+  COST_TOTAL.costAttribute!,
+  ATTR_TOKENLEDGER_COST_MULTIPLIER,
+  ATTR_TOKENLEDGER_COST_SOURCE,
+  ATTR_TOKENLEDGER_COST_PRICE_ENTRY,
+  ATTR_TOKENLEDGER_COST_DATA_VERSION,
+  ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+];

@@ -43,6 +43,8 @@ export interface TokenledgerOptions {
   runMaxUsd?: number;
   /** TOKENLEDGER_RUN_MAX_STEPS: a budget in LLM calls for every run that has none of its own. Default none. */
   runMaxSteps?: number;
+  /** TOKENLEDGER_RECORD: also append every finished span to this file as OTLP/JSON lines. Default none. */
+  record?: string;
   /** TOKENLEDGER_GUARD_MODE: `warn` (default) records breaches; `enforce` stops the call or tool. */
   guardMode: GuardMode;
   /** TOKENLEDGER_BAGGAGE_KEYS: baggage entries copied onto spans and metric labels (attribution). Default none. */

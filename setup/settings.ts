@@ -103,6 +103,11 @@ export const TOKENLEDGER_SETTINGS = {
     3000,
     'at normal exit and on SIGTERM, how long telemetry is flushed at most before the process ends, whatever the exporters\' endpoints do (down, slow or black-holed)',
   ),
+  record: stringSetting(
+    'TOKENLEDGER_RECORD',
+    'path',
+    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](#cost-lab-record-report-re-price-gate))',
+  ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
     ['warn', 'enforce'] as const,

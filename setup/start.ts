@@ -9,7 +9,7 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
@@ -27,6 +27,7 @@ import { flushOnExit } from './flush-on-exit.ts';
 import { metricReadersFromEnv } from './metric-readers.ts';
 import { resolveOptions, type TokenledgerOptions } from './options.ts';
 import { packageRequire } from '../package-require.cjs';
+import { recordingSpanProcessor } from './record-exporter.ts';
 import { propagatorFromEnv, resourceFromEnv, samplerFromEnv, spanLimitsFromEnv } from './sdk-components.ts';
 import { closestSettingName, unknownSettingNames } from './settings.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
@@ -64,6 +65,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   startDiagnostics();
   let options: TokenledgerOptions;
   let processor: TokenledgerSpanProcessor;
+  let recording: SpanProcessor[];
   try {
     options = resolveOptions(overrides);
     if (options.baggageHashKeys && !options.baggageKeys) throw new Error('TOKENLEDGER_BAGGAGE_HASH_KEYS needs TOKENLEDGER_BAGGAGE_KEYS');
@@ -83,6 +85,8 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
         : undefined,
       backendConventions: options.backendConventions,
     });
+    // After tokenledger's processor, so each span is recorded with its figures, its cost and its run's rollup.
+    recording = options.record ? [recordingSpanProcessor(options.record)] : [];
   } catch (error) {
     console.error(`tokenledger: not started: ${withoutPrefix((error as Error).message)}`);
     return undefined;
@@ -92,7 +96,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
     diag.warn(`tokenledger: ${name} is not a setting, ignored${closest ? `; did you mean ${closest}?` : ''}`);
   }
   enableGuardrails(processor);
-  const started = startSdk(processor, options);
+  const started = startSdk(processor, options, recording);
   if (options.pricesRefreshUrl) {
     const url = options.pricesRefreshUrl === 'default' ? undefined : options.pricesRefreshUrl;
     refreshPriceData({ url }).catch((error: unknown) => diag.warn(`tokenledger: price data not refreshed: ${(error as Error).message}`));
@@ -101,7 +105,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   return started;
 }
 
-function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptions): StartedTokenledger {
+function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptions, recording: SpanProcessor[]): StartedTokenledger {
   const { registerInstrumentations } = packageRequire('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { AsyncLocalStorageContextManager } = packageRequire('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const sdkTrace = packageRequire('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
@@ -122,7 +126,7 @@ function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptio
     resource,
     sampler: samplerFromEnv(),
     spanLimits: spanLimitsFromEnv(),
-    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv()],
+    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv(), ...recording],
   });
   trace.setGlobalTracerProvider(tracerProvider);
   registerInstrumentations({ instrumentations: tokenledgerInstrumentations(options), tracerProvider, meterProvider });

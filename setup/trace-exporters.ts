@@ -27,7 +27,7 @@ export function exportingSpanProcessorsFromEnv(): SpanProcessor[] {
     if (name === 'console') {
       processors.push(new trace.SimpleSpanProcessor({ exporter: new trace.ConsoleSpanExporter() }));
     } else if (name === 'otlp') {
-      processors.push(batchProcessor(trace, otlpExporter('TRACES', OTLP_TRACE_PACKAGES)));
+      processors.push(batchProcessor(otlpExporter('TRACES', OTLP_TRACE_PACKAGES)));
     } else {
       diag.warn(`tokenledger: unknown OTEL_TRACES_EXPORTER value "${name}", ignored; known: ${TRACE_EXPORTERS.join(', ')}`);
     }
@@ -48,7 +48,9 @@ export function otlpExporter<Exporter>(signal: 'TRACES' | 'METRICS', packages: R
   return new Exporter();
 }
 
-function batchProcessor(trace: SdkTrace, exporter: SpanExporter): SpanProcessor {
+/** A BatchSpanProcessor configured by OTEL_BSP_* (the SDK's processor does not read them itself). */
+export function batchProcessor(exporter: SpanExporter): SpanProcessor {
+  const trace = packageRequire('@opentelemetry/sdk-trace') as SdkTrace;
   return new trace.BatchSpanProcessor({
     exporter,
     maxQueueSize: numberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),

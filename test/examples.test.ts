@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +33,11 @@ test('examples: the support agent compares naive and optimised runs from the rol
   const cost = (cells: string[]) => Number(cells[6]!.replace('$', ''));
   assert.ok(cost(optimised) < cost(naive), out);
   assert.match(out, /costs \d+% less per task/);
+  // …and writes the naive-vs-optimised report from its recording (test/report.browser.test.ts opens one in Chromium).
+  assert.match(out, /Report \(tokenledger report\): examples\/support-agent\/out\/report\.html/);
+  const report = readFileSync(join(root, 'examples/support-agent/out/report.html'), 'utf8');
+  assert.match(report, /<section class="agent" data-agent="support-naive"/);
+  assert.match(report, /<section class="agent" data-agent="support-optimised"/);
 });
 
 test('examples: the weather agent prints each call with its token types and cost', () => {

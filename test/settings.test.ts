@@ -3,6 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { commandHelp, commandSettings } from '../cli/command-line.ts';
+import { GATE_COMMAND } from '../cli/gate/gate-settings.ts';
+import { REPORT_COMMAND } from '../cli/report/report-settings.ts';
+import { WHATIF_COMMAND } from '../cli/whatif/whatif-settings.ts';
 import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector/settings.ts';
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_MEMORY_BYTES } from '../collector/collector-server.ts';
@@ -25,7 +29,7 @@ test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a t
   // Read by name from process.env / env, or named in a string: what a user can set.
   const read = /(?:env|process\.env)(?:\.|\[')((?:TOKENLEDGER|OTEL)_[A-Z_]+)|'((?:TOKENLEDGER|OTEL)_[A-Z_]+)'/g;
   const missing = new Set<string>();
-  for (const file of sourceFiles(['setup', 'collector', 'processor', 'instrumentation', 'ledger'])) {
+  for (const file of sourceFiles(['setup', 'collector', 'cli', 'processor', 'instrumentation', 'ledger'])) {
     for (const match of readFileSync(file, 'utf8').matchAll(read)) {
       const name = match[1] ?? match[2]!;
       // OTEL_* variables read by the SDK under the names the tables document as a family.
@@ -99,4 +103,17 @@ test('settings: the processor rejects a hash key that is not copied, and an unkn
   assert.throws(() => new TokenledgerSpanProcessor({ backendConventions: ['datadog' as never] }), /backendConventions must list some of openinference, langfuse, got datadog/);
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: '' } } }), /guardrails.tenants.key must name an attribution key/);
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }), /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/);
+});
+
+test('settings: each cost-lab command\'s table is in the README and in its --help', () => {
+  const readme = readFileSync(README_PATH, 'utf8');
+  for (const command of [REPORT_COMMAND, WHATIF_COMMAND, GATE_COMMAND]) {
+    const help = commandHelp(command);
+    assert.ok(help.startsWith(`usage: tokenledger ${command.name} `), command.name);
+    for (const setting of commandSettings(command)) {
+      assert.ok(readme.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in the README`);
+      assert.ok(help.includes(`  ${setting.name} `), `${command.name} ${setting.name} in --help`);
+    }
+  }
+  assert.match(commandHelp(GATE_COMMAND), /--tolerance number ≥ 0 \(default 0\.2\)/);
 });

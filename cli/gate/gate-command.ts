@@ -1,0 +1,45 @@
+// `tokenledger gate`: reads the recording (and the baseline's), judges its tasks, prints the verdict and returns the
+// exit code: 0 pass, 1 fail, 2 a usage error or unreadable input (the caller prints those).
+import { appendFileSync } from 'node:fs';
+import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
+import type { CommandIo } from '../main.ts';
+import { replayOptions } from '../recording/reading-settings.ts';
+import { readRecordings } from '../recording/read-recordings.ts';
+import { RecordingTotals } from '../recording/recording-totals.ts';
+import type { ReplayOptions } from '../recording/replay.ts';
+import { gateJson, gateMarkdown } from './gate-summary.ts';
+import { GATE_COMMAND } from './gate-settings.ts';
+import { gateFigures, judge, type GateFigures } from './verdict.ts';
+
+export async function gate(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { files, values, help } = parseCommandLine(GATE_COMMAND, argv);
+  if (help) {
+    io.out(`${commandHelp(GATE_COMMAND)}\n`);
+    return 0;
+  }
+  if (values.maxUsdPerTask === undefined && values.baseline === undefined) {
+    throw new UsageError('nothing to gate on: give --max-usd-per-task and/or --baseline');
+  }
+  const options = replayOptions(values);
+  const figures = await figuresOf(files, options, values.agent);
+  const baseline = values.baseline ? await figuresOf(values.baseline, options, values.agent) : undefined;
+  const criteria = { maxUsdPerTask: values.maxUsdPerTask, baseline, tolerance: values.tolerance ?? 0.2, minTasks: values.minTasks ?? 1 };
+  const verdict = judge(figures, criteria);
+  const markdown = gateMarkdown(figures, criteria, verdict, values.agent);
+  io.out(values.json ? `${JSON.stringify(gateJson(figures, criteria, verdict), null, 2)}\n` : markdown);
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) {
+    try {
+      appendFileSync(summaryFile, `${markdown}\n`);
+    } catch (error) {
+      throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryFile} (${(error as Error).message})`);
+    }
+  }
+  return verdict.verdict === 'pass' ? 0 : 1;
+}
+
+async function figuresOf(files: readonly string[], options: ReplayOptions, agent: string | undefined): Promise<GateFigures> {
+  const totals = new RecordingTotals(agent);
+  const stats = await readRecordings(files, options, [totals]);
+  return gateFigures(totals, stats);
+}

@@ -1,0 +1,292 @@
+// Reads recordings and rolls their runs up with the code collector mode runs: each span is read and priced at the
+// edge by collector/enrich.ts (a span that already carries tokenledger's figures and cost keeps them; one that does
+// not is normalised and priced with the bundled price data and the overrides given), held by trace in the
+// collector's TraceStore, and each trace, once whole, is replayed through the processor's run tree
+// (collector/trace-rollup.ts). What comes out per trace is its runs' summaries and its calls, each with the runs it
+// counts in — nothing is summed here.
+//
+// The clock is the count of spans read: a trace is rolled up once its root span has been read and `holdSpans`
+// further spans have been read without one of its own (spans of a trace may lie apart in a file: each process's
+// batches are appended as they are exported). A trace whose root never comes is rolled up un-whole (its runs are
+// unknown; its calls still count) once `maxSpans` spans have been read since its first, or at the end. At most
+// `maxSpans` spans are held: past it the oldest trace goes early, as un-whole. Memory is bounded by `maxSpans`,
+// whatever the size of the files.
+import { enrichSpan, unixNanos, type KeyValue, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
+import { rollupTrace } from '../../collector/trace-rollup.ts';
+import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
+import {
+  ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
+  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE,
+  TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED,
+} from '../../conventions/attributes.ts';
+import { COST_ATTRIBUTES } from '../../ledger/cost-attributes.ts';
+import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
+import { IdealStepsLearner } from '../../runs/ideal-steps.ts';
+import type { RunState } from '../../runs/run-state.ts';
+import type { RunSummary } from '../../runs/run-summary.ts';
+import { RecordedSpan, type CallRecord } from './recorded-span.ts';
+import { RecordingError } from './recording-error.ts';
+import { readRecording, type RecordedRequest } from './recording-reader.ts';
+
+export interface ReplayOptions {
+  pricer: CallPricer;
+  /** Spans read after a trace's root (and its last span) before it is rolled up. */
+  holdSpans: number;
+  /** Spans held at most. */
+  maxSpans: number;
+  /** Price every call again, ignoring the cost it was recorded with. */
+  reprice?: boolean;
+}
+
+export interface ReplayedCall {
+  call: CallRecord;
+  /** The reported runs it counts in, innermost first (empty: in no run). */
+  runIds: string[];
+  /** The agent of its innermost run. */
+  agentName?: string;
+}
+
+export interface ReplayedTrace {
+  traceId: string;
+  /** Its root was read and it was not cut short by the limits: only then are its runs known. */
+  whole: boolean;
+  /** Its runs, in the order they were rolled up (nested runs before the run they are in). */
+  runs: RunSummary[];
+  /** Its LLM calls (refused ones excepted), in the order they ended. */
+  calls: ReplayedCall[];
+}
+
+export interface ReplaySink {
+  trace(trace: ReplayedTrace): void;
+  /** An LLM call whose trace was rolled up before it was read: it counts in no run. */
+  lateCall?(call: CallRecord): void;
+}
+
+export interface ReplayStats {
+  files: number;
+  requests: number;
+  spans: number;
+  calls: number;
+  traces: number;
+  /** Traces with LLM calls or runs that could not be rolled up whole (root missing, or evicted). */
+  unwholeTraces: number;
+  /** Spans read after their trace was rolled up. */
+  lateSpans: number;
+  /** Spans read twice (the same span id in one trace). */
+  duplicateSpans: number;
+  /** The first and last span start, in ms (NaN before any). */
+  firstStartMs: number;
+  lastEndMs: number;
+}
+
+/** Prices that tell the call was not priced because of what the pricer knew then: a price override may fix it. */
+const REPRICED_REASONS = new Set(['unknown_model', 'pricing_error']);
+
+export class Replay {
+  readonly stats: ReplayStats = {
+    files: 0, requests: 0, spans: 0, calls: 0, traces: 0, unwholeTraces: 0, lateSpans: 0, duplicateSpans: 0,
+    firstStartMs: Number.NaN, lastEndMs: Number.NaN,
+  };
+  private readonly options: ReplayOptions;
+  private readonly sink: ReplaySink;
+  private readonly store: TraceStore<RecordedSpan>;
+  private readonly learner = new IdealStepsLearner();
+  /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
+  private readonly held = new Map<string, { ids: Set<string>; lastEnd: Map<string, bigint> }>();
+  private clock = 0;
+  private nextTake = 0;
+
+  constructor(options: ReplayOptions, sink: ReplaySink) {
+    this.options = options;
+    this.sink = sink;
+    this.store = new TraceStore<RecordedSpan>({
+      quietMs: options.holdSpans,
+      maxAgeMs: options.maxSpans,
+      maxTraces: options.maxSpans,
+      maxSpans: options.maxSpans,
+    });
+  }
+
+  /** Reads the files one after another; throws a RecordingError naming the file and line of bad input. */
+  async read(paths: readonly string[]): Promise<ReplayStats> {
+    for (const path of paths) {
+      this.stats.files += 1;
+      for await (const { request, where } of readRecording(path)) this.add(request, where);
+    }
+    for (const trace of this.store.flush()) this.rollUp(trace);
+    return this.stats;
+  }
+
+  private add(request: RecordedRequest, where: string): void {
+    this.stats.requests += 1;
+    const spans = this.spansOf(request, where);
+    this.clock += spans.length;
+    const { late, evicted } = this.store.add(spans, this.clock);
+    for (const span of late) {
+      this.stats.lateSpans += 1;
+      if (span.call) this.sink.lateCall?.(span.call);
+    }
+    for (const trace of evicted) this.rollUp(trace);
+    // Looking for ready traces walks every held one: do it each time an eighth of the hold has been read.
+    if (this.clock >= this.nextTake) {
+      this.nextTake = this.clock + Math.max(1, Math.floor(this.options.holdSpans / 8));
+      for (const trace of this.store.take(this.clock)) this.rollUp(trace);
+    }
+  }
+
+  private spansOf(request: RecordedRequest, where: string): RecordedSpan[] {
+    const spans: RecordedSpan[] = [];
+    const list = (value: unknown, what: string): unknown[] => {
+      if (value === undefined || value === null) return [];
+      if (!Array.isArray(value)) throw new RecordingError(where, `${what} must be a list`);
+      return value;
+    };
+    list(request.resourceSpans, 'resourceSpans').forEach((resourceSpans, r) => {
+      const resource = JSON.stringify((resourceSpans as { resource?: { attributes?: unknown } })?.resource?.attributes ?? []);
+      list((resourceSpans as { scopeSpans?: unknown })?.scopeSpans, `resourceSpans[${r}].scopeSpans`).forEach((scopeSpans, s) => {
+        const scope = (scopeSpans as { scope?: { name?: unknown; version?: unknown } })?.scope;
+        // The scope's version too: what a span's usage means can depend on the version of the SDK that made it.
+        const spanScope: SpanScope = { name: typeof scope?.name === 'string' ? scope.name : '', version: typeof scope?.version === 'string' ? scope.version : undefined };
+        const stream = `${resource}\u0000${spanScope.name}`;
+        list((scopeSpans as { spans?: unknown })?.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`).forEach((raw, i) => {
+          const span = this.readSpan(raw, spanScope, stream, where, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`);
+          if (span) spans.push(span);
+        });
+      });
+    });
+    return spans;
+  }
+
+  /**
+   * `stream`: the process (resource) and instrumentation scope the span came from. A process's exporter writes
+   * the spans of one scope in the order they ended, and its clock puts each span's start on a whole millisecond;
+   * so a span's end is read as later than that of the span before it in its trace and stream (by a nanosecond when
+   * its recorded end is not).
+   */
+  private readSpan(raw: unknown, scope: SpanScope, stream: string, where: string, path: string): RecordedSpan | undefined {
+    if (typeof raw !== 'object' || raw === null) throw new RecordingError(where, `${path} must be an object`);
+    const span = raw as Record<string, unknown> & OtlpSpan;
+    const traceId = spanIdHex(span.traceId, 16);
+    const spanId = spanIdHex(span.spanId, 8);
+    const parentSpanId = isEmptyId(span.parentSpanId) ? '' : spanIdHex(span.parentSpanId, 8);
+    const name = typeof span.name === 'string' ? span.name : '';
+    if (traceId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
+    if (spanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
+    if (parentSpanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
+    if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${path}.attributes must be a list`);
+    let held = this.held.get(traceId);
+    if (held?.ids.has(spanId)) {
+      this.stats.duplicateSpans += 1;
+      return undefined;
+    }
+    const statusCode = statusCodeOf(span.status);
+    span.status = { code: statusCode };
+    if (span.attributes) span.attributes = withoutLearnedIdealSteps(this.withoutStaleCost(span.attributes as KeyValue[]));
+    const { attributes, figures, usage } = enrichSpan(span, scope, this.options.pricer);
+    if (!held) this.held.set(traceId, (held = { ids: new Set(), lastEnd: new Map() }));
+    held.ids.add(spanId);
+    const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
+    const before = held.lastEnd.get(stream);
+    if (before !== undefined && times.endNanos <= before) times.endNanos = before + 1n;
+    held.lastEnd.set(stream, times.endNanos);
+    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, attributes, figures, usage, where);
+    // A span whose parent is in another process is the root of what this process recorded (the processor's local
+    // root): the store counts it as the trace's root; the rollup links it to its parent if that is read too.
+    if (parentIsRemote(span.flags)) recorded.holdAsRoot();
+    this.stats.spans += 1;
+    if (recorded.call) this.stats.calls += 1;
+    if (times.startNanos > 0n && !(this.stats.firstStartMs <= Number(times.startNanos / 1_000_000n))) this.stats.firstStartMs = Number(times.startNanos / 1_000_000n);
+    if (times.endNanos > 0n && !(this.stats.lastEndMs >= Number(times.endNanos / 1_000_000n))) this.stats.lastEndMs = Number(times.endNanos / 1_000_000n);
+    return recorded;
+  }
+
+  /**
+   * The span's attributes without the cost it was recorded with when it is to be priced again: always with
+   * `reprice`, else only when it was recorded unpriced for want of a price (an override may have one now).
+   */
+  private withoutStaleCost(keyValues: KeyValue[]): KeyValue[] {
+    const reason = keyValues.find((kv) => kv.key === ATTR_TOKENLEDGER_COST_UNKNOWN_REASON)?.value?.stringValue;
+    if (!this.options.reprice && !(reason !== undefined && REPRICED_REASONS.has(reason))) return keyValues;
+    return keyValues.filter((kv) => !COST_KEYS.has(kv.key));
+  }
+
+  private rollUp(released: ReleasedTrace<RecordedSpan>): void {
+    this.held.delete(released.traceId);
+    for (const span of released.spans) span.release();
+    this.stats.traces += 1;
+    const whole = released.rootSeen && released.reason !== 'evicted';
+    const runs: RunSummary[] = [];
+    const ended: Array<{ call: CallRecord; openRuns: string[]; agentName: string | undefined }> = [];
+    rollupTrace(
+      released.spans,
+      this.learner,
+      {
+        // Told right after the call was added: the runs still open then are the ones it counted in (a call that
+        // ends after its run is late there, as in process).
+        onCall: (span, _figures, agentName, run) => {
+          const call = (span as RecordedSpan).call;
+          if (call) ended.push({ call, openRuns: openRunIds(run), agentName });
+        },
+        onRun: (summary) => runs.push(summary),
+      },
+      whole,
+    );
+    if (!whole && (ended.length > 0 || released.spans.some((span) => span.call))) this.stats.unwholeTraces += 1;
+    const reported = new Set(runs.map((run) => run.id));
+    const calls = ended.map(({ call, openRuns, agentName }): ReplayedCall => ({ call, runIds: openRuns.filter((id) => reported.has(id)), agentName }));
+    this.sink.trace({ traceId: released.traceId, whole, runs, calls });
+  }
+}
+
+const COST_KEYS = new Set(COST_ATTRIBUTES);
+
+/** No id: absent, empty in JSON, or empty bytes (protobufjs gives an absent bytes field an empty array by default). */
+function isEmptyId(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || ((value instanceof Uint8Array || Array.isArray(value)) && value.length === 0);
+}
+
+/** A trace or span id as hex: OTLP/JSON writes hex, protobuf decodes to bytes, canonical protobuf JSON has base64. */
+function spanIdHex(value: unknown, bytes: number): string | undefined {
+  if (value instanceof Uint8Array) {
+    return value.length === bytes ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  if (value.length === 2 * bytes && /^[0-9a-fA-F]+$/.test(value)) return value.toLowerCase();
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.length === bytes) return decoded.toString('hex');
+  }
+  return undefined;
+}
+
+/**
+ * A run span's recorded `tokenledger.run.*` attributes are what a rollup wrote, not what the app declared, and the
+ * replay rolls the run up again. Declared outcome and ideal steps read back as they were; ideal steps the recording
+ * process had learned are dropped, so the replay learns them as that process did (and says they were learned).
+ */
+function withoutLearnedIdealSteps(keyValues: KeyValue[]): KeyValue[] {
+  const learned = keyValues.some((kv) => kv.key === ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE && kv.value?.stringValue === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED);
+  return learned ? keyValues.filter((kv) => kv.key !== ATTR_TOKENLEDGER_RUN_IDEAL_STEPS) : keyValues;
+}
+
+/** The runs from `run` outwards that are still open. */
+function openRunIds(run: RunState | undefined): string[] {
+  const ids: string[] = [];
+  for (let state = run; state !== undefined; state = state.parent) if (!state.closed) ids.push(state.id);
+  return ids;
+}
+
+/** OTLP span flags: bit 8 says whether bit 9 (the parent is remote) is known. */
+function parentIsRemote(flags: unknown): boolean {
+  return typeof flags === 'number' && (flags & 0x300) === 0x300;
+}
+
+/** A status code as a number: OTLP/JSON writes 2, canonical protobuf JSON may write STATUS_CODE_ERROR. */
+function statusCodeOf(status: unknown): number {
+  const code = (status as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'number') return code;
+  if (code === 'STATUS_CODE_ERROR') return 2;
+  if (code === 'STATUS_CODE_OK') return 1;
+  return 0;
+}

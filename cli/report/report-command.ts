@@ -1,0 +1,38 @@
+// `tokenledger report`: two reads of the recordings — the totals, the runs to show and what the levers need
+// (one read), then every call under each lever — and one HTML file written.
+import { writeFileSync } from 'node:fs';
+import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
+import { dollars, plural } from '../format.ts';
+import type { CommandIo } from '../main.ts';
+import { replayOptions } from '../recording/reading-settings.ts';
+import { readRecordings } from '../recording/read-recordings.ts';
+import { RecordingTotals } from '../recording/recording-totals.ts';
+import { PrefixSurvey } from '../whatif/prefix-survey.ts';
+import { repriceRecordings } from '../whatif/whatif-command.ts';
+import { reportPage } from './report-page.ts';
+import { ReportRuns } from './report-runs.ts';
+import { REPORT_COMMAND } from './report-settings.ts';
+
+export async function report(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { files, values, help } = parseCommandLine(REPORT_COMMAND, argv);
+  if (help) {
+    io.out(`${commandHelp(REPORT_COMMAND)}\n`);
+    return 0;
+  }
+  const options = replayOptions(values);
+  const totals = new RecordingTotals();
+  const runsLimit = values.runs ?? 12;
+  const runs = new ReportRuns(runsLimit);
+  const survey = new PrefixSurvey();
+  const stats = await readRecordings(files, options, [totals, runs, survey]);
+  const levers = await repriceRecordings(files, options, survey, values);
+  const out = values.out ?? 'tokenledger-report.html';
+  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
+  try {
+    writeFileSync(out, html);
+  } catch (error) {
+    throw new UsageError(`--out ${out}: cannot write the report (${(error as Error).message})`);
+  }
+  io.out(`tokenledger report: ${plural(totals.tasks.runs, 'task')}, ${dollars(totals.tasks.cost.total)} in tasks, ${plural(stats.calls, 'LLM call')} → ${out}\n`);
+  return 0;
+}
