@@ -79,14 +79,19 @@ export function normalizeInvokeUsage(family: ModelFamily, body: unknown): Normal
 
 /** Nova's usage object: `inputTokens` without the cache, `cacheRead/WriteInputTokenCount` beside it. */
 function novaUsage(usage: Record<string, unknown>): NormalizedUsage {
+  return cacheBesideInput(usage.inputTokens, usage.cacheReadInputTokenCount, usage.cacheWriteInputTokenCount, usage.outputTokens);
+}
+
+/** Counts that give the input without the cache, and the cache reads and writes beside it (absent: none). */
+function cacheBesideInput(uncachedCount: unknown, cacheReadCount: unknown, cacheWriteCount: unknown, outputCount: unknown): NormalizedUsage {
   const read = new CountReader();
-  const uncached = read.known(usage.inputTokens);
-  const cacheRead = read.zeroIfAbsent(usage.cacheReadInputTokenCount);
-  const cacheWrite = read.zeroIfAbsent(usage.cacheWriteInputTokenCount);
+  const uncached = read.known(uncachedCount);
+  const cacheRead = read.zeroIfAbsent(cacheReadCount);
+  const cacheWrite = read.zeroIfAbsent(cacheWriteCount);
   return read.finish({
     tokens: {
       input: uncached === undefined ? undefined : uncached + cacheRead + cacheWrite,
-      output: read.known(usage.outputTokens),
+      output: read.known(outputCount),
       cache_read: cacheRead,
       cache_write: cacheWrite,
     },
@@ -102,16 +107,5 @@ function countsUsage(input: unknown, output: unknown): NormalizedUsage {
 /** The `amazon-bedrock-invocationMetrics` a response stream's last chunk carries, for every family. */
 export function normalizeInvocationMetrics(metrics: unknown): NormalizedUsage {
   if (!isRecord(metrics)) return { ...MISSING };
-  const read = new CountReader();
-  const uncached = read.known(metrics.inputTokenCount);
-  const cacheRead = read.zeroIfAbsent(metrics.cacheReadInputTokenCount);
-  const cacheWrite = read.zeroIfAbsent(metrics.cacheWriteInputTokenCount);
-  return read.finish({
-    tokens: {
-      input: uncached === undefined ? undefined : uncached + cacheRead + cacheWrite,
-      output: read.known(metrics.outputTokenCount),
-      cache_read: cacheRead,
-      cache_write: cacheWrite,
-    },
-  });
+  return cacheBesideInput(metrics.inputTokenCount, metrics.cacheReadInputTokenCount, metrics.cacheWriteInputTokenCount, metrics.outputTokenCount);
 }

@@ -7,20 +7,11 @@
 // The handler is awaited by LangChain (`awaitHandlers`), so a run's span exists before its calls start; its
 // methods are synchronous and swallow their failures. LangChain's current run is read from its own async context,
 // which LangGraph's main entry or `@langchain/core/context` turns on; without it no run or tool span is made.
-import { context, diag, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_AGENT_NAME,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_TOOL_CALL_ID,
-  ATTR_GEN_AI_TOOL_NAME,
-  ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
-  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
-} from '../../conventions/attributes.ts';
+import { context, diag, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '../../conventions/attributes.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { toolArgsHash } from '../agent/canonical.ts';
 import { errorType } from '../common/error-type.ts';
+import { FrameworkSpans, startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
 
 /** LangChain runs held at once (a run LangChain never ends holds one): past this the oldest is let go. */
 const MAX_RUNS = 10_000;
@@ -33,12 +24,7 @@ export const HANDLER_NAME = 'tokenledger';
 type Serialized = { id?: unknown; name?: unknown } | undefined;
 
 export class LangChainRuns {
-  /** Every LangChain run in flight → the OpenTelemetry context its children start in. */
-  private readonly contexts = new Map<string, Context>();
-  /** The runs an OpenTelemetry span was made for → that span. */
-  private readonly spans = new Map<string, Span>();
-  /** The OpenTelemetry spans made here, by span id → the id of the span they started under. */
-  private readonly parents = new Map<string, string | undefined>();
+  private readonly runs = new FrameworkSpans(MAX_RUNS);
   private readonly tracer: () => Tracer;
   private readonly isEnabled: () => boolean;
 
@@ -80,20 +66,7 @@ export class LangChainRuns {
     const config = (extra as Record<symbol, unknown> | undefined)?.[LC_CHILD_CONFIG];
     const callbacks = isRecord(config) && isRecord(config.callbacks) ? config.callbacks : undefined;
     const runId = typeof callbacks?._parentRunId === 'string' ? callbacks._parentRunId : undefined;
-    const found = runId === undefined ? undefined : this.contexts.get(runId);
-    const span = found && trace.getSpan(found);
-    if (!found || !span) return undefined;
-    // Only when the app has not started a span of its own inside the run since: the active span is the run's or
-    // one above it.
-    const activeSpan = trace.getSpan(active);
-    if (activeSpan === undefined || activeSpan === span) return found;
-    const wanted = activeSpan.spanContext().spanId;
-    let parent = this.parents.get(span.spanContext().spanId);
-    for (let depth = 0; parent !== undefined && depth < 64; depth += 1) {
-      if (parent === wanted) return found;
-      parent = this.parents.get(parent);
-    }
-    return undefined;
+    return this.runs.callContext(runId, active);
   };
 
   private startChain(chain: Serialized, runId: string, runName: string | undefined, parentRunId: string | undefined): void {
@@ -106,53 +79,24 @@ export class LangChainRuns {
     if (!this.isEnabled() || langChainStorage() === undefined) return;
     const name = runName || lastId(chain) || 'chain';
     const parent = context.active();
-    const span = this.tracer().startSpan(
-      `invoke_agent ${name}`,
-      { kind: SpanKind.INTERNAL, attributes: { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT, [ATTR_GEN_AI_AGENT_NAME]: name } },
-      parent,
-    );
-    this.remember(runId, trace.setSpan(parent, span), span, parent);
+    this.runs.remember(runId, parent, startAgentSpan(this.tracer(), name, parent));
   }
 
   private startTool(tool: Serialized, input: unknown, runId: string, parentRunId: string | undefined, runName: string | undefined, toolCallId: string | undefined): void {
     if (!this.isEnabled() || langChainStorage() === undefined) return;
     const name = runName || (typeof tool?.name === 'string' ? tool.name : lastId(tool)) || 'tool';
-    const parent = (parentRunId ? this.contexts.get(parentRunId) : undefined) ?? context.active();
-    const attributes: Record<string, string> = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: name };
-    if (typeof toolCallId === 'string' && toolCallId) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = toolCallId;
-    try {
-      attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [input]);
-    } catch {
-      // Arguments that cannot be serialised canonically get no hash.
-    }
-    const span = this.tracer().startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes }, parent);
-    this.remember(runId, trace.setSpan(parent, span), span, parent);
+    const parent = this.runs.contextOf(parentRunId) ?? context.active();
+    this.runs.remember(runId, parent, startToolSpan(this.tracer(), name, input, parent, toolCallId));
   }
 
   /** A run that makes no span of its own: its children start where it does. */
   private inherit(runId: string, parentRunId: string | undefined): void {
-    const parent = parentRunId ? this.contexts.get(parentRunId) : undefined;
-    if (parent) this.remember(runId, parent, undefined);
-  }
-
-  private remember(runId: string, runContext: Context, span: Span | undefined, parent?: Context): void {
-    if (this.contexts.size >= MAX_RUNS) this.forget(this.contexts.keys().next().value!);
-    this.contexts.set(runId, runContext);
-    if (!span) return;
-    this.spans.set(runId, span);
-    this.parents.set(span.spanContext().spanId, parent && trace.getSpan(parent)?.spanContext().spanId);
-  }
-
-  private forget(runId: string): void {
-    const span = this.spans.get(runId);
-    this.contexts.delete(runId);
-    this.spans.delete(runId);
-    if (span) this.parents.delete(span.spanContext().spanId);
+    const parent = this.runs.contextOf(parentRunId);
+    if (parent) this.runs.remember(runId, parent);
   }
 
   private end(runId: string, error: unknown): void {
-    const span = this.spans.get(runId);
-    this.forget(runId);
+    const span = this.runs.take(runId);
     if (!span) return;
     if (error !== undefined) {
       span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
