@@ -7,6 +7,7 @@ export { GoogleGenAIInstrumentation } from './instrumentation/google-genai/instr
 export { BedrockRuntimeInstrumentation } from './instrumentation/bedrock/instrumentation.ts';
 export { AiSdkInstrumentation } from './instrumentation/ai-sdk/instrumentation.ts';
 export { LangChainInstrumentation } from './instrumentation/langchain/instrumentation.ts';
+export { MastraInstrumentation } from './instrumentation/mastra/instrumentation.ts';
 export { OpenAIAgentsInstrumentation } from './instrumentation/openai-agents/instrumentation.ts';
 export { ProviderRequestSensor } from './instrumentation/request-sensor/instrumentation.ts';
 export type { TokenledgerInstrumentationConfig } from './instrumentation/common/config.ts';

@@ -4,9 +4,9 @@
 //
 // Most instrumentations patch what a package's main module exports, reached by its bare specifier. A few patch
 // files inside a package, which the package imports by relative path (the Anthropic platform clients never load
-// the SDK's main module; LangChain's callback manager is an internal file): those are matched by their resolved
+// the SDK's main module; LangChain's callback manager is an internal file; Mastra's `Agent` is exported by its `agent` subpath entry): those are matched by their resolved
 // URL. A test checks that every module definition of tokenledgerInstrumentations() and each of its files is here.
-export const INSTRUMENTED_PACKAGES = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'ai', '@langchain/core'] as const;
+export const INSTRUMENTED_PACKAGES = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'ai', '@langchain/core', '@mastra/core'] as const;
 
 /** Files inside a package that an instrumentation patches, as `package/path` without the extension. */
 export const INSTRUMENTED_FILES = [
@@ -16,6 +16,7 @@ export const INSTRUMENTED_FILES = [
   '@anthropic-ai/sdk/resources/messages/batches',
   '@anthropic-ai/sdk/internal/tracing',
   '@langchain/core/dist/callbacks/manager',
+  '@mastra/core/dist/agent/index',
 ] as const;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -15,6 +15,7 @@ import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumen
 import { BedrockRuntimeInstrumentation } from '../instrumentation/bedrock/instrumentation.ts';
 import { GoogleGenAIInstrumentation } from '../instrumentation/google-genai/instrumentation.ts';
 import { LangChainInstrumentation } from '../instrumentation/langchain/instrumentation.ts';
+import { MastraInstrumentation } from '../instrumentation/mastra/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
 import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrumentation.ts';
@@ -43,6 +44,7 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
     new AiSdkInstrumentation({ legacyAttributes }),
     new OpenAIAgentsInstrumentation(),
     new LangChainInstrumentation(),
+    new MastraInstrumentation({ legacyAttributes }),
     new ProviderRequestSensor(),
   ];
 }

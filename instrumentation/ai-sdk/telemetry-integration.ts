@@ -21,13 +21,10 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
-  ATTR_TOKENLEDGER_REQUEST_BATCH,
-  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
   ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
-import { pricingTier } from '../../conventions/service-tier.ts';
 import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { toolArgsHash } from '../agent/canonical.ts';
@@ -39,6 +36,7 @@ import { prefixHash } from '../common/prompt-shape.ts';
 import { requestAttributes, responseAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { aiSdkToolResultShare } from './prompt-share.ts';
+import { setServedTier } from './served-tier.ts';
 import { aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
@@ -124,7 +122,7 @@ export class AiSdkTelemetryIntegration {
       call.setAttributes(responseAttributes(event.responseId, event.modelId, [event.finishReason]));
       const request = isRecord(event.request) ? event.request : {};
       call.setAttributes(serverAttributes(request.url));
-      setTier(call, aiSdkServiceTier(undefined, undefined, event.usage));
+      setServedTier(call, aiSdkServiceTier(undefined, undefined, event.usage));
       call.setUsage(normalizeAiSdkUsage(event.provider, event.usage));
       call.end();
     });
@@ -223,7 +221,7 @@ export class AiSdkTelemetryIntegration {
       call.setAttributes(responseAttributes(response.id, response.modelId, [finish]));
       const request = isRecord(result.request) ? result.request : {};
       call.setAttributes(serverAttributes(request.url));
-      setTier(call, aiSdkServiceTier(result.providerMetadata, response.body, result.usage));
+      setServedTier(call, aiSdkServiceTier(result.providerMetadata, response.body, result.usage));
       call.setUsage(normalizeAiSdkUsage(options.provider, result.usage));
       call.end();
       return;
@@ -288,12 +286,6 @@ class AbortedError extends Error {
   constructor() {
     super('AI SDK operation aborted');
   }
-}
-
-function setTier(call: LlmCall, served: string | undefined): void {
-  const tier = pricingTier(served);
-  if (tier) call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER]: tier });
-  if (tier === 'batch') call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_BATCH]: true });
 }
 
 /** Whether the app registered the AI SDK's own OpenTelemetry integration beside tokenledger's. */

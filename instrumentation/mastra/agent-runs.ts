@@ -1,0 +1,135 @@
+// A Mastra agent's run and its tool executions. `Agent.generate` / `Agent.stream` become an `invoke_agent {name}`
+// span, active while Mastra's loop runs, so the model calls (model-calls.ts) and tools land inside it; a streamed
+// run ends when Mastra's output has finished or failed (the output's own wait, which does not start consuming the
+// stream: an app that never reads its stream leaves the run open, as with every stream). Each tool the agent
+// assembled for the run gets its `execute` run inside an `execute_tool {name}` span, so a sub-agent or an AI SDK
+// call made inside the tool nests under it.
+import { context, diag, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '../../conventions/attributes.ts';
+import { isRecord } from '../../ledger/usage.ts';
+import { currentCallGate } from '../common/call-gate.ts';
+import { errorType } from '../common/error-type.ts';
+import { startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
+import { isGuardError } from '../common/gate-call.ts';
+import type { TracedMethodHost } from '../common/traced-method.ts';
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+type Output = { _waitUntilFinished?: () => Promise<void>; error?: unknown; status?: unknown };
+
+/** `generate`: the run span is active while the promise runs and ends when it settles. */
+export function tracedGenerate(host: TracedMethodHost, original: Method): Method {
+  return function generate(this: unknown, ...args: unknown[]) {
+    const run = host.isEnabled() ? startRun(host, this) : undefined;
+    if (!run) return original.apply(this, args);
+    const result = runIn(run, () => original.apply(this, args));
+    Promise.resolve(result).then(
+      () => run.end(),
+      (error: unknown) => endFailed(run, error),
+    );
+    return result;
+  };
+}
+
+/** `stream`: the run span is active while the loop starts and ends when Mastra's output has finished. */
+export function tracedStream(host: TracedMethodHost, original: Method): Method {
+  return function stream(this: unknown, ...args: unknown[]) {
+    const run = host.isEnabled() ? startRun(host, this) : undefined;
+    if (!run) return original.apply(this, args);
+    const result = runIn(run, () => original.apply(this, args));
+    Promise.resolve(result).then(
+      (output) => endWhenFinished(run, output as Output),
+      (error: unknown) => endFailed(run, error),
+    );
+    return result;
+  };
+}
+
+/** `convertTools`: the tools assembled for a run, each executing inside its tool span. */
+export function tracedConvertTools(host: TracedMethodHost, original: Method): Method {
+  return function convertTools(this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (!host.isEnabled() || !(result instanceof Promise)) return result;
+    return result.then((tools: unknown) => {
+      try {
+        return isRecord(tools) ? withToolSpans(host, tools) : tools;
+      } catch (error) {
+        diag.error('tokenledger: could not trace Mastra tools', error);
+        return tools;
+      }
+    });
+  };
+}
+
+function withToolSpans(host: TracedMethodHost, tools: Record<string, unknown>): Record<string, unknown> {
+  const traced: Record<string, unknown> = {};
+  for (const [name, tool] of Object.entries(tools)) {
+    // A copy, as Mastra's own tool hooks make: the app's tool objects are never changed.
+    traced[name] = isRecord(tool) && typeof tool.execute === 'function' ? { ...tool, execute: tracedExecute(host, name, tool.execute as Method) } : tool;
+  }
+  return traced;
+}
+
+function tracedExecute(host: TracedMethodHost, name: string, execute: Method): Method {
+  return async function (this: unknown, input: unknown, options: unknown, ...rest: unknown[]) {
+    let span: Span | undefined;
+    try {
+      if (host.isEnabled()) span = startToolSpan(host.tracer, name, input, context.active(), isRecord(options) ? options.toolCallId : undefined);
+    } catch (error) {
+      diag.error('tokenledger: could not start a Mastra tool span', error);
+    }
+    if (!span) return await execute.call(this, input, options, ...rest);
+    try {
+      currentCallGate()?.beforeTool(span);
+    } catch (error) {
+      if (isGuardError(error)) {
+        endFailed(span, error);
+        throw error;
+      }
+      diag.error('tokenledger: a guardrail failed; the tool runs', error);
+    }
+    try {
+      const output = await context.with(trace.setSpan(context.active(), span), () => execute.call(this, input, options, ...rest));
+      span.end();
+      return output;
+    } catch (error) {
+      endFailed(span, error);
+      throw error;
+    }
+  };
+}
+
+function startRun(host: TracedMethodHost, agent: unknown): Span | undefined {
+  try {
+    const name = isRecord(agent) && typeof agent.name === 'string' && agent.name ? agent.name : 'mastra.agent';
+    return startAgentSpan(host.tracer, name, context.active());
+  } catch (error) {
+    diag.error('tokenledger: could not start a Mastra run span', error);
+    return undefined;
+  }
+}
+
+function runIn<T>(run: Span, fn: () => T): T {
+  try {
+    return context.with(trace.setSpan(context.active(), run), fn);
+  } catch (error) {
+    endFailed(run, error);
+    throw error;
+  }
+}
+
+function endWhenFinished(run: Span, output: Output): void {
+  if (!output || typeof output._waitUntilFinished !== 'function') {
+    run.end();
+    return;
+  }
+  output._waitUntilFinished().then(
+    () => (output.status === 'failed' && output.error !== undefined ? endFailed(run, output.error) : run.end()),
+    (error: unknown) => endFailed(run, error),
+  );
+}
+
+function endFailed(span: Span, error: unknown): void {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+  span.end();
+}
