@@ -243,3 +243,41 @@ test('mastra: a stream cut before its usage ends the call with stream_incomplete
   assert.equal(call!.attributes['tokenledger.cost.usd'], undefined);
   assert.equal(named(spans, 'invoke_agent')[0]!.attributes['tokenledger.run.complete'], false);
 });
+
+test('mastra with its own OpenTelemetry bridge on: each provider call and each tool counted once, the bridge\'s run total a duplicate', async () => {
+  weatherAgentResponses(2);
+  const { Mastra } = requireFromTest('@mastra/core') as typeof import('@mastra/core');
+  const { Observability } = requireFromTest('@mastra/observability') as typeof import('@mastra/observability');
+  const { OtelBridge } = requireFromTest('@mastra/otel-bridge') as typeof import('@mastra/otel-bridge');
+  const agent = new Agent({ id: 'weather', name: 'weather-agent', instructions: 'Be brief.', model: openai.chat('gpt-5.5') as never, tools: { weather: weatherTool() } });
+  const mastra = new Mastra({ agents: { weather: agent }, logger: false, observability: new Observability({ configs: { default: { serviceName: 'mastra-test', bridge: new OtelBridge() } } }) });
+  try {
+    await mastra.getAgent('weather').generate('Weather in Paris?', { maxSteps: 5 });
+    const isRun = (span: ReadableSpan) => span.name === 'invoke_agent weather-agent' && span.instrumentationScope.name === 'tokenledger-instrumentation-mastra';
+    for (let waited = 0; !harness.spans().some(isRun) && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    const spans = harness.spans();
+    const byScope = (scope: string) => llmSpans(spans).filter((span) => span.instrumentationScope.name === scope);
+    // tokenledger's three call spans are counted, exact as without the bridge.
+    assert.deepEqual(byScope('tokenledger-instrumentation-mastra').map((span) => pick(span, USAGE_KEYS)), [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')]);
+    // The bridge's one `chat` span per run carries the run's totals (6450 input) and the last call's response id:
+    // marked a duplicate of that call, so neither the run nor a backend summing unmarked spans counts it.
+    const [aggregate] = byScope('@mastra/otel-bridge');
+    const last = byScope('tokenledger-instrumentation-mastra')[2]!;
+    assert.deepEqual(pick(aggregate!, ['gen_ai.usage.input_tokens', 'tokenledger.call.duplicate_of', 'tokenledger.call.duplicate_reason']), {
+      'gen_ai.usage.input_tokens': 6450,
+      'tokenledger.call.duplicate_of': last.spanContext().spanId,
+      'tokenledger.call.duplicate_reason': 'same_response_id',
+    });
+    // The bridge's tool spans are the tools: tokenledger makes none beside them.
+    assert.deepEqual(named(spans, 'execute_tool').map((span) => span.instrumentationScope.name), ['@mastra/otel-bridge', '@mastra/otel-bridge']);
+    assert.deepEqual(pick(spans.find(isRun)!, RUN_KEYS), {
+      'tokenledger.run.steps': 3,
+      'tokenledger.run.tool_calls': 2,
+      'tokenledger.run.cost.usd': 0.022065,
+      'tokenledger.run.usage.input_tokens': 6450,
+      'tokenledger.run.complete': true,
+    });
+  } finally {
+    await mastra.shutdown();
+  }
+});

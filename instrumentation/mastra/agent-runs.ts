@@ -3,7 +3,9 @@
 // run ends when Mastra's output has finished or failed (the output's own wait, which does not start consuming the
 // stream: an app that never reads its stream leaves the run open, as with every stream). Each tool the agent
 // assembled for the run gets its `execute` run inside an `execute_tool {name}` span, so a sub-agent or an AI SDK
-// call made inside the tool nests under it.
+// call made inside the tool nests under it. With Mastra's OpenTelemetry bridge on, the bridge's own tool spans are
+// the tools (their `gen_ai.operation.name` is `execute_tool`), and tokenledger makes none, so each counts once; the
+// bridge's aggregate `chat` span per run carries the last call's response id and is marked a duplicate.
 import { context, diag, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '../../conventions/attributes.ts';
 import { isRecord } from '../../ledger/usage.ts';
@@ -12,6 +14,9 @@ import { errorType } from '../common/error-type.ts';
 import { startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
 import { isGuardError } from '../common/gate-call.ts';
 import type { TracedMethodHost } from '../common/traced-method.ts';
+
+/** The instrumentation scope of the spans `@mastra/otel-bridge` makes. */
+const MASTRA_BRIDGE_SCOPE = '@mastra/otel-bridge';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Output = { _waitUntilFinished?: () => Promise<void>; error?: unknown; status?: unknown };
@@ -73,7 +78,7 @@ function tracedExecute(host: TracedMethodHost, name: string, execute: Method): M
   return async function (this: unknown, input: unknown, options: unknown, ...rest: unknown[]) {
     let span: Span | undefined;
     try {
-      if (host.isEnabled()) span = startToolSpan(host.tracer, name, input, context.active(), isRecord(options) ? options.toolCallId : undefined);
+      if (host.isEnabled() && !insideMastraBridge()) span = startToolSpan(host.tracer, name, input, context.active(), isRecord(options) ? options.toolCallId : undefined);
     } catch (error) {
       diag.error('tokenledger: could not start a Mastra tool span', error);
     }
@@ -96,6 +101,15 @@ function tracedExecute(host: TracedMethodHost, name: string, execute: Method): M
       throw error;
     }
   };
+}
+
+/**
+ * Whether the app turned on Mastra's OpenTelemetry bridge, which makes a tool span of its own for each execution:
+ * the span active as a tool starts is then one of the bridge's (its scope is the package's name).
+ */
+function insideMastraBridge(): boolean {
+  const span = trace.getSpan(context.active()) as { instrumentationScope?: { name?: unknown } } | undefined;
+  return span?.instrumentationScope?.name === MASTRA_BRIDGE_SCOPE;
 }
 
 function startRun(host: TracedMethodHost, agent: unknown): Span | undefined {
