@@ -272,6 +272,23 @@ for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--im
   });
 }
 
+test('register: a Mastra agent under --import is one run of three priced calls and two tools, with no code change', async () => {
+  scriptWeatherAgent();
+  const result = await runApp(['--import', 'tokenledger/register', 'test/apps/mastra-weather.mjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
+  const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  // Each call: the chat fixture on the flex tier, 0.007355 (see mastra.test.ts).
+  assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
+    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+  ]);
+  const run = receiver.spans.find((span) => span.name === 'invoke_agent weather-agent')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']], [3, 2, 0.022065, true]);
+  assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+});
+
 for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['--import', 'test/apps/langgraph-weather.mjs']] as const) {
   test(`register: a LangGraph agent on ChatAnthropic under ${flag} is one run of two exact calls and a tool, with no code change`, async () => {
     let served = 0;
