@@ -8,6 +8,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.ts';
 import { agentRun } from '../instrumentation/agent/run.ts';
 import { BudgetExceededError } from '../instrumentation/common/guard-errors.ts';
+import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrumentation.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
@@ -23,7 +24,7 @@ let z: typeof import('zod').z;
 before(async () => {
   const processor = new TokenledgerSpanProcessor();
   enableGuardrails(processor);
-  harness = await startHarness([instrumentation], [processor]);
+  harness = await startHarness([instrumentation, new ProviderRequestSensor()], [processor]);
   ai = await import('ai');
   z = (await import('zod')).z;
   openai = (await import('@ai-sdk/openai')).createOpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
@@ -286,4 +287,63 @@ test('ai sdk 7 ToolLoopAgent: an agent built on generateText is one run with its
   assert.equal(named(spans, 'invoke_agent').length, 1);
   // Two calls of the chat fixture on the flex tier, 2 × 0.007355.
   assert.deepEqual([run!.attributes['gen_ai.agent.name'], run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], ['weather-agent', 2, 1, 0.01471]);
+});
+
+test('ai sdk 7 generateObject and streamObject: one exact LLM span per provider call, and a run around them stays complete', async () => {
+  const json = fixtureJson('openai-chat.json');
+  (json.choices as Array<{ message: { content: string } }>)[0]!.message.content = '{"city":"Paris"}';
+  harness.provider.enqueue('openai.chat', { json });
+  const schema = z.object({ city: z.string() });
+  const generated = await agentRun({ name: 'extractor' }, () => ai.generateObject({ model: openai.chat('gpt-5.5'), schema, prompt: 'Which city?' }));
+  assert.deepEqual(generated.object, { city: 'Paris' });
+  const usage = (fixtureJson('openai-chat.json') as { usage: unknown }).usage;
+  const chunk = (body: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'chatcmpl-object', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
+  harness.provider.enqueue('openai.chat', {
+    sse: [
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '{"city":' }, finish_reason: null }] }),
+      chunk({ choices: [{ index: 0, delta: { content: '"Paris"}' }, finish_reason: 'stop' }] }),
+      chunk({ choices: [], usage }),
+      'data: [DONE]\n\n',
+    ],
+  });
+  const streamed = ai.streamObject({ model: openai.chat('gpt-5.5'), schema, prompt: 'Which city?' });
+  for await (const _ of streamed.partialObjectStream);
+  assert.deepEqual(await streamed.object, { city: 'Paris' });
+  assert.equal(harness.provider.requests.length, 2);
+  const spans = await waitForSpans(harness, 3);
+  const calls = llmSpans(spans);
+  // The call span is not active while the request is sent (no per-call hook): the request it covers is not counted
+  // as one no LLM span covered.
+  const run = spans.find((span) => span.name === 'invoke_agent extractor')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.complete'], run.attributes['tokenledger.run.uncovered_requests']], [1, true, undefined]);
+  // The generated call is served on the flex tier (0.007355, above); the streamed one's tier does not reach the
+  // integration, so it is priced at the standard rate: (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
+  assert.deepEqual(calls.map((span) => pick(span, USAGE_KEYS)), [
+    chatCall('chatcmpl-mock0001'),
+    { ...chatCall('chatcmpl-object'), 'tokenledger.request.service_tier': undefined, 'tokenledger.cost.usd': 0.01471 },
+  ]);
+});
+
+test('ai sdk 7 embed and embedMany: one embeddings span per provider call, priced, inside the run', async () => {
+  const embedder = openai.embedding('text-embedding-3-small');
+  const two = [0, 1].map((index) => ({ object: 'embedding', index, embedding: [0.25, -0.5, 0.125] }));
+  harness.provider.enqueue('openai.embeddings', { json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } } });
+  await agentRun({ name: 'indexer' }, async () => {
+    await ai.embedMany({ model: embedder, values: ['a', 'b'] });
+    await ai.embed({ model: embedder, value: 'hello' });
+  });
+  assert.equal(harness.provider.requests.length, 2);
+  const spans = await waitForSpans(harness, 3);
+  const embeddings = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'embeddings');
+  // embedMany's response: 12 input tokens, embed's (the fake's default): 8. text-embedding-3-small: $0.02 per
+  // million: 12 × 0.02 / 1e6 = 2.4e-7 and 8 × 0.02 / 1e6 = 1.6e-7.
+  assert.deepEqual(
+    embeddings.map((span) => [span.name, span.attributes['gen_ai.provider.name'], span.attributes['gen_ai.usage.input_tokens'], span.attributes['gen_ai.usage.output_tokens'], span.attributes['tokenledger.cost.usd']]),
+    [
+      ['embeddings text-embedding-3-small', 'openai', 12, 0, 2.4e-7],
+      ['embeddings text-embedding-3-small', 'openai', 8, 0, 1.6e-7],
+    ],
+  );
+  const run = spans.find((span) => span.name === 'invoke_agent indexer')!;
+  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']], [2, 4e-7, true]);
 });

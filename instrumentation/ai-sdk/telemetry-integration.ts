@@ -6,6 +6,9 @@
 //                                                    the HTTP request is inside it); a retried call is a failed span
 //   its result (generate) / onLanguageModelCallEnd (stream) → the call's usage, read from the provider's raw usage
 //   executeTool                                   → one `execute_tool {name}` span, active while the tool runs
+//   onObjectStepStart … onObjectStepEnd            → generateObject / streamObject: one LLM span per provider call
+//   onEmbedStart … onEmbedEnd                      → embed / embedMany: one `embeddings` span per provider call
+//   (these two have no per-call wrapper, so their spans are not active while the request is sent)
 // When the app also registered the AI SDK's own OpenTelemetry integration (@ai-sdk/otel `OpenTelemetry` or
 // `LegacyOpenTelemetry`), that one already makes the run and tool spans: tokenledger then makes only its call
 // spans, inside the AI SDK's call spans, and the processor counts each call once (ledger/duplicate-calls.ts).
@@ -37,7 +40,8 @@ import { requestAttributes, responseAttributes, serverAttributes, spanName } fro
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { aiSdkToolResultShare } from './prompt-share.ts';
 import { setServedTier } from './served-tier.ts';
-import { aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+import { aiSdkEmbeddingUsage, aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+import { coverProviderRequest } from '../common/provider-requests.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
@@ -55,6 +59,10 @@ interface Operation {
   context: Context;
   /** The streamed call whose usage has not arrived yet (calls of one operation are sequential). */
   open?: LlmCall;
+  /** generateObject / streamObject: the step's call, between its start and end events. */
+  objectStep?: LlmCall;
+  /** embed / embedMany: the provider calls in flight, by the AI SDK's `embedCallId`. */
+  embeds?: Map<string, LlmCall>;
 }
 
 type Execute<T> = () => PromiseLike<T>;
@@ -153,6 +161,58 @@ export class AiSdkTelemetryIntegration {
     }
   }
 
+  /**
+   * generateObject / streamObject (deprecated in AI SDK 7, still shipped) call the model with no per-call hook: the
+   * span runs from the step's start event to its end event, which carries the usage. It is not active while the
+   * request is sent, so the request sensor's note of that request is taken off the span it fell on.
+   */
+  onObjectStepStart(event: Event): void {
+    guard('onObjectStepStart', () => {
+      const operation = this.operations.get(callIdOf(event) ?? '');
+      if (!operation || !this.host.isEnabled()) return;
+      operation.objectStep?.end('usage_missing');
+      operation.objectStep = this.startSideCall(operation, 'chat', event.provider, event.modelId, event.promptMessages);
+    });
+  }
+
+  onObjectStepEnd(event: Event): void {
+    guard('onObjectStepEnd', () => {
+      const operation = this.operations.get(callIdOf(event) ?? '');
+      const call = operation?.objectStep;
+      if (!operation || !call) return;
+      operation.objectStep = undefined;
+      const response = isRecord(event.response) ? event.response : {};
+      call.setAttributes(responseAttributes(response.id, response.modelId, [event.finishReason]));
+      setServedTier(call, aiSdkServiceTier(event.providerMetadata, response.body, event.usage));
+      call.setUsage(normalizeAiSdkUsage(event.provider, event.usage));
+      coverActiveRequest();
+      call.end();
+    });
+  }
+
+  /** embed / embedMany: one `embeddings` span per provider call (embedMany makes one per chunk of values). */
+  onEmbedStart(event: Event): void {
+    guard('onEmbedStart', () => {
+      const operation = this.operations.get(callIdOf(event) ?? '');
+      const embedCallId = typeof event.embedCallId === 'string' ? event.embedCallId : undefined;
+      if (!operation || !embedCallId || !this.host.isEnabled()) return;
+      (operation.embeds ??= new Map()).set(embedCallId, this.startSideCall(operation, 'embeddings', event.provider, event.modelId, undefined));
+    });
+  }
+
+  onEmbedEnd(event: Event): void {
+    guard('onEmbedEnd', () => {
+      const operation = this.operations.get(callIdOf(event) ?? '');
+      const embedCallId = typeof event.embedCallId === 'string' ? event.embedCallId : '';
+      const call = operation?.embeds?.get(embedCallId);
+      if (!operation || !call) return;
+      operation.embeds!.delete(embedCallId);
+      call.setUsage(aiSdkEmbeddingUsage(event.usage));
+      coverActiveRequest();
+      call.end();
+    });
+  }
+
   onStepError(event: Event): void {
     guard('onStepError', () => this.closeOpenCall(callIdOf(event), event.error));
   }
@@ -213,6 +273,15 @@ export class AiSdkTelemetryIntegration {
     return call;
   }
 
+  /** A call span of an operation with no per-call hook (object generation, embeddings), under the operation's context. */
+  private startSideCall(operation: Operation, kind: 'chat' | 'embeddings', providerId: unknown, model: unknown, messages: unknown): LlmCall {
+    const share = kind === 'chat' ? aiSdkToolResultShare(undefined, messages, undefined) : undefined;
+    const attributes = requestAttributes({ operation: kind, provider: aiSdkProviderName(providerId), model });
+    return context.with(operation.context, () =>
+      startCall(this.host, { spanName: spanName(kind, model), attributes, toolResultShare: share && share.totalChars > 0 ? share : undefined }),
+    );
+  }
+
   /** A generated call's result carries its usage; a streamed call's arrives with onLanguageModelCallEnd. */
   private afterModelCall(options: Event, call: LlmCall, result: unknown): void {
     if (isRecord(result) && result.usage !== undefined) {
@@ -265,6 +334,11 @@ export class AiSdkTelemetryIntegration {
     const operation = this.operations.get(callId);
     if (!operation) return;
     this.closeOpenCall(callId, error);
+    for (const call of [operation.objectStep, ...(operation.embeds?.values() ?? [])]) {
+      if (!call) continue;
+      if (error !== undefined) call.fail(error);
+      else call.end('usage_missing');
+    }
     this.operations.delete(callId);
     const run = operation.run;
     if (!run) return;
@@ -292,6 +366,15 @@ class AbortedError extends Error {
 function aiSdkOtelRegistered(self: AiSdkTelemetryIntegration): boolean {
   const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS ?? [];
   return list.some((entry) => entry !== self && isRecord(entry) && AI_SDK_OTEL_INTEGRATIONS.has(entry.constructor?.name ?? ''));
+}
+
+/**
+ * A provider request made while no span of tokenledger's was active (object generation and embeddings have no
+ * per-call hook) was noted by the request sensor on the span that was: the call span just recorded covers it.
+ */
+function coverActiveRequest(): void {
+  const span = trace.getSpan(context.active());
+  if (span) coverProviderRequest(span);
 }
 
 function callIdOf(event: Event): string | undefined {

@@ -65,6 +65,13 @@ function aiSdkFields(usage: Record<string, unknown>): NormalizedUsage {
   });
 }
 
+/** An embedding call's usage, `{ tokens }` (all input; the AI SDK puts NaN there when the provider sent none). */
+export function aiSdkEmbeddingUsage(usage: unknown): NormalizedUsage {
+  if (!isRecord(usage) || usage.tokens === undefined || Number.isNaN(usage.tokens)) return { tokens: {}, unknownReason: 'usage_missing' };
+  const read = new CountReader();
+  return read.finish({ tokens: { input: read.known(usage.tokens), output: 0, cache_read: 0, cache_write: 0 } });
+}
+
 /**
  * The service tier that served the call, which prices it: the provider metadata's `serviceTier` (OpenAI responses),
  * the raw response body's `service_tier` (OpenAI chat), or the raw usage's (Anthropic). Streamed calls reach the

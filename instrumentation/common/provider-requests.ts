@@ -12,3 +12,9 @@ export function noteProviderRequest(span: object): void {
 export function providerRequestsOf(span: object): number {
   return (span as Carrier)[REQUESTS] ?? 0;
 }
+
+/** A request the sensor noted on `span` was covered after all by an LLM span recorded beside it (not inside it). */
+export function coverProviderRequest(span: object): void {
+  const carrier = span as Carrier;
+  if ((carrier[REQUESTS] ?? 0) > 0) carrier[REQUESTS]! -= 1;
+}
