@@ -56,10 +56,16 @@ const cases: Array<{ name: string; operation?: string; attributes: Record<string
     expected: undefined,
   },
   {
-    name: 'an embedding call is not read as a chat call',
+    name: 'an embedding call: ai.usage.tokens is all its input, no output',
     operation: 'ai.embed.doEmbed',
     attributes: { 'ai.operationId': 'ai.embed.doEmbed', 'ai.usage.tokens': 8 },
-    expected: undefined,
+    expected: { input: 8, output: 0, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, uncached_input: 8 },
+  },
+  {
+    name: 'AI SDK 6 generateObject: the old total spellings only, so cache and reasoning are unknown, never 0',
+    operation: 'ai.generateObject.doGenerate',
+    attributes: { 'ai.operationId': 'ai.generateObject.doGenerate', 'ai.usage.promptTokens': 2150, 'ai.usage.completionTokens': 420 },
+    expected: { input: 2150, output: 420 },
   },
 ];
 

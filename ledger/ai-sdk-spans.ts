@@ -4,6 +4,7 @@
 // | ai.operationId                                   | what it is                       | tokenledger reads it as        |
 // |--------------------------------------------------|----------------------------------|--------------------------------|
 // | ai.generateText.doGenerate, ai.streamText.doStream, ai.generateObject.doGenerate, ai.streamObject.doStream | one provider call | an LLM call, usage from ai.usage.* |
+// | ai.embed.doEmbed, ai.embedMany.doEmbed            | one embedding call               | an `embeddings` call, input from ai.usage.tokens |
 // | ai.generateText, ai.streamText                   | the whole multi-step operation   | a run (runs/run-spans.ts); its ai.usage.* totals are never a call |
 // | ai.toolCall                                      | one tool execution               | a tool (runs/run-spans.ts)     |
 //
@@ -18,6 +19,7 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
   ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../conventions/attributes.ts';
 import { pricingTier } from '../conventions/service-tier.ts';
 import { stringAttribute } from './attribute-values.ts';
@@ -26,6 +28,7 @@ import {
   AI_CACHE_WRITE_TOKENS,
   AI_CACHED_INPUT_TOKENS,
   AI_COMPLETION_TOKENS,
+  AI_EMBEDDING_TOKENS,
   AI_INPUT_TOKENS,
   AI_MODEL_ID,
   AI_MODEL_PROVIDER,
@@ -40,6 +43,7 @@ import type { SpanUsage } from './source-conventions.ts';
 import { CountReader, isRecord } from './usage.ts';
 
 const CALL_SUFFIXES = ['.doGenerate', '.doStream'];
+const EMBED_SUFFIX = '.doEmbed';
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
 /** Provider metadata longer than this is not parsed (it is a few hundred characters). */
 const MAX_METADATA_CHARS = 65_536;
@@ -61,7 +65,9 @@ export function aiSdkOperation(attributes: Attributes): string | undefined {
 
 /** An AI SDK span of one provider call. */
 export function isAiSdkCall(operation: string): boolean {
-  return operation.startsWith('ai.') && CALL_SUFFIXES.some((suffix) => operation.endsWith(suffix)) && !operation.includes('Embed');
+  if (!operation.startsWith('ai.')) return false;
+  if (operation.endsWith(EMBED_SUFFIX)) return true;
+  return CALL_SUFFIXES.some((suffix) => operation.endsWith(suffix)) && !operation.includes('Embed');
 }
 
 /** An AI SDK span of a whole generateText / streamText: a run. */
@@ -72,6 +78,7 @@ export function isAiSdkRun(operation: string): boolean {
 /** The usage of an AI SDK call span; undefined for its other spans (aggregates, tools), which are no calls. */
 export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanUsage | undefined {
   if (!isAiSdkCall(operation)) return undefined;
+  if (operation.endsWith(EMBED_SUFFIX)) return embeddingSpanUsage(attributes);
   const read = new CountReader();
   const input = attributes[AI_INPUT_TOKENS] ?? attributes[AI_PROMPT_TOKENS];
   const output = attributes[AI_OUTPUT_TOKENS] ?? attributes[AI_COMPLETION_TOKENS];
@@ -79,12 +86,16 @@ export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanU
   const metadata = providerMetadata(attributes[AI_RESPONSE_PROVIDER_METADATA]);
   const anthropicUsage = isRecord(metadata?.anthropic) && isRecord(metadata.anthropic.usage) ? metadata.anthropic.usage : undefined;
   const split = isRecord(anthropicUsage?.cache_creation) ? anthropicUsage.cache_creation : undefined;
+  // AI SDK 6's generateObject span has only the old total spellings, never the details: its cache and reasoning
+  // figures are unknown there (Anthropic's raw usage in the provider metadata still tells the cache), never 0.
+  const totalsOnly = attributes[AI_INPUT_TOKENS] === undefined && attributes[AI_PROMPT_TOKENS] !== undefined;
+  const detail = (value: unknown) => (totalsOnly ? read.known(value) : read.zeroIfAbsent(value));
   const usage = read.finish({
     tokens: {
       input: read.known(input),
       output: read.known(output),
-      cache_read: read.zeroIfAbsent(attributes[AI_CACHE_READ_TOKENS] ?? attributes[AI_CACHED_INPUT_TOKENS]),
-      cache_write: read.zeroIfAbsent(attributes[AI_CACHE_WRITE_TOKENS]),
+      cache_read: detail(attributes[AI_CACHE_READ_TOKENS] ?? attributes[AI_CACHED_INPUT_TOKENS] ?? anthropicUsage?.cache_read_input_tokens ?? (anthropicUsage ? 0 : undefined)),
+      cache_write: detail(attributes[AI_CACHE_WRITE_TOKENS] ?? anthropicUsage?.cache_creation_input_tokens ?? (anthropicUsage ? 0 : undefined)),
       cache_write_5m: split ? read.zeroIfAbsent(split.ephemeral_5m_input_tokens) : undefined,
       cache_write_1h: split ? read.zeroIfAbsent(split.ephemeral_1h_input_tokens) : undefined,
       reasoning: read.known(attributes[AI_REASONING_TOKENS] ?? attributes[AI_REASONING_TOKENS_FLAT]),
@@ -98,6 +109,18 @@ export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanU
   const tier = pricingTier(servedTier(metadata, anthropicUsage));
   if (tier) describing[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
   if (tier === 'batch') describing[ATTR_TOKENLEDGER_REQUEST_BATCH] = true;
+  return { usage, convention: 'ai_sdk', describing };
+}
+
+/** An AI SDK embedding call: `ai.usage.tokens` is all its input (absent when the provider sent none). */
+function embeddingSpanUsage(attributes: Attributes): SpanUsage {
+  const read = new CountReader();
+  const tokens = attributes[AI_EMBEDDING_TOKENS];
+  const usage = tokens === undefined ? { tokens: {}, unknownReason: 'usage_missing' as const } : read.finish({ tokens: { input: read.known(tokens), output: 0, cache_read: 0, cache_write: 0 } });
+  const describing: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: aiSdkProviderName(stringAttribute(attributes[AI_MODEL_PROVIDER])) };
+  if (attributes[ATTR_GEN_AI_OPERATION_NAME] === undefined) describing[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS;
+  const model = stringAttribute(attributes[AI_MODEL_ID]);
+  if (attributes[ATTR_GEN_AI_REQUEST_MODEL] === undefined && model) describing[ATTR_GEN_AI_REQUEST_MODEL] = model;
   return { usage, convention: 'ai_sdk', describing };
 }
 

@@ -43,3 +43,5 @@ export const AI_REASONING_TOKENS_FLAT = 'ai.usage.reasoningTokens';
 /** AI SDK 4: prompt and completion tokens. */
 export const AI_PROMPT_TOKENS = 'ai.usage.promptTokens';
 export const AI_COMPLETION_TOKENS = 'ai.usage.completionTokens';
+/** An embedding call's input (`ai.embed.doEmbed`, `ai.embedMany.doEmbed`). */
+export const AI_EMBEDDING_TOKENS = 'ai.usage.tokens';

@@ -181,3 +181,59 @@ test('ai sdk 6 ToolLoopAgent with no telemetry setting: its calls and tool are r
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
   instrumentation.disable();
 });
+
+test('ai sdk 6 with no telemetry option: generateObject, streamObject, embed and embedMany each record one exact span per provider call', async () => {
+  const instrumentation = new AiSdkInstrumentation();
+  const patched = instrumentation.patchV6(requireFromTest('ai6')) as typeof import('ai6');
+  const json = fixtureJson('openai-chat.json');
+  (json.choices as Array<{ message: { content: string } }>)[0]!.message.content = '{"city":"Paris"}';
+  harness.provider.enqueue('openai.chat', { json });
+  const schema = z.object({ city: z.string() });
+  assert.deepEqual((await patched.generateObject({ model: openai.chat('gpt-5.5'), schema, prompt: 'Which city?' })).object, { city: 'Paris' });
+  harness.provider.enqueue('anthropic.messages', { sse: sseBlocks(fixtureText('anthropic-messages.sse')) });
+  const streamed = patched.streamObject({ model: anthropic('claude-sonnet-5-5'), output: 'no-schema', prompt: 'Which city?' });
+  for await (const _ of streamed.partialObjectStream);
+  const embedder = openai.embedding('text-embedding-3-small');
+  await patched.embed({ model: embedder, value: 'hello' });
+  const two = [0, 1].map((index) => ({ object: 'embedding', index, embedding: [0.25, -0.5, 0.125] }));
+  harness.provider.enqueue('openai.embeddings', { json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } } });
+  await patched.embedMany({ model: embedder, values: ['a', 'b'] });
+  assert.equal(harness.provider.requests.length, 4);
+  const spans = await waitForSpans(harness, 8);
+  const recorded = calls(spans);
+  assert.deepEqual(recorded.map((span) => span.attributes['ai.operationId']), ['ai.generateObject.doGenerate', 'ai.streamObject.doStream', 'ai.embed.doEmbed', 'ai.embedMany.doEmbed']);
+  // generateObject: AI SDK 6's span has only the input and output totals, not the 1920 cache reads or 384
+  // reasoning tokens of the chat fixture: those are unknown, so is the cost (never a price that ignores the cache).
+  assert.deepEqual(pick(recorded[0]!, ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.reasoning.output_tokens', 'tokenledger.cost.usd', 'tokenledger.cost.unknown_reason']), {
+    'gen_ai.usage.input_tokens': 2150,
+    'gen_ai.usage.output_tokens': 420,
+    'gen_ai.usage.cache_read.input_tokens': undefined,
+    'gen_ai.usage.reasoning.output_tokens': undefined,
+    'tokenledger.cost.usd': undefined,
+    'tokenledger.cost.unknown_reason': 'usage_unknown',
+  });
+  // streamObject on Anthropic: the TTL split from the provider metadata, 0.0183 (as streamText above).
+  assert.deepEqual(pick(recorded[1]!, KEYS), {
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.usage.input_tokens': 15050,
+    'gen_ai.usage.cache_read.input_tokens': 12000,
+    'gen_ai.usage.cache_write.input_tokens': 3000,
+    'gen_ai.usage.reasoning.output_tokens': 500,
+    'tokenledger.usage.uncached.input_tokens': 50,
+    'tokenledger.usage.cache_write.ttl_5m.input_tokens': 1000,
+    'tokenledger.usage.cache_write.ttl_1h.input_tokens': 2000,
+    'tokenledger.cost.usd': 0.0183,
+  });
+  // Embeddings: 8 and 12 input tokens, text-embedding-3-small at $0.02 per million: 1.6e-7 and 2.4e-7.
+  assert.deepEqual(
+    recorded.slice(2).map((span) => [span.attributes['gen_ai.operation.name'], span.attributes['gen_ai.provider.name'], span.attributes['gen_ai.request.model'], span.attributes['gen_ai.usage.input_tokens'], span.attributes['gen_ai.usage.output_tokens'], span.attributes['tokenledger.cost.usd']]),
+    [
+      ['embeddings', 'openai', 'text-embedding-3-small', 8, 0, 1.6e-7],
+      ['embeddings', 'openai', 'text-embedding-3-small', 12, 0, 2.4e-7],
+    ],
+  );
+  // The aggregates (`ai.generateObject`, `ai.embed`, …) are no calls, and the vectors are not recorded.
+  assert.equal(spans.filter((span) => span.attributes['gen_ai.usage.input_tokens'] !== undefined && span.attributes['tokenledger.usage.source_convention'] !== undefined).length, 4);
+  assert.ok(spans.every((span) => span.attributes['ai.embedding'] === undefined && span.attributes['ai.embeddings'] === undefined));
+  instrumentation.disable();
+});

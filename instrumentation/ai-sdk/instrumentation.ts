@@ -17,8 +17,12 @@ import { withTelemetry } from './v6-telemetry.ts';
 
 /** The AI SDK 6 versions the test suite runs against (AI SDK 7 needs no patch: its integrations are called). */
 export const SUPPORTED_AI_SDK_6_VERSIONS = ['>=6.0.0 <7'];
-/** AI SDK 6 functions that take `experimental_telemetry` and make one span per provider call with it. */
-const V6_FUNCTIONS = ['generateText', 'streamText'] as const;
+/**
+ * AI SDK 6 functions that take `experimental_telemetry` and make one span per provider call with it; for the
+ * embedding ones its outputs (the vectors) are not asked for, their usage is recorded without them.
+ */
+const V6_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject', 'embed', 'embedMany'] as const;
+const V6_WITHOUT_OUTPUTS = new Set<string>(['embed', 'embedMany']);
 const ORIGINALS = Symbol.for('tokenledger.ai-sdk-6-originals');
 const AGENT_METHODS = ['generate', 'stream'];
 
@@ -54,7 +58,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
       wrapped[name] = function (this: unknown, options: unknown, ...rest: unknown[]) {
         let given = options;
         try {
-          if (self.isEnabled()) given = withTelemetry(options);
+          if (self.isEnabled()) given = withTelemetry(options, !V6_WITHOUT_OUTPUTS.has(name));
         } catch (error) {
           diag.error('tokenledger: could not ask AI SDK 6 for its telemetry', error);
         }

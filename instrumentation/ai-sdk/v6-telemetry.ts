@@ -1,7 +1,7 @@
 // AI SDK 6 with no code change. AI SDK 6 offers integrations no per-call hook (its integration events carry no call
 // id, no error and no model call), but it traces itself when asked: `experimental_telemetry: { isEnabled: true }`
 // makes one `ai.*.doGenerate` / `doStream` span per provider call with its usage, read by ledger/ai-sdk-spans.ts.
-// So `generateText` and `streamText` are wrapped to ask for it when the app did not decide (an app's own
+// So `generateText`, `streamText`, `generateObject`, `streamObject`, `embed` and `embedMany` are wrapped to ask for it when the app did not decide (an app's own
 // `experimental_telemetry`, `isEnabled: false` included, is left exactly as it is), with what tokenledger records
 // and nothing more. Inputs are not recorded. Outputs are, because the provider metadata among them carries what
 // prices the call (Anthropic's cache-write TTL split, the served tier), but through a tracer that keeps of them
@@ -24,11 +24,11 @@ const METADATA_KEPT = ['usage', 'serviceTier', 'cacheCreationInputTokens'];
 type Options = Record<string, unknown> & { experimental_telemetry?: unknown };
 
 /** The call's options with telemetry on, when the app set none; the app's own object is never changed. */
-export function withTelemetry(options: unknown): unknown {
+export function withTelemetry(options: unknown, recordOutputs = true): unknown {
   if (typeof options !== 'object' || options === null) return options;
   const given = options as Options;
   if (given.experimental_telemetry !== undefined) return options;
-  return { ...given, experimental_telemetry: { isEnabled: true, recordInputs: false, recordOutputs: true, tracer: headerlessTracer() } };
+  return { ...given, experimental_telemetry: { isEnabled: true, recordInputs: false, recordOutputs, tracer: headerlessTracer() } };
 }
 
 /** The AI SDK's default tracer (`ai`, from the global provider at call time), keeping only what tokenledger needs. */
