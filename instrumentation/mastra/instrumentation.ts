@@ -17,7 +17,7 @@ import { tracedConvertTools, tracedGenerate, tracedStream } from './agent-runs.t
 import { traceModel } from './model-calls.ts';
 
 /** The versions the test suite runs against. */
-export const SUPPORTED_MASTRA_VERSIONS = ['>=1.71.0 <2'];
+export const SUPPORTED_MASTRA_VERSIONS = ['>=1.71.0 <1.72'];
 const AGENT_FILES = ['@mastra/core/dist/agent/index.js', '@mastra/core/dist/agent/index.cjs'];
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
