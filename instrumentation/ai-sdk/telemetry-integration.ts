@@ -40,6 +40,7 @@ import { requestAttributes, responseAttributes, serverAttributes, spanName } fro
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { aiSdkToolResultShare } from './prompt-share.ts';
 import { aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
@@ -63,7 +64,7 @@ type Execute<T> = () => PromiseLike<T>;
 type Event = Record<string, unknown>;
 
 export class AiSdkTelemetryIntegration {
-  private readonly operations = new Map<string, Operation>();
+  private readonly operations = new OldestFirstMap<string, Operation>();
   private readonly host: TracedMethodHost;
 
   constructor(host: TracedMethodHost) {
@@ -94,7 +95,7 @@ export class AiSdkTelemetryIntegration {
         );
         operation.context = trace.setSpan(parent, operation.run);
       }
-      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.keys().next().value!);
+      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.oldest()!);
       this.operations.set(callId, operation);
     });
   }
