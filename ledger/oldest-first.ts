@@ -57,10 +57,11 @@ class InsertionOrder<K> {
   }
 }
 
-/** A Map whose oldest-inserted key is `oldest()`, in amortised constant time. */
+/**
+ * A Map whose oldest-inserted key is `oldest()`, in amortised constant time. The order is tracked from the first
+ * `oldest()` on (a map that never fills up pays nothing), built then from the keys present.
+ */
 export class OldestFirstMap<K, V> extends Map<K, V> {
-  // Made when first needed, from the keys present: Map's constructor adds its initial entries before this class's
-  // fields are defined.
   private order: InsertionOrder<K> | undefined;
 
   /** The key inserted longest ago among those present (setting a present key again keeps its place). */
@@ -69,10 +70,9 @@ export class OldestFirstMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
-    if (super.has(key)) return super.set(key, value);
+    if (this.order === undefined || super.has(key)) return super.set(key, value);
     super.set(key, value);
-    if (this.order) this.order.added(key, this.size);
-    else this.order = new InsertionOrder(() => super.keys());
+    this.order.added(key, this.size);
     return this;
   }
 
@@ -88,7 +88,7 @@ export class OldestFirstMap<K, V> extends Map<K, V> {
   }
 }
 
-/** A Set whose oldest-added value is `oldest()`, in amortised constant time. */
+/** A Set whose oldest-added value is `oldest()`, in amortised constant time; tracked as OldestFirstMap's keys are. */
 export class OldestFirstSet<T> extends Set<T> {
   private order: InsertionOrder<T> | undefined;
 
@@ -97,10 +97,9 @@ export class OldestFirstSet<T> extends Set<T> {
   }
 
   override add(value: T): this {
-    if (super.has(value)) return this;
+    if (this.order === undefined || super.has(value)) return super.add(value);
     super.add(value);
-    if (this.order) this.order.added(value, this.size);
-    else this.order = new InsertionOrder(() => super.values());
+    this.order.added(value, this.size);
     return this;
   }
 
