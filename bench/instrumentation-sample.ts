@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GCProfiler } from 'node:v8';
@@ -81,7 +81,17 @@ function patch(instrumentation: Instrumented, tracerProvider: TracerProvider, mo
   // instrumentation-openai records metrics too; the no-op meter keeps that cost out of the comparison.
   instrumentation.setMeterProvider(metrics.getMeterProvider());
   instrumentation.enable();
-  instrumentation.getModuleDefinitions()[0]!.patch?.(moduleExports, version);
+  const definition = instrumentation.getModuleDefinitions()[0]!;
+  definition.patch?.(moduleExports, version);
+  // Instrumentations that hook files inside the package (tokenledger's Anthropic one) patch those files; by path,
+  // since the package's `exports` map hides them from a bare specifier. Loading one makes it the module the SDK uses.
+  if (definition.files.length === 0) return;
+  const main = require.resolve(definition.name);
+  const root = main.slice(0, main.lastIndexOf(`node_modules/${definition.name}/`) + `node_modules/${definition.name}`.length);
+  for (const file of definition.files) {
+    const path = join(root, file.name.slice(definition.name.length + 1));
+    if (path.endsWith('.js') && existsSync(path)) file.patch(require(path), version);
+  }
 }
 
 export interface Sample {
@@ -93,13 +103,17 @@ export interface Sample {
 
 export async function measure(caseId: string, configuration: string, warmUp: number, calls: number, streamChunks: number): Promise<Sample> {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const dropExporter: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+  let exported = 0;
+  const dropExporter: SpanExporter = { export: (spans, done) => { exported += spans.length; done({ code: 0 }); }, shutdown: async () => {} };
   const exporting = new SimpleSpanProcessor({ exporter: dropExporter });
   const spanProcessors = configuration === 'tokenledger' ? [new TokenledgerSpanProcessor(), exporting] : [exporting];
   const tracerProvider = new TracerProvider({ spanProcessors });
   trace.setGlobalTracerProvider(tracerProvider);
   const call = caseId.startsWith('openai') ? openaiCall(caseId, configuration, tracerProvider, streamChunks) : anthropicCall(caseId, configuration, tracerProvider);
   for (let i = 0; i < warmUp; i += 1) await call();
+  // A configuration that patched nothing would measure the bare SDK: each instrumented one must make a span a call.
+  const expected = configuration === 'uninstrumented' ? 0 : warmUp;
+  if (exported !== expected) throw new Error(`${caseId} / ${configuration}: ${exported} spans for ${warmUp} calls, expected ${expected}`);
   const start = process.cpuUsage();
   for (let i = 0; i < calls; i += 1) await call();
   const used = process.cpuUsage(start);

@@ -9,6 +9,7 @@
 // the same when memory is short. A span of a trace already handed back is late: it is returned at once, to be
 // forwarded as it is.
 import { positive } from '../instrumentation/common/budget.ts';
+import { OldestFirstMap, OldestFirstSet } from '../ledger/oldest-first.ts';
 
 export interface TraceStoreLimits {
   /** Quiet time after the last span of a trace whose root has arrived. Default 2 s. */
@@ -57,8 +58,8 @@ export interface TraceStoreStats {
 const MAX_REMEMBERED_TRACES = 100_000;
 
 export class TraceStore<S extends StoredSpan> {
-  private readonly traces = new Map<string, HeldTrace<S>>();
-  private readonly released = new Set<string>();
+  private readonly traces = new OldestFirstMap<string, HeldTrace<S>>();
+  private readonly released = new OldestFirstSet<string>();
   private heldSpans = 0;
   private bytes = 0;
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
@@ -135,7 +136,8 @@ export class TraceStore<S extends StoredSpan> {
   }
 
   private evictOldest(): ReleasedTrace<S> {
-    const [traceId, held] = this.traces.entries().next().value!;
+    const traceId = this.traces.oldest()!;
+    const held = this.traces.get(traceId)!;
     this.stats.evictedTraces += 1;
     return this.release(traceId, held, 'evicted');
   }
@@ -145,7 +147,7 @@ export class TraceStore<S extends StoredSpan> {
     this.heldSpans -= held.spans.length;
     this.bytes -= held.bytes;
     this.released.add(traceId);
-    if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.values().next().value!);
+    if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.oldest()!);
     return { traceId, spans: held.spans, reason, rootSeen: held.rootSeen };
   }
 }

@@ -15,6 +15,7 @@
 // Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first), the ids of the calls
 // counted in the last `maxTraces` traces (at most `maxIdsPerTrace` each), and the last `maxSpans` counted spans.
 import type { TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
+import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
 
 export interface Duplicate {
   /** The span id of the LLM span counted for this call. */
@@ -34,7 +35,7 @@ const MAX_ANCESTORS = 16;
 
 export class DuplicateCalls {
   /** Each span in flight → its local parent (undefined for a root, or above an agent or tool span). */
-  private readonly parents = new Map<string, string | undefined>();
+  private readonly parents = new OldestFirstMap<string, string | undefined>();
   /** The LLM spans in flight (as their start attributes say): a provider request made inside one is covered. */
   private readonly calls = new Set<string>();
   /** When each span in flight started, on the judge's own clock (a count of starts and ends). */
@@ -43,9 +44,9 @@ export class DuplicateCalls {
   /** Spans in flight with a counted LLM span below them → that span's id. */
   private readonly coveredBelow = new Map<string, string>();
   /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
-  private readonly counted = new Set<string>();
+  private readonly counted = new OldestFirstSet<string>();
   /** Per trace: response id → the counted span and when it ended. */
-  private readonly responses = new Map<string, Map<string, { spanId: string; end: number }>>();
+  private readonly responses = new OldestFirstMap<string, Map<string, { spanId: string; end: number }>>();
   private readonly limits: DuplicateLimits;
 
   constructor(limits: Partial<DuplicateLimits> = {}) {
@@ -58,7 +59,7 @@ export class DuplicateCalls {
    */
   start(spanId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
     if (this.parents.size >= this.limits.maxSpans) {
-      const oldest = this.parents.keys().next().value!;
+      const oldest = this.parents.oldest()!;
       this.end(oldest);
     }
     this.parents.set(spanId, boundary ? undefined : parentSpanId);
@@ -112,7 +113,7 @@ export class DuplicateCalls {
   }
 
   private remember(spanId: string, traceId: string, responseId: string | undefined, end: number): void {
-    if (this.counted.size >= this.limits.maxSpans) this.counted.delete(this.counted.values().next().value!);
+    if (this.counted.size >= this.limits.maxSpans) this.counted.delete(this.counted.oldest()!);
     this.counted.add(spanId);
     let ancestor = this.parents.get(spanId);
     for (let depth = 0; ancestor !== undefined && this.parents.has(ancestor) && depth < MAX_ANCESTORS; depth += 1) {
@@ -122,7 +123,7 @@ export class DuplicateCalls {
     if (responseId === undefined) return;
     let ids = this.responses.get(traceId);
     if (ids === undefined) {
-      if (this.responses.size >= this.limits.maxTraces) this.responses.delete(this.responses.keys().next().value!);
+      if (this.responses.size >= this.limits.maxTraces) this.responses.delete(this.responses.oldest()!);
       this.responses.set(traceId, (ids = new Map()));
     }
     if (ids.size < this.limits.maxIdsPerTrace) ids.set(responseId, { spanId, end });

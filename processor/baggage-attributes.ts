@@ -6,6 +6,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { propagation, type Attributes, type Context } from '@opentelemetry/api';
 import { validateKeys } from '../metrics/attribution.ts';
+import { OldestFirstMap } from '../ledger/oldest-first.ts';
 
 export interface BaggageAttributionOptions {
   /** The baggage entries to copy, e.g. ['tenant.id', 'user.id', 'feature']. */
@@ -28,7 +29,7 @@ export class BaggageAttributes {
   readonly keys: readonly string[];
   private readonly hashKeys: ReadonlySet<string>;
   private readonly salt: string | undefined;
-  private readonly hashes = new Map<string, string>();
+  private readonly hashes = new OldestFirstMap<string, string>();
 
   /** Throws, naming what is wrong, for an empty key or a hash key that is not copied. */
   constructor(options: BaggageAttributionOptions) {
@@ -61,7 +62,7 @@ export class BaggageAttributes {
     const remembered = this.hashes.get(value);
     if (remembered !== undefined) return remembered;
     const digest = (this.salt === undefined ? createHash('sha256') : createHmac('sha256', this.salt)).update(value).digest('hex').slice(0, 16);
-    if (this.hashes.size >= MAX_REMEMBERED_HASHES) this.hashes.delete(this.hashes.keys().next().value!);
+    if (this.hashes.size >= MAX_REMEMBERED_HASHES) this.hashes.delete(this.hashes.oldest()!);
     this.hashes.set(value, digest);
     return digest;
   }

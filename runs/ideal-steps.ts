@@ -1,6 +1,7 @@
 // Ideal steps learned per agent name when a run does not say: the 10th percentile of the step counts of the
 // agent's last 50 successful runs, once there are 5. A low percentile, because the cheapest successful runs show
 // what the task needs; a window, because agents change. Never invented: fewer than 5 runs → unknown.
+import { OldestFirstMap } from '../ledger/oldest-first.ts';
 
 export const LEARNED_WINDOW = 50;
 export const LEARNED_MIN_RUNS = 5;
@@ -14,12 +15,12 @@ interface Window {
 }
 
 export class IdealStepsLearner {
-  private readonly history = new Map<string, Window>();
+  private readonly history = new OldestFirstMap<string, Window>();
 
   record(agent: string, steps: number): void {
     let window = this.history.get(agent);
     if (!window) {
-      if (this.history.size >= MAX_AGENTS) this.history.delete(this.history.keys().next().value!);
+      if (this.history.size >= MAX_AGENTS) this.history.delete(this.history.oldest()!);
       window = { arrived: [], sorted: [] };
       this.history.set(agent, window);
     }

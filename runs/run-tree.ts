@@ -24,6 +24,7 @@ import { IdealStepsLearner } from './ideal-steps.ts';
 import { runOutcome } from './run-spans.ts';
 import { RunState } from './run-state.ts';
 import { summarizeRun, type RunSummary } from './run-summary.ts';
+import { OldestFirstMap, OldestFirstSet } from '../ledger/oldest-first.ts';
 
 export interface RunLimits {
   /** Runs held at once. Each holds about a kilobyte plus up to 256 step sizes. Default 10 000. */
@@ -80,11 +81,11 @@ export interface SpanEnd {
 const NOTHING: SpanEnd = Object.freeze({});
 
 export class RunTree {
-  private readonly runs = new Map<string, RunState>();
+  private readonly runs = new OldestFirstMap<string, RunState>();
   /** The innermost run of each span in flight inside a run. */
-  private readonly spans = new Map<string, RunState>();
+  private readonly spans = new OldestFirstMap<string, RunState>();
   /** Ids of runs evicted (or too deep) whose root has not ended yet; bounded like the runs. */
-  private readonly lost = new Set<string>();
+  private readonly lost = new OldestFirstSet<string>();
   private readonly limits: RunLimits;
   private readonly hooks: RunTreeHooks;
   private readonly now: () => number;
@@ -189,8 +190,8 @@ export class RunTree {
   }
 
   private evictOldest(): void {
-    const oldest = this.runs.values().next().value;
-    if (oldest) this.evict(oldest, 'max_runs');
+    const oldest = this.runs.oldest();
+    if (oldest !== undefined) this.evict(this.runs.get(oldest)!, 'max_runs');
   }
 
   private evict(state: RunState, reason: EvictionReason): void {
@@ -205,14 +206,15 @@ export class RunTree {
 
   /** Remembers a run that will not be rolled up (bounded: the oldest ids go first), and counts it. */
   private forget(spanId: string, reason: EvictionReason): void {
-    if (this.lost.size >= this.limits.maxRuns) this.lost.delete(this.lost.values().next().value!);
+    if (this.lost.size >= this.limits.maxRuns) this.lost.delete(this.lost.oldest()!);
     this.lost.add(spanId);
     this.hooks.onRunEvicted?.(reason);
   }
 
   /** Forgets the oldest span in flight; the runs it belongs to will miss its figures. */
   private evictOldestSpan(): void {
-    const [spanId, innermost] = this.spans.entries().next().value!;
+    const spanId = this.spans.oldest()!;
+    const innermost = this.spans.get(spanId)!;
     this.spans.delete(spanId);
     for (let state: RunState | undefined = innermost; state !== undefined; state = state.parent) state.incomplete = true;
     this.hooks.onSpanEvicted?.();

@@ -1,6 +1,7 @@
 // Where memoised tool results are kept. The default is an in-memory LRU; any store with `get`/`set` plugs in
 // (Redis: `get: (key) => redis.get(key)`, `set: (key, value, ttlMs) => redis.set(key, value, 'PX', ttlMs)`).
 // Values are the results serialised as JSON.
+import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
 export interface MemoStore {
   get(key: string): Promise<string | undefined | null> | string | undefined | null;
@@ -9,7 +10,7 @@ export interface MemoStore {
 
 /** An in-memory LRU with a TTL per entry. `maxEntries` bounds memory (default 1000 results). */
 export class LruMemoStore implements MemoStore {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries = new OldestFirstMap<string, { value: string; expiresAt: number }>();
   private readonly maxEntries: number;
   private readonly now: () => number;
 
@@ -30,7 +31,7 @@ export class LruMemoStore implements MemoStore {
 
   set(key: string, value: string, ttlMs: number): void {
     this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.oldest()!);
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 

@@ -42,6 +42,7 @@ import { aiSdkToolResultShare } from './prompt-share.ts';
 import { setServedTier } from './served-tier.ts';
 import { aiSdkEmbeddingUsage, aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
 import { coverProviderRequest } from '../common/provider-requests.ts';
+import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
@@ -69,7 +70,7 @@ type Execute<T> = () => PromiseLike<T>;
 type Event = Record<string, unknown>;
 
 export class AiSdkTelemetryIntegration {
-  private readonly operations = new Map<string, Operation>();
+  private readonly operations = new OldestFirstMap<string, Operation>();
   private readonly host: TracedMethodHost;
 
   constructor(host: TracedMethodHost) {
@@ -100,7 +101,7 @@ export class AiSdkTelemetryIntegration {
         );
         operation.context = trace.setSpan(parent, operation.run);
       }
-      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.keys().next().value!);
+      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.oldest()!);
       this.operations.set(callId, operation);
     });
   }

@@ -13,13 +13,14 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
 import { toolArgsHash } from '../agent/canonical.ts';
+import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
 /** How far up the spans made here an LLM call's parent is looked for (deeper nesting is not an agent's). */
 const MAX_DEPTH = 64;
 
 export class FrameworkSpans {
   /** Every framework run in flight → the OpenTelemetry context its children start in. */
-  private readonly contexts = new Map<string, Context>();
+  private readonly contexts = new OldestFirstMap<string, Context>();
   /** The runs an OpenTelemetry span was made for → that span. */
   private readonly spans = new Map<string, Span>();
   /** The OpenTelemetry spans made here, by span id → the id of the span they started under. */
@@ -37,7 +38,7 @@ export class FrameworkSpans {
 
   /** A run starting in `parent`: under `span` when one was made for it, else its children start where it does. */
   remember(runId: string, parent: Context, span?: Span): void {
-    if (this.contexts.size >= this.maxRuns) this.forget(this.contexts.keys().next().value!);
+    if (this.contexts.size >= this.maxRuns) this.forget(this.contexts.oldest()!);
     if (!span) {
       this.contexts.set(runId, parent);
       return;

@@ -47,19 +47,44 @@ export interface RowRates {
   readonly carved: Uint8Array;
 }
 
-/** Rates of entries none of whose prices is tiered: the same for every call, worked out once per entry. */
-const flatRates = new WeakMap<ModelPrice, RowRates>();
+/**
+ * An entry's rates by bracket of total input: a tiered rate changes only where the total passes a tier's start, so
+ * the starts of all its tiers, sorted, cut the call sizes into brackets that share one set of rates. Worked out
+ * once per entry and bracket (an entry with no tiers has one bracket).
+ */
+interface EntryRates {
+  /** Every tier start of the entry, ascending, without repeats. */
+  readonly starts: readonly number[];
+  readonly byBracket: (RowRates | undefined)[];
+}
+
+const entryRates = new WeakMap<ModelPrice, EntryRates>();
 
 export function rowRates(prices: ModelPrice, totalInput: number): RowRates {
-  const known = flatRates.get(prices);
-  if (known) return known;
+  let entry = entryRates.get(prices);
+  if (entry === undefined) {
+    entry = { starts: tierStarts(prices), byBracket: [] };
+    entryRates.set(prices, entry);
+  }
+  // The bracket: how many starts the total exceeds (a tier applies when the total is above its start).
+  let bracket = 0;
+  while (bracket < entry.starts.length && totalInput > entry.starts[bracket]!) bracket += 1;
+  return (entry.byBracket[bracket] ??= computeRowRates(prices, totalInput));
+}
+
+function tierStarts(prices: ModelPrice): number[] {
+  const starts = new Set<number>();
+  for (const price of Object.values(prices)) {
+    if (price !== undefined && typeof price !== 'number') for (const tier of price.tiers) starts.add(tier.start);
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
+function computeRowRates(prices: ModelPrice, totalInput: number): RowRates {
   const rates: RowRates = { rate: new Float64Array(ROWS.length), carved: new Uint8Array(ROWS.length) };
-  let tiered = false;
   ROWS.forEach((row, index) => {
     if (!TOKEN_PRICED[index]) return;
-    const price = prices[row.price as keyof ModelPrice];
-    if (price !== undefined && typeof price !== 'number') tiered = true;
-    const own = rate(price, totalInput, 1e6);
+    const own = rate(prices[row.price as keyof ModelPrice], totalInput, 1e6);
     const fallback = FALLBACK[index]!;
     if (fallback < 0) {
       rates.rate[index] = own ?? 0;
@@ -71,7 +96,6 @@ export function rowRates(prices: ModelPrice, totalInput: number): RowRates {
       rates.rate[index] = rates.rate[fallback]!;
     }
   });
-  if (!tiered) flatRates.set(prices, rates);
   return rates;
 }
 

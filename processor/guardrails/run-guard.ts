@@ -32,6 +32,7 @@ import { declaredIdealSteps } from '../../runs/run-spans.ts';
 import type { AttributeSink } from '../../runs/run-summary.ts';
 import type { RunTree } from '../../runs/run-tree.ts';
 import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
+import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
 /** Output assumed for a call that sets no limit (OpenAI's default ceiling for most models is higher still). */
 const DEFAULT_OUTPUT_ESTIMATE = 4096;
@@ -72,7 +73,7 @@ export class RunGuard implements CallGate {
   private readonly meterProvider: MeterProvider | undefined;
   private readonly reservations = new Map<string, Reservation>();
   private readonly budgets = new WeakMap<RunState, { budget: Budget; mode: GuardMode }>();
-  private readonly tenants = new Map<string, TenantSpend>();
+  private readonly tenants = new OldestFirstMap<string, TenantSpend>();
   private readonly now: () => number;
   private breachCounter: Counter | undefined;
 
@@ -204,7 +205,7 @@ export class RunGuard implements CallGate {
     const windowStart = Math.floor(this.now() / windowMs) * windowMs;
     let entry = this.tenants.get(tenant);
     if (entry === undefined) {
-      if (this.tenants.size >= MAX_TENANTS) this.tenants.delete(this.tenants.keys().next().value!);
+      if (this.tenants.size >= MAX_TENANTS) this.tenants.delete(this.tenants.oldest()!);
       entry = { windowStart, spent: zero(), reserved: zero() };
       this.tenants.set(tenant, entry);
     } else if (entry.windowStart !== windowStart) {
