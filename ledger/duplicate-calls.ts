@@ -12,8 +12,9 @@
 // a run, nor recorded in the metrics. The same judge serves the span processor (fed as spans start and end) and
 // collector mode (fed as a held trace is replayed), so both count the same calls.
 //
-// Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first), the ids of the calls
-// counted in the last `maxTraces` traces (at most `maxIdsPerTrace` each), and the last `maxSpans` counted spans.
+// Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first; the span processor
+// also forgets the root of a run it evicts), the ids of the calls counted in the last `maxTraces` traces (at most
+// `maxIdsPerTrace` each), and the last `maxCounted` counted spans (a call inside one ends soon after it).
 import type { TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
 import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
 
@@ -25,11 +26,12 @@ export interface Duplicate {
 
 export interface DuplicateLimits {
   maxSpans: number;
+  maxCounted: number;
   maxTraces: number;
   maxIdsPerTrace: number;
 }
 
-const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxTraces: 10_000, maxIdsPerTrace: 1024 };
+const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxCounted: 10_000, maxTraces: 10_000, maxIdsPerTrace: 1024 };
 /** Ancestors looked at above a counted call (framework spans wrap a call a few levels up at most). */
 const MAX_ANCESTORS = 16;
 
@@ -113,7 +115,7 @@ export class DuplicateCalls {
   }
 
   private remember(spanId: string, traceId: string, responseId: string | undefined, end: number): void {
-    if (this.counted.size >= this.limits.maxSpans) this.counted.delete(this.counted.oldest()!);
+    if (this.counted.size >= this.limits.maxCounted) this.counted.delete(this.counted.oldest()!);
     this.counted.add(spanId);
     let ancestor = this.parents.get(spanId);
     for (let depth = 0; ancestor !== undefined && this.parents.has(ancestor) && depth < MAX_ANCESTORS; depth += 1) {

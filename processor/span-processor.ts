@@ -100,7 +100,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   private readonly attribution: AttributionLabels | undefined;
   private readonly backendConventions: readonly BackendConvention[];
   /** One provider call, one counted span: the judge of duplicates (ledger/duplicate-calls.ts). */
-  private readonly duplicates = new DuplicateCalls();
+  private readonly duplicates: DuplicateCalls;
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
@@ -123,11 +123,16 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const labels = { keys: this.baggage.keys, maxValuesPerKey: options.attribution.maxValuesPerKey };
       this.attribution = new AttributionLabels(labels, (key) => this.metrics.attributionOverflow(key));
     }
+    this.duplicates = new DuplicateCalls({ maxSpans: limits.maxSpans });
     this.pricer = new CallPricer({ overrides, onUnpriced: (provider, model, reason) => this.metrics.unpriced(provider, model, reason) });
     this.tree = new RunTree(
       limits,
       {
-        onRunEvicted: (reason) => this.metrics.evicted(reason),
+        onRunEvicted: (reason, spanId) => {
+          this.metrics.evicted(reason);
+          // An evicted run costs nothing more: the judge forgets its root too (the searches stop at it anyway).
+          if (reason !== 'max_depth') this.duplicates.end(spanId);
+        },
         onSpanEvicted: () => this.metrics.spanEvicted(),
         onLate: () => this.metrics.late(),
       },

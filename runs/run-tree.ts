@@ -44,7 +44,8 @@ export const DEFAULT_RUN_LIMITS: RunLimits = { maxRuns: 10_000, maxRunAgeMs: 3_6
 export type EvictionReason = 'max_runs' | 'max_age' | 'max_depth';
 
 export interface RunTreeHooks {
-  onRunEvicted?(reason: EvictionReason): void;
+  /** `spanId`: the span that started the run (for max_depth, the span too deep to start one, still in flight). */
+  onRunEvicted?(reason: EvictionReason, spanId: string): void;
   onSpanEvicted?(): void;
   onLate?(): void;
 }
@@ -208,7 +209,7 @@ export class RunTree {
   private forget(spanId: string, reason: EvictionReason): void {
     if (this.lost.size >= this.limits.maxRuns) this.lost.delete(this.lost.oldest()!);
     this.lost.add(spanId);
-    this.hooks.onRunEvicted?.(reason);
+    this.hooks.onRunEvicted?.(reason, spanId);
   }
 
   /** Forgets the oldest span in flight; the runs it belongs to will miss its figures. */
