@@ -85,7 +85,7 @@ const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infi
  */
 export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
   const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
-  const duplicates = new DuplicateCalls({ maxSpans: Infinity, maxCounted: Infinity, maxTraces: 1, maxIdsPerTrace: Infinity });
+  const duplicates = new DuplicateCalls({ maxSpans: Infinity, maxCounted: Infinity });
   const { order, isRoot, parentOf } = startOrder(spans);
   let runs = 0;
   for (const span of order) {

@@ -13,8 +13,8 @@
 // collector mode (fed as a held trace is replayed), so both count the same calls.
 //
 // Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first; the span processor
-// also forgets the root of a run it evicts), the ids of the calls counted in the last `maxTraces` traces (at most
-// `maxIdsPerTrace` each), and the last `maxCounted` counted spans (a call inside one ends soon after it).
+// also forgets the root of a run it evicts), the response ids of the last `maxCounted` counted calls, and the last
+// `maxCounted` counted spans (a call inside one ends soon after it).
 import type { TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
 import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
 
@@ -27,11 +27,9 @@ export interface Duplicate {
 export interface DuplicateLimits {
   maxSpans: number;
   maxCounted: number;
-  maxTraces: number;
-  maxIdsPerTrace: number;
 }
 
-const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxCounted: 10_000, maxTraces: 10_000, maxIdsPerTrace: 1024 };
+const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxCounted: 10_000 };
 /** Ancestors looked at above a counted call (framework spans wrap a call a few levels up at most). */
 const MAX_ANCESTORS = 16;
 
@@ -47,8 +45,8 @@ export class DuplicateCalls {
   private readonly coveredBelow = new Map<string, string>();
   /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
   private readonly counted = new OldestFirstSet<string>();
-  /** Per trace: response id → the counted span and when it ended. */
-  private readonly responses = new OldestFirstMap<string, Map<string, { spanId: string; end: number }>>();
+  /** Trace id and response id (one string: no map per trace to allocate) → the counted span and when it ended. */
+  private readonly responses = new OldestFirstMap<string, { spanId: string; end: number }>();
   private readonly limits: DuplicateLimits;
 
   constructor(limits: Partial<DuplicateLimits> = {}) {
@@ -102,7 +100,7 @@ export class DuplicateCalls {
   }
 
   private duplicateOf(spanId: string, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
-    const same = responseId === undefined ? undefined : this.responses.get(traceId)?.get(responseId);
+    const same = responseId === undefined ? undefined : this.responses.get(traceId + responseId);
     if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
     const below = this.coveredBelow.get(spanId);
     if (below !== undefined) return { of: below, reason: 'nested_llm_span' };
@@ -123,11 +121,9 @@ export class DuplicateCalls {
       ancestor = this.parents.get(ancestor);
     }
     if (responseId === undefined) return;
-    let ids = this.responses.get(traceId);
-    if (ids === undefined) {
-      if (this.responses.size >= this.limits.maxTraces) this.responses.delete(this.responses.oldest()!);
-      this.responses.set(traceId, (ids = new Map()));
-    }
-    if (ids.size < this.limits.maxIdsPerTrace) ids.set(responseId, { spanId, end });
+    // Trace ids have a fixed length (32 hex digits), so the two joined name one pair.
+    const key = traceId + responseId;
+    if (!this.responses.has(key) && this.responses.size >= this.limits.maxCounted) this.responses.delete(this.responses.oldest()!);
+    this.responses.set(key, { spanId, end });
   }
 }
