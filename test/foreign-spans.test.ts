@@ -1,4 +1,5 @@
-// What current OpenLLMetry (Python and JS), OpenLIT and OpenInference put on their LLM spans (test/fixtures/foreign-
+// What current OpenLLMetry (Python and JS), OpenLIT (Python and JS), OpenInference and Mastra's OpenTelemetry
+// exporter and bridge put on their LLM spans (test/fixtures/foreign-
 // spans, each built from the instrumentation's public source, cited in its `source`), read in process by the span
 // processor and in collector mode by a CollectorServer: the same figures and cost either way. `null` in a fixture's
 // `expected` means the attribute must be absent: a figure that is not there is unknown, never 0.
@@ -34,11 +35,15 @@ function assertExpected(attributes: Record<string, unknown>, expected: Record<st
   }
 }
 
-test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT and OpenInference', () => {
+test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT (Python and JS), OpenInference and Mastra', () => {
   assert.deepEqual(fixtures.map((fixture) => fixture.file).sort(), [
+    'mastra-otel-bridge-openai.json',
+    'mastra-otel-exporter-anthropic.json',
     'openinference-js-anthropic.json',
     'openlit-js-anthropic.json',
     'openlit-js-openai-responses.json',
+    'openlit-python-anthropic.json',
+    'openlit-python-openai-responses.json',
     'openllmetry-js-anthropic.json',
     'openllmetry-python-anthropic.json',
     'openllmetry-python-openai-reasoning.json',
