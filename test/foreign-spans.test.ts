@@ -43,6 +43,7 @@ test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT (Py
     'openlit-js-anthropic.json',
     'openlit-js-openai-responses.json',
     'openlit-python-anthropic.json',
+    'openlit-python-openai-chat.json',
     'openlit-python-openai-responses.json',
     'openllmetry-js-anthropic.json',
     'openllmetry-python-anthropic.json',
@@ -61,6 +62,8 @@ for (const fixture of fixtures) {
   });
 }
 
+const traceIdOf = (index: number) => (index + 1).toString(16).padStart(32, '0');
+
 let upstream: Server;
 let collector: CollectorServer;
 let collectorUrl = '';
@@ -71,10 +74,11 @@ before(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { longs: String }) as {
-      resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<{ attributes?: KeyValue[] }> }> }>;
+      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId: Uint8Array; attributes?: KeyValue[] }> }> }>;
     };
+    // By trace id: each fixture is sent as a trace of its own (two may share a scope).
     for (const rs of request.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.set(ss.scope?.name ?? '', toAttributes(span.attributes ?? []));
+      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.set(Buffer.from(span.traceId).toString('hex'), toAttributes(span.attributes ?? []));
     }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
@@ -100,7 +104,7 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
       scopeSpans: fixtures.map((fixture, index) => ({
         scope: { name: fixture.scope.name, version: fixture.scope.version },
         spans: [{
-          traceId: (index + 1).toString(16).padStart(32, '0'),
+          traceId: traceIdOf(index),
           spanId: (index + 1).toString(16).padStart(16, '0'),
           name: fixture.name,
           kind: 3,
@@ -115,5 +119,5 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
   assert.equal(response.status, 200);
   const deadline = Date.now() + 5000;
   while (forwarded.size < fixtures.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const fixture of fixtures) assertExpected(forwarded.get(fixture.scope.name) ?? {}, fixture.expected, `collector ${fixture.file}`);
+  fixtures.forEach((fixture, index) => assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`));
 });
