@@ -1,5 +1,6 @@
 // `tokenledger collect [flags]`: the flags and variables are the table in collector/settings.ts, which `--help`
-// prints. The bearer token clients must send comes from TOKENLEDGER_COLLECTOR_TOKEN (never from argv, which `ps` shows).
+// prints. The bearer token clients must send comes from TOKENLEDGER_COLLECTOR_TOKEN, and the salt of the attribution
+// hash from TOKENLEDGER_BAGGAGE_HASH_SALT (never from argv, which `ps` shows).
 //
 // The process logs through OpenTelemetry's diag at OTEL_LOG_LEVEL (default info), prints one line when it listens
 // and one when it stops. SIGTERM or SIGINT: stop receiving, forward what is held, wait for the upstream until the
@@ -57,6 +58,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const prices = flag('prices');
   const drainMs = flag('drainTimeoutMs')!;
   const baggageKeys = flag('baggageKeys');
+  const baggageHashKeys = flag('baggageHashKeys');
+  if (baggageHashKeys && !baggageKeys) throw new Error('--baggage-hash-keys needs --baggage-keys');
   const recordPath = flag('record');
   const recorder = recordPath ? forwardedRecorder(recordPath) : undefined;
   const server = new CollectorServer({
@@ -82,7 +85,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: prices ? loadPriceOverridesFile(prices) : undefined,
     legacyMetrics: flag('legacyMetrics') ?? false,
-    attribution: baggageKeys ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues') } : undefined,
+    attribution: baggageKeys
+      ? { keys: baggageKeys, maxValuesPerKey: flag('baggageMaxValues'), hashKeys: baggageHashKeys, hashSalt: env.TOKENLEDGER_BAGGAGE_HASH_SALT || undefined }
+      : undefined,
     backendConventions: flag('backendConventions'),
     record: recorder?.record,
   });

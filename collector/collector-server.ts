@@ -22,6 +22,7 @@ import type { TokenledgerCollectorRefusalReason } from '../conventions/attribute
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
 import { AttributionLabels, type AttributionOptions } from '../metrics/attribution.ts';
+import { AttributionHasher, type AttributionHashOptions } from '../metrics/attribution-hash.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
 import { BearerToken } from './client-auth.ts';
 import { emptyCounts, observeCollector, type CollectorCounts } from './collector-metrics.ts';
@@ -86,9 +87,10 @@ export interface CollectorOptions {
   meterProvider?: MeterProvider;
   /**
    * Attribution: span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id`) to label the token,
-   * cost and run metrics with; a call without one takes its run's. Default none.
+   * cost and run metrics with; a call without one takes its run's. Default none. The values of `hashKeys` (a user
+   * id) are replaced by their hash on every span before anything reads them, as the in-process processor records them.
    */
-  attribution?: AttributionOptions;
+  attribution?: AttributionOptions & AttributionHashOptions;
   /** Also write each LLM span's figures in these conventions (`openinference`, `langfuse`). Default none. */
   backendConventions?: readonly BackendConvention[];
 }
@@ -153,6 +155,7 @@ export class CollectorServer {
     this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget, {
       attributionKeys: attribution?.keys,
       backendConventions: options.backendConventions,
+      hasher: attribution ? new AttributionHasher(options.attribution!, attribution.keys) : undefined,
     });
     const base = options.upstream.replace(/\/+$/, '');
     this.queue = new ForwardQueue({

@@ -12,7 +12,7 @@ import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { normalisedAttributes, spanUsage } from '../ledger/source-conventions.ts';
 import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
 
-type AnyValue = {
+export type AnyValue = {
   stringValue?: string;
   boolValue?: boolean;
   intValue?: unknown;
@@ -110,7 +110,7 @@ export function toAttributes(keyValues: KeyValue[]): Attributes {
 // Decoded protobuf messages keep field defaults on their prototype: only own properties were on the wire.
 const has = (value: object, key: string) => Object.prototype.hasOwnProperty.call(value, key);
 
-function fromAnyValue(value: AnyValue | undefined): AttributeValue | undefined {
+export function fromAnyValue(value: AnyValue | undefined): AttributeValue | undefined {
   if (!value) return undefined;
   if (has(value, 'stringValue')) return value.stringValue;
   if (has(value, 'boolValue')) return value.boolValue;

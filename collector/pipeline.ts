@@ -15,7 +15,9 @@ import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
+import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
@@ -162,13 +164,15 @@ export class CollectorPipeline {
   private readonly attributionKeys: readonly string[];
   /** Other conventions each LLM span is also written in (`--backend-conventions`). */
   private readonly backendConventions: readonly BackendConvention[];
+  /** Attributes whose values are replaced by their hash on every span (`--baggage-hash-keys`). */
+  private readonly hasher: AttributionHasher | undefined;
 
   constructor(
     pricer: CallPricer,
     store: TraceStore<HeldSpan>,
     hooks: PipelineHooks = {},
     budget = new MemoryBudget(Infinity),
-    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[] } = {},
+    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[]; hasher?: AttributionHasher } = {},
   ) {
     this.pricer = pricer;
     this.store = store;
@@ -176,6 +180,7 @@ export class CollectorPipeline {
     this.budget = budget;
     this.attributionKeys = options.attributionKeys ?? [];
     this.backendConventions = options.backendConventions ?? [];
+    this.hasher = options.hasher?.keys.size ? options.hasher : undefined;
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -229,6 +234,8 @@ export class CollectorPipeline {
           const traceId = hex(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
+          // Before anything reads the span: the id must reach neither the rollup, the metrics nor the upstream.
+          if (this.hasher) hashAttributeValues(span.attributes, this.hasher);
           const { attributes, figures } = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
           spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
           Span.encode(span as never, writer);

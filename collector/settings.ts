@@ -89,6 +89,11 @@ export const COLLECTOR_FLAGS = {
     'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
   ),
   baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
+  baggageHashKeys: listSetting(
+    '--baggage-hash-keys',
+    'names, comma-separated',
+    'attributes among `--baggage-keys` (e.g. `user.id`) whose values are replaced by a hash (16 hex digits, keyed with `TOKENLEDGER_BAGGAGE_HASH_SALT`) on every span, forwarded and labelled alike, as `TOKENLEDGER_BAGGAGE_HASH_KEYS` does in process',
+  ),
   backendConventions: listSetting(
     '--backend-conventions',
     '`openinference`, `langfuse`, comma-separated',
@@ -104,6 +109,12 @@ export const COLLECTOR_VARIABLES: readonly PassedSetting[] = [
     type: 'string',
     default: '—',
     meaning: 'when set, clients must send `Authorization: Bearer <token>` (401 otherwise; compared in constant time, the scheme in any case)',
+  },
+  {
+    name: 'TOKENLEDGER_BAGGAGE_HASH_SALT',
+    type: 'string',
+    default: '—',
+    meaning: 'the HMAC key of the `--baggage-hash-keys` hash (the same as in process: one salt gives the same hashes); without it the hash is a plain SHA-256, which anyone can recompute for a guessed id',
   },
   { name: 'OTEL_LOG_LEVEL', type: '`none` … `all`', default: '`info`', meaning: 'what the collector logs (to stderr and stdout); drops, refusals and upstream failures are warnings, at most one per kind every 10 s' },
   {

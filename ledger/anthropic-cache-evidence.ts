@@ -8,6 +8,9 @@
 //    |-----------------------------------------|------------------------------------------------------------------|
 //    | @traceloop/instrumentation-anthropic    | Anthropic's raw input_tokens, without the cache (through 0.27)  |
 //    | @openlit/instrumentation-anthropic      | Anthropic's raw input_tokens, without the cache                  |
+//    | openlit.instrumentation.anthropic       | the same (OpenLIT for Python from 1.40, anthropic/utils.py; its  |
+//    |   (Python OpenLIT, no scope version)    |   earlier releases share `openlit.otel.tracing` with its Claude  |
+//    |                                         |   Agent SDK spans, which include the cache: counts decide there) |
 //    | opentelemetry.instrumentation.anthropic | with the cache from 0.33.0 (traceloop/openllmetry#2175, Oct 2024); |
 //    |   (Python OpenLLMetry)                  |   without it before                                              |
 //    | anything else                           | as the GenAI conventions define it: with the cache               |
@@ -16,6 +19,7 @@
 const EXCLUDING: ReadonlyArray<{ scope: string; includesFrom?: readonly [number, number, number] }> = [
   { scope: '@traceloop/instrumentation-anthropic' },
   { scope: '@openlit/instrumentation-anthropic' },
+  { scope: 'openlit.instrumentation.anthropic' },
   { scope: 'opentelemetry.instrumentation.anthropic', includesFrom: [0, 33, 0] },
 ];
 

@@ -25,6 +25,10 @@ export const CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_input_tokens';
 export const CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
 export const PROMPT_DETAILS_CACHE_READ = 'gen_ai.usage.prompt_tokens_details.cache_read';
 export const PROMPT_DETAILS_CACHE_WRITE = 'gen_ai.usage.prompt_tokens_details.cache_write';
+// Mastra's OpenTelemetry exporter and bridge (@mastra/otel-exporter 1.4, formatUsageMetrics): Anthropic's cache-write
+// TTL split beside `gen_ai.usage.cache_creation.input_tokens`.
+export const CACHE_CREATION_5M_INPUT_TOKENS = 'gen_ai.usage.cache_creation.5m_input_tokens';
+export const CACHE_CREATION_1H_INPUT_TOKENS = 'gen_ai.usage.cache_creation.1h_input_tokens';
 // The Vercel AI SDK's own spans (AI SDK 6 `experimental_telemetry`, AI SDK 7's legacy integration): `ai.*` names.
 export const AI_OPERATION_ID = 'ai.operationId';
 export const AI_FUNCTION_ID = 'ai.telemetry.functionId';

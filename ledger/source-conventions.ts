@@ -10,7 +10,8 @@
 // | GenAI legacy names             | gen_ai.usage.prompt_tokens                     | …cache_creation.input_tokens for writes             | gen_ai.usage.completion_tokens / reasoning_tokens |
 // | Anthropic SDK (own spans)      | gen_ai.usage.input_tokens (already all input)  | + anthropic.usage.cache_creation.ephemeral_5m/1h    | as GenAI |
 // | OpenInference                  | llm.token_count.prompt                         | llm.token_count.prompt_details.cache_read / _write  | llm.token_count.completion / completion_details.reasoning |
-// | OpenLLMetry-JS, OpenLIT (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy)              | as GenAI |
+// | OpenLLMetry-JS, OpenLIT JS and Python (Anthropic) | their input EXCLUDES the cache: input + cache read + cache write | as GenAI (legacy) | as GenAI |
+// | Mastra (exporter, bridge)      | as GenAI                                       | as GenAI (legacy), TTL split from …cache_creation.5m_/1h_input_tokens | as GenAI, reasoning_tokens |
 // | Vercel AI SDK (own `ai.*` spans) | ai.usage.inputTokens (per-call spans only; ledger/ai-sdk-spans.ts) | ai.usage.inputTokenDetails.*, TTL from provider metadata | ai.usage.outputTokens / outputTokenDetails.reasoningTokens |
 //
 // Reasoning is read in every spelling instrumentations use (`gen_ai.usage.reasoning.output_tokens`,
@@ -38,6 +39,8 @@ import {
 } from '../conventions/attributes.ts';
 import { stringAttribute } from './attribute-values.ts';
 import {
+  CACHE_CREATION_1H_INPUT_TOKENS,
+  CACHE_CREATION_5M_INPUT_TOKENS,
   CACHE_CREATION_INPUT_TOKENS,
   CACHE_READ_INPUT_TOKENS,
   COMPLETION_DETAILS_REASONING,
@@ -160,6 +163,9 @@ function genAiUsage(attributes: Attributes, scope: string, scopeVersion: string 
   if (cacheRead !== undefined) tokens.cache_read = read.zeroIfAbsent(cacheRead);
   const cacheWrite = otherSpelling([ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS], CACHE_CREATION_INPUT_TOKENS, PROMPT_DETAILS_CACHE_WRITE);
   if (cacheWrite !== undefined) tokens.cache_write = read.zeroIfAbsent(cacheWrite);
+  // The TTL split only Mastra writes in GenAI-style names; without it every write is a 5-minute one (usage-figures.ts).
+  if (tokens.cache_write_5m === undefined && attributes[CACHE_CREATION_5M_INPUT_TOKENS] !== undefined) tokens.cache_write_5m = read.known(attributes[CACHE_CREATION_5M_INPUT_TOKENS]);
+  if (tokens.cache_write_1h === undefined && attributes[CACHE_CREATION_1H_INPUT_TOKENS] !== undefined) tokens.cache_write_1h = read.known(attributes[CACHE_CREATION_1H_INPUT_TOKENS]);
   const reasoning = otherSpelling([ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS], REASONING_TOKENS, COMPLETION_DETAILS_REASONING);
   if (reasoning !== undefined) tokens.reasoning = read.known(reasoning);
   read.finish(usage);

@@ -138,7 +138,7 @@ export const TOKENLEDGER_SETTINGS = {
   backendConventions: listSetting(
     'TOKENLEDGER_BACKEND_CONVENTIONS',
     '`openinference`, `langfuse`, comma-separated',
-    'also write the figures in these conventions on LLM call spans, for backends that read them (Phoenix and Arize: `openinference`; Langfuse: `langfuse`)',
+    'also write the figures in these conventions on LLM call spans, for backends that read them (Phoenix, Arize and Datadog: `openinference`; Langfuse: `langfuse`)',
     ['openinference', 'langfuse'] as const,
   ),
 } satisfies Record<string, Setting<unknown>>;

@@ -1,7 +1,8 @@
 // TOKENLEDGER_BACKEND_CONVENTIONS: a real Anthropic SDK call (the fake provider's fixture: 50 uncached, 12 000
 // cache-read, 1 000 five-minute and 2 000 one-hour cache-write input tokens, 530 output of which 500 thinking) is
 // written in OpenInference's and Langfuse's conventions too, and read back the way each backend documents (and its
-// ingestion code does) — once with the option, once without, to show what the option changes.
+// ingestion code does, where public) — Langfuse, Arize Phoenix and Datadog — once with the option, once without, to
+// show what the option changes.
 // Prices (claude-sonnet-5): $2 input, $0.20 cache read, $2.50 5-min write, $4 1-h write, $10 output per MTok.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,6 +95,43 @@ function phoenixView(attributes: Attributes) {
   return { prompt: details('prompt'), completion: details('completion'), costs: Object.keys(oi).filter((key) => key.startsWith('llm.cost.')).length > 0 };
 }
 
+/**
+ * Datadog LLM (Agent) Observability's reading of an OTLP span sent with `dd-otlp-source=llmobs` (docs, "OpenTelemetry
+ * Instrumentation", Attribute mapping reference): from the GenAI conventions 1.37+ only `gen_ai.usage.input_tokens`,
+ * `output_tokens`, `prompt_tokens`, `completion_tokens` and `total_tokens` become metrics; a span with
+ * `openinference.span.kind` is also read as OpenInference, whose `llm.token_count.prompt` / `completion` / `total` and
+ * the `prompt_details.cache_read` / `cache_write` and `completion_details.reasoning` details are metrics too. Other
+ * `gen_ai.*` keys become tags, their prefix stripped; no span attribute is read as a cost. Its cost estimate, from its
+ * own prices, takes input as uncached unless cache metrics say otherwise (docs, "Cost"; DataDog/dd-trace-py#16818):
+ * `non_cached_input_tokens` below.
+ */
+function datadogView(attributes: Attributes) {
+  const metrics: Record<string, number> = {};
+  const take = (field: string, key: string) => {
+    if (attributes[key] !== undefined) metrics[field] = Number(attributes[key]);
+  };
+  take('input_tokens', 'gen_ai.usage.input_tokens');
+  take('output_tokens', 'gen_ai.usage.output_tokens');
+  take('prompt_tokens', 'gen_ai.usage.prompt_tokens');
+  take('completion_tokens', 'gen_ai.usage.completion_tokens');
+  take('total_tokens', 'gen_ai.usage.total_tokens');
+  if (typeof attributes['openinference.span.kind'] === 'string' && attributes['openinference.span.kind'] !== '') {
+    take('prompt_tokens', 'llm.token_count.prompt');
+    take('completion_tokens', 'llm.token_count.completion');
+    take('total_tokens', 'llm.token_count.total');
+    take('cache_read_input_tokens', 'llm.token_count.prompt_details.cache_read');
+    take('cache_write_input_tokens', 'llm.token_count.prompt_details.cache_write');
+    take('reasoning_output_tokens', 'llm.token_count.completion_details.reasoning');
+  }
+  const input = metrics.input_tokens ?? metrics.prompt_tokens ?? 0;
+  const nonCachedInputTokens = input - (metrics.cache_read_input_tokens ?? 0) - (metrics.cache_write_input_tokens ?? 0);
+  const usageTags = Object.keys(attributes)
+    .filter((key) => key.startsWith('gen_ai.usage.') && !['input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'total_tokens'].includes(key.slice('gen_ai.usage.'.length)))
+    .map((key) => `${key.slice('gen_ai.'.length)}:${String(attributes[key])}`)
+    .sort();
+  return { metrics, nonCachedInputTokens, usageTags };
+}
+
 test('backend conventions: the OpenInference and Langfuse attributes carry the call\'s parts, subsets and costs', async () => {
   const attributes = await callAttributes();
   const written = Object.fromEntries(Object.entries(attributes).filter(([key]) => key.startsWith('llm.') || key.startsWith('openinference.') || key.startsWith('langfuse.')));
@@ -143,6 +181,30 @@ test('backend conventions: Phoenix prices each of tokenledger\'s token types wit
     prompt: { input: 3050, cache_read: 12000 }, // `gen_ai.usage.cache_write.input_tokens` is not read
     completion: { output: 530 },
     costs: false,
+  });
+});
+
+test('backend conventions: Datadog reads the cache and reasoning split only from the OpenInference attributes; without them its estimate takes all input as uncached', async () => {
+  const attributes = await callAttributes();
+  assert.deepEqual(datadogView(attributes), {
+    metrics: {
+      input_tokens: 15050,
+      output_tokens: 530,
+      prompt_tokens: 15050,
+      completion_tokens: 530,
+      total_tokens: 15580,
+      cache_read_input_tokens: 12000,
+      cache_write_input_tokens: 3000, // 1 000 five-minute + 2 000 one-hour: Datadog has one cache-write count
+      reasoning_output_tokens: 500,
+    },
+    nonCachedInputTokens: 50,
+    usageTags: ['usage.cache_read.input_tokens:12000', 'usage.cache_write.input_tokens:3000', 'usage.reasoning.output_tokens:500'],
+  });
+  // Without the option: two token metrics; the cache counts are tags only, so 15 000 cached tokens are estimated as uncached input.
+  assert.deepEqual(datadogView(withoutOption(attributes)), {
+    metrics: { input_tokens: 15050, output_tokens: 530 },
+    nonCachedInputTokens: 15050,
+    usageTags: ['usage.cache_read.input_tokens:12000', 'usage.cache_write.input_tokens:3000', 'usage.reasoning.output_tokens:500'],
   });
 });
 

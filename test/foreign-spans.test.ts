@@ -1,4 +1,5 @@
-// What current OpenLLMetry (Python and JS), OpenLIT and OpenInference put on their LLM spans (test/fixtures/foreign-
+// What current OpenLLMetry (Python and JS), OpenLIT (Python and JS), OpenInference and Mastra's OpenTelemetry
+// exporter and bridge put on their LLM spans (test/fixtures/foreign-
 // spans, each built from the instrumentation's public source, cited in its `source`), read in process by the span
 // processor and in collector mode by a CollectorServer: the same figures and cost either way. `null` in a fixture's
 // `expected` means the attribute must be absent: a figure that is not there is unknown, never 0.
@@ -34,11 +35,16 @@ function assertExpected(attributes: Record<string, unknown>, expected: Record<st
   }
 }
 
-test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT and OpenInference', () => {
+test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT (Python and JS), OpenInference and Mastra', () => {
   assert.deepEqual(fixtures.map((fixture) => fixture.file).sort(), [
+    'mastra-otel-bridge-openai.json',
+    'mastra-otel-exporter-anthropic.json',
     'openinference-js-anthropic.json',
     'openlit-js-anthropic.json',
     'openlit-js-openai-responses.json',
+    'openlit-python-anthropic.json',
+    'openlit-python-openai-chat.json',
+    'openlit-python-openai-responses.json',
     'openllmetry-js-anthropic.json',
     'openllmetry-python-anthropic.json',
     'openllmetry-python-openai-reasoning.json',
@@ -56,6 +62,8 @@ for (const fixture of fixtures) {
   });
 }
 
+const traceIdOf = (index: number) => (index + 1).toString(16).padStart(32, '0');
+
 let upstream: Server;
 let collector: CollectorServer;
 let collectorUrl = '';
@@ -66,10 +74,11 @@ before(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { longs: String }) as {
-      resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<{ attributes?: KeyValue[] }> }> }>;
+      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId: Uint8Array; attributes?: KeyValue[] }> }> }>;
     };
+    // By trace id: each fixture is sent as a trace of its own (two may share a scope).
     for (const rs of request.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.set(ss.scope?.name ?? '', toAttributes(span.attributes ?? []));
+      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.set(Buffer.from(span.traceId).toString('hex'), toAttributes(span.attributes ?? []));
     }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
@@ -95,7 +104,7 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
       scopeSpans: fixtures.map((fixture, index) => ({
         scope: { name: fixture.scope.name, version: fixture.scope.version },
         spans: [{
-          traceId: (index + 1).toString(16).padStart(32, '0'),
+          traceId: traceIdOf(index),
           spanId: (index + 1).toString(16).padStart(16, '0'),
           name: fixture.name,
           kind: 3,
@@ -110,5 +119,5 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
   assert.equal(response.status, 200);
   const deadline = Date.now() + 5000;
   while (forwarded.size < fixtures.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const fixture of fixtures) assertExpected(forwarded.get(fixture.scope.name) ?? {}, fixture.expected, `collector ${fixture.file}`);
+  fixtures.forEach((fixture, index) => assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`));
 });

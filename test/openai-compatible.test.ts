@@ -36,18 +36,22 @@ beforeEach(() => {
 const ask = (baseURL: string, model: string) =>
   new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0, fetch: harness.provider.fetch }).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
 
-// base URL, model → provider, price entry, USD for 1000 input + 100 output tokens (per MTok rates in the comment).
-// DeepSeek's price data halves both rates off-peak, 16:30–00:30 UTC: the expected cost follows the call's start.
-const deepseekChat = (at: Date) => {
-  const minutes = at.getUTCHours() * 60 + at.getUTCMinutes();
-  return minutes >= 16 * 60 + 30 || minutes < 30 ? 0.00019 : 0.00038; // 0.135 / 0.55 off-peak, else 0.27 / 1.10
+/**
+ * DeepSeek bills by the time of day (the price data's `time_of_date` constraint): 0.27 / 1.10 per MTok from 00:30 to
+ * 16:30 UTC, half that off-peak. The expected cost follows the call's start time, so the test passes at any hour.
+ */
+const deepseekUsd = (start: Date) => {
+  const minutes = start.getUTCHours() * 60 + start.getUTCMinutes();
+  return minutes >= 30 && minutes < 16 * 60 + 30 ? 0.00038 : 0.00019;
 };
-const hosts: Array<[baseURL: string, model: string, provider: string, entry: string | undefined, usd: number | ((at: Date) => number) | undefined]> = [
+
+// base URL, model → provider, price entry, USD for 1000 input + 100 output tokens (per MTok rates in the comment).
+const hosts: Array<[baseURL: string, model: string, provider: string, entry: string | undefined, usd: number | undefined | ((start: Date) => number)]> = [
   ['https://api.openai.com/v1', 'gpt-4o-mini', 'openai', 'openai/gpt-4o-mini', 0.00021], // 0.15 / 0.60
   ['https://openrouter.ai/api/v1', 'anthropic/claude-sonnet-4.5', 'openrouter', 'openrouter/anthropic/claude-sonnet-4.5', 0.0045], // 3 / 15
   // Groq's own rate for gpt-oss-120b ($0.15 / $0.60), not OpenAI's ($0.039 / $0.18, 0.000057 for this call).
   ['https://api.groq.com/openai/v1', 'openai/gpt-oss-120b', 'groq', 'groq/openai/gpt-oss-120b', 0.00021],
-  ['https://api.deepseek.com', 'deepseek-chat', 'deepseek', 'deepseek/deepseek-chat', deepseekChat],
+  ['https://api.deepseek.com', 'deepseek-chat', 'deepseek', 'deepseek/deepseek-chat', deepseekUsd], // 0.27 / 1.10, off-peak 0.135 / 0.55
   ['https://api.together.xyz/v1', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'together_ai', 'together/meta-llama/Llama-3.3-70B-Instruct-Turbo', 0.000968], // 0.88 / 0.88
   ['https://api.x.ai/v1', 'grok-4', 'x_ai', 'x-ai/grok-4-0709', 0.0045], // 3 / 15
   ['https://api.mistral.ai/v1', 'mistral-large-latest', 'mistral_ai', 'mistral/mistral-large', 0.0026], // 2 / 6
