@@ -128,6 +128,48 @@ test('openai-compatible: a malformed provider cost is ignored and the local pric
   assert.equal(attributes['tokenledger.cost.source'], 'bundled');
 });
 
+// LiteLLM's proxy prices each call itself and sends the price in the `x-litellm-response-cost` header.
+const litellmReply = (headers: Record<string, string>, usage: object = { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 }) => ({
+  json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4o-mini', service_tier: undefined, usage },
+  headers: { 'content-type': 'application/json', ...headers },
+});
+
+test('openai-compatible: a gateway\'s cost header (LiteLLM) is the cost, with the local price\'s difference', async () => {
+  harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '0.00025' }));
+  const completion = await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
+  assert.equal(completion.usage?.total_tokens, 1100);
+  const attributes = onlySpan(harness.spans()).attributes;
+  assert.equal(attributes['tokenledger.cost.usd'], 0.00025);
+  assert.equal(attributes['tokenledger.cost.source'], 'provider');
+  // The local price: 1000 × $0.15 + 100 × $0.60 per MTok = 0.00021, 0.00004 below what the gateway charged.
+  assert.equal(attributes['tokenledger.cost.local_difference.usd'], -0.00004);
+  assert.equal(attributes['tokenledger.cost.price_entry'], 'openai/gpt-4o-mini');
+});
+
+test('openai-compatible: a cost in the body is taken before the header; a malformed header is ignored', async () => {
+  harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '0.00025' }, { prompt_tokens: 1000, completion_tokens: 100, cost: 0.0003 }));
+  harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': 'n/a' }));
+  harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '-0.01' }));
+  await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
+  await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
+  await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
+  assert.deepEqual(harness.spans().map((span) => [span.attributes['tokenledger.cost.usd'], span.attributes['tokenledger.cost.source']]), [
+    [0.0003, 'provider'],
+    [0.00021, 'bundled'],
+    [0.00021, 'bundled'],
+  ]);
+});
+
+test('openai-compatible: a streamed response\'s cost header is not read (sent before the tokens exist)', async () => {
+  harness.provider.enqueue('openai.chat', { sse: azureStream('gpt-4o-mini'), headers: { 'content-type': 'text/event-stream', 'x-litellm-response-cost': '0.0' } });
+  const client = new OpenAI({ apiKey: 'test-key', baseURL: 'https://litellm.acme.example/v1', maxRetries: 0, fetch: harness.provider.fetch });
+  const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  for await (const _ of stream);
+  const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
+  assert.equal(attributes['tokenledger.cost.usd'], 0.00021);
+  assert.equal(attributes['tokenledger.cost.source'], 'bundled');
+});
+
 /** An Azure chat stream: the content-filter chunk first (no id, no model), then the deployment's model's chunks. */
 function azureStream(model: string): string[] {
   const chunk = (payload: object) => dataBlock({ id: 'chatcmpl-az1', object: 'chat.completion.chunk', created: 1764000000, model, system_fingerprint: 'fp_az', ...payload });

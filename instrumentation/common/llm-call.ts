@@ -22,6 +22,8 @@ export class LlmCall {
   private ended = false;
   private firstChunkSeen = false;
   private usage: NormalizedUsage | undefined;
+  /** The cost a gateway reported in a response header (gateway-cost.ts); NaN when malformed. */
+  private gatewayCostUsd: number | undefined;
   /** Request details and response attributes gathered until the end, then written in one call. */
   private readonly pending: Attributes;
   private readonly startedAt = performance.now();
@@ -48,6 +50,11 @@ export class LlmCall {
 
   setUsage(usage: NormalizedUsage): void {
     this.usage = usage;
+  }
+
+  /** The call's cost as a gateway reported it beside the body; a cost in the body itself is taken first. */
+  setGatewayCost(usd: number | undefined): void {
+    this.gatewayCostUsd = usd;
   }
 
   /** Ends the span with the usage recorded so far, or with `reason` when none was. */
@@ -84,7 +91,9 @@ export class LlmCall {
    * processor with the span, so it prices and rolls up these very figures.
    */
   private withUsageAttributes(reasonIfNoUsage: UsageUnknownReason): Attributes {
-    const figures = this.usage ? usageFigures(this.usage, this.options.toolResultShare) : unknownUsage(reasonIfNoUsage);
+    let usage = this.usage;
+    if (usage && usage.providerCostUsd === undefined && this.gatewayCostUsd !== undefined) usage = { ...usage, providerCostUsd: this.gatewayCostUsd };
+    const figures = usage ? usageFigures(usage, this.options.toolResultShare) : unknownUsage(reasonIfNoUsage);
     handOverUsage(this.span, figures);
     return writeUsageAttributes(figures, this.pending, { legacyAttributes: this.options.legacyAttributes });
   }

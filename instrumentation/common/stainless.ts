@@ -8,6 +8,7 @@
 // closures and four own properties per call) cost ~16 µs a call, and so did keeping the observations in a
 // WeakMap (the garbage collector's ephemeron work for tens of thousands of short-lived keys).
 import { diag } from '@opentelemetry/api';
+import { readGatewayCost } from './gateway-cost.ts';
 import type { LlmCall } from './llm-call.ts';
 import { observeEvents, type StreamObserver } from './observe-stream.ts';
 
@@ -107,6 +108,7 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
         entry.parseHooked = true;
         const { observation } = entry;
         observation.parseStarted = true;
+        readGatewayCost((this as { responsePromise?: unknown }).responsePromise, observation.call);
         if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
       }
       return parsed;
