@@ -2,9 +2,8 @@
 // run, carrying the hash of its canonical arguments. The wrapped function returns, resolves, throws or rejects
 // exactly as `fn` does, unless a guardrail in enforce mode stops a runaway loop (RunawayLoopError).
 // With `memoize` (pure tools only) a result is reused for the same canonical arguments within its TTL.
-import { context, diag, metrics, SpanKind, SpanStatusCode, trace, type Counter, type Span } from '@opentelemetry/api';
+import { context, diag, metrics, SpanKind, trace, type Counter, type Span } from '@opentelemetry/api';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
@@ -14,7 +13,7 @@ import {
   METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS,
 } from '../../conventions/attributes.ts';
 import { currentCallGate } from '../common/call-gate.ts';
-import { errorType } from '../common/error-type.ts';
+import { endSpanFailed } from '../common/framework-spans.ts';
 import { isGuardError } from '../common/gate-call.ts';
 import { VERSION } from '../version.ts';
 import { toolArgsHash } from './canonical.ts';
@@ -59,14 +58,14 @@ export function tool<Args extends unknown[], Result>(
     try {
       result = context.with(trace.setSpan(context.active(), span), () => fn.apply(this, args));
     } catch (error) {
-      endFailed(span, error);
+      endSpanFailed(span, error);
       throw error;
     }
     if (result instanceof Promise) {
       // Observe without changing: the caller still gets `fn`'s own promise.
       result.then(
         () => span.end(),
-        (error: unknown) => endFailed(span, error),
+        (error: unknown) => endSpanFailed(span, error),
       );
       return result;
     }
@@ -106,7 +105,7 @@ function memoized<Args extends unknown[], Result>(
         return result;
       },
       (error: unknown) => {
-        endFailed(span, error);
+        endSpanFailed(span, error);
         throw error;
       },
     ) as Result;
@@ -169,17 +168,11 @@ function gateTool(span: Span): Error | undefined {
       diag.error('tokenledger: a guardrail failed; the tool runs', error);
       return undefined;
     }
-    endFailed(span, error);
+    endSpanFailed(span, error);
     return error;
   }
 }
 
 function throwError(error: Error): never {
   throw error;
-}
-
-function endFailed(span: Span, error: unknown): void {
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
-  span.end();
 }

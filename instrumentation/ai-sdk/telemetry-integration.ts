@@ -15,9 +15,8 @@
 // Events are tied together by the AI SDK's `callId`. AI SDK 6 (and Mastra's copy of it) calls global integrations
 // too, with events that have no `callId` and no per-call hook: those are ignored here (ai-sdk/v6-spans.ts).
 // Every callback swallows its own failures: nothing here may throw into the app; the app's errors pass untouched.
-import { context, diag, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, diag, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -32,7 +31,7 @@ import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { toolArgsHash } from '../agent/canonical.ts';
 import { currentCallGate } from '../common/call-gate.ts';
-import { errorType } from '../common/error-type.ts';
+import { endSpanFailed, runInToolSpan } from '../common/framework-spans.ts';
 import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
@@ -143,23 +142,7 @@ export class AiSdkTelemetryIntegration {
     const traced = this.operations.get(callIdOf(options) ?? '')?.tracedByAiSdk === true;
     const span = this.host.isEnabled() && !traced ? guard('executeTool', () => this.startTool(options)) : undefined;
     if (!span) return await execute();
-    try {
-      currentCallGate()?.beforeTool(span);
-    } catch (error) {
-      if (isGuardError(error)) {
-        endFailed(span, error);
-        throw error;
-      }
-      diag.error('tokenledger: a guardrail failed; the tool runs', error);
-    }
-    try {
-      const result = await context.with(trace.setSpan(context.active(), span), execute);
-      span.end();
-      return result;
-    } catch (error) {
-      endFailed(span, error);
-      throw error;
-    }
+    return await runInToolSpan(span, execute);
   }
 
   /**
@@ -343,7 +326,7 @@ export class AiSdkTelemetryIntegration {
     this.operations.delete(callId);
     const run = operation.run;
     if (!run) return;
-    if (error !== undefined) endFailed(run, error);
+    if (error !== undefined) endSpanFailed(run, error);
     else run.end();
   }
 }
@@ -391,10 +374,4 @@ function guard<T>(where: string, step: () => T): T | undefined {
     diag.error(`tokenledger: AI SDK integration failed in ${where}`, error);
     return undefined;
   }
-}
-
-function endFailed(span: Span, error: unknown): void {
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
-  span.end();
 }

@@ -1,9 +1,11 @@
 // What a framework bridge (LangChain's callbacks, the OpenAI Agents SDK's trace processor) keeps about the
 // framework's own runs: the OpenTelemetry context each one's children start in, the agent or tool span made for it,
 // and which span each of those was started under. Bounded: a run the framework never ends is let go once `maxRuns`
-// newer ones are held. Also the two spans a bridge makes, so that both name and describe them alike.
-import { SpanKind, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+// newer ones are held. Also the two spans a bridge makes, so that both name and describe them alike, and how a
+// tool runs in its span and a failed span ends, the same for every bridge.
+import { context, diag, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
@@ -12,8 +14,11 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
-import { toolArgsHash } from '../agent/canonical.ts';
 import { OldestFirstMap } from '../../ledger/oldest-first.ts';
+import { toolArgsHash } from '../agent/canonical.ts';
+import { currentCallGate } from './call-gate.ts';
+import { errorType } from './error-type.ts';
+import { isGuardError } from './gate-call.ts';
 
 /** How far up the spans made here an LLM call's parent is looked for (deeper nesting is not an agent's). */
 const MAX_DEPTH = 64;
@@ -99,4 +104,36 @@ export function startToolSpan(tracer: Tracer, name: string, input: unknown, pare
     // Arguments that cannot be serialised canonically get no hash.
   }
   return tracer.startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes }, parent);
+}
+
+/** Ends a span as failed with the error's type; the app still gets the very same error. */
+export function endSpanFailed(span: Span, error: unknown): void {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+  span.end();
+}
+
+/**
+ * Runs a tool inside its span: the guardrails are asked first (a guardrail's stop fails the span and reaches the
+ * app; a guardrail that fails is reported and the tool runs), then the tool runs with its span active, which ends
+ * when it returns, failed if it throws.
+ */
+export async function runInToolSpan<T>(span: Span, execute: () => T | PromiseLike<T>): Promise<T> {
+  try {
+    currentCallGate()?.beforeTool(span);
+  } catch (error) {
+    if (isGuardError(error)) {
+      endSpanFailed(span, error);
+      throw error;
+    }
+    diag.error('tokenledger: a guardrail failed; the tool runs', error);
+  }
+  try {
+    const output = await context.with(trace.setSpan(context.active(), span), execute);
+    span.end();
+    return output;
+  } catch (error) {
+    endSpanFailed(span, error);
+    throw error;
+  }
 }

@@ -6,13 +6,9 @@
 // call made inside the tool nests under it. With Mastra's OpenTelemetry bridge on, the bridge's own tool spans are
 // the tools (their `gen_ai.operation.name` is `execute_tool`), and tokenledger makes none, so each counts once; the
 // bridge's aggregate `chat` span per run carries the last call's response id and is marked a duplicate.
-import { context, diag, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '../../conventions/attributes.ts';
+import { context, diag, trace, type Span } from '@opentelemetry/api';
 import { isRecord } from '../../ledger/usage.ts';
-import { currentCallGate } from '../common/call-gate.ts';
-import { errorType } from '../common/error-type.ts';
-import { startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
-import { isGuardError } from '../common/gate-call.ts';
+import { endSpanFailed, runInToolSpan, startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
 import type { TracedMethodHost } from '../common/traced-method.ts';
 
 /** The instrumentation scope of the spans `@mastra/otel-bridge` makes. */
@@ -29,7 +25,7 @@ export function tracedGenerate(host: TracedMethodHost, original: Method): Method
     const result = runIn(run, () => original.apply(this, args));
     Promise.resolve(result).then(
       () => run.end(),
-      (error: unknown) => endFailed(run, error),
+      (error: unknown) => endSpanFailed(run, error),
     );
     return result;
   };
@@ -43,7 +39,7 @@ export function tracedStream(host: TracedMethodHost, original: Method): Method {
     const result = runIn(run, () => original.apply(this, args));
     Promise.resolve(result).then(
       (output) => endWhenFinished(run, output as Output),
-      (error: unknown) => endFailed(run, error),
+      (error: unknown) => endSpanFailed(run, error),
     );
     return result;
   };
@@ -83,23 +79,7 @@ function tracedExecute(host: TracedMethodHost, name: string, execute: Method): M
       diag.error('tokenledger: could not start a Mastra tool span', error);
     }
     if (!span) return await execute.call(this, input, options, ...rest);
-    try {
-      currentCallGate()?.beforeTool(span);
-    } catch (error) {
-      if (isGuardError(error)) {
-        endFailed(span, error);
-        throw error;
-      }
-      diag.error('tokenledger: a guardrail failed; the tool runs', error);
-    }
-    try {
-      const output = await context.with(trace.setSpan(context.active(), span), () => execute.call(this, input, options, ...rest));
-      span.end();
-      return output;
-    } catch (error) {
-      endFailed(span, error);
-      throw error;
-    }
+    return await runInToolSpan(span, () => execute.call(this, input, options, ...rest));
   };
 }
 
@@ -126,7 +106,7 @@ function runIn<T>(run: Span, fn: () => T): T {
   try {
     return context.with(trace.setSpan(context.active(), run), fn);
   } catch (error) {
-    endFailed(run, error);
+    endSpanFailed(run, error);
     throw error;
   }
 }
@@ -137,13 +117,7 @@ function endWhenFinished(run: Span, output: Output): void {
     return;
   }
   output._waitUntilFinished().then(
-    () => (output.status === 'failed' && output.error !== undefined ? endFailed(run, output.error) : run.end()),
-    (error: unknown) => endFailed(run, error),
+    () => (output.status === 'failed' && output.error !== undefined ? endSpanFailed(run, output.error) : run.end()),
+    (error: unknown) => endSpanFailed(run, error),
   );
-}
-
-function endFailed(span: Span, error: unknown): void {
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
-  span.end();
 }
