@@ -67,6 +67,11 @@ export class DuplicateCalls {
     if (call) this.calls.add(spanId);
   }
 
+  /** Spans in flight the judge holds (for tests and benchmarks). */
+  get spansInFlight(): number {
+    return this.parents.size;
+  }
+
   /** Whether the span in flight is an LLM call or inside one (not across an agent or tool span). */
   insideCall(spanId: string): boolean {
     let span: string | undefined = spanId;

@@ -230,6 +230,11 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     return this.tree.activeRuns;
   }
 
+  /** Spans in flight the duplicate-call judge holds now (for tests and benchmarks). */
+  get judgedSpans(): number {
+    return this.duplicates.spansInFlight;
+  }
+
   /** Spans in flight inside runs held in memory now (for tests and benchmarks). */
   get trackedSpans(): number {
     return this.tree.trackedSpans;

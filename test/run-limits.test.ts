@@ -36,6 +36,16 @@ test('run limits: past maxRuns the oldest run is evicted, counted and marked inc
   await processor.shutdown();
 });
 
+test('run limits: an evicted run costs nothing more, in the run tree or in the duplicate-call judge', async () => {
+  const { processor, startRun } = setup({ runLimits: { maxRuns: 2 } });
+  const runs = ['a', 'b', 'c', 'd', 'e'].map(startRun);
+  assert.equal(processor.activeRuns, 2);
+  assert.equal(processor.judgedSpans, 2, 'the roots of the three evicted runs are let go by the judge too');
+  for (const run of runs) run.end();
+  assert.equal(processor.judgedSpans, 0);
+  await processor.shutdown();
+});
+
 test('run limits: a run whose root never ends is evicted by age and does not leak', async () => {
   let now = 1_000_000;
   const { processor, reader, startRun } = setup({ runLimits: { maxRunAgeMs: 1000, sweepIntervalMs: 5 }, now: () => now });
