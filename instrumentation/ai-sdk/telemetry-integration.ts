@@ -21,17 +21,12 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_TOOL_CALL_ID,
-  ATTR_GEN_AI_TOOL_NAME,
-  ATTR_TOKENLEDGER_TOOL_ARGS_HASH,
-  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
 import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { toolArgsHash } from '../agent/canonical.ts';
 import { currentCallGate } from '../common/call-gate.ts';
-import { endSpanFailed, runInToolSpan } from '../common/framework-spans.ts';
+import { endSpanFailed, runInToolSpan, startToolSpan } from '../common/framework-spans.ts';
 import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
@@ -292,15 +287,8 @@ export class AiSdkTelemetryIntegration {
     const operation = this.operations.get(callIdOf(options) ?? '');
     const toolCall = isRecord(options.toolCall) ? options.toolCall : {};
     const name = typeof toolCall.toolName === 'string' ? toolCall.toolName : 'tool';
-    const attributes: Record<string, string> = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: name };
     const callId = typeof options.toolCallId === 'string' ? options.toolCallId : toolCall.toolCallId;
-    if (typeof callId === 'string') attributes[ATTR_GEN_AI_TOOL_CALL_ID] = callId;
-    try {
-      attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [toolCall.input]);
-    } catch {
-      // Arguments that cannot be serialised canonically get no hash (the loop breaker then skips them).
-    }
-    return this.host.tracer.startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes }, operation?.context ?? context.active());
+    return startToolSpan(this.host.tracer, name, toolCall.input, operation?.context ?? context.active(), callId);
   }
 
   private closeOpenCall(callId: string | undefined, error: unknown): void {

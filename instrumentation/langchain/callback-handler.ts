@@ -7,11 +7,9 @@
 // The handler is awaited by LangChain (`awaitHandlers`), so a run's span exists before its calls start; its
 // methods are synchronous and swallow their failures. LangChain's current run is read from its own async context,
 // which LangGraph's main entry or `@langchain/core/context` turns on; without it no run or tool span is made.
-import { context, diag, SpanStatusCode, type Context, type Tracer } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '../../conventions/attributes.ts';
+import { context, diag, type Context, type Tracer } from '@opentelemetry/api';
 import { isRecord } from '../../ledger/usage.ts';
-import { errorType } from '../common/error-type.ts';
-import { FrameworkSpans, startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
+import { endSpanFailed, FrameworkSpans, startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
 
 /** LangChain runs held at once (a run LangChain never ends holds one): past this the oldest is let go. */
 const MAX_RUNS = 10_000;
@@ -98,11 +96,8 @@ export class LangChainRuns {
   private end(runId: string, error: unknown): void {
     const span = this.runs.take(runId);
     if (!span) return;
-    if (error !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
-    }
-    span.end();
+    if (error !== undefined) endSpanFailed(span, error);
+    else span.end();
   }
 
   private guard(step: () => void): void {
