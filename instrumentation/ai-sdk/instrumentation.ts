@@ -8,10 +8,9 @@
 // CommonJS exports are read-only getters), so the patch reaches what the app imports, not the AI SDK's own
 // internal calls; `ToolLoopAgent`, which makes those, gets its settings' telemetry asked for on its prototype.
 import { diag } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
-import type { TracedMethodHost } from '../common/traced-method.ts';
-import { VERSION } from '../version.ts';
 import { AiSdkTelemetryIntegration } from './telemetry-integration.ts';
 import { withTelemetry } from './v6-telemetry.ts';
 
@@ -34,13 +33,13 @@ type IntegrationHolder = { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
  */
 const integrations = new WeakMap<AiSdkInstrumentation, AiSdkTelemetryIntegration>();
 
-export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrumentationConfig> {
+export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
-    super('tokenledger-instrumentation-ai-sdk', VERSION, config);
+    super('tokenledger-instrumentation-ai-sdk', config);
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition('ai', SUPPORTED_AI_SDK_6_VERSIONS, (moduleExports) => this.patchV6(moduleExports), (moduleExports) => unpatchV6(moduleExports));
+    return new InstrumentationNodeModuleDefinition('ai', SUPPORTED_AI_SDK_6_VERSIONS, (moduleExports) => this.patchV6(moduleExports), (moduleExports) => this.unpatchV6(moduleExports));
   }
 
   /** The AI SDK 6 module with `generateText` / `streamText` asking for telemetry (the hook calls it; tests may too). */
@@ -88,7 +87,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
   override enable(): void {
     super.enable();
     let integration = integrations.get(this);
-    if (!integration) integrations.set(this, (integration = new AiSdkTelemetryIntegration(this.hostView())));
+    if (!integration) integrations.set(this, (integration = new AiSdkTelemetryIntegration(this.host)));
     // First in the list: the AI SDK nests the integrations' call hooks in list order, the first innermost, so
     // tokenledger's call span sits inside another integration's (an app's @ai-sdk/otel) and ends first.
     const list = ((globalThis as IntegrationHolder).AI_SDK_TELEMETRY_INTEGRATIONS ??= []);
@@ -110,13 +109,14 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
   private patchAgent(prototype: Record<string, unknown>): void {
     const self = this;
     for (const name of AGENT_METHODS) {
-      this.rewrapAgent(prototype, name, (original) =>
-        function (this: { settings?: unknown }, ...args: unknown[]) {
-          let target: unknown = this;
+      this.rewrap(prototype, name, (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          const agent = this as { settings?: unknown } | undefined;
+          let target: unknown = agent;
           try {
-            if (self.isEnabled() && this && typeof this.settings === 'object') {
-              const settings = withTelemetry(this.settings);
-              if (settings !== this.settings) target = Object.create(this, { settings: { value: settings } });
+            if (self.isEnabled() && agent && typeof agent.settings === 'object') {
+              const settings = withTelemetry(agent.settings);
+              if (settings !== agent.settings) target = Object.create(agent, { settings: { value: settings } });
             }
           } catch (error) {
             diag.error('tokenledger: could not ask an AI SDK 6 agent for its telemetry', error);
@@ -127,38 +127,16 @@ export class AiSdkInstrumentation extends InstrumentationBase<TokenledgerInstrum
     }
   }
 
-  private rewrapAgent(prototype: Record<string, unknown>, name: string, wrapper: (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown): void {
-    if (typeof prototype[name] !== 'function') return;
-    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-    this._wrap(prototype, name, (original) => wrapper(original as (...args: unknown[]) => unknown));
-  }
-
-  private hostView(): TracedMethodHost {
-    const self = this;
-    return {
-      get tracer() {
-        return self.tracer;
-      },
-      isEnabled: () => self.isEnabled(),
-      get legacyAttributes() {
-        return self.getConfig().legacyAttributes === true;
-      },
-    };
-  }
-}
-
-function unpatchV6(moduleExports: unknown): void {
-  const exportsObject = moduleExports as Record<string | symbol, unknown> | undefined;
-  const agent = exportsObject?.ToolLoopAgent as { prototype?: Record<string, { __unwrap?: () => void }> } | undefined;
-  for (const name of AGENT_METHODS) {
-    const method = agent?.prototype?.[name] as unknown as { __original?: unknown } | undefined;
-    if (agent?.prototype && method?.__original) (agent.prototype as Record<string, unknown>)[name] = method.__original;
-  }
-  const originals = exportsObject?.[ORIGINALS] as Record<string, unknown> | undefined;
-  if (!originals) return;
-  try {
-    for (const name in originals) exportsObject![name] = originals[name];
-  } catch {
-    // a copy made at patch time is the app's: nothing to restore in the module
+  private unpatchV6(moduleExports: unknown): void {
+    const exportsObject = moduleExports as Record<string | symbol, unknown> | undefined;
+    const agent = exportsObject?.ToolLoopAgent as { prototype?: Record<string, unknown> } | undefined;
+    if (agent?.prototype) this.unwrapAll(agent.prototype, AGENT_METHODS);
+    const originals = exportsObject?.[ORIGINALS] as Record<string, unknown> | undefined;
+    if (!originals) return;
+    try {
+      for (const name in originals) exportsObject![name] = originals[name];
+    } catch {
+      // a copy made at patch time is the app's: nothing to restore in the module
+    }
   }
 }

@@ -1,5 +1,6 @@
-// What every tokenledger provider instrumentation shares: its configuration and the host object the
-// traced-method wrapper reads (tracer and switches are read per call, so later configuration applies).
+// What every tokenledger instrumentation that wraps methods shares (the provider SDKs' and the frameworks'): its
+// configuration, the host object the wrappers read (tracer and switches are read per call, so later configuration
+// applies), and wrapping that never stacks.
 import { InstrumentationBase, isWrapped } from '@opentelemetry/instrumentation';
 import type { Tracer } from '@opentelemetry/api';
 import { captureContentFromEnv } from './content-capture.ts';
@@ -11,10 +12,15 @@ import { VERSION } from '../version.ts';
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Prototype = Record<string, unknown>;
 
+/**
+ * Each instrumentation's host, made at its first use: the base class enables an instrumentation inside its
+ * constructor, before the field initialisers of a subclass run, and an `enable()` may already need it.
+ */
+const hosts = new WeakMap<object, TracedMethodHost>();
+
 export abstract class TokenledgerProviderInstrumentation<
   Config extends TokenledgerInstrumentationConfig = TokenledgerInstrumentationConfig,
 > extends InstrumentationBase<Config> {
-  protected readonly host: TracedMethodHost;
   /**
    * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, read once when the instrumentation is made (as the
    * official instrumentations do), not on every call: reading process.env is not free.
@@ -23,16 +29,25 @@ export abstract class TokenledgerProviderInstrumentation<
 
   constructor(name: string, config: Config) {
     super(name, VERSION, config);
-    const self = this;
-    this.host = {
-      get tracer(): Tracer {
-        return self.tracer;
-      },
-      isEnabled: () => self.isEnabled(),
-      get legacyAttributes() {
-        return self.getConfig().legacyAttributes === true;
-      },
-    };
+  }
+
+  /** What the wrappers read: the tracer and switches, read per call, so later configuration applies. */
+  protected get host(): TracedMethodHost {
+    let host = hosts.get(this);
+    if (host === undefined) {
+      const self = this;
+      host = {
+        get tracer(): Tracer {
+          return self.tracer;
+        },
+        isEnabled: () => self.isEnabled(),
+        get legacyAttributes() {
+          return self.getConfig().legacyAttributes === true;
+        },
+      };
+      hosts.set(this, host);
+    }
+    return host;
   }
 
   protected get captureContent(): boolean {

@@ -9,23 +9,22 @@
 //   convertTools            → the tools assembled for a run execute inside `execute_tool {name}` spans
 // These are methods of the exported class, not of the bundled chunk files whose names change each release; one
 // missing in another release is left alone (the request sensor then marks the run incomplete).
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+import { TokenledgerProviderInstrumentation } from '../common/base-instrumentation.ts';
 import type { TokenledgerInstrumentationConfig } from '../common/config.ts';
-import type { TracedMethodHost } from '../common/traced-method.ts';
-import { VERSION } from '../version.ts';
 import { tracedConvertTools, tracedGenerate, tracedStream } from './agent-runs.ts';
 import { traceModel } from './model-calls.ts';
 
 /** The versions the test suite runs against. */
 export const SUPPORTED_MASTRA_VERSIONS = ['>=1.71.0 <1.72'];
 const AGENT_FILES = ['@mastra/core/dist/agent/index.js', '@mastra/core/dist/agent/index.cjs'];
+const AGENT_METHODS = ['generate', 'stream', 'convertTools', 'resolveModelConfig'];
 
-type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Prototype = Record<string, unknown>;
 
-export class MastraInstrumentation extends InstrumentationBase<TokenledgerInstrumentationConfig> {
+export class MastraInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
-    super('tokenledger-instrumentation-mastra', VERSION, config);
+    super('tokenledger-instrumentation-mastra', config);
   }
 
   protected init() {
@@ -48,7 +47,7 @@ export class MastraInstrumentation extends InstrumentationBase<TokenledgerInstru
   patchAgent(moduleExports: unknown): void {
     const prototype = agentPrototype(moduleExports);
     if (!prototype) return;
-    const host = this.hostView();
+    const { host } = this;
     this.rewrap(prototype, 'generate', (original) => tracedGenerate(host, original));
     this.rewrap(prototype, 'stream', (original) => tracedStream(host, original));
     this.rewrap(prototype, 'convertTools', (original) => tracedConvertTools(host, original));
@@ -70,29 +69,7 @@ export class MastraInstrumentation extends InstrumentationBase<TokenledgerInstru
 
   private unpatchAgent(moduleExports: unknown): void {
     const prototype = agentPrototype(moduleExports);
-    if (!prototype) return;
-    for (const name of ['generate', 'stream', 'convertTools', 'resolveModelConfig']) {
-      if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-    }
-  }
-
-  private rewrap(prototype: Prototype, name: string, wrapper: (original: Method) => Method): void {
-    if (typeof prototype[name] !== 'function') return;
-    if (isWrapped(prototype[name])) this._unwrap(prototype, name);
-    this._wrap(prototype, name, (original) => wrapper(original as Method));
-  }
-
-  private hostView(): TracedMethodHost {
-    const self = this;
-    return {
-      get tracer() {
-        return self.tracer;
-      },
-      isEnabled: () => self.isEnabled(),
-      get legacyAttributes() {
-        return self.getConfig().legacyAttributes === true;
-      },
-    };
+    if (prototype) this.unwrapAll(prototype, AGENT_METHODS);
   }
 }
 
