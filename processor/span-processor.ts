@@ -174,13 +174,13 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     if (this.stopped) return;
     try {
       const { spanId, traceId } = span.spanContext();
-      const read = this.readUsage(span);
-      const isCall = read !== undefined;
+      const figures = this.callFiguresOf(span);
+      const isCall = figures !== undefined;
       const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
       const requests = isCall ? 0 : providerRequestsOf(span);
       const uncoveredRequests = requests > 0 && !this.duplicates.insideCall(spanId) ? requests : 0;
       this.duplicates.end(spanId);
-      const priced = isCall ? this.endCall(span, read.figures()) : undefined;
+      const priced = isCall ? this.endCall(span, figures) : undefined;
       // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
       // marked, and is neither a step of a run nor a call in the metrics.
       if (duplicate) span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
@@ -241,23 +241,19 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Whether the span is an LLM call and, if so, how to get its usage figures: the ones tokenledger's instrumentation
+   * The usage figures of an LLM call, or undefined for a span that is none: the ones tokenledger's instrumentation
    * handed over, else the ones read once from the attributes of a span another instrumentation (or a provider SDK)
    * made, which are then added to it.
    */
-  private readUsage(span: Span): { figures(): UsageFigures } | undefined {
+  private callFiguresOf(span: Span): UsageFigures | undefined {
     const handedOver = handedOverUsage(span);
-    if (handedOver) return isLlmCall(span.attributes) ? { figures: () => handedOver } : undefined;
+    if (handedOver) return isLlmCall(span.attributes) ? handedOver : undefined;
     const read = spanUsage(span.attributes, span.instrumentationScope.name, span.instrumentationScope.version);
-    if (!read) return isLlmCall(span.attributes) ? { figures: () => unknownUsage('usage_missing') } : undefined;
+    if (!read) return isLlmCall(span.attributes) ? unknownUsage('usage_missing') : undefined;
     if (!isLlmCall(span.attributes, read.describing)) return undefined;
-    return {
-      figures: () => {
-        const figures = usageFigures(read.usage);
-        span.setAttributes(normalisedAttributes(span.attributes, read, figures));
-        return figures;
-      },
-    };
+    const figures = usageFigures(read.usage);
+    span.setAttributes(normalisedAttributes(span.attributes, read, figures));
+    return figures;
   }
 
   /** Prices an ended LLM call and writes its cost; a call a guardrail refused was never sent and is not priced. */

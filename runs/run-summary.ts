@@ -76,14 +76,15 @@ export interface RunSummary {
 export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
   const { tokens } = state;
   const enclosing = state.enclosing;
+  const reason = incompleteReason(state);
   const summary: RunSummary = {
     id: state.id,
     agentName: state.agentName,
     nested: enclosing !== undefined,
     parentId: enclosing?.id,
     success: outcome.success,
-    complete: !state.incomplete && state.unpricedCalls === 0 && state.uncoveredRequests === 0,
-    incompleteReason: incompleteReason(state),
+    complete: reason === undefined,
+    incompleteReason: reason,
     steps: state.steps,
     toolCalls: state.toolCalls,
     toolErrors: state.toolErrors,
