@@ -296,12 +296,6 @@ export class CollectorPipeline {
 const log = new RateLimitedLog();
 
 /** Spans in a decoded request. */
-export function countSpans(request: OtlpRequest): number {
-  let count = 0;
-  for (const resourceSpans of request.resourceSpans ?? []) for (const scopeSpans of resourceSpans.scopeSpans ?? []) count += scopeSpans.spans?.length ?? 0;
-  return count;
-}
-
 const EMPTY = new Uint8Array(0);
 const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
 const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');

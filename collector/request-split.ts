@@ -13,6 +13,13 @@ export interface ForwardRequest {
 type ScopeSpans = { spans?: unknown[] } & Record<string, unknown>;
 type ResourceSpans = { scopeSpans?: ScopeSpans[] } & Record<string, unknown>;
 
+/** How many spans a decoded request holds. */
+export function countSpans(request: { resourceSpans?: readonly { scopeSpans?: readonly { spans?: readonly unknown[] | null }[] | null }[] | null }): number {
+  let count = 0;
+  for (const resourceSpans of request.resourceSpans ?? []) for (const scopeSpans of resourceSpans.scopeSpans ?? []) count += scopeSpans.spans?.length ?? 0;
+  return count;
+}
+
 /** The request as two with half the spans each; undefined when it has fewer than two spans or cannot be read. */
 export function splitRequest(body: Uint8Array): [ForwardRequest, ForwardRequest] | undefined {
   let request: { resourceSpans?: ResourceSpans[] };
@@ -21,8 +28,7 @@ export function splitRequest(body: Uint8Array): [ForwardRequest, ForwardRequest]
   } catch {
     return undefined;
   }
-  let total = 0;
-  for (const resourceSpans of request.resourceSpans ?? []) for (const scopeSpans of resourceSpans.scopeSpans ?? []) total += scopeSpans.spans?.length ?? 0;
+  const total = countSpans(request);
   if (total < 2) return undefined;
   const half = Math.floor(total / 2);
   const first: ResourceSpans[] = [];

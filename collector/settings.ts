@@ -1,5 +1,6 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
 // The CLI's parsing and `--help` come from this table, and so does the README's collector table.
+import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
 
 /** `--listen` and `--prometheus`: host:port. */
@@ -98,7 +99,7 @@ export const COLLECTOR_FLAGS = {
     '--backend-conventions',
     '`openinference`, `langfuse`, comma-separated',
     'also write each LLM span\'s figures in these conventions, as `TOKENLEDGER_BACKEND_CONVENTIONS`',
-    ['openinference', 'langfuse'] as const,
+    BACKEND_CONVENTIONS,
   ),
 } satisfies Record<string, Setting<unknown>>;
 

@@ -31,7 +31,8 @@ export const RUN_COST_KEYS: readonly (TokenTypeId | 'total')[] = [...TOKEN_TYPES
 export type RunTokens = Record<TokenTypeId | TokenTotalId, number>;
 export type RunCost = Record<TokenTypeId | 'total', number>;
 
-function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+/** A figure of 0 for each key (a run's, or a group of runs', totals before anything is added). */
+export function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
   const totals = {} as Record<K, number>;
   for (const key of keys) totals[key] = 0;
   return totals;

@@ -1,6 +1,7 @@
 // Every setting of tokenledger in process (the register entry and `startTokenledger`): the standard OTEL_*
 // variables the OpenTelemetry SDK reads, documented here beside tokenledger's own TOKENLEDGER_* ones, which are
 // parsed from this table. Precedence: an option given in code, else the variable, else the default.
+import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import {
   booleanSetting,
   choiceSetting,
@@ -139,7 +140,7 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_BACKEND_CONVENTIONS',
     '`openinference`, `langfuse`, comma-separated',
     'also write the figures in these conventions on LLM call spans, for backends that read them (Phoenix, Arize and Datadog: `openinference`; Langfuse: `langfuse`)',
-    ['openinference', 'langfuse'] as const,
+    BACKEND_CONVENTIONS,
   ),
 } satisfies Record<string, Setting<unknown>>;
 

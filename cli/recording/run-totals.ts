@@ -4,14 +4,8 @@
 // over all input tokens; token efficiency and step inflation = the mean over the runs that have one.
 // Unknown stays unknown: a run with unpriced calls makes its group's cost a lower bound, and the figures that
 // depend on it are reported as unknown (undefined), never as the sum of what is known.
-import { RUN_COST_KEYS, RUN_TOKEN_KEYS, type RunCost, type RunTokens } from '../../runs/run-state.ts';
+import { RUN_COST_KEYS, RUN_TOKEN_KEYS, zeros, type RunCost, type RunTokens } from '../../runs/run-state.ts';
 import type { RunSummary } from '../../runs/run-summary.ts';
-
-function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
-  const totals = {} as Record<K, number>;
-  for (const key of keys) totals[key] = 0;
-  return totals;
-}
 
 export class RunTotals {
   runs = 0;
