@@ -130,7 +130,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 /** The stop line, and how many spans were lost (dropped for any reason but `invalid`, which the client was told). */
-export function summary({ stats, persisted }: StopResult): { line: string; lost: number } {
+function summary({ stats, persisted }: StopResult): { line: string; lost: number } {
   const lostBy = Object.entries(stats.droppedSpans).filter(([reason, spans]) => reason !== 'invalid' && spans > 0);
   const lost = lostBy.reduce((sum, [, spans]) => sum + spans, 0);
   const refused = Object.values(stats.refusedRequests).reduce((sum, requests) => sum + requests, 0);

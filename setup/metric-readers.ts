@@ -9,7 +9,7 @@ import { otlpExporter } from './trace-exporters.ts';
 
 type SdkMetrics = typeof import('@opentelemetry/sdk-metrics');
 
-export const METRIC_EXPORTERS = ['otlp', 'prometheus', 'console', 'none'] as const;
+const METRIC_EXPORTERS = ['otlp', 'prometheus', 'console', 'none'] as const;
 
 const OTLP_METRIC_PACKAGES = {
   'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',

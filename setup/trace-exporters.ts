@@ -9,7 +9,7 @@ import { packageRequire } from '../package-require.cjs';
 
 type SdkTrace = typeof import('@opentelemetry/sdk-trace');
 
-export const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 
 const OTLP_TRACE_PACKAGES: Record<(typeof OTLP_PROTOCOLS)[number], string> = {

@@ -5,7 +5,7 @@ import { diag } from '@opentelemetry/api';
 import { readProviderCost } from '../../ledger/usage.ts';
 import type { LlmCall } from './llm-call.ts';
 
-export const GATEWAY_COST_HEADERS = ['x-litellm-response-cost'] as const;
+const GATEWAY_COST_HEADERS = ['x-litellm-response-cost'] as const;
 
 interface ResponseProps {
   response?: { headers?: { get(name: string): string | null } };
