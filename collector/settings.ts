@@ -1,5 +1,6 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
 // The CLI's parsing and `--help` come from this table, and so does the README's collector table.
+import { commandHelp, commandSettings, type CommandSpec } from '../cli/command-line.ts';
 import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
 
@@ -128,15 +129,18 @@ export const COLLECTOR_VARIABLES: readonly PassedSetting[] = [
   { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are sent over OTLP' },
 ];
 
-export const COLLECTOR_SETTINGS: readonly PassedSetting[] = [...Object.values(COLLECTOR_FLAGS), ...COLLECTOR_VARIABLES];
+/** `tokenledger collect`, described as the cost lab's commands are, so one help printer and one table serve all. */
+export const COLLECT_COMMAND: CommandSpec<typeof COLLECTOR_FLAGS> = {
+  name: 'collect',
+  usage: 'tokenledger collect [flags]',
+  summary: 'An OTLP/HTTP trace receiver that prices LLM spans and rolls up agent runs, then forwards every span.',
+  flags: COLLECTOR_FLAGS,
+  variables: COLLECTOR_VARIABLES,
+};
+
+export const COLLECTOR_SETTINGS: readonly PassedSetting[] = commandSettings(COLLECT_COMMAND);
 
 /** `--help`: the usage line and the table as plain text. */
 export function collectorHelp(): string {
-  const plain = (text: string) => text.replace(/`/g, '').replace(/\\\|/g, '|').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
-  const lines = ['usage: tokenledger collect [flags]', '', 'An OTLP/HTTP trace receiver that prices LLM spans and rolls up agent runs, then forwards every span.', ''];
-  for (const setting of COLLECTOR_SETTINGS) {
-    const fallback = setting.default === '—' ? '' : ` (default ${plain(setting.default)})`;
-    lines.push(`  ${setting.name} ${plain(setting.type)}${fallback}`, `      ${plain(setting.meaning)}`);
-  }
-  return lines.join('\n');
+  return commandHelp(COLLECT_COMMAND);
 }
