@@ -61,7 +61,6 @@ export class TraceStore<S extends StoredSpan> {
   private readonly traces = new OldestFirstMap<string, HeldTrace<S>>();
   private readonly released = new OldestFirstSet<string>();
   private heldSpans = 0;
-  private bytes = 0;
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
   readonly limits: TraceStoreLimits;
 
@@ -76,10 +75,6 @@ export class TraceStore<S extends StoredSpan> {
     return this.traces.size;
   }
 
-  /** The held spans' `heldBytes`, summed. */
-  get heldBytes(): number {
-    return this.bytes;
-  }
 
   /** Adds spans; returns the late ones (their trace was already handed back) and traces evicted to make room. */
   add(spans: S[], now: number): { late: S[]; evicted: ReleasedTrace<S>[] } {
@@ -99,7 +94,6 @@ export class TraceStore<S extends StoredSpan> {
       }
       held.spans.push(span);
       held.bytes += span.heldBytes;
-      this.bytes += span.heldBytes;
       held.lastArrival = now;
       if (!span.parentSpanId) held.rootSeen = true;
       this.heldSpans += 1;
@@ -128,9 +122,8 @@ export class TraceStore<S extends StoredSpan> {
     const evicted: ReleasedTrace<S>[] = [];
     let freed = 0;
     while (freed < bytes && this.traces.size > 0) {
-      const trace = this.evictOldest();
-      for (const span of trace.spans) freed += span.heldBytes;
-      evicted.push(trace);
+      freed += this.traces.get(this.traces.oldest()!)!.bytes;
+      evicted.push(this.evictOldest());
     }
     return evicted;
   }
@@ -145,7 +138,6 @@ export class TraceStore<S extends StoredSpan> {
   private release(traceId: string, held: HeldTrace<S>, reason: ReleaseReason): ReleasedTrace<S> {
     this.traces.delete(traceId);
     this.heldSpans -= held.spans.length;
-    this.bytes -= held.bytes;
     this.released.add(traceId);
     if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.oldest()!);
     return { traceId, spans: held.spans, reason, rootSeen: held.rootSeen };
