@@ -33,16 +33,22 @@ const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxCounted: 10_000 
 /** Ancestors looked at above a counted call (framework spans wrap a call a few levels up at most). */
 const MAX_ANCESTORS = 16;
 
+/** What the judge keeps of a span in flight. */
+interface InFlight {
+  /** Its local parent (undefined for a root, or above an agent or tool span). */
+  parent: string | undefined;
+  /** When it started, on the judge's own clock (a count of starts and ends). */
+  start: number;
+  /** It said at its start that it is an LLM call: a provider request made inside it is covered. */
+  call: boolean;
+  /** The counted LLM span below it, if one was counted. */
+  coveredBy: string | undefined;
+}
+
 export class DuplicateCalls {
-  /** Each span in flight → its local parent (undefined for a root, or above an agent or tool span). */
-  private readonly parents = new OldestFirstMap<string, string | undefined>();
-  /** The LLM spans in flight (as their start attributes say): a provider request made inside one is covered. */
-  private readonly calls = new Set<string>();
-  /** When each span in flight started, on the judge's own clock (a count of starts and ends). */
-  private readonly started = new Map<string, number>();
+  /** Each span in flight, oldest first (one entry per span: this is on every span's path). */
+  private readonly inFlight = new OldestFirstMap<string, InFlight>();
   private moment = 0;
-  /** Spans in flight with a counted LLM span below them → that span's id. */
-  private readonly coveredBelow = new Map<string, string>();
   /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
   private readonly counted = new OldestFirstSet<string>();
   /** Trace id and response id (one string: no map per trace to allocate) → the counted span and when it ended. */
@@ -58,26 +64,22 @@ export class DuplicateCalls {
    * at its start that it is an LLM call.
    */
   start(spanId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
-    if (this.parents.size >= this.limits.maxSpans) {
-      const oldest = this.parents.oldest()!;
-      this.end(oldest);
-    }
-    this.parents.set(spanId, boundary ? undefined : parentSpanId);
-    this.started.set(spanId, ++this.moment);
-    if (call) this.calls.add(spanId);
+    if (this.inFlight.size >= this.limits.maxSpans) this.end(this.inFlight.oldest()!);
+    this.inFlight.set(spanId, { parent: boundary ? undefined : parentSpanId, start: ++this.moment, call, coveredBy: undefined });
   }
 
   /** Spans in flight the judge holds (for tests and benchmarks). */
   get spansInFlight(): number {
-    return this.parents.size;
+    return this.inFlight.size;
   }
 
   /** Whether the span in flight is an LLM call or inside one (not across an agent or tool span). */
   insideCall(spanId: string): boolean {
     let span: string | undefined = spanId;
     for (let depth = 0; span !== undefined && depth <= MAX_ANCESTORS; depth += 1) {
-      if (this.calls.has(span)) return true;
-      span = this.parents.get(span);
+      const entry = this.inFlight.get(span);
+      if (entry?.call) return true;
+      span = entry?.parent;
     }
     return false;
   }
@@ -89,41 +91,40 @@ export class DuplicateCalls {
    * any); without them, the order of this judge's own `start` and `judge` calls says what overlapped.
    */
   judge(spanId: string, traceId: string, responseId: string | undefined, times?: { start: number; end: number }): Duplicate | undefined {
-    const start = times?.start ?? this.started.get(spanId) ?? 0;
+    const entry = this.inFlight.get(spanId);
+    const start = times?.start ?? entry?.start ?? 0;
     const end = times?.end ?? ++this.moment;
-    const duplicate = this.duplicateOf(spanId, traceId, responseId, start);
-    if (duplicate === undefined) this.remember(spanId, traceId, responseId, end);
+    const duplicate = this.duplicateOf(spanId, entry, traceId, responseId, start);
+    if (duplicate === undefined) this.remember(spanId, entry, traceId, responseId, end);
     return duplicate;
   }
 
   /** A span ended (any span, after `judge` for an LLM span): what was kept for it in flight is let go. */
   end(spanId: string): void {
-    this.parents.delete(spanId);
-    this.started.delete(spanId);
-    this.calls.delete(spanId);
-    this.coveredBelow.delete(spanId);
+    this.inFlight.delete(spanId);
   }
 
-  private duplicateOf(spanId: string, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
+  private duplicateOf(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
     const same = responseId === undefined ? undefined : this.responses.get(traceId + responseId);
     if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
-    const below = this.coveredBelow.get(spanId);
-    if (below !== undefined) return { of: below, reason: 'nested_llm_span' };
-    let ancestor = this.parents.get(spanId);
+    if (entry?.coveredBy !== undefined) return { of: entry.coveredBy, reason: 'nested_llm_span' };
+    let ancestor = entry?.parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
       if (this.counted.has(ancestor)) return { of: ancestor, reason: 'nested_llm_span' };
-      ancestor = this.parents.get(ancestor);
+      ancestor = this.inFlight.get(ancestor)?.parent;
     }
     return undefined;
   }
 
-  private remember(spanId: string, traceId: string, responseId: string | undefined, end: number): void {
+  private remember(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, end: number): void {
     if (this.counted.size >= this.limits.maxCounted) this.counted.delete(this.counted.oldest()!);
     this.counted.add(spanId);
-    let ancestor = this.parents.get(spanId);
-    for (let depth = 0; ancestor !== undefined && this.parents.has(ancestor) && depth < MAX_ANCESTORS; depth += 1) {
-      if (!this.coveredBelow.has(ancestor)) this.coveredBelow.set(ancestor, spanId);
-      ancestor = this.parents.get(ancestor);
+    let ancestor = entry?.parent;
+    for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
+      const above = this.inFlight.get(ancestor);
+      if (above === undefined) break;
+      above.coveredBy ??= spanId;
+      ancestor = above.parent;
     }
     if (responseId === undefined) return;
     // Trace ids have a fixed length (32 hex digits), so the two joined name one pair.
