@@ -10,6 +10,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../conventions/attributes.ts';
 import { aiSdkOperation, isAiSdkRun } from '../ledger/ai-sdk-spans.ts';
+import { stringAttribute } from '../ledger/attribute-values.ts';
 import { AI_FUNCTION_ID, OI_KIND } from '../ledger/foreign-names.ts';
 import { LLM_OPERATIONS } from '../ledger/llm-spans.ts';
 import type { RunStart } from './run-tree.ts';
@@ -23,14 +24,14 @@ import type { RunOutcome } from './run-summary.ts';
 export function runStartedBy(attributes: Attributes, spanName: string, isRoot: boolean): RunStart | undefined {
   const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
   const agentName = attributes[ATTR_GEN_AI_AGENT_NAME];
-  const name = typeof agentName === 'string' && agentName ? agentName : spanName;
+  const name = stringAttribute(agentName) ?? spanName;
   if (operation === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT || attributes[OI_KIND] === 'AGENT') return { name, explicit: true };
   const aiOperation = aiSdkOperation(attributes);
   if (aiOperation !== undefined && isAiSdkRun(aiOperation)) {
-    const functionId = attributes[AI_FUNCTION_ID];
-    return { name: typeof functionId === 'string' && functionId ? functionId : aiOperation, explicit: true };
+    return { name: stringAttribute(attributes[AI_FUNCTION_ID]) ?? aiOperation, explicit: true };
   }
-  if (isRoot && !isToolExecution(attributes) && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation)) && aiOperation === undefined) {
+  // No AI SDK span starts a run of its own past this point (its tool call included).
+  if (isRoot && aiOperation === undefined && operation !== GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL && !(typeof operation === 'string' && LLM_OPERATIONS.has(operation))) {
     return { name, explicit: false };
   }
   return undefined;
