@@ -154,11 +154,13 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
       const run = runStartedBy(span.attributes, span.name, localParent === undefined);
-      if (this.baggage && (run !== undefined || isCallOrTool(span))) {
+      const tool = isToolExecution(span.attributes);
+      // Attribution goes on LLM call, tool and run spans: those whose figures tokenledger counts.
+      if (this.baggage && (run !== undefined || tool || isLlmCall(span.attributes))) {
         const added = this.baggage.attributesFor(parentContext, span.attributes);
         if (added) span.setAttributes(added);
       }
-      this.duplicates.start(spanId, localParent, run?.explicit === true || isToolExecution(span.attributes), startsAsLlmCall(span.attributes));
+      this.duplicates.start(spanId, localParent, run?.explicit === true || tool, startsAsLlmCall(span.attributes));
       if (!this.runs) return;
       const started = this.tree.start(spanId, traceId, localParent, run);
       if (started) {
@@ -284,7 +286,3 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
   }
 }
 
-/** An LLM call or a tool execution: spans whose figures tokenledger counts, and so attributes to a tenant. */
-function isCallOrTool(span: Span): boolean {
-  return isLlmCall(span.attributes) || isToolExecution(span.attributes);
-}
