@@ -30,11 +30,11 @@ import { endSpanFailed, runInToolSpan, startToolSpan } from '../common/framework
 import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
-import { requestAttributes, responseAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { aiSdkToolResultShare } from './prompt-share.ts';
-import { setServedTier } from './served-tier.ts';
-import { aiSdkEmbeddingUsage, aiSdkServiceTier, normalizeAiSdkUsage } from './usage.ts';
+import { finishReasonOf, recordAiSdkResult } from './call-result.ts';
+import { aiSdkEmbeddingUsage } from './usage.ts';
 import { coverProviderRequest } from '../common/provider-requests.ts';
 import { OldestFirstMap } from '../../ledger/oldest-first.ts';
 
@@ -122,11 +122,9 @@ export class AiSdkTelemetryIntegration {
       const call = operation?.open;
       if (!operation || !call) return;
       operation.open = undefined;
-      call.setAttributes(responseAttributes(event.responseId, event.modelId, [event.finishReason]));
+      recordAiSdkResult(call, event.provider, { id: event.responseId, modelId: event.modelId, finishReason: event.finishReason, usage: event.usage });
       const request = isRecord(event.request) ? event.request : {};
       call.setAttributes(serverAttributes(request.url));
-      setServedTier(call, aiSdkServiceTier(undefined, undefined, event.usage));
-      call.setUsage(normalizeAiSdkUsage(event.provider, event.usage));
       call.end();
     });
   }
@@ -161,9 +159,7 @@ export class AiSdkTelemetryIntegration {
       if (!operation || !call) return;
       operation.objectStep = undefined;
       const response = isRecord(event.response) ? event.response : {};
-      call.setAttributes(responseAttributes(response.id, response.modelId, [event.finishReason]));
-      setServedTier(call, aiSdkServiceTier(event.providerMetadata, response.body, event.usage));
-      call.setUsage(normalizeAiSdkUsage(event.provider, event.usage));
+      recordAiSdkResult(call, event.provider, { id: response.id, modelId: response.modelId, finishReason: event.finishReason, providerMetadata: event.providerMetadata, body: response.body, usage: event.usage });
       coverActiveRequest();
       call.end();
     });
@@ -265,12 +261,10 @@ export class AiSdkTelemetryIntegration {
   private afterModelCall(options: Event, call: LlmCall, result: unknown): void {
     if (isRecord(result) && result.usage !== undefined) {
       const response = isRecord(result.response) ? result.response : {};
-      const finish = isRecord(result.finishReason) ? result.finishReason.raw ?? result.finishReason.unified : result.finishReason;
-      call.setAttributes(responseAttributes(response.id, response.modelId, [finish]));
+      const finishReason = finishReasonOf(result.finishReason);
+      recordAiSdkResult(call, options.provider, { id: response.id, modelId: response.modelId, finishReason, providerMetadata: result.providerMetadata, body: response.body, usage: result.usage });
       const request = isRecord(result.request) ? result.request : {};
       call.setAttributes(serverAttributes(request.url));
-      setServedTier(call, aiSdkServiceTier(result.providerMetadata, response.body, result.usage));
-      call.setUsage(normalizeAiSdkUsage(options.provider, result.usage));
       call.end();
       return;
     }

@@ -9,14 +9,13 @@ import { diag } from '@opentelemetry/api';
 import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { aiSdkToolResultShare } from '../ai-sdk/prompt-share.ts';
-import { aiSdkServiceTier, normalizeAiSdkUsage } from '../ai-sdk/usage.ts';
 import { currentCallGate } from '../common/call-gate.ts';
 import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
-import { requestAttributes, responseAttributes, spanName } from '../common/request-attributes.ts';
+import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { callInSpan, startCall, type TracedMethodHost } from '../common/traced-method.ts';
-import { setServedTier } from '../ai-sdk/served-tier.ts';
+import { finishReasonOf, recordAiSdkResult } from '../ai-sdk/call-result.ts';
 
 const TRACED = Symbol.for('tokenledger.mastra-model');
 type Method = (this: unknown, options: unknown) => Promise<unknown>;
@@ -106,9 +105,14 @@ function start(host: TracedMethodHost, model: Model, options: unknown, streamed:
 function finishGenerated(call: LlmCall, model: Model, result: unknown): void {
   if (!isRecord(result)) return call.end('usage_missing');
   const response = isRecord(result.response) ? result.response : {};
-  call.setAttributes(responseAttributes(response.id, response.modelId, [finishReason(result.finishReason)]));
-  setServedTier(call, aiSdkServiceTier(result.providerMetadata, response.body, result.usage));
-  call.setUsage(normalizeAiSdkUsage(model.provider, result.usage));
+  recordAiSdkResult(call, model.provider, {
+    id: response.id,
+    modelId: response.modelId,
+    finishReason: finishReasonOf(result.finishReason),
+    providerMetadata: result.providerMetadata,
+    body: response.body,
+    usage: result.usage,
+  });
   call.end();
 }
 
@@ -131,9 +135,8 @@ function observeStream(call: LlmCall, model: Model, result: unknown): unknown {
             responseModel = part.modelId ?? responseModel;
           } else if (part.type === 'finish') {
             finished = true;
-            call.setAttributes(responseAttributes(responseId, responseModel, [finishReason(part.finishReason)]));
-            setServedTier(call, aiSdkServiceTier(part.providerMetadata, undefined, part.usage));
-            call.setUsage(normalizeAiSdkUsage(model.provider, part.usage));
+            const finishReason = finishReasonOf(part.finishReason);
+            recordAiSdkResult(call, model.provider, { id: responseId, modelId: responseModel, finishReason, providerMetadata: part.providerMetadata, usage: part.usage });
           } else if (part.type === 'error' && !finished) {
             call.fail(part.error, 'stream_incomplete');
           } else if (part.type !== 'stream-start') {
@@ -159,7 +162,3 @@ function observeStream(call: LlmCall, model: Model, result: unknown): unknown {
   return result;
 }
 
-/** `{ unified, raw }` (LanguageModelV3/V4) or a plain string (V2). */
-function finishReason(reason: unknown): unknown {
-  return isRecord(reason) ? (reason.raw ?? reason.unified) : reason;
-}
