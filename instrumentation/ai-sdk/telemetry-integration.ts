@@ -25,9 +25,8 @@ import {
 } from '../../conventions/attributes.ts';
 import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { currentCallGate } from '../common/call-gate.ts';
 import { endSpanFailed, runInToolSpan, startToolSpan } from '../common/framework-spans.ts';
-import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
+import { estimatedTokens, gateCall } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
 import { requestAttributes, serverAttributes, spanName } from '../common/request-attributes.ts';
@@ -232,19 +231,9 @@ export class AiSdkTelemetryIntegration {
     const call = context.with(parent, () =>
       startCall(this.host, { spanName: spanName('chat', model), attributes, toolResultShare: share.totalChars > 0 ? share : undefined }),
     );
-    const gate = currentCallGate();
-    if (gate) {
-      try {
-        const maxOutputTokens = typeof options.maxOutputTokens === 'number' ? options.maxOutputTokens : undefined;
-        gate.beforeCall(call.span, { provider, model: String(model ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens });
-      } catch (error) {
-        if (!isGuardError(error)) diag.error('tokenledger: a guardrail failed; the call proceeds', error);
-        else {
-          call.fail(error);
-          throw new GuardStop(error);
-        }
-      }
-    }
+    const maxOutputTokens = typeof options.maxOutputTokens === 'number' ? options.maxOutputTokens : undefined;
+    const gated = gateCall(call, () => ({ planned: { provider, model: String(model ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens } }));
+    if ('stop' in gated) throw new GuardStop(gated.stop);
     return call;
   }
 

@@ -7,8 +7,11 @@ import type { LlmCall } from './llm-call.ts';
 
 export interface GatedRequest {
   planned: PlannedCall;
-  /** The call's arguments with the output limit set to `cap` (a copy; the app's objects are never changed). */
-  withMaxTokens(cap: number): unknown[];
+  /**
+   * The call's arguments with the output limit set to `cap` (a copy; the app's objects are never changed). Absent
+   * where the request cannot be changed once planned (the AI SDK's and Mastra's model calls): no cap is applied.
+   */
+  withMaxTokens?(cap: number): unknown[];
 }
 
 export type GateOutcome = { args: unknown[] | undefined } | { stop: Error };
@@ -28,7 +31,7 @@ export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefin
     const request = describe();
     const decision = gate.beforeCall(call.span, request.planned);
     const cap = decision?.maxOutputTokens;
-    if (cap === undefined) return { args: undefined };
+    if (cap === undefined || request.withMaxTokens === undefined) return { args: undefined };
     call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP]: cap, [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: cap });
     return { args: request.withMaxTokens(cap) };
   } catch (error) {

@@ -9,8 +9,7 @@ import { diag } from '@opentelemetry/api';
 import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { aiSdkToolResultShare } from '../ai-sdk/prompt-share.ts';
-import { currentCallGate } from '../common/call-gate.ts';
-import { estimatedTokens, isGuardError } from '../common/gate-call.ts';
+import { estimatedTokens, gateCall } from '../common/gate-call.ts';
 import type { LlmCall } from '../common/llm-call.ts';
 import { prefixHash } from '../common/prompt-shape.ts';
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
@@ -64,6 +63,7 @@ async function traced(host: TracedMethodHost, model: Model, options: unknown, or
 /** The call's span, under the active span (the agent's run or tool); a guardrail's stop fails it and throws. */
 function start(host: TracedMethodHost, model: Model, options: unknown, streamed: boolean): LlmCall | undefined {
   let call: LlmCall;
+  let stop: Error | undefined;
   const request = isRecord(options) ? options : {};
   const provider = aiSdkProviderName(model.provider);
   try {
@@ -86,19 +86,14 @@ function start(host: TracedMethodHost, model: Model, options: unknown, streamed:
       prefixHash: system.length > 0 || request.tools !== undefined ? prefixHash(system, request.tools) : undefined,
     });
     call = startCall(host, { spanName: spanName('chat', model.modelId), attributes, toolResultShare: share.totalChars > 0 ? share : undefined });
-    const gate = currentCallGate();
-    if (gate) {
-      const maxOutputTokens = typeof request.maxOutputTokens === 'number' ? request.maxOutputTokens : undefined;
-      gate.beforeCall(call.span, { provider, model: String(model.modelId ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens });
-    }
+    const maxOutputTokens = typeof request.maxOutputTokens === 'number' ? request.maxOutputTokens : undefined;
+    const gated = gateCall(call, () => ({ planned: { provider, model: String(model.modelId ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens } }));
+    stop = 'stop' in gated ? gated.stop : undefined;
   } catch (error) {
-    if (!isGuardError(error)) {
-      diag.error('tokenledger: could not start a Mastra model call span', error);
-      return call!;
-    }
-    call!.fail(error);
-    throw error;
+    diag.error('tokenledger: could not start a Mastra model call span', error);
+    return call!;
   }
+  if (stop) throw stop;
   return call;
 }
 
