@@ -23,7 +23,7 @@ import {
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../conventions/attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
-import { DuplicateCalls, type Duplicate } from '../ledger/duplicate-calls.ts';
+import { DuplicateCalls, duplicateAttributes, type Duplicate } from '../ledger/duplicate-calls.ts';
 import { responseIdOf } from '../ledger/source-conventions.ts';
 import { AI_FUNCTION_ID, AI_OPERATION_ID, OI_KIND } from '../ledger/foreign-names.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
@@ -129,7 +129,7 @@ function counted(span: TraceSpan, duplicates: DuplicateCalls): CallFigures | und
   }
   duplicates.end(span.spanId);
   if (duplicate === undefined) return span.figures;
-  span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
+  span.setAttributes(duplicateAttributes(duplicate));
   return undefined;
 }
 

@@ -15,13 +15,19 @@
 // Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first; the span processor
 // also forgets the root of a run it evicts), the response ids of the last `maxCounted` counted calls, and the last
 // `maxCounted` counted spans (a call inside one ends soon after it).
-import type { TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, type TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
 import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
 
 export interface Duplicate {
   /** The span id of the LLM span counted for this call. */
   of: string;
   reason: TokenledgerCallDuplicateReason;
+}
+
+/** The attributes that mark a duplicate (in process and in collector mode alike). */
+export function duplicateAttributes(duplicate: Duplicate): Attributes {
+  return { [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason };
 }
 
 export interface DuplicateLimits {

@@ -16,8 +16,6 @@
 import { diag, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
-  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
-  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
   ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
   ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
@@ -33,7 +31,7 @@ import { handedOverUsage } from '../ledger/handover.ts';
 import { callDescription, isLlmCall, isRefusedCall, requestModelOf, startsAsLlmCall } from '../ledger/llm-spans.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
-import { DuplicateCalls } from '../ledger/duplicate-calls.ts';
+import { DuplicateCalls, duplicateAttributes } from '../ledger/duplicate-calls.ts';
 import { normalisedAttributes, responseIdOf, spanUsage } from '../ledger/source-conventions.ts';
 import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
 import { AttributionLabels } from '../metrics/attribution.ts';
@@ -185,7 +183,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const priced = isCall ? this.endCall(span, figures) : undefined;
       // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
       // marked, and is neither a step of a run nor a call in the metrics.
-      if (duplicate) span.setAttributes({ [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF]: duplicate.of, [ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON]: duplicate.reason });
+      if (duplicate) span.setAttributes(duplicateAttributes(duplicate));
       const call = duplicate ? undefined : priced;
       if (!this.runs) {
         if (call) this.recordCall(span, call, undefined);
