@@ -8,8 +8,8 @@
 // spans held; past either, the oldest trace is handed back early, marked evicted, and counted; `evictBytes` does
 // the same when memory is short. A span of a trace already handed back is late: it is returned at once, to be
 // forwarded as it is.
-import { positive } from '../instrumentation/common/budget.ts';
-import { OldestFirstMap, OldestFirstSet } from '../ledger/oldest-first.ts';
+import { positive } from '../base/positive.ts';
+import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
 
 export interface TraceStoreLimits {
   /** Quiet time after the last span of a trace whose root has arrived. Default 2 s. */

@@ -17,7 +17,7 @@
 // `maxCounted` counted spans (a call inside one ends soon after it).
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, type TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
-import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
+import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
 
 export interface Duplicate {
   /** The span id of the LLM span counted for this call. */

@@ -4,7 +4,7 @@
 // whichever deployable recorded it.
 import { createHash, createHmac } from 'node:crypto';
 import { validateKeys } from './attribution.ts';
-import { OldestFirstMap } from '../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../base/oldest-first.ts';
 
 export interface AttributionHashOptions {
   /** Keys whose values are recorded as a hash, e.g. ['user.id']. Default none. */

@@ -52,7 +52,7 @@ import {
 } from '../conventions/attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type TokenCounts } from '../ledger/token-types.ts';
-import { VERSION } from '../instrumentation/version.ts';
+import { VERSION } from '../base/version.ts';
 import type { RunSummary } from '../runs/run-summary.ts';
 import type { AttributionLabels, AttributionSource } from './attribution.ts';
 import { SeriesTable } from './series-table.ts';

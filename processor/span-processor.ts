@@ -21,7 +21,7 @@ import {
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
 } from '../conventions/attributes.ts';
-import { positive } from '../instrumentation/common/budget.ts';
+import { positive } from '../base/positive.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
 import { providerRequestsOf } from '../instrumentation/common/provider-requests.ts';
 import { BACKEND_CONVENTIONS, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';

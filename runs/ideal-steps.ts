@@ -1,7 +1,7 @@
 // Ideal steps learned per agent name when a run does not say: the 10th percentile of the step counts of the
 // agent's last 50 successful runs, once there are 5. A low percentile, because the cheapest successful runs show
 // what the task needs; a window, because agents change. Never invented: fewer than 5 runs → unknown.
-import { OldestFirstMap } from '../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../base/oldest-first.ts';
 
 export const LEARNED_WINDOW = 50;
 export const LEARNED_MIN_RUNS = 5;

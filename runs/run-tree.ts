@@ -24,7 +24,7 @@ import { IdealStepsLearner } from './ideal-steps.ts';
 import { runOutcome } from './run-spans.ts';
 import { RunState } from './run-state.ts';
 import { summarizeRun, type RunSummary } from './run-summary.ts';
-import { OldestFirstMap, OldestFirstSet } from '../ledger/oldest-first.ts';
+import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
 
 export interface RunLimits {
   /** Runs held at once. Each holds about a kilobyte plus up to 256 step sizes. Default 10 000. */

@@ -13,7 +13,7 @@ import {
   TOKEN_TYPES_PATH,
   validateRegistry,
 } from '../conventions/generate.ts';
-import { VERSION } from '../instrumentation/version.ts';
+import { VERSION } from '../base/version.ts';
 import { sourceFiles } from './source-files.ts';
 
 const registry = loadRegistry();

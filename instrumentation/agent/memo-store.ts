@@ -1,7 +1,7 @@
 // Where memoised tool results are kept. The default is an in-memory LRU; any store with `get`/`set` plugs in
 // (Redis: `get: (key) => redis.get(key)`, `set: (key, value, ttlMs) => redis.set(key, value, 'PX', ttlMs)`).
 // Values are the results serialised as JSON.
-import { OldestFirstMap } from '../../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../../base/oldest-first.ts';
 
 export interface MemoStore {
   get(key: string): Promise<string | undefined | null> | string | undefined | null;

@@ -20,7 +20,7 @@ import {
 } from '../../conventions/attributes.ts';
 import { validateBudget, type Budget, type GuardMode } from '../common/budget.ts';
 import { errorType } from '../common/error-type.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 
 export interface AgentRunOptions {
   /** The agent's name: `gen_ai.agent.name`, and the key its KPIs are grouped by. */

@@ -15,7 +15,7 @@ import {
 import { currentCallGate } from '../common/call-gate.ts';
 import { endSpanFailed } from '../common/framework-spans.ts';
 import { isGuardError } from '../common/gate-call.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 import { toolArgsHash } from './canonical.ts';
 import { LruMemoStore, type MemoStore } from './memo-store.ts';
 

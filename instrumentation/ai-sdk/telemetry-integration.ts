@@ -35,7 +35,7 @@ import { aiSdkToolResultShare } from './prompt-share.ts';
 import { finishReasonOf, recordAiSdkResult } from './call-result.ts';
 import { aiSdkEmbeddingUsage } from './usage.ts';
 import { coverProviderRequest } from '../common/provider-requests.ts';
-import { OldestFirstMap } from '../../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../../base/oldest-first.ts';
 
 /** The operations that are runs: a loop of model calls and tool executions. */
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);

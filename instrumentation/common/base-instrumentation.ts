@@ -7,7 +7,7 @@ import { captureContentFromEnv } from './content-capture.ts';
 import type { TokenledgerInstrumentationConfig } from './config.ts';
 import { API_PROMISE_WRAPPERS } from './stainless.ts';
 import type { TracedMethodHost } from './traced-method.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Prototype = Record<string, unknown>;

@@ -1,5 +1,6 @@
 // Run budgets, shared by the run API (which puts them on the run span) and the processor's guardrails (which
 // enforce them). Checked when configured: a budget of zero, a negative one or NaN is an error at once.
+import { positive } from '../../base/positive.ts';
 
 export type GuardMode = 'enforce' | 'warn';
 
@@ -17,11 +18,4 @@ export function validateBudget(budget: Budget, where: string): Budget {
   if (budget.maxInputTokens !== undefined) checked.maxInputTokens = positive(budget.maxInputTokens, `${where}.maxInputTokens`, true);
   if (budget.maxOutputTokens !== undefined) checked.maxOutputTokens = positive(budget.maxOutputTokens, `${where}.maxOutputTokens`, true);
   return checked;
-}
-
-export function positive(value: unknown, where: string, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`tokenledger: ${where} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
-  }
-  return value;
 }

@@ -14,7 +14,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
-import { OldestFirstMap } from '../../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../../base/oldest-first.ts';
 import { toolArgsHash } from '../agent/canonical.ts';
 import { currentCallGate } from './call-gate.ts';
 import { errorType } from './error-type.ts';

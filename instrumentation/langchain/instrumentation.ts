@@ -4,7 +4,7 @@
 // of LangChain's current run. The CommonJS and ES module builds are separate files, each patched as it loads.
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { registerFrameworkContext, unregisterFrameworkContext } from '../common/framework-context.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 import { HANDLER_NAME, LangChainRuns } from './callback-handler.ts';
 
 /** The versions the test suite runs against. */

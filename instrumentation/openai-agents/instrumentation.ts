@@ -8,7 +8,7 @@
 import { diag } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { registerFrameworkContext, unregisterFrameworkContext } from '../common/framework-context.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 import { AgentsTraceProcessor } from './trace-processor.ts';
 
 const PROVIDER = Symbol.for('openai.agents.core.traceProvider');

@@ -7,7 +7,7 @@ import { ATTR_OPENAI_API_TYPE, ATTR_TOKENLEDGER_REQUEST_BATCH } from '../../conv
 import { requestAttributes, spanName } from '../common/request-attributes.ts';
 import { startCall, type TracedMethodHost } from '../common/traced-method.ts';
 import { isRecord } from '../../ledger/usage.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 import { recordCompletion } from './chat.ts';
 import { recordResponse } from './responses.ts';
 import { normalizeEmbeddingsUsage } from './usage.ts';

@@ -11,7 +11,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { context, diag, trace } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { noteProviderRequest } from '../common/provider-requests.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../base/version.ts';
 import { isProviderRequest } from './provider-endpoints.ts';
 
 const UNDICI_REQUEST = 'undici:request:create';

@@ -2,7 +2,8 @@
 // runaway-loop breaker's limits, and optional output token caps. Checked when configured, with messages that
 // say which value is wrong: a budget of zero, a negative one or NaN never waits for the first call to fail.
 
-import { positive, validateBudget, type Budget, type GuardMode } from '../../instrumentation/common/budget.ts';
+import { positive } from '../../base/positive.ts';
+import { validateBudget, type Budget, type GuardMode } from '../../instrumentation/common/budget.ts';
 
 export type { Budget, GuardMode };
 export { validateBudget };

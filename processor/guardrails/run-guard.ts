@@ -32,7 +32,7 @@ import { declaredIdealSteps } from '../../runs/run-spans.ts';
 import type { AttributeSink } from '../../runs/run-summary.ts';
 import type { RunTree } from '../../runs/run-tree.ts';
 import type { Budget, GuardMode, ResolvedGuardrails } from './guard-options.ts';
-import { OldestFirstMap } from '../../ledger/oldest-first.ts';
+import { OldestFirstMap } from '../../base/oldest-first.ts';
 
 /** Output assumed for a call that sets no limit (OpenAI's default ceiling for most models is higher still). */
 const DEFAULT_OUTPUT_ESTIMATE = 4096;

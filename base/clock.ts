@@ -1,0 +1,30 @@
+// Time for everything that waits or expires (held traces, the forward queue and its retries, run limits, open calls
+// past their run): one injected clock, so tests drive time instead of sleeping. Production uses `systemClock`;
+// tests use a ManualClock (base/manual-clock.ts). Timers never keep the process alive.
+
+export interface Timer {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Calls `callback` once, `ms` from now. */
+  after(ms: number, callback: () => void): Timer;
+  /** Calls `callback` every `ms`, until cancelled. */
+  every(ms: number, callback: () => void): Timer;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  after(ms, callback) {
+    const handle = setTimeout(callback, Math.max(0, ms));
+    handle.unref();
+    return { cancel: () => clearTimeout(handle) };
+  },
+  every(ms, callback) {
+    const handle = setInterval(callback, Math.max(1, ms));
+    handle.unref();
+    return { cancel: () => clearInterval(handle) };
+  },
+};
