@@ -16,13 +16,15 @@ export { tool, type ToolOptions, type MemoizeOptions } from './instrumentation/a
 export { LruMemoStore, type MemoStore } from './instrumentation/agent/memo-store.ts';
 export { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from './instrumentation/common/guard-errors.ts';
 export type { Budget, GuardMode } from './instrumentation/common/budget.ts';
-export type { GuardrailOptions, AgentGuard, LoopLimits } from './processor/guardrails/guard-options.ts';
+export type { GuardrailOptions, AgentGuard, LoopLimits, UnknownCost } from './processor/guardrails/guard-options.ts';
 export { enableGuardrails } from './processor/guardrails/enable.ts';
 export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './runs/run-tree.ts';
+export type { Clock, Timer } from './base/clock.ts';
 export type { PriceOverrides } from './ledger/pricing/price-overrides.ts';
 export type { PriceModifier, ModifierCondition } from './ledger/pricing/modifiers.ts';
 export { refreshPriceData, type PriceRefreshOptions } from './ledger/pricing/price-data.ts';
 export { startTokenledger, tokenledgerInstrumentations, type StartedTokenledger } from './setup/start.ts';
+export { tokenledgerSampler } from './setup/sampler.ts';
 export type { TokenledgerOptions } from './setup/options.ts';
 export { RecordingSpanExporter } from './setup/record-exporter.ts';

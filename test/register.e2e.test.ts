@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FakeProvider, fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { metricSum, OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let provider: FakeProvider;
@@ -25,6 +25,7 @@ after(async () => {
 });
 beforeEach(() => {
   receiver.spans.length = 0;
+  receiver.metrics.clear();
   // Scripted answers (the agent tests) and queued ones are per test: each starts from the fixtures.
   provider.reset();
 });
@@ -184,6 +185,48 @@ test('register: OTEL_METRICS_EXPORTER=prometheus serves tokenledger metrics for 
   assert.match(scraped, /tokenledger_cost_total\{/);
   assert.match(scraped, /gen_ai_client_inference_operation_input_tokens_bucket\{/);
   assert.match(scraped, /gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_token_modality="unknown"/);
+});
+
+/** The app's metrics and exported calls under a sampler: 10 requests of 4 gpt-5.5 calls each. */
+async function sampledApp(env: Record<string, string>) {
+  receiver.spans.length = 0;
+  receiver.metrics.clear();
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/sampled-calls.cjs'], { OTEL_METRICS_EXPORTER: 'otlp', ...env });
+  assert.equal(result.code, 0, result.stderr);
+  const runCost = receiver.metrics.get('tokenledger.run.cost')?.[0]?.value as { sum: number; count: number } | undefined;
+  const genai = [...receiver.metrics.keys()].filter((name) => name.startsWith('gen_ai.client.inference.usage.')).sort();
+  return {
+    exportedCalls: receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat').length,
+    cost: metricSum(receiver, 'tokenledger.cost'),
+    usage: Object.fromEntries(genai.map((name) => [name, metricSum(receiver, name)])),
+    runs: metricSum(receiver, 'tokenledger.runs'),
+    runCostCount: runCost?.count,
+    runCostSum: runCost?.sum,
+  };
+}
+
+test('register: under OTEL_TRACES_SAMPLER the cost, token and run metrics count every call; only exports follow the sampler', async () => {
+  const all = await sampledApp({});
+  assert.equal(all.exportedCalls, 40);
+  // 40 × the flex-tier gpt-5.5 call of the fixture: 40 × $0.007355
+  assert.ok(Math.abs(all.cost - 0.2942) < 1e-12, String(all.cost));
+  assert.equal(all.usage['gen_ai.client.inference.usage.input_tokens'], 40 * 2150);
+  assert.deepEqual([all.runs, all.runCostCount], [10, 10]);
+  const samplers: Record<string, string>[] = [
+    { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    { OTEL_TRACES_SAMPLER: 'always_off' },
+  ];
+  for (const env of samplers) {
+    const sampled = await sampledApp(env);
+    const name = env.OTEL_TRACES_SAMPLER!;
+    // Which 10 trace ids the ratio keeps is random: all 40 calls exported would take 10 kept in 10 (p = 1e-10).
+    assert.ok(name === 'always_off' ? sampled.exportedCalls === 0 : sampled.exportedCalls % 4 === 0 && sampled.exportedCalls < 40, `${name}: ${sampled.exportedCalls} calls exported`);
+    assert.ok(Math.abs(sampled.cost - all.cost) < 1e-12, `${name}: cost ${sampled.cost}`);
+    assert.deepEqual(sampled.usage, all.usage, `${name}: GenAI usage counters`);
+    assert.deepEqual([sampled.runs, sampled.runCostCount], [10, 10], `${name}: runs`);
+    assert.ok(Math.abs(sampled.runCostSum! - all.runCostSum!) < 1e-12, `${name}: run cost sum`);
+  }
 });
 
 test('register: OTEL_SDK_DISABLED=true leaves the app alone and exports nothing', async () => {
