@@ -16,6 +16,7 @@ import type { CallFigures } from '../../ledger/call-figures.ts';
 import { callDescription } from '../../ledger/llm-spans.ts';
 import type { CallDescription } from '../../ledger/pricing/call-pricer.ts';
 import type { UsageFigures } from '../../ledger/usage-figures.ts';
+import { samplingProbability } from './sampling-threshold.ts';
 
 /** One LLM call as recorded: what it was, when, its usage and its price. */
 export interface CallRecord {
@@ -39,6 +40,8 @@ export interface CallRecord {
   costSource?: string;
   /** `file:line` of the request it was read from. */
   where: string;
+  /** The probability its trace was sampled with, when its tracestate says (`ot=th:…`); absent: not said. */
+  samplingProbability?: number;
 }
 
 /** Bytes a held span takes, roughly (measured: 1.6 KB with its call's figures), for a memory limit counted in bytes. */
@@ -68,6 +71,7 @@ export class RecordedSpan implements TraceSpan {
     figures: CallFigures | undefined,
     usage: UsageFigures | undefined,
     where: string,
+    traceState?: string,
   ) {
     this.traceId = ids.traceId;
     this.spanId = ids.spanId;
@@ -98,6 +102,8 @@ export class RecordedSpan implements TraceSpan {
       costSource: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_SOURCE]),
       where,
     };
+    const probability = samplingProbability(traceState);
+    if (probability !== undefined) this.call.samplingProbability = probability;
   }
 
   /** While held, the span counts as its trace's root (TraceStore knows a root by its empty parent). */

@@ -6,6 +6,7 @@ import { dollars, plural } from '../format.ts';
 import type { CommandIo } from '../main.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
+import { RecordingFacts } from '../recording/recording-facts.ts';
 import { RecordingTotals } from '../recording/recording-totals.ts';
 import { PrefixSurvey } from '../whatif/prefix-survey.ts';
 import { repriceRecordings } from '../whatif/whatif-command.ts';
@@ -24,10 +25,11 @@ export async function report(argv: readonly string[], io: CommandIo): Promise<nu
   const runsLimit = values.runs ?? 12;
   const runs = new ReportRuns(runsLimit);
   const survey = new PrefixSurvey();
-  const stats = await readRecordings(files, options, [totals, runs, survey]);
+  const facts = new RecordingFacts();
+  const stats = await readRecordings(files, options, [totals, runs, survey, facts]);
   const levers = await repriceRecordings(files, options, survey, values);
   const out = values.out ?? 'tokenledger-report.html';
-  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
+  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, facts, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
   try {
     writeFileSync(out, html);
   } catch (error) {

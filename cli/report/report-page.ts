@@ -1,6 +1,7 @@
 // The report as one HTML file: inline CSS and SVG, no script and no external resource (its Content-Security-Policy
 // forbids loading any), so it opens offline, attaches to a ticket, and renders the same everywhere.
 import { dollars, plural } from '../format.ts';
+import type { RecordingFacts } from '../recording/recording-facts.ts';
 import type { RecordingTotals } from '../recording/recording-totals.ts';
 import type { ReplayStats } from '../recording/replay.ts';
 import type { WhatIf } from '../whatif/whatif-output.ts';
@@ -16,6 +17,8 @@ export interface ReportContent {
   files: readonly string[];
   stats: ReplayStats;
   totals: RecordingTotals;
+  /** What the recording says about itself (its sampler, what was left out). */
+  facts?: RecordingFacts;
   runs: ShownRun[];
   levers: WhatIf;
   maxUsdPerTask?: number;
@@ -44,6 +47,7 @@ export function reportPage(content: ReportContent): string {
 <header><h1>${escapeHtml(content.title)}</h1>
 <p class="facts">${summary.join(' · ')}</p>
 <p class="muted">read from ${content.files.map(escapeHtml).join(', ')}; priced with ${escapeHtml([...totals.priceData].join(', ') || '—')}</p>
+${content.facts ? `<p class="muted recording-facts">${escapeHtml(content.facts.summary(stats))}</p>` : ''}
 ${warnings(content)}</header>
 <main>
 <h2>Agents</h2>
@@ -65,6 +69,7 @@ function warnings(content: ReportContent): string {
   if (totals.tasks.unpricedCalls > 0) items.push(`${plural(totals.tasks.unpricedCalls, 'call')} in tasks could not be priced (unknown model or usage): the spends shown are lower bounds.`);
   if (stats.unwholeTraces > 0) items.push(`${plural(stats.unwholeTraces, 'trace')} could not be rolled up whole (the root span is missing, or the read limits cut it): their runs are not shown.`);
   if (totals.callsOutsideRuns > 0) items.push(`${plural(totals.callsOutsideRuns, 'LLM call')} (${dollars(totals.costOutsideRuns)}${totals.unpricedOutsideRuns > 0 ? ' and unpriced ones' : ''}) counted in no run.`);
+  if (content.facts?.sampled === 'yes') items.push('The recording is sampled: spends, task counts and calls describe the spans kept, not every call (see the line above).');
   if (stats.duplicateSpans > 0) items.push(`${plural(stats.duplicateSpans, 'span')} appeared twice and were read once.`);
   if (items.length === 0) return '';
   return `<ul class="warnings">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
