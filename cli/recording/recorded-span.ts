@@ -9,6 +9,9 @@ import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
+  ATTR_FEATURE,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
 } from '../../conventions/attributes.ts';
 import { ROLLUP_ATTRIBUTES, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { stringAttribute } from '../../ledger/attribute-values.ts';
@@ -42,7 +45,12 @@ export interface CallRecord {
   where: string;
   /** The probability its trace was sampled with, when its tracestate says (`ot=th:…`); absent: not said. */
   samplingProbability?: number;
+  /** Its attribution keys (tenant.id, user.id, feature), when it has any. */
+  attribution?: Record<string, string>;
 }
+
+/** The attribution keys the conventions document, kept on a call for exports that group by them. */
+const ATTRIBUTION_KEYS = [ATTR_TENANT_ID, ATTR_USER_ID, ATTR_FEATURE];
 
 /** Bytes a held span takes, roughly (measured: 1.6 KB with its call's figures), for a memory limit counted in bytes. */
 const SPAN_BYTES = 1600;
@@ -104,6 +112,10 @@ export class RecordedSpan implements TraceSpan {
     };
     const probability = samplingProbability(traceState);
     if (probability !== undefined) this.call.samplingProbability = probability;
+    for (const key of ATTRIBUTION_KEYS) {
+      const value = stringAttribute(attributes[key]);
+      if (value !== undefined) (this.call.attribution ??= {})[key] = value;
+    }
   }
 
   /** While held, the span counts as its trace's root (TraceStore knows a root by its empty parent). */
