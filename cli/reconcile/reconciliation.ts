@@ -213,6 +213,8 @@ function reconcileGroup(
   const comparisons: TypeComparison[] = [];
   for (const [type, figures] of typesOf(coverage, group, bill)) {
     const billed = bill?.types.get(type);
+    // A type neither side has anything of is no row.
+    if (!billed && figures.tokens === 0 && figures.usd === 0) continue;
     const standardRate = rateOf(provider, model, type, day, 'standard');
     const telemetryRate = figures.tokens > 0 ? figures.usd / figures.tokens : standardRate;
     const billedTokens = coverage.usage ? (billed?.usageTokens ?? 0) : billed && billed.costLinesWithoutTokens === 0 ? billed.costTokens : coverage.typedCost ? undefined : 0;
