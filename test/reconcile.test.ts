@@ -285,3 +285,16 @@ test('reconcile: the text table shows each provider, its reasons and every day �
   assert.match(out, /\n {2}days: \d{4}-\d{2}-\d{2} \$0\.00 ✓\n {2}day +model +token type +telemetry tokens +telemetry \$ +billed tokens +billed \$ +difference +why\n {2}\d{4}-\d{2}-\d{2} {2}claude-sonnet-5 {2}cache read +35,490 +\$0\.007098 +35,490 +\$0\.007098 +—\n/);
   assert.match(out, /\nEvery provider-day is within 2% of the bill\.\n$/);
 });
+
+test('report: with the bill files, the report has a section that puts the recording beside the bill', async () => {
+  const usage = write('report-usage.json', anthropicUsagePage(support));
+  const costs = write('report-costs.json', anthropicCostPage(support, { usd: (u, type) => (type === 'output' ? u.tokens.output * 11e-6 : u.usd[type]) }));
+  const out = file('report.html');
+  const { code, err } = await main(['report', SUPPORT, '--out', out, '--anthropic-usage', usage, '--anthropic-costs', costs], { out: () => {}, err: (text) => void text, env: {} }).then((code) => ({ code, err: '' }));
+  assert.equal(code, 0, err);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /<section class="reconcile"><h2>Against the bill<\/h2>/);
+  assert.match(html, /<h3 data-provider="anthropic" data-telemetry-usd="[\d.]+" data-billed-usd="[\d.]+" data-unexplained-usd="0">anthropic: recorded \$0\.\d{4}, billed \$0\.\d{4} \(\+\$0\.\d+\)<\/h3>/);
+  assert.match(html, /<li data-reason="price_drift" data-usd="0\.006">/); // 6,000 output tokens × $1 per million more
+  assert.match(html, /<p class="muted recording-facts">30 spans \(15 LLM calls\) in 1 file; not sampled \(parentbased_always_on\)<\/p>/);
+});

@@ -3,6 +3,7 @@
 // exits 0 (every provider-day within the tolerance), 1 (not), or 2 (bad input; the caller prints it).
 import { loadPriceOverridesFile } from '../../ledger/pricing/price-overrides.ts';
 import { commandHelp, parseCommandLine, UsageError, type FlagValues } from '../command-line.ts';
+import type { READING_FLAGS } from '../recording/reading-settings.ts';
 import { plural } from '../format.ts';
 import type { CommandIo } from '../main.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
@@ -29,7 +30,7 @@ export async function reconcileCommand(argv: readonly string[], io: CommandIo): 
     io.out(`${commandHelp(RECONCILE_COMMAND)}\n`);
     return 0;
   }
-  const bill: BillFiles = { openaiUsage: values.openaiUsage ?? [], openaiCosts: values.openaiCosts ?? [], anthropicUsage: values.anthropicUsage ?? [], anthropicCosts: values.anthropicCosts ?? [], focus: values.focus ?? [] };
+  const bill = billFiles(values);
   if (values.fetch) {
     const fetched = await fetchBill(values.fetch, values.from, values.to, io.env, values.saveTo);
     bill[values.fetch === 'openai' ? 'openaiUsage' : 'anthropicUsage'].push(fetched.usage);
@@ -57,6 +58,11 @@ export async function reconcileCommand(argv: readonly string[], io: CommandIo): 
 
 export type BillFiles = Record<keyof typeof BILL_FLAGS, string[]>;
 
+/** The bill's files the flags name (each list empty when not given). */
+export function billFiles(values: FlagValues<typeof BILL_FLAGS>): BillFiles {
+  return { openaiUsage: values.openaiUsage ?? [], openaiCosts: values.openaiCosts ?? [], anthropicUsage: values.anthropicUsage ?? [], anthropicCosts: values.anthropicCosts ?? [], focus: values.focus ?? [] };
+}
+
 export interface ReconcileResult {
   reconciliation: Reconciliation;
   facts: RecordingFacts;
@@ -67,7 +73,7 @@ export interface ReconcileResult {
 /** The bill read and checked, then the recordings read once, then compared. Shared with `tokenledger report`. */
 export async function reconcileRecordings(
   files: readonly string[],
-  values: FlagValues<typeof RECONCILE_COMMAND.flags>,
+  values: FlagValues<typeof READING_FLAGS> & { tolerance?: number },
   bill: BillFiles,
   extraSinks: Parameters<typeof readRecordings>[2] = [],
 ): Promise<ReconcileResult> {

@@ -63,7 +63,8 @@ function why(row: Row): string {
   return parts.join(', ');
 }
 
-function signed(value: number): string {
+/** `+$0.0368`, `−$0.0021`, `$0.00`. */
+export function signed(value: number): string {
   return value > 0 ? `+${dollars(value)}` : value < 0 ? dollars(value) : '$0.00';
 }
 

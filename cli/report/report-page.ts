@@ -8,6 +8,8 @@ import type { WhatIf } from '../whatif/whatif-output.ts';
 import { agentSection } from './agent-section.ts';
 import { escapeHtml } from './html.ts';
 import { leverSection } from './lever-section.ts';
+import type { Reconciliation } from '../reconcile/reconciliation.ts';
+import { reconcileSection } from './reconcile-section.ts';
 import type { ShownRun } from './report-runs.ts';
 import { runSection } from './run-section.ts';
 import { waterfallLegend } from './waterfall.ts';
@@ -19,6 +21,8 @@ export interface ReportContent {
   totals: RecordingTotals;
   /** What the recording says about itself (its sampler, what was left out). */
   facts?: RecordingFacts;
+  /** The recording beside the bill, when the bill's files were given. */
+  reconciliation?: Reconciliation;
   runs: ShownRun[];
   levers: WhatIf;
   maxUsdPerTask?: number;
@@ -53,6 +57,7 @@ ${warnings(content)}</header>
 <h2>Agents</h2>
 ${totals.agents.map((group) => agentSection(group, content.maxUsdPerTask)).join('\n') || '<p>No runs in these recordings.</p>'}
 ${leverSection(content.levers)}
+${content.reconciliation ? reconcileSection(content.reconciliation) : ''}
 <h2>Tasks step by step</h2>
 <p class="muted">${shownTasks < totals.tasks.runs ? `The ${content.runsLimit} costliest tasks and up to ${content.runsLimit} failed ones, ${shownTasks} of ${totals.tasks.runs}.` : `Every task.`} Each bar is one LLM call, in the order the calls ended, stacked by token type.</p>
 ${waterfallLegend()}
@@ -88,7 +93,7 @@ section > h2:first-child { margin-top: 0; }
 .facts { margin: 2px 0; }
 .muted, .run-id { color: var(--muted); font-weight: normal; font-size: 12px; }
 .warnings { background: #fff6e5; border: 1px solid #f1d19b; border-radius: 6px; padding: 8px 12px 8px 28px; color: #7a4d00; }
-section.agent, section.run, section.levers { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 0 0 14px; }
+section.agent, section.run, section.levers, section.reconcile { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 0 0 14px; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 10px 0; }
 .kpi { border: 1px solid var(--line); border-left: 4px solid var(--muted); border-radius: 6px; padding: 8px 10px; }
 .kpi.meets { border-left-color: var(--good); }
