@@ -42,10 +42,14 @@ export interface TelemetryGroup {
 
 const PART_COST: Record<Exclude<TelemetryType, 'server_tools'>, true> = { uncached_input: true, cache_read: true, cache_write_5m: true, cache_write_1h: true, output: true };
 
+const DAY_MS = 86_400_000;
+
 export class TelemetryLedger implements ReplaySink {
   readonly groups = new Map<string, TelemetryGroup>();
   calls = 0;
   private readonly keys: ModelKeys;
+  /** provider → model → UTC day number → group: found without building a key per call. */
+  private readonly index = new Map<string, Map<string, Map<number, TelemetryGroup>>>();
 
   constructor(keys: ModelKeys) {
     this.keys = keys;
@@ -63,18 +67,13 @@ export class TelemetryLedger implements ReplaySink {
     this.calls += 1;
     const { description } = call;
     const model = description.responseModel ?? description.requestModel ?? '';
-    const day = utcDay(call.startMs);
-    const key = this.keys.groupKey(description.provider, model, day);
-    let group = this.groups.get(key);
-    if (!group) {
-      group = { provider: description.provider, day, model, key, calls: 0, usageUnknown: 0, unpriced: 0, batchCalls: 0, tiers: new Map(), nearBoundary: 0, sampledStandFor: 0, types: new Map() };
-      this.groups.set(key, group);
-    }
+    const dayNumber = Math.floor(call.startMs / DAY_MS);
+    const group = this.groupOf(description.provider, model, dayNumber);
     group.calls += 1;
     if (description.batch) group.batchCalls += 1;
     const tier = description.batch ? 'batch' : (description.serviceTier ?? 'standard');
     group.tiers.set(tier, (group.tiers.get(tier) ?? 0) + 1);
-    const sinceMidnight = call.startMs - Date.parse(`${day}T00:00:00Z`);
+    const sinceMidnight = call.startMs - dayNumber * DAY_MS;
     if (sinceMidnight < BOUNDARY_MS || sinceMidnight > 86_400_000 - BOUNDARY_MS) group.nearBoundary += 1;
     if (call.samplingProbability !== undefined && call.samplingProbability > 0 && call.samplingProbability < 1) group.sampledStandFor += 1 / call.samplingProbability;
     const tokens = call.figures.tokens;
@@ -93,6 +92,25 @@ export class TelemetryLedger implements ReplaySink {
       figures.tokens += searches;
       figures.usd += fees;
     }
+  }
+
+  private groupOf(provider: string, model: string, dayNumber: number): TelemetryGroup {
+    let models = this.index.get(provider);
+    if (!models) this.index.set(provider, (models = new Map()));
+    let days = models.get(model);
+    if (!days) models.set(model, (days = new Map()));
+    let group = days.get(dayNumber);
+    if (group) return group;
+    // Another name of the same model (by its price entry) on the same day shares the group.
+    const day = utcDay(dayNumber * DAY_MS);
+    const key = this.keys.groupKey(provider, model, day);
+    group = this.groups.get(key);
+    if (!group) {
+      group = { provider, day, model, key, calls: 0, usageUnknown: 0, unpriced: 0, batchCalls: 0, tiers: new Map(), nearBoundary: 0, sampledStandFor: 0, types: new Map() };
+      this.groups.set(key, group);
+    }
+    days.set(dayNumber, group);
+    return group;
   }
 }
 
