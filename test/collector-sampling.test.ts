@@ -14,7 +14,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider, type IdGenerator, type Sampler } from '@opentelemetry/sdk-trace';
 import { createComposableParentThresholdSampler, createComposableProbabilitySampler, createCompositeSampler } from '@opentelemetry/sampler-composite';
 import { CollectorServer } from '../collector/collector-server.ts';
-import { adjustedCount } from '../collector/sampling-threshold.ts';
+import { adjustedCount } from '../base/sampling-threshold.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
