@@ -3,14 +3,12 @@
 // to a receiver in this test. Needs the build (`npm test` runs it first).
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { FakeProvider, fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { appEnv as registeredAppEnv, runApp as runRegisteredApp, type ChildResult } from './register-app.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 let provider: FakeProvider;
 let receiver: OtlpReceiver;
 const harness = () => provider;
@@ -29,47 +27,11 @@ beforeEach(() => {
   provider.reset();
 });
 
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function appEnv(env: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    FAKE_PROVIDER_URL: provider.url,
-    // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
-    // server (unpriced): the setting says it stands for OpenAI.
-    TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
-    OTEL_SERVICE_NAME: 'register-e2e',
-    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-    ...env,
-  };
-}
+const endpoints = () => ({ providerUrl: provider.url, receiverUrl: receiver.url });
+const appEnv = (env: Record<string, string>) => registeredAppEnv(endpoints(), env);
 
 function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: appEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => {
-      stdout += data.toString();
-      onStdout?.(stdout, () => child.kill('SIGTERM'));
-    });
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runRegisteredApp(endpoints(), args, env, onStdout);
 }
 
 function byScope(spans: ReceivedSpan[]): Record<string, ReceivedSpan> {
