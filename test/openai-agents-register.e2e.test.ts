@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { FakeProvider } from './fake-provider.ts';
 import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 import { runApp } from './register-app.ts';
-import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-openai.ts';
+import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-agent.ts';
 
 let provider: FakeProvider;
 let receiver: OtlpReceiver;

@@ -11,7 +11,7 @@ import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation
 import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
-import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-openai.ts';
+import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-agent.ts';
 
 type Agents = typeof import('@openai/agents');
 let harness: Harness;

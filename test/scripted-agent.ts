@@ -1,11 +1,12 @@
-// A scripted OpenAI conversation for agent tests: the fake provider answers the n-th call (Chat Completions or
-// Responses, JSON or SSE as the request asks) with the n-th turn of a script — a function call or a final text —
-// each with the same exact usage, so a run's tokens and cost are the calls' figures times the number of calls.
+// A scripted agent conversation for agent tests: the fake provider answers the n-th call (OpenAI Chat Completions or
+// Responses, or Anthropic Messages; JSON or SSE as the request asks) with the n-th turn of a script — a tool call or
+// a final text — each with the same exact usage, so a run's tokens and cost are the calls' figures times the
+// number of calls.
 import { dataBlock, eventBlock, type FakeProvider, type FakeResponse } from './fake-provider.ts';
 
 export type ScriptedTurn = { tool: string; arguments: Record<string, unknown> } | { text: string };
 
-/** Each call's usage: 1 000 prompt tokens of which 600 cached, 200 output tokens of which 64 reasoning. */
+/** Each OpenAI call's usage: 1 000 prompt tokens of which 600 cached, 200 output tokens of which 64 reasoning. */
 export const SCRIPTED_USAGE = { input: 1000, cached: 600, output: 200, reasoning: 64 } as const;
 
 /** The model the fake says it served (a dated snapshot, as OpenAI answers a model asked for by alias). */
@@ -99,6 +100,36 @@ function responsesResponse(turn: ScriptedTurn, call: number, stream: boolean): F
       event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress' } }),
       event('response.output_item.done', { output_index: 0, item }),
       event('response.completed', { response }),
+    ],
+  };
+}
+
+/** Each Anthropic call's usage: 400 uncached input tokens, 600 read from the cache, 200 output tokens. */
+export const SCRIPTED_ANTHROPIC_USAGE = { input_tokens: 400, cache_creation_input_tokens: 0, cache_read_input_tokens: 600, output_tokens: 200 } as const;
+
+/** Answers the script's turns in order on Anthropic Messages; calls past the script get its last turn. */
+export function scriptAnthropic(provider: FakeProvider, turns: ScriptedTurn[], model: string): void {
+  let served = 0;
+  provider.respondWith('anthropic.messages', (body) => anthropicResponse(turns[Math.min(served++, turns.length - 1)]!, served, model, body.stream === true));
+}
+
+function anthropicResponse(turn: ScriptedTurn, call: number, model: string, stream: boolean): FakeResponse {
+  const block = 'tool' in turn ? { type: 'tool_use', id: `toolu_${call}`, name: turn.tool, input: turn.arguments } : { type: 'text', text: turn.text, citations: null };
+  const stopReason = 'tool' in turn ? 'tool_use' : 'end_turn';
+  const usage = { ...SCRIPTED_ANTHROPIC_USAGE, service_tier: 'standard' };
+  const message = { id: `msg_scripted${call}`, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage };
+  if (!stream) return { json: message };
+  const delta = 'tool' in turn ? { type: 'input_json_delta', partial_json: JSON.stringify(turn.arguments) } : { type: 'text_delta', text: turn.text };
+  const opening = 'tool' in turn ? { ...block, input: {} } : { ...block, text: '' };
+  return {
+    sse: [
+      eventBlock('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }),
+      eventBlock('content_block_start', { type: 'content_block_start', index: 0, content_block: opening }),
+      eventBlock('content_block_delta', { type: 'content_block_delta', index: 0, delta }),
+      eventBlock('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      // Anthropic's closing delta carries the cumulative usage.
+      eventBlock('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: SCRIPTED_ANTHROPIC_USAGE.output_tokens } }),
+      eventBlock('message_stop', { type: 'message_stop' }),
     ],
   };
 }
