@@ -2,28 +2,13 @@
 // `@langchain/langgraph/prebuilt` alone — the app never loads LangGraph's main entry, so LangChain's async context is
 // off — called without `name`, on ChatOpenAI or ChatAnthropic, invoked or streamed), under `tokenledger/register`
 // with no code change: the agent's 3 calls and 2 tool calls are one run with exact figures. Needs the build.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeProvider } from './fake-provider.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
-import { runApp } from './register-app.ts';
+import type { ReceivedSpan } from './otlp-receiver.ts';
+import { runApp, useAppEndpoints } from './register-app.ts';
 import { scriptAnthropic, scriptOpenAI, TWO_TOOL_CALLS } from './scripted-agent.ts';
 
-let provider: FakeProvider;
-let receiver: OtlpReceiver;
-
-before(async () => {
-  provider = await new FakeProvider().start();
-  receiver = await new OtlpReceiver().start();
-});
-after(async () => {
-  await provider.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.spans.length = 0;
-  provider.reset();
-});
+const endpoints = useAppEndpoints();
 
 function listed(spans: ReceivedSpan[]): string {
   return spans.map((span) => `${span.name} (trace ${span.traceId}, parent ${span.parentSpanId || 'none'})`).join('\n');
@@ -48,18 +33,18 @@ const scenarios = [
 
 for (const { app, model, stream } of scenarios) {
   test(`langgraph createReactAgent from the prebuilt entry, no name (${app}, ${model}, ${stream ? 'streamed' : 'invoked'}): one run of 3 exact calls and 2 tools`, async () => {
-    if (model === 'openai') scriptOpenAI(provider, TWO_TOOL_CALLS);
-    else scriptAnthropic(provider, TWO_TOOL_CALLS, 'claude-sonnet-4-5-20250929');
+    if (model === 'openai') scriptOpenAI(endpoints.provider, TWO_TOOL_CALLS);
+    else scriptAnthropic(endpoints.provider, TWO_TOOL_CALLS, 'claude-sonnet-4-5-20250929');
     const flag = app === 'cjs' ? '--require' : '--import';
     const settings = { LANGGRAPH_MODEL: model, ...(stream ? { LANGGRAPH_STREAM: '1' } : {}) };
-    const result = await runApp({ providerUrl: provider.url, receiverUrl: receiver.url }, [flag, 'tokenledger/register', `test/apps/langgraph-prebuilt.${app}`], settings);
+    const result = await runApp(endpoints, [flag, 'tokenledger/register', `test/apps/langgraph-prebuilt.${app}`], settings);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '{"text":"Paris: 21°C, London: 17°C."}\n');
     assert.equal(result.stderr, '');
     const expected = MODELS[model];
-    assert.deepEqual(provider.requests.map((request) => [request.route, request.body.stream === true]), [0, 1, 2].map(() => [expected.route, stream]));
+    assert.deepEqual(endpoints.provider.requests.map((request) => [request.route, request.body.stream === true]), [0, 1, 2].map(() => [expected.route, stream]));
 
-    const spans = receiver.spans;
+    const spans = endpoints.receiver.spans;
     const runs = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent');
     assert.deepEqual(runs.map((span) => span.name), ['invoke_agent LangGraph'], listed(spans));
     const [run] = runs;

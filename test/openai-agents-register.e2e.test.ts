@@ -5,29 +5,14 @@
 // by `setDefaultOpenAIClient` or OPENAI_BASE_URL; the Responses API or Chat Completions; streamed or not; alone or
 // inside tokenledger's agentRun(). Each time the agent's 3 calls and 2 tool calls are one run with exact figures.
 // Needs the build (`npm test` runs it first).
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeProvider } from './fake-provider.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
-import { runApp } from './register-app.ts';
+import type { ReceivedSpan } from './otlp-receiver.ts';
+import { runApp, useAppEndpoints } from './register-app.ts';
 import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-agent.ts';
 
-let provider: FakeProvider;
-let receiver: OtlpReceiver;
-
-before(async () => {
-  provider = await new FakeProvider().start();
-  receiver = await new OtlpReceiver().start();
-});
-after(async () => {
-  await provider.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.spans.length = 0;
-  provider.reset();
-  scriptOpenAI(provider, TWO_TOOL_CALLS);
-});
+const endpoints = useAppEndpoints();
+beforeEach(() => scriptOpenAI(endpoints.provider, TWO_TOOL_CALLS));
 
 interface Scenario {
   app: 'cjs' | 'mjs';
@@ -61,7 +46,7 @@ const scenarios: Scenario[] = [
 function appSettings(scenario: Scenario): Record<string, string> {
   const env: Record<string, string> = {};
   if (scenario.client === 'setDefaultOpenAIClient') env.AGENTS_CLIENT = 'default-client';
-  else Object.assign(env, { OPENAI_BASE_URL: `${provider.url}/v1`, OPENAI_API_KEY: 'test-key' });
+  else Object.assign(env, { OPENAI_BASE_URL: `${endpoints.provider.url}/v1`, OPENAI_API_KEY: 'test-key' });
   if (scenario.api === 'chat_completions') env.AGENTS_API = 'chat_completions';
   if (scenario.stream) env.AGENTS_STREAM = '1';
   if (scenario.tracing === 'setTracingDisabled') env.AGENTS_TRACING = 'disabled';
@@ -97,14 +82,14 @@ for (const scenario of scenarios) {
   const settings = [scenario.client, scenario.api, scenario.stream ? 'streamed' : 'not streamed', `tracing: ${scenario.tracing}`, ...(scenario.inAgentRun ? ['inside agentRun()'] : [])];
   test(`openai agents (${scenario.app}, ${settings.join(', ')}): one run of 3 exact calls and 2 tools`, async () => {
     const flag = scenario.app === 'cjs' ? '--require' : '--import';
-    const result = await runApp({ providerUrl: provider.url, receiverUrl: receiver.url }, [flag, 'tokenledger/register', `test/apps/openai-agents-umbrella.${scenario.app}`], appSettings(scenario));
+    const result = await runApp(endpoints, [flag, 'tokenledger/register', `test/apps/openai-agents-umbrella.${scenario.app}`], appSettings(scenario));
     assert.equal(result.code, 0, result.stderr);
     const ownSpans = scenario.api === 'responses' ? { response: 3 } : { generation: 3 };
     const seen = scenario.tracing === 'own processors' ? { seen: { task: 1, agent: 1, turn: 3, function: 2, ...ownSpans } } : {};
     assert.deepEqual(JSON.parse(result.stdout), { output: 'Paris: 21°C, London: 17°C.', ...seen }, 'the app ran as without tokenledger');
-    const spans = receiver.spans;
-    assert.equal(provider.requests.length, 3);
-    assert.ok(provider.requests.every((request) => request.route === (scenario.api === 'responses' ? 'openai.responses' : 'openai.chat')));
+    const spans = endpoints.receiver.spans;
+    assert.equal(endpoints.provider.requests.length, 3);
+    assert.ok(endpoints.provider.requests.every((request) => request.route === (scenario.api === 'responses' ? 'openai.responses' : 'openai.chat')));
 
     const calls = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
     assert.deepEqual(

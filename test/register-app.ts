@@ -2,7 +2,10 @@
 // tokenledger/register`), talking to a fake provider and exporting over OTLP/HTTP to a receiver in the test.
 // Needs the build (`npm test` runs it first).
 import { spawn } from 'node:child_process';
+import { after, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { FakeProvider } from './fake-provider.ts';
+import { OtlpReceiver } from './otlp-receiver.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -14,23 +17,44 @@ export interface ChildResult {
 }
 
 export interface AppEndpoints {
-  /** The fake provider's base URL (FAKE_PROVIDER_URL for the app). */
-  providerUrl: string;
-  /** The OTLP receiver's base URL. */
-  receiverUrl: string;
+  /** The fake provider the app talks to (its URL is FAKE_PROVIDER_URL for the app). */
+  provider: FakeProvider;
+  /** The OTLP receiver the app exports to. */
+  receiver: OtlpReceiver;
+}
+
+/**
+ * A fake provider and an OTLP receiver for a test file: started before its tests, stopped after them, and emptied
+ * before each (scripted and queued answers included: each test starts from the fixtures).
+ */
+export function useAppEndpoints(): AppEndpoints {
+  const endpoints = {} as AppEndpoints;
+  before(async () => {
+    endpoints.provider = await new FakeProvider().start();
+    endpoints.receiver = await new OtlpReceiver().start();
+  });
+  after(async () => {
+    await endpoints.provider.stop();
+    await endpoints.receiver.stop();
+  });
+  beforeEach(() => {
+    endpoints.receiver.spans.length = 0;
+    endpoints.provider.reset();
+  });
+  return endpoints;
 }
 
 /** The environment an app runs with: PATH, the endpoints, the OTel settings the tests rely on, and `env`. */
 export function appEnv(endpoints: AppEndpoints, env: Record<string, string>): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    FAKE_PROVIDER_URL: endpoints.providerUrl,
+    FAKE_PROVIDER_URL: endpoints.provider.url,
     // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
     // server (unpriced): the setting says it stands for OpenAI.
-    TOKENLEDGER_PROVIDER_URLS: `${endpoints.providerUrl}/v1=openai`,
+    TOKENLEDGER_PROVIDER_URLS: `${endpoints.provider.url}/v1=openai`,
     OTEL_SERVICE_NAME: 'register-e2e',
     OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-    OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.receiverUrl,
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
