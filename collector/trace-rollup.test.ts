@@ -47,17 +47,6 @@ test('trace rollup: steps follow the calls\' end times, so a retry reads as it h
   assert.equal(summary.retries, 1);
 });
 
-test('trace rollup: of two spans of one call, the first to end is counted, whichever is inside the other (as in process)', () => {
-  // A framework's call span that ends before the SDK's span inside it (the SDK ends its own on a later tick).
-  const root = heldSpan({ spanId: 'agent', startNanos: 1000n * MS, endNanos: 1100n * MS, attributes: { ...agent } });
-  const outer = heldSpan({ spanId: 'framework', parentSpanId: 'agent', startNanos: 1001n * MS, endNanos: 1010n * MS, attributes: chat(), cost: 0.25 });
-  const inner = heldSpan({ spanId: 'sdk', parentSpanId: 'framework', startNanos: 1002n * MS, endNanos: 1010n * MS + 1000n, attributes: chat(), cost: 0.3 });
-  const { summary } = rollUp([root, inner, outer]);
-  assert.deepEqual([summary.steps, summary.cost.total], [1, 0.25]);
-  assert.equal(outer.attributes['tokenledger.call.duplicate_of'], undefined);
-  assert.deepEqual([inner.attributes['tokenledger.call.duplicate_of'], inner.attributes['tokenledger.call.duplicate_reason']], ['framework', 'nested_llm_span']);
-});
-
 test('trace rollup: marks and cost another process wrote follow this judgement, so only the counted span states a cost', () => {
   // The SDK's span came marked a duplicate of a span the same call had in its own process; here, where the whole
   // trace is seen, the SDK's span ends first and is counted; the gateway's span, priced in its process (with

@@ -217,27 +217,24 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
 
 /**
  * The order spans end in: by end time, except that a span ends after every span under it — its end is taken as
- * the latest of its own and its descendants'. An LLM call span keeps its own end: the duplicate judge counts the
- * first span of a call to end, as in process, where a framework's call span can end before the SDK's inside it.
- * At the same instant a span deeper in the start order ends first.
+ * the latest of its own and its descendants'. At the same instant a span deeper in the start order ends first.
  */
 function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
   const position = new Map<TraceSpan, number>();
-  const latest = new Map<TraceSpan, bigint>();
+  const end = new Map<TraceSpan, bigint>();
   order.forEach((span, index) => {
     position.set(span, index);
-    latest.set(span, span.endNanos);
+    end.set(span, span.endNanos);
   });
   // Children come after their parents in the start order: walking it backwards settles a span's end before its parent's.
   for (let index = order.length - 1; index >= 0; index -= 1) {
     const span = order[index]!;
     const parent = parentOf.get(span);
-    if (parent !== undefined && latest.get(span)! > latest.get(parent)!) latest.set(parent, latest.get(span)!);
+    if (parent !== undefined && end.get(span)! > end.get(parent)!) end.set(parent, end.get(span)!);
   }
-  const end = (span: TraceSpan) => (span.spanClass.kind === 'call' ? span.endNanos : latest.get(span)!);
   return [...order].sort((a, b) => {
-    const endA = end(a);
-    const endB = end(b);
+    const endA = end.get(a)!;
+    const endB = end.get(b)!;
     if (endA !== endB) return endA < endB ? -1 : 1;
     return position.get(b)! - position.get(a)!;
   });
