@@ -1,7 +1,7 @@
 // Random agent traces for property tests (rollup-parity, cost-invariant): requests around agents, nested agents,
 // retries, refused and failed calls, failed tools, malformed usage, calls that end after their run's root, agents
-// learning their ideal steps; optionally two spans of one call (a framework's span around the SDK's, or a second
-// source with the same response id in flight beside it) and calls that cannot be priced (an unknown model, no
+// learning their ideal steps; optionally two spans of one call (a framework's span around the SDK's, ending after it
+// or before it, or a second source with the same response id in flight beside it) and calls that cannot be priced (an unknown model, no
 // usage). Each trace is a tree of model spans with integer times (ms after EPOCH_MS), replayed through the real SDK
 // in time order (inProcess) or sent to a real CollectorServer as OTLP/JSON from three services (collectorMode).
 import assert from 'node:assert/strict';
@@ -42,8 +42,14 @@ export function random(seed: number) {
 
 /** What a trace may hold besides the basics (off: the traces rollup-parity was written for). */
 export interface TraceFeatures {
-  /** Two spans of one call: a framework's span around the SDK's (ending after or before it), or a second source's with the same response id. */
+  /** Two spans of one call: a framework's span around the SDK's, or a second source's with the same response id. */
   duplicates?: boolean;
+  /**
+   * Some framework spans end before the SDK's span inside them (as OpenInference's around the Anthropic SDK's own
+   * can): the processor counts the outer span, first to end; collector mode, which ends a span after its subtree,
+   * the inner one. The two spans state the same usage, so the totals agree, not which span carries them.
+   */
+  outerCallEndsFirst?: boolean;
   /** Calls that cannot be priced: an unknown model, or no usage at all. */
   unpriced?: boolean;
 }
@@ -96,17 +102,18 @@ export function generateTrace(rng: Rng, traceIndex: number, features: TraceFeatu
   /** A call ended now, perhaps with a second span of it (one more source describing the same request). */
   const endedCall = (parent: ModelSpan, model: string, failedBefore: boolean): ModelSpan => {
     const style = features.duplicates ? rng.int(6) : 5;
-    // 0, 1: a framework's call span around the SDK's, ending after it or (as OpenInference's can) before it.
+    // 0, 1: a framework's call span around the SDK's, ending after it or (1, when asked for) before it.
     const around = style <= 1 ? open(`chat ${model}`, parent, {}) : undefined;
+    const outerFirst = style === 1 && features.outerCallEndsFirst === true;
     const made = call(around ?? parent, model, failedBefore);
     const responseId = `resp-${made.id}`;
     if (around) Object.assign(around.attributes, made.attributes, { 'gen_ai.response.id': responseId });
     // 2: a second source's span of the call beside it (a gateway), in flight with it, with the same response id.
     const beside = style === 2 ? open(`chat ${model}`, parent, { ...made.attributes, 'gen_ai.response.id': responseId }) : undefined;
     if (style <= 2) made.attributes['gen_ai.response.id'] = responseId;
-    if (around && style === 1) around.end = tick();
+    if (around && outerFirst) around.end = tick();
     made.end = tick();
-    if (around && style === 0) around.end = tick();
+    if (around && !outerFirst) around.end = tick();
     if (beside) beside.end = tick();
     return made;
   };

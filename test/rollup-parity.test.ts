@@ -1,6 +1,6 @@
 // One rollup engine: random traces (test/random-traces.ts) — requests around agents, nested agents, retries, refused
 // calls, failed tools, malformed usage, calls that end after their run, two spans of one call (a framework's around
-// the SDK's, ending after or before it; a second source's beside it with the same response id), agents learning
+// the SDK's; a second source's beside it with the same response id), agents learning
 // their ideal steps — go once through the
 // in-process span processor (started and ended in time order, as an app would) and once through collector mode
 // (the same spans as OTLP/JSON from three services, in shuffled order and several requests). Every run attribute,
