@@ -50,7 +50,10 @@ export interface SpanEndView {
 export interface SpanEnded {
   /** Attributes to add to the span: cost, duplicate marks, other backends' conventions, its run's rollup. */
   attributes: Attributes;
-  /** Attribute keys to take off the span: the cost a duplicate came with from another process. */
+  /**
+   * Attribute keys to take off the span: the cost a duplicate came with from another process, or the duplicate marks
+   * of a span another process judged a duplicate and this ledger counts.
+   */
   removed?: readonly string[];
   /** The call's figures, when it is an LLM call counted here (not a duplicate). */
   call?: CallFigures;

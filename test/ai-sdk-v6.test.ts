@@ -11,6 +11,7 @@ import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 let harness: Harness;
 let ai: typeof import('ai6');
@@ -85,6 +86,8 @@ test('ai sdk 6 with its telemetry: three doGenerate calls and two ai.toolCall to
     'tokenledger.run.complete': true,
   });
   assert.equal(spans.filter((span) => span.name.startsWith('invoke_agent')).length, 0, "tokenledger's AI SDK 7 integration ignores AI SDK 6");
+  // The AI SDK's doGenerate spans are the calls' only spans: no duplicate, and the spans add up to the run.
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.04413 });
 });
 
 test('ai sdk 6 streamText on Anthropic with its telemetry: the TTL split comes from the provider metadata', async () => {
@@ -109,6 +112,7 @@ test('ai sdk 6 streamText on Anthropic with its telemetry: the TTL split comes f
     'tokenledger.cost.usd': 0.0183,
   });
   assert.equal(spans.find((span) => span.name === 'ai.streamText')!.attributes['tokenledger.run.cost.usd'], 0.0183);
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 1, costUsd: 0.0183 });
 });
 
 test('ai sdk 6 with no telemetry option: generateText and streamText ask for its own spans, without content or headers', async () => {

@@ -12,6 +12,7 @@ import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrum
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 let harness: Harness;
 let Agent: typeof import('@mastra/core/agent').Agent;
@@ -217,6 +218,7 @@ test('mastra tool calling the AI SDK\'s generateText: each provider call counted
     'tokenledger.run.usage.input_tokens': 6450,
     'tokenledger.run.complete': true,
   });
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.022065 });
 });
 
 test('mastra inside the app\'s agentRun: the agent\'s run nests in it, and the outer run is complete', async () => {
@@ -277,6 +279,7 @@ test('mastra with its own OpenTelemetry bridge on: each provider call and each t
       'tokenledger.run.usage.input_tokens': 6450,
       'tokenledger.run.complete': true,
     });
+    await assertOneCostPerCall(spans, { duplicates: 1, priced: 3, costUsd: 0.022065 });
   } finally {
     await mastra.shutdown();
   }
