@@ -46,8 +46,7 @@ export interface TraceFeatures {
   duplicates?: boolean;
   /**
    * Some framework spans end before the SDK's span inside them (as OpenInference's around the Anthropic SDK's own
-   * can): the processor counts the outer span, first to end; collector mode, which ends a span after its subtree,
-   * the inner one. The two spans state the same usage, so the totals agree, not which span carries them.
+   * can): the processor and collector mode both count the inner one, whichever ends first.
    */
   outerCallEndsFirst?: boolean;
   /** Calls that cannot be priced: an unknown model, or no usage at all. */
