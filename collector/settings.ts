@@ -88,7 +88,7 @@ export const COLLECTOR_FLAGS = {
   baggageKeys: listSetting(
     '--baggage-keys',
     'names, comma-separated',
-    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
+    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Attribution](attribution.md))',
   ),
   baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
   baggageHashKeys: listSetting(
