@@ -44,6 +44,7 @@ import { BaggageAttributes, type BaggageAttributionOptions } from './baggage-att
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
 import { RunGuard } from './guardrails/run-guard.ts';
 
+/** Options of `TokenledgerSpanProcessor`; every one has a default. */
 export interface TokenledgerSpanProcessorOptions {
   /** Price overrides in code: the same shape as the TOKENLEDGER_PRICES file. They win over the bundled data. */
   prices?: PriceOverrides;
@@ -84,6 +85,11 @@ export interface TokenledgerSpanProcessorOptions {
   now?: () => number;
 }
 
+/**
+ * tokenledger's span processor: prices every LLM call span when it ends, rolls calls and tools up into agent runs (their
+ * KPIs written on the run span), records the metrics, and holds what the guardrails need. Register it with the
+ * tracer provider; `enableGuardrails(processor)` makes its guardrails the ones tokenledger's instrumentation asks.
+ */
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
   private readonly pricer: CallPricer;
@@ -140,11 +146,15 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     else if (options.guardrails) diag.warn('tokenledger: guardrails are off because runs are off (runs: false)');
   }
 
-  /** The guardrails the instrumentation asks before each call and tool; undefined when runs are off. */
+  /**
+   * The guardrails the instrumentation asks before each call and tool; undefined when runs are off.
+   * @internal
+   */
   get callGate(): CallGate | undefined {
     return this.guard;
   }
 
+  /** Copies the attribution baggage onto the span and enters it in the run tree; a run span starts a run. */
   onStart(span: Span, parentContext: Context): void {
     if (this.stopped) return;
     try {
@@ -170,6 +180,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** Prices an ending LLM call and adds it to its runs; an ending run span gets its rollup and run metrics. */
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
@@ -211,8 +222,10 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** Nothing: all the work is done in `onEnding`, while the span still takes attributes. */
   onEnd(_span: ReadableSpan): void {}
 
+  /** Nothing is buffered here; resolves at once. */
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }

@@ -8,6 +8,10 @@ import { packageRequire } from '../package-require.cjs';
 import { RecordFile } from './record-file.ts';
 import { batchProcessor } from './trace-exporters.ts';
 
+/**
+ * A span exporter that appends every span to a file as OTLP/JSON lines (one `ExportTraceServiceRequest` a line), for
+ * `tokenledger report`, `whatif` and `gate`: what TOKENLEDGER_RECORD sets up.
+ */
 export class RecordingSpanExporter implements SpanExporter {
   private readonly file: RecordFile;
 
@@ -16,6 +20,7 @@ export class RecordingSpanExporter implements SpanExporter {
     this.file = new RecordFile(path, name);
   }
 
+  /** Appends the spans as one line; the callback gets the outcome of the write. */
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (spans.length === 0) return resultCallback({ code: ExportResultCode.SUCCESS });
     // Loaded at the first export: `import 'tokenledger'` loads no serializer an app may never use.

@@ -21,7 +21,7 @@ function markdownFiles(): string[] {
   return [
     'README.md',
     'conventions/README.md',
-    ...under('docs', (path) => path.endsWith('.md') && !path.startsWith(join('docs', 'api'))),
+    ...under('docs', (path) => path.endsWith('.md') && !path.startsWith(join('docs', 'api', ''))),
     ...under('examples', (path) => path.endsWith('README.md')),
   ].sort();
 }
