@@ -19,7 +19,7 @@ export { tool, type ToolOptions, type MemoizeOptions } from './instrumentation/a
 export { LruMemoStore, type MemoStore } from './instrumentation/agent/memo-store.ts';
 export { BudgetExceededError, RunawayLoopError, type BudgetLimit, type LoopLimit } from './instrumentation/common/guard-errors.ts';
 export type { Budget, GuardMode } from './instrumentation/common/budget.ts';
-export type { GuardrailOptions, AgentGuard, LoopLimits, TenantBudgets } from './processor/guardrails/guard-options.ts';
+export type { GuardrailOptions, AgentGuard, LoopLimits, TenantBudgets, UnknownCost } from './processor/guardrails/guard-options.ts';
 export { enableGuardrails } from './processor/guardrails/enable.ts';
 export { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from './processor/span-processor.ts';
 export type { BaggageAttributionOptions } from './processor/baggage-attributes.ts';

@@ -17,6 +17,7 @@ import { inflate, type ContentEncoding } from '../collector/request-body.ts';
 import { freePort } from '../test/free-port.ts';
 import { decodeProtobuf } from '../collector/otlp-decode.ts';
 import { enrichSpan, type OtlpSpan } from '../collector/enrich.ts';
+import { callDescription } from '../ledger/llm-spans.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { Refusals } from '../collector/otlp-validate.ts';
 import { TraceStore } from '../collector/trace-store.ts';
@@ -76,7 +77,10 @@ function pricingOnly(): number {
     const message = decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest;
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-        for (const span of scopeSpans.spans ?? []) enrichSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' }, pricer);
+        for (const span of scopeSpans.spans ?? []) {
+          const { attributes, usage } = enrichSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' });
+          if (usage) pricer.price(usage, callDescription(attributes, new Date()));
+        }
       }
     }
     ExportTraceServiceRequest.encode(message as never).finish();

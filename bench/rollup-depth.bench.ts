@@ -1,10 +1,11 @@
 // The rollup of one trace is linear in its spans whatever the nesting depth: a chain of N nested agent spans,
-// with an LLM call at the bottom or with one at every level, replayed through the run tree as collector mode does
+// with an LLM call at the bottom or with one at every level, replayed through the span ledger as collector mode does
 // (collector/trace-rollup.ts). Time and heap per span should stay flat as N doubles; runs nested deeper than
 // maxRunDepth (64) are not runs of their own, so a call is added to at most 64 runs.
 import type { Attributes } from '@opentelemetry/api';
-import type { CallFigures } from '../ledger/call-figures.ts';
-import { rollupTrace, type TraceSpan } from '../collector/trace-rollup.ts';
+import { rollupTrace, type TraceRollupOptions, type TraceSpan } from '../collector/trace-rollup.ts';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
+import { heldSpan } from '../test/trace-spans.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { DEFAULT_RUN_LIMITS, RunTree } from '../runs/run-tree.ts';
 import { median, printTable } from './report.ts';
@@ -12,28 +13,20 @@ import { median, printTable } from './report.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const CALL: CallFigures = {
-  model: 'gpt-4.1',
-  failed: false,
-  refused: false,
-  tokens: { input: 1000, output: 100, uncached_input: 1000, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0 },
-  cost: { total: 0.0028, uncached_input: 0.002, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0.0008, request_fees: 0 },
-};
-
-function span(id: number, parent: number | undefined, name: string, attributes: Attributes, figures: CallFigures | undefined, depth: number, total: number): TraceSpan {
-  return {
+function span(id: number, parent: number | undefined, name: string, attributes: Attributes, cost: number | undefined, depth: number, total: number): TraceSpan {
+  return heldSpan({
     spanId: id.toString(16).padStart(16, '0'),
     parentSpanId: parent === undefined ? '' : parent.toString(16).padStart(16, '0'),
     traceId: 'f'.repeat(32),
     name,
     startNanos: BigInt(depth),
     endNanos: BigInt(4 * total - depth),
-    statusCode: 0,
     attributes,
-    figures,
-    setAttributes() {},
-  };
+    cost,
+  });
 }
+
+const options = (): TraceRollupOptions => ({ pricer: new CallPricer(), learner: new IdealStepsLearner(), hooks: {} });
 
 /** A chain of `depth` agent spans; an LLM call under the innermost one, or under every one. */
 function chain(depth: number, callEveryLevel: boolean): TraceSpan[] {
@@ -42,8 +35,8 @@ function chain(depth: number, callEveryLevel: boolean): TraceSpan[] {
   const llm = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' };
   let next = depth;
   for (let level = 0; level < depth; level += 1) {
-    spans.push(span(level, level === 0 ? undefined : level - 1, 'invoke_agent level', agent, undefined, level, depth));
-    if (callEveryLevel || level === depth - 1) spans.push(span((next += 1), level, 'chat gpt-4.1', llm, CALL, level + 1, depth));
+    spans.push(span(level, level === 0 ? undefined : level - 1, 'invoke_agent level', { ...agent }, undefined, level, depth));
+    if (callEveryLevel || level === depth - 1) spans.push(span((next += 1), level, 'chat gpt-4.1', { ...llm }, 0.0028, level + 1, depth));
   }
   return spans;
 }
@@ -55,7 +48,7 @@ function heapMb(): number {
 }
 
 // Warm the code up first, so the first depth measured is not the one that pays for compiling it.
-for (let i = 0; i < 3; i += 1) rollupTrace(chain(7_000, true), new IdealStepsLearner(), {}, true);
+for (let i = 0; i < 3; i += 1) rollupTrace(chain(7_000, true), options(), true);
 
 const rows: string[][] = [];
 for (const callEveryLevel of [false, true]) {
@@ -64,7 +57,7 @@ for (const callEveryLevel of [false, true]) {
     for (let round = 0; round < ROUNDS; round += 1) {
       const spans = chain(depth, callEveryLevel);
       const start = process.cpuUsage();
-      rollupTrace(spans, new IdealStepsLearner(), {}, true);
+      rollupTrace(spans, options(), true);
       const used = process.cpuUsage(start);
       samples.push((used.user + used.system) / spans.length);
     }

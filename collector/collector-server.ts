@@ -94,6 +94,8 @@ export interface CollectorOptions {
   attribution?: AttributionOptions & AttributionHashOptions;
   /** Also write each LLM span's figures in these conventions (`openinference`, `langfuse`). Default none. */
   backendConventions?: readonly BackendConvention[];
+  /** Also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes on the calls it prices. */
+  genaiCostAttributes?: boolean;
 }
 
 /** What the collector counted over its life, and what it holds now. */
@@ -146,9 +148,9 @@ export class CollectorServer {
     const metrics = recorder;
     const pricer = new CallPricer({ overrides: options.prices, onUnpriced: (provider, model, reason) => metrics.unpriced(provider, model, reason) });
     const hooks = {
-      onCall: (span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState) =>
-        metrics.recordCall(span.attributes, figures, durationSeconds(span), agentName, run),
-      onRun: (summary: RunSummary, run: RunState) => metrics.recordRun(summary, run),
+      onCall: (span: TraceSpan, figures: CallFigures, agentName: string | undefined, run: RunState | undefined, weight: number) =>
+        metrics.recordCall(span.attributes, figures, durationSeconds(span), agentName, run, weight),
+      onRun: (summary: RunSummary, run: RunState, weight: number) => metrics.recordRun(summary, run, weight),
       onRunEvicted: (reason: string) => metrics.evicted(reason),
       onLate: () => metrics.late(),
       onForward: options.record,
@@ -156,6 +158,7 @@ export class CollectorServer {
     this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget, {
       attributionKeys: attribution?.keys,
       backendConventions: options.backendConventions,
+      genaiCostAttributes: options.genaiCostAttributes,
       hasher: attribution ? new AttributionHasher(options.attribution!, attribution.keys) : undefined,
     });
     const base = options.upstream.replace(/\/+$/, '');

@@ -1,16 +1,15 @@
-// Collector mode's per-span work, on decoded OTLP messages: read a span's attributes (the edge where attributes are
-// parsed), read its usage in whatever convention it was written (the same readers and validity rule the
-// in-process processor uses), price it unless it was priced where it was made, and write what it adds back as
-// OTLP key-values. The call's figures are worked out here, once, and held for the rollup. Spans it cannot
-// interpret keep every field they came with.
-import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
-import { backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
-import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
-import { costFromAttributes, isPriced, writeCostAttributes } from '../ledger/cost-attributes.ts';
-import { callDescription, isLlmCall, isRefusedCall, requestModelOf } from '../ledger/llm-spans.ts';
-import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
-import { normalisedAttributes, spanUsage } from '../ledger/source-conventions.ts';
-import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
+// Collector mode's edge, on decoded OTLP messages: a span's attributes are parsed here, once; the span is classified
+// (ledger/sources/registry.ts) and its call usage read in whatever convention it was written (ledger/call-usage.ts,
+// the readers and the validity rule the in-process processor uses), and what reading adds is written back as OTLP
+// key-values. It is priced later, when its trace is replayed through the span ledger (trace-rollup.ts), once the
+// duplicate judge has said whether it is the call's counted span. Spans it cannot interpret keep every field they
+// came with.
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { callUsage } from '../ledger/call-usage.ts';
+import { costFromAttributes, isPriced } from '../ledger/cost-attributes.ts';
+import type { PricedCall } from '../ledger/pricing/call-pricer.ts';
+import { classifySpan, type SpanClass } from '../ledger/sources/registry.ts';
+import type { UsageFigures } from '../ledger/usage-figures.ts';
 
 export type AnyValue = {
   stringValue?: string;
@@ -20,15 +19,16 @@ export type AnyValue = {
   arrayValue?: { values?: AnyValue[] };
 };
 export type KeyValue = { key: string; value?: AnyValue };
-export type OtlpSpan = { attributes?: KeyValue[]; startTimeUnixNano?: unknown; status?: { code?: number } | null };
+export type OtlpSpan = { name?: unknown; attributes?: KeyValue[]; startTimeUnixNano?: unknown; status?: { code?: number } | null };
 
 export interface EnrichedSpan {
   /** All the span's attributes, as read and added. */
   attributes: Attributes;
-  /** The call's figures, when the span is an LLM call. */
-  figures: CallFigures | undefined;
-  /** The call's usage as read and checked, when the span states any (what re-pricing it starts from). */
+  spanClass: SpanClass;
+  /** The call's usage as read and checked, when the span is an LLM call. */
   usage: UsageFigures | undefined;
+  /** The cost it states, when it was priced where it was made (tokenledger in another process). */
+  pricedElsewhere: PricedCall | undefined;
 }
 
 /** The instrumentation scope a span came with (its version tells some conventions apart). */
@@ -37,53 +37,22 @@ export interface SpanScope {
   version?: string | null;
 }
 
-/** Adds tokenledger's figures to one span (and, when asked, the same figures in other backends' conventions). */
-export function enrichSpan(span: OtlpSpan, scope: SpanScope, pricer: CallPricer, backendConventions: readonly BackendConvention[] = []): EnrichedSpan {
+/** Reads one span: its class and call usage, with the usage figures added to it in tokenledger's names. */
+export function enrichSpan(span: OtlpSpan, scope: SpanScope): EnrichedSpan {
   const attributes = toAttributes(span.attributes ?? []);
-  const added: Attributes = {};
-  let usage: UsageFigures | undefined;
-  const read = spanUsage(attributes, scope.name, scope.version ?? undefined);
-  if (read && isLlmCall(attributes, read.describing)) {
-    usage = usageFigures(read.usage);
-    Object.assign(added, normalisedAttributes(attributes, read, usage));
-    Object.assign(attributes, added);
+  const spanClass = classifySpan(attributes, scope.name, typeof span.name === 'string' ? span.name : '');
+  const found = callUsage(attributes, scope.name, scope.version ?? undefined);
+  if (found === undefined) return { attributes, spanClass, usage: undefined, pricedElsewhere: undefined };
+  let added = false;
+  for (const _ in found.added) {
+    added = true;
+    break;
   }
-  let figures: CallFigures | undefined;
-  if (isLlmCall(attributes)) {
-    const failed = Number(span.status?.code ?? 0) === SpanStatusCode.ERROR;
-    const model = requestModelOf(attributes);
-    if (isRefusedCall(attributes)) {
-      figures = { model, failed, refused: true };
-    } else {
-      const known = usage ?? unknownUsage('usage_missing');
-      let priced;
-      if (isPriced(attributes)) {
-        priced = costFromAttributes(attributes);
-      } else {
-        priced = pricer.price(known, callDescription(attributes, new Date(nanosToMillis(span.startTimeUnixNano))));
-        const cost = writeCostAttributes(priced, {});
-        Object.assign(attributes, cost);
-        Object.assign(added, cost);
-      }
-      figures = callFigures(known, priced, model, failed);
-      if (backendConventions.length > 0) {
-        const backend = backendAttributes(backendConventions, figures, attributes);
-        Object.assign(attributes, backend);
-        Object.assign(added, backend);
-      }
-    }
+  if (added) {
+    Object.assign(attributes, found.added);
+    span.attributes = withAttributes(span.attributes ?? [], found.added);
   }
-  if (Object.keys(added).length > 0) span.attributes = withAttributes(span.attributes ?? [], added);
-  return { attributes, figures, usage };
-}
-
-/** A start time to price by: milliseconds are all a price date needs, so no exact arithmetic here. */
-function nanosToMillis(value: unknown): number {
-  let nanos = Number.NaN;
-  if (typeof value === 'number') nanos = value;
-  else if (typeof value === 'string') nanos = Number(value);
-  else if (typeof value === 'object' && value !== null && typeof (value as { toNumber?: unknown }).toNumber === 'function') nanos = (value as { toNumber(): number }).toNumber();
-  return Number.isFinite(nanos) && nanos > 0 ? nanos / 1e6 : Date.now();
+  return { attributes, spanClass, usage: found.usage, pricedElsewhere: isPriced(attributes) ? costFromAttributes(attributes) : undefined };
 }
 
 /** A fixed64 time as decoded (a Long, a number, or a string from JSON), exactly: the order of spans depends on it. */

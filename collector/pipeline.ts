@@ -1,19 +1,23 @@
 // Collector mode's data path, without HTTP or the network: decoded OTLP requests in, encoded OTLP requests for
-// the upstream out. Each span is normalised and priced as it arrives (enrich.ts) and encoded there and then: what
-// is held until its trace is released (TraceStore) is the span's bytes, its call figures and the few fields the
-// rollup reads, not the decoded message (which, held for seconds, made most of the garbage collector's work).
-// When the trace is released its runs are rolled up (trace-rollup.ts, the run tree the in-process processor uses);
-// only the run spans, which take new attributes then, are decoded and encoded again. Traces released together go
+// the upstream out. Each span is read as it arrives (enrich.ts: classified, its usage normalised) and encoded there
+// and then: what is held until its trace is released (TraceStore) is the span's bytes, its class and usage and the
+// few fields the ledger reads, not the decoded message (which, held for seconds, made most of the garbage
+// collector's work). When the trace is released it is replayed through the span ledger (trace-rollup.ts, the path
+// the in-process processor takes): calls priced, duplicates marked, runs rolled up. What that adds to a span is
+// appended to its bytes; a span that came with attributes of the kinds it adds is decoded and encoded again. Traces released together go
 // upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each resource and scope encoded once per request.
 //
 // Memory: the spans of one request are encoded into one buffer, which lives until the last of them is released;
 // so the budget is charged the buffer while any of its spans is held, plus SPAN_OVERHEAD_BYTES per held span for
-// the objects beside the bytes. A span whose normalising or pricing throws is held and forwarded as it came.
+// the objects beside the bytes. A span whose reading throws is held and forwarded as it came.
 import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
-import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import { ATTR_GEN_AI_USAGE_COST_AMOUNT, ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_COST_SOURCE, ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import { genAiSource } from '../ledger/sources/genai.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
-import type { CallFigures } from '../ledger/call-figures.ts';
+import type { PricedCall } from '../ledger/pricing/call-pricer.ts';
+import type { SpanClass } from '../ledger/sources/registry.ts';
+import type { UsageFigures } from '../ledger/usage-figures.ts';
 import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
@@ -21,9 +25,10 @@ import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
-import { enrichSpan, toAnyValue, unixNanos, withAttributes, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
+import { enrichSpan, toAnyValue, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
+import { adjustedCount } from './sampling-threshold.ts';
 import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
-import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
+import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceRollupOptions, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';
 
 /** The resource and scope a span came with, shared by all spans of one scopeSpans. */
@@ -75,7 +80,10 @@ export class HeldSpan implements TraceSpan {
   readonly statusCode: number;
   /** Only the ROLLUP_ATTRIBUTES of the span: the rest is in its bytes. */
   readonly attributes: Attributes;
-  readonly figures: CallFigures | undefined;
+  readonly spanClass: SpanClass;
+  readonly usage: UsageFigures | undefined;
+  readonly pricedElsewhere: PricedCall | undefined;
+  readonly weight: number;
   readonly origin: Origin;
   /** Its bytes and SPAN_OVERHEAD_BYTES, as counted when it arrived. */
   heldBytes = 0;
@@ -86,11 +94,14 @@ export class HeldSpan implements TraceSpan {
   private start = 0;
   private end = 0;
   private added: Attributes | undefined;
-  /** Whether the span came with run attributes of its own; if not, the rollup's are appended to its bytes. */
-  private readonly hadRunAttributes: boolean;
+  private removed: readonly string[] | undefined;
+  /** Whether the span came with attributes of the kinds the rollup writes; if not, the rollup's are appended to its bytes. */
+  private readonly mayCollide: boolean;
 
   /** `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with). */
-  constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin, kept: readonly string[] = []) {
+  /** `collides`: whether a key the span came with is one the rollup may write. */
+  constructor(span: Record<string, unknown>, traceId: string, enriched: EnrichedSpan, origin: Origin, kept: readonly string[], collides: (key: string) => boolean) {
+    const { attributes } = enriched;
     this.spanId = hex(span.spanId);
     this.parentSpanId = hex(span.parentSpanId);
     this.traceId = traceId;
@@ -98,12 +109,15 @@ export class HeldSpan implements TraceSpan {
     this.startNanos = unixNanos(span.startTimeUnixNano);
     this.endNanos = unixNanos(span.endTimeUnixNano);
     this.statusCode = Number((span.status as { code?: number } | undefined)?.code ?? 0);
-    this.figures = figures;
+    this.spanClass = enriched.spanClass;
+    this.usage = enriched.usage;
+    this.pricedElsewhere = enriched.pricedElsewhere;
+    this.weight = adjustedCount(span.traceState);
     this.attributes = {};
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
-    this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
+    this.mayCollide = Object.keys(attributes).some(collides);
   }
 
   setBytes(source: Uint8Array, start: number, end: number, shared: SharedBytes): void {
@@ -119,18 +133,24 @@ export class HeldSpan implements TraceSpan {
     this.added = this.added ? Object.assign(this.added, attributes) : { ...attributes };
   }
 
+  removeAttributes(keys: readonly string[]): void {
+    for (const key of keys) delete this.attributes[key];
+    this.removed = keys;
+  }
+
   /**
    * The span's bytes, with the attributes added since it arrived. A protobuf message takes more entries of a
    * repeated field appended after its end, so new keys are appended; a key the span already had is replaced
    * by decoding and encoding it again, since OTLP keys must be unique.
    */
   encoded(): Uint8Array {
-    if (this.added) {
+    if (this.added || this.removed) {
       const held = this.source.subarray(this.start, this.end);
-      this.source = this.hadRunAttributes ? reencoded(held, this.added) : appended(held, this.added);
+      this.source = this.mayCollide || this.removed ? reencoded(held, this.added ?? {}, this.removed) : appended(held, this.added!);
       this.start = 0;
       this.end = this.source.length;
       this.added = undefined;
+      this.removed = undefined;
     }
     return this.source.subarray(this.start, this.end);
   }
@@ -145,10 +165,15 @@ function appended(span: Uint8Array, added: Attributes): Uint8Array {
   return Buffer.concat([span, writer.finish()]);
 }
 
-/** A span's bytes decoded, given the attributes (replacing keys it had), and encoded again. */
-function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
+/** A span's bytes decoded, given the attributes (replacing keys it had, taking `removed` off), and encoded again. */
+function reencoded(span: Uint8Array, added: Attributes, removed: readonly string[] | undefined): Uint8Array {
   const message = Span.decode(span) as unknown as { attributes?: OtlpKeyValue[] };
-  message.attributes = withAttributes(message.attributes ?? [], added);
+  let attributes = message.attributes ?? [];
+  if (removed) {
+    const gone = new Set(removed);
+    attributes = attributes.filter((kv) => !gone.has(kv.key));
+  }
+  message.attributes = withAttributes(attributes, added);
   return Span.encode(message as never).finish();
 }
 
@@ -166,13 +191,16 @@ export class CollectorPipeline {
   private readonly backendConventions: readonly BackendConvention[];
   /** Attributes whose values are replaced by their hash on every span (`--baggage-hash-keys`). */
   private readonly hasher: AttributionHasher | undefined;
+  /** Also write the proposed `gen_ai.usage.cost.*` attributes (`--genai-cost-attributes`). */
+  private readonly genaiCostAttributes: boolean;
+  private readonly collides: (key: string) => boolean;
 
   constructor(
     pricer: CallPricer,
     store: TraceStore<HeldSpan>,
     hooks: PipelineHooks = {},
     budget = new MemoryBudget(Infinity),
-    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[]; hasher?: AttributionHasher } = {},
+    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[]; hasher?: AttributionHasher; genaiCostAttributes?: boolean } = {},
   ) {
     this.pricer = pricer;
     this.store = store;
@@ -181,13 +209,15 @@ export class CollectorPipeline {
     this.attributionKeys = options.attributionKeys ?? [];
     this.backendConventions = options.backendConventions ?? [];
     this.hasher = options.hasher?.keys.size ? options.hasher : undefined;
+    this.genaiCostAttributes = options.genaiCostAttributes ?? false;
+    this.collides = writtenAtRollup(this.backendConventions.length > 0 ? BACKEND_WRITES : ROLLUP_WRITES);
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
   accept(request: OtlpRequest, now: number): ForwardRequest[] {
     const { late, evicted } = this.store.add(this.heldSpans(request), now);
-    // A late span's trace was rolled up already: it joins no run, but its call still counts.
-    for (const span of late) if (span.figures && !span.figures.refused) this.hooks.onCall?.(span, span.figures, undefined);
+    // A late span's trace was rolled up already: it joins no run, but its call is still priced and counts.
+    if (late.length > 0) rollupTrace(late, this.rollupOptions(), false);
     return this.encode([late, ...this.rolledUp(evicted)]);
   }
 
@@ -209,9 +239,13 @@ export class CollectorPipeline {
   /** Released traces with their runs rolled up; an evicted trace, or one whose root never came, is not whole. */
   private rolledUp(traces: ReleasedTrace<HeldSpan>[]): HeldSpan[][] {
     return traces.map((trace) => {
-      rollupTrace(trace.spans, this.learner, this.hooks, trace.rootSeen && trace.reason !== 'evicted');
+      rollupTrace(trace.spans, this.rollupOptions(), trace.rootSeen && trace.reason !== 'evicted');
       return trace.spans;
     });
+  }
+
+  private rollupOptions(): TraceRollupOptions {
+    return { pricer: this.pricer, learner: this.learner, hooks: this.hooks, genaiCostAttributes: this.genaiCostAttributes, backendConventions: this.backendConventions };
   }
 
   /** Prices each span and encodes it, remembering its resource and scope. */
@@ -236,8 +270,8 @@ export class CollectorPipeline {
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
           // Before anything reads the span: the id must reach neither the rollup, the metrics nor the upstream.
           if (this.hasher) hashAttributeValues(span.attributes, this.hasher);
-          const { attributes, figures } = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
-          spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
+          const enriched = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
+          spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, this.collides));
           Span.encode(span as never, writer);
           ends.push(writer.len);
         }
@@ -255,12 +289,12 @@ export class CollectorPipeline {
   }
 
   /** The span normalised and priced; if that throws, as it came (tokenledger's failure must not lose the span). */
-  private enriched(span: OtlpSpan, scope: SpanScope): { attributes: Attributes; figures: CallFigures | undefined } {
+  private enriched(span: OtlpSpan, scope: SpanScope): EnrichedSpan {
     try {
-      return enrichSpan(span, scope, this.pricer, this.backendConventions);
+      return enrichSpan(span, scope);
     } catch (error) {
-      log.warn('enrich', () => `could not normalise or price a span; forwarded as it came: ${(error as Error).message}`);
-      return { attributes: {}, figures: undefined };
+      log.warn('enrich', () => `could not normalise a span; forwarded as it came: ${(error as Error).message}`);
+      return { attributes: {}, spanClass: UNREAD_SPAN, usage: undefined, pricedElsewhere: undefined };
     }
   }
 
@@ -306,8 +340,16 @@ const SCOPE = tag(ScopeSpans, 'scope');
 const SPANS = tag(ScopeSpans, 'spans');
 const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
 const SPAN_ATTRIBUTES = tag(Span, 'attributes');
-/** The prefix of every attribute a run rollup writes. */
-const RUN_PREFIX = ATTR_TOKENLEDGER_RUN_ID.slice(0, ATTR_TOKENLEDGER_RUN_ID.lastIndexOf('.') + 1);
+/** A span that could not be read: forwarded as it came, counted as nothing. */
+const UNREAD_SPAN: SpanClass = { kind: 'other', source: genAiSource, runName: '' };
+/** Prefixes of the attributes the rollup writes: cost, duplicate marks, run rollup; and other backends' conventions. */
+const ROLLUP_WRITES = [ATTR_TOKENLEDGER_COST_SOURCE, ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_RUN_ID, ATTR_GEN_AI_USAGE_COST_AMOUNT].map((name) => name.slice(0, name.lastIndexOf('.') + 1));
+const BACKEND_WRITES = [...ROLLUP_WRITES, 'llm.', 'openinference.', 'langfuse.'];
+
+/** Whether an attribute a span came with may be one the rollup writes again (then it is re-encoded, not appended to). */
+function writtenAtRollup(prefixes: readonly string[]): (key: string) => boolean {
+  return (key) => prefixes.some((prefix) => key.startsWith(prefix));
+}
 
 /** One ExportTraceServiceRequest: spans re-grouped under their resources and scopes, the spans' bytes as held. */
 function encodeRequest(spans: HeldSpan[]): Uint8Array {

@@ -1,58 +1,48 @@
-// The replay's end order: OpenTelemetry JS records a span's start in whole milliseconds and its end as start plus a
-// precise duration, so a call that ended just before its run can carry a later end time than the run.
+// A run is its whole subtree, whatever the clocks say: children recorded as ending after their run's root (another
+// host's clock, work finished after the handler returned), whichever of them the trace lists first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Attributes } from '@opentelemetry/api';
+import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunSummary } from '../runs/run-summary.ts';
+import { heldSpan } from '../test/trace-spans.ts';
 import { rollupTrace, type TraceSpan } from './trace-rollup.ts';
 
 const MS = 1_000_000n;
+const agent = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' };
+const chat = () => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-4-5' });
 
-function span(spanId: string, parentSpanId: string, startMs: bigint, endNanos: bigint, attributes: Attributes, cost?: number): TraceSpan {
-  return {
-    spanId,
-    parentSpanId,
-    traceId: 't1',
-    name: spanId,
-    startNanos: startMs * MS,
-    endNanos,
-    statusCode: 0,
-    attributes,
-    figures: cost === undefined ? undefined : { model: 'm', failed: false, refused: false, cost: { total: cost } },
-    setAttributes() {},
-  };
-}
-
-function rollUp(lastCallEndNanos: bigint): { summary: RunSummary; late: number } {
+function rollUp(spans: TraceSpan[]): { summary: RunSummary; late: number } {
   const runs: RunSummary[] = [];
   let late = 0;
-  const agent = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' };
-  const chat = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic' };
-  rollupTrace(
-    [
-      span('call-1', 'agent', 1001n, 1010n * MS, chat, 0.25),
-      span('call-2', 'agent', 1011n, lastCallEndNanos, chat, 0.5),
-      // The run's start was truncated less than its last call's: its recorded end is 0.3 ms before the call's.
-      span('agent', '', 1000n, 1020n * MS, agent),
-    ],
-    new IdealStepsLearner(),
-    { onRun: (summary) => runs.push(summary), onLate: () => (late += 1) },
-    true,
-  );
+  rollupTrace(spans, { pricer: new CallPricer(), learner: new IdealStepsLearner(), hooks: { onRun: (summary) => runs.push(summary), onLate: () => (late += 1) } }, true);
+  assert.equal(runs.length, 1);
   return { summary: runs[0]!, late };
 }
 
-test('trace rollup: a call recorded as ending under a millisecond after its run ended with it', () => {
-  const { summary, late } = rollUp(1020n * MS + 300_000n);
-  assert.equal(summary.steps, 2);
-  assert.equal(summary.cost.total, 0.75); // 0.25 + 0.5
-  assert.equal(late, 0);
-});
+for (const [what, afterRootNanos] of [['1 µs', 1_000n], ['40 ms', 40n * MS], ['3 s', 3_000n * MS]] as const) {
+  for (const rootFirst of [true, false]) {
+    test(`trace rollup: children ending ${what} after their root are in its run (root listed ${rootFirst ? 'first' : 'last'})`, () => {
+      const root = heldSpan({ spanId: 'agent', startNanos: 1000n * MS, endNanos: 1020n * MS, attributes: { ...agent } });
+      const calls = [
+        heldSpan({ spanId: 'call-1', parentSpanId: 'agent', startNanos: 1001n * MS, endNanos: 1020n * MS + afterRootNanos, attributes: chat(), cost: 0.25 }),
+        heldSpan({ spanId: 'call-2', parentSpanId: 'agent', startNanos: 1002n * MS, endNanos: 1020n * MS + 2n * afterRootNanos, attributes: chat(), cost: 0.5 }),
+      ];
+      const { summary, late } = rollUp(rootFirst ? [root, ...calls] : [...calls, root]);
+      assert.equal(summary.steps, 2);
+      assert.equal(summary.cost.total, 0.75); // 0.25 + 0.5
+      assert.equal(summary.complete, true);
+      assert.equal(late, 0);
+    });
+  }
+}
 
-test('trace rollup: a call that ends a millisecond or more after its run is late', () => {
-  const { summary, late } = rollUp(1021n * MS);
-  assert.equal(summary.steps, 1);
-  assert.equal(summary.cost.total, 0.25);
-  assert.equal(late, 1);
+test('trace rollup: steps follow the calls\' end times, so a retry reads as it happened', () => {
+  const root = heldSpan({ spanId: 'agent', startNanos: 1000n * MS, endNanos: 1100n * MS, attributes: { ...agent } });
+  const failed = heldSpan({ spanId: 'call-1', parentSpanId: 'agent', startNanos: 1001n * MS, endNanos: 1010n * MS, attributes: chat(), cost: 0, statusCode: 2 });
+  const retried = heldSpan({ spanId: 'call-2', parentSpanId: 'agent', startNanos: 1011n * MS, endNanos: 1200n * MS, attributes: chat(), cost: 0.5 });
+  const { summary } = rollUp([retried, root, failed]);
+  assert.equal(summary.steps, 2);
+  assert.equal(summary.failedCalls, 1);
+  assert.equal(summary.retries, 1);
 });

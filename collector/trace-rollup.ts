@@ -1,9 +1,11 @@
-// Rolls up the runs of one released trace by replaying it through the run tree (runs/run-tree.ts), the engine the
-// in-process processor feeds as spans start and end: every span starts, parents before children, then every span
-// ends in the order it ended. So the runs, their totals, retries, late spans and learned ideal steps are the ones
-// the processor would have found had it seen the whole trace. Linear in the spans whatever the nesting depth.
-// The same judge of duplicates as in process (ledger/duplicate-calls.ts) decides which LLM spans count, with the
-// spans' own start and end times, since the replay starts every span before it ends any.
+// Collector mode's and the cost lab's adapter over the span ledger (span-ledger/span-ledger.ts), the path the
+// in-process processor feeds as spans start and end: each released trace is replayed through a ledger of its own —
+// every span starts, parents before children, then every span ends. A run is its whole subtree, whatever the
+// clocks say: a span ends after every span under it (a child that another host's clock puts after its parent's end,
+// or that finished after the handler returned, is still in its run); otherwise spans end in the order their
+// timestamps say, which orders a run's steps and its retries. So the runs, their totals, the duplicate judgement,
+// the prices and the learned ideal steps are the ones the processor would have found had it seen the whole trace.
+// Linear in the spans (plus a sort) whatever the nesting depth.
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
@@ -11,26 +13,32 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
   ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
+  ATTR_TOKENLEDGER_REQUEST_BATCH,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
   ATTR_TOKENLEDGER_RUN_COMPLETE,
   ATTR_TOKENLEDGER_RUN_ID,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
   ATTR_TOKENLEDGER_RUN_SUCCESS,
 } from '../conventions/attributes.ts';
+import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
-import { DuplicateCalls, duplicateAttributes, type Duplicate } from '../ledger/duplicate-calls.ts';
-import { responseIdOf } from '../ledger/source-conventions.ts';
 import { AI_FUNCTION_ID, AI_OPERATION_ID, OI_KIND } from '../ledger/foreign-names.ts';
+import type { CallPricer, PricedCall } from '../ledger/pricing/call-pricer.ts';
+import type { SpanClass } from '../ledger/sources/registry.ts';
+import type { UsageFigures } from '../ledger/usage-figures.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
-import { isToolExecution, runStartedBy } from '../runs/run-spans.ts';
-import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
-import { DEFAULT_RUN_LIMITS, RunTree, type RunTreeHooks } from '../runs/run-tree.ts';
+import type { RunSummary } from '../runs/run-summary.ts';
+import { DEFAULT_RUN_LIMITS, type RunTreeHooks } from '../runs/run-tree.ts';
+import { runStartOf } from '../span-ledger/run-start.ts';
+import { SpanLedger } from '../span-ledger/span-ledger.ts';
 
 export interface TraceSpan {
   spanId: string;
@@ -42,19 +50,30 @@ export interface TraceSpan {
   statusCode: number;
   /** At least the ROLLUP_ATTRIBUTES the span has, and its attribution keys (a holder may keep only those). */
   attributes: Attributes;
-  /** The call's figures when the span is an LLM call (worked out as it arrived), else undefined. */
-  figures: CallFigures | undefined;
+  /** What it is (ledger/sources/registry.ts), classified when it arrived. */
+  spanClass: SpanClass;
+  /** Its call usage when it is an LLM call (read when it arrived), else undefined. */
+  usage: UsageFigures | undefined;
+  /** The cost it came with, priced in the process that made it. */
+  pricedElsewhere: PricedCall | undefined;
+  /** The calls it stands for (1 / its sampling probability) when its trace state says it was sampled. */
+  weight?: number;
   /** Adds attributes to the span as it will be forwarded. */
   setAttributes(attributes: Attributes): void;
+  /** Takes attributes off the span as it will be forwarded (a duplicate's stale cost). */
+  removeAttributes?(keys: readonly string[]): void;
 }
 
-/** The attributes the rollup and the metrics of its hooks read, besides an LLM call's figures. */
+/** The attributes the ledger and the metrics read of a held span, besides its class and usage. */
 export const ROLLUP_ATTRIBUTES: readonly string[] = [
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
+  ATTR_OPENAI_RESPONSE_SERVICE_TIER,
+  ATTR_TOKENLEDGER_REQUEST_BATCH,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
@@ -69,68 +88,87 @@ export const ROLLUP_ATTRIBUTES: readonly string[] = [
 ];
 
 export interface TraceRollupHooks extends RunTreeHooks {
-  /** Every LLM call of the trace (refused ones excepted), with the agent of its innermost run and the run, if any. */
-  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined, run?: RunState): void;
+  /** Every counted LLM call of the trace (refused ones excepted), with the agent of its innermost run and the run. */
+  onCall?(span: TraceSpan, figures: CallFigures, agentName: string | undefined, run: RunState | undefined, weight: number): void;
   /** Every run rolled up and reported, with its state (whose `attribution` is its span's attributes). */
-  onRun?(summary: RunSummary, run: RunState): void;
+  onRun?(summary: RunSummary, run: RunState, weight: number): void;
 }
 
-/** A run tree that lives while one trace is replayed: no limits but the depth one, no timer. */
-const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity };
+export interface TraceRollupOptions {
+  pricer: CallPricer;
+  learner: IdealStepsLearner;
+  hooks: TraceRollupHooks;
+  genaiCostAttributes?: boolean;
+  backendConventions?: readonly BackendConvention[];
+}
+
+/** A ledger that lives while one trace is replayed: no limits but the depth one, no timer, no waiting. */
+const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity, runWaitMs: 0 };
 
 /**
- * Rolls the trace's runs up onto their spans; returns how many runs it found. `whole`: the trace's root arrived
- * and it was not evicted. A trace that is not whole has its runs only marked `tokenledger.run.complete = false`,
- * since figures from part of a run would read as the whole; its calls still count in the call metrics.
+ * Replays a released trace through a span ledger: prices its calls, marks its duplicates, rolls its runs up onto
+ * their spans; returns how many runs it found. `whole`: the trace's root arrived and it was not evicted. A trace
+ * that is not whole (or a span that arrived after its trace was released) has its explicit runs only marked
+ * `tokenledger.run.complete = false`, since figures from part of a run would read as the whole; its calls still
+ * count in the call metrics.
  */
-export function rollupTrace(spans: readonly TraceSpan[], learner: IdealStepsLearner, hooks: TraceRollupHooks, whole: boolean): number {
-  const tree = new RunTree(REPLAY_LIMITS, hooks, { learner, sweep: false });
-  const duplicates = new DuplicateCalls({ maxSpans: Infinity, maxCounted: Infinity });
+export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOptions, whole: boolean): number {
+  const { hooks } = options;
+  let current: { span: TraceSpan; call?: { figures: CallFigures; agentName: string | undefined; run: RunState | undefined; weight: number } } | undefined;
+  const ledger = new SpanLedger({
+    pricer: options.pricer,
+    learner: options.learner,
+    runs: whole,
+    limits: REPLAY_LIMITS,
+    judgeLimits: { maxSpans: Infinity, maxCounted: Infinity },
+    sweep: false,
+    genaiCostAttributes: options.genaiCostAttributes,
+    backendConventions: options.backendConventions,
+    sink: {
+      // Told once the span's own attributes (its cost) are written, after the ledger ends it.
+      recordCall: (_attributes, figures, _seconds, agentName, run, weight) => {
+        if (current) current.call = { figures, agentName, run, weight };
+      },
+      recordRun: (summary, run, weight) => hooks.onRun?.(summary, run, weight),
+      evicted: (reason) => hooks.onRunEvicted?.(reason as never, ''),
+      spanEvicted: () => hooks.onSpanEvicted?.(),
+      late: () => hooks.onLate?.(),
+    },
+    onRunReleased: () => {},
+  });
   const { order, isRoot, parentOf } = startOrder(spans);
   let runs = 0;
   for (const span of order) {
     const root = isRoot.has(span);
-    const run = runStartedBy(span.attributes, span.name, root);
-    if (run !== undefined) runs += 1;
-    duplicates.start(span.spanId, root ? undefined : span.parentSpanId, run?.explicit === true || isToolExecution(span.attributes));
-    if (!whole) {
-      if (run?.explicit) span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
-      continue;
-    }
-    const started = tree.start(span.spanId, span.traceId, root ? undefined : span.parentSpanId, run);
-    if (started) started.attribution = span.attributes;
+    if (runStartOf(span.spanClass, root) !== undefined) runs += 1;
+    if (!whole && span.spanClass.kind === 'agent') span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+    ledger.start({ spanId: span.spanId, traceId: span.traceId, parentSpanId: root ? undefined : span.parentSpanId, spanClass: span.spanClass, attributes: span.attributes });
   }
   for (const span of endOrder(order, parentOf)) {
-    const failed = span.statusCode === SpanStatusCode.ERROR;
-    const call = counted(span, duplicates);
-    if (!whole) {
-      if (call && !call.refused) hooks.onCall?.(span, call, undefined);
-      continue;
+    current = { span };
+    const ended = ledger.end({
+      spanId: span.spanId,
+      traceId: span.traceId,
+      spanClass: span.spanClass,
+      attributes: span.attributes,
+      usage: span.usage,
+      failed: span.statusCode === SpanStatusCode.ERROR,
+      startMs: span.startNanos > 0n ? Number(span.startNanos / 1_000_000n) : Date.now(),
+      durationSeconds: span.endNanos > span.startNanos ? Number(span.endNanos - span.startNanos) / 1e9 : 0,
+      times: { start: Number(span.startNanos), end: Number(span.endNanos) },
+      pricedElsewhere: span.pricedElsewhere,
+      weight: span.weight,
+    });
+    if (ended.removed && span.removeAttributes) span.removeAttributes(ended.removed);
+    for (const _ in ended.attributes) {
+      span.setAttributes(ended.attributes);
+      break;
     }
-    const isTool = isToolExecution(span.attributes);
-    const ended = tree.end(span.spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed });
-    if (call && !call.refused) hooks.onCall?.(span, call, ended.run?.agentName, ended.run);
-    if (ended.rolledUp) {
-      span.setAttributes(runAttributes(ended.rolledUp.summary));
-      hooks.onRun?.(ended.rolledUp.summary, ended.rolledUp.state);
-    } else if (ended.lostRunId !== undefined) {
-      span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: ended.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
-    }
+    const call = current.call;
+    current = undefined;
+    if (call) hooks.onCall?.(span, call.figures, call.agentName, call.run, call.weight);
   }
   return runs;
-}
-
-/** The span's call figures unless another span of the trace already counts its provider call (then it is marked). */
-function counted(span: TraceSpan, duplicates: DuplicateCalls): CallFigures | undefined {
-  let duplicate: Duplicate | undefined;
-  if (span.figures !== undefined) {
-    const times = { start: Number(span.startNanos), end: Number(span.endNanos) };
-    duplicate = duplicates.judge(span.spanId, span.traceId, responseIdOf(span.attributes), times);
-  }
-  duplicates.end(span.spanId);
-  if (duplicate === undefined) return span.figures;
-  span.setAttributes(duplicateAttributes(duplicate));
-  return undefined;
 }
 
 /**
@@ -178,25 +216,22 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
 }
 
 /**
- * Recorded end times can be up to a millisecond ahead of each other: the OpenTelemetry JS SDK takes a span's start
- * from Date.now() (whole milliseconds) and its end as that start plus a precise duration, so a call that ended just
- * before its run may carry the later end time. A span recorded as ending less than this after its parent is taken to
- * have ended with it (and so, by the rule below, before it); one that ends a millisecond or more after it is late.
+ * The order spans end in: by end time, except that a span ends after every span under it — its end is taken as
+ * the latest of its own and its descendants'. At the same instant a span deeper in the start order ends first.
  */
-const CLOCK_SLACK_NANOS = 1_000_000n;
-
-/** The spans in the order they ended; at the same instant a span deeper in the start order ends first. */
 function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
   const position = new Map<TraceSpan, number>();
   const end = new Map<TraceSpan, bigint>();
-  // Parents come before their children in the start order, so a parent's end is settled before its children's.
   order.forEach((span, index) => {
     position.set(span, index);
-    const parent = parentOf.get(span);
-    const parentEnd = parent === undefined ? undefined : end.get(parent);
-    const ahead = parentEnd === undefined ? 0n : span.endNanos - parentEnd;
-    end.set(span, ahead > 0n && ahead < CLOCK_SLACK_NANOS ? parentEnd! : span.endNanos);
+    end.set(span, span.endNanos);
   });
+  // Children come after their parents in the start order: walking it backwards settles a span's end before its parent's.
+  for (let index = order.length - 1; index >= 0; index -= 1) {
+    const span = order[index]!;
+    const parent = parentOf.get(span);
+    if (parent !== undefined && end.get(span)! > end.get(parent)!) end.set(parent, end.get(span)!);
+  }
   return [...order].sort((a, b) => {
     const endA = end.get(a)!;
     const endB = end.get(b)!;

@@ -121,7 +121,7 @@ export const ATTR_TOKENLEDGER_RUN_NESTED = 'tokenledger.run.nested';
 export const ATTR_TOKENLEDGER_RUN_PARENT_ID = 'tokenledger.run.parent_id';
 /** False when some of the run's spans were lost, evicted or unpriced, so totals are lower bounds. (tokenledger, boolean) */
 export const ATTR_TOKENLEDGER_RUN_COMPLETE = 'tokenledger.run.complete';
-/** With `tokenledger.run.complete = false`, the first reason that applies: `spans_lost` (spans of the run were evicted or ended after it), `unpriced_calls` (a call's usage or cost is unknown), `uncovered_requests` (the run made provider API requests that no LLM span covered: a client or framework tokenledger does not instrument; see `tokenledger.run.uncovered_requests`). (tokenledger, string) */
+/** With `tokenledger.run.complete = false`, the first reason that applies: `spans_lost` (spans of the run were evicted or ended after it), `calls_open_at_end` (its root ended with LLM calls or tools still open under it, and they were still open when the run stopped waiting for them: `TOKENLEDGER_RUN_WAIT_MS` past the root's end, or the shutdown flush; their cost still reaches the cost metrics), `unpriced_calls` (a call's usage or cost is unknown), `uncovered_requests` (the run made provider API requests that no LLM span covered: a client or framework tokenledger does not instrument; see `tokenledger.run.uncovered_requests`). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON = 'tokenledger.run.incomplete_reason';
 /** Requests to an LLM provider's API made inside the run while no LLM span was active (seen by the request sensor on Node's undici and http client diagnostics channels). Their usage is not in the run's totals. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_UNCOVERED_REQUESTS = 'tokenledger.run.uncovered_requests';
@@ -173,10 +173,14 @@ export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_INPUT_TOKENS = 'tokenledger.run.bud
 export const ATTR_TOKENLEDGER_RUN_BUDGET_MAX_OUTPUT_TOKENS = 'tokenledger.run.budget.max_output_tokens';
 /** `enforce` (a call that would break a limit is not sent) or `warn` (it is sent and the breach recorded). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_MODE = 'tokenledger.run.budget.mode';
-/** The first limit the run broke or would have broken: `max_usd`, `max_steps`, `max_input_tokens`, `max_output_tokens` (the run's budget), `tenant_max_*` (the budget of the run's tenant over its window, keyed by an attribution value), `repeated_tool_call`, `consecutive_failures`, `step_inflation`. (tokenledger, string) */
+/** The first limit the run broke or would have broken: `max_usd`, `max_steps`, `max_input_tokens`, `max_output_tokens` (the run's budget), `unknown_cost` (a call under a dollar budget could not be priced, with `unknownCost: 'stop'`), `tenant_max_*` (the budget of the run's tenant over its window, keyed by an attribution value), `repeated_tool_call`, `consecutive_failures`, `step_inflation`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED = 'tokenledger.run.budget.exceeded';
 /** How many times a guardrail fired in the run (each is also a span event on the run span). (tokenledger, int) */
 export const ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES = 'tokenledger.run.budget.breaches';
+/** Under a dollar budget: the calls (planned or made) whose cost could not be known (an unknown model, a local server, usage missing), which the budget therefore could not count. Its spend is then a lower bound. (tokenledger, int) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_UNPRICED_CALLS = 'tokenledger.run.budget.unpriced_calls';
+/** With `tokenledger.run.budget.unpriced_calls`: what the guardrail did with calls it could not price under the dollar budget: `allow` (they ran; the default, with one warning per run) or `stop` (with enforce mode, the call was not sent: `guardrails.unknownCost: 'stop'`, TOKENLEDGER_RUN_UNKNOWN_COST=stop). (tokenledger, string) */
+export const ATTR_TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST = 'tokenledger.run.budget.unknown_cost';
 /** The output token cap tokenledger applied to the request because the app sent no limit or a higher one (token caps are off unless configured); `gen_ai.request.max_tokens` is then the capped value. (tokenledger, int) */
 export const ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP = 'tokenledger.request.max_tokens_cap';
 /** SHA-256 (hex) of the tool name and its canonically serialised arguments (key order, whitespace and number formatting do not change it): the memoisation key, and how repeated calls are recognised. (tokenledger, string) */
@@ -203,6 +207,8 @@ export const ATTR_USER_ID = 'user.id';
 export const ATTR_FEATURE = 'feature';
 /** On `tokenledger.attribution.overflow`: the attribution key whose value was recorded as `_overflow`. (tokenledger, string) */
 export const ATTR_TOKENLEDGER_ATTRIBUTION_KEY = 'tokenledger.attribution.key';
+/** On the token, cost and run counters in collector mode: `true` when the series sums sampled spans scaled by their adjusted count (1 / the sampling probability their trace state states as an OpenTelemetry threshold, `ot=th:…`): an estimate of the whole traffic. Absent on exact series. The histograms record each sampled call and run once, so on such series they describe the sample's distribution, not its count. (tokenledger, boolean) */
+export const ATTR_TOKENLEDGER_ESTIMATED = 'tokenledger.estimated';
 /** `LLM`: how Phoenix and Arize know the span is a model call. (openinference, string) */
 export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
 /** The provider in OpenInference's values (`openai`, `anthropic`, `google`, `aws`, `azure`), for the backend's price lookup. (openinference, string) */
@@ -441,12 +447,14 @@ export const TOKENLEDGER_RUN_SCOPE_VALUES = ['subtree'] as const;
 export type TokenledgerRunScope = (typeof TOKENLEDGER_RUN_SCOPE_VALUES)[number];
 /** `tokenledger.run.incomplete_reason` = `spans_lost`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_SPANS_LOST = 'spans_lost';
+/** `tokenledger.run.incomplete_reason` = `calls_open_at_end`. */
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_CALLS_OPEN_AT_END = 'calls_open_at_end';
 /** `tokenledger.run.incomplete_reason` = `unpriced_calls`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNPRICED_CALLS = 'unpriced_calls';
 /** `tokenledger.run.incomplete_reason` = `uncovered_requests`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNCOVERED_REQUESTS = 'uncovered_requests';
 /** Every value of `tokenledger.run.incomplete_reason`. */
-export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES = ['spans_lost', 'unpriced_calls', 'uncovered_requests'] as const;
+export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES = ['spans_lost', 'calls_open_at_end', 'unpriced_calls', 'uncovered_requests'] as const;
 /** A value of `tokenledger.run.incomplete_reason`. */
 export type TokenledgerRunIncompleteReason = (typeof TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES)[number];
 /** `tokenledger.run.ideal_steps.source` = `configured`. */
@@ -473,6 +481,8 @@ export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_STEPS = 'max_steps';
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
 /** `tokenledger.run.budget.exceeded` = `max_output_tokens`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+/** `tokenledger.run.budget.exceeded` = `unknown_cost`. */
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_UNKNOWN_COST = 'unknown_cost';
 /** `tokenledger.run.budget.exceeded` = `tenant_max_usd`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_USD = 'tenant_max_usd';
 /** `tokenledger.run.budget.exceeded` = `tenant_max_steps`. */
@@ -488,9 +498,17 @@ export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_CONSECUTIVE_FAILURES = 'conse
 /** `tokenledger.run.budget.exceeded` = `step_inflation`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_STEP_INFLATION = 'step_inflation';
 /** Every value of `tokenledger.run.budget.exceeded`. */
-export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'unknown_cost', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
 /** A value of `tokenledger.run.budget.exceeded`. */
 export type TokenledgerRunBudgetExceeded = (typeof TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES)[number];
+/** `tokenledger.run.budget.unknown_cost` = `allow`. */
+export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUE_ALLOW = 'allow';
+/** `tokenledger.run.budget.unknown_cost` = `stop`. */
+export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUE_STOP = 'stop';
+/** Every value of `tokenledger.run.budget.unknown_cost`. */
+export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUES = ['allow', 'stop'] as const;
+/** A value of `tokenledger.run.budget.unknown_cost`. */
+export type TokenledgerRunBudgetUnknownCost = (typeof TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUES)[number];
 /** `tokenledger.guard.limit` = `max_usd`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_USD = 'max_usd';
 /** `tokenledger.guard.limit` = `max_steps`. */

@@ -1,10 +1,8 @@
-// What a span says about itself as an LLM call: whether it is one (and so is normalised, priced and counted as a
-// step), whether a guardrail refused it, and what it was as far as its price goes. Agent and tool spans are not
-// LLM calls.
+// What an LLM call's span says about the call: whether a guardrail refused it, and what it was as far as its price
+// goes (whether a span is an LLM call at all is its source's to say: ledger/sources/).
 import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
@@ -13,32 +11,11 @@ import {
   ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
 } from '../conventions/attributes.ts';
 import { pricingTier } from '../conventions/service-tier.ts';
-import { aiSdkOperation, isAiSdkCall } from './ai-sdk-spans.ts';
 import { stringAttribute } from './attribute-values.ts';
-import { GEN_AI_SYSTEM, OI_KIND } from './foreign-names.ts';
 import type { CallDescription } from './pricing/call-pricer.ts';
 
-export const LLM_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
 /** The errors a guardrail stops a call with before it is sent (see instrumentation/common/guard-errors.ts). */
 const REFUSALS = new Set(['BudgetExceededError', 'RunawayLoopError']);
-
-/** `added`: attributes about to be added to the span (what a reader found it lacks), read before its own. */
-export function isLlmCall(attributes: Attributes, added?: Attributes): boolean {
-  const operation = added?.[ATTR_GEN_AI_OPERATION_NAME] ?? attributes[ATTR_GEN_AI_OPERATION_NAME];
-  const provider = added?.[ATTR_GEN_AI_PROVIDER_NAME] ?? attributes[ATTR_GEN_AI_PROVIDER_NAME];
-  return typeof operation === 'string' && LLM_OPERATIONS.has(operation) && provider !== undefined;
-}
-
-/**
- * Whether a span says at its start that it is an LLM call, in any convention tokenledger reads (the describing
- * attributes another instrumentation's span lacks are added only at its end).
- */
-export function startsAsLlmCall(attributes: Attributes): boolean {
-  if (isLlmCall(attributes)) return true;
-  if (attributes[OI_KIND] === 'LLM' || attributes[GEN_AI_SYSTEM] !== undefined) return true;
-  const aiOperation = aiSdkOperation(attributes);
-  return aiOperation !== undefined && isAiSdkCall(aiOperation);
-}
 
 /** A call a guardrail refused was never sent: it is not a step and costs nothing. */
 export function isRefusedCall(attributes: Attributes): boolean {

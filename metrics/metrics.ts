@@ -20,6 +20,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_TOKENLEDGER_ATTRIBUTION_KEY,
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
+  ATTR_TOKENLEDGER_ESTIMATED,
   ATTR_TOKENLEDGER_PROCESSOR_EVICTION_REASON,
   ATTR_TOKENLEDGER_RUN_NESTED,
   ATTR_TOKENLEDGER_RUN_OUTCOME,
@@ -152,7 +153,7 @@ export class TokenledgerMetrics {
    * One LLM call: `attributes` are the call span's (operation, provider, models, server, error type, attribution
    * keys); `run` is the innermost run it was in, whose attribution values fill in the keys the span lacks.
    */
-  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined, run?: AttributionSource): void {
+  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined, run?: AttributionSource, weight = 1): void {
     const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
     const provider = attributes[ATTR_GEN_AI_PROVIDER_NAME];
     const requestModel = attributes[ATTR_GEN_AI_REQUEST_MODEL];
@@ -163,6 +164,9 @@ export class TokenledgerMetrics {
     if (responseModel !== undefined) base[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
     if (address !== undefined) base[ATTR_SERVER_ADDRESS] = address;
     if (port !== undefined) base[ATTR_SERVER_PORT] = port;
+    // A sampled span stands for `weight` calls: its counters are scaled, on series marked as estimates.
+    const estimated = weight !== 1;
+    const scaled = estimated ? { ...base, [ATTR_TOKENLEDGER_ESTIMATED]: true } : base;
     const withError = figures.failed ? { ...base, [ATTR_ERROR_TYPE]: String(attributes[ATTR_ERROR_TYPE] ?? '_OTHER') } : base;
     this.duration.record(durationSeconds, withError);
     const { tokens, cost } = figures;
@@ -173,26 +177,32 @@ export class TokenledgerMetrics {
         this.legacyTokenUsage.record(tokens.input!, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT });
         this.legacyTokenUsage.record(tokens.output!, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
       }
-      const genai = this.genaiUsage.slots(`${operation}\u0000${provider}\u0000${requestModel}\u0000${responseModel}\u0000${address}\u0000${port}`, () => base);
-      GENAI_USAGE.forEach(({ id }, index) => add(genai, index, tokens[id]));
+      const genai = this.genaiUsage.slots(`${operation}\u0000${provider}\u0000${requestModel}\u0000${responseModel}\u0000${address}\u0000${port}${estimated ? ESTIMATED_KEY : ''}`, () => scaled);
+      GENAI_USAGE.forEach(({ id }, index) => add(genai, index, tokens[id], weight));
     }
     const agent = agentName ?? '';
     const attribution = this.attribution?.labels(attributes, run);
-    const key = `${provider}\u0000${requestModel}\u0000${agent}${attribution ? seriesKey(attribution) : ''}`;
-    const labels = () => ({ [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent, ...attribution });
-    if (tokens) addRows(this.tokens.slots(key, labels), tokens);
-    if (cost) addRows(this.cost.slots(key, labels), cost);
+    const key = `${provider}\u0000${requestModel}\u0000${agent}${attribution ? seriesKey(attribution) : ''}${estimated ? ESTIMATED_KEY : ''}`;
+    const labels = (): Attributes => {
+      const own: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent, ...attribution };
+      if (estimated) own[ATTR_TOKENLEDGER_ESTIMATED] = true;
+      return own;
+    };
+    if (tokens) addRows(this.tokens.slots(key, labels), tokens, weight);
+    if (cost) addRows(this.cost.slots(key, labels), cost, weight);
   }
 
   /** One rolled-up run; `run` gives its attribution values (its span's, else those of the runs it is nested in). */
-  recordRun(summary: RunSummary, run?: AttributionSource): void {
-    const attributes = {
+  recordRun(summary: RunSummary, run?: AttributionSource, weight = 1): void {
+    const attributes: Attributes = {
       [ATTR_GEN_AI_AGENT_NAME]: summary.agentName,
       [ATTR_TOKENLEDGER_RUN_OUTCOME]: summary.success ? TOKENLEDGER_RUN_OUTCOME_VALUE_SUCCESS : TOKENLEDGER_RUN_OUTCOME_VALUE_FAILURE,
       [ATTR_TOKENLEDGER_RUN_NESTED]: summary.nested,
       ...this.attribution?.labels(undefined, run),
     };
-    this.runs.add(1, attributes);
+    // Runs of sampled traces are counted by their adjusted count; their histograms record the sampled run once.
+    if (weight !== 1) attributes[ATTR_TOKENLEDGER_ESTIMATED] = true;
+    this.runs.add(weight, attributes);
     if (Number.isFinite(summary.cost.total)) this.runCost.record(summary.cost.total, attributes);
     this.runSteps.record(summary.steps, attributes);
     if (summary.stepInflation !== undefined) this.runInflation.record(summary.stepInflation, attributes);
@@ -233,12 +243,14 @@ function seriesKey(labels: Attributes): string {
   return key;
 }
 
-function add(slots: Float64Array, index: number, value: number | undefined): void {
-  if (value !== undefined) slots[index]! += value;
+function add(slots: Float64Array, index: number, value: number | undefined, weight: number): void {
+  if (value !== undefined) slots[index]! += value * weight;
 }
 
 /** Adds each row's figure, in the table's order; an unknown one adds nothing (its series is then a lower bound). */
-function addRows(slots: Float64Array, figures: TokenCounts | Partial<Record<string, number>>): void {
-  TOKEN_TYPES.forEach((row, index) => add(slots, index, (figures as Record<string, number | undefined>)[row.id]));
+function addRows(slots: Float64Array, figures: TokenCounts | Partial<Record<string, number>>, weight: number): void {
+  TOKEN_TYPES.forEach((row, index) => add(slots, index, (figures as Record<string, number | undefined>)[row.id], weight));
 }
+
+const ESTIMATED_KEY = '\u0000estimated';
 

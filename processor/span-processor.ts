@@ -1,48 +1,38 @@
-// tokenledger's span processor: an adapter from SDK spans to the ledger, the run tree and the metrics.
-//
-// Data flow, per span, O(1) and never blocking:
-//   onStart   — an LLM call, tool or run span gets the baggage entries the app names (attribution); the span joins
-//               the run tree (runs/run-tree.ts); a run span (invoke_agent, an OpenInference AGENT span, the AI
-//               SDK's ai.generateText/streamText, or a local root that is not itself an LLM call or tool) starts a
-//               run. The judge of duplicate calls (ledger/duplicate-calls.ts) notes its parent.
-//   onEnding  — the last moment a span takes attributes. An LLM call's usage figures are the ones the
-//               instrumentation handed over with the span (ledger/handover.ts), or, for a span another
-//               instrumentation made, read from its attributes once; they are priced, the cost attributes written,
-//               and the call's figures go to the run tree and the metrics — unless another LLM span already
-//               counts the same provider call: then it is marked a duplicate and counted nowhere. A tool span
-//               counts as a tool call; provider requests the request sensor noted on a span that is no LLM call
-//               and inside none make its runs incomplete; a run span gets its rollup as tokenledger.run.*
-//               attributes and its run metrics.
-import { diag, SpanStatusCode, type Context, type MeterProvider } from '@opentelemetry/api';
+// tokenledger's span processor: an adapter from SDK spans to the span ledger (span-ledger/span-ledger.ts), which
+// prices calls, judges duplicates, rolls runs up and feeds the metrics. Per span, O(1) and never blocking:
+//   onStart   — the span is classified once (ledger/sources/registry.ts) and the class kept on it; LLM call, tool and
+//               run spans get the baggage entries the app names (attribution); the ledger is told it started.
+//   onEnding  — the last moment a span takes attributes: its call usage is found (handed over by tokenledger's
+//               instrumentation, else read from its attributes once), the ledger ends it, and what the ledger says
+//               (cost, duplicate marks, its run's rollup) is written on it.
+//   onEnd     — with export processors given (`spanProcessors`, what the register entry and startTokenledger do),
+//               spans are passed on to them; a run's root whose rollup waits for calls still open under it (a stream
+//               drained after the handler returned) is held until its rollup is written, so it is exported whole.
+//               Without them, such a root is exported by the app's own processors as it ended, with the run's
+//               figures so far marked `complete = false` (`calls_open_at_end`); the metrics still get the whole run.
+import { diag, SpanStatusCode, type Attributes, type Context, type MeterProvider } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import {
-  ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES,
-  ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED,
-  ATTR_TOKENLEDGER_RUN_COMPLETE,
-  ATTR_TOKENLEDGER_RUN_ID,
-} from '../conventions/attributes.ts';
 import { positive } from '../base/positive.ts';
+import { systemClock, type Clock } from '../base/clock.ts';
+import { ATTR_TOKENLEDGER_RUN_COMPLETE, ATTR_TOKENLEDGER_RUN_ID, ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON } from '../conventions/attributes.ts';
 import { currentCallGate, registerCallGate, type CallGate } from '../instrumentation/common/call-gate.ts';
 import { providerRequestsOf } from '../instrumentation/common/provider-requests.ts';
-import { BACKEND_CONVENTIONS, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
-import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
-import { writeCostAttributes } from '../ledger/cost-attributes.ts';
+import { BACKEND_CONVENTIONS, type BackendConvention } from '../ledger/backend-attributes.ts';
+import { callUsage } from '../ledger/call-usage.ts';
 import { handedOverUsage } from '../ledger/handover.ts';
-import { callDescription, isLlmCall, isRefusedCall, requestModelOf, startsAsLlmCall } from '../ledger/llm-spans.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { loadPriceOverridesFile, mergePriceOverrides, validatePriceOverrides, type PriceOverrides } from '../ledger/pricing/price-overrides.ts';
-import { DuplicateCalls, duplicateAttributes } from '../ledger/duplicate-calls.ts';
-import { normalisedAttributes, responseIdOf, spanUsage } from '../ledger/source-conventions.ts';
-import { unknownUsage, usageFigures, type UsageFigures } from '../ledger/usage-figures.ts';
+import { classifySpan, type SpanClass } from '../ledger/sources/registry.ts';
+import { isLlmCall } from '../ledger/sources/source.ts';
 import { AttributionLabels } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
-import { isToolExecution, runStartedBy } from '../runs/run-spans.ts';
-import type { RunState } from '../runs/run-state.ts';
-import { writeRunAttributes } from '../runs/run-summary.ts';
-import { DEFAULT_RUN_LIMITS, RunTree, type RunLimits } from '../runs/run-tree.ts';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runs/run-tree.ts';
+import { runStartOf } from '../span-ledger/run-start.ts';
+import { SpanLedger } from '../span-ledger/span-ledger.ts';
 import { BaggageAttributes, type BaggageAttributionOptions } from './baggage-attributes.ts';
 import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-options.ts';
 import { RunGuard } from './guardrails/run-guard.ts';
+import { HeldExports } from './held-exports.ts';
 
 /** Options of `TokenledgerSpanProcessor`; every one has a default. */
 export interface TokenledgerSpanProcessorOptions {
@@ -56,7 +46,7 @@ export interface TokenledgerSpanProcessorOptions {
   legacyMetrics?: boolean;
   /** Where tokenledger's metrics go. Default: the global MeterProvider, read when first needed. */
   meterProvider?: MeterProvider;
-  /** Bounds on runs and spans in flight; see RunLimits for defaults and memory. */
+  /** Bounds on runs and spans in flight, and how long a run waits for calls open at its root's end; see RunLimits. */
   runLimits?: Partial<RunLimits>;
   /**
    * Budgets per run, the runaway-loop breaker and token caps. Default: warn mode, loop breaker on, no budgets.
@@ -81,9 +71,23 @@ export interface TokenledgerSpanProcessorOptions {
    * `openinference` (Arize Phoenix, Arize AX) and `langfuse`. Default none.
    */
   backendConventions?: readonly BackendConvention[];
-  /** The clock, in milliseconds (tests inject one). */
-  now?: () => number;
+  /**
+   * The processors that export spans (a BatchSpanProcessor with your exporter, say), passed every span after
+   * tokenledger has written its figures; a run's root that waits for calls still open under it is passed on when
+   * its rollup is written. Default none: list your export processors after this one in the SDK instead, and such a
+   * root is exported as it ended, marked incomplete.
+   */
+  spanProcessors?: SpanProcessor[];
+  /**
+   * The clock (tests inject one): run ages and how long a run waits for its open calls.
+   * @internal
+   */
+  clock?: Clock;
 }
+
+/** The class a span was given at its start, kept on the span object for its end. */
+const SPAN_CLASS = Symbol('tokenledger.span-class');
+type Classified = { [SPAN_CLASS]?: SpanClass };
 
 /**
  * tokenledger's span processor: prices every LLM call span when it ends, rolls calls and tools up into agent runs (their
@@ -92,34 +96,32 @@ export interface TokenledgerSpanProcessorOptions {
  */
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
-  private readonly pricer: CallPricer;
   private readonly meterProvider: MeterProvider | undefined;
   private readonly legacyMetrics: boolean;
-  private readonly genaiCostAttributes: boolean;
   private instruments: TokenledgerMetrics | undefined;
-  private readonly tree: RunTree;
+  private readonly ledger: SpanLedger;
   private readonly guard: RunGuard | undefined;
   private readonly runs: boolean;
   private readonly baggage: BaggageAttributes | undefined;
   private readonly attribution: AttributionLabels | undefined;
-  private readonly backendConventions: readonly BackendConvention[];
-  /** One provider call, one counted span: the judge of duplicates (ledger/duplicate-calls.ts). */
-  private readonly duplicates: DuplicateCalls;
+  private readonly exports: HeldExports | undefined;
 
   /** Throws, with a message naming what is wrong, when the price overrides or limits are invalid. */
   constructor(options: TokenledgerSpanProcessorOptions = {}) {
     const limits = { ...DEFAULT_RUN_LIMITS, ...options.runLimits };
-    for (const [key, value] of Object.entries(limits)) positive(value, `runLimits.${key}`, false);
+    for (const [key, value] of Object.entries(limits)) {
+      if (key === 'runWaitMs' && value === 0) continue;
+      positive(value, `runLimits.${key}`, false);
+    }
     const overrides = mergePriceOverrides(
       options.pricesFile ? loadPriceOverridesFile(options.pricesFile) : undefined,
       options.prices ? validatePriceOverrides(options.prices, 'prices option') : undefined,
     );
     this.meterProvider = options.meterProvider;
     this.legacyMetrics = options.legacyMetrics ?? false;
-    this.genaiCostAttributes = options.genaiCostAttributes ?? false;
     this.runs = options.runs ?? true;
-    this.backendConventions = options.backendConventions ?? [];
-    for (const convention of this.backendConventions) {
+    const backendConventions = options.backendConventions ?? [];
+    for (const convention of backendConventions) {
       if (!BACKEND_CONVENTIONS.includes(convention)) throw new Error(`tokenledger: backendConventions must list some of ${BACKEND_CONVENTIONS.join(', ')}, got ${String(convention)}`);
     }
     if (options.attribution) {
@@ -127,23 +129,37 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
       const labels = { keys: this.baggage.keys, maxValuesPerKey: options.attribution.maxValuesPerKey };
       this.attribution = new AttributionLabels(labels, (key) => this.metrics.attributionOverflow(key));
     }
-    this.duplicates = new DuplicateCalls({ maxSpans: limits.maxSpans });
-    this.pricer = new CallPricer({ overrides, onUnpriced: (provider, model, reason) => this.metrics.unpriced(provider, model, reason) });
-    this.tree = new RunTree(
-      limits,
-      {
-        onRunEvicted: (reason, spanId) => {
-          this.metrics.evicted(reason);
-          // An evicted run costs nothing more: the judge forgets its root too (the searches stop at it anyway).
-          if (reason !== 'max_depth') this.duplicates.end(spanId);
-        },
-        onSpanEvicted: () => this.metrics.spanEvicted(),
-        onLate: () => this.metrics.late(),
+    const clock = options.clock ?? systemClock;
+    const pricer = new CallPricer({ overrides, onUnpriced: (provider, model, reason) => this.metrics.unpriced(provider, model, reason) });
+    if (options.spanProcessors && options.spanProcessors.length > 0) this.exports = new HeldExports(options.spanProcessors, limits.maxRuns);
+    const guardrails = this.runs ? resolveGuardrails(options.guardrails) : undefined;
+    if (!this.runs && options.guardrails) diag.warn('tokenledger: guardrails are off because runs are off (runs: false)');
+    if (guardrails) {
+      this.guard = new RunGuard(guardrails, {
+        runOf: (spanId) => this.ledger.runOf(spanId),
+        learner: () => this.ledger.learner,
+        pricer,
+        meterProvider: options.meterProvider,
+        now: () => clock.now(),
+      });
+    }
+    this.ledger = new SpanLedger({
+      pricer,
+      sink: {
+        recordCall: (attributes, figures, seconds, agentName, run) => this.metrics.recordCall(attributes, figures, seconds, agentName, run),
+        recordRun: (summary, run) => this.metrics.recordRun(summary, run),
+        evicted: (reason) => this.metrics.evicted(reason),
+        spanEvicted: () => this.metrics.spanEvicted(),
+        late: () => this.metrics.late(),
       },
-      { now: options.now },
-    );
-    if (this.runs) this.guard = new RunGuard(resolveGuardrails(options.guardrails), this.tree, this.pricer, options.meterProvider, options.now);
-    else if (options.guardrails) diag.warn('tokenledger: guardrails are off because runs are off (runs: false)');
+      runs: this.runs,
+      limits,
+      clock,
+      genaiCostAttributes: options.genaiCostAttributes ?? false,
+      backendConventions,
+      observer: this.guard,
+      onRunReleased: (rootSpanId, attributes) => this.exports?.release(rootSpanId, attributes),
+    });
   }
 
   /**
@@ -154,146 +170,120 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     return this.guard;
   }
 
-  /** Copies the attribution baggage onto the span and enters it in the run tree; a run span starts a run. */
+  /** Classifies the span once, copies the attribution baggage onto it, and starts it in the ledger (a run span, a run). */
   onStart(span: Span, parentContext: Context): void {
+    this.exports?.onStart(span, parentContext);
     if (this.stopped) return;
     try {
       const { spanId, traceId } = span.spanContext();
       const parent = span.parentSpanContext;
       const localParent = parent && !parent.isRemote ? parent.spanId : undefined;
-      const run = runStartedBy(span.attributes, span.name, localParent === undefined);
-      const tool = isToolExecution(span.attributes);
+      const spanClass = classifySpan(span.attributes, span.instrumentationScope.name, span.name);
+      (span as Classified)[SPAN_CLASS] = spanClass;
       // Attribution goes on LLM call, tool and run spans: those whose figures tokenledger counts.
-      if (this.baggage && (run !== undefined || tool || isLlmCall(span.attributes))) {
+      if (this.baggage && (spanClass.kind !== 'other' || isLlmCall(span.attributes) || runStartOf(spanClass, localParent === undefined) !== undefined)) {
         const added = this.baggage.attributesFor(parentContext, span.attributes);
         if (added) span.setAttributes(added);
       }
-      this.duplicates.start(spanId, localParent, run?.explicit === true || tool, startsAsLlmCall(span.attributes));
-      if (!this.runs) return;
-      const started = this.tree.start(spanId, traceId, localParent, run);
-      if (started) {
-        if (this.attribution) started.attribution = span.attributes;
-        this.guard?.startRun(started, span, span.attributes);
-      }
+      this.ledger.start({ spanId, traceId, parentSpanId: localParent, spanClass, attributes: span.attributes, handle: span });
     } catch (error) {
       diag.error('tokenledger: could not track a span', error);
     }
   }
 
-  /** Prices an ending LLM call and adds it to its runs; an ending run span gets its rollup and run metrics. */
+  /** Ends the span in the ledger: an LLM call is priced (or marked a duplicate) and added to its runs; a run span gets its rollup. */
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
       const { spanId, traceId } = span.spanContext();
-      const figures = this.callFiguresOf(span);
-      const isCall = figures !== undefined;
-      const duplicate = isCall ? this.duplicates.judge(spanId, traceId, responseIdOf(span.attributes)) : undefined;
-      const requests = isCall ? 0 : providerRequestsOf(span);
-      const uncoveredRequests = requests > 0 && !this.duplicates.insideCall(spanId) ? requests : 0;
-      this.duplicates.end(spanId);
-      const priced = isCall ? this.endCall(span, figures) : undefined;
-      // A duplicate keeps its figures and price (as in collector mode, where they are written as it arrives), is
-      // marked, and is neither a step of a run nor a call in the metrics.
-      if (duplicate) span.setAttributes(duplicateAttributes(duplicate));
-      const call = duplicate ? undefined : priced;
-      if (!this.runs) {
-        if (call) this.recordCall(span, call, undefined);
-        return;
-      }
-      const failed = span.status.code === SpanStatusCode.ERROR;
-      const isTool = isToolExecution(span.attributes);
-      const ended = this.tree.end(spanId, { call, toolFailed: isTool ? failed : undefined, attributes: span.attributes, failed, uncoveredRequests });
-      if (isCall) this.guard?.release(spanId, call, span.attributes);
-      if (call) this.recordCall(span, call, ended.run);
-      if (ended.rolledUp) {
-        const { state, summary } = ended.rolledUp;
-        writeRunAttributes(summary, span);
-        this.guard?.writeBudgetAttributes(state, span);
-        if (state.guard.breaches > 0) {
-          span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_EXCEEDED, state.guard.firstBreach ?? '');
-          span.setAttribute(ATTR_TOKENLEDGER_RUN_BUDGET_BREACHES, state.guard.breaches);
-        }
-        this.metrics.recordRun(summary, state);
-      } else if (ended.lostRunId !== undefined) {
-        span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: ended.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      const spanClass = (span as Classified)[SPAN_CLASS] ?? classifySpan(span.attributes, span.instrumentationScope.name, span.name);
+      const scope = span.instrumentationScope;
+      const found = callUsage(span.attributes, scope.name, scope.version, handedOverUsage(span));
+      if (found && found.added !== undefined && hasKeys(found.added)) span.setAttributes(found.added);
+      const [seconds, nanos] = span.startTime;
+      // A span that said nothing of itself at its start may say at its end that it was a tool.
+      const kindAtEnd = spanClass.kind === 'other' ? classifySpan(span.attributes, scope.name, span.name).kind : undefined;
+      const ended = this.ledger.end({
+        spanId,
+        traceId,
+        spanClass,
+        kindAtEnd,
+        attributes: span.attributes,
+        usage: found?.usage,
+        failed: span.status.code === SpanStatusCode.ERROR,
+        startMs: seconds * 1000 + nanos / 1e6,
+        durationSeconds: span.duration[0] + span.duration[1] / 1e9,
+        providerRequests: found ? 0 : providerRequestsOf(span),
+      });
+      if (hasKeys(ended.attributes)) span.setAttributes(ended.attributes);
+      if (ended.waiting) {
+        if (this.exports) this.exports.hold(spanId);
+        else span.setAttributes({ ...WAITING_ATTRIBUTES, [ATTR_TOKENLEDGER_RUN_ID]: spanId });
       }
     } catch (error) {
       diag.error('tokenledger: could not process a span', error);
     }
+    this.exports?.onEnding(span);
   }
 
-  /** Nothing: all the work is done in `onEnding`, while the span still takes attributes. */
-  onEnd(_span: ReadableSpan): void {}
+  /** Passes the ended span on to the export processors of `spanProcessors`, if any. */
+  onEnd(span: ReadableSpan): void {
+    this.exports?.onEnd(span);
+  }
 
-  /** Nothing is buffered here; resolves at once. */
+  /** Rolls up the runs still waiting for calls open under them (their roots are then exported), and flushes the export processors. */
   forceFlush(): Promise<void> {
-    return Promise.resolve();
+    if (!this.stopped) this.ledger.flush();
+    return this.exports?.forceFlush() ?? Promise.resolve();
   }
 
   /** Idempotent; after it, the processor ignores spans, and its guardrails are no longer asked. */
   shutdown(): Promise<void> {
-    this.stopped = true;
-    this.tree.shutdown();
-    if (this.guard !== undefined && currentCallGate() === this.guard) registerCallGate(undefined);
-    return Promise.resolve();
+    if (!this.stopped) {
+      this.stopped = true;
+      this.ledger.shutdown();
+      if (this.guard !== undefined && currentCallGate() === this.guard) registerCallGate(undefined);
+    }
+    return this.exports?.shutdown() ?? Promise.resolve();
   }
 
   /** Runs held in memory now (for tests and benchmarks). */
   get activeRuns(): number {
-    return this.tree.activeRuns;
+    return this.ledger.activeRuns;
   }
 
   /** Spans in flight the duplicate-call judge holds now (for tests and benchmarks). */
   get judgedSpans(): number {
-    return this.duplicates.spansInFlight;
+    return this.ledger.judgedSpans;
   }
 
   /** Spans in flight inside runs held in memory now (for tests and benchmarks). */
   get trackedSpans(): number {
-    return this.tree.trackedSpans;
+    return this.ledger.trackedSpans;
   }
 
   /**
-   * The usage figures of an LLM call, or undefined for a span that is none: the ones tokenledger's instrumentation
-   * handed over, else the ones read once from the attributes of a span another instrumentation (or a provider SDK)
-   * made, which are then added to it.
+   * Runs and calls the guardrails hold state for now (for tests).
+   * @internal
    */
-  private callFiguresOf(span: Span): UsageFigures | undefined {
-    const handedOver = handedOverUsage(span);
-    if (handedOver) return isLlmCall(span.attributes) ? handedOver : undefined;
-    const read = spanUsage(span.attributes, span.instrumentationScope.name, span.instrumentationScope.version);
-    if (!read) return isLlmCall(span.attributes) ? unknownUsage('usage_missing') : undefined;
-    if (!isLlmCall(span.attributes, read.describing)) return undefined;
-    const figures = usageFigures(read.usage);
-    span.setAttributes(normalisedAttributes(span.attributes, read, figures));
-    return figures;
-  }
-
-  /** Prices an ended LLM call and writes its cost; a call a guardrail refused was never sent and is not priced. */
-  private endCall(span: Span, usage: UsageFigures): CallFigures {
-    const failed = span.status.code === SpanStatusCode.ERROR;
-    const model = requestModelOf(span.attributes);
-    if (isRefusedCall(span.attributes)) return { model, failed, refused: true };
-    const [seconds, nanos] = span.startTime;
-    const priced = this.pricer.price(usage, callDescription(span.attributes, new Date(seconds * 1000 + nanos / 1e6)));
-    span.setAttributes(writeCostAttributes(priced, {}, { genaiCostAttributes: this.genaiCostAttributes }));
-    const call = callFigures(usage, priced, model, failed);
-    if (this.backendConventions.length > 0) span.setAttributes(backendAttributes(this.backendConventions, call, span.attributes));
-    return call;
-  }
-
-  private recordCall(span: Span, call: CallFigures, run: RunState | undefined): void {
-    if (call.refused) return;
-    this.metrics.recordCall(span.attributes, call, span.duration[0] + span.duration[1] / 1e9, run?.agentName, run);
+  get guardState(): { runs: number; reservations: number } {
+    return { runs: this.guard?.guardedRuns ?? 0, reservations: this.guard?.reservedCalls ?? 0 };
   }
 
   private get metrics(): TokenledgerMetrics {
     this.instruments ??= new TokenledgerMetrics(tokenledgerMeter(this.meterProvider), {
       legacyMetrics: this.legacyMetrics,
-      activeRuns: () => this.tree.activeRuns,
+      activeRuns: () => this.ledger.activeRuns,
       attribution: this.attribution,
     });
     return this.instruments;
   }
 }
 
+/** A root exported before its run's rollup: what is known is that the run is not whole yet. */
+const WAITING_ATTRIBUTES: Attributes = { [ATTR_TOKENLEDGER_RUN_COMPLETE]: false, [ATTR_TOKENLEDGER_RUN_INCOMPLETE_REASON]: 'calls_open_at_end' };
+
+function hasKeys(attributes: Attributes): boolean {
+  for (const _ in attributes) return true;
+  return false;
+}

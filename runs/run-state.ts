@@ -1,21 +1,10 @@
 // One agent run while it is in flight: its place in the tree of runs and its running totals, O(1) to update per
 // call, bounded in size. Totals are kept per row of the token-type table; a subset figure a call left unknown
 // makes the run's figure unknown (NaN here, absent on the span), since a sum that skips it would read as whole.
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+import type { Timer } from '../base/clock.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type TokenTotalId, type TokenTypeId } from '../ledger/token-types.ts';
-
-/** What a run's guardrails track beside its totals (see processor/guardrails). */
-export interface RunGuardState {
-  /** Estimates of calls in flight, reserved so parallel calls cannot all slip under one budget. */
-  reserved: { usd: number; steps: number; input: number; output: number };
-  breaches: number;
-  firstBreach?: string;
-  consecutiveCallFailures: number;
-  consecutiveToolFailures: number;
-  /** Executions per tool name + argument hash (bounded; made at the run's first tool call). */
-  toolRepeats?: Map<string, number>;
-}
 
 /** Input tokens per step are kept for the first this many steps (the attribute shows the first 64). */
 export const MAX_TRACKED_STEPS = 256;
@@ -71,18 +60,19 @@ export class RunState {
   incomplete = false;
   /** Set when the run has been rolled up or evicted: later figures are late. */
   closed = false;
+  /** Spans in flight in the run's subtree, its root included: a root that ends before them waits for them. */
+  open = 0;
+  /** Of those, the LLM calls and tool executions (what a rollup without them would miss). */
+  openCounted = 0;
+  /** The root ended with spans still open under it: the rollup waits for them, until `waitTimer` fires. */
+  rootEnded: { attributes: Attributes; failed: boolean } | undefined;
+  waitTimer: Timer | undefined;
+  /** Rolled up at the end of its wait with LLM calls or tools still open under it. */
+  callsOpenAtEnd = false;
   /** The model of the last call that failed, until the next call shows whether it was retried. */
   private failedModel: string | undefined;
-  /** The run's span, for guardrail events (in process only). */
-  span: Span | undefined;
   /** The run span's attributes, read for its attribution keys (tenant, user, feature) when its metrics are recorded. */
   attribution: Attributes | undefined;
-  readonly guard: RunGuardState = {
-    reserved: { usd: 0, steps: 0, input: 0, output: 0 },
-    breaches: 0,
-    consecutiveCallFailures: 0,
-    consecutiveToolFailures: 0,
-  };
 
   constructor(id: string, traceId: string, agentName: string, startedAt: number, explicit: boolean, parent: RunState | undefined) {
     this.id = id;
@@ -110,7 +100,6 @@ export class RunState {
     if (this.failedModel !== undefined && this.failedModel === call.model) this.retries += 1;
     this.failedModel = call.failed ? call.model : undefined;
     if (call.failed) this.failedCalls += 1;
-    this.guard.consecutiveCallFailures = call.failed ? this.guard.consecutiveCallFailures + 1 : 0;
     const { tokens, cost } = call;
     if (!tokens || !cost) this.unpricedCalls += 1;
     if (tokens) {
@@ -124,14 +113,14 @@ export class RunState {
   addTool(failed: boolean): void {
     this.toolCalls += 1;
     if (failed) this.toolErrors += 1;
-    this.guard.consecutiveToolFailures = failed ? this.guard.consecutiveToolFailures + 1 : 0;
   }
 
   /** Lets go of what an evicted run no longer needs, should something still point at it. */
   release(): void {
     this.inputPerStep = [];
-    this.guard.toolRepeats = undefined;
-    this.span = undefined;
     this.attribution = undefined;
+    this.rootEnded = undefined;
+    this.waitTimer?.cancel();
+    this.waitTimer = undefined;
   }
 }

@@ -109,6 +109,7 @@ export function summarizeRun(state: RunState, outcome: RunOutcome): RunSummary {
 
 function incompleteReason(state: RunState): TokenledgerRunIncompleteReason | undefined {
   if (state.incomplete) return 'spans_lost';
+  if (state.callsOpenAtEnd) return 'calls_open_at_end';
   if (state.unpricedCalls > 0) return 'unpriced_calls';
   if (state.uncoveredRequests > 0) return 'uncovered_requests';
   return undefined;

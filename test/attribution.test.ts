@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type OpenAIClient from 'openai';
+import { ManualClock } from '../base/manual-clock.ts';
 import { agentRun } from '../instrumentation/agent/run.ts';
 import { tool } from '../instrumentation/agent/tool.ts';
 import { BudgetExceededError } from '../instrumentation/common/guard-errors.ts';
@@ -21,7 +22,7 @@ const instrumentation = new OpenAIInstrumentation();
 let harness: Harness;
 let client: OpenAIClient;
 let reader: TestMetricReader;
-let now = Date.UTC(2026, 10, 30, 12);
+const clock = new ManualClock(Date.UTC(2026, 10, 30, 12));
 
 before(async () => {
   const meters = testMeterProvider();
@@ -30,7 +31,7 @@ before(async () => {
     meterProvider: meters.meterProvider,
     attribution: { baggageKeys: ['tenant.id', 'user.id', 'feature'], hashKeys: ['user.id'], hashSalt: 's3cret', maxValuesPerKey: 2 },
     guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxSteps: 3 } }, mode: 'enforce' } },
-    now: () => now,
+    clock,
   });
   enableGuardrails(processor);
   harness = await startHarness([instrumentation], [processor]);
@@ -136,6 +137,6 @@ test('tenant budget: acme may make 3 calls a day across its runs; the 4th is sto
   await withBaggage({ 'tenant.id': 'globex' }, () => agentRun({ name: 'support' }, async () => {
     for (let i = 0; i < 4; i += 1) await ask();
   }));
-  now += 86_400_000; // the next UTC day
+  clock.advance(86_400_000); // the next UTC day
   await withBaggage({ 'tenant.id': 'acme' }, () => agentRun({ name: 'support' }, () => ask()));
 });

@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { ManualClock } from '../base/manual-clock.ts';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -61,7 +62,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  processor = new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'] }, now: () => Date.UTC(2026, 10, 30) });
+  processor = new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'] }, clock: new ManualClock(Date.UTC(2026, 10, 30)) });
   const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/traces` });
   provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'support-bot' }),

@@ -43,7 +43,7 @@ test('conventions: the code writes attribute names only through the generated co
   // A name as a whole string literal is a name written; inside a longer string (a table's prose) it is documentation.
   const literal = /(['"])((?:gen_ai|tokenledger)\.[a-z0-9_.]+)\1/g;
   const offenders: string[] = [];
-  for (const file of sourceFiles(['instrumentation', 'ledger', 'runs', 'metrics', 'processor', 'collector', 'cli', 'setup'])) {
+  for (const file of sourceFiles(['base', 'instrumentation', 'ledger', 'runs', 'span-ledger', 'metrics', 'processor', 'collector', 'cli', 'setup'])) {
     if (file.endsWith('ledger/foreign-names.ts')) continue; // names of other conventions, read only
     for (const line of codeLines(readFileSync(file, 'utf8'))) {
       for (const match of line.matchAll(literal)) offenders.push(`${file}: ${match[2]}`);

@@ -1,5 +1,5 @@
 // One rollup engine, offline too: random traces — requests around agents, nested agents, retries, refused and failed
-// calls, failed tools, malformed usage, an unknown model, calls that end after their run, agents learning their ideal
+// calls, failed tools, malformed usage, an unknown model, calls that end after their run's root, agents learning their ideal
 // steps — go through the real SDK with tokenledger's span processor and TOKENLEDGER_RECORD's exporter. Replaying the
 // recording (what `tokenledger report | whatif | gate` read) must give every run the attributes the processor wrote,
 // from the recorded figures and from the recorded usage priced again. Spans take the SDK's own clock, and most end
@@ -36,10 +36,12 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
   context.setGlobalContextManager(contextManager);
   const memory = new InMemorySpanExporter();
   const provider = new TracerProvider({
+    // The exporters behind tokenledger's processor, as the register entry sets them up: a run's root waits for its calls.
     spanProcessors: [
-      new TokenledgerSpanProcessor({ meterProvider: testMeterProvider().meterProvider }),
-      new SimpleSpanProcessor({ exporter: memory }),
-      new BatchSpanProcessor({ exporter: new RecordingSpanExporter(file), maxExportBatchSize: 64 }),
+      new TokenledgerSpanProcessor({
+        meterProvider: testMeterProvider().meterProvider,
+        spanProcessors: [new SimpleSpanProcessor({ exporter: memory }), new BatchSpanProcessor({ exporter: new RecordingSpanExporter(file), maxExportBatchSize: 64 })],
+      }),
     ],
   });
   const tracer = provider.getTracer('replay-parity');
@@ -96,7 +98,7 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
     else if (rng.int(8) === 0) run.setAttribute('tokenledger.run.success', false);
     run.end();
     if (late) {
-      // A call the agent did not wait for: it ends a few milliseconds after its run, and counts in no run.
+      // A call the agent did not wait for: it ends a few milliseconds after its run's root, and counts in its run.
       await new Promise((resolve) => setTimeout(resolve, 3));
       late.end();
     }

@@ -121,9 +121,10 @@ function generateTrace(rng: ReturnType<typeof random>, traceIndex: number): Mode
 /** Replays the traces through a real TracerProvider with the processor, starts and ends in time order. */
 async function inProcess(traces: ModelSpan[][]) {
   const { meterProvider, reader } = testMeterProvider();
-  const processor = new TokenledgerSpanProcessor({ meterProvider });
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
+  // The exporter behind tokenledger's processor, as the register entry sets it up: a run's root waits for its calls.
+  const processor = new TokenledgerSpanProcessor({ meterProvider, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('app');
   const sdkIds = new Map<ModelSpan, string>();
   for (const spans of traces) {
@@ -147,8 +148,9 @@ async function inProcess(traces: ModelSpan[][]) {
       }
     }
   }
-  await processor.shutdown();
+  await processor.forceFlush();
   const bySdkId = new Map(exporter.getFinishedSpans().map((span) => [span.spanContext().spanId, span.attributes]));
+  await processor.shutdown();
   // By the model's span ids, the ones collector mode sees; a run's own id is its span id, so it is rewritten too.
   const modelId = new Map([...sdkIds].map(([span, sdkId]) => [sdkId, span.id]));
   const bySpan = new Map<string, Attributes>();

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ManualClock } from '../base/manual-clock.ts';
 import { currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
@@ -47,12 +48,13 @@ test('run limits: an evicted run costs nothing more, in the run tree or in the d
 });
 
 test('run limits: a run whose root never ends is evicted by age and does not leak', async () => {
-  let now = 1_000_000;
-  const { processor, reader, startRun } = setup({ runLimits: { maxRunAgeMs: 1000, sweepIntervalMs: 5 }, now: () => now });
+  const clock = new ManualClock(1_000_000);
+  const { processor, reader, startRun } = setup({ runLimits: { maxRunAgeMs: 1000, sweepIntervalMs: 5 }, clock });
   startRun('stuck');
   assert.equal(processor.activeRuns, 1);
-  now += 2000;
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  clock.advance(995);
+  assert.equal(processor.activeRuns, 1, 'not older than the limit yet');
+  clock.advance(10);
   assert.equal(processor.activeRuns, 0);
   const metrics = await reader.metricsByName();
   assert.deepEqual(metrics.get('tokenledger.processor.runs.evicted')?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_age', 1]]);

@@ -1,7 +1,7 @@
-// A span as the commands hold it while its trace is read: what the rollup reads (the TraceSpan of collector mode's
-// trace-rollup.ts: ids, times, status, the ROLLUP_ATTRIBUTES and the call's figures), and for an LLM call what the
-// report and the levers need of it. The rest of the span is not kept.
-import type { Attributes } from '@opentelemetry/api';
+// A span as the commands hold it while its trace is read: what the span ledger reads (the TraceSpan of collector
+// mode's trace-rollup.ts: ids, times, status, the ROLLUP_ATTRIBUTES, its class and usage), and for an LLM call what
+// the report and the levers need of it, its figures filled in when the ledger counts it. The rest is not kept.
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
   ATTR_TOKENLEDGER_COST_DATA_VERSION,
   ATTR_TOKENLEDGER_COST_PRICE_ENTRY,
@@ -10,11 +10,13 @@ import {
   ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
 } from '../../conventions/attributes.ts';
+import type { EnrichedSpan } from '../../collector/enrich.ts';
 import { ROLLUP_ATTRIBUTES, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { stringAttribute } from '../../ledger/attribute-values.ts';
 import type { CallFigures } from '../../ledger/call-figures.ts';
-import { callDescription } from '../../ledger/llm-spans.ts';
-import type { CallDescription } from '../../ledger/pricing/call-pricer.ts';
+import { callDescription, isRefusedCall, requestModelOf } from '../../ledger/llm-spans.ts';
+import type { CallDescription, PricedCall } from '../../ledger/pricing/call-pricer.ts';
+import type { SpanClass } from '../../ledger/sources/registry.ts';
 import type { UsageFigures } from '../../ledger/usage-figures.ts';
 
 /** One LLM call as recorded: what it was, when, its usage and its price. */
@@ -29,7 +31,7 @@ export interface CallRecord {
   prefixHash?: string;
   /** Its usage figures, when every part is known (what re-pricing starts from). */
   usage?: UsageFigures;
-  /** What it adds to its runs: tokens, cost, failed, refused. */
+  /** What it adds to its runs: tokens, cost, failed, refused (set when the ledger counted it). */
   figures: CallFigures;
   usageUnknownReason?: string;
   costUnknownReason?: string;
@@ -55,7 +57,10 @@ export class RecordedSpan implements TraceSpan {
   readonly endNanos: bigint;
   readonly statusCode: number;
   readonly attributes: Attributes = {};
-  readonly figures: CallFigures | undefined;
+  readonly spanClass: SpanClass;
+  readonly usage: UsageFigures | undefined;
+  readonly pricedElsewhere: PricedCall | undefined;
+  /** Its call, when it is an LLM call that was sent; its figures are filled in when the ledger counts it. */
   readonly call: CallRecord | undefined;
   readonly heldBytes = SPAN_BYTES;
 
@@ -64,11 +69,10 @@ export class RecordedSpan implements TraceSpan {
     name: string,
     times: { startNanos: bigint; endNanos: bigint },
     statusCode: number,
-    attributes: Attributes,
-    figures: CallFigures | undefined,
-    usage: UsageFigures | undefined,
+    enriched: EnrichedSpan,
     where: string,
   ) {
+    const { attributes, usage } = enriched;
     this.traceId = ids.traceId;
     this.spanId = ids.spanId;
     this.parentSpanId = ids.parentSpanId;
@@ -77,9 +81,11 @@ export class RecordedSpan implements TraceSpan {
     this.startNanos = times.startNanos;
     this.endNanos = times.endNanos;
     this.statusCode = statusCode;
-    this.figures = figures;
+    this.spanClass = enriched.spanClass;
+    this.usage = usage;
+    this.pricedElsewhere = enriched.pricedElsewhere;
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
-    if (figures === undefined || figures.refused) return;
+    if (usage === undefined || isRefusedCall(attributes)) return;
     // As collector mode prices it: a span without a start time is priced as of now.
     const startMs = times.startNanos > 0n ? Number(times.startNanos / 1_000_000n) : Date.now();
     this.call = {
@@ -89,15 +95,11 @@ export class RecordedSpan implements TraceSpan {
       startMs,
       endMs: Number(times.endNanos / 1_000_000n),
       prefixHash: stringAttribute(attributes[ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH]),
-      usage: usage && figures.tokens ? usage : undefined,
-      figures,
+      figures: { model: requestModelOf(attributes), failed: statusCode === SpanStatusCode.ERROR, refused: false },
       usageUnknownReason: stringAttribute(attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON]),
-      costUnknownReason: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]),
-      priceEntry: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]),
-      dataVersion: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_DATA_VERSION]),
-      costSource: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_SOURCE]),
       where,
     };
+    this.takeCost(attributes);
   }
 
   /** While held, the span counts as its trace's root (TraceStore knows a root by its empty parent). */
@@ -110,6 +112,23 @@ export class RecordedSpan implements TraceSpan {
     this.parentSpanId = this.recordedParent;
   }
 
-  /** The rollup writes run attributes onto run spans; the commands read the run summaries instead. */
-  setAttributes(): void {}
+  /** The ledger counted the call: its figures, and its usage when every part is known (what re-pricing starts from). */
+  counted(figures: CallFigures): void {
+    if (this.call === undefined) return;
+    this.call.figures = figures;
+    this.call.usage = this.usage && figures.tokens ? this.usage : undefined;
+  }
+
+  /** What the ledger writes on the span: the commands keep a call's price details, and read run summaries instead. */
+  setAttributes(attributes: Attributes): void {
+    if (this.call) this.takeCost(attributes);
+  }
+
+  private takeCost(attributes: Attributes): void {
+    const call = this.call!;
+    call.costUnknownReason = stringAttribute(attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]) ?? call.costUnknownReason;
+    call.priceEntry = stringAttribute(attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]) ?? call.priceEntry;
+    call.dataVersion = stringAttribute(attributes[ATTR_TOKENLEDGER_COST_DATA_VERSION]) ?? call.dataVersion;
+    call.costSource = stringAttribute(attributes[ATTR_TOKENLEDGER_COST_SOURCE]) ?? call.costSource;
+  }
 }

@@ -1,8 +1,8 @@
-// Reads recordings and rolls their runs up with the code collector mode runs: each span is read and priced at the
-// edge by collector/enrich.ts (a span that already carries tokenledger's figures and cost keeps them; one that does
-// not is normalised and priced with the bundled price data and the overrides given), held by trace in the
-// collector's TraceStore, and each trace, once whole, is replayed through the processor's run tree
-// (collector/trace-rollup.ts). What comes out per trace is its runs' summaries and its calls, each with the runs it
+// Reads recordings and rolls their runs up with the code collector mode runs: each span is read at the edge by
+// collector/enrich.ts (classified, its usage normalised), held by trace in the collector's TraceStore, and each
+// trace, once whole, is replayed through the span ledger the processor feeds (collector/trace-rollup.ts): a call
+// that already carries tokenledger's cost keeps it, one that does not is priced with the bundled price data and the
+// overrides given. What comes out per trace is its runs' summaries and its calls, each with the runs it
 // counts in — nothing is summed here.
 //
 // The clock is the count of spans read: a trace is rolled up once its root span has been read and `holdSpans`
@@ -12,7 +12,7 @@
 // `maxSpans` spans are held: past it the oldest trace goes early, as un-whole. Memory is bounded by `maxSpans`,
 // whatever the size of the files.
 import { enrichSpan, unixNanos, type KeyValue, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
-import { rollupTrace } from '../../collector/trace-rollup.ts';
+import { rollupTrace, type TraceRollupOptions, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
@@ -20,6 +20,7 @@ import {
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE,
   TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED,
 } from '../../conventions/attributes.ts';
+import type { CallFigures } from '../../ledger/call-figures.ts';
 import { COST_ATTRIBUTES } from '../../ledger/cost-attributes.ts';
 import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../../runs/ideal-steps.ts';
@@ -123,10 +124,7 @@ export class Replay {
     const spans = this.spansOf(request, where);
     this.clock += spans.length;
     const { late, evicted } = this.store.add(spans, this.clock);
-    for (const span of late) {
-      this.stats.lateSpans += 1;
-      if (span.call) this.sink.lateCall?.(span.call);
-    }
+    if (late.length > 0) this.lateSpans(late);
     for (const trace of evicted) this.rollUp(trace);
     // Looking for ready traces walks every held one: do it each time an eighth of the hold has been read.
     if (this.clock >= this.nextTake) {
@@ -183,14 +181,14 @@ export class Replay {
     const statusCode = statusCodeOf(span.status);
     span.status = { code: statusCode };
     if (span.attributes) span.attributes = withoutLearnedIdealSteps(this.withoutStaleCost(span.attributes as KeyValue[]));
-    const { attributes, figures, usage } = enrichSpan(span, scope, this.options.pricer);
+    const enriched = enrichSpan(span, scope);
     if (!held) this.held.set(traceId, (held = { ids: new Set(), lastEnd: new Map() }));
     held.ids.add(spanId);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
     const before = held.lastEnd.get(stream);
     if (before !== undefined && times.endNanos <= before) times.endNanos = before + 1n;
     held.lastEnd.set(stream, times.endNanos);
-    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, attributes, figures, usage, where);
+    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where);
     // A span whose parent is in another process is the root of what this process recorded (the processor's local
     // root): the store counts it as the trace's root; the rollup links it to its parent if that is read too.
     if (parentIsRemote(span.flags)) recorded.holdAsRoot();
@@ -211,6 +209,24 @@ export class Replay {
     return keyValues.filter((kv) => !COST_KEYS.has(kv.key));
   }
 
+  /** Spans read after their trace was rolled up: their calls are priced and counted, in no run. */
+  private lateSpans(late: RecordedSpan[]): void {
+    this.stats.lateSpans += late.length;
+    for (const span of late) span.release();
+    const hooks = {
+      onCall: (span: TraceSpan, figures: CallFigures) => {
+        const recorded = span as RecordedSpan;
+        recorded.counted(figures);
+        if (recorded.call) this.sink.lateCall?.(recorded.call);
+      },
+    };
+    rollupTrace(late, { ...this.rollupOptions, hooks }, false);
+  }
+
+  private get rollupOptions(): Omit<TraceRollupOptions, 'hooks'> {
+    return { pricer: this.options.pricer, learner: this.learner };
+  }
+
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
     for (const span of released.spans) span.release();
@@ -220,15 +236,18 @@ export class Replay {
     const ended: Array<{ call: CallRecord; openRuns: string[]; agentName: string | undefined }> = [];
     rollupTrace(
       released.spans,
-      this.learner,
       {
-        // Told right after the call was added: the runs still open then are the ones it counted in (a call that
-        // ends after its run is late there, as in process).
-        onCall: (span, _figures, agentName, run) => {
-          const call = (span as RecordedSpan).call;
-          if (call) ended.push({ call, openRuns: openRunIds(run), agentName });
+        ...this.rollupOptions,
+        hooks: {
+          // Told right after the call was added: the runs still open then are the ones it counted in (a call that
+          // ends after its run is late there, as in process).
+          onCall: (span, figures, agentName, run) => {
+            const recorded = span as RecordedSpan;
+            recorded.counted(figures);
+            if (recorded.call) ended.push({ call: recorded.call, openRuns: openRunIds(run), agentName });
+          },
+          onRun: (summary) => runs.push(summary),
         },
-        onRun: (summary) => runs.push(summary),
       },
       whole,
     );

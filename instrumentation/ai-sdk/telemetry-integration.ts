@@ -23,7 +23,7 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '../../conventions/attributes.ts';
-import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
+import { aiSdkProviderName } from '../../ledger/sources/ai-sdk.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { endSpanFailed, runInToolSpan, startToolSpan } from '../common/framework-spans.ts';
 import { estimatedTokens, gateCall } from '../common/gate-call.ts';

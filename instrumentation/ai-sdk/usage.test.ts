@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { knownFigures } from '../../test/known-figures.ts';
-import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
+import { aiSdkProviderName } from '../../ledger/sources/ai-sdk.ts';
 import { normalizeAiSdkUsage } from './usage.ts';
 
 const cases = [

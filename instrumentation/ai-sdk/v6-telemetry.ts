@@ -1,6 +1,6 @@
 // AI SDK 6 with no code change. AI SDK 6 offers integrations no per-call hook (its integration events carry no call
 // id, no error and no model call), but it traces itself when asked: `experimental_telemetry: { isEnabled: true }`
-// makes one `ai.*.doGenerate` / `doStream` span per provider call with its usage, read by ledger/ai-sdk-spans.ts.
+// makes one `ai.*.doGenerate` / `doStream` span per provider call with its usage, read by ledger/sources/ai-sdk.ts.
 // So `generateText`, `streamText`, `generateObject`, `streamObject`, `embed` and `embedMany` are wrapped to ask for it when the app did not decide (an app's own
 // `experimental_telemetry`, `isEnabled: false` included, is left exactly as it is), with what tokenledger records
 // and nothing more. Inputs are not recorded. Outputs are, because the provider metadata among them carries what

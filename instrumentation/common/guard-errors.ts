@@ -8,6 +8,7 @@ export type BudgetLimit =
   | 'max_steps'
   | 'max_input_tokens'
   | 'max_output_tokens'
+  | 'unknown_cost'
   | 'tenant_max_usd'
   | 'tenant_max_steps'
   | 'tenant_max_input_tokens'

@@ -6,7 +6,7 @@
 // (ai-sdk/usage.ts); a stream's arrives in its `finish` part, read as the part passes through unchanged.
 import type { Transformer } from 'node:stream/web';
 import { diag } from '@opentelemetry/api';
-import { aiSdkProviderName } from '../../ledger/ai-sdk-spans.ts';
+import { aiSdkProviderName } from '../../ledger/sources/ai-sdk.ts';
 import { isRecord } from '../../ledger/usage.ts';
 import { aiSdkToolResultShare } from '../ai-sdk/prompt-share.ts';
 import { estimatedTokens, gateCall } from '../common/gate-call.ts';

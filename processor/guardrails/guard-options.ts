@@ -60,7 +60,19 @@ export interface GuardrailOptions {
   maxOutputTokensCap?: number;
   /** Budgets per tenant over a window of time. Default none. */
   tenants?: TenantBudgets;
+  /**
+   * What a dollar budget does with a call it cannot price (an unknown model, a local server, usage missing): `allow`
+   * (default) lets it run, records it on the run and warns once per run; `stop` fails closed: in enforce mode, no
+   * call is sent once a run's spend cannot be known.
+   */
+  unknownCost?: UnknownCost;
 }
+
+/**
+ * `allow`: a call whose cost cannot be known runs, recorded on its run; `stop`: in enforce mode, no call is sent once a
+ * run's spend cannot be known.
+ */
+export type UnknownCost = 'allow' | 'stop';
 
 export const DEFAULT_TENANT_WINDOW_MS = 86_400_000;
 
@@ -73,6 +85,7 @@ export interface ResolvedGuardrails {
   loop: LoopLimits | undefined;
   maxOutputTokensCap?: number;
   tenants?: { key: string; budgets: Record<string, Budget>; default?: Budget; windowMs: number; mode: GuardMode };
+  unknownCost: UnknownCost;
 }
 
 export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuardrails {
@@ -92,7 +105,9 @@ export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuard
     for (const [key, value] of Object.entries(loop)) positive(value, `guardrails.loop.${key}`, key !== 'maxStepInflation');
   }
   const cap = options.maxOutputTokensCap === undefined ? undefined : positive(options.maxOutputTokensCap, 'guardrails.maxOutputTokensCap', true);
-  return { mode, defaults, agents, loop, maxOutputTokensCap: cap, tenants: resolveTenants(options.tenants, mode) };
+  const unknownCost = options.unknownCost ?? 'allow';
+  if (unknownCost !== 'allow' && unknownCost !== 'stop') throw new Error(`tokenledger: guardrails.unknownCost must be "allow" or "stop", got ${String(unknownCost)}`);
+  return { mode, defaults, agents, loop, maxOutputTokensCap: cap, tenants: resolveTenants(options.tenants, mode), unknownCost };
 }
 
 function resolveTenants(tenants: TenantBudgets | undefined, mode: GuardMode): ResolvedGuardrails['tenants'] {

@@ -20,15 +20,16 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
-  ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../conventions/attributes.ts';
-import { pricingTier } from '../conventions/service-tier.ts';
-import { stringAttribute } from './attribute-values.ts';
+  ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
+import { pricingTier } from '../../conventions/service-tier.ts';
+import { stringAttribute } from '../attribute-values.ts';
 import {
   AI_CACHE_READ_TOKENS,
   AI_CACHE_WRITE_TOKENS,
   AI_CACHED_INPUT_TOKENS,
   AI_COMPLETION_TOKENS,
   AI_EMBEDDING_TOKENS,
+  AI_FUNCTION_ID,
   AI_INPUT_TOKENS,
   AI_MODEL_ID,
   AI_MODEL_PROVIDER,
@@ -38,15 +39,32 @@ import {
   AI_REASONING_TOKENS,
   AI_REASONING_TOKENS_FLAT,
   AI_RESPONSE_PROVIDER_METADATA,
-} from './foreign-names.ts';
-import type { SpanUsage } from './source-conventions.ts';
-import { CountReader, isRecord } from './usage.ts';
+} from '../foreign-names.ts';
+import type { SourceConvention, SpanKind, SpanUsage } from './source.ts';
+import { CountReader, isRecord } from '../usage.ts';
 
 const CALL_SUFFIXES = ['.doGenerate', '.doStream'];
+const TOOL_CALL = 'ai.toolCall';
 const EMBED_SUFFIX = '.doEmbed';
 const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
 /** Provider metadata longer than this is not parsed (it is a few hundred characters). */
 const MAX_METADATA_CHARS = 65_536;
+
+export const aiSdkSource: SourceConvention = {
+  id: 'ai_sdk',
+  owns: (attributes) => aiSdkOperation(attributes) !== undefined,
+  exclusive: true,
+  kind: (attributes) => aiSdkKind(aiSdkOperation(attributes) ?? ''),
+  runName: (attributes) => stringAttribute(attributes[AI_FUNCTION_ID]) ?? aiSdkOperation(attributes),
+  usage: (attributes) => aiSdkSpanUsage(attributes, aiSdkOperation(attributes) ?? ''),
+};
+
+/** Only these AI SDK spans are calls, runs and tools: its aggregates (and its run's own ai.usage.* totals) are none. */
+function aiSdkKind(operation: string): SpanKind {
+  if (isAiSdkCall(operation)) return 'call';
+  if (RUN_OPERATIONS.has(operation)) return 'agent';
+  return operation === TOOL_CALL ? 'tool' : 'other';
+}
 
 /** The AI SDK's provider id (`openai.chat`, `anthropic.messages`, `google.vertex.chat`) → `gen_ai.provider.name`. */
 export function aiSdkProviderName(provider: unknown): string {
@@ -64,15 +82,10 @@ export function aiSdkOperation(attributes: Attributes): string | undefined {
 }
 
 /** An AI SDK span of one provider call. */
-export function isAiSdkCall(operation: string): boolean {
+function isAiSdkCall(operation: string): boolean {
   if (!operation.startsWith('ai.')) return false;
   if (operation.endsWith(EMBED_SUFFIX)) return true;
   return CALL_SUFFIXES.some((suffix) => operation.endsWith(suffix)) && !operation.includes('Embed');
-}
-
-/** An AI SDK span of a whole generateText / streamText: a run. */
-export function isAiSdkRun(operation: string): boolean {
-  return RUN_OPERATIONS.has(operation);
 }
 
 /** The usage of an AI SDK call span; undefined for its other spans (aggregates, tools), which are no calls. */

@@ -7,11 +7,11 @@
 // is under `anthropic.usage.cache_creation.ephemeral_{5m,1h}_input_tokens`. tokenledger's instrumentation
 // stands aside for such calls, so this span is the call's one span with usage: we read it, and add our figures.
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../conventions/attributes.ts';
-import { pricingTier } from '../conventions/service-tier.ts';
-import type { SpanUsage } from './source-conventions.ts';
-import { usageFromAttributes } from './usage-attributes.ts';
-import { CountReader } from './usage.ts';
+import { ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
+import { pricingTier } from '../../conventions/service-tier.ts';
+import { genAiKind, type SourceConvention, type SpanUsage } from './source.ts';
+import { usageFromAttributes } from '../usage-attributes.ts';
+import { CountReader } from '../usage.ts';
 
 export const ANTHROPIC_SDK_SCOPE = 'com.anthropic.sdk.typescript';
 
@@ -19,6 +19,14 @@ export const ANTHROPIC_SDK_SCOPE = 'com.anthropic.sdk.typescript';
 export function isAnthropicSdkScope(scope: string): boolean {
   return scope === ANTHROPIC_SDK_SCOPE || (scope.startsWith(ANTHROPIC_SDK_SCOPE) && scope[ANTHROPIC_SDK_SCOPE.length] === '.');
 }
+export const anthropicSdkSource: SourceConvention = {
+  id: 'anthropic_sdk',
+  owns: (_attributes, scope) => isAnthropicSdkScope(scope),
+  exclusive: true,
+  kind: genAiKind,
+  usage: anthropicSdkUsage,
+};
+
 const ANTHROPIC_5M = 'anthropic.usage.cache_creation.ephemeral_5m_input_tokens';
 const ANTHROPIC_1H = 'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
 const ANTHROPIC_TIER = 'anthropic.response.service_tier';

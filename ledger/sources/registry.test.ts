@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Attributes } from '@opentelemetry/api';
-import { normalisedAttributes, spanUsage } from './source-conventions.ts';
-import { usageFigures } from './usage-figures.ts';
+import { normalisedAttributes, spanUsage } from './registry.ts';
+import { usageFigures } from '../usage-figures.ts';
 
 /** What the processor (and collector mode) adds to a span another instrumentation made; undefined when nothing. */
 function added(attributes: Attributes, scope: string): Attributes | undefined {

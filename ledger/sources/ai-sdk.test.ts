@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { knownFigures } from '../test/known-figures.ts';
-import { aiSdkSpanUsage } from './ai-sdk-spans.ts';
+import { knownFigures } from '../../test/known-figures.ts';
+import { aiSdkSpanUsage } from './ai-sdk.ts';
 
 const call = (attributes: Record<string, unknown>) => ({ 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': 'anthropic.messages', 'ai.model.id': 'claude-sonnet-5-5', ...attributes });
 const usage = { 'ai.usage.inputTokens': 15050, 'ai.usage.outputTokens': 530, 'ai.usage.inputTokenDetails.cacheReadTokens': 12000, 'ai.usage.inputTokenDetails.cacheWriteTokens': 3000, 'ai.usage.outputTokenDetails.reasoningTokens': 500 };
