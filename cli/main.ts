@@ -3,8 +3,10 @@
 //   report    a self-contained HTML report of recorded runs
 //   whatif    recorded calls re-priced lever by lever
 //   gate      a release gate on cost per successful task
-// Exit codes: what the command says (gate: 0 pass, 1 fail); 2 for a usage error or input that cannot be read,
-// with a message naming the file and line.
+//   reconcile recordings against the providers' usage and cost reports, every difference explained
+//   export    recordings as a FOCUS 1.2 CSV
+// Exit codes: what the command says (gate: 0 pass, 1 fail; reconcile: 0 within the tolerance, 1 not); 2 for a usage
+// error or input that cannot be read, with a message naming the file and line (or the bill file and what is wrong).
 import { UsageError } from './command-line.ts';
 import { RecordingError } from './recording/recording-error.ts';
 
@@ -35,6 +37,14 @@ const COMMANDS: Record<string, { summary: string; run(argv: readonly string[], i
     summary: 'fail a release when $ per successful task is over budget or worse than a baseline',
     run: async (argv, io) => (await import('./gate/gate-command.ts')).gate(argv, io),
   },
+  reconcile: {
+    summary: "recordings beside the providers' usage and cost reports: every difference explained, with reason codes and amounts",
+    run: async (argv, io) => (await import('./reconcile/reconcile-command.ts')).reconcileCommand(argv, io),
+  },
+  export: {
+    summary: 'recordings as FOCUS 1.2 cost and usage rows (--focus OUT.csv), to load beside the cloud bills',
+    run: async (argv, io) => (await import('./export/export-command.ts')).exportCommand(argv, io),
+  },
 };
 
 export function generalHelp(): string {
@@ -64,7 +74,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
       io.err(`tokenledger ${name}: ${error.message}\n(tokenledger ${name} --help lists its flags)\n`);
       return 2;
     }
-    if (error instanceof RecordingError) {
+    if (error instanceof RecordingError || (error instanceof Error && error.name === 'BillError')) {
       io.err(`tokenledger ${name}: ${error.message}\n`);
       return 2;
     }

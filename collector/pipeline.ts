@@ -26,7 +26,7 @@ import { MemoryBudget } from './memory-budget.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
 import { enrichSpan, toAnyValue, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
-import { adjustedCount } from './sampling-threshold.ts';
+import { adjustedCount } from '../base/sampling-threshold.ts';
 import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceRollupOptions, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';

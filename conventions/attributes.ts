@@ -93,6 +93,8 @@ export const ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD = 'tokenledger.cost.loca
 export const ATTR_TOKENLEDGER_COST_PRICE_ENTRY = 'tokenledger.cost.price_entry';
 /** Version of the price data (the pricing package version, or the override file's). (tokenledger, string) */
 export const ATTR_TOKENLEDGER_COST_DATA_VERSION = 'tokenledger.cost.data_version';
+/** The rates of the call's price entry that tokenledger set over the price data, as the price data names them (`input_mtok`, `cache_write_1h_mtok`, …): where an entry is known to be stale or incomplete, each correction naming the provider page it follows. Claude on Bedrock and Vertex: `[cache_write_1h_mtok]`, derived from Anthropic's rule (1-hour cache writes at 2× the base input rate). Absent when every rate came from the price data (or an override). (tokenledger, string[]) */
+export const ATTR_TOKENLEDGER_COST_CORRECTED_RATES = 'tokenledger.cost.corrected_rates';
 /** The factor applied to the token charges for the call's batch or service tier (batch 0.5, flex 0.5, priority per provider, or an override's modifier). Left off at standard rates: absent on a priced span, it is 1. Request fees are not scaled. (tokenledger, double) */
 export const ATTR_TOKENLEDGER_COST_MULTIPLIER = 'tokenledger.cost.multiplier';
 /** The proposed GenAI cost attribute (semantic-conventions-genai#443, not yet adopted): the same value as `tokenledger.cost.usd`, written only when TOKENLEDGER_GENAI_COST_ATTRIBUTES=true. (genai, double) */

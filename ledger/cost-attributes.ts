@@ -11,6 +11,7 @@ import {
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
+  ATTR_TOKENLEDGER_COST_CORRECTED_RATES,
   ATTR_TOKENLEDGER_COST_DATA_VERSION,
   ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD,
   ATTR_TOKENLEDGER_COST_MULTIPLIER,
@@ -53,6 +54,7 @@ export function writeCostAttributes(priced: PricedCall, out: Attributes, options
   // A cost the provider reported with no local price beside it came from no price entry or data.
   if (priced.priceEntry) out[ATTR_TOKENLEDGER_COST_PRICE_ENTRY] = priced.priceEntry;
   if (priced.dataVersion) out[ATTR_TOKENLEDGER_COST_DATA_VERSION] = priced.dataVersion;
+  if (priced.correctedRates) out[ATTR_TOKENLEDGER_COST_CORRECTED_RATES] = [...priced.correctedRates];
   if (priced.localDifference !== undefined) out[ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD] = usd(priced.localDifference);
   if (options.genaiCostAttributes) {
     out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = total;
@@ -103,6 +105,7 @@ export const COST_ATTRIBUTES: readonly string[] = [
   ATTR_TOKENLEDGER_COST_SOURCE,
   ATTR_TOKENLEDGER_COST_PRICE_ENTRY,
   ATTR_TOKENLEDGER_COST_DATA_VERSION,
+  ATTR_TOKENLEDGER_COST_CORRECTED_RATES,
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   ATTR_GEN_AI_USAGE_COST_CURRENCY,

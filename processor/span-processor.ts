@@ -78,10 +78,7 @@ export interface TokenledgerSpanProcessorOptions {
    * root is exported as it ended, marked incomplete.
    */
   spanProcessors?: SpanProcessor[];
-  /**
-   * The clock (tests inject one): run ages and how long a run waits for its open calls.
-   * @internal
-   */
+  /** The clock (tests inject one): run ages and how long a run waits for its open calls. */
   clock?: Clock;
 }
 

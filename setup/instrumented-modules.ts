@@ -4,7 +4,7 @@
 //
 // Most instrumentations patch what a package's main module exports, reached by its bare specifier. A few patch
 // files inside a package, which the package imports by relative path (the Anthropic platform clients never load
-// the SDK's main module; LangChain's callback manager is an internal file; Mastra's `Agent` is exported by its `agent` subpath entry): those are matched by their resolved
+// the SDK's main module; LangChain's callback manager and model base classes are internal files; Mastra's `Agent` is exported by its `agent` subpath entry): those are matched by their resolved
 // URL. A test checks that every module definition of tokenledgerInstrumentations() and each of its files is here.
 export const INSTRUMENTED_PACKAGES = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'ai', '@langchain/core', '@mastra/core'] as const;
 
@@ -16,6 +16,8 @@ export const INSTRUMENTED_FILES = [
   '@anthropic-ai/sdk/resources/messages/batches',
   '@anthropic-ai/sdk/internal/tracing',
   '@langchain/core/dist/callbacks/manager',
+  '@langchain/core/dist/language_models/chat_models',
+  '@langchain/core/dist/language_models/llms',
   '@mastra/core/dist/agent/index',
 ] as const;
 

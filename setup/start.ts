@@ -32,6 +32,7 @@ import { recordingSpanProcessor } from './record-exporter.ts';
 import { propagatorFromEnv, resourceFromEnv, samplerFromEnv, spanLimitsFromEnv } from './sdk-components.ts';
 import { closestSettingName, unknownSettingNames } from './settings.ts';
 import { exportingSpanProcessorsFromEnv } from './trace-exporters.ts';
+import { tokenledgerSampler } from './sampler.ts';
 
 /** tokenledger's provider and framework instrumentations, for an app that builds its own NodeSDK. */
 export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions> = {}): Instrumentation[] {
@@ -69,11 +70,15 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   startDiagnostics();
   let options: TokenledgerOptions;
   let processor: TokenledgerSpanProcessor;
-  let recording: SpanProcessor[];
+  let exporting: SpanProcessor[] = [];
   try {
     options = resolveOptions(overrides);
     if (options.baggageHashKeys && !options.baggageKeys) throw new Error('TOKENLEDGER_BAGGAGE_HASH_KEYS needs TOKENLEDGER_BAGGAGE_KEYS');
+    // Behind tokenledger's processor, so each span is exported and recorded with its figures, its cost and its
+    // run's rollup, and a run's root waits for the calls still open under it.
+    exporting = [...exportingSpanProcessorsFromEnv(), ...(options.record ? [recordingSpanProcessor(options.record)] : [])];
     processor = new TokenledgerSpanProcessor({
+      spanProcessors: exporting,
       pricesFile: options.pricesFile,
       genaiCostAttributes: options.genaiCostAttributes,
       legacyMetrics: options.legacyMetrics,
@@ -89,9 +94,8 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
         : undefined,
       backendConventions: options.backendConventions,
     });
-    // After tokenledger's processor, so each span is recorded with its figures, its cost and its run's rollup.
-    recording = options.record ? [recordingSpanProcessor(options.record)] : [];
   } catch (error) {
+    for (const unused of exporting) void unused.shutdown();
     console.error(`tokenledger: not started: ${withoutPrefix((error as Error).message)}`);
     return undefined;
   }
@@ -100,7 +104,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
     diag.warn(`tokenledger: ${name} is not a setting, ignored${closest ? `; did you mean ${closest}?` : ''}`);
   }
   enableGuardrails(processor);
-  const started = startSdk(processor, options, recording);
+  const started = startSdk(processor, options);
   if (options.pricesRefreshUrl) {
     const url = options.pricesRefreshUrl === 'default' ? undefined : options.pricesRefreshUrl;
     refreshPriceData({ url }).catch((error: unknown) => diag.warn(`tokenledger: price data not refreshed: ${(error as Error).message}`));
@@ -109,7 +113,7 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
   return started;
 }
 
-function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptions, recording: SpanProcessor[]): StartedTokenledger {
+function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptions): StartedTokenledger {
   const { registerInstrumentations } = packageRequire('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { AsyncLocalStorageContextManager } = packageRequire('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const sdkTrace = packageRequire('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
@@ -126,11 +130,12 @@ function startSdk(processor: TokenledgerSpanProcessor, options: TokenledgerOptio
     meterProvider = new MeterProvider({ resource, readers });
     metrics.setGlobalMeterProvider(meterProvider);
   }
+  // The app's sampler decides what is exported; tokenledger's processor sees every span (setup/sampler.ts).
   const tracerProvider = new sdkTrace.TracerProvider({
     resource,
-    sampler: samplerFromEnv(),
+    sampler: tokenledgerSampler(samplerFromEnv()),
     spanLimits: spanLimitsFromEnv(),
-    spanProcessors: [processor, ...exportingSpanProcessorsFromEnv(), ...recording],
+    spanProcessors: [processor],
   });
   trace.setGlobalTracerProvider(tracerProvider);
   registerInstrumentations({ instrumentations: tokenledgerInstrumentations(options), tracerProvider, meterProvider });

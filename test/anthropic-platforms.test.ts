@@ -64,10 +64,11 @@ test('AnthropicBedrock: a cross-region (global.) profile is recorded as aws.bedr
   assert.equal(attributes['server.address'], 'bedrock-runtime.us-east-1.amazonaws.com');
   assertUsage(attributes);
   // The request's profile id names what is billed, not the response's model: Bedrock's global Sonnet 4.5 entry,
-  // $3 input, $0.30 cache read, $3.75 cache write (no 1-hour rate: 1-hour writes at the 5-minute rate), $15 output:
-  // 50 × 3 + 12000 × 0.3 + 3000 × 3.75 + 530 × 15 = 22950 per MTok.
+  // $3 input, $0.30 cache read, $3.75 cache write, $15 output, and the 1-hour write rate the entry lacks derived
+  // from Anthropic's rule, 2 × $3 = $6: 50 × 3 + 12000 × 0.3 + 1000 × 3.75 + 2000 × 6 + 530 × 15 = 27450 per MTok.
   assert.equal(attributes['tokenledger.cost.price_entry'], 'aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0');
-  assert.equal(attributes['tokenledger.cost.usd'], 0.02295);
+  assert.deepEqual(attributes['tokenledger.cost.corrected_rates'], ['cache_write_1h_mtok']);
+  assert.equal(attributes['tokenledger.cost.usd'], 0.02745);
 });
 
 test('AnthropicBedrock stream: the event stream is read like Anthropic\'s, at the regional (us.) rate', async () => {
@@ -80,9 +81,10 @@ test('AnthropicBedrock stream: the event stream is read like Anthropic\'s, at th
   assert.equal(attributes['gen_ai.provider.name'], 'aws.bedrock');
   assertUsage(attributes);
   assert.equal(attributes['gen_ai.usage.reasoning.output_tokens'], 500);
-  // Bedrock's in-region Sonnet 4.5 costs 10% more: 50 × 3.3 + 12000 × 0.33 + 3000 × 4.125 + 530 × 16.5 = 25245 per MTok.
+  // Bedrock's in-region Sonnet 4.5 costs 10% more, its 1-hour writes 2 × $3.30 = $6.60:
+  // 50 × 3.3 + 12000 × 0.33 + 1000 × 4.125 + 2000 × 6.6 + 530 × 16.5 = 30195 per MTok.
   assert.equal(attributes['tokenledger.cost.price_entry'], 'aws/regional.anthropic.claude-sonnet-4-5-20250929-v1:0');
-  assert.equal(attributes['tokenledger.cost.usd'], 0.025245);
+  assert.equal(attributes['tokenledger.cost.usd'], 0.030195);
 });
 
 test('AnthropicVertex: recorded as gcp.vertex_ai and priced at Vertex\'s rates for the model', async () => {
@@ -94,10 +96,11 @@ test('AnthropicVertex: recorded as gcp.vertex_ai and priced at Vertex\'s rates f
   assert.equal(attributes['gen_ai.provider.name'], 'gcp.vertex_ai');
   assertUsage(attributes);
   // The price data's own Vertex entry for Claude Sonnet 4.5 ($3 input, $0.30 cache read, $3.75 cache write, $15
-  // output) has no 1-hour rate, so 1-hour writes cost the 5-minute rate, as genai-prices prices them:
-  // 50 × 3 + 12000 × 0.3 + 3000 × 3.75 + 530 × 15 = 22950 per MTok.
+  // output) has no 1-hour rate; Vertex bills it as Anthropic does, 2 × the input rate, $6:
+  // 50 × 3 + 12000 × 0.3 + 1000 × 3.75 + 2000 × 6 + 530 × 15 = 27450 per MTok.
   assert.equal(attributes['tokenledger.cost.price_entry'], 'google/claude-sonnet-4-5');
-  assert.equal(attributes['tokenledger.cost.usd'], 0.02295);
+  assert.deepEqual(attributes['tokenledger.cost.corrected_rates'], ['cache_write_1h_mtok']);
+  assert.equal(attributes['tokenledger.cost.usd'], 0.02745);
 });
 
 test('AnthropicVertex stream: one span with the usage of the whole stream', async () => {
@@ -137,5 +140,6 @@ test('sdkSpans keep: the Bedrock client\'s own span is the call\'s span, normali
   assert.equal(span.attributes['gen_ai.provider.name'], 'aws.bedrock');
   assertUsage(span.attributes);
   assert.equal(span.attributes['tokenledger.usage.source_convention'], 'anthropic_sdk');
-  assert.equal(span.attributes['tokenledger.cost.usd'], 0.025245);
+  // As the regional stream above: 30195 per MTok.
+  assert.equal(span.attributes['tokenledger.cost.usd'], 0.030195);
 });

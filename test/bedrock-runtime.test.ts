@@ -45,9 +45,10 @@ const cachedUsage = {
   'tokenledger.usage.cache_write.ttl_1h.input_tokens': 2000,
   'tokenledger.usage.uncached.input_tokens': 50,
 };
-// Bedrock's in-region Claude Sonnet 4.5: $3.30 input, $0.33 cache read, $4.125 cache write (no 1-hour rate: 1-hour
-// writes cost the 5-minute rate), $16.50 output: 50 × 3.3 + 12000 × 0.33 + 3000 × 4.125 + 530 × 16.5 = 25245 per MTok.
-const regionalSonnetCost = 0.025245;
+// Bedrock's in-region Claude Sonnet 4.5: $3.30 input, $0.33 cache read, $4.125 cache write (5 minutes), $16.50
+// output, and 1-hour writes at 2 × the input rate, $6.60 (the price data lacks the rate; tokenledger derives it):
+// 50 × 3.3 + 12000 × 0.33 + 1000 × 4.125 + 2000 × 6.6 + 530 × 16.5 = 30195 per MTok.
+const regionalSonnetCost = 0.030195;
 
 function assertFigures(attributes: Record<string, unknown>, expected: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(expected)) assert.equal(attributes[key], value, key);

@@ -1,4 +1,5 @@
-// A minimal OTLP/HTTP JSON receiver for end-to-end tests: collects what exporters POST to /v1/traces.
+// A minimal OTLP/HTTP JSON receiver for end-to-end tests: collects what exporters POST to /v1/traces, and the last
+// value of each metric data point POSTed to /v1/metrics (cumulative temporality: the last export is the total).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,8 +22,16 @@ export interface ReceivedSpan {
   parentSpanId: string;
 }
 
+export interface ReceivedPoint {
+  attributes: Record<string, unknown>;
+  /** A sum's value, or a histogram's sum and count. */
+  value: number | { sum: number; count: number };
+}
+
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** By metric name, the data points of its last export. */
+  readonly metrics = new Map<string, ReceivedPoint[]>();
   private server: Server | undefined;
   url = '';
 
@@ -31,6 +40,7 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       if (req.url === '/v1/traces') this.collect(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      if (req.url === '/v1/metrics') this.collectMetrics(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -42,6 +52,23 @@ export class OtlpReceiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private collectMetrics(body: MetricsBody): void {
+    for (const resourceMetrics of body.resourceMetrics ?? []) {
+      for (const scopeMetrics of resourceMetrics.scopeMetrics ?? []) {
+        for (const metric of scopeMetrics.metrics ?? []) {
+          const points = metric.sum?.dataPoints ?? metric.histogram?.dataPoints ?? [];
+          this.metrics.set(
+            metric.name,
+            points.map((point) => ({
+              attributes: toRecord(point.attributes),
+              value: metric.histogram ? { sum: Number(point.sum ?? 0), count: Number(point.count ?? 0) } : Number(point.asInt ?? point.asDouble ?? 0),
+            })),
+          );
+        }
+      }
+    }
   }
 
   private collect(body: { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<Record<string, unknown>> }> }> }) {
@@ -62,6 +89,18 @@ export class OtlpReceiver {
       }
     }
   }
+}
+
+type MetricPoint = { attributes?: KeyValue[]; asInt?: string | number; asDouble?: number; sum?: number; count?: string | number };
+type Metric = { name: string; sum?: { dataPoints?: MetricPoint[] }; histogram?: { dataPoints?: MetricPoint[] } };
+
+export interface MetricsBody {
+  resourceMetrics?: Array<{ scopeMetrics?: Array<{ metrics?: Metric[] }> }>;
+}
+
+/** The sum of a metric's values over its data points (0 when it has none). */
+export function metricSum(receiver: OtlpReceiver, name: string): number {
+  return (receiver.metrics.get(name) ?? []).reduce((total, point) => total + (typeof point.value === 'number' ? point.value : point.value.sum), 0);
 }
 
 function toRecord(attributes: KeyValue[] | undefined): Record<string, unknown> {

@@ -1,75 +1,20 @@
 // The zero-code entry end to end: an app with no telemetry code runs in a child process under
 // `--require tokenledger/register` (CJS) or `--import tokenledger/register` (ESM) and exports over OTLP/HTTP
 // to a receiver in this test. Needs the build (`npm test` runs it first).
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { FakeProvider, fixtureJson } from './fake-provider.ts';
+import { fixtureJson } from './fake-provider.ts';
 import { freePort } from './free-port.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { metricSum, type ReceivedSpan } from './otlp-receiver.ts';
+import { appEnv as registeredAppEnv, runApp as runRegisteredApp, useAppEndpoints, type ChildResult } from './register-app.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-let provider: FakeProvider;
-let receiver: OtlpReceiver;
-const harness = () => provider;
-
-before(async () => {
-  provider = await new FakeProvider().start();
-  receiver = await new OtlpReceiver().start();
-});
-after(async () => {
-  await provider.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.spans.length = 0;
-  // Scripted answers (the agent tests) and queued ones are per test: each starts from the fixtures.
-  provider.reset();
-});
-
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function appEnv(env: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    FAKE_PROVIDER_URL: provider.url,
-    // The apps' openai clients talk to the fake on this machine, which tokenledger would take for a local model
-    // server (unpriced): the setting says it stands for OpenAI.
-    TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
-    OTEL_SERVICE_NAME: 'register-e2e',
-    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-    ...env,
-  };
-}
+const endpoints = useAppEndpoints();
+const harness = () => endpoints.provider;
+const appEnv = (env: Record<string, string>) => registeredAppEnv(endpoints, env);
 
 function runApp(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: appEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => {
-      stdout += data.toString();
-      onStdout?.(stdout, () => child.kill('SIGTERM'));
-    });
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runRegisteredApp(endpoints, args, env, onStdout);
 }
 
 function byScope(spans: ReceivedSpan[]): Record<string, ReceivedSpan> {
@@ -104,14 +49,14 @@ test('register: a CJS app under --require exports one span per call over OTLP, f
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
-  assertThreeProviderSpans(receiver.spans);
+  assertThreeProviderSpans(endpoints.receiver.spans);
 });
 
 test('register: an ESM app under --import exports one span per call over OTLP, flushed at exit', async () => {
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/three-providers.mjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
-  assertThreeProviderSpans(receiver.spans);
+  assertThreeProviderSpans(endpoints.receiver.spans);
 });
 
 for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--import', 'test/apps/three-providers.mjs']] as const) {
@@ -123,7 +68,7 @@ for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--i
     assert.equal(`${ids}\n`, expectedStdout);
     assert.equal(keys, Object.keys(appEnv(env)).sort().join(','));
     // Still one Anthropic span, tokenledger's: the SDK's own spans were turned off for this client.
-    assertThreeProviderSpans(receiver.spans);
+    assertThreeProviderSpans(endpoints.receiver.spans);
   });
 }
 
@@ -131,7 +76,7 @@ test('register: under --import the loader hook wraps only the instrumented packa
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/loader-scope.mjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'helper: unwrapped\n', 'the app\'s own module is not wrapped');
-  assert.deepEqual(receiver.spans.map((span) => span.scope), ['tokenledger-instrumentation-openai'], 'openai is still patched');
+  assert.deepEqual(endpoints.receiver.spans.map((span) => span.scope), ['tokenledger-instrumentation-openai'], 'openai is still patched');
 });
 
 test('register: SIGTERM flushes telemetry and the process still ends by the signal', async () => {
@@ -143,7 +88,7 @@ test('register: SIGTERM flushes telemetry and the process still ends by the sign
     },
   );
   assert.equal(result.signal, 'SIGTERM');
-  assertThreeProviderSpans(receiver.spans);
+  assertThreeProviderSpans(endpoints.receiver.spans);
 });
 
 test('register: OTEL_METRICS_EXPORTER=console prints tokenledger metrics at exit', async () => {
@@ -186,18 +131,60 @@ test('register: OTEL_METRICS_EXPORTER=prometheus serves tokenledger metrics for 
   assert.match(scraped, /gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_token_modality="unknown"/);
 });
 
+/** The app's metrics and exported calls under a sampler: 10 requests of 4 gpt-5.5 calls each. */
+async function sampledApp(env: Record<string, string>) {
+  endpoints.receiver.spans.length = 0;
+  endpoints.receiver.metrics.clear();
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/sampled-calls.cjs'], { OTEL_METRICS_EXPORTER: 'otlp', ...env });
+  assert.equal(result.code, 0, result.stderr);
+  const runCost = endpoints.receiver.metrics.get('tokenledger.run.cost')?.[0]?.value as { sum: number; count: number } | undefined;
+  const genai = [...endpoints.receiver.metrics.keys()].filter((name) => name.startsWith('gen_ai.client.inference.usage.')).sort();
+  return {
+    exportedCalls: endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat').length,
+    cost: metricSum(endpoints.receiver, 'tokenledger.cost'),
+    usage: Object.fromEntries(genai.map((name) => [name, metricSum(endpoints.receiver, name)])),
+    runs: metricSum(endpoints.receiver, 'tokenledger.runs'),
+    runCostCount: runCost?.count,
+    runCostSum: runCost?.sum,
+  };
+}
+
+test('register: under OTEL_TRACES_SAMPLER the cost, token and run metrics count every call; only exports follow the sampler', async () => {
+  const all = await sampledApp({});
+  assert.equal(all.exportedCalls, 40);
+  // 40 × the flex-tier gpt-5.5 call of the fixture: 40 × $0.007355
+  assert.ok(Math.abs(all.cost - 0.2942) < 1e-12, String(all.cost));
+  assert.equal(all.usage['gen_ai.client.inference.usage.input_tokens'], 40 * 2150);
+  assert.deepEqual([all.runs, all.runCostCount], [10, 10]);
+  const samplers: Record<string, string>[] = [
+    { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    { OTEL_TRACES_SAMPLER: 'always_off' },
+  ];
+  for (const env of samplers) {
+    const sampled = await sampledApp(env);
+    const name = env.OTEL_TRACES_SAMPLER!;
+    // Which 10 trace ids the ratio keeps is random: all 40 calls exported would take 10 kept in 10 (p = 1e-10).
+    assert.ok(name === 'always_off' ? sampled.exportedCalls === 0 : sampled.exportedCalls % 4 === 0 && sampled.exportedCalls < 40, `${name}: ${sampled.exportedCalls} calls exported`);
+    assert.ok(Math.abs(sampled.cost - all.cost) < 1e-12, `${name}: cost ${sampled.cost}`);
+    assert.deepEqual(sampled.usage, all.usage, `${name}: GenAI usage counters`);
+    assert.deepEqual([sampled.runs, sampled.runCostCount], [10, 10], `${name}: runs`);
+    assert.ok(Math.abs(sampled.runCostSum! - all.runCostSum!) < 1e-12, `${name}: run cost sum`);
+  }
+});
+
 test('register: OTEL_SDK_DISABLED=true leaves the app alone and exports nothing', async () => {
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/three-providers.cjs'], { OTEL_SDK_DISABLED: 'true' });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
-  assert.equal(receiver.spans.length, 0);
+  assert.equal(endpoints.receiver.spans.length, 0);
 });
 
 test('register: TOKENLEDGER_ANTHROPIC_SDK_SPANS=keep keeps the SDK span as the one Anthropic span', async () => {
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/three-providers.mjs'], { TOKENLEDGER_ANTHROPIC_SDK_SPANS: 'keep' });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(receiver.spans.length, 3);
-  const anthropic = receiver.spans.filter((span) => span.attributes['gen_ai.provider.name'] === 'anthropic');
+  assert.equal(endpoints.receiver.spans.length, 3);
+  const anthropic = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.provider.name'] === 'anthropic');
   assert.equal(anthropic.length, 1);
   assert.equal(anthropic[0]!.scope, 'com.anthropic.sdk.typescript');
   assert.equal(anthropic[0]!.attributes['tokenledger.usage.uncached.input_tokens'], 50);
@@ -210,7 +197,7 @@ test('register: TOKENLEDGER_RUN_MAX_STEPS gives a plain root span a budget that 
   });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'sent,sent,BudgetExceededError:max_steps\n');
-  const root = receiver.spans.find((span) => span.name === 'handle ticket');
+  const root = endpoints.receiver.spans.find((span) => span.name === 'handle ticket');
   assert.equal(root?.attributes['tokenledger.run.steps'], 2);
   assert.equal(root?.attributes['tokenledger.run.budget.max_steps'], 2);
   assert.equal(root?.attributes['tokenledger.run.budget.exceeded'], 'max_steps');
@@ -221,7 +208,7 @@ test('register: an invalid price file is reported and the app runs without telem
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
   assert.match(result.stderr, /^tokenledger: not started: price overrides \/nonexistent\/prices.yaml: cannot read the file \([^\n]*\)\n$/);
-  assert.equal(receiver.spans.length, 0);
+  assert.equal(endpoints.receiver.spans.length, 0);
 });
 
 test('register: an invalid TOKENLEDGER_* value is reported and the app runs without telemetry', async () => {
@@ -229,14 +216,14 @@ test('register: an invalid TOKENLEDGER_* value is reported and the app runs with
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, expectedStdout);
   assert.equal(result.stderr, 'tokenledger: not started: TOKENLEDGER_OPENAI_STREAM_USAGE must be one of inject, off, got "sometimes"\n');
-  assert.equal(receiver.spans.length, 0);
+  assert.equal(endpoints.receiver.spans.length, 0);
 });
 
 /** The fake provider answers the weather agent: a tool call on the first two requests, then the answer. */
 function scriptWeatherAgent(): void {
   let served = 0;
-  provider.reset();
-  provider.respondWith('openai.chat', () => {
+  endpoints.provider.reset();
+  endpoints.provider.respondWith('openai.chat', () => {
     served += 1;
     const completion = fixtureJson('openai-chat.json');
     completion.id = `chatcmpl-${served}`;
@@ -259,16 +246,16 @@ for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--im
     const result = await runApp([flag, 'tokenledger/register', app]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
-    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
     // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
     assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
       ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
       ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
       ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
     ]);
-    const run = receiver.spans.find((span) => span.name === 'invoke_agent ai.generateText')!;
+    const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent ai.generateText')!;
     assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [3, 2, 0.022065]);
-    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+    assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
   });
 }
 
@@ -277,23 +264,23 @@ test('register: a Mastra agent under --import is one run of three priced calls a
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/mastra-weather.mjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
-  const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
   // Each call: the chat fixture on the flex tier, 0.007355 (see mastra.test.ts).
   assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
     ['tokenledger-instrumentation-mastra', 2150, 0.007355],
     ['tokenledger-instrumentation-mastra', 2150, 0.007355],
     ['tokenledger-instrumentation-mastra', 2150, 0.007355],
   ]);
-  const run = receiver.spans.find((span) => span.name === 'invoke_agent weather-agent')!;
+  const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent weather-agent')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']], [3, 2, 0.022065, true]);
-  assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
 });
 
 for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['--import', 'test/apps/langgraph-weather.mjs']] as const) {
   test(`register: a LangGraph agent on ChatAnthropic under ${flag} is one run of two exact calls and a tool, with no code change`, async () => {
     let served = 0;
-    provider.reset();
-    provider.respondWith('anthropic.messages', () => {
+    endpoints.provider.reset();
+    endpoints.provider.respondWith('anthropic.messages', () => {
       served += 1;
       const message = fixtureJson('anthropic-messages.json');
       message.id = `msg_${served}`;
@@ -306,22 +293,22 @@ for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['-
     const result = await runApp([flag, 'tokenledger/register', app]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '{"messages":4,"text":"Paris is the capital of France."}\n');
-    const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
     // Each call: the Anthropic fixture, with its 1-hour cache writes, 0.0183 (anthropic.test.ts).
     assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
       ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
       ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
     ]);
-    const run = receiver.spans.find((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent')!;
+    const run = endpoints.receiver.spans.find((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent')!;
     assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.0366]);
-    assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+    assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
   });
 }
 
 test('register: an OpenAI Agents SDK agent under --import is one run of two priced calls and a tool, with no code change', async () => {
   let served = 0;
-  provider.reset();
-  provider.respondWith('openai.chat', () => {
+  endpoints.provider.reset();
+  endpoints.provider.respondWith('openai.chat', () => {
     served += 1;
     const completion = fixtureJson('openai-chat.json');
     completion.id = `chatcmpl-${served}`;
@@ -335,15 +322,15 @@ test('register: an OpenAI Agents SDK agent under --import is one run of two pric
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/openai-agents-weather.mjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '{"output":"Paris is the capital of France."}\n');
-  const calls = receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
   // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
   assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.cost.usd']]), [
     ['tokenledger-instrumentation-openai', 0.007355],
     ['tokenledger-instrumentation-openai', 0.007355],
   ]);
-  const run = receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
+  const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.01471]);
-  assert.ok(receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
 });
 
 test('register: with OTEL_LOG_LEVEL unset, each problem is one line on stderr, however often it happens', async () => {
@@ -450,6 +437,6 @@ test('register: console spans and the default OTLP metrics to a black hole: the 
 test('register: with the endpoint up, the process exits as soon as telemetry is flushed', async () => {
   const { result, afterLastLineMs } = await exitDelay({});
   assert.equal(result.code, 0, result.stderr);
-  assertThreeProviderSpans(receiver.spans);
+  assertThreeProviderSpans(endpoints.receiver.spans);
   assert.ok(afterLastLineMs < 1000, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
 });

@@ -6,7 +6,8 @@ import type { CommandIo } from '../main.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import { RecordingTotals } from '../recording/recording-totals.ts';
-import type { ReplayOptions } from '../recording/replay.ts';
+import { RecordingFacts } from '../recording/recording-facts.ts';
+import type { ReplayOptions, ReplayStats } from '../recording/replay.ts';
 import { gateJson, gateMarkdown } from './gate-summary.ts';
 import { GATE_COMMAND } from './gate-settings.ts';
 import { gateFigures, judge, type GateFigures } from './verdict.ts';
@@ -21,12 +22,22 @@ export async function gate(argv: readonly string[], io: CommandIo): Promise<numb
     throw new UsageError('nothing to gate on: give --max-usd-per-task and/or --baseline');
   }
   const options = replayOptions(values);
-  const figures = await figuresOf(files, options, values.agent);
-  const baseline = values.baseline ? await figuresOf(values.baseline, options, values.agent) : undefined;
+  const candidate = await figuresOf(files, options, values.agent);
+  const base = values.baseline ? await figuresOf(values.baseline, options, values.agent) : undefined;
+  // A sampled recording's tasks are a sample: its $ per task may hold, its spend and task counts do not.
+  for (const [read, which] of [[candidate, 'the recording'], [base, 'the baseline']] as const) {
+    if (read?.facts.sampled === 'yes' && !values.allowSampled) {
+      io.err(`tokenledger gate: ${which} is sampled, so its figures describe a sample of the tasks, not all of them: ${read.facts.summary(read.stats)}.\nRecord without a sampler (OTEL_TRACES_SAMPLER=always_on), or give --allow-sampled to judge it anyway.\n`);
+      return 2;
+    }
+  }
+  const figures = candidate.figures;
+  const baseline = base?.figures;
   const criteria = { maxUsdPerTask: values.maxUsdPerTask, baseline, tolerance: values.tolerance ?? 0.2, minTasks: values.minTasks ?? 1 };
   const verdict = judge(figures, criteria);
-  const markdown = gateMarkdown(figures, criteria, verdict, values.agent);
-  io.out(values.json ? `${JSON.stringify(gateJson(figures, criteria, verdict), null, 2)}\n` : markdown);
+  const recording = candidate.facts.summary(candidate.stats);
+  const markdown = gateMarkdown(figures, criteria, verdict, values.agent, recording);
+  io.out(values.json ? `${JSON.stringify(gateJson(figures, criteria, verdict, recordingJson(candidate)), null, 2)}\n` : markdown);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) {
     try {
@@ -38,8 +49,19 @@ export async function gate(argv: readonly string[], io: CommandIo): Promise<numb
   return verdict.verdict === 'pass' ? 0 : 1;
 }
 
-async function figuresOf(files: readonly string[], options: ReplayOptions, agent: string | undefined): Promise<GateFigures> {
+interface ReadRecording {
+  figures: GateFigures;
+  facts: RecordingFacts;
+  stats: ReplayStats;
+}
+
+async function figuresOf(files: readonly string[], options: ReplayOptions, agent: string | undefined): Promise<ReadRecording> {
   const totals = new RecordingTotals(agent);
-  const stats = await readRecordings(files, options, [totals]);
-  return gateFigures(totals, stats);
+  const facts = new RecordingFacts();
+  const stats = await readRecordings(files, options, [totals, facts]);
+  return { figures: gateFigures(totals, stats), facts, stats };
+}
+
+function recordingJson({ facts, stats }: ReadRecording): Record<string, unknown> {
+  return { files: stats.files, spans: stats.spans, calls: stats.calls, sampled: facts.sampled, samplers: facts.samplers, unsampled_calls: facts.unsampledCalls };
 }

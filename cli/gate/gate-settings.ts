@@ -17,6 +17,11 @@ export const GATE_FLAGS = {
   minTasks: positiveSetting('--min-tasks', true, 1, 'fail when the recording has fewer tasks'),
   agent: stringSetting('--agent', 'name', "judge only this agent's tasks (`gen_ai.agent.name`)"),
   json: booleanSetting('--json', false, 'print the verdict as JSON instead of Markdown'),
+  allowSampled: booleanSetting(
+    '--allow-sampled',
+    false,
+    'judge a sampled recording (a sampler below 100% was in force, or spans were left out); without it such a recording exits 2, since its figures describe a sample, not every task',
+  ),
   ...READING_FLAGS,
 };
 
@@ -28,7 +33,7 @@ export const GATE_COMMAND: CommandSpec<typeof GATE_FLAGS> = {
   flags: GATE_FLAGS,
   variables: [{ name: 'GITHUB_STEP_SUMMARY', type: 'path', default: '—', meaning: 'when set (GitHub Actions sets it), the Markdown summary is appended to this file' }],
   epilogue: [
-    'Exit codes: 0 pass; 1 fail (over budget, worse than the baseline, too few tasks, or a figure unknown: unpriced calls, runs that could not be rolled up); 2 a usage error or unreadable input.',
+    'Exit codes: 0 pass; 1 fail (over budget, worse than the baseline, too few tasks, or a figure unknown: unpriced calls, runs that could not be rolled up); 2 a usage error, unreadable input, or a sampled recording without `--allow-sampled`.',
     `Fewer than ${SMALL_SAMPLE_TASKS} tasks pass or fail as the figures say, with a warning that the sample is small.`,
   ],
 };

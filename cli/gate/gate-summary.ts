@@ -21,7 +21,8 @@ const VALUES: Record<JudgedFigure, (figures: GateFigures) => number | undefined>
   cache_hit_rate: (figures) => figures.cacheHitRate,
 };
 
-export function gateMarkdown(figures: GateFigures, criteria: GateCriteria, verdict: Verdict, agent?: string): string {
+/** `recording`: one sentence on what was read (spans, calls, whether sampled). */
+export function gateMarkdown(figures: GateFigures, criteria: GateCriteria, verdict: Verdict, agent?: string, recording?: string): string {
   const pass = verdict.verdict === 'pass';
   const lines = [`## tokenledger cost gate${agent ? ` (${agent})` : ''}: ${pass ? '✅ pass' : '❌ fail'}`, ''];
   const base = criteria.baseline;
@@ -42,6 +43,7 @@ export function gateMarkdown(figures: GateFigures, criteria: GateCriteria, verdi
   if (verdict.reasons.length > 0) lines.push('', '**Why it fails:**', ...verdict.reasons.map((reason) => `- ${reason}`));
   if (verdict.warnings.length > 0) lines.push('', '**Warnings:**', ...verdict.warnings.map((warning) => `- ${warning}`));
   if (base) lines.push('', `Tolerance against the baseline: ${percent(criteria.tolerance, 0)}.`);
+  if (recording) lines.push('', `Recording: ${recording}.`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -51,9 +53,10 @@ function mark(checks: GateCheck[]): string {
 }
 
 /** The verdict as JSON: `verdict`, `tasks`, `successful_tasks`, `usd_per_successful_task` and the rest. */
-export function gateJson(figures: GateFigures, criteria: GateCriteria, verdict: Verdict): Record<string, unknown> {
+export function gateJson(figures: GateFigures, criteria: GateCriteria, verdict: Verdict, recording?: Record<string, unknown>): Record<string, unknown> {
   return {
     verdict: verdict.verdict,
+    ...(recording ? { recording } : {}),
     reasons: verdict.reasons,
     warnings: verdict.warnings,
     ...figuresJson(figures),

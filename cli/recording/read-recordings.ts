@@ -17,6 +17,9 @@ export async function readRecordings(files: readonly string[], options: ReplayOp
     lateCall: (call) => {
       for (const sink of sinks) sink.lateCall?.(call);
     },
+    recordingMetadata: (metadata, where) => {
+      for (const sink of sinks) sink.recordingMetadata?.(metadata, where);
+    },
   });
   return replay.read(files);
 }

@@ -9,6 +9,9 @@ import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_REQUEST_PREFIX_HASH,
   ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON,
+  ATTR_FEATURE,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
 } from '../../conventions/attributes.ts';
 import type { EnrichedSpan } from '../../collector/enrich.ts';
 import { ROLLUP_ATTRIBUTES, type TraceSpan } from '../../collector/trace-rollup.ts';
@@ -18,6 +21,7 @@ import { callDescription, isRefusedCall, requestModelOf } from '../../ledger/llm
 import type { CallDescription, PricedCall } from '../../ledger/pricing/call-pricer.ts';
 import type { SpanClass } from '../../ledger/sources/registry.ts';
 import type { UsageFigures } from '../../ledger/usage-figures.ts';
+import { samplingProbability } from '../../base/sampling-threshold.ts';
 
 /** One LLM call as recorded: what it was, when, its usage and its price. */
 export interface CallRecord {
@@ -41,7 +45,14 @@ export interface CallRecord {
   costSource?: string;
   /** `file:line` of the request it was read from. */
   where: string;
+  /** The probability its trace was sampled with, when its tracestate says (`ot=th:…`); absent: not said. */
+  samplingProbability?: number;
+  /** Its attribution keys (tenant.id, user.id, feature), when it has any. */
+  attribution?: Record<string, string>;
 }
+
+/** The attribution keys the conventions document, kept on a call for exports that group by them. */
+const ATTRIBUTION_KEYS = [ATTR_TENANT_ID, ATTR_USER_ID, ATTR_FEATURE];
 
 /** Bytes a held span takes, roughly (measured: 1.6 KB with its call's figures), for a memory limit counted in bytes. */
 const SPAN_BYTES = 1600;
@@ -71,6 +82,7 @@ export class RecordedSpan implements TraceSpan {
     statusCode: number,
     enriched: EnrichedSpan,
     where: string,
+    traceState?: string,
   ) {
     const { attributes, usage } = enriched;
     this.traceId = ids.traceId;
@@ -100,6 +112,12 @@ export class RecordedSpan implements TraceSpan {
       where,
     };
     this.takeCost(attributes);
+    const probability = samplingProbability(traceState);
+    if (probability !== undefined) this.call.samplingProbability = probability;
+    for (const key of ATTRIBUTION_KEYS) {
+      const value = stringAttribute(attributes[key]);
+      if (value !== undefined) (this.call.attribution ??= {})[key] = value;
+    }
   }
 
   /** While held, the span counts as its trace's root (TraceStore knows a root by its empty parent). */

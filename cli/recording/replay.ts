@@ -26,6 +26,7 @@ import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
 import { IdealStepsLearner } from '../../runs/ideal-steps.ts';
 import type { RunState } from '../../runs/run-state.ts';
 import type { RunSummary } from '../../runs/run-summary.ts';
+import { RECORDING_METADATA_KEY } from '../../setup/record-file.ts';
 import { RecordedSpan, type CallRecord } from './recorded-span.ts';
 import { RecordingError } from './recording-error.ts';
 import { readRecording, type RecordedRequest } from './recording-reader.ts';
@@ -62,6 +63,8 @@ export interface ReplaySink {
   trace(trace: ReplayedTrace): void;
   /** An LLM call whose trace was rolled up before it was read: it counts in no run. */
   lateCall?(call: CallRecord): void;
+  /** A recording's metadata record (setup/record-file.ts), as read, with where it is. */
+  recordingMetadata?(metadata: unknown, where: string): void;
 }
 
 export interface ReplayStats {
@@ -121,6 +124,8 @@ export class Replay {
 
   private add(request: RecordedRequest, where: string): void {
     this.stats.requests += 1;
+    const metadata = (request as Record<string, unknown>)[RECORDING_METADATA_KEY];
+    if (metadata !== undefined) this.sink.recordingMetadata?.(metadata, where);
     const spans = this.spansOf(request, where);
     this.clock += spans.length;
     const { late, evicted } = this.store.add(spans, this.clock);
@@ -188,7 +193,8 @@ export class Replay {
     const before = held.lastEnd.get(stream);
     if (before !== undefined && times.endNanos <= before) times.endNanos = before + 1n;
     held.lastEnd.set(stream, times.endNanos);
-    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where);
+    const traceState = typeof span.traceState === 'string' ? span.traceState : undefined;
+    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where, traceState);
     // A span whose parent is in another process is the root of what this process recorded (the processor's local
     // root): the store counts it as the trace's root; the rollup links it to its parent if that is read too.
     if (parentIsRemote(span.flags)) recorded.holdAsRoot();

@@ -6,6 +6,10 @@ import { dollars, plural } from '../format.ts';
 import type { CommandIo } from '../main.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
+import { RecordingFacts } from '../recording/recording-facts.ts';
+import type { ReplayStats } from '../recording/replay.ts';
+import { billFiles, reconcileRecordings } from '../reconcile/reconcile-command.ts';
+import type { Reconciliation } from '../reconcile/reconciliation.ts';
 import { RecordingTotals } from '../recording/recording-totals.ts';
 import { PrefixSurvey } from '../whatif/prefix-survey.ts';
 import { repriceRecordings } from '../whatif/whatif-command.ts';
@@ -24,10 +28,18 @@ export async function report(argv: readonly string[], io: CommandIo): Promise<nu
   const runsLimit = values.runs ?? 12;
   const runs = new ReportRuns(runsLimit);
   const survey = new PrefixSurvey();
-  const stats = await readRecordings(files, options, [totals, runs, survey]);
+  const bill = billFiles(values);
+  let facts = new RecordingFacts();
+  let stats: ReplayStats;
+  let reconciliation: Reconciliation | undefined;
+  if (Object.values(bill).some((list) => list.length > 0)) {
+    // With a bill, the one read of the recordings also feeds the reconciliation.
+    const reconciled = await reconcileRecordings(files, values, bill, [totals, runs, survey]);
+    ({ facts, stats, reconciliation } = reconciled);
+  } else stats = await readRecordings(files, options, [totals, runs, survey, facts]);
   const levers = await repriceRecordings(files, options, survey, values);
   const out = values.out ?? 'tokenledger-report.html';
-  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
+  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, facts, reconciliation, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
   try {
     writeFileSync(out, html);
   } catch (error) {

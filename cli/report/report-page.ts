@@ -1,12 +1,15 @@
 // The report as one HTML file: inline CSS and SVG, no script and no external resource (its Content-Security-Policy
 // forbids loading any), so it opens offline, attaches to a ticket, and renders the same everywhere.
 import { dollars, plural } from '../format.ts';
+import type { RecordingFacts } from '../recording/recording-facts.ts';
 import type { RecordingTotals } from '../recording/recording-totals.ts';
 import type { ReplayStats } from '../recording/replay.ts';
 import type { WhatIf } from '../whatif/whatif-output.ts';
 import { agentSection } from './agent-section.ts';
 import { escapeHtml } from './html.ts';
 import { leverSection } from './lever-section.ts';
+import type { Reconciliation } from '../reconcile/reconciliation.ts';
+import { reconcileSection } from './reconcile-section.ts';
 import type { ShownRun } from './report-runs.ts';
 import { runSection } from './run-section.ts';
 import { waterfallLegend } from './waterfall.ts';
@@ -16,6 +19,10 @@ export interface ReportContent {
   files: readonly string[];
   stats: ReplayStats;
   totals: RecordingTotals;
+  /** What the recording says about itself (its sampler, what was left out). */
+  facts?: RecordingFacts;
+  /** The recording beside the bill, when the bill's files were given. */
+  reconciliation?: Reconciliation;
   runs: ShownRun[];
   levers: WhatIf;
   maxUsdPerTask?: number;
@@ -44,11 +51,13 @@ export function reportPage(content: ReportContent): string {
 <header><h1>${escapeHtml(content.title)}</h1>
 <p class="facts">${summary.join(' · ')}</p>
 <p class="muted">read from ${content.files.map(escapeHtml).join(', ')}; priced with ${escapeHtml([...totals.priceData].join(', ') || '—')}</p>
+${content.facts ? `<p class="muted recording-facts">${escapeHtml(content.facts.summary(stats))}</p>` : ''}
 ${warnings(content)}</header>
 <main>
 <h2>Agents</h2>
 ${totals.agents.map((group) => agentSection(group, content.maxUsdPerTask)).join('\n') || '<p>No runs in these recordings.</p>'}
 ${leverSection(content.levers)}
+${content.reconciliation ? reconcileSection(content.reconciliation) : ''}
 <h2>Tasks step by step</h2>
 <p class="muted">${shownTasks < totals.tasks.runs ? `The ${content.runsLimit} costliest tasks and up to ${content.runsLimit} failed ones, ${shownTasks} of ${totals.tasks.runs}.` : `Every task.`} Each bar is one LLM call, in the order the calls ended, stacked by token type.</p>
 ${waterfallLegend()}
@@ -65,6 +74,7 @@ function warnings(content: ReportContent): string {
   if (totals.tasks.unpricedCalls > 0) items.push(`${plural(totals.tasks.unpricedCalls, 'call')} in tasks could not be priced (unknown model or usage): the spends shown are lower bounds.`);
   if (stats.unwholeTraces > 0) items.push(`${plural(stats.unwholeTraces, 'trace')} could not be rolled up whole (the root span is missing, or the read limits cut it): their runs are not shown.`);
   if (totals.callsOutsideRuns > 0) items.push(`${plural(totals.callsOutsideRuns, 'LLM call')} (${dollars(totals.costOutsideRuns)}${totals.unpricedOutsideRuns > 0 ? ' and unpriced ones' : ''}) counted in no run.`);
+  if (content.facts?.sampled === 'yes') items.push('The recording is sampled: spends, task counts and calls describe the spans kept, not every call (see the line above).');
   if (stats.duplicateSpans > 0) items.push(`${plural(stats.duplicateSpans, 'span')} appeared twice and were read once.`);
   if (items.length === 0) return '';
   return `<ul class="warnings">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
@@ -83,7 +93,7 @@ section > h2:first-child { margin-top: 0; }
 .facts { margin: 2px 0; }
 .muted, .run-id { color: var(--muted); font-weight: normal; font-size: 12px; }
 .warnings { background: #fff6e5; border: 1px solid #f1d19b; border-radius: 6px; padding: 8px 12px 8px 28px; color: #7a4d00; }
-section.agent, section.run, section.levers { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 0 0 14px; }
+section.agent, section.run, section.levers, section.reconcile { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 0 0 14px; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 10px 0; }
 .kpi { border: 1px solid var(--line); border-left: 4px solid var(--muted); border-radius: 6px; padding: 8px 10px; }
 .kpi.meets { border-left-color: var(--good); }

@@ -94,12 +94,15 @@ export function startAgentSpan(tracer: Tracer, name: string, parent: Context): S
   return tracer.startSpan(`invoke_agent ${name}`, { kind: SpanKind.INTERNAL, attributes }, parent);
 }
 
-/** A tool execution's span, `execute_tool {name}`, with the hash of its arguments when they serialise canonically. */
+/**
+ * A tool execution's span, `execute_tool {name}`, with the hash of its arguments when they are known (undefined:
+ * not yet) and serialise canonically.
+ */
 export function startToolSpan(tracer: Tracer, name: string, input: unknown, parent: Context, toolCallId?: unknown): Span {
   const attributes: Record<string, string> = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: name };
   if (typeof toolCallId === 'string' && toolCallId) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = toolCallId;
   try {
-    attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [input]);
+    if (input !== undefined) attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] = toolArgsHash(name, [input]);
   } catch {
     // Arguments that cannot be serialised canonically get no hash.
   }

@@ -2,11 +2,15 @@
 // top-level chain run (a graph's invoke, an agent executor, a runnable sequence) becomes an
 // `invoke_agent {run name}` span and each tool run an `execute_tool {name}` span, parented as LangChain's runs
 // are. The model calls are the provider SDKs' (ChatOpenAI on `openai`, ChatAnthropic on `@anthropic-ai/sdk`),
-// which tokenledger's patches record; they start under the span of LangChain's current run (`frameworkContext`),
-// so a run has its steps, tools and cost. Model runs make no span here: the call's span is the patch's.
-// The handler is awaited by LangChain (`awaitHandlers`), so a run's span exists before its calls start; its
-// methods are synchronous and swallow their failures. LangChain's current run is read from its own async context,
-// which LangGraph's main entry or `@langchain/core/context` turns on; without it no run or tool span is made.
+// which tokenledger's patches record; they start under the span of the LangChain run they belong to, so a run has
+// its steps, tools and cost. That run is found two ways: a chat model's or LLM's `generate` / `_streamIterator`
+// runs in the context of the run its callbacks name as parent (`modelContext`, instrumentation.ts), which needs
+// nothing else; and a provider call made elsewhere (in a tool's own code) finds LangChain's current run in
+// LangChain's async context (`frameworkContext`), which LangGraph's main entry or `@langchain/core/context` turns on
+// (an app that imports only `@langchain/langgraph/prebuilt` has none: such calls then keep the active context).
+// Model runs make no span here: the call's span is the patch's. The handler is awaited by LangChain
+// (`awaitHandlers`), so a run's span exists before its calls start; its methods are synchronous and swallow their
+// failures.
 import { context, diag, type Context, type Tracer } from '@opentelemetry/api';
 import { isRecord } from '../../ledger/usage.ts';
 import { endSpanFailed, FrameworkSpans, startAgentSpan, startToolSpan } from '../common/framework-spans.ts';
@@ -62,26 +66,30 @@ export class LangChainRuns {
     // run being executed.
     const extra = isRecord(store) && isRecord(store.extra) ? store.extra : undefined;
     const config = (extra as Record<symbol, unknown> | undefined)?.[LC_CHILD_CONFIG];
-    const callbacks = isRecord(config) && isRecord(config.callbacks) ? config.callbacks : undefined;
-    const runId = typeof callbacks?._parentRunId === 'string' ? callbacks._parentRunId : undefined;
-    return this.runs.callContext(runId, active);
+    return this.runs.callContext(parentRunId(isRecord(config) ? config.callbacks : undefined), active);
   };
+
+  /**
+   * The context a model invocation runs in: that of the run its callbacks (a CallbackManager, as LangChain passes a
+   * child run's config) name as parent, when a span made here is that run's or above it; else undefined.
+   */
+  modelContext(callbacks: unknown, active: Context): Context | undefined {
+    return this.runs.callContext(parentRunId(callbacks), active);
+  }
 
   private startChain(chain: Serialized, runId: string, runName: string | undefined, parentRunId: string | undefined): void {
     if (parentRunId !== undefined) {
       this.inherit(runId, parentRunId);
       return;
     }
-    // Without LangChain's async context its model calls cannot be told apart by run: no run is made then, rather
-    // than one that would look complete without its calls.
-    if (!this.isEnabled() || langChainStorage() === undefined) return;
+    if (!this.isEnabled()) return;
     const name = runName || lastId(chain) || 'chain';
     const parent = context.active();
     this.runs.remember(runId, parent, startAgentSpan(this.tracer(), name, parent));
   }
 
   private startTool(tool: Serialized, input: unknown, runId: string, parentRunId: string | undefined, runName: string | undefined, toolCallId: string | undefined): void {
-    if (!this.isEnabled() || langChainStorage() === undefined) return;
+    if (!this.isEnabled()) return;
     const name = runName || (typeof tool?.name === 'string' ? tool.name : lastId(tool)) || 'tool';
     const parent = this.runs.contextOf(parentRunId) ?? context.active();
     this.runs.remember(runId, parent, startToolSpan(this.tracer(), name, input, parent, toolCallId));
@@ -115,6 +123,11 @@ export class LangChainRuns {
  */
 function langChainStorage(): { getStore(): unknown } | undefined {
   return (globalThis as { [LANGCHAIN_ALS]?: { getStore(): unknown } })[LANGCHAIN_ALS];
+}
+
+/** The run a CallbackManager's handlers report under (`_parentRunId`, set on a child run's manager). */
+function parentRunId(callbacks: unknown): string | undefined {
+  return isRecord(callbacks) && typeof callbacks._parentRunId === 'string' ? callbacks._parentRunId : undefined;
 }
 
 function lastId(serialized: Serialized): string | undefined {

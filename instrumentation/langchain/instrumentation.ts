@@ -1,7 +1,10 @@
 // LangChain.js and LangGraph (`@langchain/core` 1.x) with no code change: `CallbackManager._configureSync`, which
 // every run goes through to get its callbacks, is wrapped so the manager it returns always has tokenledger's
-// handler (langchain/callback-handler.ts) among its inheritable handlers, and LLM call spans start under the span
-// of LangChain's current run. The CommonJS and ES module builds are separate files, each patched as it loads.
+// handler (langchain/callback-handler.ts) among its inheritable handlers; and the chat model and LLM base classes'
+// `generate` (which `invoke` and `batch` go through) and `_streamIterator` (`stream`) run in the OpenTelemetry
+// context of the LangChain run they were called from, so the provider call they make starts under that run's span.
+// The CommonJS and ES module builds are separate files, each patched as it loads.
+import { context, type Context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { registerFrameworkContext, unregisterFrameworkContext } from '../common/framework-context.ts';
 import { VERSION } from '../../base/version.ts';
@@ -10,7 +13,17 @@ import { HANDLER_NAME, LangChainRuns } from './callback-handler.ts';
 /** The versions the test suite runs against. */
 export const SUPPORTED_LANGCHAIN_CORE_VERSIONS = ['>=1.0.0 <2'];
 const MANAGER_FILES = ['@langchain/core/dist/callbacks/manager.cjs', '@langchain/core/dist/callbacks/manager.js'];
+/** The model base classes, by the file that exports each (CommonJS and ES module builds). */
+const MODEL_FILES: Array<[file: string, exported: string]> = [
+  ['@langchain/core/dist/language_models/chat_models.cjs', 'BaseChatModel'],
+  ['@langchain/core/dist/language_models/chat_models.js', 'BaseChatModel'],
+  ['@langchain/core/dist/language_models/llms.cjs', 'BaseLLM'],
+  ['@langchain/core/dist/language_models/llms.js', 'BaseLLM'],
+];
+/** The model methods every invocation goes through: generate(input, options, callbacks), _streamIterator(input, options). */
+const MODEL_METHODS = ['generate', '_streamIterator'] as const;
 
+type ModelPrototype = Record<(typeof MODEL_METHODS)[number], (...args: unknown[]) => unknown>;
 type Manager = { handlers?: Array<{ name?: unknown }>; addHandler(handler: unknown, inheritable?: boolean): void };
 type ManagerClass = { new (): Manager; _configureSync: (...args: unknown[]) => Manager | undefined };
 
@@ -43,7 +56,22 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
           },
         ),
     );
-    return new InstrumentationNodeModuleDefinition('@langchain/core', SUPPORTED_LANGCHAIN_CORE_VERSIONS, undefined, undefined, files);
+    const models = MODEL_FILES.map(
+      ([name, exported]) =>
+        new InstrumentationNodeModuleFile(
+          name,
+          SUPPORTED_LANGCHAIN_CORE_VERSIONS,
+          (moduleExports) => {
+            this.patchModel(modelPrototype(moduleExports, exported));
+            return moduleExports;
+          },
+          (moduleExports) => {
+            const prototype = modelPrototype(moduleExports, exported);
+            for (const method of MODEL_METHODS) if (prototype && isWrapped(prototype[method])) this._unwrap(prototype, method);
+          },
+        ),
+    );
+    return new InstrumentationNodeModuleDefinition('@langchain/core', SUPPORTED_LANGCHAIN_CORE_VERSIONS, undefined, undefined, [...files, ...models]);
   }
 
   /** Enables the patch of `@langchain/core` and lets provider calls start under LangChain's current run. */
@@ -80,6 +108,39 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
     );
   }
 
+  /**
+   * Patches a model base class's prototype: each invocation runs in the context of the run it was called from.
+   * @internal
+   */
+  patchModel(prototype: ModelPrototype | undefined): void {
+    if (!prototype) return;
+    const self = this;
+    for (const method of MODEL_METHODS) {
+      if (typeof prototype[method] !== 'function') continue;
+      if (isWrapped(prototype[method])) this._unwrap(prototype, method);
+      this._wrap(prototype, method, (original) =>
+        function invokeModel(this: unknown, ...args: unknown[]) {
+          const found = self.isEnabled() ? self.modelContext(args) : undefined;
+          if (!found) return original.apply(this, args);
+          const result = context.with(found, () => original.apply(this, args));
+          // _streamIterator is an async generator: its body runs in the context of each next() call.
+          return method === '_streamIterator' ? inContext(found, result as AsyncGenerator<unknown>) : result;
+        },
+      );
+    }
+  }
+
+  /** The run context of a model invocation's arguments: (input, options | stop[], callbacks?). */
+  private modelContext(args: unknown[]): Context | undefined {
+    try {
+      const [, options, callbacks] = args;
+      const configured = options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as { callbacks?: unknown }).callbacks : undefined;
+      return this.state().runs.modelContext(configured ?? callbacks, context.active());
+    } catch {
+      return undefined;
+    }
+  }
+
   private state() {
     let state = states.get(this);
     if (!state) {
@@ -93,4 +154,27 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
 function managerClass(moduleExports: unknown): ManagerClass | undefined {
   const manager = (moduleExports as { CallbackManager?: ManagerClass } | undefined)?.CallbackManager;
   return typeof manager?._configureSync === 'function' ? manager : undefined;
+}
+
+function modelPrototype(moduleExports: unknown, exported: string): ModelPrototype | undefined {
+  const model = (moduleExports as Record<string, { prototype?: ModelPrototype } | undefined> | undefined)?.[exported];
+  return typeof model?.prototype?.generate === 'function' ? model.prototype : undefined;
+}
+
+/** Each step of `source` runs in `found` (a generator's body runs in the context of whoever calls next()). */
+async function* inContext<T>(found: Context, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let done = false;
+  try {
+    while (true) {
+      const step = await context.with(found, () => source.next());
+      if (step.done) {
+        done = true;
+        return step.value;
+      }
+      yield step.value;
+    }
+  } finally {
+    // The consumer stopped early (break, return()): the source is closed as it would have been.
+    if (!done) await source.return(undefined);
+  }
 }

@@ -1,30 +1,28 @@
-// The OpenAI Agents SDK (`@openai/agents`) with no code change: tokenledger's AgentsTraceProcessor is added to
-// the SDK's global trace provider, which agents-core keeps on `globalThis` under a Symbol.for key. When the
-// provider does not exist yet, a setter on that key registers the processor the moment agents-core makes it.
-// `setTraceProcessors()` (the app's, or the default OpenAI exporter's) replaces the provider's processors: the
-// provider's method is wrapped so tokenledger's processor stays among them. The SDK's own switches apply: with
-// its tracing disabled (`OPENAI_AGENTS_DISABLE_TRACING`, or NODE_ENV=test) it calls no processor, and its model
-// calls are then recorded without their run.
+// The OpenAI Agents SDK (`@openai/agents`, agents-core 0.x) with no code change: the SDK's global trace provider,
+// which agents-core keeps on `globalThis` under a Symbol.for key (one for its CommonJS and ES module builds alike),
+// has its `createSpan` wrapped so that every span it creates reaches tokenledger's bridge (span-bridge.ts) the
+// moment it is created, whatever the SDK's tracing switches (`setTracingDisabled`, `OPENAI_AGENTS_DISABLE_TRACING`)
+// and processors (`setTraceProcessors`, the default exporter) are. When the provider does not exist yet, a setter on
+// that key wraps it the moment agents-core makes it.
 import { diag } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { registerFrameworkContext, unregisterFrameworkContext } from '../common/framework-context.ts';
 import { VERSION } from '../../base/version.ts';
-import { AgentsTraceProcessor } from './trace-processor.ts';
+import { AgentsSpanBridge, type AgentsSpan } from './span-bridge.ts';
 
 const PROVIDER = Symbol.for('openai.agents.core.traceProvider');
-const WRAPPED = Symbol.for('tokenledger.agents-set-processors');
+const WRAPPED = Symbol.for('tokenledger.agents-create-span');
 
 interface TraceProvider {
-  registerProcessor(processor: unknown): void;
-  setProcessors(processors: unknown[]): void;
+  createSpan(options: unknown, parent?: unknown): AgentsSpan;
   [WRAPPED]?: boolean;
 }
 type Holder = { [PROVIDER]?: TraceProvider };
-/** The processors tokenledger added to each provider. */
-const members = new WeakMap<TraceProvider, AgentsTraceProcessor[]>();
+/** The bridges that see each provider's spans (one per enabled instrumentation). */
+const members = new WeakMap<TraceProvider, AgentsSpanBridge[]>();
 
-/** Each instrumentation's processor (not a class field: the base class enables before field initialisers run). */
-const processors = new WeakMap<OpenAIAgentsInstrumentation, AgentsTraceProcessor>();
+/** Each instrumentation's bridge (not a class field: the base class enables before field initialisers run). */
+const bridges = new WeakMap<OpenAIAgentsInstrumentation, AgentsSpanBridge>();
 
 /**
  * The OpenAI Agents SDK with no code change: a tracing processor in its global trace provider makes each agent span an
@@ -42,11 +40,11 @@ export class OpenAIAgentsInstrumentation extends InstrumentationBase<Instrumenta
   /** Adds tokenledger's processor to the SDK's trace provider (now, or when the SDK makes it). */
   override enable(): void {
     super.enable();
-    let processor = processors.get(this);
-    if (!processor) processors.set(this, (processor = new AgentsTraceProcessor(() => this.tracer, () => this.isEnabled())));
-    registerFrameworkContext(processor.frameworkContext);
+    let bridge = bridges.get(this);
+    if (!bridge) bridges.set(this, (bridge = new AgentsSpanBridge(() => this.tracer, () => this.isEnabled())));
+    registerFrameworkContext(bridge.frameworkContext);
     try {
-      attach(processor);
+      attach(bridge);
     } catch (error) {
       diag.error('tokenledger: could not join the OpenAI Agents SDK tracing', error);
     }
@@ -55,16 +53,16 @@ export class OpenAIAgentsInstrumentation extends InstrumentationBase<Instrumenta
   /** Stops model calls from starting under the SDK's agent and function spans. */
   override disable(): void {
     super.disable();
-    const processor = processors.get(this);
-    if (processor) unregisterFrameworkContext(processor.frameworkContext);
+    const bridge = bridges.get(this);
+    if (bridge) unregisterFrameworkContext(bridge.frameworkContext);
   }
 }
 
-function attach(processor: AgentsTraceProcessor): void {
+function attach(bridge: AgentsSpanBridge): void {
   const holder = globalThis as Holder;
   const existing = holder[PROVIDER];
   if (existing) {
-    join(existing, processor);
+    join(existing, bridge);
     return;
   }
   const descriptor = Object.getOwnPropertyDescriptor(holder, PROVIDER);
@@ -76,20 +74,23 @@ function attach(processor: AgentsTraceProcessor): void {
     get: () => value,
     set: (provider: TraceProvider | undefined) => {
       value = provider;
-      if (provider) join(provider, processor);
+      if (provider) join(provider, bridge);
     },
   });
 }
 
-/** Adds the processor to the provider, and keeps it there when the provider's processors are replaced. */
-function join(provider: TraceProvider, processor: AgentsTraceProcessor): void {
-  if (typeof provider.registerProcessor !== 'function' || typeof provider.setProcessors !== 'function') return;
+/** Has the provider's spans reach the bridge, wrapping its `createSpan` once. */
+function join(provider: TraceProvider, bridge: AgentsSpanBridge): void {
+  if (typeof provider.createSpan !== 'function') return;
   const joined = members.get(provider) ?? [];
-  if (joined.includes(processor)) return;
-  members.set(provider, [...joined, processor]);
-  provider.registerProcessor(processor);
+  if (joined.includes(bridge)) return;
+  members.set(provider, [...joined, bridge]);
   if (provider[WRAPPED]) return;
-  const setProcessors = provider.setProcessors.bind(provider);
-  provider.setProcessors = (list: unknown[]) => setProcessors([...list.filter((entry) => !(entry instanceof AgentsTraceProcessor)), ...(members.get(provider) ?? [])]);
+  const createSpan = provider.createSpan.bind(provider);
+  provider.createSpan = (options: unknown, parent?: unknown) => {
+    const span = createSpan(options, parent);
+    for (const member of members.get(provider) ?? []) member.created(span, parent);
+    return span;
+  };
   provider[WRAPPED] = true;
 }

@@ -39,6 +39,8 @@ export type PricedCall =
       source: TokenledgerCostSource;
       priceEntry: string;
       dataVersion: string;
+      /** The price keys tokenledger's corrections set over the price data, when any did. */
+      correctedRates?: readonly string[];
       /** With a provider-reported cost: the local price minus it; undefined when the local price is unknown. */
       localDifference?: number;
       unknownReason?: undefined;
@@ -95,6 +97,7 @@ export class CallPricer {
         source: entry.source,
         priceEntry: entry.label,
         dataVersion: entry.dataVersion,
+        ...(entry.corrected ? { correctedRates: entry.corrected } : {}),
       };
     } catch (error) {
       diag.error(`tokenledger: could not price a call to ${call.provider} ${model}`, error);

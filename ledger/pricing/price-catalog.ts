@@ -1,10 +1,13 @@
 // Finds the price entry for a call's model: the user's overrides first, then the data bundled with
-// @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts). Matching a name costs tens of microseconds, so each
-// (provider, model, hour) is matched once and cached; the hour keeps date- and time-of-day-dependent prices right.
+// @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts) with
+// tokenledger's corrections for its stale or incomplete entries (price-corrections.ts). Matching a name costs tens of
+// microseconds, so each (provider, model, hour) is matched once and cached; the hour keeps date- and
+// time-of-day-dependent prices right.
 import { diag } from '@opentelemetry/api';
 import type { ModelPrice, Provider } from '@pydantic/genai-prices';
 import { genaiPrices } from './genai-prices.ts';
 import { priceQueries } from './model-names.ts';
+import { correctedPrices } from './price-corrections.ts';
 import { activePriceData } from './price-data.ts';
 import type { PriceOverrides } from './price-overrides.ts';
 
@@ -18,6 +21,8 @@ export interface PriceEntry {
   prices: ModelPrice;
   source: PriceSource;
   dataVersion: string;
+  /** The price keys tokenledger's corrections set over the price data (`tokenledger.cost.corrected_rates`). */
+  corrected?: readonly string[];
 }
 
 const MAX_CACHED = 4096;
@@ -67,7 +72,10 @@ export class PriceCatalog {
     const data = activePriceData();
     for (const query of queries) {
       const found = priceOf(query.model, { providerId: query.providerId, timestamp: at });
-      if (found) return { ...found, source: data.source, dataVersion: data.version };
+      if (!found) continue;
+      const corrected = correctedPrices(found.providerId, found.modelId, found.prices, at);
+      if (corrected) return { ...found, prices: corrected.prices, corrected: corrected.corrected, source: data.source, dataVersion: data.version };
+      return { ...found, source: data.source, dataVersion: data.version };
     }
     return undefined;
   }

@@ -1,0 +1,126 @@
+// A reconciliation for people (a text table per provider: totals, reasons, then every day × model × token type)
+// and for programs (one JSON object with a schema version; every amount in US dollars).
+import { count, dollars, percent, plural } from '../format.ts';
+import { REASONS } from './reasons.ts';
+import type { ProviderReconciliation, Reason, Reconciliation, Row } from './reconciliation.ts';
+
+export const RECONCILE_SCHEMA = 'tokenledger.reconcile/1';
+
+export function reconcileText(result: Reconciliation, header: readonly string[]): string {
+  const lines = [...header];
+  for (const provider of result.providers) lines.push('', ...providerText(provider, result.tolerancePct));
+  for (const skipped of result.notCompared) lines.push('', `${skipped.provider}: ${plural(skipped.calls, 'call')} (${dollars(skipped.usd)}) in telemetry, no bill given for it: not compared`);
+  lines.push('', result.withinTolerance ? `Every provider-day is within ${result.tolerancePct}% of the bill.` : `Some provider-days differ from the bill by more than ${result.tolerancePct}% (exit 1).`);
+  return `${lines.join('\n')}\n`;
+}
+
+function providerText(provider: ProviderReconciliation, tolerancePct: number): string[] {
+  const requests = (value: number | undefined) => (value === undefined ? 'requests not in the bill' : plural(value, 'request'));
+  const difference = provider.billed.usd - provider.telemetry.usd;
+  const lines = [
+    `${provider.provider}  ${provider.coverage.firstDay} – ${provider.coverage.lastDay}  (bill: ${billSources(provider)})`,
+    `  telemetry ${dollars(provider.telemetry.usd)} (${plural(provider.telemetry.requests, 'request')})   billed ${dollars(provider.billed.usd)} (${requests(provider.billed.requests)})   difference ${signed(difference)}${provider.billed.usd !== 0 ? ` (${signedPercent(difference / provider.billed.usd)})` : ''}`,
+  ];
+  if (provider.unattributed.requests > 0) lines.push(`  unattributed: ${plural(provider.unattributed.requests, 'request')}, ${signed(provider.unattributed.usd)}`);
+  if (provider.reasons.length > 0 || provider.unexplained !== 0) {
+    lines.push('  explained by:');
+    const width = Math.max(12, ...provider.reasons.map((reason) => reason.code.length));
+    for (const reason of provider.reasons) lines.push(`    ${reason.code.padEnd(width)}  ${signed(reason.usd).padStart(11)}  ${REASONS[reason.code]}`);
+    lines.push(`    ${'unexplained'.padEnd(width)}  ${signed(provider.unexplained).padStart(11)}`);
+  }
+  if (provider.callsOutsideBill > 0) lines.push(`  ${plural(provider.callsOutsideBill, 'call')} in telemetry on days the bill does not cover: not compared`);
+  lines.push(`  days: ${provider.days.map((day) => `${day.day} ${signed(day.difference)} ${day.withinTolerance ? '✓' : `✗ (over ${tolerancePct}%)`}`).join(', ')}`);
+  const table: string[][] = [['day', 'model', 'token type', 'telemetry tokens', 'telemetry $', 'billed tokens', 'billed $', 'difference', 'why']];
+  for (const row of provider.rows) {
+    table.push([
+      row.day,
+      row.model,
+      row.tokenType.replace(/_/g, ' '),
+      count(row.telemetryTokens),
+      `${row.telemetryLowerBound ? '≥ ' : ''}${dollars(row.telemetryUsd)}`,
+      row.billedTokens === undefined ? '—' : count(row.billedTokens),
+      `${dollars(row.billedUsd)}${row.billedFrom === 'cost' ? '' : '*'}`,
+      row.difference === 0 ? '—' : signed(row.difference),
+      why(row),
+    ]);
+  }
+  lines.push(...columns(table).map((line) => `  ${line}`));
+  if (provider.rows.some((row) => row.billedFrom !== 'cost')) lines.push("  * billed dollars are the bill's tokens at tokenledger's prices (no cost report given)");
+  for (const row of provider.rows) {
+    for (const reason of row.reasons) if (reason.detail) lines.push(`  - ${row.day} ${row.model} ${row.tokenType.replace(/_/g, ' ')}: ${reason.code} ${signed(reason.usd)}: ${reason.detail}`);
+  }
+  return lines;
+}
+
+function billSources(provider: ProviderReconciliation): string {
+  const { coverage } = provider;
+  return [coverage.usage ? 'usage' : '', coverage.typedCost || coverage.untypedCost ? 'costs' : ''].filter(Boolean).join(' + ');
+}
+
+function why(row: Row): string {
+  const parts = row.reasons.filter((reason) => reason.usd !== 0).map((reason) => `${reason.code} ${signed(reason.usd)}`);
+  if (Math.abs(row.unexplained) > 0) parts.push(`unexplained ${signed(row.unexplained)}`);
+  return parts.join(', ');
+}
+
+/** `+$0.0368`, `−$0.0021`, `$0.00`. */
+export function signed(value: number): string {
+  return value > 0 ? `+${dollars(value)}` : value < 0 ? dollars(value) : '$0.00';
+}
+
+function signedPercent(value: number): string {
+  return `${value >= 0 ? '+' : ''}${percent(value)}`;
+}
+
+/** Left-aligned text columns, right-aligned figures. */
+function columns(table: string[][]): string[] {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const numeric = new Set([3, 4, 5, 6, 7]);
+  return table.map((row) => row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+export function reconcileJson(result: Reconciliation, recording: Record<string, unknown>): Record<string, unknown> {
+  return {
+    schema: RECONCILE_SCHEMA,
+    tolerance_pct: result.tolerancePct,
+    within_tolerance: result.withinTolerance,
+    recording,
+    providers: result.providers.map((provider) => ({
+      provider: provider.provider,
+      period: { first_day: provider.coverage.firstDay, last_day: provider.coverage.lastDay },
+      bill_sources: { usage: provider.coverage.usage, costs: provider.coverage.typedCost || provider.coverage.untypedCost, cache_write_ttl_split: provider.coverage.ttlSplit },
+      telemetry: provider.telemetry,
+      billed: { requests: provider.billed.requests ?? null, usd: provider.billed.usd },
+      difference_usd: Math.round((provider.billed.usd - provider.telemetry.usd) * 1e10) / 1e10,
+      unattributed: provider.unattributed,
+      reasons: provider.reasons.map(reasonJson),
+      unexplained_usd: provider.unexplained,
+      calls_outside_bill: provider.callsOutsideBill,
+      day_totals: provider.days.map((day) => ({ day: day.day, telemetry_usd: day.telemetryUsd, billed_usd: day.billedUsd, difference_usd: day.difference, within_tolerance: day.withinTolerance })),
+      days: provider.rows.map((row) => ({
+        day: row.day,
+        model: row.model,
+        price_entry: row.key,
+        token_type: row.tokenType,
+        telemetry: { tokens: row.telemetryTokens, usd: row.telemetryUsd, usd_lower_bound: row.telemetryLowerBound },
+        billed: { tokens: row.billedTokens ?? null, usd: row.billedUsd, usd_from: row.billedFrom },
+        difference_usd: row.difference,
+        reasons: row.reasons.map(reasonJson),
+        unexplained_usd: row.unexplained,
+      })),
+    })),
+    not_compared: result.notCompared,
+  };
+}
+
+function reasonJson(reason: Reason): Record<string, unknown> {
+  return {
+    code: reason.code,
+    usd: reason.usd,
+    ...(reason.tokens !== undefined ? { tokens: reason.tokens } : {}),
+    ...(reason.requests !== undefined ? { requests: reason.requests } : {}),
+    ...(reason.requestsEstimated ? { requests_estimated: true } : {}),
+    ...(reason.telemetryPerMtok !== undefined ? { telemetry_usd_per_mtok: reason.telemetryPerMtok, billed_usd_per_mtok: reason.billedPerMtok } : {}),
+    ...(reason.detail ? { detail: reason.detail } : {}),
+  };
+}

@@ -1,0 +1,410 @@
+// The comparison, pure: telemetry's groups and the bill's, side by side per provider × UTC day × model × token type,
+// and every difference split into what explains it. For one token type, with T tokens costing Tu in telemetry and
+// B tokens costing Bu on the bill (rates t = Tu/T, b = Bu/B):
+//
+//   Bu − Tu  =  (B − T) × b        the tokens one side counted and the other did not, at the billed rate
+//            +  T × (b − t)        the tokens both counted, at the difference of the rates
+//
+// A token difference goes to the requests telemetry never saw (the bill counts more requests), calls whose usage
+// telemetry lacks, cache writes counted at the other TTL, a day boundary; a rate difference to batch, service tier,
+// long context, regional inference, unpriced cache writes, and what remains to price drift. Whatever no reason
+// takes is reported unexplained. Every amount is in US dollars.
+import { usd } from '../../ledger/pricing/call-pricer.ts';
+import type { RecordingFacts } from '../recording/recording-facts.ts';
+import { nextDay, type BillTokenType } from './bill-line.ts';
+import type { BillCoverage, BillGroup, BillGroups, BilledType } from './bill-groups.ts';
+import type { ReasonCode } from './reasons.ts';
+import type { TelemetryGroup, TelemetryLedger, TypeFigures } from './telemetry-ledger.ts';
+
+/** USD per token at tokenledger's price for a model, token type and tier on a day (undefined: no price). */
+export type RateOf = (provider: string, model: string, type: BillTokenType, day: string, tier: string) => number | undefined;
+
+export interface Reason {
+  code: ReasonCode;
+  usd: number;
+  /** Tokens it concerns (for requests: the tokens of the unseen requests). */
+  tokens?: number;
+  requests?: number;
+  /** Requests estimated from tokens (the bill gives no request count). */
+  requestsEstimated?: boolean;
+  /** USD per million tokens: telemetry's and the bill's, for a rate reason. */
+  telemetryPerMtok?: number;
+  billedPerMtok?: number;
+  detail?: string;
+}
+
+export interface Row {
+  day: string;
+  model: string;
+  /** Its price entry (`anthropic/claude-sonnet-4-5`), the key both sides were matched by. */
+  key: string;
+  tokenType: BillTokenType | 'all';
+  telemetryTokens: number;
+  telemetryUsd: number;
+  /** Some calls of the group had no cost: the telemetry figure is a lower bound. */
+  telemetryLowerBound: boolean;
+  billedTokens?: number;
+  billedUsd: number;
+  /** Where the billed dollars come from: a cost report, or usage priced at tokenledger's rates. */
+  billedFrom: 'cost' | 'usage × price';
+  /** The bill's tokens at tokenledger's rate (a check on the bill's units). */
+  billedAtTokenledgerRates?: number;
+  difference: number;
+  reasons: Reason[];
+  unexplained: number;
+}
+
+export interface DayTotal {
+  day: string;
+  telemetryUsd: number;
+  billedUsd: number;
+  difference: number;
+  withinTolerance: boolean;
+}
+
+export interface ProviderReconciliation {
+  provider: string;
+  coverage: BillCoverage;
+  telemetry: { requests: number; usd: number };
+  billed: { requests?: number; usd: number };
+  unattributed: { requests: number; usd: number };
+  reasons: Reason[];
+  unexplained: number;
+  days: DayTotal[];
+  rows: Row[];
+  /** Telemetry calls on days the bill does not cover. */
+  callsOutsideBill: number;
+}
+
+export interface Reconciliation {
+  tolerancePct: number;
+  withinTolerance: boolean;
+  providers: ProviderReconciliation[];
+  /** Providers telemetry has calls of and no bill was given for. */
+  notCompared: Array<{ provider: string; calls: number; usd: number }>;
+}
+
+interface Cell {
+  group: TelemetryGroup | undefined;
+  bill: BillGroup | undefined;
+}
+
+const EPSILON_USD = 1e-9;
+
+export function reconcile(telemetry: TelemetryLedger, bill: BillGroups, rateOf: RateOf, tolerancePct: number, facts?: RecordingFacts): Reconciliation {
+  const providers: ProviderReconciliation[] = [];
+  const notCompared = new Map<string, { provider: string; calls: number; usd: number }>();
+  const cells = new Map<string, Map<string, Cell>>();
+  for (const group of telemetry.groups.values()) {
+    if (!bill.coverage.has(group.provider)) {
+      const entry = notCompared.get(group.provider) ?? { provider: group.provider, calls: 0, usd: 0 };
+      entry.calls += group.calls;
+      for (const figures of group.types.values()) entry.usd += figures.usd;
+      notCompared.set(group.provider, entry);
+      continue;
+    }
+    cellOf(cells, group.provider, group.key).group = group;
+  }
+  for (const group of bill.groups.values()) cellOf(cells, group.provider, group.key).bill = group;
+  for (const [provider, byKey] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
+    providers.push(reconcileProvider(provider, bill.coverage.get(provider)!, [...byKey.values()], rateOf, tolerancePct, facts));
+  }
+  return {
+    tolerancePct,
+    withinTolerance: providers.every((provider) => provider.days.every((day) => day.withinTolerance)),
+    providers,
+    notCompared: [...notCompared.values()].map((entry) => ({ ...entry, usd: usd(entry.usd) })),
+  };
+}
+
+function cellOf(cells: Map<string, Map<string, Cell>>, provider: string, key: string): Cell {
+  let byKey = cells.get(provider);
+  if (!byKey) cells.set(provider, (byKey = new Map()));
+  let cell = byKey.get(key);
+  if (!cell) byKey.set(key, (cell = { group: undefined, bill: undefined }));
+  return cell;
+}
+
+function reconcileProvider(provider: string, coverage: BillCoverage, cells: Cell[], rateOf: RateOf, tolerancePct: number, facts?: RecordingFacts): ProviderReconciliation {
+  const rows: Row[] = [];
+  let telemetryRequests = 0;
+  let billedRequests: number | undefined;
+  let unattributedRequests = 0;
+  let callsOutsideBill = 0;
+  for (const { group, bill } of cells) {
+    const day = (group ?? bill)!.day;
+    if (!bill && (day < coverage.firstDay || day > coverage.lastDay)) {
+      callsOutsideBill += group!.calls;
+      continue;
+    }
+    const groupRows = reconcileGroup(provider, coverage, group, bill, rateOf, facts);
+    telemetryRequests += group?.calls ?? 0;
+    const requests = bill?.usageRequests ?? bill?.costRequests;
+    if (requests !== undefined) billedRequests = (billedRequests ?? 0) + requests;
+    for (const row of groupRows.rows) rows.push(row);
+    unattributedRequests += groupRows.unattributedRequests;
+  }
+  explainBoundaries(rows);
+  for (const row of rows) row.unexplained = roundUsd(row.difference - row.reasons.reduce((sum, reason) => sum + reason.usd, 0));
+  rows.sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model) || a.tokenType.localeCompare(b.tokenType));
+
+  const byDay = new Map<string, DayTotal>();
+  for (const row of rows) {
+    let total = byDay.get(row.day);
+    if (!total) byDay.set(row.day, (total = { day: row.day, telemetryUsd: 0, billedUsd: 0, difference: 0, withinTolerance: true }));
+    total.telemetryUsd += row.telemetryUsd;
+    total.billedUsd += row.billedUsd;
+  }
+  const days = [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+  for (const total of days) {
+    total.telemetryUsd = roundUsd(total.telemetryUsd);
+    total.billedUsd = roundUsd(total.billedUsd);
+    total.difference = roundUsd(total.billedUsd - total.telemetryUsd);
+    total.withinTolerance = Math.abs(total.difference) <= Math.max(EPSILON_USD, (tolerancePct / 100) * Math.abs(total.billedUsd));
+  }
+  const reasons = sumReasons(rows);
+  const unattributed = reasons.find((reason) => reason.code === 'unattributed_requests');
+  return {
+    provider,
+    coverage,
+    telemetry: { requests: telemetryRequests, usd: roundUsd(days.reduce((sum, day) => sum + day.telemetryUsd, 0)) },
+    billed: { requests: billedRequests, usd: roundUsd(days.reduce((sum, day) => sum + day.billedUsd, 0)) },
+    unattributed: { requests: unattributedRequests, usd: unattributed?.usd ?? 0 },
+    reasons,
+    unexplained: roundUsd(rows.reduce((sum, row) => sum + row.unexplained, 0)),
+    days,
+    rows,
+    callsOutsideBill,
+  };
+}
+
+/** The token types a group is compared by: the bill's, with telemetry's cache writes merged where the bill has no TTL split. */
+function typesOf(coverage: BillCoverage, group: TelemetryGroup | undefined, bill: BillGroup | undefined): Map<BillTokenType, TypeFigures> {
+  const types = new Map<BillTokenType, TypeFigures>();
+  for (const [type, figures] of group?.types ?? []) {
+    const as: BillTokenType = !coverage.ttlSplit && (type === 'cache_write_5m' || type === 'cache_write_1h') ? 'cache_write' : type;
+    const held = types.get(as) ?? { tokens: 0, usd: 0 };
+    types.set(as, { tokens: held.tokens + figures.tokens, usd: held.usd + figures.usd });
+  }
+  for (const type of bill?.types.keys() ?? []) if (!types.has(type)) types.set(type, { tokens: 0, usd: 0 });
+  return types;
+}
+
+interface TypeComparison {
+  type: BillTokenType;
+  row: Row;
+  billed: BilledType | undefined;
+  telemetryRate: number | undefined;
+  billedRate: number | undefined;
+  tokenDelta: number | undefined;
+}
+
+function reconcileGroup(
+  provider: string,
+  coverage: BillCoverage,
+  group: TelemetryGroup | undefined,
+  bill: BillGroup | undefined,
+  rateOf: RateOf,
+  facts: RecordingFacts | undefined,
+): { rows: Row[]; unattributedRequests: number } {
+  const day = (group ?? bill)!.day;
+  const model = bill?.model || group?.model || '';
+  const key = (group ?? bill)!.key.split('\u0000')[2]!;
+  const comparisons: TypeComparison[] = [];
+  for (const [type, figures] of typesOf(coverage, group, bill)) {
+    const billed = bill?.types.get(type);
+    // A type neither side has anything of is no row.
+    if (!billed && figures.tokens === 0 && figures.usd === 0) continue;
+    const standardRate = rateOf(provider, model, type, day, 'standard');
+    const telemetryRate = figures.tokens > 0 ? figures.usd / figures.tokens : standardRate;
+    const billedTokens = coverage.usage ? (billed?.usageTokens ?? 0) : billed && billed.costLinesWithoutTokens === 0 ? billed.costTokens : coverage.typedCost ? undefined : 0;
+    let billedUsd: number;
+    let billedFrom: Row['billedFrom'] = 'cost';
+    if (coverage.typedCost) billedUsd = billed?.usd ?? 0;
+    else {
+      // Usage alone: the bill's tokens at tokenledger's rate for the tier they were billed at.
+      billedFrom = 'usage × price';
+      billedUsd = 0;
+      for (const [tier, tokens] of billed?.tierTokens ?? []) billedUsd += tokens * (tier === 'standard' ? (telemetryRate ?? 0) : (rateOf(provider, model, type, day, tier) ?? telemetryRate ?? 0));
+    }
+    const billedRate = billedTokens !== undefined && billedTokens > 0 ? billedUsd / billedTokens : telemetryRate;
+    const row: Row = {
+      day,
+      model,
+      key,
+      tokenType: type,
+      telemetryTokens: figures.tokens,
+      telemetryUsd: roundUsd(figures.usd),
+      telemetryLowerBound: (group?.unpriced ?? 0) > 0,
+      billedTokens,
+      billedUsd: roundUsd(billedUsd),
+      billedFrom,
+      billedAtTokenledgerRates: billedTokens === undefined || telemetryRate === undefined ? undefined : roundUsd(billedTokens * telemetryRate),
+      difference: roundUsd(billedUsd - figures.usd),
+      reasons: [],
+      unexplained: 0,
+    };
+    comparisons.push({ type, row, billed, telemetryRate, billedRate, tokenDelta: billedTokens === undefined ? undefined : billedTokens - figures.tokens });
+  }
+  const unattributedRequests = explainTokens(provider, comparisons, group, bill, facts);
+  for (const comparison of comparisons) explainRate(comparison, group);
+  const rows = comparisons.map((comparison) => comparison.row);
+  if (bill && bill.untypedUsd !== 0) rows.push(untypedRow(bill, key, rows));
+  return { rows, unattributedRequests };
+}
+
+/** The token differences: requests telemetry never saw, usage it lacks, writes at the other TTL. Returns the unseen requests. */
+function explainTokens(provider: string, comparisons: TypeComparison[], group: TelemetryGroup | undefined, bill: BillGroup | undefined, facts: RecordingFacts | undefined): number {
+  const at = (type: BillTokenType) => comparisons.find((comparison) => comparison.type === type);
+  // Cache writes the bill counts at one TTL and telemetry at the other: the tokens moved, at the difference of the rates.
+  const fiveMinutes = at('cache_write_5m');
+  const oneHour = at('cache_write_1h');
+  if (fiveMinutes?.tokenDelta !== undefined && oneHour?.tokenDelta !== undefined && Math.sign(fiveMinutes.tokenDelta) === -Math.sign(oneHour.tokenDelta) && fiveMinutes.tokenDelta !== 0) {
+    const moved = Math.min(Math.abs(fiveMinutes.tokenDelta), Math.abs(oneHour.tokenDelta)) * Math.sign(oneHour.tokenDelta);
+    const usdMoved = moved * ((oneHour.billedRate ?? 0) - (fiveMinutes.billedRate ?? 0));
+    // Booked on the row of the TTL the bill counted them at; the other row's share of it is the negative part.
+    oneHour.row.reasons.push({ code: 'cache_write_ttl', usd: roundUsd(moved * (oneHour.billedRate ?? 0)), tokens: moved, detail: `${Math.abs(moved)} cache-write tokens billed at the ${moved > 0 ? '1-hour' : '5-minute'} TTL` });
+    fiveMinutes.row.reasons.push({ code: 'cache_write_ttl', usd: roundUsd(-moved * (fiveMinutes.billedRate ?? 0)), tokens: -moved, detail: `net ${roundUsd(usdMoved)} USD for the TTL` });
+    oneHour.tokenDelta -= moved;
+    fiveMinutes.tokenDelta += moved;
+  }
+
+  const telemetryCalls = group?.calls ?? 0;
+  const billedRequests = bill?.usageRequests ?? bill?.costRequests;
+  let unseen = billedRequests === undefined ? undefined : billedRequests - telemetryCalls;
+  let estimated = false;
+  const surplus = comparisons.filter((comparison) => comparison.type !== 'server_tools' && (comparison.tokenDelta ?? 0) > 0);
+  if (unseen === undefined && surplus.length > 0 && comparisons.every((comparison) => (comparison.tokenDelta ?? 0) >= 0)) {
+    // No request count in the bill (Anthropic's legacy usage report): as many requests as the surplus input makes,
+    // at telemetry's mean input per call.
+    const input = (list: TypeComparison[], pick: (c: TypeComparison) => number) => list.filter((c) => c.type !== 'output' && c.type !== 'server_tools').reduce((sum, c) => sum + pick(c), 0);
+    const perCall = telemetryCalls > 0 ? input(comparisons, (c) => c.row.telemetryTokens) / telemetryCalls : 0;
+    const extra = input(comparisons, (c) => c.tokenDelta ?? 0);
+    if (perCall > 0 && extra > 0) {
+      unseen = Math.max(1, Math.round(extra / perCall));
+      estimated = true;
+    }
+  }
+  for (const comparison of comparisons) {
+    const delta = comparison.tokenDelta;
+    if (delta === undefined || delta === 0) continue;
+    const amount = roundUsd(delta * (comparison.billedRate ?? 0));
+    if (comparison.type === 'server_tools') {
+      comparison.row.reasons.push({ code: 'server_tool_fees', usd: roundUsd(comparison.row.difference), tokens: delta, detail: `${delta} server-tool requests more on the bill` });
+      comparison.tokenDelta = 0;
+      continue;
+    }
+    if (delta > 0 && unseen !== undefined && unseen > 0) {
+      comparison.row.reasons.push({ code: 'unattributed_requests', usd: amount, tokens: delta, requests: unseen, ...(estimated ? { requestsEstimated: true } : {}), detail: unseenDetail(provider, unseen, estimated, group, bill, facts) });
+    } else if (delta > 0 && (group?.usageUnknown ?? 0) > 0) {
+      comparison.row.reasons.push({ code: 'stream_without_usage', usd: amount, tokens: delta, detail: `${group!.usageUnknown} calls without usage in telemetry` });
+    } else continue;
+    comparison.tokenDelta = 0;
+  }
+  return unseen !== undefined && unseen > 0 ? unseen : 0;
+}
+
+/** Why requests may be missing, from what the recording says about itself. */
+function unseenDetail(provider: string, unseen: number, estimated: boolean, group: TelemetryGroup | undefined, bill: BillGroup | undefined, facts: RecordingFacts | undefined): string {
+  const parts = [`${estimated ? '≈' : ''}${unseen} requests the bill counts and telemetry did not see`];
+  const left = group && facts ? facts.unsampledFor(provider, group.model, group.day) : undefined;
+  if (left) parts.push(`the recording's sampler left ${left.calls} of them out (end record)`);
+  else if (group && group.sampledStandFor > group.calls) parts.push(`the calls were sampled: they stand for ≈${Math.round(group.sampledStandFor)} (ot=th)`);
+  else if (facts?.sampled === 'yes') parts.push('the recording is sampled');
+  else parts.push('another app on the same key, project or workspace, or calls telemetry never ended');
+  if (bill?.usageRequests === undefined && bill?.costRequests === undefined && !estimated) parts.push('no request count in the bill');
+  return parts.join('; ');
+}
+
+/** The rate difference on the tokens both counted, given to the first reason the bill's lines show. */
+function explainRate(comparison: TypeComparison, group: TelemetryGroup | undefined): void {
+  const { row, billed, telemetryRate, billedRate, type } = comparison;
+  if (type === 'server_tools' || telemetryRate === undefined || billedRate === undefined) return;
+  const amount = roundUsd(row.telemetryTokens * (billedRate - telemetryRate));
+  if (Math.abs(amount) <= EPSILON_USD) return;
+  const rates = { telemetryPerMtok: roundRate(telemetryRate * 1e6), billedPerMtok: roundRate(billedRate * 1e6) };
+  const tiers = billed?.tierTokens ?? new Map<string, number>();
+  const billedTiers = [...tiers].filter(([tier, tokens]) => tokens > 0 && tier !== 'standard').map(([tier]) => tier);
+  const telemetryTiers = new Set(group?.tiers.keys() ?? []);
+  let code: ReasonCode = 'price_drift';
+  let detail = `the bill charges ${rates.billedPerMtok} USD per million ${type} tokens, tokenledger's price is ${rates.telemetryPerMtok}`;
+  if (billedTiers.includes('batch') !== telemetryTiers.has('batch') && (billedTiers.includes('batch') || (group?.batchCalls ?? 0) > 0)) {
+    code = 'batch';
+    detail = billedTiers.includes('batch') ? `${tiers.get('batch')} tokens billed at the batch rate, priced by telemetry at the standard rate` : 'telemetry priced batch calls the bill charges at the standard rate';
+  } else if (billedTiers.some((tier) => tier !== 'batch' && !telemetryTiers.has(tier))) {
+    code = 'service_tier';
+    detail = `billed at the ${billedTiers.filter((tier) => tier !== 'batch').join(', ')} tier, priced by telemetry at ${[...telemetryTiers].join(', ') || 'standard'}`;
+  } else if ((billed?.longContext ?? 0) > 0) {
+    code = 'long_context';
+    detail = `${billed!.longContext} tokens billed at the long-context rate`;
+  } else if ((billed?.regional ?? 0) > 0) {
+    code = 'inference_geo';
+    detail = `${billed!.regional} tokens billed at a regional-inference rate`;
+  } else if ((type === 'cache_write_1h' || type === 'cache_write') && Math.abs(billedRate / telemetryRate - 2 / 1.25) < 0.01) {
+    code = 'cache_write_unpriced';
+    detail = `1-hour cache writes billed at 2× the input rate, priced by telemetry at the 5-minute rate (1.25×)`;
+  } else if (type.startsWith('cache_write') && Math.abs(billedRate / telemetryRate - 1.25) < 0.01) {
+    code = 'cache_write_unpriced';
+    detail = 'cache writes billed at 1.25× the input rate, priced by telemetry at the input rate';
+  }
+  row.reasons.push({ code, usd: amount, tokens: row.telemetryTokens, ...rates, detail });
+}
+
+/** A model's charge the bill does not split by token type, against telemetry's dollars not covered by typed lines. */
+function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
+  const telemetryUsd = typed.filter((row) => row.billedFrom === 'usage × price').reduce((sum, row) => sum + row.telemetryUsd, 0);
+  const estimated = typed.filter((row) => row.billedFrom === 'usage × price').reduce((sum, row) => sum + row.billedUsd, 0);
+  const difference = roundUsd(bill.untypedUsd - estimated);
+  return {
+    day: bill.day,
+    model: bill.model,
+    key,
+    tokenType: 'all',
+    telemetryTokens: 0,
+    telemetryUsd: 0,
+    telemetryLowerBound: false,
+    billedUsd: roundUsd(difference),
+    billedFrom: 'cost',
+    difference,
+    reasons: Math.abs(difference) > EPSILON_USD && telemetryUsd > 0 ? [{ code: 'price_drift', usd: difference, detail: `the model's charge (${roundUsd(bill.untypedUsd)} USD, not split by token type) against its usage at tokenledger's prices (${roundUsd(estimated)} USD)` }] : [],
+    unexplained: 0,
+  };
+}
+
+/** Days next to each other whose token differences cancel, with calls near the midnight between them. */
+function explainBoundaries(rows: Row[]): void {
+  const residual = (row: Row) => row.difference - row.reasons.reduce((sum, reason) => sum + reason.usd, 0);
+  const byKey = new Map<string, Row>();
+  for (const row of rows) byKey.set(`${row.key}\u0000${row.tokenType}\u0000${row.day}`, row);
+  for (const row of rows) {
+    const next = byKey.get(`${row.key}\u0000${row.tokenType}\u0000${nextDay(row.day)}`);
+    if (!next) continue;
+    const a = residual(row);
+    const b = residual(next);
+    if (Math.sign(a) !== -Math.sign(b) || Math.abs(a) <= EPSILON_USD) continue;
+    const moved = Math.min(Math.abs(a), Math.abs(b));
+    row.reasons.push({ code: 'bucket_boundary', usd: roundUsd(Math.sign(a) * moved), detail: `the bill counts on ${next.day} what telemetry counts on ${row.day} (or the reverse)` });
+    next.reasons.push({ code: 'bucket_boundary', usd: roundUsd(Math.sign(b) * moved), detail: `the bill counts on ${row.day} what telemetry counts on ${next.day} (or the reverse)` });
+  }
+}
+
+function sumReasons(rows: Row[]): Reason[] {
+  const sums = new Map<ReasonCode, Reason>();
+  for (const row of rows) {
+    for (const reason of row.reasons) {
+      const sum = sums.get(reason.code) ?? { code: reason.code, usd: 0 };
+      sum.usd += reason.usd;
+      if (reason.tokens !== undefined) sum.tokens = (sum.tokens ?? 0) + reason.tokens;
+      sums.set(reason.code, sum);
+    }
+  }
+  return [...sums.values()].map((reason) => ({ ...reason, usd: roundUsd(reason.usd) })).sort((a, b) => Math.abs(b.usd) - Math.abs(a.usd));
+}
+
+function roundUsd(value: number): number {
+  return usd(value);
+}
+
+function roundRate(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
