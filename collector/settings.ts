@@ -1,5 +1,5 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
-// The CLI's parsing and `--help` come from this table, and so does the README's collector table.
+// The CLI's parsing and `--help` come from this table, and so does the table in docs/collector.md.
 import { commandHelp, commandSettings, type CommandSpec } from '../cli/command-line.ts';
 import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';

@@ -186,5 +186,5 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Every row, OTEL_* first, for the README. */
+/** Every row, OTEL_* first, for docs/configuration.md. */
 export const IN_PROCESS_SETTINGS: readonly PassedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];
