@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The `tokenledger` command: `tokenledger collect …` runs collector mode; `report`, `whatif` and `gate` read recorded
-// runs (see README, "Collector mode" and "Cost lab"). `tokenledger --help` lists the commands.
+// runs (see docs/collector.md and docs/cost-lab.md). `tokenledger --help` lists the commands.
 require('../dist/cjs/cli/main.js')
   .main(process.argv.slice(2))
   .then((code) => {

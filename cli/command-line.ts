@@ -1,5 +1,5 @@
 // What every command of `tokenledger` shares: its flags come from a table of settings (the rows setup/setting.ts
-// describes: name, type, default, meaning, parse), so parsing, `--help` and the README's tables come from one place.
+// describes: name, type, default, meaning, parse), so parsing, `--help` and the docs' tables come from one place.
 // A flag takes `--flag value` or `--flag=value`; a boolean flag takes no value; a list flag takes the values that
 // follow it up to the next flag. What is not a flag is a file. A command line that cannot be understood is a
 // UsageError: the command prints it with its usage and exits 2.
@@ -127,7 +127,7 @@ export function commandHelp(spec: CommandSpec<FlagTable>): string {
   return lines.join('\n');
 }
 
-/** Every row of a command's table, for the README. */
+/** Every row of a command's table, for docs/cost-lab.md. */
 export function commandSettings(spec: CommandSpec<FlagTable>): PassedSetting[] {
   return [...Object.values(spec.flags), ...(spec.variables ?? [])];
 }

@@ -1,5 +1,5 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
-// The CLI's parsing and `--help` come from this table, and so does the README's collector table.
+// The CLI's parsing and `--help` come from this table, and so does the table in docs/collector.md.
 import { commandHelp, commandSettings, type CommandSpec } from '../cli/command-line.ts';
 import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
@@ -88,7 +88,7 @@ export const COLLECTOR_FLAGS = {
   baggageKeys: listSetting(
     '--baggage-keys',
     'names, comma-separated',
-    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
+    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Attribution](attribution.md))',
   ),
   baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
   baggageHashKeys: listSetting(

@@ -1,6 +1,6 @@
 // One row of a deployable's configuration table: where the setting comes from (a variable or a flag), its type,
 // default and meaning, and how a raw value is checked. The tables (setup/settings.ts, collector/settings.ts) are
-// the one place each setting is described: the option parsing, the CLI's help and the README's tables come from them.
+// the one place each setting is described: the option parsing, the CLI's help and the docs' tables come from them.
 
 export interface Setting<T> {
   /** The environment variable or `--flag` it is read from. */
@@ -124,7 +124,7 @@ export function readSetting<T>(setting: Setting<T>, source: Record<string, strin
   return raw === undefined || raw.trim() === '' ? undefined : setting.parse(raw);
 }
 
-/** The rows as a Markdown table, for the README (test/settings.test.ts keeps the README in step). */
+/** The rows as a Markdown table, for the docs (test/settings.test.ts keeps them in step). */
 export function settingsTable(rows: ReadonlyArray<PassedSetting>, firstColumn: string): string {
   const lines = [`| ${firstColumn} | type | default | meaning |`, '|---|---|---|---|'];
   for (const row of rows) lines.push(`| \`${row.name}\` | ${row.type} | ${row.default === '—' ? '—' : wrap(row.default)} | ${row.meaning} |`);

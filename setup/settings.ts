@@ -77,9 +77,9 @@ export const TOKENLEDGER_SETTINGS = {
   providerUrls: urlMappingSetting(
     'TOKENLEDGER_PROVIDER_URLS',
     '`URL=name,…`',
-    'the provider behind an `openai` client\'s base URL, for hosts tokenledger does not know: `local` (or a name of your own) for a self-hosted server on another machine, a provider\'s name for a gateway in front of it (see [Providers and where their prices come from](#providers-and-where-their-prices-come-from))',
+    'the provider behind an `openai` client\'s base URL, for hosts tokenledger does not know: `local` (or a name of your own) for a self-hosted server on another machine, a provider\'s name for a gateway in front of it (see [Providers and where their prices come from](providers.md#providers-and-where-their-prices-come-from))',
   ),
-  pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](#how-cost-is-computed))'),
+  pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](cost.md))'),
   pricesRefreshUrl: stringSetting(
     'TOKENLEDGER_PRICES_REFRESH_URL',
     '`default` \\| URL',
@@ -88,14 +88,14 @@ export const TOKENLEDGER_SETTINGS = {
   runs: booleanSetting(
     'TOKENLEDGER_RUNS',
     true,
-    '`false`: price calls and record call metrics only, no run tracking or guardrails (`runs: false` in code) — for services whose runs [collector mode](#collector-mode) rolls up across services',
+    '`false`: price calls and record call metrics only, no run tracking or guardrails (`runs: false` in code) — for services whose runs [collector mode](collector.md) rolls up across services',
   ),
   genaiCostAttributes: booleanSetting('TOKENLEDGER_GENAI_COST_ATTRIBUTES', false, 'also write the proposed `gen_ai.usage.cost.amount`/`.currency`/`.source`'),
   runMaxUsd: positiveSetting(
     'TOKENLEDGER_RUN_MAX_USD',
     false,
     undefined,
-    'a budget in USD for every run that has none of its own (see [Guardrails](#guardrails-budgets-the-loop-breaker-token-caps-memoised-tools))',
+    'a budget in USD for every run that has none of its own (see [Guardrails](guardrails.md))',
   ),
   runMaxSteps: positiveSetting('TOKENLEDGER_RUN_MAX_STEPS', true, undefined, 'a budget in LLM calls for every run that has none of its own'),
   shutdownTimeoutMs: positiveSetting(
@@ -107,7 +107,7 @@ export const TOKENLEDGER_SETTINGS = {
   record: stringSetting(
     'TOKENLEDGER_RECORD',
     'path',
-    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](#cost-lab-record-report-re-price-gate))',
+    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](cost-lab.md))',
   ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
@@ -118,7 +118,7 @@ export const TOKENLEDGER_SETTINGS = {
   baggageKeys: listSetting(
     'TOKENLEDGER_BAGGAGE_KEYS',
     'names, comma-separated',
-    'baggage entries (e.g. `tenant.id,user.id,feature`) copied onto LLM call, tool and run spans under the same name and onto the token, cost and run metrics as labels (see [Backends](#backends))',
+    'baggage entries (e.g. `tenant.id,user.id,feature`) copied onto LLM call, tool and run spans under the same name and onto the token, cost and run metrics as labels (see [Attribution](attribution.md))',
   ),
   baggageMaxValues: positiveSetting(
     'TOKENLEDGER_BAGGAGE_MAX_VALUES',
@@ -186,5 +186,5 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Every row, OTEL_* first, for the README. */
+/** Every row, OTEL_* first, for docs/configuration.md. */
 export const IN_PROCESS_SETTINGS: readonly PassedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];

@@ -3,7 +3,7 @@
 // (`experimental_telemetry: { isEnabled: true }`): its per-call `ai.*.doGenerate` / `doStream` spans are the LLM
 // calls, read in the `ai_sdk` convention; `ai.generateText` / `ai.streamText` are the runs and never a call;
 // `ai.toolCall` spans are its tools. (AI SDK 6 offers no per-call hook to integrations, so without its telemetry
-// tokenledger sees no call; see the README.)
+// tokenledger sees no call; see docs/limits.md.)
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';

@@ -1,6 +1,6 @@
-// The README's KPI queries and every query of the Grafana dashboard (dashboards/token-budget.json) against a real
+// The KPI queries of docs/runs.md and every query of the Grafana dashboard (dashboards/token-budget.json) against a real
 // Prometheus server (Debian's `prometheus`, installed by .ci/run): tokenledger's metrics are exposed through
-// @opentelemetry/exporter-prometheus on 127.0.0.1, Prometheus scrapes them every second, and each README query must
+// @opentelemetry/exporter-prometheus on 127.0.0.1, Prometheus scrapes them every second, and each documented query must
 // return the value worked out for a known workload, each dashboard query data.
 //
 // The workload runs twice, identically, with scrapes between: `increase()` over a window then sees every series
@@ -137,7 +137,7 @@ function workload(): void {
     .end();
 }
 
-// In README order: $ per successful task, cache hit rate, token efficiency, step inflation.
+// In the order of docs/runs.md: $ per successful task, cache hit rate, token efficiency, step inflation.
 const expected = [
   (0.0069 + 0.0084) / 1, // all spend over successful runs
   1000 / 6000, // cache-read tokens over all input tokens
@@ -145,15 +145,15 @@ const expected = [
   (1 + 1.5) / 2, // mean step inflation per run
 ];
 
-function readmeQueries(): string[] {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const block = /## KPIs in PromQL[\s\S]*?```promql\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(block, 'the README has a promql block under "## KPIs in PromQL"');
+function documentedQueries(): string[] {
+  const runs = readFileSync(new URL('../docs/runs.md', import.meta.url), 'utf8');
+  const block = /## KPIs in PromQL[\s\S]*?```promql\n([\s\S]*?)```/.exec(runs)?.[1];
+  assert.ok(block, 'docs/runs.md has a promql block under "## KPIs in PromQL"');
   return block.split('\n').filter((line) => line.trim() && !line.startsWith('#'));
 }
 
-test('prometheus: the README KPI queries return the expected values for a known workload', { skip, timeout: 60_000 }, async () => {
-  const queries = readmeQueries();
+test('prometheus: the documented KPI queries return the expected values for a known workload', { skip, timeout: 60_000 }, async () => {
+  const queries = documentedQueries();
   assert.equal(queries.length, expected.length);
   workload();
   await waitFor('the first scrape', () => query('tokenledger_runs_total'));

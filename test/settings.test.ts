@@ -1,4 +1,4 @@
-// The configuration tables are the one description of every setting: the README's tables and the collector's
+// The configuration tables are the one description of every setting: the tables in docs/ and the collector's
 // --help come from them, the options are parsed from them, and every variable the code reads is in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,17 +11,28 @@ import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_MEMORY_BYTES } from '../collector/collector-server.ts';
 import { DEFAULT_BACKOFF } from '../collector/retry-policy.ts';
-import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
+import { pagesWithSettings, renderSettings } from '../scripts/docs-settings.ts';
 import { resolveOptions } from '../setup/options.ts';
 import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
 import { DEFAULT_MAX_VALUES_PER_KEY } from '../metrics/attribution.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { sourceFiles } from './source-files.ts';
 
-test('settings: the README tables are the settings tables (run `npm run docs`)', () => {
-  const readme = readFileSync(README_PATH, 'utf8');
-  assert.equal(readme, renderReadme(readme));
-  for (const setting of [...IN_PROCESS_SETTINGS, ...COLLECTOR_SETTINGS]) assert.ok(readme.includes(`| \`${setting.name}\` |`), setting.name);
+function readDocs(name: string): string {
+  return readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
+}
+
+test('settings: the tables in docs/ are the settings tables (run `npm run docs`)', () => {
+  const pages = pagesWithSettings();
+  assert.deepEqual(pages.map((path) => path.split('/').pop()).sort(), ['collector.md', 'configuration.md', 'cost-lab.md']);
+  for (const path of pages) {
+    const page = readFileSync(path, 'utf8');
+    assert.equal(page, renderSettings(page), path);
+  }
+  const configuration = readDocs('configuration.md');
+  for (const setting of IN_PROCESS_SETTINGS) assert.ok(configuration.includes(`| \`${setting.name}\` |`), setting.name);
+  const collector = readDocs('collector.md');
+  for (const setting of COLLECTOR_SETTINGS) assert.ok(collector.includes(`| \`${setting.name}\` |`), setting.name);
 });
 
 test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a table', () => {
@@ -105,13 +116,13 @@ test('settings: the processor rejects a hash key that is not copied, and an unkn
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }), /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/);
 });
 
-test('settings: each cost-lab command\'s table is in the README and in its --help', () => {
-  const readme = readFileSync(README_PATH, 'utf8');
+test('settings: each cost-lab command\'s table is in docs/cost-lab.md and in its --help', () => {
+  const costLab = readDocs('cost-lab.md');
   for (const command of [REPORT_COMMAND, WHATIF_COMMAND, GATE_COMMAND]) {
     const help = commandHelp(command);
     assert.ok(help.startsWith(`usage: tokenledger ${command.name} `), command.name);
     for (const setting of commandSettings(command)) {
-      assert.ok(readme.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in the README`);
+      assert.ok(costLab.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in docs/cost-lab.md`);
       assert.ok(help.includes(`  ${setting.name} `), `${command.name} ${setting.name} in --help`);
     }
   }

@@ -1,4 +1,4 @@
-// `tokenledger report`: its flags (the one table: parsing, --help and the README come from it).
+// `tokenledger report`: its flags (the one table: parsing, --help and docs/cost-lab.md come from it).
 import { positiveSetting, stringSetting } from '../../setup/setting.ts';
 import type { CommandSpec } from '../command-line.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';

@@ -1,4 +1,4 @@
-// `tokenledger whatif`: its flags (the one table: parsing, --help and the README come from it).
+// `tokenledger whatif`: its flags (the one table: parsing, --help and docs/cost-lab.md come from it).
 import { booleanSetting, choiceSetting, positiveSetting, stringSetting } from '../../setup/setting.ts';
 import type { CommandSpec } from '../command-line.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';

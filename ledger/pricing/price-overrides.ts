@@ -8,10 +8,13 @@ import { packageRequire } from '../../package-require.cjs';
 import { genaiPrices } from './genai-prices.ts';
 import type { PriceModifier } from './modifiers.ts';
 
+/** Price overrides, in code or in the TOKENLEDGER_PRICES file: they win over the bundled price data. */
 export interface PriceOverrides {
   /** Recorded as `tokenledger.cost.data_version` on calls these prices priced. */
   version?: string;
+  /** Providers in `@pydantic/genai-prices`' own schema (USD per million tokens), matched before the bundled ones. */
   providers?: Provider[];
+  /** Multipliers on a call's token charges, first match wins, before the default ones. */
   modifiers?: PriceModifier[];
 }
 
