@@ -6,11 +6,12 @@
 // only the run spans, which take new attributes then, are decoded and encoded again. Traces released together go
 // upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each resource and scope encoded once per request.
 //
-// Memory: the spans of one request are encoded into one buffer, which lives until the last of them is released;
-// so the budget is charged the buffer while any of its spans is held, plus SPAN_OVERHEAD_BYTES per held span for
-// the objects beside the bytes. A span whose normalising or pricing throws is held and forwarded as it came.
+// Memory: the spans of one request are encoded into one buffer (otlp-bytes.ts), which lives until the last of them
+// leaves; so its lease counts the buffer while any of its spans is held, plus SPAN_OVERHEAD_BYTES per held span for
+// the objects beside the bytes. Every span handed back by the store leaves when its request is encoded, even when
+// encoding fails, so no path keeps a lease. A span whose normalising or pricing throws is held and forwarded as it
+// came; a trace whose rollup throws is forwarded as it is.
 import type { Attributes } from '@opentelemetry/api';
-import protobuf from 'protobufjs';
 import { ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallFigures } from '../ledger/call-figures.ts';
@@ -18,21 +19,13 @@ import type { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { hashAttributeValues } from './hashed-attributes.ts';
-import { MemoryBudget } from './memory-budget.ts';
+import { MemoryBudget, type Lease } from './memory-budget.ts';
+import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
-import { enrichSpan, toAnyValue, unixNanos, withAttributes, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
-import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
+import { enrichSpan, unixNanos, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
 import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';
-
-/** The resource and scope a span came with, shared by all spans of one scopeSpans. */
-export interface Origin {
-  resource: unknown;
-  resourceSchemaUrl: unknown;
-  scope: unknown;
-  scopeSchemaUrl: unknown;
-}
 
 export type OtlpRequest = {
   resourceSpans?: Array<{
@@ -47,25 +40,42 @@ export interface PipelineHooks extends TraceRollupHooks {
   onForward?(request: Uint8Array): void;
 }
 
+export interface PipelineOptions {
+  /** The attribution keys each held span keeps, for the metrics' labels. */
+  attributionKeys?: readonly string[];
+  /** Other conventions each LLM span is also written in (`--backend-conventions`). */
+  backendConventions?: readonly BackendConvention[];
+  /** Attributes whose values are replaced by their hash on every span (`--baggage-hash-keys`). */
+  hasher?: AttributionHasher;
+  /** Where failures to normalise, price or roll up are told (the server's, on its clock). */
+  log?: RateLimitedLog;
+}
+
 /** Spans per forwarded request at most (the OpenTelemetry Collector's batch processor sends 8192 by default). */
 export const MAX_SPANS_PER_REQUEST = 8192;
 
 /** The heap a held span takes beside its bytes: the object, its ids, times and rollup attributes (bench/collector.bench.ts). */
 export const SPAN_OVERHEAD_BYTES = 800;
 
-/** One request's spans, encoded into one buffer, which is freed when the last of them is released. */
-class SharedBytes {
-  readonly size: number;
-  spans: number;
+/** One request's spans, encoded into one buffer: its lease shrinks as they leave and is given back with the last. */
+class RequestBytes {
+  private readonly lease: Lease;
+  private spans: number;
 
-  constructor(size: number, spans: number) {
-    this.size = size;
+  constructor(lease: Lease, spans: number) {
+    this.lease = lease;
     this.spans = spans;
+  }
+
+  leave(): void {
+    this.spans -= 1;
+    if (this.spans <= 0) this.lease.release();
+    else this.lease.shrink(SPAN_OVERHEAD_BYTES);
   }
 }
 
 /** A span as held: its encoded bytes, what the rollup reads, and attributes added after it was encoded. */
-export class HeldSpan implements TraceSpan {
+export class HeldSpan implements TraceSpan, EncodedSpan {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly traceId: string;
@@ -79,8 +89,8 @@ export class HeldSpan implements TraceSpan {
   readonly origin: Origin;
   /** Its bytes and SPAN_OVERHEAD_BYTES, as counted when it arrived. */
   heldBytes = 0;
-  /** The buffer its bytes came in, until it is released. */
-  shared: SharedBytes | undefined;
+  /** The buffer its bytes came in, until the span leaves the pipeline. */
+  private request: RequestBytes | undefined;
   /** The span's bytes are source[start, end): every span of a request is encoded into one buffer. */
   private source: Uint8Array = EMPTY;
   private start = 0;
@@ -91,8 +101,8 @@ export class HeldSpan implements TraceSpan {
 
   /** `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with). */
   constructor(span: Record<string, unknown>, traceId: string, attributes: Attributes, figures: CallFigures | undefined, origin: Origin, kept: readonly string[] = []) {
-    this.spanId = hex(span.spanId);
-    this.parentSpanId = hex(span.parentSpanId);
+    this.spanId = hexId(span.spanId);
+    this.parentSpanId = hexId(span.parentSpanId);
     this.traceId = traceId;
     this.name = String(span.name ?? '');
     this.startNanos = unixNanos(span.startTimeUnixNano);
@@ -106,11 +116,11 @@ export class HeldSpan implements TraceSpan {
     this.hadRunAttributes = Object.keys(attributes).some((key) => key.startsWith(RUN_PREFIX));
   }
 
-  setBytes(source: Uint8Array, start: number, end: number, shared: SharedBytes): void {
+  setBytes(source: Uint8Array, start: number, end: number, request: RequestBytes): void {
     this.source = source;
     this.start = start;
     this.end = end;
-    this.shared = shared;
+    this.request = request;
     this.heldBytes = end - start + SPAN_OVERHEAD_BYTES;
   }
 
@@ -119,37 +129,24 @@ export class HeldSpan implements TraceSpan {
     this.added = this.added ? Object.assign(this.added, attributes) : { ...attributes };
   }
 
-  /**
-   * The span's bytes, with the attributes added since it arrived. A protobuf message takes more entries of a
-   * repeated field appended after its end, so new keys are appended; a key the span already had is replaced
-   * by decoding and encoding it again, since OTLP keys must be unique.
-   */
+  /** The span's bytes, with the attributes added since it arrived (replacing those it came with). */
   encoded(): Uint8Array {
     if (this.added) {
       const held = this.source.subarray(this.start, this.end);
-      this.source = this.hadRunAttributes ? reencoded(held, this.added) : appended(held, this.added);
+      this.source = this.hadRunAttributes ? replaceAttributes(held, this.added) : appendAttributes(held, this.added);
       this.start = 0;
       this.end = this.source.length;
       this.added = undefined;
     }
     return this.source.subarray(this.start, this.end);
   }
-}
 
-/** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
-function appended(span: Uint8Array, added: Attributes): Uint8Array {
-  const writer = protobuf.Writer.create();
-  for (const [key, value] of Object.entries(added)) {
-    if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
+  /** The span leaves the pipeline (once): its share of its request's lease is given back. */
+  leave(): void {
+    const request = this.request;
+    this.request = undefined;
+    request?.leave();
   }
-  return Buffer.concat([span, writer.finish()]);
-}
-
-/** A span's bytes decoded, given the attributes (replacing keys it had), and encoded again. */
-function reencoded(span: Uint8Array, added: Attributes): Uint8Array {
-  const message = Span.decode(span) as unknown as { attributes?: OtlpKeyValue[] };
-  message.attributes = withAttributes(message.attributes ?? [], added);
-  return Span.encode(message as never).finish();
 }
 
 export class CollectorPipeline {
@@ -159,21 +156,12 @@ export class CollectorPipeline {
   /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
   private readonly learner = new IdealStepsLearner();
   private readonly budget: MemoryBudget;
-
-  /** The attribution keys each held span keeps, for the metrics' labels. */
   private readonly attributionKeys: readonly string[];
-  /** Other conventions each LLM span is also written in (`--backend-conventions`). */
   private readonly backendConventions: readonly BackendConvention[];
-  /** Attributes whose values are replaced by their hash on every span (`--baggage-hash-keys`). */
   private readonly hasher: AttributionHasher | undefined;
+  private readonly log: RateLimitedLog;
 
-  constructor(
-    pricer: CallPricer,
-    store: TraceStore<HeldSpan>,
-    hooks: PipelineHooks = {},
-    budget = new MemoryBudget(Infinity),
-    options: { attributionKeys?: readonly string[]; backendConventions?: readonly BackendConvention[]; hasher?: AttributionHasher } = {},
-  ) {
+  constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: PipelineHooks = {}, budget = new MemoryBudget(Infinity), options: PipelineOptions = {}) {
     this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
@@ -181,19 +169,20 @@ export class CollectorPipeline {
     this.attributionKeys = options.attributionKeys ?? [];
     this.backendConventions = options.backendConventions ?? [];
     this.hasher = options.hasher?.keys.size ? options.hasher : undefined;
+    this.log = options.log ?? new RateLimitedLog();
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
-  accept(request: OtlpRequest, now: number): ForwardRequest[] {
-    const { late, evicted } = this.store.add(this.heldSpans(request), now);
+  accept(request: OtlpRequest): ForwardRequest[] {
+    const { late, evicted } = this.store.add(this.heldSpans(request));
     // A late span's trace was rolled up already: it joins no run, but its call still counts.
     for (const span of late) if (span.figures && !span.figures.refused) this.hooks.onCall?.(span, span.figures, undefined);
     return this.encode([late, ...this.rolledUp(evicted)]);
   }
 
-  /** The traces ready at `now`, rolled up and encoded. */
-  take(now: number): ForwardRequest[] {
-    return this.encode(this.rolledUp(this.store.take(now)));
+  /** The traces ready now (by the store's clock), rolled up and encoded. */
+  take(): ForwardRequest[] {
+    return this.encode(this.rolledUp(this.store.take()));
   }
 
   /** Every trace held, rolled up and encoded (at shutdown). */
@@ -209,16 +198,19 @@ export class CollectorPipeline {
   /** Released traces with their runs rolled up; an evicted trace, or one whose root never came, is not whole. */
   private rolledUp(traces: ReleasedTrace<HeldSpan>[]): HeldSpan[][] {
     return traces.map((trace) => {
-      rollupTrace(trace.spans, this.learner, this.hooks, trace.rootSeen && trace.reason !== 'evicted');
+      try {
+        rollupTrace(trace.spans, this.learner, this.hooks, trace.rootSeen && trace.reason !== 'evicted');
+      } catch (error) {
+        this.log.warn('rollup', () => `could not roll up a trace; forwarded as it is: ${(error as Error).message}`);
+      }
       return trace.spans;
     });
   }
 
-  /** Prices each span and encodes it, remembering its resource and scope. */
+  /** Prices each span and encodes it, remembering its resource and scope; one lease counts the request's spans. */
   private heldSpans(request: OtlpRequest): HeldSpan[] {
     const spans: HeldSpan[] = [];
-    const writer = protobuf.Writer.create();
-    const ends: number[] = [];
+    const writer = new SpanWriter();
     // One string per trace, not per span: held spans are few objects, for the garbage collector's sake.
     const traceIds = new Map<string, string>();
     for (const resourceSpans of request.resourceSpans ?? []) {
@@ -231,24 +223,22 @@ export class CollectorPipeline {
         };
         const scopeName = scopeSpans.scope?.name ?? '';
         for (const span of scopeSpans.spans ?? []) {
-          const traceId = hex(span.traceId);
+          const traceId = hexId(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
           // Before anything reads the span: the id must reach neither the rollup, the metrics nor the upstream.
           if (this.hasher) hashAttributeValues(span.attributes, this.hasher);
           const { attributes, figures } = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
           spans.push(new HeldSpan(span, shared, attributes, figures, origin, this.attributionKeys));
-          Span.encode(span as never, writer);
-          ends.push(writer.len);
+          writer.add(span);
         }
       }
     }
-    const encoded = writer.finish();
-    const shared = new SharedBytes(encoded.length, spans.length);
-    this.budget.charge('held', encoded.length + spans.length * SPAN_OVERHEAD_BYTES);
+    const { bytes, ends } = writer.finish();
+    const held = new RequestBytes(this.budget.charge('held', bytes.length + spans.length * SPAN_OVERHEAD_BYTES), spans.length);
     let start = 0;
     spans.forEach((span, i) => {
-      span.setBytes(encoded, start, ends[i]!, shared);
+      span.setBytes(bytes, start, ends[i]!, held);
       start = ends[i]!;
     });
     return spans;
@@ -259,90 +249,36 @@ export class CollectorPipeline {
     try {
       return enrichSpan(span, scope, this.pricer, this.backendConventions);
     } catch (error) {
-      log.warn('enrich', () => `could not normalise or price a span; forwarded as it came: ${(error as Error).message}`);
+      this.log.warn('enrich', () => `could not normalise or price a span; forwarded as it came: ${(error as Error).message}`);
       return { attributes: {}, figures: undefined };
     }
   }
 
-  /** Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans; releases them. */
+  /**
+   * Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. Every span
+   * leaves the pipeline here, its lease given back, whether or not its request could be encoded.
+   */
   private encode(groups: HeldSpan[][]): ForwardRequest[] {
     const out: ForwardRequest[] = [];
-    let batch: HeldSpan[] = [];
-    const send = () => {
-      out.push({ body: encodeRequest(batch), spans: batch.length });
-      for (const span of batch) this.release(span);
-      batch = [];
-    };
-    for (const group of groups) {
-      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
-      for (const span of group) batch.push(span);
+    try {
+      let batch: HeldSpan[] = [];
+      const send = () => {
+        out.push({ body: encodeRequest(batch), spans: batch.length });
+        batch = [];
+      };
+      for (const group of groups) {
+        if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
+        for (const span of group) batch.push(span);
+      }
+      if (batch.length > 0) send();
+    } finally {
+      for (const group of groups) for (const span of group) span.leave();
     }
-    if (batch.length > 0) send();
     if (this.hooks.onForward) for (const request of out) this.hooks.onForward(request.body);
     return out;
   }
-
-  /** A span leaves the pipeline: its overhead is released, and its request's buffer with its last span. */
-  private release(span: HeldSpan): void {
-    const shared = span.shared;
-    if (!shared) return;
-    span.shared = undefined;
-    this.budget.release('held', SPAN_OVERHEAD_BYTES);
-    shared.spans -= 1;
-    if (shared.spans === 0) this.budget.release('held', shared.size);
-  }
 }
 
-const log = new RateLimitedLog();
-
-/** Spans in a decoded request. */
 const EMPTY = new Uint8Array(0);
-const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
-const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');
-const RESOURCE = tag(ResourceSpans, 'resource');
-const SCOPE_SPANS = tag(ResourceSpans, 'scopeSpans');
-const RESOURCE_SCHEMA_URL = tag(ResourceSpans, 'schemaUrl');
-const SCOPE = tag(ScopeSpans, 'scope');
-const SPANS = tag(ScopeSpans, 'spans');
-const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
-const SPAN_ATTRIBUTES = tag(Span, 'attributes');
 /** The prefix of every attribute a run rollup writes. */
 const RUN_PREFIX = ATTR_TOKENLEDGER_RUN_ID.slice(0, ATTR_TOKENLEDGER_RUN_ID.lastIndexOf('.') + 1);
-
-/** One ExportTraceServiceRequest: spans re-grouped under their resources and scopes, the spans' bytes as held. */
-function encodeRequest(spans: HeldSpan[]): Uint8Array {
-  const byResource = new Map<unknown, Map<unknown, HeldSpan[]>>();
-  for (const span of spans) {
-    const { resource, scope } = span.origin;
-    let scopes = byResource.get(resource);
-    if (!scopes) byResource.set(resource, (scopes = new Map()));
-    let held = scopes.get(scope);
-    if (!held) scopes.set(scope, (held = []));
-    held.push(span);
-  }
-  const writer = protobuf.Writer.create();
-  for (const [resource, scopes] of byResource) {
-    writer.uint32(REQUEST_RESOURCE_SPANS).fork();
-    if (resource) Resource.encode(resource as never, writer.uint32(RESOURCE).fork()).ldelim();
-    let resourceSchemaUrl: unknown;
-    for (const [scope, held] of scopes) {
-      writer.uint32(SCOPE_SPANS).fork();
-      if (scope) InstrumentationScope.encode(scope as never, writer.uint32(SCOPE).fork()).ldelim();
-      for (const span of held) writer.uint32(SPANS).bytes(span.encoded());
-      const { scopeSchemaUrl } = held[0]!.origin;
-      if (typeof scopeSchemaUrl === 'string' && scopeSchemaUrl) writer.uint32(SCOPE_SCHEMA_URL).string(scopeSchemaUrl);
-      resourceSchemaUrl = held[0]!.origin.resourceSchemaUrl;
-      writer.ldelim();
-    }
-    if (typeof resourceSchemaUrl === 'string' && resourceSchemaUrl) writer.uint32(RESOURCE_SCHEMA_URL).string(resourceSchemaUrl);
-    writer.ldelim();
-  }
-  return writer.finish();
-}
-
-function hex(bytes: unknown): string {
-  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
-  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-  if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
-  return '';
-}

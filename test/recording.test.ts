@@ -116,7 +116,7 @@ test('recording: collect --record appends each forwarded request as an OTLP/JSON
       }],
     }],
   };
-  forwarded.push(...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest, 0), ...pipeline.flush()].map((request) => request.body));
+  forwarded.push(...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest), ...pipeline.flush()].map((request) => request.body));
   await recorder.close();
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   assert.equal(lines.length, forwarded.length);
