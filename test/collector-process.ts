@@ -41,7 +41,8 @@ export class CollectorProcess {
       }),
     ]);
     collector.url = /listening on (\S+)\/v1\/traces/.exec(collector.stdout)![1]!;
-    collector.metricsUrl = /metrics for Prometheus on (\S+?);? /.exec(`${collector.stdout} `)?.[1] ?? '';
+    const prometheus = /metrics for Prometheus on ([^;\s]+)/.exec(collector.stdout)?.[1];
+    collector.metricsUrl = prometheus ? `http://${prometheus}/metrics` : '';
     return collector;
   }
 
