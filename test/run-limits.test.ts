@@ -8,6 +8,7 @@ import { currentCallGate } from '../instrumentation/common/call-gate.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor, type TokenledgerSpanProcessorOptions } from '../processor/span-processor.ts';
 import { testMeterProvider } from './metric-reader.ts';
+import { waitUntil } from './wait.ts';
 
 function setup(options: TokenledgerSpanProcessorOptions) {
   const { meterProvider, reader } = testMeterProvider();
@@ -52,8 +53,8 @@ test('run limits: a run whose root never ends is evicted by age and does not lea
   startRun('stuck');
   assert.equal(processor.activeRuns, 1);
   now += 2000;
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  assert.equal(processor.activeRuns, 0);
+  // The next sweep (every 5 ms) evicts it.
+  await waitUntil('the sweep to evict the run', () => processor.activeRuns === 0);
   const metrics = await reader.metricsByName();
   assert.deepEqual(metrics.get('tokenledger.processor.runs.evicted')?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_age', 1]]);
   assert.equal(metrics.get('tokenledger.processor.runs.active')?.dataPoints[0]?.value, 0);
