@@ -70,37 +70,47 @@ test('collector e2e: Retry-After is honoured, a request the upstream keeps faili
   }
 });
 
-test('collector e2e: several requests are in flight at once, and one slower than --upstream-timeout-ms is sent again', async () => {
+test('collector e2e: several requests are in flight at once, as many as --upstream-concurrency', async () => {
   const upstream = await new FakeUpstream().start();
-  const fast = gate();
-  const slow = gate();
-  upstream.behave = (spans, attempt) => {
-    if (spans.some((span) => span.name === 'slow')) return attempt === 1 ? { hold: slow.promise } : {};
-    return { hold: fast.promise };
-  };
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '1000']);
+  const answers = gate();
+  upstream.behave = () => ({ hold: answers.promise });
+  // The upstream answers nothing until three requests are in flight at once; no attempt may time out meanwhile.
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '600000']);
   try {
-    // The upstream answers nothing until three requests are in flight at once; the rest wait in the queue.
     for (let i = 0; i < 3; i += 1) {
       await send(collector, traces([`fast ${i}`]));
       await waitUntil(`fast ${i} to be in flight`, () => upstream.inFlight === i + 1);
     }
+    // The rest wait in the queue.
     for (let i = 3; i < 8; i += 1) await send(collector, traces([`fast ${i}`]));
-    fast.open();
-    await waitUntil('every fast trace to be delivered', () => upstream.names().filter((name) => name.startsWith('fast')).length === 8);
+    answers.open();
+    await waitUntil('every trace to be delivered', () => upstream.names().length === 8);
     assert.equal(upstream.maxInFlight, 3, 'three at a time, as configured');
     assert.deepEqual(upstream.names().sort(), Array.from({ length: 8 }, (_, i) => `fast ${i}`), 'each once');
+    assert.equal(upstream.arrived, upstream.requests.length, 'no attempt was sent twice');
+  } finally {
+    answers.open();
+    assert.equal(await collector.stop(), 0, collector.output);
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: a request slower than --upstream-timeout-ms is sent again, and the upstream may take it twice', async () => {
+  const upstream = await new FakeUpstream().start();
+  const first = gate();
+  // The first attempt gets no answer until the test lets it go; the next is answered at once.
+  upstream.behave = (_spans, attempt) => (attempt === 1 ? { hold: first.promise } : {});
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-timeout-ms', '1000']);
+  try {
     await send(collector, traces(['slow']));
-    // The first attempt at "slow" gets no answer: after --upstream-timeout-ms it is sent again, and taken.
     await collector.waitFor(/upstream failed: no answer within 1000 ms; retrying in/);
     await waitUntil('slow to be delivered', () => upstream.names().includes('slow'));
     // The upstream, which finishes the first attempt anyway, took it twice — what at-least-once delivery costs
     // when the timeout is too short.
-    slow.open();
-    await waitUntil('the first attempt at slow to be answered too', () => upstream.names().filter((name) => name === 'slow').length >= 2);
+    first.open();
+    await waitUntil('the first attempt to be answered too', () => upstream.names().filter((name) => name === 'slow').length >= 2);
   } finally {
-    fast.open();
-    slow.open();
+    first.open();
     assert.equal(await collector.stop(), 0, collector.output);
     await upstream.stop();
   }

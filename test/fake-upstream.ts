@@ -54,6 +54,7 @@ export class FakeUpstream {
   /** Requests refused as invalid OTLP (what tokenledger must never forward). */
   invalid: string[] = [];
   behave: (spans: UpstreamSpan[], attempt: number) => Behaviour = () => ({});
+  /** Requests arrived and not yet answered, whose client still waits (one that gave up is not in flight). */
   inFlight = 0;
   maxInFlight = 0;
   /** Valid trace requests that arrived, answered or not. */
@@ -116,8 +117,14 @@ export class FakeUpstream {
     this.arrived += 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let waiting = true;
+    const left = () => {
+      if (waiting) this.inFlight -= 1;
+      waiting = false;
+    };
+    res.once('close', left);
     if (behaviour.hold) await behaviour.hold;
-    this.inFlight -= 1;
+    left();
     if (behaviour.refuse && spans.some(behaviour.refuse)) {
       this.requests.push({ headers: req.headers, spans, status: 400, at });
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: 'refused a span' })).finish());
