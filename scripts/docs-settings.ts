@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandSettings } from '../cli/command-line.ts';
+import { commandSettings } from '../config/command-line.ts';
 import { GATE_COMMAND } from '../cli/gate/gate-settings.ts';
 import { REPORT_COMMAND } from '../cli/report/report-settings.ts';
 import { WHATIF_COMMAND } from '../cli/whatif/whatif-settings.ts';
 import { COLLECTOR_SETTINGS } from '../collector/settings.ts';
-import { settingsTable } from '../setup/setting.ts';
+import { settingsTable } from '../config/setting.ts';
 import { IN_PROCESS_SETTINGS } from '../setup/settings.ts';
 
 export const DOCS_DIR = fileURLToPath(new URL('../docs/', import.meta.url));

@@ -10,14 +10,15 @@ import {
   readSetting,
   stringSetting,
   urlMappingSetting,
+  type DocumentedSetting,
   type PassedSetting,
   type Setting,
-} from './setting.ts';
+} from '../config/setting.ts';
 
 /** Read by the OpenTelemetry SDK and exporters themselves. */
 export const OTEL_SETTINGS: readonly PassedSetting[] = [
   { name: 'OTEL_SERVICE_NAME', type: 'string', default: 'unknown_service:node', meaning: 'the `service.name` resource attribute' },
-  { name: 'OTEL_RESOURCE_ATTRIBUTES', type: '`key=value,…`', default: '—', meaning: 'extra resource attributes' },
+  { name: 'OTEL_RESOURCE_ATTRIBUTES', type: '`key=value,…`', meaning: 'extra resource attributes' },
   {
     name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     type: 'URL',
@@ -25,7 +26,7 @@ export const OTEL_SETTINGS: readonly PassedSetting[] = [
     meaning: 'OTLP endpoint for all signals; per-signal forms `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `…_METRICS_ENDPOINT` win',
   },
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', type: '`http/protobuf` \\| `http/json` \\| `grpc`', default: 'http/protobuf', meaning: 'the OTLP protocol (per-signal forms too)' },
-  { name: 'OTEL_EXPORTER_OTLP_HEADERS', type: '`key=value,…`', default: '—', meaning: 'headers for the OTLP exporters, e.g. an API key for your backend' },
+  { name: 'OTEL_EXPORTER_OTLP_HEADERS', type: '`key=value,…`', meaning: 'headers for the OTLP exporters, e.g. an API key for your backend' },
   { name: 'OTEL_TRACES_EXPORTER', type: '`otlp`, `console`, `none`', default: 'otlp', meaning: 'where spans go; comma-separated for several. Only the exporter package configured is loaded (gRPC only for `grpc`)' },
   { name: 'OTEL_METRICS_EXPORTER', type: '`otlp`, `prometheus`, `console`, `none`', default: 'otlp', meaning: 'where metrics go (the Prometheus exporter is loaded only for `prometheus`)' },
   { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are exported over OTLP or to the console (`OTEL_METRIC_EXPORT_TIMEOUT`: each export\'s timeout, default 30000)' },
@@ -187,4 +188,4 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Every row, OTEL_* first, for docs/configuration.md. */
-export const IN_PROCESS_SETTINGS: readonly PassedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];
+export const IN_PROCESS_SETTINGS: readonly DocumentedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];

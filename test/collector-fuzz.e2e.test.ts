@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExportResultCode } from '@opentelemetry/core';
-import { CollectorProcess, until } from './collector-process.ts';
+import { CollectorProcess } from './collector-process.ts';
+import { waitUntil } from './wait.ts';
 import { FakeUpstream } from './fake-upstream.ts';
 import { FuzzGenerator } from './fuzz-requests.ts';
 import { exportSpans, otlpExporter, sdkSpans } from './otlp-clients.ts';
@@ -51,7 +52,6 @@ test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — 
         canaryIds.push(...spans.map((span) => span.spanContext().spanId));
         const result = await exportSpans(exporter, spans);
         assert.equal(result.code, ExportResultCode.SUCCESS, `canary ${t}: ${result.error?.message}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
     await Promise.all([canary(), ...Array.from({ length: CONCURRENCY }, fuzz)]);
@@ -70,7 +70,7 @@ test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — 
       const delivered = new Set(upstream.spans.map((span) => span.spanId));
       return canaryIds.filter((id) => !delivered.has(id));
     };
-    await until(() => missingCanaries().length === 0, 10_000);
+    await waitUntil(() => `${missingCanaries().length} canary spans to be delivered`, () => missingCanaries().length === 0);
     const missing = missingCanaries();
     assert.equal(canaryIds.length, CANARY_TRACES * CANARY_SPANS);
     assert.deepEqual(missing, [], `${missing.length} of ${canaryIds.length} canary spans missing`);

@@ -24,7 +24,7 @@ export function otlpExporter(protocol: Protocol, baseUrl: string, options: Clien
     // CompressionAlgorithm.GZIP / NONE are these strings.
     compression: (options.compression ?? 'gzip') as never,
     headers: options.headers,
-    timeoutMillis: options.timeoutMillis ?? 10_000,
+    timeoutMillis: options.timeoutMillis ?? 60_000,
     ...(options.tls ? { httpAgentOptions: { ...options.tls } } : {}),
   };
   return protocol === 'json' ? new JsonExporter(config) : new ProtoExporter(config);

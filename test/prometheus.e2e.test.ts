@@ -31,7 +31,8 @@ let prometheusUrl = '';
 let tracer: Tracer;
 let processor: TokenledgerSpanProcessor;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/** Polls until `probe` has an answer; the guard turns a hang into a failure naming `what`. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
@@ -152,14 +153,14 @@ function documentedQueries(): string[] {
   return block.split('\n').filter((line) => line.trim() && !line.startsWith('#'));
 }
 
-test('prometheus: the documented KPI queries return the expected values for a known workload', { skip, timeout: 60_000 }, async () => {
+test('prometheus: the documented KPI queries return the expected values for a known workload', { skip, timeout: 300_000 }, async () => {
   const queries = documentedQueries();
   assert.equal(queries.length, expected.length);
   workload();
-  await waitFor('the first scrape', () => query('tokenledger_runs_total'));
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const runs = 'sum(tokenledger_runs_total)';
+  const first = await waitFor('a scrape of the first workload', () => query(runs));
   workload();
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await waitFor('a scrape of the second workload', async () => ((await query(runs)) === 2 * first ? true : undefined));
   for (const [index, expression] of queries.entries()) {
     const value = await query(expression);
     assert.ok(value !== undefined && Math.abs(value - expected[index]!) < 1e-9, `${expression} = ${value}, expected ${expected[index]}`);
@@ -182,7 +183,7 @@ async function series(expression: string): Promise<Array<{ metric: Record<string
   return body.data.result.map((item) => ({ metric: item.metric, value: Number(item.value[1]) }));
 }
 
-test('prometheus: every dashboard panel query returns data for the workload', { skip, timeout: 60_000 }, async () => {
+test('prometheus: every dashboard panel query returns data for the workload', { skip, timeout: 300_000 }, async () => {
   const queries = dashboardQueries();
   assert.equal(queries.length, 10, 'ten panels, one query each');
   for (const { panel, expr } of queries) {

@@ -1,8 +1,8 @@
 // The flags every command that reads recordings takes: the price data, and how traces are held while read.
 import { loadPriceOverridesFile } from '../../ledger/pricing/price-overrides.ts';
 import { CallPricer } from '../../ledger/pricing/call-pricer.ts';
-import { booleanSetting, positiveSetting, stringSetting } from '../../setup/setting.ts';
-import { UsageError, type FlagValues } from '../command-line.ts';
+import { UsageError, type FlagValues } from '../../config/command-line.ts';
+import { booleanSetting, positiveSetting, stringSetting } from '../../config/setting.ts';
 import type { ReplayOptions } from './replay.ts';
 
 export const DEFAULT_HOLD_SPANS = 20_000;
