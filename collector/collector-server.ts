@@ -34,8 +34,8 @@ import { MemoryBudget } from './memory-budget.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { exportResponseBody, JSON_TYPE, PROTOBUF, statusBody, wireEncoding, type ResponseBody } from './otlp-response.ts';
 import { Refusals } from './otlp-validate.ts';
-import { CollectorPipeline, HeldSpan, SPAN_OVERHEAD_BYTES, type OtlpRequest } from './pipeline.ts';
-import { countSpans } from './request-split.ts';
+import { CollectorPipeline, type HeldSpan, SPAN_OVERHEAD_BYTES, type OtlpRequest } from './pipeline.ts';
+import { countSpans, type ForwardRequest } from './request-split.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import { contentEncoding, discardBody, inflate, readBody } from './request-body.ts';
 import type { BackoffSettings } from './retry-policy.ts';
@@ -151,7 +151,7 @@ export class CollectorServer {
     this.clock = options.clock ?? systemClock;
     this.log = new RateLimitedLog(undefined, this.clock);
     const meter = tokenledgerMeter(options.meterProvider);
-    let recorder: TokenledgerMetrics | undefined = undefined;
+    let recorder: TokenledgerMetrics | undefined ;
     const attribution = options.attribution ? new AttributionLabels(options.attribution, (key) => recorder?.attributionOverflow(key)) : undefined;
     recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics, attribution });
     const metrics = recorder;
@@ -351,7 +351,7 @@ export class CollectorServer {
 
   /** Holds the request's spans and queues what must go now; false when it nests too deeply to encode. */
   private accept(message: OtlpRequest): boolean {
-    let ready;
+    let ready: ForwardRequest[];
     try {
       ready = this.pipeline.accept(message);
     } catch (error) {

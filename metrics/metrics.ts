@@ -178,7 +178,9 @@ export class TokenledgerMetrics {
         this.legacyTokenUsage.record(tokens.output!, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
       }
       const genai = this.genaiUsage.slots(`${operation}\u0000${provider}\u0000${requestModel}\u0000${responseModel}\u0000${address}\u0000${port}${estimated ? ESTIMATED_KEY : ''}`, () => scaled);
-      GENAI_USAGE.forEach(({ id }, index) => add(genai, index, tokens[id], weight));
+      GENAI_USAGE.forEach(({ id }, index) => {
+        add(genai, index, tokens[id], weight);
+      });
     }
     const agent = agentName ?? '';
     const attribution = this.attribution?.labels(attributes, run);
@@ -249,7 +251,9 @@ function add(slots: Float64Array, index: number, value: number | undefined, weig
 
 /** Adds each row's figure, in the table's order; an unknown one adds nothing (its series is then a lower bound). */
 function addRows(slots: Float64Array, figures: TokenCounts | Partial<Record<string, number>>, weight: number): void {
-  TOKEN_TYPES.forEach((row, index) => add(slots, index, (figures as Record<string, number | undefined>)[row.id], weight));
+  TOKEN_TYPES.forEach((row, index) => {
+    add(slots, index, (figures as Record<string, number | undefined>)[row.id], weight);
+  });
 }
 
 const ESTIMATED_KEY = '\u0000estimated';

@@ -57,11 +57,17 @@ export class RecordingSpanExporter implements SpanExporter {
 
   /** Appends the spans as one line; the callback gets the outcome of the write. */
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (spans.length === 0) return resultCallback({ code: ExportResultCode.SUCCESS });
+    if (spans.length === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
     // Loaded at the first export: `import 'tokenledger'` loads no serializer an app may never use.
     const { JsonTraceSerializer } = packageRequire('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
     let line = JsonTraceSerializer.serializeRequest(spans);
-    if (!line) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+    if (!line) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+      return;
+    }
     if (!this.started) {
       this.started = true;
       line = withRecordingMetadata(line, { kind: 'start', session: this.session, at: new Date().toISOString(), pid: process.pid, sampler: this.sampler });

@@ -65,7 +65,7 @@ test('collect: --help prints the table and exits 0', async () => {
   const out = io();
   assert.equal(await collect(['--help'], out), 0);
   assert.match(out.stdout, /^usage: tokenledger collect \[flags\]\n/);
-  assert.match(out.stdout, /  --max-spans positive integer \(default 200000\)\n/);
+  assert.match(out.stdout, / {2}--max-spans positive integer \(default 200000\)\n/);
 });
 
 test('collect: flags and variables it cannot use are usage errors naming them (exit 2), and it never starts', async () => {

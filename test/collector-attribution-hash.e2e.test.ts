@@ -71,7 +71,7 @@ test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC
     const text = await (await fetch(collector.metricsUrl)).text();
     /** The cost series of one user summed over token types (input $0.002 + output $0.0008). */
     const cost = (user: string) => {
-      const series = [...text.matchAll(new RegExp(`^tokenledger_cost_total\\{([^}]*)\\} ([0-9.e-]+)$`, 'gm'))].filter((match) => match[1]!.includes(`user_id="${user}"`));
+      const series = [...text.matchAll(/^tokenledger_cost_total\{([^}]*)\} ([0-9.e-]+)$/gm)].filter((match) => match[1]!.includes(`user_id="${user}"`));
       return Math.round(series.reduce((sum, match) => sum + Number(match[2]), 0) * 1e10) / 1e10;
     };
     // Call 3 takes the request's user (two runs up), call 4 its own: $0.0028 each, labelled by hash.

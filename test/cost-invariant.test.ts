@@ -88,7 +88,6 @@ function checkInvariant(traces: ModelSpan[][], observed: Observed, where: string
     runUnpriced.set(run, 0);
   }
   let outside = 0;
-  let outsideTerms = 0;
   let outsideUnpriced = 0;
   for (const call of counted) {
     const above = runsAbove(call);
@@ -98,10 +97,7 @@ function checkInvariant(traces: ModelSpan[][], observed: Observed, where: string
     }
     if (above.length > 0) continue;
     if (unknown(call)) outsideUnpriced += 1;
-    else {
-      outside += cost(call)!;
-      outsideTerms += 1;
-    }
+    else outside += cost(call)!;
   }
   let topLevel = 0;
   let topLevelUnpriced = 0;
@@ -148,7 +144,7 @@ async function replayed(file: string): Promise<{ bill: number; priced: number; u
   };
   await new Replay(
     { pricer: new CallPricer(), holdSpans: 50, maxSpans: 100_000 },
-    { trace: (trace) => trace.calls.forEach(({ call }) => add(call.figures.cost?.total)), lateCall: (call) => add(call.figures.cost?.total) },
+    { trace: (trace) => trace.calls.forEach(({ call }) => { add(call.figures.cost?.total); }), lateCall: (call) => add(call.figures.cost?.total) },
   ).read([file]);
   return totals;
 }

@@ -135,7 +135,9 @@ export class FakeProvider {
     const intended = new URL(input instanceof Request ? input.url : String(input));
     const target = new URL(`${intended.pathname}${intended.search}`, this.url);
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
+    new Headers(init?.headers).forEach((value, key) => {
+      headers.set(key, value);
+    });
     headers.set(INTENDED_URL, intended.href);
     if (input instanceof Request) return fetch(new Request(target, { ...init, method: input.method, body: init?.body ?? input.body, headers, duplex: 'half' } as RequestInit));
     return fetch(target, { ...init, headers });

@@ -145,7 +145,7 @@ export class FakeUpstream {
 
   /** The request's spans, or why the Collector would refuse it. */
   private decode(body: Buffer): UpstreamSpan[] | string {
-    let request;
+    let request: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId?: Buffer; spanId?: Buffer; parentSpanId?: Buffer; links?: Array<{ traceId?: Buffer; spanId?: Buffer }>; attributes?: KeyValue[] }> }> }> };
     try {
       // protobufjs checks proto3 strings for UTF-8 as Go's decoder does.
       request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as {

@@ -119,5 +119,7 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
   const response = await fetch(`${collectorUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(response.status, 200);
   await waitUntil(() => `every fixture's span to be forwarded (got ${forwarded.size} of ${fixtures.length})`, () => forwarded.size >= fixtures.length);
-  fixtures.forEach((fixture, index) => assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`));
+  fixtures.forEach((fixture, index) => {
+    assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`);
+  });
 });

@@ -68,6 +68,7 @@ test('package: the quickstart: an app with the tarball installed runs under --re
   }
   writeFileSync(join(app, 'app.js'), [
     "const OpenAI = require('openai').default;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own source, a template literal in it
     "const client = new OpenAI({ apiKey: 'k', baseURL: `${process.env.FAKE_PROVIDER_URL}/v1`, maxRetries: 0 });",
     "client.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] }).then((c) => console.log(c.id));",
   ].join('\n'));

@@ -14,7 +14,7 @@ import { decodeJson } from '../collector/otlp-decode.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { Refusals } from '../collector/otlp-validate.ts';
-import { CollectorPipeline, HeldSpan, type OtlpRequest } from '../collector/pipeline.ts';
+import { CollectorPipeline, type HeldSpan, type OtlpRequest } from '../collector/pipeline.ts';
 import { forwardedRecorder, otlpJson } from '../collector/record-forwarded.ts';
 import { TraceStore } from '../collector/trace-store.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
