@@ -140,6 +140,7 @@ function collectorServer(
     bearerToken: env.TOKENLEDGER_COLLECTOR_TOKEN || undefined,
     prices: made.prices,
     legacyMetrics: values.legacyMetrics ?? false,
+    genaiCostAttributes: values.genaiCostAttributes ?? false,
     attribution: values.baggageKeys
       ? { keys: values.baggageKeys, maxValuesPerKey: values.baggageMaxValues, hashKeys: values.baggageHashKeys, hashSalt: env.TOKENLEDGER_BAGGAGE_HASH_SALT || undefined }
       : undefined,

@@ -92,6 +92,7 @@ export const COLLECTOR_FLAGS = {
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
   record: stringSetting('--record', 'path', 'also append every forwarded request to this file as OTLP/JSON lines, as `TOKENLEDGER_RECORD` does in process'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
+  genaiCostAttributes: booleanSetting('--genai-cost-attributes', false, 'also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes on the calls it prices, as `TOKENLEDGER_GENAI_COST_ATTRIBUTES`'),
   baggageKeys: listSetting(
     '--baggage-keys',
     'names, comma-separated',

@@ -185,6 +185,8 @@ export class RunTree {
       state.waitTimer = this.clock.after(this.limits.runWaitMs, () => this.stopWaiting(state));
       result = { run: innermost, waiting: state };
     } else {
+      // Not waiting (runWaitMs 0): calls still open are not in the run, which says so.
+      if (state.openCounted > 0) state.callsOpenAtEnd = true;
       this.rollUp(state, span.attributes, span.failed);
       result = { run: innermost };
     }

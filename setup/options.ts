@@ -3,6 +3,7 @@
 // variable, which wins over the default.
 import type { GuardMode } from '../instrumentation/common/budget.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
+import type { UnknownCost } from '../processor/guardrails/guard-options.ts';
 import { settingsFromEnv } from './settings.ts';
 
 /** The options of `startTokenledger`: each one a `TOKENLEDGER_*` variable by name, and an option given wins over it. */
@@ -48,6 +49,10 @@ export interface TokenledgerOptions {
   record?: string;
   /** TOKENLEDGER_GUARD_MODE: `warn` (default) records breaches; `enforce` stops the call or tool. */
   guardMode: GuardMode;
+  /** TOKENLEDGER_RUN_WAIT_MS: how long a run whose root ended waits for calls still open under it. Default 5000; 0: none. */
+  runWaitMs: number;
+  /** TOKENLEDGER_RUN_UNKNOWN_COST: what a dollar budget does with a call it cannot price. Default `allow`. */
+  runUnknownCost: UnknownCost;
   /** TOKENLEDGER_BAGGAGE_KEYS: baggage entries copied onto spans and metric labels (attribution). Default none. */
   baggageKeys?: string[];
   /** TOKENLEDGER_BAGGAGE_MAX_VALUES: distinct values per key on the metrics before `_overflow`. Default 100. */
@@ -73,6 +78,8 @@ const DEFAULTS: TokenledgerOptions = {
   runs: true,
   genaiCostAttributes: false,
   guardMode: 'warn',
+  runWaitMs: 5000,
+  runUnknownCost: 'allow',
   shutdownTimeoutMs: 3000,
 };
 

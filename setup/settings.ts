@@ -5,6 +5,7 @@ import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
 import {
   booleanSetting,
   choiceSetting,
+  fractionSetting,
   listSetting,
   positiveSetting,
   readSetting,
@@ -109,6 +110,17 @@ export const TOKENLEDGER_SETTINGS = {
     'TOKENLEDGER_RECORD',
     'path',
     'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](cost-lab.md))',
+  ),
+  runWaitMs: fractionSetting(
+    'TOKENLEDGER_RUN_WAIT_MS',
+    5000,
+    'how long, in milliseconds, a run whose root ended waits for LLM calls and tools still open under it (a stream drained after the handler returned) before it is written without them, incomplete (`calls_open_at_end`); 0: no wait (see [A run is its whole subtree](runs.md#a-run-is-its-whole-subtree))',
+  ),
+  runUnknownCost: choiceSetting(
+    'TOKENLEDGER_RUN_UNKNOWN_COST',
+    ['allow', 'stop'] as const,
+    'allow',
+    'what a dollar budget does with a call it cannot price (an unknown model, a local server): `allow` runs it, records it on the run and warns once; `stop` fails closed, sending no call once a run\'s spend cannot be known (in enforce mode)',
   ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',

@@ -83,7 +83,10 @@ export function startTokenledger(overrides: Partial<TokenledgerOptions> = {}): S
       genaiCostAttributes: options.genaiCostAttributes,
       legacyMetrics: options.legacyMetrics,
       runs: options.runs,
-      guardrails: options.runs ? { mode: options.guardMode, defaults: { maxUsd: options.runMaxUsd, maxSteps: options.runMaxSteps } } : undefined,
+      runLimits: { runWaitMs: options.runWaitMs },
+      guardrails: options.runs
+        ? { mode: options.guardMode, defaults: { maxUsd: options.runMaxUsd, maxSteps: options.runMaxSteps }, unknownCost: options.runUnknownCost }
+        : undefined,
       attribution: options.baggageKeys
         ? {
             baggageKeys: options.baggageKeys,

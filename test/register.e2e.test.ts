@@ -149,6 +149,29 @@ async function sampledApp(env: Record<string, string>) {
   };
 }
 
+test('register: a stream drained after its handler\'s span ended is in the handler\'s run, and the root is exported whole', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/drained-later.cjs']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'Paris is the capital of France.\n');
+  const spans = endpoints.receiver.spans;
+  const root = spans.find((span) => span.name === 'POST /answer')!;
+  const calls = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+  assert.equal(calls.length, 2);
+  const callCost = calls.reduce((sum, span) => sum + (span.attributes['tokenledger.cost.usd'] as number), 0);
+  assert.equal(root.attributes['tokenledger.run.steps'], 2);
+  assert.ok(Math.abs((root.attributes['tokenledger.run.cost.usd'] as number) - callCost) < 1e-9, `${root.attributes['tokenledger.run.cost.usd']} ≠ ${callCost}`);
+  assert.equal(root.attributes['tokenledger.run.complete'], true);
+});
+
+test('register: TOKENLEDGER_RUN_WAIT_MS=0 writes the run at its root\'s end, saying the stream\'s call was still open', async () => {
+  const result = await runApp(['--require', 'tokenledger/register', 'test/apps/drained-later.cjs'], { TOKENLEDGER_RUN_WAIT_MS: '0' });
+  assert.equal(result.code, 0, result.stderr);
+  const root = endpoints.receiver.spans.find((span) => span.name === 'POST /answer')!;
+  assert.equal(root.attributes['tokenledger.run.steps'], 1);
+  assert.equal(root.attributes['tokenledger.run.complete'], false);
+  assert.equal(root.attributes['tokenledger.run.incomplete_reason'], 'calls_open_at_end');
+});
+
 test('register: under OTEL_TRACES_SAMPLER the cost, token and run metrics count every call; only exports follow the sampler', async () => {
   const all = await sampledApp({});
   assert.equal(all.exportedCalls, 40);

@@ -57,6 +57,14 @@ test('settings: an invalid variable names itself and its value', () => {
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_GUARD_MODE: 'block' }), /TOKENLEDGER_GUARD_MODE must be one of warn, enforce, got "block"/);
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_MAX_STEPS: '2.5' }), /TOKENLEDGER_RUN_MAX_STEPS must be a positive integer, got "2.5"/);
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_MAX_USD: '0' }), /TOKENLEDGER_RUN_MAX_USD must be a positive number, got "0"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_WAIT_MS: '-1' }), /TOKENLEDGER_RUN_WAIT_MS must be a number ≥ 0, got "-1"/);
+  assert.throws(() => settingsFromEnv({ TOKENLEDGER_RUN_UNKNOWN_COST: 'maybe' }), /TOKENLEDGER_RUN_UNKNOWN_COST must be one of allow, stop, got "maybe"/);
+});
+
+test('settings: how long a run waits for its open calls, and what a dollar budget does with an unpriced call', () => {
+  assert.deepEqual([resolveOptions({}, {}).runWaitMs, resolveOptions({}, {}).runUnknownCost], [5000, 'allow']);
+  const options = resolveOptions({}, { TOKENLEDGER_RUN_WAIT_MS: '0', TOKENLEDGER_RUN_UNKNOWN_COST: 'stop' });
+  assert.deepEqual([options.runWaitMs, options.runUnknownCost], [0, 'stop']);
 });
 
 test('settings: an option in code wins over its variable, which wins over the default', () => {
