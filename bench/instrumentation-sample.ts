@@ -137,10 +137,11 @@ class CountingSampler implements Sampler {
 }
 
 /**
- * Configurations whose name ends in `, unsampled` run under a sampler that drops every trace (what a 0.1 ratio does
- * to nine calls in ten); tokenledger's configurations wrap the sampler as the register entry does.
+ * Sets one configuration up in this process: the call to measure, and the spans counted so far. Configurations whose
+ * name ends in `, unsampled` run under a sampler that drops every trace (what a 0.1 ratio does to nine calls in ten);
+ * tokenledger's configurations wrap the sampler as the register entry does.
  */
-export async function measure(spec: CallSpec, configuration: string, phases: Phases): Promise<Sample> {
+export function setUp(spec: CallSpec, configuration: string): { call: () => Promise<unknown>; counts: () => SpanCounts } {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const unsampled = configuration.endsWith(', unsampled');
   const tool = configuration.replace(/, unsampled$/, '');
@@ -156,7 +157,11 @@ export async function measure(spec: CallSpec, configuration: string, phases: Pha
   const tracerProvider = new TracerProvider({ spanProcessors, sampler });
   trace.setGlobalTracerProvider(tracerProvider);
   const call = makeCall(spec, tool, tracerProvider);
+  return { call, counts: () => ({ started: sampler.started, ended, exported }) };
+}
 
+export async function measure(spec: CallSpec, configuration: string, phases: Phases): Promise<Sample> {
+  const { call, counts } = setUp(spec, configuration);
   const cpuOf = (start: NodeJS.CpuUsage) => {
     const used = process.cpuUsage(start);
     return used.user + used.system;
@@ -165,7 +170,7 @@ export async function measure(spec: CallSpec, configuration: string, phases: Pha
   for (let i = 0; i < phases.cold; i += 1) await call();
   const cold = cpuOf(coldStart) / phases.cold;
   for (let i = phases.cold; i < phases.warmUp; i += 1) await call();
-  checkSpans(spec, configuration, phases.warmUp, { started: sampler.started, ended, exported });
+  checkSpans(spec, configuration, phases.warmUp, counts());
   const start = process.cpuUsage();
   for (let i = 0; i < phases.calls; i += 1) await call();
   const cpu = cpuOf(start) / phases.calls;
@@ -177,7 +182,13 @@ export async function measure(spec: CallSpec, configuration: string, phases: Pha
  * the bare SDK): started, ended (recorded: tokenledger's sampler records what the app's drops) and exported as the
  * sampler decides.
  */
-function checkSpans(spec: CallSpec, configuration: string, calls: number, counts: { started: number; ended: number; exported: number }): void {
+interface SpanCounts {
+  started: number;
+  ended: number;
+  exported: number;
+}
+
+function checkSpans(spec: CallSpec, configuration: string, calls: number, counts: SpanCounts): void {
   const instrumented = configuration !== 'uninstrumented';
   const unsampled = configuration.endsWith(', unsampled');
   const recorded = instrumented && (!unsampled || configuration.startsWith('tokenledger'));

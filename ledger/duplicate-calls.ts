@@ -14,10 +14,12 @@
 //
 // Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first; the span processor
 // also forgets the root of a run it evicts), the response ids of the last `maxCounted` counted calls, and the last
-// `maxCounted` counted spans (a call inside one ends soon after it).
+// `maxCounted` counted spans (a call inside one ends soon after it); these two are forgotten a generation at a time
+// (base/recent.ts), so up to twice as many are held.
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, type TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
-import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
+import { OldestFirstMap } from '../base/oldest-first.ts';
+import { RecentMap, RecentSet } from '../base/recent.ts';
 
 export interface Duplicate {
   /** The span id of the LLM span counted for this call. */
@@ -56,13 +58,15 @@ export class DuplicateCalls {
   private readonly inFlight = new OldestFirstMap<string, InFlight>();
   private moment = 0;
   /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
-  private readonly counted = new OldestFirstSet<string>();
+  private readonly counted: RecentSet<string>;
   /** Trace id and response id (one string: no map per trace to allocate) → the counted span and when it ended. */
-  private readonly responses = new OldestFirstMap<string, { spanId: string; end: number }>();
+  private readonly responses: RecentMap<string, { spanId: string; end: number }>;
   private readonly limits: DuplicateLimits;
 
   constructor(limits: Partial<DuplicateLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.counted = new RecentSet(this.limits.maxCounted);
+    this.responses = new RecentMap(this.limits.maxCounted);
   }
 
   /**
@@ -123,7 +127,6 @@ export class DuplicateCalls {
   }
 
   private remember(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, end: number): void {
-    if (this.counted.size >= this.limits.maxCounted) this.counted.delete(this.counted.oldest()!);
     this.counted.add(spanId);
     let ancestor = entry?.parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
@@ -134,8 +137,6 @@ export class DuplicateCalls {
     }
     if (responseId === undefined) return;
     // Trace ids have a fixed length (32 hex digits), so the two joined name one pair.
-    const key = traceId + responseId;
-    if (!this.responses.has(key) && this.responses.size >= this.limits.maxCounted) this.responses.delete(this.responses.oldest()!);
-    this.responses.set(key, { spanId, end });
+    this.responses.set(traceId + responseId, { spanId, end });
   }
 }
