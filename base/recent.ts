@@ -5,9 +5,12 @@
 // slots in rehashing; here nothing is ever deleted, and an insert is one hash operation. For what is only ever added
 // and looked up: duplicate-call judging keeps the counted calls of the last while this way.
 
+/** The old generation of a collection that has not aged yet: nothing (read only, so one serves every collection). */
+const NONE: ReadonlySet<never> & ReadonlyMap<never, never> = new Map() as unknown as ReadonlySet<never> & ReadonlyMap<never, never>;
+
 export class RecentSet<T> {
   private young = new Set<T>();
-  private old = new Set<T>();
+  private old: ReadonlySet<T> = NONE;
   private readonly capacity: number;
 
   constructor(capacity: number) {
@@ -36,7 +39,7 @@ export class RecentSet<T> {
 
 export class RecentMap<K, V> {
   private young = new Map<K, V>();
-  private old = new Map<K, V>();
+  private old: ReadonlyMap<K, V> = NONE;
   private readonly capacity: number;
 
   constructor(capacity: number) {

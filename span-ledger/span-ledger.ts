@@ -107,7 +107,7 @@ export class SpanLedger {
   start(view: SpanStartView): RunState | undefined {
     const { kind } = view.spanClass;
     const run = runStartOf(view.spanClass, view.parentSpanId === undefined);
-    this.duplicates.start(view.spanId, view.parentSpanId, run?.explicit === true || kind === 'tool', kind === 'call');
+    this.duplicates.start(view.spanId, view.traceId, view.parentSpanId, run?.explicit === true || kind === 'tool', kind === 'call');
     if (this.tree === undefined) return undefined;
     const started = this.tree.start(view.spanId, view.traceId, view.parentSpanId, run, kind === 'call' || kind === 'tool');
     if (started !== undefined) {
