@@ -35,7 +35,7 @@ import type { SpanClass } from '../ledger/sources/registry.ts';
 import type { UsageFigures } from '../ledger/usage-figures.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
-import type { RunSummary } from '../runs/run-summary.ts';
+import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, type RunTreeHooks } from '../runs/run-tree.ts';
 import { runStartOf } from '../span-ledger/run-start.ts';
 import { SpanLedger } from '../span-ledger/span-ledger.ts';
@@ -160,8 +160,9 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
       weight: span.weight,
     });
     if (ended.removed && span.removeAttributes) span.removeAttributes(ended.removed);
-    for (const _ in ended.attributes) {
-      span.setAttributes(ended.attributes);
+    const attributes = ended.run ? { ...ended.attributes, ...runAttributes(ended.run.summary, ended.run.guard) } : ended.attributes;
+    for (const _ in attributes) {
+      span.setAttributes(attributes);
       break;
     }
     const call = current.call;

@@ -11,7 +11,8 @@
 // unknown; its calls still count) once `maxSpans` spans have been read since its first, or at the end. At most
 // `maxSpans` spans are held: past it the oldest trace goes early, as un-whole. Memory is bounded by `maxSpans`,
 // whatever the size of the files.
-import { enrichSpan, unixNanos, type KeyValue, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { readSpanAttributes, toAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
 import { rollupTrace, type TraceRollupOptions, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
@@ -184,9 +185,10 @@ export class Replay {
       return undefined;
     }
     const statusCode = statusCodeOf(span.status);
-    span.status = { code: statusCode };
-    if (span.attributes) span.attributes = withoutLearnedIdealSteps(this.withoutStaleCost(span.attributes as KeyValue[]));
-    const enriched = enrichSpan(span, scope);
+    const attributes = toAttributes(span.attributes ?? []);
+    this.dropStaleCost(attributes);
+    dropLearnedIdealSteps(attributes);
+    const { enriched } = readSpanAttributes(attributes, scope, name);
     if (!held) this.held.set(traceId, (held = { ids: new Set(), lastEnd: new Map() }));
     held.ids.add(spanId);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
@@ -206,13 +208,13 @@ export class Replay {
   }
 
   /**
-   * The span's attributes without the cost it was recorded with when it is to be priced again: always with
-   * `reprice`, else only when it was recorded unpriced for want of a price (an override may have one now).
+   * Takes off the cost a span was recorded with when it is to be priced again: always with `reprice`, else only when
+   * it was recorded unpriced for want of a price (an override may have one now).
    */
-  private withoutStaleCost(keyValues: KeyValue[]): KeyValue[] {
-    const reason = keyValues.find((kv) => kv.key === ATTR_TOKENLEDGER_COST_UNKNOWN_REASON)?.value?.stringValue;
-    if (!this.options.reprice && !(reason !== undefined && REPRICED_REASONS.has(reason))) return keyValues;
-    return keyValues.filter((kv) => !COST_KEYS.has(kv.key));
+  private dropStaleCost(attributes: Attributes): void {
+    const reason = attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON];
+    if (!this.options.reprice && !(typeof reason === 'string' && REPRICED_REASONS.has(reason))) return;
+    for (const key of COST_ATTRIBUTES) delete attributes[key];
   }
 
   /** Spans read after their trace was rolled up: their calls are priced and counted, in no run. */
@@ -264,8 +266,6 @@ export class Replay {
   }
 }
 
-const COST_KEYS = new Set(COST_ATTRIBUTES);
-
 /** No id: absent, empty in JSON, or empty bytes (protobufjs gives an absent bytes field an empty array by default). */
 function isEmptyId(value: unknown): boolean {
   return value === undefined || value === null || value === '' || ((value instanceof Uint8Array || Array.isArray(value)) && value.length === 0);
@@ -290,9 +290,8 @@ function spanIdHex(value: unknown, bytes: number): string | undefined {
  * replay rolls the run up again. Declared outcome and ideal steps read back as they were; ideal steps the recording
  * process had learned are dropped, so the replay learns them as that process did (and says they were learned).
  */
-function withoutLearnedIdealSteps(keyValues: KeyValue[]): KeyValue[] {
-  const learned = keyValues.some((kv) => kv.key === ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE && kv.value?.stringValue === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED);
-  return learned ? keyValues.filter((kv) => kv.key !== ATTR_TOKENLEDGER_RUN_IDEAL_STEPS) : keyValues;
+function dropLearnedIdealSteps(attributes: Attributes): void {
+  if (attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE] === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED) delete attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
 }
 
 /** The runs from `run` outwards that are still open. */
