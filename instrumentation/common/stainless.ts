@@ -12,10 +12,10 @@ import { readGatewayCost } from './gateway-cost.ts';
 import type { LlmCall } from './llm-call.ts';
 import { observeEvents, type StreamObserver } from './observe-stream.ts';
 
+/** What reads a call's parsed value (its plan, traced-method.ts); an error fails the call. */
 export interface ParsedValueObserver {
   /** Called once with the parsed body, or with the Stream object of a streamed call. */
-  onValue(value: unknown): void;
-  onError(error: unknown): void;
+  observe(value: unknown, call: LlmCall): void;
 }
 
 type Callable = (this: unknown, ...args: unknown[]) => unknown;
@@ -54,7 +54,7 @@ function register(promise: unknown, observation: Observation): void {
   if (!isPatched(target)) {
     // An APIPromise class that was not patched (never the case for the SDK versions the instrumentations
     // accept): read the value the way other instrumentations do.
-    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
     return;
   }
   (target as { [REGISTERED]?: Registered })[REGISTERED] = { observation, parseHooked: false };
@@ -78,7 +78,7 @@ function deliver(observation: Observation, value: unknown): void {
   if (observation.seen) return;
   observation.seen = true;
   try {
-    observation.observer.onValue(value);
+    observation.observer.observe(value, observation.call);
   } catch (error) {
     diag.error('tokenledger: could not read a response', error);
   }
@@ -109,7 +109,7 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
         const { observation } = entry;
         observation.parseStarted = true;
         readGatewayCost((this as { responsePromise?: unknown }).responsePromise, observation.call);
-        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
       }
       return parsed;
     }),
@@ -123,7 +123,7 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
       if (raw && response instanceof Promise) {
         response.then(
           () => (observation.parseStarted ? undefined : observation.call.end('raw_response')),
-          (error: unknown) => observation.observer.onError(error),
+          (error: unknown) => observation.call.fail(error),
         );
       }
       return response;
