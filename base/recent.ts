@@ -26,6 +26,11 @@ export class RecentSet<T> {
     return this.young.has(value) || this.old.has(value);
   }
 
+  clear(): void {
+    if (this.young.size > 0) this.young = new Set();
+    this.old = NONE;
+  }
+
   /** Values remembered now (between `capacity` and twice it once full; a value added twice may count twice). */
   get size(): number {
     return this.young.size + this.old.size;

@@ -128,6 +128,11 @@ export class DuplicateCalls {
     return duplicate;
   }
 
+  /** Forgets the counted spans remembered after their end (the spans in flight are kept). */
+  forgetCounted(): void {
+    this.counted.clear();
+  }
+
   /** A span ended (any span, after `judge` for an LLM span): what was kept for it in flight is let go. */
   end(spanId: string): void {
     const entry = this.inFlight.get(spanId);

@@ -168,6 +168,11 @@ export class SpanLedger {
     this.tree?.shutdown();
   }
 
+  /** Forgets the calls the duplicate judge counted (a ledger reused for another trace: nothing of the last one is in it). */
+  forgetCounted(): void {
+    this.duplicates.forgetCounted();
+  }
+
   /** Prices a counted call and writes its cost (a call a guardrail refused was never sent and is not priced). */
   private priced(view: SpanEndView, usage: UsageFigures, out: Attributes): CallFigures {
     const model = requestModelOf(view.attributes);

@@ -13,7 +13,7 @@
 // whatever the size of the files.
 import type { Attributes } from '@opentelemetry/api';
 import { readSpanAttributes, toAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
-import { rollupTrace, type TraceRollupOptions, type TraceSpan } from '../../collector/trace-rollup.ts';
+import { TraceRollup, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
@@ -96,7 +96,8 @@ export class Replay {
   private readonly options: ReplayOptions;
   private readonly sink: ReplaySink;
   private readonly store: TraceStore<RecordedSpan>;
-  private readonly learner = new IdealStepsLearner();
+  /** Rolls each trace up with ledgers made once for the whole read; the ideal steps learned carry over from trace to trace. */
+  private readonly rollup: TraceRollup;
   /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
   private readonly held = new Map<string, { ids: Set<string>; lastEnd: Map<string, bigint> }>();
   private clock = 0;
@@ -105,6 +106,7 @@ export class Replay {
   constructor(options: ReplayOptions, sink: ReplaySink) {
     this.options = options;
     this.sink = sink;
+    this.rollup = new TraceRollup({ pricer: options.pricer, learner: new IdealStepsLearner() });
     this.store = new TraceStore<RecordedSpan>({
       quietMs: options.holdSpans,
       maxAgeMs: options.maxSpans,
@@ -228,11 +230,7 @@ export class Replay {
         if (recorded.call) this.sink.lateCall?.(recorded.call);
       },
     };
-    rollupTrace(late, { ...this.rollupOptions, hooks }, false);
-  }
-
-  private get rollupOptions(): Omit<TraceRollupOptions, 'hooks'> {
-    return { pricer: this.options.pricer, learner: this.learner };
+    this.rollup.rollUp(late, hooks, false);
   }
 
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
@@ -242,20 +240,17 @@ export class Replay {
     const whole = released.rootSeen && released.reason !== 'evicted';
     const runs: RunSummary[] = [];
     const ended: Array<{ call: CallRecord; openRuns: string[]; agentName: string | undefined }> = [];
-    rollupTrace(
+    this.rollup.rollUp(
       released.spans,
       {
-        ...this.rollupOptions,
-        hooks: {
-          // Told right after the call was added: the runs still open then are the ones it counted in (a call that
-          // ends after its run is late there, as in process).
-          onCall: (span, figures, agentName, run) => {
-            const recorded = span as RecordedSpan;
-            recorded.counted(figures);
-            if (recorded.call) ended.push({ call: recorded.call, openRuns: openRunIds(run), agentName });
-          },
-          onRun: (summary) => runs.push(summary),
+        // Told right after the call was added: the runs still open then are the ones it counted in (a call that
+        // ends after its run is late there, as in process).
+        onCall: (span, figures, agentName, run) => {
+          const recorded = span as RecordedSpan;
+          recorded.counted(figures);
+          if (recorded.call) ended.push({ call: recorded.call, openRuns: openRunIds(run), agentName });
         },
+        onRun: (summary) => runs.push(summary),
       },
       whole,
     );
