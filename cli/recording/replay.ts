@@ -12,7 +12,7 @@
 // `maxSpans` spans are held: past it the oldest trace goes early, as un-whole. Memory is bounded by `maxSpans`,
 // whatever the size of the files.
 import type { Attributes } from '@opentelemetry/api';
-import { readSpanAttributes, toAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
+import { readAttributes, readSpanAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
 import { TraceRollup, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
@@ -187,7 +187,7 @@ export class Replay {
       return undefined;
     }
     const statusCode = statusCodeOf(span.status);
-    const attributes = toAttributes(span.attributes ?? []);
+    const attributes = readAttributes(span.attributes ?? []);
     this.dropStaleCost(attributes);
     dropLearnedIdealSteps(attributes);
     const { enriched } = readSpanAttributes(attributes, scope, name);
@@ -272,12 +272,27 @@ function spanIdHex(value: unknown, bytes: number): string | undefined {
     return value.length === bytes ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  if (value.length === 2 * bytes && /^[0-9a-fA-F]+$/.test(value)) return value.toLowerCase();
+  if (value.length === 2 * bytes) {
+    const hex = lowerHex(value);
+    if (hex !== undefined) return hex;
+  }
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
     const decoded = Buffer.from(value, 'base64');
     if (decoded.length === bytes) return decoded.toString('hex');
   }
   return undefined;
+}
+
+/** The string as lowercase hex digits (itself when it is already: recorded ids are), or undefined when it is not hex. */
+function lowerHex(value: string): string | undefined {
+  let upper = false;
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if ((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66)) continue;
+    if (code >= 0x41 && code <= 0x46) upper = true;
+    else return undefined;
+  }
+  return upper ? value.toLowerCase() : value;
 }
 
 /**
