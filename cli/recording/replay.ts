@@ -143,24 +143,32 @@ export class Replay {
 
   private spansOf(request: RecordedRequest, where: string): RecordedSpan[] {
     const spans: RecordedSpan[] = [];
-    const list = (value: unknown, what: string): unknown[] => {
+    const list = (value: unknown, what: () => string): unknown[] => {
       if (value === undefined || value === null) return [];
-      if (!Array.isArray(value)) throw new RecordingError(where, `${what} must be a list`);
+      if (!Array.isArray(value)) throw new RecordingError(where, `${what()} must be a list`);
       return value;
     };
-    list(request.resourceSpans, 'resourceSpans').forEach((resourceSpans, r) => {
-      const resource = JSON.stringify((resourceSpans as { resource?: { attributes?: unknown } })?.resource?.attributes ?? []);
-      list((resourceSpans as { scopeSpans?: unknown })?.scopeSpans, `resourceSpans[${r}].scopeSpans`).forEach((scopeSpans, s) => {
-        const scope = (scopeSpans as { scope?: { name?: unknown; version?: unknown } })?.scope;
+    const resourceSpansList = list(request.resourceSpans, () => 'resourceSpans');
+    for (let r = 0; r < resourceSpansList.length; r += 1) {
+      const resourceSpans = resourceSpansList[r] as { resource?: { attributes?: unknown }; scopeSpans?: unknown } | undefined;
+      const resource = JSON.stringify(resourceSpans?.resource?.attributes ?? []);
+      const scopeSpansList = list(resourceSpans?.scopeSpans, () => `resourceSpans[${r}].scopeSpans`);
+      for (let s = 0; s < scopeSpansList.length; s += 1) {
+        const scopeSpans = scopeSpansList[s] as { scope?: { name?: unknown; version?: unknown }; spans?: unknown } | undefined;
+        const scope = scopeSpans?.scope;
         // The scope's version too: what a span's usage means can depend on the version of the SDK that made it.
         const spanScope: SpanScope = { name: typeof scope?.name === 'string' ? scope.name : '', version: typeof scope?.version === 'string' ? scope.version : undefined };
         const stream = `${resource}\u0000${spanScope.name}`;
-        list((scopeSpans as { spans?: unknown })?.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`).forEach((raw, i) => {
-          const span = this.readSpan(raw, spanScope, stream, where, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`);
+        const raws = list(scopeSpans?.spans, () => `resourceSpans[${r}].scopeSpans[${s}].spans`);
+        for (let i = 0; i < raws.length; i += 1) {
+          const span = this.readSpan(raws[i], spanScope, stream, where, r, s, i);
+          // The span as parsed is let go once read: a request holds hundreds, and the garbage collector would
+          // otherwise copy the ones already read whenever it runs before the request is done.
+          raws[i] = undefined;
           if (span) spans.push(span);
-        });
-      });
-    });
+        }
+      }
+    }
     return spans;
   }
 
@@ -168,19 +176,19 @@ export class Replay {
    * `stream`: the process (resource) and instrumentation scope the span came from. A process's exporter writes
    * the spans of one scope in the order they ended, and its clock puts each span's start on a whole millisecond;
    * so a span's end is read as later than that of the span before it in its trace and stream (by a nanosecond when
-   * its recorded end is not).
+   * its recorded end is not). `r`, `s`, `i`: where the span is in its request, for a message when it is wrong.
    */
-  private readSpan(raw: unknown, scope: SpanScope, stream: string, where: string, path: string): RecordedSpan | undefined {
-    if (typeof raw !== 'object' || raw === null) throw new RecordingError(where, `${path} must be an object`);
+  private readSpan(raw: unknown, scope: SpanScope, stream: string, where: string, r: number, s: number, i: number): RecordedSpan | undefined {
+    if (typeof raw !== 'object' || raw === null) throw new RecordingError(where, `${spanPath(r, s, i)} must be an object`);
     const span = raw as Record<string, unknown> & OtlpSpan;
     const traceId = spanIdHex(span.traceId, 16);
     const spanId = spanIdHex(span.spanId, 8);
     const parentSpanId = isEmptyId(span.parentSpanId) ? '' : spanIdHex(span.parentSpanId, 8);
     const name = typeof span.name === 'string' ? span.name : '';
-    if (traceId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
-    if (spanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
-    if (parentSpanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
-    if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${path}.attributes must be a list`);
+    if (traceId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
+    if (spanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
+    if (parentSpanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
+    if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${spanPath(r, s, i)}.attributes must be a list`);
     let held = this.held.get(traceId);
     if (held?.ids.has(spanId)) {
       this.stats.duplicateSpans += 1;
@@ -259,6 +267,10 @@ export class Replay {
     const calls = ended.map(({ call, openRuns, agentName }): ReplayedCall => ({ call, runIds: openRuns.filter((id) => reported.has(id)), agentName }));
     this.sink.trace({ traceId: released.traceId, whole, runs, calls });
   }
+}
+
+function spanPath(r: number, s: number, i: number): string {
+  return `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`;
 }
 
 /** No id: absent, empty in JSON, or empty bytes (protobufjs gives an absent bytes field an empty array by default). */
