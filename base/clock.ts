@@ -2,10 +2,13 @@
 // past their run): one injected clock, so tests drive time instead of sleeping. Production uses `systemClock`;
 // tests use a ManualClock (base/manual-clock.ts). Timers never keep the process alive.
 
+/** A pending callback of a `Clock`. */
 export interface Timer {
+  /** Stops the callback from being called (again). */
   cancel(): void;
 }
 
+/** The time, and callbacks after a delay or at an interval: what waits or expires reads it, so tests can drive it. */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;

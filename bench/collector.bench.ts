@@ -103,7 +103,7 @@ async function service(encoding: Measured): Promise<number> {
   for (const body of compressed[encoding]) {
     const inflated = await inflate(body, encoding, 64 * 1024 * 1024);
     if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
-    pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest, 0);
+    pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest);
   }
   pipeline.flush();
   const used = process.cpuUsage(start);
@@ -153,7 +153,7 @@ const memory = () => {
 const budget = new MemoryBudget(Infinity);
 const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }), {}, budget);
 const before = memory();
-for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest, 0);
+for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest);
 const after = memory();
 const traceCount = REQUESTS * TRACES_PER_REQUEST;
 const perTrace = (bytes: number) => `${(bytes / traceCount).toFixed(0)} B`;

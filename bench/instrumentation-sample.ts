@@ -5,12 +5,11 @@
 // calls 15 001–25 000 (steady), then the heap allocated per call. Spans go through a SimpleSpanProcessor to a
 // dropping exporter; metrics to the no-op meter. tokenledger runs as the register entry sets it up: its sampler
 // (setup/sampler.ts) and its span processor, so its calls carry all six token types and their cost.
-import { context, metrics, trace, type MeterProvider } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
-import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GCProfiler } from 'node:v8';
@@ -21,6 +20,7 @@ import { tokenledgerSampler } from '../setup/sampler.ts';
 import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
 import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
 import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
+import { openInferenceInstrumentation, openlitInstrumentation, patch, type Instrumented } from '../test/peer-instrumentations.ts';
 import { jsonFetch, sseFetch } from './canned-fetch.ts';
 import { median } from './report.ts';
 
@@ -55,53 +55,6 @@ export function versions(): Record<string, string> {
     '@arizeai/openinference-instrumentation-anthropic': version('@arizeai/openinference-instrumentation-anthropic'),
     openlit: version('openlit'),
   };
-}
-
-/**
- * OpenLIT's instrumentation classes, which its package exports only through `openlit.init()` (which starts an SDK
- * of its own). Configured as `init` would, without content capture, events or metrics, like the other peers; its
- * price table (fetched from the network by `init`) is empty here, so its cost lookup finds nothing.
- */
-function openlitInstrumentation(provider: 'openai' | 'anthropic'): Instrumented {
-  const dist = dirname(require.resolve('openlit'));
-  const config = (require(join(dist, 'config.js')) as { default: { updateConfig(options: object): void } }).default;
-  config.updateConfig({ applicationName: 'bench', environment: 'bench', captureMessageContent: false, disableEvents: true, disableMetrics: true });
-  const Instrumentation = (require(join(dist, 'instrumentation', provider, 'index.js')) as { default: new () => Instrumented }).default;
-  return new Instrumentation();
-}
-
-/** OpenInference's instrumentations (built on an older @opentelemetry/instrumentation) patch a loaded module by hand. */
-function openInferenceInstrumentation(provider: 'openai' | 'anthropic', tracerProvider: TracerProvider, moduleExports: unknown): void {
-  const name = provider === 'openai' ? 'OpenAIInstrumentation' : 'AnthropicInstrumentation';
-  type OpenInference = { manuallyInstrument(module: unknown): void };
-  const Instrumentation = (require(`@arizeai/openinference-instrumentation-${provider}`) as Record<string, new (options: object) => OpenInference>)[name]!;
-  new Instrumentation({ tracerProvider }).manuallyInstrument(moduleExports);
-}
-
-interface Instrumented {
-  setTracerProvider(provider: TracerProvider): void;
-  setMeterProvider(provider: MeterProvider): void;
-  enable(): void;
-  getModuleDefinitions(): InstrumentationModuleDefinition[];
-}
-
-/** Patches the already-loaded module the way the instrumentation's require hook would. */
-function patch(instrumentation: Instrumented, tracerProvider: TracerProvider, moduleExports: unknown, version: string): void {
-  instrumentation.setTracerProvider(tracerProvider);
-  // instrumentation-openai records metrics too; the no-op meter keeps that cost out of the comparison.
-  instrumentation.setMeterProvider(metrics.getMeterProvider());
-  instrumentation.enable();
-  const definition = instrumentation.getModuleDefinitions()[0]!;
-  definition.patch?.(moduleExports, version);
-  // Instrumentations that hook files inside the package (tokenledger's Anthropic one) patch those files; by path,
-  // since the package's `exports` map hides them from a bare specifier. Loading one makes it the module the SDK uses.
-  if (definition.files.length === 0) return;
-  const main = require.resolve(definition.name);
-  const root = main.slice(0, main.lastIndexOf(`node_modules/${definition.name}/`) + `node_modules/${definition.name}`.length);
-  for (const file of definition.files) {
-    const path = join(root, file.name.slice(definition.name.length + 1));
-    if (path.endsWith('.js') && existsSync(path)) file.patch(require(path), version);
-  }
 }
 
 export interface Sample {

@@ -172,7 +172,7 @@ function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: n
 }
 
 // 100 000 runs whose root never ends (each with one call that does), default limits: the processor holds at most
-// maxRuns (10 000) of them, lets an evicted one go at once, and stays within the bound the README states. In a
+// maxRuns (10 000) of them, lets an evicted one go at once, and stays within the bound docs/runs.md states. In a
 // function: a block of this module's top-level await would keep its variables, and so the processor, alive.
 async function neverEndedRuns(): Promise<void> {
   const processor = new TokenledgerSpanProcessor({ meterProvider: new MeterProvider() });
@@ -183,7 +183,7 @@ async function neverEndedRuns(): Promise<void> {
   const held = heapMb() - before;
   console.log(
     `heap held after 100,000 runs that never end: ${held.toFixed(1)} MB (${processor.activeRuns} runs and ${processor.trackedSpans} spans held; ` +
-      `README bound: about 30 MB)`,
+      `documented bound: about 30 MB)`,
   );
   await processor.shutdown();
 }

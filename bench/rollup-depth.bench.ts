@@ -78,7 +78,9 @@ printTable(`rollup of one chain of nested agent spans (${ROUNDS} rounds, medians
   const ids = Array.from({ length: 28_000 }, (_, i) => i.toString(16).padStart(16, '0'));
   const before = heapMb();
   const tree = new RunTree({ ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity }, {}, { sweep: false });
-  ids.forEach((id, i) => tree.start(id, 'trace', i ? ids[i - 1] : undefined, { name: 'level', explicit: true }));
+  ids.forEach((id, i) => {
+    tree.start(id, 'trace', i ? ids[i - 1] : undefined, { name: 'level', explicit: true });
+  });
   const held = heapMb() - before;
   console.log(`run tree for 28,000 nested agent spans: ${held.toFixed(1)} MB held (${((held * 1024 * 1024) / ids.length).toFixed(0)} bytes a span; ${tree.activeRuns} runs, the deepest ${ids.length - tree.activeRuns} not runs of their own)`);
 }

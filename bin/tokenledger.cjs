@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 // The `tokenledger` command: `tokenledger collect …` runs collector mode; `report`, `whatif` and `gate` read recorded
-// runs (see README, "Collector mode" and "Cost lab"). `tokenledger --help` lists the commands.
+// runs (see docs/collector.md and docs/cost-lab.md). `tokenledger --help` lists the commands. The exit code is the
+// command's (2 for a usage error); an error no command expected is 1.
 require('../dist/cjs/cli/main.js')
   .main(process.argv.slice(2))
   .then((code) => {
-    if (code !== undefined) process.exitCode = code;
+    process.exitCode = code;
   })
   .catch((error) => {
     console.error(`tokenledger: ${error.message}`);

@@ -13,7 +13,7 @@ export function dollars(value: number | undefined): string {
 export function percent(value: number | undefined, decimals = 1): string {
   if (value === undefined || !Number.isFinite(value)) return 'unknown';
   const text = `${(100 * Math.abs(value)).toFixed(decimals)}%`;
-  return value < 0 && text !== (0).toFixed(decimals) + '%' ? `−${text}` : text;
+  return value < 0 && text !== `${(0).toFixed(decimals)}%` ? `−${text}` : text;
 }
 
 /** `+22.8%` / `−55.1%`: a change relative to a reference. */

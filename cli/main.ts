@@ -1,5 +1,5 @@
 // The `tokenledger` command: `tokenledger <command> …`. Each command's module is loaded only when it is run.
-//   collect   collector mode (collector/cli.ts)
+//   collect   collector mode (collector/collect-command.ts)
 //   report    a self-contained HTML report of recorded runs
 //   whatif    recorded calls re-priced lever by lever
 //   gate      a release gate on cost per successful task
@@ -7,23 +7,13 @@
 //   export    recordings as a FOCUS 1.2 CSV
 // Exit codes: what the command says (gate: 0 pass, 1 fail; reconcile: 0 within the tolerance, 1 not); 2 for a usage
 // error or input that cannot be read, with a message naming the file and line (or the bill file and what is wrong).
-import { UsageError } from './command-line.ts';
+import { UsageError, type CommandIo } from '../config/command-line.ts';
 import { RecordingError } from './recording/recording-error.ts';
 
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
-
-const COMMANDS: Record<string, { summary: string; run(argv: readonly string[], io: CommandIo): Promise<number | undefined> }> = {
+const COMMANDS: Record<string, { summary: string; run(argv: readonly string[], io: CommandIo): Promise<number> }> = {
   collect: {
     summary: 'an OTLP/HTTP receiver that prices LLM spans and rolls up runs from any language, then forwards them',
-    run: async (argv, io) => {
-      const { main } = await import('../collector/cli.ts');
-      await main(['collect', ...argv], io.env);
-      return undefined;
-    },
+    run: async (argv, io) => (await import('../collector/collect-command.ts')).collect(argv, io),
   },
   report: {
     summary: 'recorded runs as one self-contained HTML page: KPIs per agent, each run step by step, the levers',
@@ -55,8 +45,8 @@ export function generalHelp(): string {
   return lines.join('\n');
 }
 
-/** Runs a command; resolves to its exit code (undefined: it keeps running, as `collect` does). */
-export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number | undefined> {
+/** Runs a command; resolves to its exit code (`collect`'s once it has stopped). */
+export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.err : io.out)(`${generalHelp()}\n`);

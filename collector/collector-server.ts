@@ -13,11 +13,13 @@
 //     then count what is left as lost (or kept in the queue directory).
 //
 // Every error answer is an OTLP `Status` in the request's encoding and is sent once the body has been read.
-// Memory (held traces, queued requests, bodies being read) is counted in bytes against one limit (MemoryBudget).
+// Memory (held traces, queued requests, bodies being read) is counted in bytes against one limit (MemoryBudget),
+// each buffer holding a lease on it. Time (the release timer, the drain deadline, retries) is the injected clock's.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { diag, type MeterProvider } from '@opentelemetry/api';
+import { systemClock, type Clock, type Timer } from '../base/clock.ts';
 import type { TokenledgerCollectorRefusalReason } from '../conventions/attributes.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import type { PriceOverrides } from '../ledger/pricing/price-overrides.ts';
@@ -32,8 +34,8 @@ import { MemoryBudget } from './memory-budget.ts';
 import { decodeJson, decodeProtobuf, OtlpDecodeError } from './otlp-decode.ts';
 import { exportResponseBody, JSON_TYPE, PROTOBUF, statusBody, wireEncoding, type ResponseBody } from './otlp-response.ts';
 import { Refusals } from './otlp-validate.ts';
-import { CollectorPipeline, HeldSpan, SPAN_OVERHEAD_BYTES, type OtlpRequest } from './pipeline.ts';
-import { countSpans } from './request-split.ts';
+import { CollectorPipeline, type HeldSpan, SPAN_OVERHEAD_BYTES, type OtlpRequest } from './pipeline.ts';
+import { countSpans, type ForwardRequest } from './request-split.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import { contentEncoding, discardBody, inflate, readBody } from './request-body.ts';
 import type { BackoffSettings } from './retry-policy.ts';
@@ -96,6 +98,8 @@ export interface CollectorOptions {
   backendConventions?: readonly BackendConvention[];
   /** Also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes on the calls it prices. */
   genaiCostAttributes?: boolean;
+  /** When traces are released, retries come and the drain ends. Default: the system clock (tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 /** What the collector counted over its life, and what it holds now. */
@@ -126,10 +130,13 @@ export class CollectorServer {
   private readonly pipeline: CollectorPipeline;
   private readonly queue: ForwardQueue;
   private readonly counts = emptyCounts();
-  private readonly log = new RateLimitedLog();
+  private readonly clock: Clock;
+  private readonly log: RateLimitedLog;
   private server: Server | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private activeRequests = 0;
+  /** Told when the last request being answered is done (the drain waits for it). */
+  private onQuiet: (() => void) | undefined;
   private stopping: Promise<StopResult> | undefined;
 
   constructor(options: CollectorOptions) {
@@ -141,8 +148,10 @@ export class CollectorServer {
     this.budget = new MemoryBudget(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES);
     this.bearerToken = options.bearerToken ? new BearerToken(options.bearerToken) : undefined;
     this.tls = options.tls;
+    this.clock = options.clock ?? systemClock;
+    this.log = new RateLimitedLog(undefined, this.clock);
     const meter = tokenledgerMeter(options.meterProvider);
-    let recorder: TokenledgerMetrics | undefined = undefined;
+    let recorder: TokenledgerMetrics | undefined ;
     const attribution = options.attribution ? new AttributionLabels(options.attribution, (key) => recorder?.attributionOverflow(key)) : undefined;
     recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics, attribution });
     const metrics = recorder;
@@ -155,11 +164,12 @@ export class CollectorServer {
       onLate: () => metrics.late(),
       onForward: options.record,
     };
-    this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces), hooks, this.budget, {
+    this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces, this.clock), hooks, this.budget, {
       attributionKeys: attribution?.keys,
       backendConventions: options.backendConventions,
       genaiCostAttributes: options.genaiCostAttributes,
       hasher: attribution ? new AttributionHasher(options.attribution!, attribution.keys) : undefined,
+      log: this.log,
     });
     const base = options.upstream.replace(/\/+$/, '');
     this.queue = new ForwardQueue({
@@ -171,6 +181,7 @@ export class CollectorServer {
       timeoutMs: options.upstreamTimeoutMs,
       backoff: options.upstreamBackoff,
       disk: options.queueDir ? new DiskQueue(options.queueDir) : undefined,
+      clock: this.clock,
       events: {
         delivered: (spans) => (this.counts.forwardedSpans += spans),
         dropped: (reason, spans, detail) => this.dropped(reason, spans, detail),
@@ -200,7 +211,10 @@ export class CollectorServer {
     if (restored > 0) diag.info(`tokenledger collect: sending ${restored} requests a previous run left queued`);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.activeRequests += 1;
-      res.once('close', () => (this.activeRequests -= 1));
+      res.once('close', () => {
+        this.activeRequests -= 1;
+        if (this.activeRequests === 0) this.onQuiet?.();
+      });
       this.handle(req, res).catch((error: unknown) => {
         diag.error('tokenledger collect: request failed', error);
         if (!res.headersSent) send(res, 500, statusBody('protobuf', 500, `internal error: ${(error as Error).message}`), { connection: 'close' });
@@ -213,8 +227,7 @@ export class CollectorServer {
       this.server!.once('error', reject);
       this.server!.listen(this.port, this.host, resolve);
     });
-    this.timer = setInterval(() => this.release(), Math.max(10, this.pipeline.store.limits.quietMs / 2));
-    this.timer.unref();
+    this.timer = this.clock.every(Math.max(10, this.pipeline.store.limits.quietMs / 2), () => this.release());
     this.warnIfExposed();
     const { address, port } = this.server.address() as AddressInfo;
     return `${this.tls ? 'https' : 'http'}://${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
@@ -225,18 +238,18 @@ export class CollectorServer {
    * passed; what is still undelivered then is dropped and counted (or left in the queue directory).
    */
   stop(drainMs = 5000): Promise<StopResult> {
-    this.stopping ??= this.drain(Date.now() + drainMs);
+    this.stopping ??= this.drain(this.clock.now() + drainMs);
     return this.stopping;
   }
 
   private async drain(deadline: number): Promise<StopResult> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (this.server) {
       this.server.close();
       this.server.closeIdleConnections();
       // Requests being read finish (and are answered) before what is held is flushed.
-      while (this.activeRequests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await this.requestsDone(deadline);
       this.server.closeAllConnections();
     }
     for (const request of this.pipeline.flush()) this.queue.enqueue(request);
@@ -245,9 +258,23 @@ export class CollectorServer {
     return { ...closed, stats: this.stats };
   }
 
+  /** Resolves when no request is being answered, or at `deadline`. */
+  private requestsDone(deadline: number): Promise<void> {
+    if (this.activeRequests === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        timer.cancel();
+        this.onQuiet = undefined;
+        resolve();
+      };
+      const timer = this.clock.after(deadline - this.clock.now(), done);
+      this.onQuiet = done;
+    });
+  }
+
   private release(): void {
     try {
-      for (const request of this.pipeline.take(Date.now())) this.queue.enqueue(request);
+      for (const request of this.pipeline.take()) this.queue.enqueue(request);
     } catch (error) {
       diag.error('tokenledger collect: could not release traces', error);
     }
@@ -285,16 +312,15 @@ export class CollectorServer {
     const tooLarge = (drained?: boolean) => refuse(413, 'body_too_large', `request body over the ${this.maxBodyBytes}-byte limit`, {}, drained);
     if (read.kind !== 'body') return read.kind === 'too_large' ? tooLarge(read.drained) : memoryFull(read.drained);
     const raw = read.bytes;
-    let intake = raw.length;
+    let intake = read.lease;
     try {
       const inflated = await inflate(raw, bodyEncoding, this.maxBodyBytes);
       if (inflated.kind === 'too_large') return tooLarge(true);
       if (inflated.kind === 'malformed') return refuse(400, 'malformed', inflated.message, {}, true);
       if (inflated.bytes !== raw) {
-        this.budget.release('intake', intake);
-        intake = 0;
+        intake.release();
         if (!this.budget.fits(inflated.bytes.length)) return memoryFull(true);
-        this.budget.charge('intake', (intake = inflated.bytes.length));
+        intake = this.budget.charge('intake', inflated.bytes.length);
       }
       const refusals = new Refusals();
       let message: OtlpRequest;
@@ -306,8 +332,7 @@ export class CollectorServer {
       }
       const spans = countSpans(message);
       const needed = inflated.bytes.length + spans * SPAN_OVERHEAD_BYTES;
-      this.budget.release('intake', intake);
-      intake = 0;
+      intake.release();
       if (!this.budget.fits(needed)) {
         this.makeRoom(needed);
         return memoryFull(true);
@@ -320,15 +345,15 @@ export class CollectorServer {
       }
       send(res, 200, exportResponseBody(encoding, refusals.count, refusals.message()), this.stopping ? { connection: 'close' } : {});
     } finally {
-      this.budget.release('intake', intake);
+      intake.release();
     }
   }
 
   /** Holds the request's spans and queues what must go now; false when it nests too deeply to encode. */
   private accept(message: OtlpRequest): boolean {
-    let ready;
+    let ready: ForwardRequest[];
     try {
-      ready = this.pipeline.accept(message, Date.now());
+      ready = this.pipeline.accept(message);
     } catch (error) {
       if (error instanceof RangeError) return false;
       throw error;

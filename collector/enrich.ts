@@ -99,7 +99,7 @@ function fillAttributes(attributes: Attributes, keyValues: KeyValue[]): Attribut
 }
 
 // Decoded protobuf messages keep field defaults on their prototype: only own properties were on the wire.
-const has = (value: object, key: string) => Object.prototype.hasOwnProperty.call(value, key);
+const has = (value: object, key: string) => Object.hasOwn(value, key);
 
 export function fromAnyValue(value: AnyValue | undefined): AttributeValue | undefined {
   if (!value) return undefined;
@@ -129,7 +129,7 @@ export function withAttributes(keyValues: KeyValue[], added: Attributes): KeyVal
   let replaced: Set<string> | undefined;
   for (let i = 0; i < keyValues.length; i += 1) {
     const key = keyValues[i]!.key;
-    const value = Object.prototype.hasOwnProperty.call(added, key) ? added[key] : undefined;
+    const value = Object.hasOwn(added, key) ? added[key] : undefined;
     if (value === undefined) continue;
     keyValues[i] = { key, value: toAnyValue(value) };
     (replaced ??= new Set()).add(key);

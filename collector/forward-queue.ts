@@ -5,19 +5,21 @@
 // queued when the drain deadline passes at shutdown (unless `--queue-dir` keeps it for the next start).
 //
 // Lifecycle: enqueue → ready → in flight → delivered | retry (waiting until its time, then ready again) | split
-// (two new requests) | dropped. Queued bytes are charged to the memory budget until the request is done; a request
-// a previous run left on disk is read only when it is sent. `drain(deadline)` makes retries come at least every
-// second and resolves when nothing is left or at the deadline (a timer that keeps the process alive); `close()`
-// then aborts what is in flight and counts what is left.
+// (two new requests) | dropped. A queued request's bytes hold a lease on the memory budget, given back when the
+// request is done, whichever way; a request a previous run left on disk is read only when it is sent.
+// `drain(deadline)` makes retries come at least every second and resolves when nothing is left or at the deadline,
+// keeping the process alive meanwhile; `close()` then aborts what is in flight and counts what is left. Retries,
+// attempt timeouts and the drain deadline run on the injected clock.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { diag } from '@opentelemetry/api';
+import { systemClock, type Clock, type Timer } from '../base/clock.ts';
 import type { TokenledgerCollectorDropReason } from '../conventions/attributes.ts';
 import type { DiskQueue } from './disk-queue.ts';
-import type { MemoryBudget } from './memory-budget.ts';
+import type { Lease, MemoryBudget } from './memory-budget.ts';
 import { ExportTraceServiceResponse, Status } from './otlp-schema.ts';
 import { splitRequest, type ForwardRequest } from './request-split.ts';
-import { backoffDelay, DEFAULT_BACKOFF, outcomeOf, retryAfterMs, type BackoffSettings } from './retry-policy.ts';
+import { outcomeOf, RetryPolicy, type BackoffSettings } from './retry-policy.ts';
 import { UpstreamClient, UpstreamTimeout, type UpstreamResponse } from './upstream-client.ts';
 
 export type DropReason = TokenledgerCollectorDropReason;
@@ -45,6 +47,9 @@ export interface ForwardQueueOptions {
   /** Keeps every queued request on disk too (`--queue-dir`). */
   disk?: DiskQueue;
   events?: ForwardEvents;
+  /** Retries, attempt timeouts and the drain deadline. Default: the system clock. */
+  clock?: Clock;
+  /** The backoff's jitter. */
   random?: () => number;
 }
 
@@ -67,6 +72,8 @@ export interface CloseResult {
 interface Entry {
   /** Undefined while only on disk (left by a previous run). */
   body: Uint8Array | undefined;
+  /** Counts `body` against the memory budget while it is held. */
+  lease: Lease | undefined;
   spans: number;
   /** When it was first sent; max elapsed time counts from here. */
   firstAttempt: number | undefined;
@@ -86,15 +93,15 @@ export class ForwardQueue {
   private readonly client: UpstreamClient;
   private readonly compression: 'gzip' | 'none';
   private readonly concurrency: number;
-  private readonly backoff: BackoffSettings;
+  private readonly retries: RetryPolicy;
   private readonly disk: DiskQueue | undefined;
   private readonly events: ForwardEvents;
-  private readonly random: () => number;
+  private readonly clock: Clock;
   private readonly ready: Entry[] = [];
   private readonly waiting: Entry[] = [];
   private readonly inFlight = new Set<Entry>();
   private readonly aborter = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private timerAt = Infinity;
   private queuedSpans = 0;
   private failing = false;
@@ -108,11 +115,11 @@ export class ForwardQueue {
     const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-protobuf' };
     if (this.compression === 'gzip') headers['content-encoding'] = 'gzip';
     this.concurrency = options.concurrency ?? 4;
-    this.client = new UpstreamClient(options.url, headers, this.concurrency, options.timeoutMs ?? 10_000);
-    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.clock = options.clock ?? systemClock;
+    this.client = new UpstreamClient(options.url, headers, this.concurrency, options.timeoutMs ?? 10_000, this.clock);
+    this.retries = new RetryPolicy(options.backoff, this.clock, options.random);
     this.disk = options.disk;
     this.events = options.events ?? {};
-    this.random = options.random ?? Math.random;
   }
 
   /** Requests and spans not yet delivered or dropped. */
@@ -129,7 +136,7 @@ export class ForwardQueue {
   retryAfterSeconds(): number {
     if (!this.failing || this.waiting.length === 0) return 1;
     const next = earliest(this.waiting);
-    return Math.min(30, Math.max(1, Math.ceil((next - Date.now()) / 1000)));
+    return Math.min(30, Math.max(1, Math.ceil((next - this.clock.now()) / 1000)));
   }
 
   enqueue(request: ForwardRequest): void {
@@ -137,29 +144,33 @@ export class ForwardQueue {
       this.events.dropped?.('shutdown', request.spans, 'arrived after the queue was closed');
       return;
     }
-    this.budget.charge('queued', request.body.length);
-    this.add({ body: request.body, spans: request.spans, firstAttempt: undefined, attempts: 0, notBefore: 0, file: this.persist(request) });
+    this.add(this.entry(request, undefined));
   }
 
   /** Queues the requests a previous run left in `--queue-dir` (read from disk when sent). */
   async restore(): Promise<number> {
     if (!this.disk) return 0;
     const found = await this.disk.open();
-    for (const { file, spans } of found) this.add({ body: undefined, spans, firstAttempt: undefined, attempts: 0, notBefore: 0, file: Promise.resolve(file) });
+    for (const { file, spans } of found) this.add({ body: undefined, lease: undefined, spans, firstAttempt: undefined, attempts: 0, notBefore: 0, file: Promise.resolve(file) });
     return found.length;
   }
 
-  /** Resolves when every request is delivered or dropped, or at `deadline` (epoch ms), keeping the process alive. */
+  /**
+   * Resolves when every request is delivered or dropped, or at `deadline` (epoch ms, by the clock). The clock's
+   * timers do not keep the process alive, so the drain holds it open itself until it resolves.
+   */
   drain(deadline: number): Promise<void> {
     this.draining = true;
-    const soon = Date.now() + DRAIN_RETRY_MS;
+    const soon = this.clock.now() + DRAIN_RETRY_MS;
     for (const entry of this.waiting) entry.notBefore = Math.min(entry.notBefore, soon);
     this.reschedule(true);
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+      const alive = setInterval(() => undefined, DRAIN_RETRY_MS);
+      const timer = this.clock.after(deadline - this.clock.now(), done);
       function done() {
-        clearTimeout(timer);
+        timer.cancel();
+        clearInterval(alive);
         resolve();
       }
       this.onIdle = done;
@@ -169,8 +180,9 @@ export class ForwardQueue {
   /** Aborts what is in flight; what is left is dropped, or kept on disk for the next start. */
   async close(): Promise<CloseResult> {
     this.closed = true;
+    this.onIdle?.();
     this.onIdle = undefined;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.aborter.abort();
     this.client.close();
     const left = [...this.inFlight, ...this.ready, ...this.waiting];
@@ -180,13 +192,19 @@ export class ForwardQueue {
     const result: CloseResult = { dropped: 0, persisted: 0 };
     for (const entry of left) {
       const file = await entry.file;
-      if (entry.body) this.budget.release('queued', entry.body.length);
+      entry.lease?.release();
       this.queuedSpans -= entry.spans;
       if (file !== undefined) result.persisted += entry.spans;
       else result.dropped += entry.spans;
     }
     if (result.dropped > 0) this.events.dropped?.('shutdown', result.dropped, 'still undelivered when the drain deadline passed');
     return result;
+  }
+
+  /** A request to send, its bytes counted from now on. */
+  private entry(request: ForwardRequest, firstAttempt: number | undefined): Entry {
+    const lease = this.budget.charge('queued', request.body.length);
+    return { body: request.body, lease, spans: request.spans, firstAttempt, attempts: 0, notBefore: 0, file: this.persist(request) };
   }
 
   private add(entry: Entry): void {
@@ -208,7 +226,11 @@ export class ForwardQueue {
       const entry = this.ready.shift()!;
       this.inFlight.add(entry);
       void this.attempt(entry)
-        .catch((error: unknown) => diag.error('tokenledger collect: forwarding failed unexpectedly', error))
+        .catch((error: unknown) => {
+          diag.error('tokenledger collect: forwarding failed unexpectedly', error);
+          // Still in flight: it is retried like a failed attempt, and dropped when retrying runs out.
+          if (this.inFlight.has(entry) && !this.closed) this.retry(entry, undefined, `unexpected failure: ${(error as Error).message}`);
+        })
         .finally(() => {
           this.pump();
           if (this.idle()) this.onIdle?.();
@@ -223,8 +245,7 @@ export class ForwardQueue {
   private async attempt(entry: Entry): Promise<void> {
     const body = entry.body ?? (await this.load(entry));
     if (!body || this.closed) return;
-    const now = Date.now();
-    entry.firstAttempt ??= now;
+    entry.firstAttempt ??= this.clock.now();
     let response: UpstreamResponse;
     try {
       response = await this.client.post(this.compression === 'gzip' ? await gzip(body) : body, this.aborter.signal);
@@ -247,7 +268,7 @@ export class ForwardQueue {
       return;
     }
     const detail = `HTTP ${status}${errorMessage(bytes, response.headers['content-type'])}`;
-    if (outcome === 'retry') return this.retry(entry, retryAfterMs(response.headers['retry-after'], Date.now()), detail);
+    if (outcome === 'retry') return this.retry(entry, response.headers['retry-after'], detail);
     this.failing = false;
     if (outcome === 'split' && entry.spans > 1) {
       const halves = splitRequest(body);
@@ -255,10 +276,7 @@ export class ForwardQueue {
         this.stats.splits += 1;
         diag.debug(`tokenledger collect: upstream refused a request of ${entry.spans} spans (${detail}); sending it in two halves`);
         this.done(entry);
-        for (const half of halves) {
-          this.budget.charge('queued', half.body.length);
-          this.add({ body: half.body, spans: half.spans, firstAttempt: entry.firstAttempt, attempts: 0, notBefore: 0, file: this.persist(half) });
-        }
+        for (const half of halves) this.add(this.entry(half, entry.firstAttempt));
         return;
       }
     }
@@ -267,15 +285,15 @@ export class ForwardQueue {
   }
 
   /** Schedules the entry again, or drops it when the maximum elapsed time would pass first. */
-  private retry(entry: Entry, retryAfter: number | undefined, detail: string): void {
+  private retry(entry: Entry, retryAfter: string | undefined, detail: string): void {
     this.failing = true;
     entry.attempts += 1;
-    const now = Date.now();
-    let delay = retryAfter ?? backoffDelay(entry.attempts, this.backoff, this.random);
-    if (this.draining) delay = Math.min(delay, DRAIN_RETRY_MS);
-    if (now + delay - entry.firstAttempt! > this.backoff.maxElapsedMs) {
+    const now = this.clock.now();
+    entry.firstAttempt ??= now;
+    const delay = this.retries.delay(entry.attempts, entry.firstAttempt, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
+    if (delay === undefined) {
       this.done(entry);
-      this.events.dropped?.('retries_exhausted', entry.spans, `${detail}; gave up after ${entry.attempts} attempts over ${Math.round((now - entry.firstAttempt!) / 1000)} s`);
+      this.events.dropped?.('retries_exhausted', entry.spans, `${detail}; gave up after ${entry.attempts} attempts over ${Math.round((now - entry.firstAttempt) / 1000)} s`);
       return;
     }
     this.stats.retries += 1;
@@ -286,21 +304,20 @@ export class ForwardQueue {
     this.reschedule(false);
   }
 
-  /** Sets the one timer to the earliest waiting entry (kept alive during the drain only by the drain's timer). */
+  /** Sets the one timer to the earliest waiting entry. */
   private reschedule(force: boolean): void {
     if (this.waiting.length === 0) return;
     const next = earliest(this.waiting);
     if (!force && this.timer && this.timerAt <= next) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timerAt = next;
-    this.timer = setTimeout(() => this.promote(), Math.max(0, next - Date.now()));
-    this.timer.unref();
+    this.timer = this.clock.after(next - this.clock.now(), () => this.promote());
   }
 
   private promote(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
-    const now = Date.now();
+    const now = this.clock.now();
     let kept = 0;
     for (const entry of this.waiting) {
       if (entry.notBefore <= now) this.ready.push(entry);
@@ -316,7 +333,7 @@ export class ForwardQueue {
     const file = await entry.file;
     try {
       entry.body = await this.disk!.read(file!);
-      this.budget.charge('queued', entry.body.length);
+      entry.lease = this.budget.charge('queued', entry.body.length);
       return entry.body;
     } catch (error) {
       diag.warn(`tokenledger collect: could not read ${file} from ${this.disk!.dir}; its ${entry.spans} spans are not sent: ${(error as Error).message}`);
@@ -329,7 +346,7 @@ export class ForwardQueue {
   private done(entry: Entry): void {
     this.inFlight.delete(entry);
     this.queuedSpans -= entry.spans;
-    if (entry.body) this.budget.release('queued', entry.body.length);
+    entry.lease?.release();
     entry.body = undefined;
     const file = entry.file;
     if (file && this.disk) {

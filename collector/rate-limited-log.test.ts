@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { ManualClock } from '../base/manual-clock.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 
 test('rate-limited log: one warning per kind per interval, with the count of those left out', () => {
@@ -9,13 +10,13 @@ test('rate-limited log: one warning per kind per interval, with the count of tho
   const logger: DiagLogger = { error() {}, warn: (message) => void lines.push(message), info() {}, debug() {}, verbose() {} };
   diag.setLogger(logger, DiagLogLevel.WARN);
   try {
-    let now = 0;
-    const log = new RateLimitedLog(10_000, () => now);
+    const clock = new ManualClock(0);
+    const log = new RateLimitedLog(10_000, clock);
     for (let i = 0; i < 5; i += 1) log.warn('upstream', () => `failure ${i}`);
     log.warn('dropped', () => 'dropped once');
-    now = 9_999;
+    clock.advance(9_999);
     log.warn('upstream', () => 'failure 5');
-    now = 12_000;
+    clock.advance(2_001);
     log.warn('upstream', () => 'failure 6');
     assert.deepEqual(lines, [
       'tokenledger collect: failure 0',

@@ -5,12 +5,13 @@
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { MemoryBudget } from './memory-budget.ts';
+import type { Lease, MemoryBudget } from './memory-budget.ts';
 
 export type ContentEncoding = 'identity' | 'gzip' | 'deflate' | 'zstd';
 
 export type BodyRead =
-  | { kind: 'body'; bytes: Buffer }
+  /** The body, and the lease that counts it (the caller releases it). */
+  | { kind: 'body'; bytes: Buffer; lease: Lease }
   /** Over the limit, or the memory budget would not hold it: read and thrown away unless `drained` is false. */
   | { kind: 'too_large' | 'memory'; drained: boolean }
   /** The client went away. */
@@ -28,14 +29,14 @@ export function contentEncoding(header: string | undefined): ContentEncoding | u
 }
 
 /**
- * Reads the body, charging its bytes to the budget's intake as they arrive (the caller releases `bytes.length`).
- * Past `limit`, or when the budget is full, the rest is read and thrown away, up to `drainLimit` bytes.
+ * Reads the body, charging its bytes to the budget's intake as they arrive. Past `limit`, or when the budget is
+ * full, the rest is read and thrown away, up to `drainLimit` bytes.
  */
 export function readBody(req: IncomingMessage, limit: number, drainLimit: number, budget: MemoryBudget): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    const lease = budget.charge('intake', 0);
     let size = 0;
-    let charged = 0;
     let refusal: 'too_large' | 'memory' | undefined;
     let discarded = 0;
     let settled = false;
@@ -43,12 +44,13 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit: number
       if (settled) return;
       settled = true;
       req.removeListener('data', onData);
-      if (result.kind !== 'body') budget.release('intake', charged);
+      if (result.kind !== 'body') lease.release();
       resolve(result);
     };
     const refuse = (why: 'too_large' | 'memory') => {
       refusal = why;
       chunks.length = 0;
+      lease.release();
     };
     const onData = (chunk: Buffer) => {
       if (refusal) {
@@ -59,8 +61,7 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit: number
       size += chunk.length;
       if (size > limit) return refuse('too_large');
       if (!budget.fits(chunk.length)) return refuse('memory');
-      budget.charge('intake', chunk.length);
-      charged += chunk.length;
+      lease.grow(chunk.length);
       chunks.push(chunk);
     };
     const declared = Number(req.headers['content-length']);
@@ -69,7 +70,7 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit: number
       refuse('too_large');
     }
     req.on('data', onData);
-    req.once('end', () => settle(refusal ? { kind: refusal, drained: true } : { kind: 'body', bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+    req.once('end', () => settle(refusal ? { kind: refusal, drained: true } : { kind: 'body', bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), lease }));
     req.once('close', () => settle({ kind: 'aborted' }));
     req.once('error', () => settle({ kind: 'aborted' }));
   });

@@ -1,16 +1,23 @@
 // Every setting of `tokenledger collect`: its flags and the variables it reads, with type, default and meaning.
-// The CLI's parsing and `--help` come from this table, and so does the README's collector table.
-import { commandHelp, commandSettings, type CommandSpec } from '../cli/command-line.ts';
+// The command's parsing (config/command-line.ts, as for every command) and `--help` come from this table, and so
+// does the table in docs/collector.md.
+import { commandHelp, commandSettings, type CommandSpec } from '../config/command-line.ts';
+import { booleanSetting, listSetting, positiveSetting, stringSetting, type DocumentedSetting, type PassedSetting, type Setting } from '../config/setting.ts';
 import { BACKEND_CONVENTIONS } from '../ledger/backend-attributes.ts';
-import { booleanSetting, listSetting, positiveSetting, stringSetting, type PassedSetting, type Setting } from '../setup/setting.ts';
 
-/** `--listen` and `--prometheus`: host:port. */
-function addressSetting(name: string, fallback: string | undefined, meaning: string): Setting<{ host: string; port: number }> {
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** `--listen` and `--prometheus`: host:port (port 0: one the system picks). */
+function addressSetting(name: string, fallback: Address | undefined, meaning: string): Setting<Address> {
   return {
     name,
     type: '`host:port`',
-    default: fallback ?? '—',
+    default: fallback,
     meaning,
+    show: ({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`,
     parse(raw) {
       const index = raw.lastIndexOf(':');
       if (index <= 0) throw new Error(`${name} must be host:port, got ${raw}`);
@@ -25,7 +32,7 @@ function addressSetting(name: string, fallback: string | undefined, meaning: str
 export const COLLECTOR_FLAGS = {
   listen: addressSetting(
     '--listen',
-    '127.0.0.1:4318',
+    { host: '127.0.0.1', port: 4318 },
     'where `POST /v1/traces` is served (`application/x-protobuf` and `application/json`, bodies plain or gzip, deflate or zstd)',
   ),
   upstream: stringSetting(
@@ -88,7 +95,7 @@ export const COLLECTOR_FLAGS = {
   baggageKeys: listSetting(
     '--baggage-keys',
     'names, comma-separated',
-    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Backends](#backends))',
+    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Attribution](attribution.md))',
   ),
   baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
   baggageHashKeys: listSetting(
@@ -109,20 +116,17 @@ export const COLLECTOR_VARIABLES: readonly PassedSetting[] = [
   {
     name: 'TOKENLEDGER_COLLECTOR_TOKEN',
     type: 'string',
-    default: '—',
     meaning: 'when set, clients must send `Authorization: Bearer <token>` (401 otherwise; compared in constant time, the scheme in any case)',
   },
   {
     name: 'TOKENLEDGER_BAGGAGE_HASH_SALT',
     type: 'string',
-    default: '—',
     meaning: 'the HMAC key of the `--baggage-hash-keys` hash (the same as in process: one salt gives the same hashes); without it the hash is a plain SHA-256, which anyone can recompute for a guessed id',
   },
   { name: 'OTEL_LOG_LEVEL', type: '`none` … `all`', default: '`info`', meaning: 'what the collector logs (to stderr and stdout); drops, refusals and upstream failures are warnings, at most one per kind every 10 s' },
   {
     name: 'OTEL_EXPORTER_OTLP_HEADERS',
     type: '`key=value,…`',
-    default: '—',
     meaning: 'headers sent upstream with traces and metrics (`OTEL_EXPORTER_OTLP_TRACES_HEADERS` and `…_METRICS_HEADERS` add to them per signal)',
   },
   { name: 'OTEL_EXPORTER_OTLP_COMPRESSION', type: '`gzip` \\| `none`', default: '`none`', meaning: 'compression of what is sent upstream (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` for traces only)' },
@@ -138,7 +142,7 @@ export const COLLECT_COMMAND: CommandSpec<typeof COLLECTOR_FLAGS> = {
   variables: COLLECTOR_VARIABLES,
 };
 
-export const COLLECTOR_SETTINGS: readonly PassedSetting[] = commandSettings(COLLECT_COMMAND);
+export const COLLECTOR_SETTINGS: readonly DocumentedSetting[] = commandSettings(COLLECT_COMMAND);
 
 /** `--help`: the usage line and the table as plain text. */
 export function collectorHelp(): string {

@@ -46,3 +46,31 @@ test('trace rollup: steps follow the calls\' end times, so a retry reads as it h
   assert.equal(summary.failedCalls, 1);
   assert.equal(summary.retries, 1);
 });
+
+test('trace rollup: marks and cost another process wrote follow this judgement, so only the counted span states a cost', () => {
+  // The SDK's span came marked a duplicate of a span the same call had in its own process; here, where the whole
+  // trace is seen, the SDK's span ends first and is counted; the gateway's span, priced in its process (with
+  // OpenInference's cost names too), is the duplicate.
+  const root = heldSpan({ spanId: 'agent', startNanos: 1000n * MS, endNanos: 1100n * MS, attributes: { ...agent } });
+  const counted = heldSpan({
+    spanId: 'sdk',
+    parentSpanId: 'agent',
+    startNanos: 1001n * MS,
+    endNanos: 1009n * MS,
+    attributes: { ...chat(), 'gen_ai.response.id': 'msg_1', 'tokenledger.call.duplicate_of': 'elsewhere', 'tokenledger.call.duplicate_reason': 'nested_llm_span' },
+    cost: 0.25,
+  });
+  const duplicate = heldSpan({
+    spanId: 'gateway',
+    parentSpanId: 'agent',
+    startNanos: 1002n * MS,
+    endNanos: 1010n * MS,
+    attributes: { ...chat(), 'gen_ai.response.id': 'msg_1', 'tokenledger.cost.usd': 0.25, 'llm.cost.total': 0.25, 'langfuse.observation.cost_details': '{"total":0.25}' },
+    cost: 0.25,
+  });
+  const { summary } = rollUp([root, duplicate, counted]);
+  assert.deepEqual([summary.steps, summary.cost.total], [1, 0.25]);
+  assert.deepEqual([counted.attributes['tokenledger.call.duplicate_of'], counted.attributes['tokenledger.call.duplicate_reason']], [undefined, undefined]);
+  assert.equal(duplicate.attributes['tokenledger.call.duplicate_of'], 'sdk');
+  assert.deepEqual(Object.keys(duplicate.attributes).filter((key) => /cost/.test(key)), []);
+});

@@ -7,7 +7,9 @@
 // quiet for `quietMs`, or older than `maxAgeMs` with no root. Bounds: at most `maxTraces` traces and `maxSpans`
 // spans held; past either, the oldest trace is handed back early, marked evicted, and counted; `evictBytes` does
 // the same when memory is short. A span of a trace already handed back is late: it is returned at once, to be
-// forwarded as it is.
+// forwarded as it is. Time is the injected clock's (a ManualClock in tests), unless a caller passes its own `now`
+// (the cost lab's replay counts time in spans read).
+import { systemClock, type Clock } from '../base/clock.ts';
 import { positive } from '../base/positive.ts';
 import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
 
@@ -63,8 +65,10 @@ export class TraceStore<S extends StoredSpan> {
   private heldSpans = 0;
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
   readonly limits: TraceStoreLimits;
+  private readonly clock: Clock;
 
-  constructor(limits: Partial<TraceStoreLimits> = {}) {
+  constructor(limits: Partial<TraceStoreLimits> = {}, clock: Clock = systemClock) {
+    this.clock = clock;
     // A limit given as undefined keeps its default.
     this.limits = { ...DEFAULT_TRACE_STORE_LIMITS };
     for (const [key, value] of Object.entries(limits)) if (value !== undefined) this.limits[key as keyof TraceStoreLimits] = value;
@@ -75,9 +79,8 @@ export class TraceStore<S extends StoredSpan> {
     return this.traces.size;
   }
 
-
   /** Adds spans; returns the late ones (their trace was already handed back) and traces evicted to make room. */
-  add(spans: S[], now: number): { late: S[]; evicted: ReleasedTrace<S>[] } {
+  add(spans: S[], now = this.clock.now()): { late: S[]; evicted: ReleasedTrace<S>[] } {
     const late: S[] = [];
     const evicted: ReleasedTrace<S>[] = [];
     for (const span of spans) {
@@ -103,7 +106,7 @@ export class TraceStore<S extends StoredSpan> {
   }
 
   /** The traces ready at `now`, released. */
-  take(now: number): ReleasedTrace<S>[] {
+  take(now = this.clock.now()): ReleasedTrace<S>[] {
     const ready: ReleasedTrace<S>[] = [];
     for (const [traceId, held] of this.traces) {
       if (held.rootSeen && now - held.lastArrival >= this.limits.quietMs) ready.push(this.release(traceId, held, 'complete'));

@@ -1,8 +1,10 @@
 // One POST to the upstream, over node:http(s) with a keep-alive agent of `concurrency` sockets. Not fetch: fetch
 // copies a typed-array body on every call (WebIDL's "get a copy of the bytes"), which for a queue retrying
-// megabyte requests against an upstream that is down was most of the collector's memory churn.
+// megabyte requests against an upstream that is down was most of the collector's memory churn. An attempt's
+// timeout runs on the injected clock, so a test decides when it passes.
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Clock } from '../base/clock.ts';
 
 export interface UpstreamResponse {
   status: number;
@@ -23,26 +25,30 @@ export class UpstreamClient {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly agent: HttpAgent;
+  private readonly clock: Clock;
 
-  constructor(url: string, headers: Record<string, string>, concurrency: number, timeoutMs: number) {
+  constructor(url: string, headers: Record<string, string>, concurrency: number, timeoutMs: number, clock: Clock) {
     this.url = new URL(url);
     this.headers = headers;
     this.timeoutMs = timeoutMs;
+    this.clock = clock;
     const https = this.url.protocol === 'https:';
     this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: concurrency }) : new HttpAgent({ keepAlive: true, maxSockets: concurrency });
   }
 
   post(body: Uint8Array, abort: AbortSignal): Promise<UpstreamResponse> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = new AbortController();
+    const timer = this.clock.after(this.timeoutMs, () => timeout.abort());
     const request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const failed = (error: Error) => reject(timeout.signal.aborted ? new UpstreamTimeout(`no answer within ${this.timeoutMs} ms`) : error);
       const req = request(this.url, {
         method: 'POST',
         agent: this.agent,
         headers: { ...this.headers, 'content-length': String(body.length) },
-        signal: AbortSignal.any([timeout, abort]),
+        signal: AbortSignal.any([timeout.signal, abort]),
       });
-      req.on('error', (error) => reject(timeout.aborted ? new UpstreamTimeout(`no answer within ${this.timeoutMs} ms`) : error));
+      req.on('error', failed);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -51,10 +57,10 @@ export class UpstreamClient {
           size += chunk.length;
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', (error) => reject(timeout.aborted ? new UpstreamTimeout(`no answer within ${this.timeoutMs} ms`) : error));
+        res.on('error', failed);
       });
       req.end(body);
-    });
+    }).finally(() => timer.cancel());
   }
 
   close(): void {

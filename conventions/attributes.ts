@@ -321,173 +321,341 @@ export const ATTR_TOKENLEDGER_RUN_USAGE_TOOL_RESULT_INPUT_TOKENS = 'tokenledger.
 export const ATTR_TOKENLEDGER_RUN_COST_TOOL_RESULT_USD = 'tokenledger.run.cost.tool_result.usd';
 
 // The values of attributes with a closed set of values, and their union types.
+/** `gen_ai.operation.name` = `chat`. */
 export const GEN_AI_OPERATION_NAME_VALUE_CHAT = 'chat';
+/** `gen_ai.operation.name` = `generate_content`. */
 export const GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT = 'generate_content';
+/** `gen_ai.operation.name` = `text_completion`. */
 export const GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION = 'text_completion';
+/** `gen_ai.operation.name` = `embeddings`. */
 export const GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS = 'embeddings';
+/** `gen_ai.operation.name` = `invoke_agent`. */
 export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent';
+/** `gen_ai.operation.name` = `execute_tool`. */
 export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool';
+/** Every value of `gen_ai.operation.name`. */
 export const GEN_AI_OPERATION_NAME_VALUES = ['chat', 'generate_content', 'text_completion', 'embeddings', 'invoke_agent', 'execute_tool'] as const;
+/** A value of `gen_ai.operation.name`. */
 export type GenAiOperationName = (typeof GEN_AI_OPERATION_NAME_VALUES)[number];
+/** `openai.api.type` = `chat_completions`. */
 export const OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS = 'chat_completions';
+/** `openai.api.type` = `responses`. */
 export const OPENAI_API_TYPE_VALUE_RESPONSES = 'responses';
+/** `openai.api.type` = `embeddings`. */
 export const OPENAI_API_TYPE_VALUE_EMBEDDINGS = 'embeddings';
+/** Every value of `openai.api.type`. */
 export const OPENAI_API_TYPE_VALUES = ['chat_completions', 'responses', 'embeddings'] as const;
+/** A value of `openai.api.type`. */
 export type OpenaiApiType = (typeof OPENAI_API_TYPE_VALUES)[number];
+/** `tokenledger.usage.tool_result.estimation` = `char_share`. */
 export const TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUE_CHAR_SHARE = 'char_share';
+/** Every value of `tokenledger.usage.tool_result.estimation`. */
 export const TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUES = ['char_share'] as const;
+/** A value of `tokenledger.usage.tool_result.estimation`. */
 export type TokenledgerUsageToolResultEstimation = (typeof TOKENLEDGER_USAGE_TOOL_RESULT_ESTIMATION_VALUES)[number];
+/** `tokenledger.usage.unknown_reason` = `usage_missing`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_USAGE_MISSING = 'usage_missing';
+/** `tokenledger.usage.unknown_reason` = `usage_malformed`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_USAGE_MALFORMED = 'usage_malformed';
+/** `tokenledger.usage.unknown_reason` = `stream_usage_not_requested`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_STREAM_USAGE_NOT_REQUESTED = 'stream_usage_not_requested';
+/** `tokenledger.usage.unknown_reason` = `stream_incomplete`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_STREAM_INCOMPLETE = 'stream_incomplete';
+/** `tokenledger.usage.unknown_reason` = `raw_response`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUE_RAW_RESPONSE = 'raw_response';
+/** Every value of `tokenledger.usage.unknown_reason`. */
 export const TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES = ['usage_missing', 'usage_malformed', 'stream_usage_not_requested', 'stream_incomplete', 'raw_response'] as const;
+/** A value of `tokenledger.usage.unknown_reason`. */
 export type TokenledgerUsageUnknownReason = (typeof TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES)[number];
+/** `tokenledger.usage.source_convention` = `genai`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI = 'genai';
+/** `tokenledger.usage.source_convention` = `genai_legacy`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_GENAI_LEGACY = 'genai_legacy';
+/** `tokenledger.usage.source_convention` = `anthropic_sdk`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_SDK = 'anthropic_sdk';
+/** `tokenledger.usage.source_convention` = `openinference`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_OPENINFERENCE = 'openinference';
+/** `tokenledger.usage.source_convention` = `anthropic_excluding_cache`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_ANTHROPIC_EXCLUDING_CACHE = 'anthropic_excluding_cache';
+/** `tokenledger.usage.source_convention` = `ai_sdk`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUE_AI_SDK = 'ai_sdk';
+/** Every value of `tokenledger.usage.source_convention`. */
 export const TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES = ['genai', 'genai_legacy', 'anthropic_sdk', 'openinference', 'anthropic_excluding_cache', 'ai_sdk'] as const;
+/** A value of `tokenledger.usage.source_convention`. */
 export type TokenledgerUsageSourceConvention = (typeof TOKENLEDGER_USAGE_SOURCE_CONVENTION_VALUES)[number];
+/** `tokenledger.call.duplicate_reason` = `same_response_id`. */
 export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_SAME_RESPONSE_ID = 'same_response_id';
+/** `tokenledger.call.duplicate_reason` = `nested_llm_span`. */
 export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUE_NESTED_LLM_SPAN = 'nested_llm_span';
+/** Every value of `tokenledger.call.duplicate_reason`. */
 export const TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES = ['same_response_id', 'nested_llm_span'] as const;
+/** A value of `tokenledger.call.duplicate_reason`. */
 export type TokenledgerCallDuplicateReason = (typeof TOKENLEDGER_CALL_DUPLICATE_REASON_VALUES)[number];
+/** `tokenledger.request.service_tier` = `standard`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_STANDARD = 'standard';
+/** `tokenledger.request.service_tier` = `flex`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_FLEX = 'flex';
+/** `tokenledger.request.service_tier` = `priority`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_PRIORITY = 'priority';
+/** `tokenledger.request.service_tier` = `batch`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_BATCH = 'batch';
+/** `tokenledger.request.service_tier` = `scale`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUE_SCALE = 'scale';
+/** Every value of `tokenledger.request.service_tier`. */
 export const TOKENLEDGER_REQUEST_SERVICE_TIER_VALUES = ['standard', 'flex', 'priority', 'batch', 'scale'] as const;
+/** A value of `tokenledger.request.service_tier`. */
 export type TokenledgerRequestServiceTier = (typeof TOKENLEDGER_REQUEST_SERVICE_TIER_VALUES)[number];
+/** `tokenledger.cost.source` = `bundled`. */
 export const TOKENLEDGER_COST_SOURCE_VALUE_BUNDLED = 'bundled';
+/** `tokenledger.cost.source` = `refreshed`. */
 export const TOKENLEDGER_COST_SOURCE_VALUE_REFRESHED = 'refreshed';
+/** `tokenledger.cost.source` = `override`. */
 export const TOKENLEDGER_COST_SOURCE_VALUE_OVERRIDE = 'override';
+/** `tokenledger.cost.source` = `provider`. */
 export const TOKENLEDGER_COST_SOURCE_VALUE_PROVIDER = 'provider';
+/** Every value of `tokenledger.cost.source`. */
 export const TOKENLEDGER_COST_SOURCE_VALUES = ['bundled', 'refreshed', 'override', 'provider'] as const;
+/** A value of `tokenledger.cost.source`. */
 export type TokenledgerCostSource = (typeof TOKENLEDGER_COST_SOURCE_VALUES)[number];
+/** `gen_ai.usage.cost.currency` = `USD`. */
 export const GEN_AI_USAGE_COST_CURRENCY_VALUE_USD = 'USD';
+/** Every value of `gen_ai.usage.cost.currency`. */
 export const GEN_AI_USAGE_COST_CURRENCY_VALUES = ['USD'] as const;
+/** A value of `gen_ai.usage.cost.currency`. */
 export type GenAiUsageCostCurrency = (typeof GEN_AI_USAGE_COST_CURRENCY_VALUES)[number];
+/** `gen_ai.usage.cost.source` = `local`. */
 export const GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL = 'local';
+/** `gen_ai.usage.cost.source` = `provider`. */
 export const GEN_AI_USAGE_COST_SOURCE_VALUE_PROVIDER = 'provider';
+/** Every value of `gen_ai.usage.cost.source`. */
 export const GEN_AI_USAGE_COST_SOURCE_VALUES = ['local', 'provider'] as const;
+/** A value of `gen_ai.usage.cost.source`. */
 export type GenAiUsageCostSource = (typeof GEN_AI_USAGE_COST_SOURCE_VALUES)[number];
+/** `tokenledger.cost.unknown_reason` = `unknown_model`. */
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_UNKNOWN_MODEL = 'unknown_model';
+/** `tokenledger.cost.unknown_reason` = `usage_unknown`. */
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_USAGE_UNKNOWN = 'usage_unknown';
+/** `tokenledger.cost.unknown_reason` = `pricing_error`. */
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUE_PRICING_ERROR = 'pricing_error';
+/** Every value of `tokenledger.cost.unknown_reason`. */
 export const TOKENLEDGER_COST_UNKNOWN_REASON_VALUES = ['unknown_model', 'usage_unknown', 'pricing_error'] as const;
+/** A value of `tokenledger.cost.unknown_reason`. */
 export type TokenledgerCostUnknownReason = (typeof TOKENLEDGER_COST_UNKNOWN_REASON_VALUES)[number];
+/** `tokenledger.run.scope` = `subtree`. */
 export const TOKENLEDGER_RUN_SCOPE_VALUE_SUBTREE = 'subtree';
+/** Every value of `tokenledger.run.scope`. */
 export const TOKENLEDGER_RUN_SCOPE_VALUES = ['subtree'] as const;
+/** A value of `tokenledger.run.scope`. */
 export type TokenledgerRunScope = (typeof TOKENLEDGER_RUN_SCOPE_VALUES)[number];
+/** `tokenledger.run.incomplete_reason` = `spans_lost`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_SPANS_LOST = 'spans_lost';
+/** `tokenledger.run.incomplete_reason` = `calls_open_at_end`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_CALLS_OPEN_AT_END = 'calls_open_at_end';
+/** `tokenledger.run.incomplete_reason` = `unpriced_calls`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNPRICED_CALLS = 'unpriced_calls';
+/** `tokenledger.run.incomplete_reason` = `uncovered_requests`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUE_UNCOVERED_REQUESTS = 'uncovered_requests';
+/** Every value of `tokenledger.run.incomplete_reason`. */
 export const TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES = ['spans_lost', 'calls_open_at_end', 'unpriced_calls', 'uncovered_requests'] as const;
+/** A value of `tokenledger.run.incomplete_reason`. */
 export type TokenledgerRunIncompleteReason = (typeof TOKENLEDGER_RUN_INCOMPLETE_REASON_VALUES)[number];
+/** `tokenledger.run.ideal_steps.source` = `configured`. */
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_CONFIGURED = 'configured';
+/** `tokenledger.run.ideal_steps.source` = `learned`. */
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED = 'learned';
+/** Every value of `tokenledger.run.ideal_steps.source`. */
 export const TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES = ['configured', 'learned'] as const;
+/** A value of `tokenledger.run.ideal_steps.source`. */
 export type TokenledgerRunIdealStepsSource = (typeof TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUES)[number];
+/** `tokenledger.run.budget.mode` = `enforce`. */
 export const TOKENLEDGER_RUN_BUDGET_MODE_VALUE_ENFORCE = 'enforce';
+/** `tokenledger.run.budget.mode` = `warn`. */
 export const TOKENLEDGER_RUN_BUDGET_MODE_VALUE_WARN = 'warn';
+/** Every value of `tokenledger.run.budget.mode`. */
 export const TOKENLEDGER_RUN_BUDGET_MODE_VALUES = ['enforce', 'warn'] as const;
+/** A value of `tokenledger.run.budget.mode`. */
 export type TokenledgerRunBudgetMode = (typeof TOKENLEDGER_RUN_BUDGET_MODE_VALUES)[number];
+/** `tokenledger.run.budget.exceeded` = `max_usd`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_USD = 'max_usd';
+/** `tokenledger.run.budget.exceeded` = `max_steps`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_STEPS = 'max_steps';
+/** `tokenledger.run.budget.exceeded` = `max_input_tokens`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
+/** `tokenledger.run.budget.exceeded` = `max_output_tokens`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+/** `tokenledger.run.budget.exceeded` = `unknown_cost`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_UNKNOWN_COST = 'unknown_cost';
+/** `tokenledger.run.budget.exceeded` = `tenant_max_usd`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_USD = 'tenant_max_usd';
+/** `tokenledger.run.budget.exceeded` = `tenant_max_steps`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_STEPS = 'tenant_max_steps';
+/** `tokenledger.run.budget.exceeded` = `tenant_max_input_tokens`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_INPUT_TOKENS = 'tenant_max_input_tokens';
+/** `tokenledger.run.budget.exceeded` = `tenant_max_output_tokens`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_TENANT_MAX_OUTPUT_TOKENS = 'tenant_max_output_tokens';
+/** `tokenledger.run.budget.exceeded` = `repeated_tool_call`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
+/** `tokenledger.run.budget.exceeded` = `consecutive_failures`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
+/** `tokenledger.run.budget.exceeded` = `step_inflation`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUE_STEP_INFLATION = 'step_inflation';
+/** Every value of `tokenledger.run.budget.exceeded`. */
 export const TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'unknown_cost', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+/** A value of `tokenledger.run.budget.exceeded`. */
 export type TokenledgerRunBudgetExceeded = (typeof TOKENLEDGER_RUN_BUDGET_EXCEEDED_VALUES)[number];
+/** `tokenledger.run.budget.unknown_cost` = `allow`. */
 export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUE_ALLOW = 'allow';
+/** `tokenledger.run.budget.unknown_cost` = `stop`. */
 export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUE_STOP = 'stop';
+/** Every value of `tokenledger.run.budget.unknown_cost`. */
 export const TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUES = ['allow', 'stop'] as const;
+/** A value of `tokenledger.run.budget.unknown_cost`. */
 export type TokenledgerRunBudgetUnknownCost = (typeof TOKENLEDGER_RUN_BUDGET_UNKNOWN_COST_VALUES)[number];
+/** `tokenledger.guard.limit` = `max_usd`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_USD = 'max_usd';
+/** `tokenledger.guard.limit` = `max_steps`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_STEPS = 'max_steps';
+/** `tokenledger.guard.limit` = `max_input_tokens`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_INPUT_TOKENS = 'max_input_tokens';
+/** `tokenledger.guard.limit` = `max_output_tokens`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_MAX_OUTPUT_TOKENS = 'max_output_tokens';
+/** `tokenledger.guard.limit` = `tenant_max_usd`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_USD = 'tenant_max_usd';
+/** `tokenledger.guard.limit` = `tenant_max_steps`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_STEPS = 'tenant_max_steps';
+/** `tokenledger.guard.limit` = `tenant_max_input_tokens`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_INPUT_TOKENS = 'tenant_max_input_tokens';
+/** `tokenledger.guard.limit` = `tenant_max_output_tokens`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_TENANT_MAX_OUTPUT_TOKENS = 'tenant_max_output_tokens';
+/** `tokenledger.guard.limit` = `repeated_tool_call`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_REPEATED_TOOL_CALL = 'repeated_tool_call';
+/** `tokenledger.guard.limit` = `consecutive_failures`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_CONSECUTIVE_FAILURES = 'consecutive_failures';
+/** `tokenledger.guard.limit` = `step_inflation`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUE_STEP_INFLATION = 'step_inflation';
+/** Every value of `tokenledger.guard.limit`. */
 export const TOKENLEDGER_GUARD_LIMIT_VALUES = ['max_usd', 'max_steps', 'max_input_tokens', 'max_output_tokens', 'tenant_max_usd', 'tenant_max_steps', 'tenant_max_input_tokens', 'tenant_max_output_tokens', 'repeated_tool_call', 'consecutive_failures', 'step_inflation'] as const;
+/** A value of `tokenledger.guard.limit`. */
 export type TokenledgerGuardLimit = (typeof TOKENLEDGER_GUARD_LIMIT_VALUES)[number];
+/** `tokenledger.guard.mode` = `enforce`. */
 export const TOKENLEDGER_GUARD_MODE_VALUE_ENFORCE = 'enforce';
+/** `tokenledger.guard.mode` = `warn`. */
 export const TOKENLEDGER_GUARD_MODE_VALUE_WARN = 'warn';
+/** Every value of `tokenledger.guard.mode`. */
 export const TOKENLEDGER_GUARD_MODE_VALUES = ['enforce', 'warn'] as const;
+/** A value of `tokenledger.guard.mode`. */
 export type TokenledgerGuardMode = (typeof TOKENLEDGER_GUARD_MODE_VALUES)[number];
+/** `tokenledger.tool.cache.result` = `hit`. */
 export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_HIT = 'hit';
+/** `tokenledger.tool.cache.result` = `miss`. */
 export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUE_MISS = 'miss';
+/** Every value of `tokenledger.tool.cache.result`. */
 export const TOKENLEDGER_TOOL_CACHE_RESULT_VALUES = ['hit', 'miss'] as const;
+/** A value of `tokenledger.tool.cache.result`. */
 export type TokenledgerToolCacheResult = (typeof TOKENLEDGER_TOOL_CACHE_RESULT_VALUES)[number];
+/** `openinference.span.kind` = `LLM`. */
 export const OPENINFERENCE_SPAN_KIND_VALUE_LLM = 'LLM';
+/** Every value of `openinference.span.kind`. */
 export const OPENINFERENCE_SPAN_KIND_VALUES = ['LLM'] as const;
+/** A value of `openinference.span.kind`. */
 export type OpeninferenceSpanKind = (typeof OPENINFERENCE_SPAN_KIND_VALUES)[number];
+/** `gen_ai.token.type` = `input`. */
 export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input';
+/** `gen_ai.token.type` = `output`. */
 export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output';
+/** Every value of `gen_ai.token.type`. */
 export const GEN_AI_TOKEN_TYPE_VALUES = ['input', 'output'] as const;
+/** A value of `gen_ai.token.type`. */
 export type GenAiTokenType = (typeof GEN_AI_TOKEN_TYPE_VALUES)[number];
+/** `tokenledger.token.type` = `uncached_input`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_UNCACHED_INPUT = 'uncached_input';
+/** `tokenledger.token.type` = `cache_read`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_READ = 'cache_read';
+/** `tokenledger.token.type` = `cache_write_5m`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_WRITE_5M = 'cache_write_5m';
+/** `tokenledger.token.type` = `cache_write_1h`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_CACHE_WRITE_1H = 'cache_write_1h';
+/** `tokenledger.token.type` = `output`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_OUTPUT = 'output';
+/** `tokenledger.token.type` = `request_fees`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_REQUEST_FEES = 'request_fees';
+/** `tokenledger.token.type` = `reasoning`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_REASONING = 'reasoning';
+/** `tokenledger.token.type` = `tool_result`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUE_TOOL_RESULT = 'tool_result';
+/** Every value of `tokenledger.token.type`. */
 export const TOKENLEDGER_TOKEN_TYPE_VALUES = ['uncached_input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'request_fees', 'reasoning', 'tool_result'] as const;
+/** A value of `tokenledger.token.type`. */
 export type TokenledgerTokenType = (typeof TOKENLEDGER_TOKEN_TYPE_VALUES)[number];
+/** `gen_ai.token.modality` = `text`. */
 export const GEN_AI_TOKEN_MODALITY_VALUE_TEXT = 'text';
+/** `gen_ai.token.modality` = `image`. */
 export const GEN_AI_TOKEN_MODALITY_VALUE_IMAGE = 'image';
+/** `gen_ai.token.modality` = `audio`. */
 export const GEN_AI_TOKEN_MODALITY_VALUE_AUDIO = 'audio';
+/** `gen_ai.token.modality` = `unknown`. */
 export const GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN = 'unknown';
+/** Every value of `gen_ai.token.modality`. */
 export const GEN_AI_TOKEN_MODALITY_VALUES = ['text', 'image', 'audio', 'unknown'] as const;
+/** A value of `gen_ai.token.modality`. */
 export type GenAiTokenModality = (typeof GEN_AI_TOKEN_MODALITY_VALUES)[number];
+/** `tokenledger.processor.eviction_reason` = `max_runs`. */
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_RUNS = 'max_runs';
+/** `tokenledger.processor.eviction_reason` = `max_age`. */
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_AGE = 'max_age';
+/** `tokenledger.processor.eviction_reason` = `max_depth`. */
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUE_MAX_DEPTH = 'max_depth';
+/** Every value of `tokenledger.processor.eviction_reason`. */
 export const TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES = ['max_runs', 'max_age', 'max_depth'] as const;
+/** A value of `tokenledger.processor.eviction_reason`. */
 export type TokenledgerProcessorEvictionReason = (typeof TOKENLEDGER_PROCESSOR_EVICTION_REASON_VALUES)[number];
+/** `tokenledger.collector.drop_reason` = `invalid`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_INVALID = 'invalid';
+/** `tokenledger.collector.drop_reason` = `upstream_refused`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_UPSTREAM_REFUSED = 'upstream_refused';
+/** `tokenledger.collector.drop_reason` = `upstream_rejected`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_UPSTREAM_REJECTED = 'upstream_rejected';
+/** `tokenledger.collector.drop_reason` = `retries_exhausted`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_RETRIES_EXHAUSTED = 'retries_exhausted';
+/** `tokenledger.collector.drop_reason` = `shutdown`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUE_SHUTDOWN = 'shutdown';
+/** Every value of `tokenledger.collector.drop_reason`. */
 export const TOKENLEDGER_COLLECTOR_DROP_REASON_VALUES = ['invalid', 'upstream_refused', 'upstream_rejected', 'retries_exhausted', 'shutdown'] as const;
+/** A value of `tokenledger.collector.drop_reason`. */
 export type TokenledgerCollectorDropReason = (typeof TOKENLEDGER_COLLECTOR_DROP_REASON_VALUES)[number];
+/** `tokenledger.collector.refusal_reason` = `memory_limit`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_MEMORY_LIMIT = 'memory_limit';
+/** `tokenledger.collector.refusal_reason` = `shutting_down`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_SHUTTING_DOWN = 'shutting_down';
+/** `tokenledger.collector.refusal_reason` = `body_too_large`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_BODY_TOO_LARGE = 'body_too_large';
+/** `tokenledger.collector.refusal_reason` = `malformed`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_MALFORMED = 'malformed';
+/** `tokenledger.collector.refusal_reason` = `unauthorized`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_UNAUTHORIZED = 'unauthorized';
+/** `tokenledger.collector.refusal_reason` = `unsupported`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUE_UNSUPPORTED = 'unsupported';
+/** Every value of `tokenledger.collector.refusal_reason`. */
 export const TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUES = ['memory_limit', 'shutting_down', 'body_too_large', 'malformed', 'unauthorized', 'unsupported'] as const;
+/** A value of `tokenledger.collector.refusal_reason`. */
 export type TokenledgerCollectorRefusalReason = (typeof TOKENLEDGER_COLLECTOR_REFUSAL_REASON_VALUES)[number];
+/** `tokenledger.collector.memory.part` = `intake`. */
 export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_INTAKE = 'intake';
+/** `tokenledger.collector.memory.part` = `held`. */
 export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_HELD = 'held';
+/** `tokenledger.collector.memory.part` = `queued`. */
 export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUE_QUEUED = 'queued';
+/** Every value of `tokenledger.collector.memory.part`. */
 export const TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUES = ['intake', 'held', 'queued'] as const;
+/** A value of `tokenledger.collector.memory.part`. */
 export type TokenledgerCollectorMemoryPart = (typeof TOKENLEDGER_COLLECTOR_MEMORY_PART_VALUES)[number];
+/** `tokenledger.run.outcome` = `success`. */
 export const TOKENLEDGER_RUN_OUTCOME_VALUE_SUCCESS = 'success';
+/** `tokenledger.run.outcome` = `failure`. */
 export const TOKENLEDGER_RUN_OUTCOME_VALUE_FAILURE = 'failure';
+/** Every value of `tokenledger.run.outcome`. */
 export const TOKENLEDGER_RUN_OUTCOME_VALUES = ['success', 'failure'] as const;
+/** A value of `tokenledger.run.outcome`. */
 export type TokenledgerRunOutcome = (typeof TOKENLEDGER_RUN_OUTCOME_VALUES)[number];
 
 // Span event names.

@@ -242,8 +242,13 @@ export function renderConstants(registry: Registry): string {
   lines.push('', '// The values of attributes with a closed set of values, and their union types.');
   for (const a of registry.attributes) {
     if (!a.values) continue;
-    for (const value of a.values) lines.push(`export const ${valueConstantName(a.name, value)} = '${value}';`);
+    for (const value of a.values) {
+      lines.push(`/** \`${a.name}\` = \`${value}\`. */`);
+      lines.push(`export const ${valueConstantName(a.name, value)} = '${value}';`);
+    }
+    lines.push(`/** Every value of \`${a.name}\`. */`);
     lines.push(`export const ${valuesConstantName(a.name)} = [${a.values.map((value) => `'${value}'`).join(', ')}] as const;`);
+    lines.push(`/** A value of \`${a.name}\`. */`);
     lines.push(`export type ${valueTypeName(a.name)} = (typeof ${valuesConstantName(a.name)})[number];`);
   }
   lines.push('', '// Span event names.');
@@ -264,23 +269,32 @@ export function renderConstants(registry: Registry): string {
 export function renderTokenTypes(registry: Registry): string {
   const string = (value: string | undefined) => (value === undefined ? 'undefined' : `'${value}'`);
   const lines = [`// ${GENERATED}`, '//', '// The token types a call is billed for (see the `token_types` table of the registry).', ''];
+  lines.push('/** One row of the token-type table: a thing a call is billed for, and the names it goes by. */');
   lines.push('export interface TokenTypeRow {');
+  lines.push('  /** The id, also the `tokenledger.token.type` value of its metric series. */');
   lines.push('  readonly id: string;');
   lines.push("  /** `part`: the parts add up to the bill; `subset`: inside a part, never added on top. */");
   lines.push("  readonly role: 'part' | 'subset';");
+  lines.push('  /** Whether it is billed as input, as output, or as a fee per request. */');
   lines.push("  readonly side: 'input' | 'output' | 'fees';");
   lines.push('  /** For a subset: the part or total it is inside. */');
   lines.push('  readonly of: string | undefined;');
+  lines.push('  /** The call span attribute of its token count (none for fees). */');
   lines.push('  readonly usageAttribute: string | undefined;');
+  lines.push('  /** The call span attribute of its cost, in USD. */');
   lines.push('  readonly costAttribute: string;');
+  lines.push('  /** The run span attribute of its token count over the run (none for fees). */');
   lines.push('  readonly runUsageAttribute: string | undefined;');
+  lines.push('  /** The run span attribute of its cost over the run, in USD. */');
   lines.push('  readonly runCostAttribute: string;');
   lines.push("  /** A genai-prices price key, `input_share` or `fees`. */");
   lines.push('  readonly price: string;');
   lines.push("  /** The part whose rate applies when the price entry has no rate for `price`. */");
   lines.push('  readonly pricedAs: string | undefined;');
+  lines.push('  /** The GenAI conventions\' metric of its tokens, where there is one. */');
   lines.push('  readonly genaiMetric: string | undefined;');
   lines.push('}', '');
+  lines.push('/** The token-type table, the registry\'s `token_types`: the parts of a bill, then the subsets inside them. */');
   lines.push('export const TOKEN_TYPES = [');
   for (const row of registry.token_types) {
     lines.push(
@@ -290,19 +304,29 @@ export function renderTokenTypes(registry: Registry): string {
     );
   }
   lines.push('] as const satisfies readonly TokenTypeRow[];', '');
+  lines.push('/** The id of a token type. */');
   lines.push('export type TokenTypeId = (typeof TOKEN_TYPES)[number][\'id\'];');
   lines.push('');
+  lines.push('/** A sum of parts that spans carry beside the parts themselves (the registry\'s `token_totals`). */');
   lines.push('export interface TokenTotalRow {');
+  lines.push('  /** The id of the total. */');
   lines.push('  readonly id: string;');
+  lines.push('  /** The token types it adds up. */');
   lines.push('  readonly parts: readonly string[];');
+  lines.push('  /** The call span attribute of its token count. */');
   lines.push('  readonly usageAttribute: string | undefined;');
   lines.push('  /** The same figure under a name older consumers read (written on request). */');
   lines.push('  readonly legacyUsageAttribute: string | undefined;');
+  lines.push('  /** The run span attribute of its token count over the run. */');
   lines.push('  readonly runUsageAttribute: string | undefined;');
+  lines.push('  /** The call span attribute of its cost, in USD. */');
   lines.push('  readonly costAttribute: string | undefined;');
+  lines.push('  /** The run span attribute of its cost over the run, in USD. */');
   lines.push('  readonly runCostAttribute: string | undefined;');
+  lines.push('  /** The GenAI conventions\' metric of its tokens, where there is one. */');
   lines.push('  readonly genaiMetric: string | undefined;');
   lines.push('}', '');
+  lines.push('/** The totals, the registry\'s `token_totals`: each the sum of its parts. */');
   lines.push('export const TOKEN_TOTALS = [');
   for (const total of registry.token_totals) {
     lines.push(

@@ -17,6 +17,6 @@ export function stringAttribute(value: AttributeValue | undefined): string | und
 }
 
 /** One of an attribute's closed set of values (the registry's `values`), else undefined. */
-export function valueOf<T extends string>(values: readonly T[], value: AttributeValue | undefined): T | undefined {
+export function closedValue<T extends string>(values: readonly T[], value: AttributeValue | undefined): T | undefined {
   return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : undefined;
 }

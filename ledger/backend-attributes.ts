@@ -52,6 +52,19 @@ import type { CostAmounts, TokenCounts } from './token-types.ts';
 export const BACKEND_CONVENTIONS = ['openinference', 'langfuse'] as const;
 export type BackendConvention = (typeof BACKEND_CONVENTIONS)[number];
 
+/** The cost attributes `backendAttributes` may write: what a span priced elsewhere and judged a duplicate here loses. */
+export const BACKEND_COST_ATTRIBUTES: readonly string[] = [
+  ATTR_LLM_COST_PROMPT,
+  ATTR_LLM_COST_COMPLETION,
+  ATTR_LLM_COST_TOTAL,
+  ATTR_LLM_COST_PROMPT_DETAILS_INPUT,
+  ATTR_LLM_COST_PROMPT_DETAILS_CACHE_READ,
+  ATTR_LLM_COST_PROMPT_DETAILS_CACHE_WRITE,
+  ATTR_LLM_COST_COMPLETION_DETAILS_OUTPUT,
+  ATTR_LLM_COST_COMPLETION_DETAILS_REASONING,
+  ATTR_LANGFUSE_OBSERVATION_COST_DETAILS,
+];
+
 /** `gen_ai.provider.name` → OpenInference's `llm.provider` values, for the backend's price lookup. */
 const OPENINFERENCE_PROVIDERS: Record<string, string> = {
   openai: 'openai',

@@ -24,7 +24,7 @@ import {
   TOKENLEDGER_COST_SOURCE_VALUES,
   TOKENLEDGER_COST_UNKNOWN_REASON_VALUES,
 } from '../conventions/attributes.ts';
-import { amountAttribute, stringAttribute, valueOf } from './attribute-values.ts';
+import { amountAttribute, stringAttribute, closedValue } from './attribute-values.ts';
 import { usd, type PricedCall } from './pricing/call-pricer.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type CostAmounts } from './token-types.ts';
 
@@ -80,7 +80,7 @@ export function isPriced(attributes: Attributes): boolean {
 export function costFromAttributes(attributes: Attributes): PricedCall {
   const total = amountAttribute(attributes[COST_TOTAL.costAttribute!]);
   if (total === undefined) {
-    return { unknownReason: valueOf(TOKENLEDGER_COST_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]) ?? 'usage_unknown' };
+    return { unknownReason: closedValue(TOKENLEDGER_COST_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON]) ?? 'usage_unknown' };
   }
   const cost: CostAmounts = { total };
   for (const row of TOKEN_TYPES) {
@@ -90,7 +90,7 @@ export function costFromAttributes(attributes: Attributes): PricedCall {
   return {
     cost,
     multiplier: amountAttribute(attributes[ATTR_TOKENLEDGER_COST_MULTIPLIER]) ?? 1,
-    source: valueOf(TOKENLEDGER_COST_SOURCE_VALUES, attributes[ATTR_TOKENLEDGER_COST_SOURCE]) ?? 'bundled',
+    source: closedValue(TOKENLEDGER_COST_SOURCE_VALUES, attributes[ATTR_TOKENLEDGER_COST_SOURCE]) ?? 'bundled',
     priceEntry: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]) ?? '',
     dataVersion: stringAttribute(attributes[ATTR_TOKENLEDGER_COST_DATA_VERSION]) ?? '',
     localDifference: signedAmount(attributes[ATTR_TOKENLEDGER_COST_LOCAL_DIFFERENCE_USD]),

@@ -1,16 +1,18 @@
 // One provider call, one counted span, whoever reports it. Two sources can describe one call: a framework's span
-// and the vendor-SDK patch's inside it, two integrations of one framework, two instrumentations of one SDK. The
-// first of them to end is counted; a later one is a duplicate when
+// and the vendor-SDK patch's inside it, two integrations of one framework, two instrumentations of one SDK. Of two
+// nested spans of a call the innermost is counted (the one nearest the request: a provider SDK's own span states
+// the most); otherwise the first to end. A span is a duplicate when
 //   - it has the same `gen_ai.response.id` as a call counted in its trace that it overlaps in time
 //     (`same_response_id`): two descriptions of one HTTP call are in flight together, while calls that merely
 //     share an id (a server that repeats ids, a replayed response) follow one another. So a trace's response ids
 //     are kept while spans of it are in flight, and let go with it: a span that starts later overlaps none of them.
 //     (Kept across traces for a while, every call's id outlived many young-generation collections, and the garbage
 //     collector copied it; per trace, a call's id dies young.) Or
-//   - an LLM span inside it, or around it, was counted (`nested_llm_span`): an LLM span that encloses another
-//     describes the same request (a framework's call span around the SDK's), never a second one. The search stops
-//     at agent and tool spans: a call made inside a tool (a sub-agent) is a call of its own, even when the
-//     framework keeps its step's call span open around its tools.
+//   - an LLM span inside it was counted, or is still in flight (it will be), or one around it was counted
+//     (`nested_llm_span`): an LLM span that encloses another describes the same request (a framework's call span
+//     around the SDK's), never a second one. So the innermost is counted whichever ends first, in process and in
+//     collector mode alike. The search stops at agent and tool spans: a call made inside a tool (a sub-agent) is a
+//     call of its own, even when the framework keeps its step's call span open around its tools.
 // A duplicate is marked (`tokenledger.call.duplicate_of`, `.duplicate_reason`) and is neither priced, nor added to
 // a run, nor recorded in the metrics. The same judge serves the span processor (fed as spans start and end) and
 // collector mode (fed as a held trace is replayed), so both count the same calls.
@@ -63,6 +65,8 @@ interface InFlight {
   call: boolean;
   /** The counted LLM span below it, if one was counted. */
   coveredBy: string | undefined;
+  /** An LLM span below it still in flight (the latest to start), which will be counted in its stead. */
+  callBelow: string | undefined;
 }
 
 export class DuplicateCalls {
@@ -89,7 +93,9 @@ export class DuplicateCalls {
     let trace = this.traces.get(traceId);
     if (trace === undefined) this.traces.set(traceId, (trace = { id: traceId, inFlight: 0, responses: undefined }));
     trace.inFlight += 1;
-    this.inFlight.set(spanId, { trace, parent: boundary ? undefined : parentSpanId, start: ++this.moment, call, coveredBy: undefined });
+    const parent = boundary ? undefined : parentSpanId;
+    this.inFlight.set(spanId, { trace, parent, start: ++this.moment, call, coveredBy: undefined, callBelow: undefined });
+    if (call) this.markAbove(parent, spanId, undefined);
   }
 
   /** Spans in flight the judge holds (for tests and benchmarks). */
@@ -141,12 +147,26 @@ export class DuplicateCalls {
     const { trace } = entry;
     trace.inFlight -= 1;
     if (trace.inFlight === 0) this.traces.delete(trace.id);
+    if (entry.call) this.markAbove(entry.parent, undefined, spanId);
+  }
+
+  /** Sets the in-flight LLM span below each ancestor to `set`, where it was `was` (or any, when setting). */
+  private markAbove(parent: string | undefined, set: string | undefined, was: string | undefined): void {
+    let ancestor = parent;
+    for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
+      const above = this.inFlight.get(ancestor);
+      if (above === undefined) return;
+      if (set !== undefined) above.callBelow = set;
+      else if (above.callBelow === was) above.callBelow = undefined;
+      ancestor = above.parent;
+    }
   }
 
   private duplicateOf(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
     const same = responseId === undefined ? undefined : (entry?.trace ?? this.traces.get(traceId))?.responses?.get(responseId);
     if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
     if (entry?.coveredBy !== undefined) return { of: entry.coveredBy, reason: 'nested_llm_span' };
+    if (entry?.callBelow !== undefined) return { of: entry.callBelow, reason: 'nested_llm_span' };
     let ancestor = entry?.parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
       if (this.counted.has(ancestor)) return { of: ancestor, reason: 'nested_llm_span' };

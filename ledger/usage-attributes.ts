@@ -11,7 +11,7 @@ import {
   ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS,
   TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES,
 } from '../conventions/attributes.ts';
-import { valueOf } from './attribute-values.ts';
+import { closedValue } from './attribute-values.ts';
 import { TOKEN_TOTALS, TOKEN_TYPES, type TokenCounts, type TokenTypeId } from './token-types.ts';
 import type { UsageFigures } from './usage-figures.ts';
 import { CountReader, type NormalizedUsage } from './usage.ts';
@@ -75,6 +75,6 @@ export function usageFromAttributes(attributes: Attributes, read = new CountRead
     compactionInputTokens: read.known(attributes[ATTR_TOKENLEDGER_USAGE_COMPACTION_INPUT_TOKENS]),
     compactionOutputTokens: read.known(attributes[ATTR_TOKENLEDGER_USAGE_COMPACTION_OUTPUT_TOKENS]),
     webSearchRequests: read.known(attributes[ATTR_TOKENLEDGER_USAGE_WEB_SEARCH_REQUESTS]),
-    unknownReason: valueOf(TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON]),
+    unknownReason: closedValue(TOKENLEDGER_USAGE_UNKNOWN_REASON_VALUES, attributes[ATTR_TOKENLEDGER_USAGE_UNKNOWN_REASON]),
   });
 }

@@ -44,7 +44,7 @@ export class AttributionLabels {
   labels(own: Attributes | undefined, run: AttributionSource | undefined): Attributes {
     const labels: Attributes = {};
     for (const key of this.keys) {
-      const value = valueOf(key, own, run);
+      const value = attributionValue(key, own, run);
       if (value !== undefined) labels[key] = this.capped(key, value);
     }
     return labels;
@@ -62,7 +62,7 @@ export class AttributionLabels {
   }
 }
 
-function valueOf(key: string, own: Attributes | undefined, run: AttributionSource | undefined): string | undefined {
+function attributionValue(key: string, own: Attributes | undefined, run: AttributionSource | undefined): string | undefined {
   const direct = own?.[key];
   if (direct !== undefined && direct !== null) return String(direct);
   for (let source = run; source !== undefined; source = source.parent) {

@@ -7,6 +7,7 @@ import { propagation, type Attributes, type Context } from '@opentelemetry/api';
 import { validateKeys } from '../metrics/attribution.ts';
 import { AttributionHasher, type AttributionHashOptions } from '../metrics/attribution-hash.ts';
 
+/** Which baggage entries become attributes of LLM call, tool and run spans and labels of the metrics, and how. */
 export interface BaggageAttributionOptions extends AttributionHashOptions {
   /** The baggage entries to copy, e.g. ['tenant.id', 'user.id', 'feature']. */
   baggageKeys: readonly string[];

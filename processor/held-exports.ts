@@ -47,7 +47,10 @@ export class HeldExports {
 
   onEnd(span: ReadableSpan): void {
     const spanId = span.spanContext().spanId;
-    if (!this.waiting.delete(spanId)) return this.pass(span);
+    if (!this.waiting.delete(spanId)) {
+      this.pass(span);
+      return;
+    }
     if (this.held.size >= this.maxHeld) {
       const oldest = this.held.oldest()!;
       const evicted = this.held.get(oldest)!;

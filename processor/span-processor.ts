@@ -35,6 +35,7 @@ import { resolveGuardrails, type GuardrailOptions } from './guardrails/guard-opt
 import { RunGuard } from './guardrails/run-guard.ts';
 import { HeldExports } from './held-exports.ts';
 
+/** Options of `TokenledgerSpanProcessor`; every one has a default. */
 export interface TokenledgerSpanProcessorOptions {
   /** Price overrides in code: the same shape as the TOKENLEDGER_PRICES file. They win over the bundled data. */
   prices?: PriceOverrides;
@@ -86,6 +87,11 @@ export interface TokenledgerSpanProcessorOptions {
 const SPAN_CLASS = Symbol('tokenledger.span-class');
 type Classified = { [SPAN_CLASS]?: SpanClass };
 
+/**
+ * tokenledger's span processor: prices every LLM call span when it ends, rolls calls and tools up into agent runs (their
+ * KPIs written on the run span), records the metrics, and holds what the guardrails need. Register it with the
+ * tracer provider; `enableGuardrails(processor)` makes its guardrails the ones tokenledger's instrumentation asks.
+ */
 export class TokenledgerSpanProcessor implements SpanProcessor {
   private stopped = false;
   private readonly meterProvider: MeterProvider | undefined;
@@ -154,11 +160,15 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     });
   }
 
-  /** The guardrails the instrumentation asks before each call and tool; undefined when runs are off. */
+  /**
+   * The guardrails the instrumentation asks before each call and tool; undefined when runs are off.
+   * @internal
+   */
   get callGate(): CallGate | undefined {
     return this.guard;
   }
 
+  /** Classifies the span once, copies the attribution baggage onto it, and starts it in the ledger (a run span, a run). */
   onStart(span: Span, parentContext: Context): void {
     this.exports?.onStart(span, parentContext);
     if (this.stopped) return;
@@ -179,6 +189,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** Ends the span in the ledger: an LLM call is priced (or marked a duplicate) and added to its runs; a run span gets its rollup. */
   onEnding(span: Span): void {
     if (this.stopped) return;
     try {
@@ -217,6 +228,7 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     this.exports?.onEnding(span);
   }
 
+  /** Passes the ended span on to the export processors of `spanProcessors`, if any. */
   onEnd(span: ReadableSpan): void {
     this.exports?.onEnd(span);
   }
@@ -252,7 +264,10 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     return this.ledger.trackedSpans;
   }
 
-  /** Runs and calls the guardrails hold state for now (for tests). */
+  /**
+   * Runs and calls the guardrails hold state for now (for tests).
+   * @internal
+   */
   get guardState(): { runs: number; reservations: number } {
     return { runs: this.guard?.guardedRuns ?? 0, reservations: this.guard?.reservedCalls ?? 0 };
   }

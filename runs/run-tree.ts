@@ -33,6 +33,7 @@ import { runOutcome } from './run-spans.ts';
 import { RunState } from './run-state.ts';
 import { summarizeRun, type RunSummary } from './run-summary.ts';
 
+/** Bounds on what the run tree holds in memory; what is evicted is counted, and the runs it touches marked incomplete. */
 export interface RunLimits {
   /** Runs held at once. Each holds about a kilobyte plus up to 256 step sizes. Default 10 000. */
   maxRuns: number;
@@ -51,6 +52,7 @@ export interface RunLimits {
   runWaitMs: number;
 }
 
+/** The run limits a processor has unless given others (about 30 MB at most). */
 export const DEFAULT_RUN_LIMITS: RunLimits = { maxRuns: 10_000, maxRunAgeMs: 3_600_000, sweepIntervalMs: 60_000, maxRunDepth: 64, maxSpans: 100_000, runWaitMs: 5_000 };
 
 export type EvictionReason = 'max_runs' | 'max_age' | 'max_depth';

@@ -21,13 +21,13 @@ export const INSTRUMENTED_FILES = [
   '@mastra/core/dist/agent/index',
 ] as const;
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * The loader hook's `include` list: the packages' bare specifiers (import-in-the-middle matches them exactly) and
  * one expression matching the ES module form of every internal file, wherever the package is installed.
  */
 export function loaderHookInclude(): Array<string | RegExp> {
-  const files = INSTRUMENTED_FILES.map(escape).join('|');
+  const files = INSTRUMENTED_FILES.map(escapeRegExp).join('|');
   return [...INSTRUMENTED_PACKAGES, new RegExp(`/node_modules/(?:${files})\\.m?js$`)];
 }

@@ -5,6 +5,7 @@ import type { GuardMode } from '../instrumentation/common/budget.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import { settingsFromEnv } from './settings.ts';
 
+/** The options of `startTokenledger`: each one a `TOKENLEDGER_*` variable by name, and an option given wins over it. */
 export interface TokenledgerOptions {
   /** TOKENLEDGER_LEGACY_ATTRIBUTES: also write `gen_ai.usage.cache_creation.input_tokens`. Default false. */
   legacyAttributes: boolean;

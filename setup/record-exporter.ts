@@ -21,6 +21,7 @@ import { stringFromEnv } from './env.ts';
 import { RecordFile, recordingMetadataLine, withRecordingMetadata, type RecordedSampler, type UnsampledCalls } from './record-file.ts';
 import { batchProcessor } from './trace-exporters.ts';
 
+/** Options of `RecordingSpanExporter`: what the recording says about the spans a sampler kept out of it. */
 export interface RecordingOptions {
   /** The sampler the tracer provider uses; without it, the one OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG name. */
   sampler?: Sampler;
@@ -31,6 +32,10 @@ export interface RecordingOptions {
 const DEFAULT_MAX_UNSAMPLED_KEYS = 1000;
 const OTHER_KEY = '\u0000other';
 
+/**
+ * A span exporter that appends every span to a file as OTLP/JSON lines (one `ExportTraceServiceRequest` a line), for
+ * `tokenledger report`, `whatif`, `gate` and `reconcile`: what TOKENLEDGER_RECORD sets up.
+ */
 export class RecordingSpanExporter implements SpanExporter {
   private readonly file: RecordFile;
   private readonly session = randomBytes(8).toString('hex');
@@ -50,12 +55,19 @@ export class RecordingSpanExporter implements SpanExporter {
     this.sampler = describeSampler(options.sampler);
   }
 
+  /** Appends the spans as one line; the callback gets the outcome of the write. */
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (spans.length === 0) return resultCallback({ code: ExportResultCode.SUCCESS });
+    if (spans.length === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
     // Loaded at the first export: `import 'tokenledger'` loads no serializer an app may never use.
     const { JsonTraceSerializer } = packageRequire('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
     let line = JsonTraceSerializer.serializeRequest(spans);
-    if (!line) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+    if (!line) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+      return;
+    }
     if (!this.started) {
       this.started = true;
       line = withRecordingMetadata(line, { kind: 'start', session: this.session, at: new Date().toISOString(), pid: process.pid, sampler: this.sampler });

@@ -10,14 +10,15 @@ import {
   readSetting,
   stringSetting,
   urlMappingSetting,
+  type DocumentedSetting,
   type PassedSetting,
   type Setting,
-} from './setting.ts';
+} from '../config/setting.ts';
 
 /** Read by the OpenTelemetry SDK and exporters themselves. */
 export const OTEL_SETTINGS: readonly PassedSetting[] = [
   { name: 'OTEL_SERVICE_NAME', type: 'string', default: 'unknown_service:node', meaning: 'the `service.name` resource attribute' },
-  { name: 'OTEL_RESOURCE_ATTRIBUTES', type: '`key=value,…`', default: '—', meaning: 'extra resource attributes' },
+  { name: 'OTEL_RESOURCE_ATTRIBUTES', type: '`key=value,…`', meaning: 'extra resource attributes' },
   {
     name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     type: 'URL',
@@ -25,7 +26,7 @@ export const OTEL_SETTINGS: readonly PassedSetting[] = [
     meaning: 'OTLP endpoint for all signals; per-signal forms `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `…_METRICS_ENDPOINT` win',
   },
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', type: '`http/protobuf` \\| `http/json` \\| `grpc`', default: 'http/protobuf', meaning: 'the OTLP protocol (per-signal forms too)' },
-  { name: 'OTEL_EXPORTER_OTLP_HEADERS', type: '`key=value,…`', default: '—', meaning: 'headers for the OTLP exporters, e.g. an API key for your backend' },
+  { name: 'OTEL_EXPORTER_OTLP_HEADERS', type: '`key=value,…`', meaning: 'headers for the OTLP exporters, e.g. an API key for your backend' },
   { name: 'OTEL_TRACES_EXPORTER', type: '`otlp`, `console`, `none`', default: 'otlp', meaning: 'where spans go; comma-separated for several. Only the exporter package configured is loaded (gRPC only for `grpc`)' },
   { name: 'OTEL_METRICS_EXPORTER', type: '`otlp`, `prometheus`, `console`, `none`', default: 'otlp', meaning: 'where metrics go (the Prometheus exporter is loaded only for `prometheus`)' },
   { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are exported over OTLP or to the console (`OTEL_METRIC_EXPORT_TIMEOUT`: each export\'s timeout, default 30000)' },
@@ -77,9 +78,9 @@ export const TOKENLEDGER_SETTINGS = {
   providerUrls: urlMappingSetting(
     'TOKENLEDGER_PROVIDER_URLS',
     '`URL=name,…`',
-    'the provider behind an `openai` client\'s base URL, for hosts tokenledger does not know: `local` (or a name of your own) for a self-hosted server on another machine, a provider\'s name for a gateway in front of it (see [Providers and where their prices come from](#providers-and-where-their-prices-come-from))',
+    'the provider behind an `openai` client\'s base URL, for hosts tokenledger does not know: `local` (or a name of your own) for a self-hosted server on another machine, a provider\'s name for a gateway in front of it (see [Providers and where their prices come from](providers.md#providers-and-where-their-prices-come-from))',
   ),
-  pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](#how-cost-is-computed))'),
+  pricesFile: stringSetting('TOKENLEDGER_PRICES', 'path', 'a JSON or YAML price overrides file (see [How cost is computed](cost.md))'),
   pricesRefreshUrl: stringSetting(
     'TOKENLEDGER_PRICES_REFRESH_URL',
     '`default` \\| URL',
@@ -88,14 +89,14 @@ export const TOKENLEDGER_SETTINGS = {
   runs: booleanSetting(
     'TOKENLEDGER_RUNS',
     true,
-    '`false`: price calls and record call metrics only, no run tracking or guardrails (`runs: false` in code) — for services whose runs [collector mode](#collector-mode) rolls up across services',
+    '`false`: price calls and record call metrics only, no run tracking or guardrails (`runs: false` in code) — for services whose runs [collector mode](collector.md) rolls up across services',
   ),
   genaiCostAttributes: booleanSetting('TOKENLEDGER_GENAI_COST_ATTRIBUTES', false, 'also write the proposed `gen_ai.usage.cost.amount`/`.currency`/`.source`'),
   runMaxUsd: positiveSetting(
     'TOKENLEDGER_RUN_MAX_USD',
     false,
     undefined,
-    'a budget in USD for every run that has none of its own (see [Guardrails](#guardrails-budgets-the-loop-breaker-token-caps-memoised-tools))',
+    'a budget in USD for every run that has none of its own (see [Guardrails](guardrails.md))',
   ),
   runMaxSteps: positiveSetting('TOKENLEDGER_RUN_MAX_STEPS', true, undefined, 'a budget in LLM calls for every run that has none of its own'),
   shutdownTimeoutMs: positiveSetting(
@@ -107,7 +108,7 @@ export const TOKENLEDGER_SETTINGS = {
   record: stringSetting(
     'TOKENLEDGER_RECORD',
     'path',
-    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](#cost-lab-record-report-re-price-gate))',
+    'also append every finished span to this file as OTLP/JSON lines, for `tokenledger report`, `whatif` and `gate` (see [Cost lab](cost-lab.md))',
   ),
   guardMode: choiceSetting(
     'TOKENLEDGER_GUARD_MODE',
@@ -118,7 +119,7 @@ export const TOKENLEDGER_SETTINGS = {
   baggageKeys: listSetting(
     'TOKENLEDGER_BAGGAGE_KEYS',
     'names, comma-separated',
-    'baggage entries (e.g. `tenant.id,user.id,feature`) copied onto LLM call, tool and run spans under the same name and onto the token, cost and run metrics as labels (see [Backends](#backends))',
+    'baggage entries (e.g. `tenant.id,user.id,feature`) copied onto LLM call, tool and run spans under the same name and onto the token, cost and run metrics as labels (see [Attribution](attribution.md))',
   ),
   baggageMaxValues: positiveSetting(
     'TOKENLEDGER_BAGGAGE_MAX_VALUES',
@@ -186,5 +187,5 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Every row, OTEL_* first, for the README. */
-export const IN_PROCESS_SETTINGS: readonly PassedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];
+/** Every row, OTEL_* first, for docs/configuration.md. */
+export const IN_PROCESS_SETTINGS: readonly DocumentedSetting[] = [...OTEL_SETTINGS, ...Object.values(TOKENLEDGER_SETTINGS)];

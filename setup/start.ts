@@ -50,7 +50,9 @@ export function tokenledgerInstrumentations(options: Partial<TokenledgerOptions>
   ];
 }
 
+/** What `startTokenledger` started. */
 export interface StartedTokenledger {
+  /** The tracer provider, registered as the global one. */
   tracerProvider: TracerProvider;
   /** Undefined when OTEL_METRICS_EXPORTER=none. */
   meterProvider: MeterProvider | undefined;

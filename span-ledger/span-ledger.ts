@@ -14,8 +14,8 @@
 // No OpenTelemetry SDK type and no I/O here; time comes from the injected clock (through the run tree).
 import type { Attributes } from '@opentelemetry/api';
 import type { Clock } from '../base/clock.ts';
-import { ATTR_TOKENLEDGER_RUN_COMPLETE, ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
-import { backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
+import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, ATTR_TOKENLEDGER_RUN_COMPLETE, ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import { BACKEND_COST_ATTRIBUTES, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { COST_ATTRIBUTES, writeCostAttributes } from '../ledger/cost-attributes.ts';
 import { DuplicateCalls, duplicateAttributes, type DuplicateLimits } from '../ledger/duplicate-calls.ts';
@@ -29,6 +29,10 @@ import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, RunTree, type RunLimits } from '../runs/run-tree.ts';
 import { runStartOf } from './run-start.ts';
 import type { LedgerSink, RunObserver, SpanEndView, SpanEnded, SpanStartView } from './span-views.ts';
+
+/** What a span priced in another process states about its cost, in every convention tokenledger writes. */
+const STATED_COST: readonly string[] = [...COST_ATTRIBUTES, ...BACKEND_COST_ATTRIBUTES];
+const DUPLICATE_MARKS: readonly string[] = [ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON];
 
 export interface SpanLedgerOptions {
   pricer: CallPricer;
@@ -128,11 +132,14 @@ export class SpanLedger {
     const uncoveredRequests = requests > 0 && !this.duplicates.insideCall(spanId) ? requests : 0;
     this.duplicates.end(spanId);
     if (usage !== undefined) {
-      if (duplicate === undefined) ended.call = this.priced(view, usage, ended.attributes);
-      else {
+      if (duplicate === undefined) {
+        ended.call = this.priced(view, usage, ended.attributes);
+        // Another process judged it a duplicate; this ledger, which sees the whole trace, counts it.
+        if (view.attributes[ATTR_TOKENLEDGER_CALL_DUPLICATE_OF] !== undefined) ended.removed = DUPLICATE_MARKS;
+      } else {
         // A duplicate keeps the usage its source stated, and is neither priced, a step of a run, nor a call in the metrics.
         Object.assign(ended.attributes, duplicateAttributes(duplicate));
-        if (view.pricedElsewhere) ended.removed = COST_ATTRIBUTES;
+        if (view.pricedElsewhere) ended.removed = STATED_COST;
       }
     }
     const { call } = ended;

@@ -52,7 +52,10 @@ export interface SpanEnded {
   attributes: Attributes;
   /** The span is a run's root and the run was rolled up as it ended: its run attributes go on it too. */
   run?: RolledUpRun;
-  /** Attribute keys to take off the span: the cost a duplicate came with from another process. */
+  /**
+   * Attribute keys to take off the span: the cost a duplicate came with from another process, or the duplicate marks
+   * of a span another process judged a duplicate and this ledger counts.
+   */
   removed?: readonly string[];
   /** The call's figures, when it is an LLM call counted here (not a duplicate). */
   call?: CallFigures;

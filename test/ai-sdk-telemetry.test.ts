@@ -9,6 +9,7 @@ import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson } from './fake-provider.ts';
 import { startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 const instrumentation = new AiSdkInstrumentation();
 let harness: Harness;
@@ -91,6 +92,7 @@ test('ai sdk 7 + @ai-sdk/otel: one counted span per call, the otel call span mar
   );
   assert.equal(runs[0]!.attributes['gen_ai.usage.input_tokens'], 6450, 'the run totals the AI SDK writes stay as they are');
   assert.equal(spans.filter((span) => span.name.startsWith('execute_tool')).length, 2);
+  await assertOneCostPerCall(spans, { duplicates: 3, priced: 3, costUsd: 0.022065 });
 });
 
 test('ai sdk 7 + legacy ai.* spans: the doGenerate spans are marked, ai.generateText is the run and ai.toolCall its tools', async () => {
@@ -112,4 +114,5 @@ test('ai sdk 7 + legacy ai.* spans: the doGenerate spans are marked, ai.generate
     [3, 2, 0.022065],
   );
   assert.equal(spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent').length, 0);
+  await assertOneCostPerCall(spans, { duplicates: 3, priced: 3, costUsd: 0.022065 });
 });

@@ -3,7 +3,7 @@
 // (`experimental_telemetry: { isEnabled: true }`): its per-call `ai.*.doGenerate` / `doStream` spans are the LLM
 // calls, read in the `ai_sdk` convention; `ai.generateText` / `ai.streamText` are the runs and never a call;
 // `ai.toolCall` spans are its tools. (AI SDK 6 offers no per-call hook to integrations, so without its telemetry
-// tokenledger sees no call; see the README.)
+// tokenledger sees no call; see docs/limits.md.)
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -11,6 +11,7 @@ import { AiSdkInstrumentation } from '../instrumentation/ai-sdk/instrumentation.
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 let harness: Harness;
 let ai: typeof import('ai6');
@@ -85,6 +86,8 @@ test('ai sdk 6 with its telemetry: three doGenerate calls and two ai.toolCall to
     'tokenledger.run.complete': true,
   });
   assert.equal(spans.filter((span) => span.name.startsWith('invoke_agent')).length, 0, "tokenledger's AI SDK 7 integration ignores AI SDK 6");
+  // The AI SDK's doGenerate spans are the calls' only spans: no duplicate, and the spans add up to the run.
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.04413 });
 });
 
 test('ai sdk 6 streamText on Anthropic with its telemetry: the TTL split comes from the provider metadata', async () => {
@@ -109,6 +112,7 @@ test('ai sdk 6 streamText on Anthropic with its telemetry: the TTL split comes f
     'tokenledger.cost.usd': 0.0183,
   });
   assert.equal(spans.find((span) => span.name === 'ai.streamText')!.attributes['tokenledger.run.cost.usd'], 0.0183);
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 1, costUsd: 0.0183 });
 });
 
 test('ai sdk 6 with no telemetry option: generateText and streamText ask for its own spans, without content or headers', async () => {
@@ -175,7 +179,8 @@ test('ai sdk 6 ToolLoopAgent with no telemetry setting: its calls and tool are r
   const result = await agent.generate({ prompt: 'Weather in Paris?' });
   assert.equal(result.text, 'Paris is the capital of France.');
   assert.equal((settings as Record<string, unknown>).experimental_telemetry, undefined, "the app's settings are not changed");
-  const spans = await waitForSpans(harness, 5);
+  // Two calls, the tool and the run.
+  const spans = await waitForSpans(harness, 4);
   assert.deepEqual(calls(spans).map((span) => span.attributes['tokenledger.cost.usd']), [0.01471, 0.01471]);
   const run = spans.find((span) => span.name === 'ai.generateText')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);

@@ -8,14 +8,16 @@ import type AnthropicClient from '@anthropic-ai/sdk';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { fixtureJson } from './fake-provider.ts';
+import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 const instrumentation = new AnthropicInstrumentation({ sdkSpans: 'suppress' });
 let harness: Harness;
 let Anthropic: typeof AnthropicClient;
 
 before(async () => {
-  harness = await startHarness([instrumentation]);
+  harness = await startHarness([instrumentation], [new TokenledgerSpanProcessor()]);
   Anthropic = requireFromTest('@anthropic-ai/sdk').default;
 });
 after(() => harness.stop());
@@ -66,6 +68,8 @@ test('anthropic sdkSpans suppress: ANTHROPIC_OPEN_TELEMETRY set by the app is th
 test('anthropic sdkSpans keep: the SDK decides', async () => {
   instrumentation.setConfig({ sdkSpans: 'keep' });
   assert.deepEqual(await scopesOfOneCall(new Anthropic(options())), ['com.anthropic.sdk.typescript']);
+  // The SDK's span is the call's one span, priced exactly with its 1-hour writes (0.0183, anthropic.test.ts).
+  await assertOneCostPerCall(harness.spans(), { duplicates: 0, priced: 1, costUsd: 0.0183 });
 });
 
 test('anthropic: a disabled instrumentation leaves the SDK\'s spans alone', async () => {

@@ -128,7 +128,7 @@ test('anthropic stream: tee() gives both branches every event and one span', asy
 });
 
 test('anthropic stream: an abort through messages.stream() ends the span as incomplete', async () => {
-  harness.provider.enqueue('anthropic.messages', { sse: sseBlocks(fixtureText('anthropic-messages.sse')), delayMs: 30 });
+  harness.provider.enqueue('anthropic.messages', { sse: sseBlocks(fixtureText('anthropic-messages.sse')), stallAfter: 1 });
   const runner = client.messages.stream(request());
   runner.on('streamEvent', () => runner.abort());
   await runner.done().catch(() => undefined);

@@ -11,9 +11,13 @@
 //                                           → task 0.00815 (researcher 0.0056)
 //   T3 2026-11-30 09:00 acme    support ✓  prefix P2 (a cache bust): c1 2000/100 = 0.0048; c2 4000, 2000 cached = 0.0058;
 //                                           tools search_kb + lookup_order, then c3 6000, 4000 cached, 1500 tool-result = 0.0068;
-//                                           c4 8000, 6000 cached = 0.0078 → 0.0252; input per step 2000…8000: quadratic growth
+//                                           c4 8000, 6000 cached = 0.0078 → 0.0252; input per step 2000…8000: quadratic growth;
+//                                           a gateway's span of c4 (same response id, in flight with it): a duplicate
 //   T4 2026-11-30 10:00 initech support ✗  budget 1 step, enforce: c1 1000/100 = 0.0028; c2 refused (BudgetExceededError)
-//   T5 2026-11-30 11:00 acme    triage  ✓  acme-coder-32b 500/50: no price (unknown_model); gpt-4.1 1000/100 = 0.0028
+//   T5 2026-11-30 11:00 acme    triage  ✓  acme-coder-32b 500/50: no price (unknown_model); gpt-4.1 1000/100 = 0.0028, its SDK
+//                                           span inside a framework's span of the same call (a duplicate)
+// The duplicates keep their usage and state no cost: the bill is the sum of tokenledger.cost.usd over all spans,
+// and the queries that count calls or tokens take the counted calls (a cost or a reason for none).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -127,6 +131,7 @@ interface CallSpec {
   prefix?: string;
   toolResult?: number;
   model?: string;
+  responseId?: string;
 }
 
 function startCall(parent: Span, spec: CallSpec, clock: Clock): Span {
@@ -142,6 +147,7 @@ function startCall(parent: Span, spec: CallSpec, clock: Clock): Span {
   };
   if (spec.prefix) attributes['tokenledger.request.prefix_hash'] = spec.prefix;
   if (spec.toolResult) attributes['tokenledger.usage.tool_result.input_tokens'] = spec.toolResult;
+  if (spec.responseId) attributes['gen_ai.response.id'] = spec.responseId;
   return child(parent, `chat ${model}`, attributes, clock, SpanKind.CLIENT);
 }
 
@@ -188,7 +194,11 @@ function workload(): void {
     toolCall(support, 'search_kb', clock);
     toolCall(support, 'lookup_order', clock);
     call(support, { input: 6000, cached: 4000, output: 100, prefix: P2, toolResult: 1500 }, clock);
-    call(support, { input: 8000, cached: 6000, output: 100, prefix: P2 }, clock);
+    const c4 = startCall(support, { input: 8000, cached: 6000, output: 100, prefix: P2, responseId: 'chatcmpl-t3-c4' }, clock);
+    // An LLM gateway's span of the same call, with the same usage: the response id tells it is the same call.
+    const gateway = startCall(support, { input: 8000, cached: 6000, output: 100, responseId: 'chatcmpl-t3-c4' }, clock);
+    c4.end(clock.tick());
+    gateway.end(clock.tick());
     endRun(support, true, clock);
   });
   task('initech', '2026-11-30T10:00:00Z', (clock) => {
@@ -212,7 +222,10 @@ function workload(): void {
   task('acme', '2026-11-30T11:00:00Z', (clock) => {
     const triage = agent('triage', undefined, clock);
     call(triage, { input: 500, output: 50, model: 'acme-coder-32b' }, clock);
-    call(triage, { input: 1000, output: 100 }, clock);
+    // A framework's span of the call around the SDK's: the SDK's ends first and is counted.
+    const framework = startCall(triage, { input: 1000, output: 100 }, clock);
+    call(framework, { input: 1000, output: 100 }, clock);
+    framework.end(clock.tick());
     endRun(triage, true, clock);
   });
 }
@@ -227,20 +240,33 @@ function run(file: string): unknown[][] {
 }
 
 test('clickhouse: the exporter table holds every span tokenledger exported', { skip }, () => {
-  const [[spans, calls, runs]] = JSON.parse(session.query(
-    "SELECT count(), countIf(SpanAttributes['gen_ai.operation.name'] = 'chat'), countIf(mapContains(SpanAttributes, 'tokenledger.run.id')) FROM otel.otel_traces",
+  const [[spans, calls, duplicates, runs]] = JSON.parse(session.query(
+    `SELECT count(), countIf(SpanAttributes['gen_ai.operation.name'] = 'chat'), countIf(mapContains(SpanAttributes, 'tokenledger.call.duplicate_of')),
+       countIf(mapContains(SpanAttributes, 'tokenledger.run.id')) FROM otel.otel_traces`,
     'JSONCompact',
   )).data as number[][];
-  // 5 + 6 + 7 + 3 + 3 spans; 2 + 3 + 4 + 2 + 2 calls (the refused one included); 6 runs (T1's request span is not
-  // a run of its own, T2's researcher is one).
-  assert.deepEqual([Number(spans), Number(calls), Number(runs)], [24, 13, 6]);
+  // 5 + 6 + 8 + 3 + 4 spans; 2 + 3 + 5 + 2 + 3 chat spans (the refused call and the 2 duplicates included); 6 runs
+  // (T1's request span is not a run of its own, T2's researcher is one).
+  assert.deepEqual([Number(spans), Number(calls), Number(duplicates), Number(runs)], [26, 15, 2, 6]);
+});
+
+test('clickhouse: the sum of tokenledger.cost.usd over all spans is the bill, and the tasks\' cost', { skip }, () => {
+  const [[bill, tasks, duplicateCost]] = JSON.parse(session.query(
+    `SELECT round(sum(toFloat64OrZero(SpanAttributes['tokenledger.cost.usd'])), 10),
+       round(sumIf(toFloat64OrZero(SpanAttributes['tokenledger.run.cost.usd']), SpanAttributes['tokenledger.run.nested'] = 'false'), 10),
+       countIf(mapContains(SpanAttributes, 'tokenledger.call.duplicate_of') AND mapContains(SpanAttributes, 'tokenledger.cost.usd'))
+     FROM otel.otel_traces`,
+    'JSONCompact',
+  )).data as number[][];
+  // Every call is in a task: 0.0069 + 0.00815 + 0.0252 + 0.0028 + 0.0028 (T5's unpriced call adds nothing).
+  assert.deepEqual([bill, tasks, Number(duplicateCost)], [0.04585, 0.04585, 0]);
 });
 
 test('clickhouse: every query file is tested here', { skip }, () => {
   assert.deepEqual(readdirSync(queries).filter((name) => name.endsWith('.sql')).sort(), Object.keys(EXPECTED).sort());
 });
 
-// Span ids count up in start order: T1 request 1, support 2; T2 support 6, researcher 8; T3 support 0c; T4 13; T5 16.
+// Span ids count up in start order: T1 request 1, support 2; T2 support 6, researcher 8; T3 support 0c; T4 14; T5 17.
 const TRACE = (n: number) => n.toString(16).padStart(32, '0');
 const EXPECTED: Record<string, unknown[][]> = {
   // T3's first call: its prefix changed from P1 and its hit rate fell from T2's 1500 / 2000 = 0.75 to 0. Later calls
@@ -272,8 +298,8 @@ const EXPECTED: Record<string, unknown[][]> = {
     ['0000000000000006', 'support', 'globex', 0, 0, 1, 3, 0.00815],
     ['0000000000000008', 'researcher', 'globex', 1, 1, 1, 2, 0.0056],
     ['000000000000000c', 'support', 'acme', 0, 1, 1, 4, 0.0252],
-    ['0000000000000013', 'support', 'initech', 0, 0, 1, 1, 0.0028],
-    ['0000000000000016', 'triage', 'acme', 0, 1, 0, 2, 0.0028],
+    ['0000000000000014', 'support', 'initech', 0, 0, 1, 1, 0.0028],
+    ['0000000000000017', 'triage', 'acme', 0, 1, 0, 2, 0.0028],
   ],
   'cost_per_successful_task.sql': [
     ['support', 0.04305, 2, 0.021525], // 0.04305 / 2
@@ -287,7 +313,7 @@ const EXPECTED: Record<string, unknown[][]> = {
   ],
   // T3: input 2000, 4000, 6000, 8000 a step, slope 2000 tokens a step.
   'quadratic_context_growth.sql': [['000000000000000c', 'support', 4, [2000, 4000, 6000, 8000], 2000, 0.0252]],
-  'runs_stopped_by_guardrails.sql': [['0000000000000013', 'support', 'initech', 'max_steps', 1, 1, ['tokenledger.budget.exceeded'], 0.0028]],
+  'runs_stopped_by_guardrails.sql': [['0000000000000014', 'support', 'initech', 'max_steps', 1, 1, ['tokenledger.budget.exceeded'], 0.0028]],
   // search_kb: T1's 600 (input cost 0.0025 × 600 / 2000 = $0.00075) + half of T3 c3's 1500 (0.006 × 1500 / 6000 / 2
   // = $0.00075); lookup_order: the other half; fetch_page: T2's 400 (0.002 × 400 / 1000).
   'top_tools_by_tool_result_tokens.sql': [

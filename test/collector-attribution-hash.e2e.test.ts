@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { main } from '../collector/cli.ts';
-import { CollectorProcess, until } from './collector-process.ts';
+import { startCollector } from '../collector/collect-command.ts';
+import { CollectorProcess } from './collector-process.ts';
 import { FakeUpstream } from './fake-upstream.ts';
-import { freePort } from './free-port.ts';
+import { waitUntil } from './wait.ts';
 
 const SALT = 's3cret';
 /** The first 16 hex digits of HMAC-SHA256 keyed with the salt, worked out here apart from the code under test. */
@@ -40,8 +40,7 @@ const call = (id: string, start: number, extra: Array<ReturnType<typeof kv>> = [
 
 test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC on forwarded spans and metric labels', async () => {
   const upstream = await new FakeUpstream().start();
-  const prometheus = await freePort();
-  const args = ['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', `127.0.0.1:${prometheus}`, '--baggage-keys', 'tenant.id,user.id', '--baggage-hash-keys', 'user.id'];
+  const args = ['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', '127.0.0.1:0', '--baggage-keys', 'tenant.id,user.id', '--baggage-hash-keys', 'user.id'];
   let collector: CollectorProcess | undefined;
   try {
     collector = await CollectorProcess.start(args, { TOKENLEDGER_BAGGAGE_HASH_SALT: SALT });
@@ -57,7 +56,7 @@ test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC
     const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'chat')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
     const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 200);
-    await until(() => upstream.spans.length === 5, 5000);
+    await waitUntil('the five spans to be forwarded', () => upstream.spans.length === 5);
 
     const userOf = Object.fromEntries(upstream.spans.map((forwarded) => [forwarded.name, forwarded.attributes['user.id']]));
     assert.deepEqual(userOf, {
@@ -69,10 +68,10 @@ test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC
     assert.equal(upstream.spans.find((forwarded) => forwarded.name === 'POST /chat')!.attributes['tenant.id'], 'acme', 'keys not listed stay as they are');
     assert.match(hashed('alice@example.com'), /^[0-9a-f]{16}$/);
 
-    const text = await (await fetch(`http://127.0.0.1:${prometheus}/metrics`)).text();
+    const text = await (await fetch(collector.metricsUrl)).text();
     /** The cost series of one user summed over token types (input $0.002 + output $0.0008). */
     const cost = (user: string) => {
-      const series = [...text.matchAll(new RegExp(`^tokenledger_cost_total\\{([^}]*)\\} ([0-9.e-]+)$`, 'gm'))].filter((match) => match[1]!.includes(`user_id="${user}"`));
+      const series = [...text.matchAll(/^tokenledger_cost_total\{([^}]*)\} ([0-9.e-]+)$/gm)].filter((match) => match[1]!.includes(`user_id="${user}"`));
       return Math.round(series.reduce((sum, match) => sum + Number(match[2]), 0) * 1e10) / 1e10;
     };
     // Call 3 takes the request's user (two runs up), call 4 its own: $0.0028 each, labelled by hash.
@@ -89,7 +88,8 @@ test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC
 });
 
 test('collector: --baggage-hash-keys names only keys of --baggage-keys', async () => {
-  const collect = (args: string[]) => main(['collect', '--upstream', 'http://127.0.0.1:9', ...args], { TOKENLEDGER_BAGGAGE_HASH_SALT: SALT });
-  await assert.rejects(collect(['--baggage-hash-keys', 'user.id']), /--baggage-hash-keys needs --baggage-keys/);
-  await assert.rejects(collect(['--baggage-keys', 'tenant.id', '--baggage-hash-keys', 'user.id']), /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/);
+  const io = { out: () => undefined, err: () => undefined, env: { TOKENLEDGER_BAGGAGE_HASH_SALT: SALT } };
+  const collect = (args: string[]) => startCollector(['--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9', ...args], io);
+  await assert.rejects(collect(['--baggage-hash-keys', 'user.id']), { name: 'UsageError', message: '--baggage-hash-keys needs --baggage-keys' });
+  await assert.rejects(collect(['--baggage-keys', 'tenant.id', '--baggage-hash-keys', 'user.id']), { name: 'UsageError', message: /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/ });
 });

@@ -7,15 +7,19 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../base/manual-clock.ts';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
+import { waitUntil } from './wait.ts';
 
 let upstream: Server;
 let collector: CollectorServer;
 let collectorUrl = '';
 let reader: TestMetricReader;
+/** The collector's clock: a trace is rolled up when the test moves it past the quiet period. */
+const clock = new ManualClock();
 const forwarded: Array<{ name: string; attributes: Record<string, unknown> }> = [];
 
 before(async () => {
@@ -35,6 +39,7 @@ before(async () => {
     port: 0,
     upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     traces: { quietMs: 50 },
+    clock,
     meterProvider: meters.meterProvider,
     attribution: { keys: ['tenant.id', 'feature'] },
     backendConventions: ['langfuse'],
@@ -85,7 +90,7 @@ test('collector attribution: a call takes the tenant of the request it ran in; i
   const body = { resourceSpans: [{ resource: { attributes: [kv('service.name', 'agents')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }] };
   const response = await fetch(`${collectorUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(response.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 300)); // quiet for 50 ms: rolled up
+  clock.advance(50); // quiet for 50 ms: rolled up, its metrics recorded
   const metrics = await reader.metricsByName();
   const costByTenant: Record<string, number> = {};
   for (const point of metrics.get('tokenledger.cost')?.dataPoints ?? []) {
@@ -102,7 +107,7 @@ test('collector attribution: a call takes the tenant of the request it ran in; i
 });
 
 test('collector backend conventions: forwarded LLM spans carry Langfuse\'s usage and cost details', async () => {
-  for (let waited = 0; forwarded.length < 5 && waited < 3000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitUntil('the five spans to be forwarded', () => forwarded.length >= 5);
   const calls = forwarded.filter((span) => span.name === 'chat gpt-4.1');
   assert.equal(calls.length, 3);
   for (const span of calls) {

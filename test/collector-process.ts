@@ -1,28 +1,33 @@
 // A real `tokenledger collect` process for end-to-end tests (bin/tokenledger.cjs, which runs the build in dist/):
-// started with flags and variables, its output collected line by line, stopped with a signal.
+// started with flags and variables, its output collected line by line, stopped with a signal. It listens on a port
+// the system picks (`--listen 127.0.0.1:0` unless given), read back from its start-up line, so no two tests race
+// for one; so does `--prometheus …:0`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.ts';
+import { waitUntil } from './wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export class CollectorProcess {
   readonly child: ChildProcess;
+  /** The exit code, once the process has exited and all its output has been read. */
   readonly exited: Promise<number | null>;
   stdout = '';
   stderr = '';
   url = '';
+  /** Where `--prometheus` serves the metrics (`http://host:port/metrics`), when given. */
+  metricsUrl = '';
 
   private constructor(child: ChildProcess) {
     this.child = child;
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
     child.stdout!.on('data', (data: Buffer) => (this.stdout += data.toString()));
     child.stderr!.on('data', (data: Buffer) => (this.stderr += data.toString()));
   }
 
-  /** Starts `tokenledger collect` on a free port (unless `--listen` is given) and waits until it listens. */
+  /** Starts `tokenledger collect` on a port the system picks (unless `--listen` is given) and waits until it listens. */
   static async start(args: string[], env: Record<string, string> = {}): Promise<CollectorProcess> {
-    const listen = args.includes('--listen') ? [] : ['--listen', `127.0.0.1:${await freePort()}`];
+    const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
     const child = spawn(process.execPath, ['bin/tokenledger.cjs', 'collect', ...listen, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -30,12 +35,14 @@ export class CollectorProcess {
     });
     const collector = new CollectorProcess(child);
     await Promise.race([
-      collector.waitFor(/listening on (\S+)\/v1\/traces/, 15_000),
+      collector.waitFor(/listening on (\S+)\/v1\/traces/),
       collector.exited.then((code) => {
         throw new Error(`tokenledger collect exited with ${code} before listening:\n${collector.stderr}`);
       }),
     ]);
     collector.url = /listening on (\S+)\/v1\/traces/.exec(collector.stdout)![1]!;
+    const prometheus = /metrics for Prometheus on ([^;\s]+)/.exec(collector.stdout)?.[1];
+    collector.metricsUrl = prometheus ? `http://${prometheus}/metrics` : '';
     return collector;
   }
 
@@ -44,14 +51,9 @@ export class CollectorProcess {
   }
 
   /** Resolves when the output matches. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
-      if (Date.now() > deadline) throw new Error(`no ${pattern} in the collector's output within ${timeoutMs} ms:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
+    await waitUntil(() => `${pattern} in the collector's output:\n${this.output}`, () => pattern.test(this.output));
+    return pattern.exec(this.output)!;
   }
 
   /** Sends the signal and resolves to the exit code. */
@@ -75,10 +77,4 @@ export class CollectorProcess {
       persisted: number(/(\d+) spans kept in the queue directory/),
     };
   }
-}
-
-/** Polls until `condition()` holds or the time is up. */
-export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }

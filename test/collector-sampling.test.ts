@@ -11,12 +11,13 @@ import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider, type IdGenerator, type Sampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
 import { createComposableParentThresholdSampler, createComposableProbabilitySampler, createCompositeSampler } from '@opentelemetry/sampler-composite';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { adjustedCount } from '../base/sampling-threshold.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
+import { seededIds } from './openai-app.ts';
 
 let upstream: Server;
 let collector: CollectorServer;
@@ -50,19 +51,6 @@ after(async () => {
   upstream.close();
   context.disable();
 });
-
-function seededIds(seed: number): IdGenerator {
-  let state = seed >>> 0;
-  const hex = (bytes: number) => {
-    let out = '';
-    for (let i = 0; i < bytes; i += 1) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      out += (state >>> 24).toString(16).padStart(2, '0');
-    }
-    return out;
-  };
-  return { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
-}
 
 /** A service's traces: each an agent run of two gpt-4.1 calls (1000 input, 100 output tokens: $0.0028 each). */
 async function service(name: string, sampler: Sampler, traces: number): Promise<void> {

@@ -1,14 +1,17 @@
 // Collector mode's forwarding, end to end: a real `tokenledger collect` process and an upstream that fails, slows
 // down, refuses and goes away as real ones do. Retries (Retry-After, backoff, maximum elapsed time), no
 // head-of-line blocking, several requests in flight, timeouts, splitting a refused batch, partial success, upstream
-// headers and compression, the memory limit under an outage, and metrics that survive it.
+// headers and compression, the memory limit under an outage, and metrics that survive it. Each step waits on what
+// it means (a request arriving, a line logged); the exact retry schedule is tested on a driven clock
+// (forward-queue.test.ts), so nothing here depends on how fast a loaded machine runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CollectorProcess, until } from './collector-process.ts';
-import { FakeUpstream } from './fake-upstream.ts';
+import { CollectorProcess } from './collector-process.ts';
+import { FakeUpstream, gate } from './fake-upstream.ts';
 import { freePort } from './free-port.ts';
 import { exportSpans, otlpExporter, sdkSpans } from './otlp-clients.ts';
+import { waitUntil } from './wait.ts';
 import { ExportResultCode } from '@opentelemetry/core';
 
 /** One trace of one root span per name, in one OTLP/JSON request. */
@@ -28,8 +31,8 @@ async function send(collector: CollectorProcess, body: string): Promise<Response
   return response;
 }
 
-async function scrape(port: number, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+async function scrape(metricsUrl: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   return Number(pattern.exec(text)?.[1] ?? NaN);
 }
 const dropped = (reason: string) => new RegExp(`tokenledger_collector_spans_dropped_total\\{[^}]*drop_reason="${reason}"[^}]*\\} (\\d+)`);
@@ -41,26 +44,24 @@ test('collector e2e: Retry-After is honoured, a request the upstream keeps faili
     if (spans.some((span) => span.name === 'once') && attempt === 1) return { status: 429, retryAfter: '1' };
     return {};
   };
-  const prometheus = await freePort();
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--upstream-max-elapsed-ms', '2500', '--prometheus', `127.0.0.1:${prometheus}`]);
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--upstream-max-elapsed-ms', '2500', '--prometheus', '127.0.0.1:0']);
+  const attempts = (name: string) => upstream.requests.filter((request) => request.spans[0]?.name === name);
   try {
-    // Separate requests a quiet period apart, so each trace is forwarded in a request of its own.
+    // Each trace is sent once the one before reached the upstream, so each goes in a request of its own.
     for (const name of ['stuck', 'once', 'a', 'b', 'c']) {
       assert.equal((await send(collector, traces([name]))).status, 200);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitUntil(`${name} to reach the upstream`, () => attempts(name).length > 0);
     }
-    await until(() => ['a', 'b', 'c', 'once'].every((name) => upstream.names().includes(name)), 5000);
+    await waitUntil('a, b, c and once to be delivered', () => ['a', 'b', 'c', 'once'].every((name) => upstream.names().includes(name)));
     assert.deepEqual(upstream.names().sort(), ['a', 'b', 'c', 'once'], 'delivered while "stuck" is still being retried');
-    const stuck = upstream.requests.filter((request) => request.spans[0]?.name === 'stuck');
-    assert.ok(stuck.length >= 2, 'stuck is retried');
-    const once = upstream.requests.filter((request) => request.spans[0]?.name === 'once');
-    assert.deepEqual(once.map((request) => request.status), [429, 200]);
-    assert.ok(once[1]!.at - once[0]!.at >= 950, `retried after its Retry-After of 1 s, not before (${once[1]!.at - once[0]!.at} ms)`);
+    assert.deepEqual(attempts('once').map((request) => request.status), [429, 200]);
+    const [first, second] = attempts('once');
+    assert.ok(second!.at - first!.at >= 950, `retried after its Retry-After of 1 s, not before (${second!.at - first!.at} ms)`);
     // 503 with Retry-After: 1 at about 0, 1 and 2 s; the next would come after the 2.5 s maximum: dropped.
-    await until(() => /dropped 1 span \(retries_exhausted\)/.test(collector.stderr), 6000);
-    assert.match(collector.stderr, /dropped 1 span \(retries_exhausted\): HTTP 503: status 503; gave up after 3 attempts/);
-    assert.equal(upstream.requests.filter((request) => request.spans[0]?.name === 'stuck').length, 3);
-    assert.equal(await scrape(prometheus, dropped('retries_exhausted')), 1);
+    const gaveUp = await collector.waitFor(/dropped 1 span \(retries_exhausted\): HTTP 503: status 503; gave up after (\d+) attempts/);
+    assert.equal(Number(gaveUp[1]), attempts('stuck').length);
+    assert.ok(attempts('stuck').length >= 2, 'stuck is retried');
+    assert.equal(await scrape(collector.metricsUrl, dropped('retries_exhausted')), 1);
     assert.match(collector.stderr, /upstream failed: HTTP 503: status 503; retrying in 1\.0 s/, 'the failure is logged');
   } finally {
     assert.equal(await collector.stop(), 1, 'a span was lost');
@@ -69,26 +70,47 @@ test('collector e2e: Retry-After is honoured, a request the upstream keeps faili
   }
 });
 
-test('collector e2e: several requests are in flight at once, and one slower than --upstream-timeout-ms is sent again', async () => {
+test('collector e2e: several requests are in flight at once, as many as --upstream-concurrency', async () => {
   const upstream = await new FakeUpstream().start();
-  upstream.behave = (spans, attempt) => ({ delayMs: spans.some((span) => span.name === 'slow') && attempt === 1 ? 1500 : 300 });
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '700']);
+  const answers = gate();
+  upstream.behave = () => ({ hold: answers.promise });
+  // The upstream answers nothing until three requests are in flight at once; no attempt may time out meanwhile.
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '600000']);
   try {
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 3; i += 1) {
       await send(collector, traces([`fast ${i}`]));
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      await waitUntil(`fast ${i} to be in flight`, () => upstream.inFlight === i + 1);
     }
-    await until(() => upstream.names().filter((name) => name.startsWith('fast')).length === 8, 10_000);
+    // The rest wait in the queue.
+    for (let i = 3; i < 8; i += 1) await send(collector, traces([`fast ${i}`]));
+    answers.open();
+    await waitUntil('every trace to be delivered', () => upstream.names().length === 8);
     assert.equal(upstream.maxInFlight, 3, 'three at a time, as configured');
     assert.deepEqual(upstream.names().sort(), Array.from({ length: 8 }, (_, i) => `fast ${i}`), 'each once');
-    await send(collector, traces(['slow']));
-    await until(() => upstream.names().includes('slow'), 10_000);
-    // The first attempt at "slow" outlived the 700 ms timeout: it was sent again. The upstream, which finished the
-    // first attempt anyway, took it twice — what at-least-once delivery costs when the timeout is too short.
-    await until(() => upstream.requests.filter((request) => request.spans[0]?.name === 'slow').length === 2, 3000);
-    assert.equal(upstream.requests.filter((request) => request.spans[0]?.name === 'slow').length, 2);
-    assert.match(collector.stderr, /upstream failed: no answer within 700 ms; retrying in/);
+    assert.equal(upstream.arrived, upstream.requests.length, 'no attempt was sent twice');
   } finally {
+    answers.open();
+    assert.equal(await collector.stop(), 0, collector.output);
+    await upstream.stop();
+  }
+});
+
+test('collector e2e: a request slower than --upstream-timeout-ms is sent again, and the upstream may take it twice', async () => {
+  const upstream = await new FakeUpstream().start();
+  const first = gate();
+  // The first attempt gets no answer until the test lets it go; the next is answered at once.
+  upstream.behave = (_spans, attempt) => (attempt === 1 ? { hold: first.promise } : {});
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-timeout-ms', '1000']);
+  try {
+    await send(collector, traces(['slow']));
+    await collector.waitFor(/upstream failed: no answer within 1000 ms; retrying in/);
+    await waitUntil('slow to be delivered', () => upstream.names().includes('slow'));
+    // The upstream, which finishes the first attempt anyway, took it twice — what at-least-once delivery costs
+    // when the timeout is too short.
+    first.open();
+    await waitUntil('the first attempt to be answered too', () => upstream.names().filter((name) => name === 'slow').length >= 2);
+  } finally {
+    first.open();
     assert.equal(await collector.stop(), 0, collector.output);
     await upstream.stop();
   }
@@ -97,26 +119,23 @@ test('collector e2e: several requests are in flight at once, and one slower than
 test('collector e2e: a batch the upstream refuses is split until only the span at fault is lost; a partial success is counted', async () => {
   const upstream = await new FakeUpstream().start();
   upstream.behave = (spans) => ({ refuse: (span) => span.attributes.poison === true, rejectSpans: spans.some((span) => span.name === 'partly') ? 1 : 0 });
-  const prometheus = await freePort();
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', `127.0.0.1:${prometheus}`]);
+  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', '127.0.0.1:0']);
   try {
     // Twenty traces in one request, released together in one forwarded request; one span the upstream refuses.
     const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
     const body = JSON.parse(traces(names)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ attributes: unknown[] }> }> }> };
     body.resourceSpans[0]!.scopeSpans[0]!.spans[13]!.attributes.push({ key: 'poison', value: { boolValue: true } });
     assert.equal((await send(collector, JSON.stringify(body))).status, 200);
-    await until(() => upstream.spans.length === 19, 5000);
+    await waitUntil('the 19 other spans to be delivered', () => upstream.spans.length === 19);
     assert.deepEqual(upstream.names().sort(), names.filter((name) => name !== 't13').sort());
     // 20 → 10 + 10 → 5 + 5 → 2 + 3 → 1 + 2 → 1 + 1: five splits, and only t13 alone is refused.
-    await until(() => /dropped 1 span \(upstream_refused\)/.test(collector.stderr), 2000);
-    assert.match(collector.stderr, /dropped 1 span \(upstream_refused\): HTTP 400: refused a span/);
+    await collector.waitFor(/dropped 1 span \(upstream_refused\): HTTP 400: refused a span/);
     assert.equal(upstream.requests.filter((request) => request.status === 400).length, 6, 'the whole, then one half at each of five levels');
-    assert.equal(await scrape(prometheus, dropped('upstream_refused')), 1);
+    assert.equal(await scrape(collector.metricsUrl, dropped('upstream_refused')), 1);
     assert.equal((await send(collector, traces(['partly', 'fully']))).status, 200);
-    await until(() => upstream.spans.length === 20, 5000);
-    await until(() => /dropped 1 span \(upstream_rejected\)/.test(collector.stderr), 2000);
-    assert.match(collector.stderr, /dropped 1 span \(upstream_rejected\): rejected by the test/);
-    assert.equal(await scrape(prometheus, dropped('upstream_rejected')), 1);
+    await waitUntil('the partial success to be delivered', () => upstream.spans.length === 20);
+    await collector.waitFor(/dropped 1 span \(upstream_rejected\): rejected by the test/);
+    assert.equal(await scrape(collector.metricsUrl, dropped('upstream_rejected')), 1);
     assert.deepEqual(upstream.invalid, []);
   } finally {
     assert.equal(await collector.stop(), 1);
@@ -135,7 +154,7 @@ test('collector e2e: OTEL_EXPORTER_OTLP_HEADERS and …_TRACES_HEADERS go with f
   });
   try {
     await send(collector, traces(['with headers']));
-    await until(() => upstream.spans.length === 1 && upstream.metricsRequests.length > 0, 5000);
+    await waitUntil('the span and the metrics to be delivered', () => upstream.spans.length === 1 && upstream.metricsRequests.length > 0);
     const forwarded = upstream.requests.find((request) => request.status === 200)!;
     assert.equal(forwarded.headers['api-key'], 'abc123');
     assert.equal(forwarded.headers['x-scope'], 'traces', 'the traces header wins');
@@ -168,7 +187,6 @@ test('collector e2e: with the upstream down, memory stays within --max-memory-by
       statuses.push(response.status);
       retryAfter ??= response.headers.get('retry-after');
       await response.arrayBuffer();
-      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const accepted = statuses.filter((status) => status === 200).length;
     // Each request holds its 300 KB once, as sent: 4 MiB / 300 KB ≈ 13.98, so at most 13 fit.
@@ -176,14 +194,14 @@ test('collector e2e: with the upstream down, memory stays within --max-memory-by
     assert.equal(statuses.at(-1), 503);
     assert.match(retryAfter ?? '', /^[1-9]\d*$/);
     // The collector's metrics go to their own endpoint while the upstream is down.
-    await until(() => metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.memory.used')), 3000);
+    await waitUntil('the memory metric at its own endpoint', () => metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.memory.used')));
     assert.ok(metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.requests.refused')));
-    // A real exporter that is told 503 + Retry-After retries; the upstream comes back; everything arrives.
-    const exporting = exportSpans(otlpExporter('proto', collector.url, { timeoutMillis: 20_000 }), await sdkSpans('late-client', [{ name: 'after the outage' }]));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A real exporter sends while memory is full (told 503 + Retry-After, it retries); the upstream comes back;
+    // everything arrives.
+    const exporting = exportSpans(otlpExporter('proto', collector.url, { timeoutMillis: 60_000 }), await sdkSpans('late-client', [{ name: 'after the outage' }]));
     await upstream.start(upstreamPort);
     assert.equal((await exporting).code, ExportResultCode.SUCCESS);
-    await until(() => upstream.names().includes('after the outage') && upstream.spans.length === accepted + 1, 15_000);
+    await waitUntil('every accepted span and the late client\'s to be delivered', () => upstream.names().includes('after the outage') && upstream.spans.length === accepted + 1);
     assert.equal(upstream.names().filter((name) => name.startsWith('big ')).length, accepted, 'every accepted request delivered');
   } finally {
     assert.equal(await collector.stop(), 0, collector.output);

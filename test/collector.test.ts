@@ -13,8 +13,10 @@ import { parse as parseYaml } from 'yaml';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../collector/otlp-schema.ts';
-import { freePort } from './free-port.ts';
+import { ManualClock } from '../base/manual-clock.ts';
+import { CollectorProcess } from './collector-process.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
+import { waitUntil } from './wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 interface Forwarded {
@@ -25,6 +27,8 @@ interface Forwarded {
 let upstream: Server;
 let forwarded: Forwarded[] = [];
 let upstreamStatus = 200;
+/** Requests the upstream answered with an error. */
+let failedAttempts = 0;
 let collector: CollectorServer;
 let collectorUrl = '';
 let reader: TestMetricReader;
@@ -34,6 +38,7 @@ before(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (upstreamStatus !== 200) {
+      failedAttempts += 1;
       res.writeHead(upstreamStatus).end();
       return;
     }
@@ -71,9 +76,8 @@ function upstreamUrl(): string {
   return `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 }
 
-async function waitForForwarded(count: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (forwarded.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+function waitForForwarded(count: number): Promise<void> {
+  return waitUntil(() => `${count} forwarded spans (got ${forwarded.map((span) => span.name).join(', ') || 'none'})`, () => forwarded.length >= count);
 }
 
 function runClient(protocol: 'proto' | 'json'): Promise<number | null> {
@@ -142,9 +146,10 @@ test('collector: malformed protobuf and JSON get 400 with what is wrong', async 
 test('collector: an upstream that fails is retried until it takes the spans', async () => {
   upstreamStatus = 503;
   const trace = { resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'root' }] }] }] };
+  failedAttempts = 0;
   const response = await post(JSON.stringify(trace), 'application/json');
   assert.equal(response.status, 200, 'accepted: the collector holds and retries');
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await waitUntil('the upstream to fail an attempt', () => failedAttempts > 0);
   assert.equal(forwarded.length, 0);
   upstreamStatus = 200;
   await waitForForwarded(1);
@@ -161,7 +166,7 @@ test('collector: a bearer token is required when configured', async () => {
     const allowed = await fetch(`${url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' } });
     assert.equal(allowed.status, 200);
   } finally {
-    await guarded.stop(100);
+    await guarded.stop();
   }
 });
 
@@ -188,28 +193,48 @@ test('collector: random and truncated payloads never crash or stall it', async (
 });
 
 test('collector: with the upstream down, memory stays within its limit and clients are told to come back', async () => {
-  const down = new CollectorServer({ port: 0, upstream: 'http://127.0.0.1:1', traces: { quietMs: 10 }, maxMemoryBytes: 64 * 1024 });
+  // The clock moves only once, to release the first trace: its forwarding fails, so the collector knows the upstream
+  // is down and evicts nothing early; from then on what is held only grows, exactly as the requests say.
+  const clock = new ManualClock();
+  const down = new CollectorServer({ port: 0, upstream: 'http://127.0.0.1:1', traces: { quietMs: 10 }, maxMemoryBytes: 64 * 1024, clock });
   const url = await down.start();
+  const send = async (i: number) => {
+    const traceId = `8bf92f3577b34da6a3ce929d0e0e47${String(i).padStart(2, '0')}`;
+    const span = { traceId, spanId: 'aa00000000000001', name: `root ${i}`, attributes: [{ key: 'pad', value: { stringValue: 'x'.repeat(6000) } }] };
+    return fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), headers: { 'content-type': 'application/json' } });
+  };
   try {
+    assert.equal((await send(0)).status, 200);
+    clock.advance(10);
+    await waitUntil('the first forwarding to fail', () => down.stats.upstreamRetries === 1);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    // Each request: one 6000-byte attribute, about 6.7 KB held; sixteen of them need more than 64 KiB.
-    for (let i = 0; i < 16; i += 1) {
-      const traceId = `8bf92f3577b34da6a3ce929d0e0e47${String(i).padStart(2, '0')}`;
-      const span = { traceId, spanId: 'aa00000000000001', name: `root ${i}`, attributes: [{ key: 'pad', value: { stringValue: 'x'.repeat(6000) } }] };
-      const response = await fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), headers: { 'content-type': 'application/json' } });
+    // Each request: one 6000-byte attribute, about 6.9 KB held; with the first one queued, eight more fit in 64 KiB.
+    for (let i = 1; i < 16; i += 1) {
+      const response = await send(i);
       statuses.push(response.status);
       if (response.status === 503) retryAfter = response.headers.get('retry-after');
       await response.arrayBuffer();
       assert.ok(down.budget.used <= 64 * 1024, `memory ${down.budget.used}`);
     }
-    assert.ok(statuses.includes(200) && statuses.at(-1) === 503, statuses.join(','));
-    assert.match(retryAfter ?? '', /^\d+$/);
-    assert.equal(down.stats.refusedRequests.memory_limit, statuses.filter((status) => status === 503).length);
+    assert.deepEqual(statuses, [...Array(8).fill(200), ...Array(7).fill(503)]);
+    // The next retry comes 0.5–1.5 s after the failure (the backoff's jitter): the client is told 1 or 2 s.
+    assert.match(retryAfter ?? '', /^[12]$/);
+    assert.equal(down.stats.refusedRequests.memory_limit, 7);
+    assert.equal(down.stats.evictedTraces, 0);
+    assert.equal(down.budget.part('intake'), 0, 'every body read has given its bytes back');
     assert.deepEqual(Object.values(down.stats.droppedSpans), [0, 0, 0, 0, 0], 'refused, not dropped');
   } finally {
-    await down.stop(50);
+    // The upstream is down: the drain ends at its deadline, as the test moves the clock on.
+    let over = false;
+    const stopping = down.stop(50).finally(() => (over = true));
+    await waitUntil('the drain to end', () => {
+      clock.advance(50);
+      return over;
+    });
+    assert.equal((await stopping).dropped, 9);
   }
+  assert.equal(down.budget.used, 0, 'at stop every lease is given back');
 });
 
 test('collector: spans the upstream rejects in a partial success are counted, not retried', async () => {
@@ -225,14 +250,13 @@ test('collector: spans the upstream rejects in a partial success are counted, no
     const spans = ['aa00000000000001', 'aa00000000000002', 'aa00000000000003'].map((spanId, i) => ({ traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId, ...(i > 0 ? { parentSpanId: 'aa00000000000001' } : {}), name: `span ${i}` }));
     const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
     await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    const deadline = Date.now() + 3000;
-    while (partial.stats.droppedSpans.upstream_rejected === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil('the partial success', () => partial.stats.droppedSpans.upstream_rejected > 0);
     // Three spans sent in one request, two rejected: two dropped, one forwarded.
     assert.equal(partial.stats.droppedSpans.upstream_rejected, 2);
     assert.equal(partial.stats.forwardedSpans, 1);
     assert.equal(partial.stats.upstreamRetries, 0);
   } finally {
-    await partial.stop(100);
+    await partial.stop();
     rejecting.close();
   }
 });
@@ -299,23 +323,14 @@ test('collector: past maxTraces the oldest trace is forwarded un-rolled and mark
     assert.equal(small.stats.evictedTraces, 1);
     assert.equal(small.stats.lateSpans, 1);
   } finally {
-    await small.stop(500);
+    await small.stop();
   }
   await waitForForwarded(3);
   assert.ok(forwarded.some((span) => span.name === 'root two'), 'stop() forwards what it still holds');
 });
 
 test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM forwards what it holds', async () => {
-  const [listen, prometheus] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [
-    'bin/tokenledger.cjs', 'collect', '--listen', `127.0.0.1:${listen}`, '--upstream', upstreamUrl(),
-    '--prometheus', `127.0.0.1:${prometheus}`, '--quiet-ms', '60000',
-  ], { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await Promise.race([
-    new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('listening') && resolve())),
-    exited.then((code) => assert.fail(`tokenledger collect exited with ${code} before listening`)),
-  ]);
+  const collector = await CollectorProcess.start(['--upstream', upstreamUrl(), '--prometheus', '127.0.0.1:0', '--quiet-ms', '60000']);
   const run = 'e000000000000001';
   const body = JSON.stringify({
     resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [
@@ -323,14 +338,13 @@ test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM 
       { ...llm('e000000000000002', run, 1000, 100, 1), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
     ] }] }],
   });
-  const accepted = await fetch(`http://127.0.0.1:${listen}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const accepted = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   assert.equal(accepted.status, 200);
   assert.equal(forwarded.length, 0, 'held: the quiet period is a minute');
-  const scraped = await (await fetch(`http://127.0.0.1:${prometheus}/metrics`)).text();
+  const scraped = await (await fetch(collector.metricsUrl)).text();
   assert.match(scraped, /tokenledger_collector_spans_late_total\{[^}]*\} 0/);
   assert.match(scraped, /tokenledger_collector_traces_evicted_total/);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  assert.equal(await collector.stop('SIGTERM'), 0, collector.output);
   assert.deepEqual(forwarded.map((span) => span.name).sort(), ['chat gpt-4.1', 'invoke_agent cli']);
   assert.equal(forwarded.find((span) => span.name === 'invoke_agent cli')!.attributes['tokenledger.run.cost.usd'], 0.0028);
 });
@@ -367,7 +381,7 @@ test('collector: behind a trace-id load balancer, independent instances roll eve
       assert.equal(run.attributes['tokenledger.run.complete'], true);
     }
   } finally {
-    await Promise.all(instances.map((instance) => instance.stop(500)));
+    await Promise.all(instances.map((instance) => instance.stop()));
   }
 });
 

@@ -19,6 +19,7 @@ import { TokenledgerSpanProcessor } from '../index.ts';
 import { CollectorServer } from '../collector/collector-server.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { testMeterProvider } from './metric-reader.ts';
+import { waitUntil } from './wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: AnyValue[] } };
@@ -67,9 +68,8 @@ beforeEach(() => {
   forwarded = [];
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+function waitFor(condition: () => boolean): Promise<void> {
+  return waitUntil(() => `spans to be forwarded (got ${forwarded.length})`, condition);
 }
 
 // ---- span definitions, replayed in both modes ----
@@ -298,11 +298,11 @@ test('collector defect 4: a cache-read count sent as a string, a negative or a d
 
 test('collector defect 7: a chain of 28 000 nested runs is rolled up in 256 MB', async () => {
   const run = promisify(execFile)(process.execPath, ['--max-old-space-size=256', 'test/apps/deep-nesting-collector.ts'], {
-    cwd: root, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024,
+    cwd: root, encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024,
   });
   const tail = (text: string) => text.split('\n').slice(-12).join('\n');
   const child = await run.catch((error: { signal?: string; code?: number; stderr?: string }) =>
-    assert.fail(`ended by ${error.signal ?? `exit ${error.code}`} (SIGABRT: out of memory; SIGKILL: the 60 s timeout)\n${tail(error.stderr ?? '')}`));
+    assert.fail(`ended by ${error.signal ?? `exit ${error.code}`} (SIGABRT: out of memory; SIGKILL: the 300 s timeout, a hang)\n${tail(error.stderr ?? '')}`));
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { forwarded: number; outerSteps: unknown; innerSteps: unknown; innerComplete: unknown };
   assert.equal(result.forwarded, 28_001);
   assert.equal(result.outerSteps, 1, 'the outermost run has the one call at the bottom');

@@ -214,7 +214,7 @@ test(`malformed defect 4: none of ${CASES.length} malformed usage objects gets a
     }
     if (attributes['tokenledger.cost.unknown_reason'] !== 'usage_unknown') problems.push(`cost.unknown_reason = ${String(attributes['tokenledger.cost.unknown_reason'])}`);
     for (const key of c.absent) if (attributes[key] !== undefined) problems.push(`${key} = ${JSON.stringify(attributes[key])}`);
-    if (c.absentAny && c.absentAny.every((key) => attributes[key] !== undefined)) {
+    if (c.absentAny?.every((key) => attributes[key] !== undefined)) {
       problems.push(`contradicting figures all written: ${c.absentAny.map((key) => `${key} = ${JSON.stringify(attributes[key])}`).join(', ')}`);
     }
     if (problems.length > 0) failures.push(`${c.name}: ${problems.join('; ')}`);

@@ -153,7 +153,7 @@ test('runs defect 8: runs that never end leave bounded state behind (trackedSpan
 
 test('runs defect 8: the state of an evicted run is collectable (WeakRef + gc in a child process)', async () => {
   // Asynchronously, so the fake provider's keep-alive sockets are not timed out under a blocked event loop.
-  const child = await promisify(execFile)(process.execPath, ['--expose-gc', 'test/apps/evicted-run-gc.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const child = await promisify(execFile)(process.execPath, ['--expose-gc', 'test/apps/evicted-run-gc.ts'], { cwd: root, encoding: 'utf8', timeout: 300_000 /* a hang guard only */ });
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { collected: boolean; activeRuns: number };
   assert.ok(result.activeRuns <= 10, `activeRuns ${result.activeRuns}`);
   assert.equal(result.collected, true, 'the evicted run\'s span (held by its run state) was garbage-collected');

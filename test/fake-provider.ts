@@ -37,9 +37,9 @@ export interface FakeResponse {
   sse?: string[];
   /** AWS event-stream messages (test/event-stream.ts), sent one by one as `application/vnd.amazon.eventstream`. */
   eventStream?: Buffer[];
-  /** Milliseconds to wait before each SSE block after the first, or before the JSON body. */
-  delayMs?: number;
-  /** Close the connection after this many SSE blocks, without finishing the stream. */
+  /** Send this many SSE blocks, then nothing more until the client goes away (it aborts mid-stream). */
+  stallAfter?: number;
+  /** Close the connection after this many SSE blocks, without finishing the stream (what was sent is read first). */
   dropAfter?: number;
   headers?: Record<string, string>;
 }
@@ -135,7 +135,9 @@ export class FakeProvider {
     const intended = new URL(input instanceof Request ? input.url : String(input));
     const target = new URL(`${intended.pathname}${intended.search}`, this.url);
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
+    new Headers(init?.headers).forEach((value, key) => {
+      headers.set(key, value);
+    });
     headers.set(INTENDED_URL, intended.href);
     if (input instanceof Request) return fetch(new Request(target, { ...init, method: input.method, body: init?.body ?? input.body, headers, duplex: 'half' } as RequestInit));
     return fetch(target, { ...init, headers });
@@ -272,7 +274,6 @@ async function send(res: ServerResponse, response: FakeResponse): Promise<void> 
     for (const message of response.eventStream) {
       if (res.destroyed) return;
       res.write(message);
-      if (response.delayMs) await sleep(response.delayMs);
     }
     res.end();
     return;
@@ -281,20 +282,22 @@ async function send(res: ServerResponse, response: FakeResponse): Promise<void> 
     res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...response.headers });
     let sent = 0;
     for (const block of response.sse) {
-      if (sent > 0 && response.delayMs) await sleep(response.delayMs);
+      if (response.stallAfter !== undefined && sent >= response.stallAfter) {
+        if (!res.destroyed) await new Promise((resolve) => res.once('close', resolve));
+        return;
+      }
       if (res.destroyed) return;
       res.write(block);
       sent += 1;
       if (response.dropAfter !== undefined && sent >= response.dropAfter) {
-        await sleep(20); // let the client read what was sent before the connection drops
-        res.destroy();
+        // A FIN after what was written, not a reset: the client reads every block sent, then the stream breaks.
+        res.socket?.end();
         return;
       }
     }
     res.end();
     return;
   }
-  if (response.delayMs) await sleep(response.delayMs);
   if (response.text !== undefined) {
     res.writeHead(status, { 'content-type': 'application/octet-stream', ...response.headers });
     res.end(response.text);
@@ -302,8 +305,4 @@ async function send(res: ServerResponse, response: FakeResponse): Promise<void> 
   }
   res.writeHead(status, { 'content-type': 'application/json', ...response.headers });
   res.end(JSON.stringify(response.json ?? {}));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

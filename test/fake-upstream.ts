@@ -1,11 +1,13 @@
 // An OTLP/HTTP upstream for end-to-end tests that behaves like the OpenTelemetry Collector's receiver: it inflates
 // gzip bodies, decodes protobuf strictly and refuses the whole request with 400 and a google.rpc.Status when a
 // string is not valid UTF-8 (as every proto3 decoder does) or a trace or span id has the wrong length (pdata).
-// A test scripts its faults per request (`behave`): a status with or without Retry-After, a delay, a partial
-// success, or a refusal of spans it picks; it can also go down and come back on the same port.
+// A test scripts its faults per request (`behave`): a status with or without Retry-After, an answer held until the
+// test lets it go, a partial success, or a refusal of spans it picks; it can also go down and come back on the same
+// port. Arrival times are read from a clock the test may drive.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { systemClock, type Clock } from '../base/clock.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, Status } from '../collector/otlp-schema.ts';
 
@@ -21,7 +23,8 @@ export interface UpstreamSpan {
 export interface Behaviour {
   status?: number;
   retryAfter?: string;
-  delayMs?: number;
+  /** Answer only once this settles (the test lets the request go). */
+  hold?: Promise<unknown>;
   /** Answer 200 with this many spans rejected. */
   rejectSpans?: number;
   /** Refuse the request (400, like an invalid one) when one of its spans matches. */
@@ -32,8 +35,15 @@ export interface TracesRequest {
   headers: IncomingHttpHeaders;
   spans: UpstreamSpan[];
   status: number;
-  /** When it arrived (epoch ms). */
+  /** When it arrived (epoch ms, by the upstream's clock). */
   at: number;
+}
+
+/** A promise the test settles when it chooses: `hold` for an answer the upstream keeps back. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
 }
 
 export class FakeUpstream {
@@ -44,10 +54,20 @@ export class FakeUpstream {
   /** Requests refused as invalid OTLP (what tokenledger must never forward). */
   invalid: string[] = [];
   behave: (spans: UpstreamSpan[], attempt: number) => Behaviour = () => ({});
+  /** Requests arrived and not yet answered, whose client still waits (one that gave up is not in flight). */
   inFlight = 0;
   maxInFlight = 0;
+  /** Valid trace requests that arrived, answered or not. */
+  arrived = 0;
   port = 0;
   private server: Server | undefined;
+  private readonly clock: Clock;
+  /** The attempt the next request with these spans is. */
+  private readonly attempts = new Map<string, number>();
+
+  constructor(clock: Clock = systemClock) {
+    this.clock = clock;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -74,7 +94,7 @@ export class FakeUpstream {
   }
 
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
-    const at = Date.now();
+    const at = this.clock.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body = Buffer.concat(chunks);
@@ -91,12 +111,20 @@ export class FakeUpstream {
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: spans })).finish());
       return;
     }
-    const attempt = this.requests.filter((request) => sameSpans(request.spans, spans)).length + 1;
+    const attempt = this.attempts.get(key(spans)) ?? 1;
+    this.attempts.set(key(spans), attempt + 1);
     const behaviour = this.behave(spans, attempt);
+    this.arrived += 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
-    this.inFlight -= 1;
+    let waiting = true;
+    const left = () => {
+      if (waiting) this.inFlight -= 1;
+      waiting = false;
+    };
+    res.once('close', left);
+    if (behaviour.hold) await behaviour.hold;
+    left();
     if (behaviour.refuse && spans.some(behaviour.refuse)) {
       this.requests.push({ headers: req.headers, spans, status: 400, at });
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: 'refused a span' })).finish());
@@ -117,7 +145,7 @@ export class FakeUpstream {
 
   /** The request's spans, or why the Collector would refuse it. */
   private decode(body: Buffer): UpstreamSpan[] | string {
-    let request;
+    let request: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId?: Buffer; spanId?: Buffer; parentSpanId?: Buffer; links?: Array<{ traceId?: Buffer; spanId?: Buffer }>; attributes?: KeyValue[] }> }> }> };
     try {
       // protobufjs checks proto3 strings for UTF-8 as Go's decoder does.
       request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as {
@@ -151,6 +179,7 @@ export class FakeUpstream {
   }
 }
 
-function sameSpans(a: UpstreamSpan[], b: UpstreamSpan[]): boolean {
-  return a.length === b.length && a.every((span, i) => span.spanId === b[i]!.spanId && span.traceId === b[i]!.traceId);
+/** Requests with the same spans are attempts at the same request. */
+function key(spans: UpstreamSpan[]): string {
+  return spans.map((span) => `${span.traceId}/${span.spanId}`).join(',');
 }

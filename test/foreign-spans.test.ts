@@ -15,6 +15,7 @@ import { toAnyValue, toAttributes, type KeyValue } from '../collector/enrich.ts'
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { testMeterProvider } from './metric-reader.ts';
+import { waitUntil } from './wait.ts';
 
 interface Fixture {
   file: string;
@@ -117,7 +118,8 @@ test('foreign spans in collector mode: the same figures and cost, the scope vers
   };
   const response = await fetch(`${collectorUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(response.status, 200);
-  const deadline = Date.now() + 5000;
-  while (forwarded.size < fixtures.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  fixtures.forEach((fixture, index) => assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`));
+  await waitUntil(() => `every fixture's span to be forwarded (got ${forwarded.size} of ${fixtures.length})`, () => forwarded.size >= fixtures.length);
+  fixtures.forEach((fixture, index) => {
+    assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`);
+  });
 });

@@ -7,6 +7,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createRequire } from 'node:module';
 import { FakeProvider } from './fake-provider.ts';
+import { waitUntil } from './wait.ts';
 
 export const requireFromTest = createRequire(import.meta.url);
 
@@ -61,8 +62,8 @@ export function onlySpan(spans: ReadableSpan[], name?: string): ReadableSpan {
 }
 
 /** Waits until `count` spans have finished (stream spans end when the app finishes iterating). */
-export async function waitForSpans(harness: Harness, count: number, timeoutMs = 2000): Promise<ReadableSpan[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (harness.spans().length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+export async function waitForSpans(harness: Harness, count: number): Promise<ReadableSpan[]> {
+  const finished = () => harness.spans().map((span) => span.name).join(', ') || 'none';
+  await waitUntil(() => `${count} finished spans (finished: ${finished()})`, () => harness.spans().length >= count);
   return harness.spans();
 }

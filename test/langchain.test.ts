@@ -8,6 +8,7 @@ import { LangChainInstrumentation } from '../instrumentation/langchain/instrumen
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson } from './fake-provider.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 
 let harness: Harness;
 
@@ -60,4 +61,5 @@ test('langgraph ReAct agent: the graph invocation is one run with its two calls 
     [run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd'], run!.attributes['tokenledger.run.complete']],
     [2, 1, 0.0366, true],
   );
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 2, costUsd: 0.0366 });
 });

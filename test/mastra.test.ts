@@ -12,6 +12,8 @@ import { ProviderRequestSensor } from '../instrumentation/request-sensor/instrum
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { fixtureJson, fixtureText, sseBlocks } from './fake-provider.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
+import { waitUntil } from './wait.ts';
 
 let harness: Harness;
 let Agent: typeof import('@mastra/core/agent').Agent;
@@ -217,6 +219,7 @@ test('mastra tool calling the AI SDK\'s generateText: each provider call counted
     'tokenledger.run.usage.input_tokens': 6450,
     'tokenledger.run.complete': true,
   });
+  await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.022065 });
 });
 
 test('mastra inside the app\'s agentRun: the agent\'s run nests in it, and the outer run is complete', async () => {
@@ -254,7 +257,7 @@ test('mastra with its own OpenTelemetry bridge on: each provider call and each t
   try {
     await mastra.getAgent('weather').generate('Weather in Paris?', { maxSteps: 5 });
     const isRun = (span: ReadableSpan) => span.name === 'invoke_agent weather-agent' && span.instrumentationScope.name === 'tokenledger-instrumentation-mastra';
-    for (let waited = 0; !harness.spans().some(isRun) && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitUntil('the run span', () => harness.spans().some(isRun));
     const spans = harness.spans();
     const byScope = (scope: string) => llmSpans(spans).filter((span) => span.instrumentationScope.name === scope);
     // tokenledger's three call spans are counted, exact as without the bridge.
@@ -277,6 +280,7 @@ test('mastra with its own OpenTelemetry bridge on: each provider call and each t
       'tokenledger.run.usage.input_tokens': 6450,
       'tokenledger.run.complete': true,
     });
+    await assertOneCostPerCall(spans, { duplicates: 1, priced: 3, costUsd: 0.022065 });
   } finally {
     await mastra.shutdown();
   }

@@ -3,38 +3,19 @@
 // and its root is exported only once its rollup is written, when tokenledger's processor holds the exporters (as
 // the register entry and startTokenledger set it up). Past the wait (TOKENLEDGER_RUN_WAIT_MS), or at a flush, the
 // run is written without the open call, incomplete; the call's cost still reaches the cost metrics.
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import type OpenAIClient from 'openai';
 import { ManualClock } from '../base/manual-clock.ts';
-import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
-import { FakeProvider, fixtureJson } from './fake-provider.ts';
-import { requireFromTest } from './harness.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
+import { queueGpt41, useOpenAIApp } from './openai-app.ts';
 
 const WAIT_MS = 5_000;
-const instrumentation = new OpenAIInstrumentation();
-const contextManager = new AsyncLocalStorageContextManager();
-const provider = new FakeProvider();
-let client: OpenAIClient;
+const app = useOpenAIApp();
+const { instrumentation, provider } = app;
 let setup: { exporter: InMemorySpanExporter; processor: TokenledgerSpanProcessor; reader: TestMetricReader; clock: ManualClock; tracerProvider: TracerProvider };
-
-before(async () => {
-  context.setGlobalContextManager(contextManager.enable());
-  await provider.start();
-  instrumentation.enable();
-  const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  client = new OpenAI({ apiKey: 'test-key', fetch: provider.fetch, maxRetries: 0 });
-});
-after(async () => {
-  instrumentation.disable();
-  await provider.stop();
-  context.disable();
-});
 
 beforeEach(() => {
   provider.reset();
@@ -47,22 +28,13 @@ beforeEach(() => {
   setup = { exporter, processor, reader, clock, tracerProvider };
 });
 
-/** gpt-4.1: $2 input, $0.50 cached input, $8 output per million tokens. */
-function queueCompletion(prompt: number, completion: number): void {
-  const body = fixtureJson('openai-chat.json');
-  body.model = 'gpt-4.1-2025-04-14';
-  delete body.service_tier;
-  body.usage = { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
-  provider.enqueue('openai.chat', { json: body });
-}
-
 /** The handler: a root span around one call, returning a stream it does not drain. */
 async function handler() {
   const tracer = setup.tracerProvider.getTracer('app');
   const root = tracer.startSpan('POST /answer');
   const stream = await context.with(trace.setSpan(context.active(), root), async () => {
-    await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'plan' }] });
-    return client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'answer' }], stream: true });
+    await app.client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'plan' }] });
+    return app.client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'answer' }], stream: true });
   });
   root.end();
   return { root, stream };
@@ -83,7 +55,7 @@ async function costCounter(): Promise<number> {
 }
 
 test('open calls: a stream drained after its handler ended is in the handler\'s run, and the root is exported with it', async () => {
-  queueCompletion(1000, 100);
+  queueGpt41(provider, { prompt: 1000, completion: 100 });
   const { stream } = await handler();
   assert.equal(exported('POST /answer'), undefined, 'the root waits for the open stream');
   assert.equal(await drain(stream), 4);
@@ -101,7 +73,7 @@ test('open calls: a stream drained after its handler ended is in the handler\'s 
 });
 
 test('open calls: past the wait the run is written without the open call, incomplete, and the call still counts in the cost', async () => {
-  queueCompletion(1000, 100);
+  queueGpt41(provider, { prompt: 1000, completion: 100 });
   const { stream } = await handler();
   setup.clock.advance(WAIT_MS - 1);
   assert.equal(exported('POST /answer'), undefined);
@@ -121,7 +93,7 @@ test('open calls: past the wait the run is written without the open call, incomp
 });
 
 test('open calls: a flush writes a waiting run as it is, incomplete, and exports its root', async () => {
-  queueCompletion(1000, 100);
+  queueGpt41(provider, { prompt: 1000, completion: 100 });
   const { stream } = await handler();
   await setup.tracerProvider.forceFlush();
   const root = exported('POST /answer')!;
@@ -137,7 +109,7 @@ test('open calls: without the exporters behind it, the root is exported as it en
   const processor = new TokenledgerSpanProcessor({ meterProvider, clock: setup.clock });
   setup.tracerProvider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
   instrumentation.setTracerProvider(setup.tracerProvider);
-  queueCompletion(1000, 100);
+  queueGpt41(provider, { prompt: 1000, completion: 100 });
   const { stream, root } = await handler();
   const ended = exporter.getFinishedSpans().find((span) => span.name === 'POST /answer')!;
   assert.equal(ended.attributes['tokenledger.run.id'], root.spanContext().spanId);

@@ -11,6 +11,7 @@ import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation
 import { OpenAIAgentsInstrumentation } from '../instrumentation/openai-agents/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { requireFromTest, startHarness, waitForSpans, type Harness } from './harness.ts';
+import { assertOneCostPerCall } from './one-cost-per-call.ts';
 import { scriptOpenAI, TWO_TOOL_CALLS } from './scripted-agent.ts';
 
 type Agents = typeof import('@openai/agents');
@@ -68,6 +69,7 @@ for (const disabled of [true, false]) {
     assert.equal(new Set(hashes).size, 2, String(hashes));
     // Each call: 400 uncached × $0.25 + 600 cached × $0.025 + 200 output × $2 per million = $0.000515.
     assert.deepEqual(runFigures(run), { 'tokenledger.run.steps': 3, 'tokenledger.run.tool_calls': 2, 'tokenledger.run.tool_errors': 0, 'tokenledger.run.cost.usd': 0.001545, 'tokenledger.run.complete': true });
+    await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.001545 });
   });
 }
 

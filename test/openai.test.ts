@@ -229,7 +229,7 @@ test('openai chat stream: an abort ends the iteration as the SDK does and marks 
   const blocks = [0, 1, 2, 3].map((i) =>
     dataBlock({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5.5', choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null }] }),
   );
-  harness.provider.enqueue('openai.chat', { sse: blocks, delayMs: 50 });
+  harness.provider.enqueue('openai.chat', { sse: blocks, stallAfter: 1 });
   const controller = new AbortController();
   const stream = await client.chat.completions.create(streamRequest(), { signal: controller.signal });
   const seen: string[] = [];

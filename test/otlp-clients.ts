@@ -24,7 +24,7 @@ export function otlpExporter(protocol: Protocol, baseUrl: string, options: Clien
     // CompressionAlgorithm.GZIP / NONE are these strings.
     compression: (options.compression ?? 'gzip') as never,
     headers: options.headers,
-    timeoutMillis: options.timeoutMillis ?? 10_000,
+    timeoutMillis: options.timeoutMillis ?? 60_000,
     ...(options.tls ? { httpAgentOptions: { ...options.tls } } : {}),
   };
   return protocol === 'json' ? new JsonExporter(config) : new ProtoExporter(config);
@@ -52,7 +52,9 @@ export async function sdkSpans(tracerName: string, plans: SpanPlan[], resource?:
     const parent = plan.parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, started[plan.parent]!);
     started[i] = tracer.startSpan(plan.name, { attributes: plan.attributes, startTime: base + i }, parent);
   });
-  started.forEach((span, i) => span!.end(base + 1000 - i));
+  started.forEach((span, i) => {
+    span!.end(base + 1000 - i);
+  });
   await provider.forceFlush();
   // Copied before the shutdown, which empties the in-memory exporter.
   const spans = [...memory.getFinishedSpans()];

@@ -68,6 +68,7 @@ test('package: the quickstart: an app with the tarball installed runs under --re
   }
   writeFileSync(join(app, 'app.js'), [
     "const OpenAI = require('openai').default;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own source, a template literal in it
     "const client = new OpenAI({ apiKey: 'k', baseURL: `${process.env.FAKE_PROVIDER_URL}/v1`, maxRetries: 0 });",
     "client.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] }).then((c) => console.log(c.id));",
   ].join('\n'));
@@ -75,7 +76,7 @@ test('package: the quickstart: an app with the tarball installed runs under --re
   const result = await promisify(execFile)(process.execPath, ['--require', 'tokenledger/register', 'app.js'], {
     cwd: app,
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 300_000, // a hang guard only
     // The fake provider is on this machine, which tokenledger would take for a local model server (unpriced).
     env: { PATH: process.env.PATH ?? '', FAKE_PROVIDER_URL: provider.url, TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`, OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none' },
   });

@@ -60,7 +60,7 @@ for (const providerId of ['anthropic', 'openai', 'google']) {
     let compared = 0;
     for (const model of provider.models) {
       for (const usage of usages) {
-        let expected;
+        let expected: ReturnType<typeof calcPrice>;
         try {
           expected = calcPrice(libraryUsage(usage) as never, model.id, { providerId });
         } catch {

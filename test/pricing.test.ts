@@ -309,8 +309,8 @@ test('pricing: an unknown model gets no cost figure, a reason, and one count of 
   }
   const unpriced = (await reader.metricsByName()).get('tokenledger.calls.unpriced');
   assert.equal(unpriced?.dataPoints.length, 1);
-  assert.equal(unpriced?.dataPoints[0]!.value, 2);
-  assert.deepEqual(unpriced?.dataPoints[0]!.attributes, {
+  assert.equal(unpriced?.dataPoints[0]?.value, 2);
+  assert.deepEqual(unpriced?.dataPoints[0]?.attributes, {
     'gen_ai.provider.name': 'openai',
     'gen_ai.request.model': 'my-finetune-xyz',
     'tokenledger.cost.unknown_reason': 'unknown_model',

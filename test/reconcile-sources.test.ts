@@ -16,6 +16,10 @@ import { main } from '../cli/main.ts';
 import { anthropicCostPage, anthropicUsagePage, nextDay, recordedUse, type RecordedUse } from './bill-builder.ts';
 import { otlpSpan } from './recording-builder.ts';
 
+/** The command's JSON output as a test reads it: checked field by field, not typed. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, asserted on field by field
+type Json = any;
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tokenledger-reconcile-sources-'));
 const file = (name: string) => join(dir, name);
@@ -150,7 +154,7 @@ test('reconcile --focus: a cloud bill in FOCUS (Bedrock rows among other service
   assert.equal(bedrock.provider, 'aws.bedrock');
   // us.anthropic.claude-sonnet-4-5: 20,000 input × $3.30 + 2,000 output (2 × "1K Tokens") × $16.50 per million.
   assert.deepEqual([bedrock.telemetry.usd, bedrock.billed.usd, bedrock.difference_usd], [0.099, 0.099, 0]);
-  assert.deepEqual(bedrock.days.map((row: any) => [row.token_type, row.billed.tokens, row.billed.usd]), [['output', 2000, 0.033], ['uncached_input', 20000, 0.066]]);
+  assert.deepEqual(bedrock.days.map((row: Json) => [row.token_type, row.billed.tokens, row.billed.usd]), [['output', 2000, 0.033], ['uncached_input', 20000, 0.066]]);
 });
 
 /** FOCUS 1.2's mandatory columns: every specification/columns/*.md of FOCUS_Spec v1.2 whose feature level is Mandatory. */

@@ -25,6 +25,10 @@ import {
 } from './bill-builder.ts';
 import { FakeProvider } from './fake-provider.ts';
 
+/** The command's JSON output as a test reads it: checked field by field, not typed. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON, asserted on field by field
+type Json = any;
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tokenledger-reconcile-'));
 const file = (name: string) => join(dir, name);
@@ -73,19 +77,17 @@ const write = (name: string, body: unknown) => {
   return file(name);
 };
 
-async function reconcile(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | undefined; out: string; err: string; json: any }> {
+async function reconcile(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | undefined; out: string; err: string; json: Json }> {
   let out = '';
   let err = '';
   const code = await main(['reconcile', ...args], { out: (text) => (out += text), err: (text) => (err += text), env });
-  let json: any;
+  let json: Json;
   if (args.includes('--json') && code !== 2) json = JSON.parse(out);
   return { code, out, err, json };
 }
 
-const sum = (uses: RecordedUse[], pick: (use: RecordedUse) => number) => uses.reduce((total, use) => total + pick(use), 0);
 const usdOf = (use: RecordedUse) => use.usd.uncached_input + use.usd.cache_read + use.usd.cache_write_5m + use.usd.cache_write_1h + use.usd.output;
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
-const anthropicOnly = (uses: RecordedUse[]) => uses.filter((use) => use.provider === 'anthropic');
 const openaiOnly = (uses: RecordedUse[]) => uses.filter((use) => use.provider === 'openai');
 
 test('reconcile: the support agent against its Anthropic usage and cost report (cents) agrees exactly', async () => {
@@ -106,7 +108,7 @@ test('reconcile: the support agent against its Anthropic usage and cost report (
   assert.equal(anthropic.billed.requests, null, 'the legacy usage report has no request count');
   assert.deepEqual(anthropic.reasons, []);
   assert.equal(anthropic.unexplained_usd, 0);
-  assert.deepEqual(anthropic.days.map((row: any) => row.token_type), ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'uncached_input']);
+  assert.deepEqual(anthropic.days.map((row: Json) => row.token_type), ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'uncached_input']);
   for (const row of anthropic.days) assert.equal(row.billed.tokens, row.telemetry.tokens, row.token_type);
 });
 
@@ -132,7 +134,7 @@ test('reconcile: the three-providers app against its OpenAI usage and costs agre
   assert.equal(openai.billed.usd, 0.007355);
   assert.deepEqual([openai.telemetry.requests, openai.billed.requests], [1, 1]);
   assert.deepEqual(openai.reasons, []);
-  assert.deepEqual(json.not_compared.map((entry: any) => entry.provider).sort(), ['anthropic', 'gcp.gemini']);
+  assert.deepEqual(json.not_compared.map((entry: Json) => entry.provider).sort(), ['anthropic', 'gcp.gemini']);
 });
 
 test('reconcile: 5 requests telemetry never saw are unattributed requests, with their exact dollars (exit 1)', async () => {
@@ -144,7 +146,7 @@ test('reconcile: 5 requests telemetry never saw are unattributed requests, with 
   assert.equal(code, 1);
   const [openai] = json.providers;
   assert.deepEqual(openai.unattributed, { requests: 5, usd: 0.036775 }); // 5 × $0.007355
-  assert.deepEqual(openai.reasons.map((reason: any) => [reason.code, reason.usd]), [['unattributed_requests', 0.036775]]);
+  assert.deepEqual(openai.reasons.map((reason: Json) => [reason.code, reason.usd]), [['unattributed_requests', 0.036775]]);
   assert.equal(openai.unexplained_usd, 0);
   assert.equal(openai.day_totals[0].within_tolerance, false);
   const text = await reconcile([THREE, '--openai-usage', usage, '--openai-costs', costs]);
@@ -164,7 +166,7 @@ test("reconcile: a recording whose sampler left calls out says so as the unattri
   const { code, json } = await reconcile([sampled, '--openai-usage', usage, '--openai-costs', costs, '--json']);
   assert.equal(code, 1);
   assert.equal(json.recording.sampled, 'yes');
-  const reason = json.providers[0].days.flatMap((row: any) => row.reasons).find((candidate: any) => candidate.code === 'unattributed_requests');
+  const reason = json.providers[0].days.flatMap((row: Json) => row.reasons).find((candidate: Json) => candidate.code === 'unattributed_requests');
   assert.equal(reason.detail, "5 requests the bill counts and telemetry did not see; the recording's sampler left 5 of them out (end record)");
 });
 
@@ -177,8 +179,8 @@ test('reconcile: a price the bill charges differently is price drift with both r
   const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json', '--tolerance', '0.5', '--write-prices', prices]);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
-  const output = anthropic.days.find((row: any) => row.token_type === 'output');
-  assert.deepEqual(output.reasons.map((reason: any) => [reason.code, reason.telemetry_usd_per_mtok, reason.billed_usd_per_mtok]), [['price_drift', 10, 11]]);
+  const output = anthropic.days.find((row: Json) => row.token_type === 'output');
+  assert.deepEqual(output.reasons.map((reason: Json) => [reason.code, reason.telemetry_usd_per_mtok, reason.billed_usd_per_mtok]), [['price_drift', 10, 11]]);
   close(output.reasons[0].usd, use.tokens.output * 1e-6, 'drift');
   assert.equal(anthropic.unexplained_usd, 0);
 
@@ -188,7 +190,7 @@ test('reconcile: a price the bill charges differently is price drift with both r
   assert.equal(model.id, 'claude-sonnet-5');
   assert.equal(model.prices.output_mtok, 11);
   assert.equal(model.prices.input_mtok, 2, 'rates the bill agrees with are kept');
-  assert.deepEqual(written.sources.map((source: any) => [source.price, source.usd_per_mtok, source.was_usd_per_mtok]), [['output_mtok', 11, 10]]);
+  assert.deepEqual(written.sources.map((source: Json) => [source.price, source.usd_per_mtok, source.was_usd_per_mtok]), [['output_mtok', 11, 10]]);
   assert.match(written.sources[0].from, /drift-costs\.json: [\d,]+ tokens on \d{4}-\d{2}-\d{2} billed at 11 USD per million/);
 
   const repriced = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json', '--prices', prices, '--reprice']);
@@ -213,12 +215,12 @@ test('reconcile: cache writes the bill counts at the 1-hour TTL that telemetry c
   const bill = JSON.parse(readFileSync(costs, 'utf8'));
   // The 1-hour line exists only when it has tokens in the recording: add it as the bill has it.
   bill.data[0].results.push({ amount: String(moved * 0.0004), currency: 'USD', cost_type: 'tokens', token_type: 'cache_creation.ephemeral_1h_input_tokens', description: 'x', model: use.model, service_tier: 'standard', context_window: '0-200k', inference_geo: null, workspace_id: null });
-  bill.data[0].results = bill.data[0].results.filter((result: any) => !(result.token_type === 'cache_creation.ephemeral_1h_input_tokens' && result.amount === '0'));
+  bill.data[0].results = bill.data[0].results.filter((result: Json) => !(result.token_type === 'cache_creation.ephemeral_1h_input_tokens' && result.amount === '0'));
   write('ttl-costs.json', bill);
   const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json']);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
-  assert.deepEqual(anthropic.reasons.map((reason: any) => reason.code), ['cache_write_ttl']);
+  assert.deepEqual(anthropic.reasons.map((reason: Json) => reason.code), ['cache_write_ttl']);
   close(anthropic.reasons[0].usd, moved * 1.5e-6, 'the TTL difference: (4 − 2.5) per million');
   close(anthropic.difference_usd, moved * 1.5e-6, 'difference');
   assert.equal(anthropic.unexplained_usd, 0);
@@ -231,7 +233,7 @@ test('reconcile: calls the bill charges at the batch rate that telemetry priced 
   const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json']);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
-  assert.deepEqual(anthropic.reasons.map((reason: any) => reason.code), ['batch']);
+  assert.deepEqual(anthropic.reasons.map((reason: Json) => reason.code), ['batch']);
   close(anthropic.reasons[0].usd, -usdOf(use) / 2, 'half the spend');
   assert.equal(anthropic.unexplained_usd, 0);
 });

@@ -14,12 +14,12 @@ import { decodeJson } from '../collector/otlp-decode.ts';
 import { toAttributes, type KeyValue } from '../collector/enrich.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { Refusals } from '../collector/otlp-validate.ts';
-import { CollectorPipeline, HeldSpan, type OtlpRequest } from '../collector/pipeline.ts';
+import { CollectorPipeline, type HeldSpan, type OtlpRequest } from '../collector/pipeline.ts';
 import { forwardedRecorder, otlpJson } from '../collector/record-forwarded.ts';
 import { TraceStore } from '../collector/trace-store.ts';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { FakeProvider } from './fake-provider.ts';
-import { freePort } from './free-port.ts';
+import { CollectorProcess } from './collector-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tokenledger-recording-'));
@@ -51,9 +51,10 @@ function runApp(env: Record<string, string>): Promise<{ code: number | null; std
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // A hang guard only; 'close', not 'exit': every byte the app wrote has been read.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
@@ -116,7 +117,7 @@ test('recording: collect --record appends each forwarded request as an OTLP/JSON
       }],
     }],
   };
-  forwarded.push(...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest, 0), ...pipeline.flush()].map((request) => request.body));
+  forwarded.push(...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest), ...pipeline.flush()].map((request) => request.body));
   await recorder.close();
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   assert.equal(lines.length, forwarded.length);
@@ -138,29 +139,22 @@ test('recording: `tokenledger collect --record` records what it forwards, and cl
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const listen = await freePort();
-  const child = spawn(process.execPath, [
-    'bin/tokenledger.cjs', 'collect', '--listen', `127.0.0.1:${listen}`, '--upstream', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-    '--record', file, '--quiet-ms', '60000', '--prometheus', `127.0.0.1:${await freePort()}`,
-  ], { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const collector = await CollectorProcess.start(['--upstream', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, '--record', file, '--quiet-ms', '60000', '--prometheus', '127.0.0.1:0']);
   try {
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await new Promise<void>((resolve) => child.stdout.on('data', (data: Buffer) => data.toString().includes('listening') && resolve()));
     const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
     const traceId = '5bf92f3577b34da6a3ce929d0e0e4736';
     const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [
       { traceId, spanId: 'a000000000000001', name: 'invoke_agent cli', startTimeUnixNano: '1764300000000000000', endTimeUnixNano: '1764300002000000000', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'cli')] },
       { traceId, spanId: 'a000000000000002', parentSpanId: 'a000000000000001', name: 'chat gpt-4.1', startTimeUnixNano: '1764300000100000000', endTimeUnixNano: '1764300001000000000', attributes: [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.request.model', 'gpt-4.1'), kv('gen_ai.usage.input_tokens', 1000), kv('gen_ai.usage.output_tokens', 100)] },
     ] }] }] });
-    assert.equal((await fetch(`http://127.0.0.1:${listen}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status, 200);
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal((await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status, 200);
+    assert.equal(await collector.stop('SIGTERM'), 0, collector.output);
     const spans = spansOf(readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine));
     assert.deepEqual(spans.map((span) => span.name).sort(), ['chat gpt-4.1', 'invoke_agent cli']);
     // gpt-4.1: 1000 × $2 + 100 × $8 per MTok
     assert.equal(toAttributes(spans.find((span) => span.name === 'invoke_agent cli')!.attributes)['tokenledger.run.cost.usd'], 0.0028);
   } finally {
-    child.kill('SIGKILL');
+    await collector.stop('SIGKILL');
     upstream.close();
   }
 });

@@ -63,7 +63,7 @@ export function appEnv(endpoints: AppEndpoints, env: Record<string, string>): Re
   };
 }
 
-/** Runs `node ...args` from the project root; killed after 20 s. `onStdout` sees the output so far. */
+/** Runs `node ...args` from the project root (a hang guard kills it after 2 minutes). `onStdout` sees the output so far. */
 export function runApp(endpoints: AppEndpoints, args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: appEnv(endpoints, env) });
@@ -74,9 +74,11 @@ export function runApp(endpoints: AppEndpoints, args: string[], env: Record<stri
       onStdout?.(stdout, () => child.kill('SIGTERM'));
     });
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // A hang guard only: a loaded machine never reaches it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': every byte the app wrote has been read.
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });

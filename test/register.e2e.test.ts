@@ -387,9 +387,11 @@ async function exitDelay(env: Record<string, string>): Promise<{ result: ChildRe
   return { result, afterLastLineMs: performance.now() - lastLineAt };
 }
 
-// The exit waits for the flush at most TOKENLEDGER_SHUTDOWN_TIMEOUT_MS; the margin covers process teardown on a
-// busy 2-core machine. Without the bound, the OTLP exporters held the process 7.6–10 s (their own retry timeout).
-const EXIT_MARGIN_MS = 1500;
+// The exit waits for the flush at most TOKENLEDGER_SHUTDOWN_TIMEOUT_MS. Without the bound, the OTLP exporters hold
+// the process for their own timeout (then 7.6–10 s, at the default 10 s): given a minute here, a missing bound shows
+// as a minute, so the margin for process teardown on a loaded machine can be wide and the test still fails.
+const EXPORTER_TIMEOUT = { OTEL_EXPORTER_OTLP_TIMEOUT: '60000' };
+const EXIT_MARGIN_MS = 15_000;
 
 test('register: with the OTLP endpoint down, the process exits within the shutdown timeout, with the app\'s exit code', async () => {
   const { result, afterLastLineMs } = await exitDelay({
@@ -397,6 +399,7 @@ test('register: with the OTLP endpoint down, the process exits within the shutdo
     OTEL_METRICS_EXPORTER: 'otlp',
     TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: '1000',
     EXIT_CODE: '3',
+    ...EXPORTER_TIMEOUT,
   });
   assert.equal(result.code, 3, result.stderr);
   assert.equal(result.stdout, expectedStdout);
@@ -406,7 +409,7 @@ test('register: with the OTLP endpoint down, the process exits within the shutdo
 test('register: with the OTLP endpoint black-holed, the process exits within the default shutdown timeout (3 s)', async () => {
   const hole = await blackHole();
   try {
-    const { result, afterLastLineMs } = await exitDelay({ OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, OTEL_METRICS_EXPORTER: 'otlp' });
+    const { result, afterLastLineMs } = await exitDelay({ OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, OTEL_METRICS_EXPORTER: 'otlp', ...EXPORTER_TIMEOUT });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, expectedStdout);
     assert.ok(afterLastLineMs >= 2900, `the flush was given its time (${afterLastLineMs.toFixed(0)} ms)`);
@@ -425,6 +428,7 @@ test('register: console spans and the default OTLP metrics to a black hole: the 
       OTEL_TRACES_EXPORTER: 'console',
       OTEL_METRICS_EXPORTER: '',
       TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: '1000',
+      ...EXPORTER_TIMEOUT,
     });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes(expectedStdout));
@@ -435,8 +439,9 @@ test('register: console spans and the default OTLP metrics to a black hole: the 
 });
 
 test('register: with the endpoint up, the process exits as soon as telemetry is flushed', async () => {
-  const { result, afterLastLineMs } = await exitDelay({});
+  // A minute's bound: waiting for it instead of the flush would show as a minute.
+  const { result, afterLastLineMs } = await exitDelay({ TOKENLEDGER_SHUTDOWN_TIMEOUT_MS: '60000' });
   assert.equal(result.code, 0, result.stderr);
   assertThreeProviderSpans(endpoints.receiver.spans);
-  assert.ok(afterLastLineMs < 1000, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
+  assert.ok(afterLastLineMs < EXIT_MARGIN_MS, `exited ${afterLastLineMs.toFixed(0)} ms after the app's last line`);
 });

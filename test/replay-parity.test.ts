@@ -124,7 +124,7 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
 
 async function replay(file: string, reprice: boolean): Promise<Map<string, RunSummary>> {
   const runs = new Map<string, RunSummary>();
-  await new Replay({ pricer: new CallPricer(), holdSpans: 50, maxSpans: 10_000, reprice }, { trace: (t) => t.runs.forEach((run) => runs.set(run.id, run)) }).read([file]);
+  await new Replay({ pricer: new CallPricer(), holdSpans: 50, maxSpans: 10_000, reprice }, { trace: (t) => t.runs.forEach((run) => { runs.set(run.id, run); }) }).read([file]);
   return runs;
 }
 

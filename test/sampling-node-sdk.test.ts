@@ -5,14 +5,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, SamplingDecision, SpanKind, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, SimpleSpanProcessor, TraceIdRatioBasedSampler, type IdGenerator } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import type OpenAIClient from 'openai';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { tokenledgerSampler } from '../setup/sampler.ts';
-import { FakeProvider, fixtureJson } from './fake-provider.ts';
+import { FakeProvider } from './fake-provider.ts';
 import { requireFromTest } from './harness.ts';
 import { testMeterProvider } from './metric-reader.ts';
+import { growingUsage, queueGpt41, seededIds } from './openai-app.ts';
 
 const provider = new FakeProvider();
 const exporter = new InMemorySpanExporter();
@@ -21,32 +22,11 @@ const traceIds: string[] = [];
 let sdk: NodeSDK;
 let client: OpenAIClient;
 
-/** Seeded ids, and the trace ids handed out, in order. */
-function seededIds(seed: number): IdGenerator {
-  let state = seed >>> 0;
-  const hex = (bytes: number) => {
-    let out = '';
-    for (let i = 0; i < bytes; i += 1) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      out += (state >>> 24).toString(16).padStart(2, '0');
-    }
-    return out;
-  };
-  return {
-    generateTraceId: () => {
-      const id = hex(16);
-      traceIds.push(id);
-      return id;
-    },
-    generateSpanId: () => hex(8),
-  };
-}
-
 before(async () => {
   await provider.start();
   sdk = new NodeSDK({
     sampler: tokenledgerSampler(new TraceIdRatioBasedSampler(0.1)),
-    idGenerator: seededIds(11),
+    idGenerator: seededIds(11, (traceId) => traceIds.push(traceId)),
     spanProcessors: [new TokenledgerSpanProcessor({ meterProvider, spanProcessors: [new SimpleSpanProcessor({ exporter })] })],
     instrumentations: [new OpenAIInstrumentation()],
     metricReaders: [],
@@ -65,12 +45,7 @@ test('sampling with an app\'s own NodeSDK: the metrics count every call, the exp
   for (let request = 0; request < 10; request += 1) {
     await tracer.startActiveSpan('POST /ask', { kind: SpanKind.SERVER }, async (root) => {
       for (let step = 0; step < 4; step += 1) {
-        const call = 4 * request + step;
-        const body = fixtureJson('openai-chat.json');
-        body.model = 'gpt-4.1-2025-04-14';
-        delete body.service_tier;
-        body.usage = { prompt_tokens: 1000 + 137 * call, completion_tokens: 50 + 11 * call, prompt_tokens_details: { cached_tokens: 100 * (call % 5) }, completion_tokens_details: { reasoning_tokens: 0 } };
-        provider.enqueue('openai.chat', { json: body });
+        queueGpt41(provider, growingUsage(4 * request + step));
         await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: `step ${step}` }] });
       }
       root.end();

@@ -4,10 +4,9 @@
 // gen_ai.client.inference.usage.* counter, the runs counter and the run-cost histogram must be equal to the last
 // digit; only the exported spans follow the sampler. Trace ids come from a seeded generator, so which traces the
 // ratio keeps is known.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, SamplingDecision, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -16,63 +15,17 @@ import {
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
   TracerProvider,
-  type IdGenerator,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
-import type OpenAIClient from 'openai';
 import { BudgetExceededError } from '../instrumentation/common/guard-errors.ts';
-import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { tokenledgerSampler } from '../setup/sampler.ts';
-import { FakeProvider, fixtureJson } from './fake-provider.ts';
-import { requireFromTest } from './harness.ts';
+import { growingUsage, queueGpt41, seededIds, useOpenAIApp } from './openai-app.ts';
 import { testMeterProvider } from './metric-reader.ts';
 
-const instrumentation = new OpenAIInstrumentation();
-const provider = new FakeProvider();
-let client: OpenAIClient;
-
-before(async () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  await provider.start();
-  instrumentation.enable();
-  const OpenAI = requireFromTest('openai').default as typeof OpenAIClient;
-  client = new OpenAI({ apiKey: 'test-key', fetch: provider.fetch, maxRetries: 0 });
-});
-after(async () => {
-  instrumentation.disable();
-  await provider.stop();
-  context.disable();
-});
-
-/** Trace and span ids from a seeded generator: the same ids in every run of the app. */
-function seededIds(seed: number): IdGenerator {
-  let state = seed >>> 0;
-  const hex = (bytes: number) => {
-    let out = '';
-    for (let i = 0; i < bytes; i += 1) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      out += (state >>> 24).toString(16).padStart(2, '0');
-    }
-    return out;
-  };
-  return { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
-}
-
-/** gpt-4.1: $2 input, $0.50 cached input, $8 output per million tokens; a different size each call. */
-function queueCompletion(call: number): void {
-  const body = fixtureJson('openai-chat.json');
-  body.model = 'gpt-4.1-2025-04-14';
-  delete body.service_tier;
-  body.usage = {
-    prompt_tokens: 1000 + 137 * call,
-    completion_tokens: 50 + 11 * call,
-    prompt_tokens_details: { cached_tokens: 100 * (call % 5) },
-    completion_tokens_details: { reasoning_tokens: 0 },
-  };
-  provider.enqueue('openai.chat', { json: body });
-}
+const app = useOpenAIApp();
+const { instrumentation, provider } = app;
 
 interface Outcome {
   exportedCalls: number;
@@ -94,8 +47,8 @@ async function runApp(sampler: Sampler): Promise<Outcome> {
   for (let request = 0; request < 10; request += 1) {
     await tracer.startActiveSpan('POST /ask', { kind: SpanKind.SERVER }, async (root) => {
       for (let step = 0; step < 4; step += 1) {
-        queueCompletion(4 * request + step);
-        await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: `step ${step}` }] });
+        queueGpt41(provider, growingUsage(4 * request + step));
+        await app.client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: `step ${step}` }] });
       }
       root.end();
     });
@@ -164,9 +117,9 @@ test('sampling: guardrails act on runs whose traces are not sampled', async () =
     assert.equal(root.isRecording(), true);
     assert.equal(root.spanContext().traceFlags & 1, 0, 'the trace is not sampled');
     for (let step = 0; step < 3; step += 1) {
-      queueCompletion(step);
+      queueGpt41(provider, growingUsage(step));
       try {
-        await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'again' }] });
+        await app.client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'again' }] });
         steps.push('sent');
       } catch (error) {
         steps.push(error instanceof BudgetExceededError ? `stopped: ${error.limit}` : 'other error');

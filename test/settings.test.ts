@@ -1,9 +1,9 @@
-// The configuration tables are the one description of every setting: the README's tables and the collector's
+// The configuration tables are the one description of every setting: the tables in docs/ and the collector's
 // --help come from them, the options are parsed from them, and every variable the code reads is in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { commandHelp, commandSettings } from '../cli/command-line.ts';
+import { commandHelp, commandSettings } from '../config/command-line.ts';
 import { GATE_COMMAND } from '../cli/gate/gate-settings.ts';
 import { REPORT_COMMAND } from '../cli/report/report-settings.ts';
 import { WHATIF_COMMAND } from '../cli/whatif/whatif-settings.ts';
@@ -11,17 +11,29 @@ import { COLLECTOR_FLAGS, COLLECTOR_SETTINGS, collectorHelp } from '../collector
 import { DEFAULT_TRACE_STORE_LIMITS } from '../collector/trace-store.ts';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_MEMORY_BYTES } from '../collector/collector-server.ts';
 import { DEFAULT_BACKOFF } from '../collector/retry-policy.ts';
-import { README_PATH, renderReadme } from '../scripts/readme-settings.ts';
+import { shownDefault } from '../config/setting.ts';
+import { pagesWithSettings, renderSettings } from '../scripts/docs-settings.ts';
 import { resolveOptions } from '../setup/options.ts';
 import { IN_PROCESS_SETTINGS, settingsFromEnv, TOKENLEDGER_SETTINGS } from '../setup/settings.ts';
 import { DEFAULT_MAX_VALUES_PER_KEY } from '../metrics/attribution.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { sourceFiles } from './source-files.ts';
 
-test('settings: the README tables are the settings tables (run `npm run docs`)', () => {
-  const readme = readFileSync(README_PATH, 'utf8');
-  assert.equal(readme, renderReadme(readme));
-  for (const setting of [...IN_PROCESS_SETTINGS, ...COLLECTOR_SETTINGS]) assert.ok(readme.includes(`| \`${setting.name}\` |`), setting.name);
+function readDocs(name: string): string {
+  return readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
+}
+
+test('settings: the tables in docs/ are the settings tables (run `npm run docs`)', () => {
+  const pages = pagesWithSettings();
+  assert.deepEqual(pages.map((path) => path.split('/').pop()).sort(), ['collector.md', 'configuration.md', 'cost-lab.md']);
+  for (const path of pages) {
+    const page = readFileSync(path, 'utf8');
+    assert.equal(page, renderSettings(page), path);
+  }
+  const configuration = readDocs('configuration.md');
+  for (const setting of IN_PROCESS_SETTINGS) assert.ok(configuration.includes(`| \`${setting.name}\` |`), setting.name);
+  const collector = readDocs('collector.md');
+  for (const setting of COLLECTOR_SETTINGS) assert.ok(collector.includes(`| \`${setting.name}\` |`), setting.name);
 });
 
 test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a table', () => {
@@ -55,18 +67,19 @@ test('settings: an option in code wins over its variable, which wins over the de
   assert.equal(options.runMaxUsd, 0.5);
   assert.equal(options.openaiStreamUsage, 'inject'); // the default
   assert.equal(options.legacyMetrics, false);
-  assert.equal(TOKENLEDGER_SETTINGS.openaiStreamUsage.default, '`inject`');
+  assert.equal(TOKENLEDGER_SETTINGS.openaiStreamUsage.default, 'inject');
 });
 
 test('settings: the collector\'s documented defaults are the ones it uses', () => {
-  assert.equal(COLLECTOR_FLAGS.quietMs.default, String(DEFAULT_TRACE_STORE_LIMITS.quietMs));
-  assert.equal(COLLECTOR_FLAGS.maxTraceAgeMs.default, String(DEFAULT_TRACE_STORE_LIMITS.maxAgeMs));
-  assert.equal(COLLECTOR_FLAGS.maxTraces.default, String(DEFAULT_TRACE_STORE_LIMITS.maxTraces));
-  assert.equal(COLLECTOR_FLAGS.maxSpans.default, String(DEFAULT_TRACE_STORE_LIMITS.maxSpans));
-  assert.equal(COLLECTOR_FLAGS.maxMemoryBytes.default, String(DEFAULT_MAX_MEMORY_BYTES));
-  assert.equal(COLLECTOR_FLAGS.maxBodyBytes.default, String(DEFAULT_MAX_BODY_BYTES));
-  assert.equal(COLLECTOR_FLAGS.upstreamMaxElapsedMs.default, String(DEFAULT_BACKOFF.maxElapsedMs));
-  assert.deepEqual(COLLECTOR_FLAGS.listen.parse(COLLECTOR_FLAGS.listen.default), { host: '127.0.0.1', port: 4318 });
+  assert.equal(COLLECTOR_FLAGS.quietMs.default, DEFAULT_TRACE_STORE_LIMITS.quietMs);
+  assert.equal(COLLECTOR_FLAGS.maxTraceAgeMs.default, DEFAULT_TRACE_STORE_LIMITS.maxAgeMs);
+  assert.equal(COLLECTOR_FLAGS.maxTraces.default, DEFAULT_TRACE_STORE_LIMITS.maxTraces);
+  assert.equal(COLLECTOR_FLAGS.maxSpans.default, DEFAULT_TRACE_STORE_LIMITS.maxSpans);
+  assert.equal(COLLECTOR_FLAGS.maxMemoryBytes.default, DEFAULT_MAX_MEMORY_BYTES);
+  assert.equal(COLLECTOR_FLAGS.maxBodyBytes.default, DEFAULT_MAX_BODY_BYTES);
+  assert.equal(COLLECTOR_FLAGS.upstreamMaxElapsedMs.default, DEFAULT_BACKOFF.maxElapsedMs);
+  assert.deepEqual(COLLECTOR_FLAGS.listen.default, { host: '127.0.0.1', port: 4318 });
+  assert.equal(shownDefault(COLLECTOR_FLAGS.listen), '127.0.0.1:4318');
   assert.throws(() => COLLECTOR_FLAGS.listen.parse('localhost'), /--listen must be host:port, got localhost/);
   assert.throws(() => COLLECTOR_FLAGS.maxSpans.parse('-1'), /--max-spans must be a positive integer, got "-1"/);
 });
@@ -90,8 +103,8 @@ test('settings: the attribution and backend settings parse lists and name what i
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'feature,feature' }), /TOKENLEDGER_BAGGAGE_KEYS names feature twice/);
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_BACKEND_CONVENTIONS: 'datadog' }), /TOKENLEDGER_BACKEND_CONVENTIONS must list some of openinference, langfuse, got "datadog"/);
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_MAX_VALUES: '0' }), /TOKENLEDGER_BAGGAGE_MAX_VALUES must be a positive integer, got "0"/);
-  assert.equal(TOKENLEDGER_SETTINGS.baggageMaxValues.default, String(DEFAULT_MAX_VALUES_PER_KEY));
-  assert.equal(COLLECTOR_FLAGS.baggageMaxValues.default, String(DEFAULT_MAX_VALUES_PER_KEY));
+  assert.equal(TOKENLEDGER_SETTINGS.baggageMaxValues.default, DEFAULT_MAX_VALUES_PER_KEY);
+  assert.equal(COLLECTOR_FLAGS.baggageMaxValues.default, DEFAULT_MAX_VALUES_PER_KEY);
 });
 
 test('settings: the processor rejects a hash key that is not copied, and an unknown backend convention', () => {
@@ -105,13 +118,13 @@ test('settings: the processor rejects a hash key that is not copied, and an unkn
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }), /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/);
 });
 
-test('settings: each cost-lab command\'s table is in the README and in its --help', () => {
-  const readme = readFileSync(README_PATH, 'utf8');
+test('settings: each cost-lab command\'s table is in docs/cost-lab.md and in its --help', () => {
+  const costLab = readDocs('cost-lab.md');
   for (const command of [REPORT_COMMAND, WHATIF_COMMAND, GATE_COMMAND]) {
     const help = commandHelp(command);
     assert.ok(help.startsWith(`usage: tokenledger ${command.name} `), command.name);
     for (const setting of commandSettings(command)) {
-      assert.ok(readme.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in the README`);
+      assert.ok(costLab.includes(`| \`${setting.name}\` |`), `${command.name} ${setting.name} in docs/cost-lab.md`);
       assert.ok(help.includes(`  ${setting.name} `), `${command.name} ${setting.name} in --help`);
     }
   }

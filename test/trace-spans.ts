@@ -48,5 +48,8 @@ export function heldSpan(fixture: HeldSpanFixture): TraceSpan {
       Object.assign(written, attributes);
       Object.assign(fixture.attributes, attributes);
     },
+    removeAttributes(keys) {
+      for (const key of keys) delete fixture.attributes[key];
+    },
   };
 }

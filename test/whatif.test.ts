@@ -131,7 +131,7 @@ test('whatif: with no lever flag every lever is ranked, and the text says tokens
   // Batch saves $0.3925; the prefix $0.13; output capped at the 90th percentile (3,000: no call wrote more) nothing;
   // the 1-hour TTL nothing (nothing cached).
   assert.deepEqual(order, ['batch API', 'cache the stable prompt prefix (5-minute TTL)', 'cache writes with the 1-hour TTL', 'cap output at 3,000 tokens (the 90th percentile of recorded output)']);
-  assert.match(out, /000000000000000[0-9a-f]  support {2}success {2}\$0\.4150/);
+  assert.match(out, /000000000000000[0-9a-f] {2}support {2}success {2}\$0\.4150/);
 });
 
 test('whatif: a call that cannot be priced is left out and said so; its run has no saving figure', async () => {

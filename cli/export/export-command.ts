@@ -1,9 +1,9 @@
 // `tokenledger export --focus OUT.csv`: the recordings read once into FOCUS rows, written as CSV.
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
+import { commandHelp, parseCommandLine, UsageError } from '../../config/command-line.ts';
 import { plural } from '../format.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../../config/command-line.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { EXPORT_COMMAND } from './export-settings.ts';

@@ -1,6 +1,6 @@
 // `tokenledger export`: its flags (the one table: parsing, --help and the docs come from it).
-import { stringSetting } from '../../setup/setting.ts';
-import type { CommandSpec } from '../command-line.ts';
+import { stringSetting } from '../../config/setting.ts';
+import type { CommandSpec } from '../../config/command-line.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 export const EXPORT_FLAGS = {

@@ -1,8 +1,7 @@
 // `tokenledger gate`: reads the recording (and the baseline's), judges its tasks, prints the verdict and returns the
 // exit code: 0 pass, 1 fail, 2 a usage error or unreadable input (the caller prints those).
 import { appendFileSync } from 'node:fs';
-import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
-import type { CommandIo } from '../main.ts';
+import { commandHelp, parseCommandLine, UsageError, type CommandIo } from '../../config/command-line.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import { RecordingTotals } from '../recording/recording-totals.ts';

@@ -1,6 +1,6 @@
-// `tokenledger gate`: its flags (the one table: parsing, --help and the README come from it).
-import { positiveSetting, stringSetting, booleanSetting } from '../../setup/setting.ts';
-import { fractionSetting, pathListSetting, type CommandSpec } from '../command-line.ts';
+// `tokenledger gate`: its flags (the one table: parsing, --help and docs/cost-lab.md come from it).
+import { pathListSetting, type CommandSpec } from '../../config/command-line.ts';
+import { booleanSetting, fractionSetting, positiveSetting, stringSetting } from '../../config/setting.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 /** Fewer tasks than this get a warning: a cost per task from so few is noisy. */
@@ -31,7 +31,7 @@ export const GATE_COMMAND: CommandSpec<typeof GATE_FLAGS> = {
   summary:
     'Treats cost like a failing test: compares $ per successful task (and steps per task, cache hit rate) of the recorded tasks with a budget and/or a baseline recording, prints a Markdown summary (also appended to `$GITHUB_STEP_SUMMARY` when set) and exits 1 when it fails.',
   flags: GATE_FLAGS,
-  variables: [{ name: 'GITHUB_STEP_SUMMARY', type: 'path', default: '—', meaning: 'when set (GitHub Actions sets it), the Markdown summary is appended to this file' }],
+  variables: [{ name: 'GITHUB_STEP_SUMMARY', type: 'path', meaning: 'when set (GitHub Actions sets it), the Markdown summary is appended to this file' }],
   epilogue: [
     'Exit codes: 0 pass; 1 fail (over budget, worse than the baseline, too few tasks, or a figure unknown: unpriced calls, runs that could not be rolled up); 2 a usage error, unreadable input, or a sampled recording without `--allow-sampled`.',
     `Fewer than ${SMALL_SAMPLE_TASKS} tasks pass or fail as the figures say, with a warning that the sample is small.`,

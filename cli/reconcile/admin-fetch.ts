@@ -6,7 +6,7 @@
 // inference region, costs by description (which fills model and token type).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../command-line.ts';
+import { UsageError } from '../../config/command-line.ts';
 import { BillError, dayStartMs, nextDay } from './bill-line.ts';
 
 export type AdminProvider = 'openai' | 'anthropic';

@@ -36,7 +36,7 @@ export function readPages(file: string, flag: string, expected: string): Page[] 
   });
 }
 
-const WIDTHS: Record<number, string> = { 60_000: '1m', 3_600_000: '1h', 86_400_000: '1d' };
+const WIDTHS: Record<number, string> = { 60000: '1m', 3600000: '1h', 86400000: '1d' };
 
 /** The buckets read from one source (say, every --openai-usage file), to find overlaps and mixed widths. */
 export class BucketLedger {

@@ -1,11 +1,11 @@
 // `tokenledger reconcile`: reads the bill (files, or fetched first), then the recordings once (telemetry by
 // provider × day × model × token type, and what the recording says about itself), compares, explains, prints, and
 // exits 0 (every provider-day within the tolerance), 1 (not), or 2 (bad input; the caller prints it).
-import { loadPriceOverridesFile } from '../../ledger/pricing/price-overrides.ts';
-import { commandHelp, parseCommandLine, UsageError, type FlagValues } from '../command-line.ts';
+import { loadPriceOverridesFile, type PriceOverrides } from '../../ledger/pricing/price-overrides.ts';
+import { commandHelp, parseCommandLine, UsageError, type FlagValues } from '../../config/command-line.ts';
 import type { READING_FLAGS } from '../recording/reading-settings.ts';
 import { plural } from '../format.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../../config/command-line.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import { RecordingFacts } from '../recording/recording-facts.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
@@ -77,7 +77,7 @@ export async function reconcileRecordings(
   bill: BillFiles,
   extraSinks: Parameters<typeof readRecordings>[2] = [],
 ): Promise<ReconcileResult> {
-  let overrides;
+  let overrides: PriceOverrides | undefined;
   try {
     overrides = values.prices ? loadPriceOverridesFile(values.prices) : undefined;
   } catch (error) {

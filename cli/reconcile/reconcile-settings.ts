@@ -1,6 +1,6 @@
 // `tokenledger reconcile`: its flags (the one table: parsing, --help and the docs come from it).
-import { booleanSetting, choiceSetting, stringSetting } from '../../setup/setting.ts';
-import { fractionSetting, pathListSetting, type CommandSpec } from '../command-line.ts';
+import { booleanSetting, choiceSetting, fractionSetting, stringSetting } from '../../config/setting.ts';
+import { pathListSetting, type CommandSpec } from '../../config/command-line.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 export const DEFAULT_TOLERANCE_PCT = 2;

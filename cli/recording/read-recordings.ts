@@ -1,6 +1,6 @@
 // One read of a set of recordings, handed to several consumers at once (the totals, a report's runs, the levers).
 import { Replay, type ReplayOptions, type ReplaySink, type ReplayStats } from './replay.ts';
-import { UsageError } from '../command-line.ts';
+import { UsageError } from '../../config/command-line.ts';
 import { existsSync, statSync } from 'node:fs';
 
 /** Reads the files once, telling every sink; a file that is missing is a UsageError naming it. */

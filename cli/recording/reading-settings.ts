@@ -1,8 +1,8 @@
 // The flags every command that reads recordings takes: the price data, and how traces are held while read.
-import { loadPriceOverridesFile } from '../../ledger/pricing/price-overrides.ts';
+import { loadPriceOverridesFile, type PriceOverrides } from '../../ledger/pricing/price-overrides.ts';
 import { CallPricer } from '../../ledger/pricing/call-pricer.ts';
-import { booleanSetting, positiveSetting, stringSetting } from '../../setup/setting.ts';
-import { UsageError, type FlagValues } from '../command-line.ts';
+import { UsageError, type FlagValues } from '../../config/command-line.ts';
+import { booleanSetting, positiveSetting, stringSetting } from '../../config/setting.ts';
 import type { ReplayOptions } from './replay.ts';
 
 export const DEFAULT_HOLD_SPANS = 20_000;
@@ -27,7 +27,7 @@ export const READING_FLAGS = {
 
 /** The replay's options from the flags; a price file that cannot be read is a UsageError naming it. */
 export function replayOptions(values: FlagValues<typeof READING_FLAGS>): ReplayOptions {
-  let overrides;
+  let overrides: PriceOverrides | undefined;
   try {
     overrides = values.prices ? loadPriceOverridesFile(values.prices) : undefined;
   } catch (error) {

@@ -1,5 +1,5 @@
 // Totals over a group of rolled-up runs (an agent's tasks, all tasks of a recording), summed from the run summaries
-// the rollup made — no figure is worked out here that the rollup has not. The KPIs are taken as the README's PromQL
+// the rollup made — no figure is worked out here that the rollup has not. The KPIs are taken as the PromQL of docs/runs.md
 // takes them: $ per successful task = the spend of all tasks over the successful ones; cache hit rate = cache-read
 // over all input tokens; token efficiency and step inflation = the mean over the runs that have one.
 // Unknown stays unknown: a run with unpriced calls makes its group's cost a lower bound, and the figures that

@@ -1,9 +1,8 @@
 // `tokenledger report`: two reads of the recordings — the totals, the runs to show and what the levers need
 // (one read), then every call under each lever — and one HTML file written.
 import { writeFileSync } from 'node:fs';
-import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
+import { commandHelp, parseCommandLine, UsageError, type CommandIo } from '../../config/command-line.ts';
 import { dollars, plural } from '../format.ts';
-import type { CommandIo } from '../main.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import { RecordingFacts } from '../recording/recording-facts.ts';

@@ -1,12 +1,12 @@
-// `tokenledger report`: its flags (the one table: parsing, --help and the README come from it).
-import { positiveSetting, stringSetting } from '../../setup/setting.ts';
-import type { CommandSpec } from '../command-line.ts';
+// `tokenledger report`: its flags (the one table: parsing, --help and docs/cost-lab.md come from it).
+import type { CommandSpec } from '../../config/command-line.ts';
+import { positiveSetting, stringSetting } from '../../config/setting.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 import { BILL_FLAGS } from '../reconcile/reconcile-settings.ts';
 import { LEVER_FLAGS } from '../whatif/whatif-settings.ts';
 
 export const REPORT_FLAGS = {
-  out: { ...stringSetting('--out', 'path', 'where the HTML file is written'), default: 'tokenledger-report.html' },
+  out: stringSetting('--out', 'path', 'where the HTML file is written', 'tokenledger-report.html'),
   title: stringSetting('--title', 'text', 'the page\'s title (default: the files read)'),
   maxUsdPerTask: positiveSetting('--max-usd-per-task', false, undefined, 'the target for $ per successful task (the other KPIs have reference targets)'),
   runs: positiveSetting('--runs', true, 12, 'tasks shown step by step: the costliest this many, and up to this many failed ones'),

@@ -110,7 +110,9 @@ function markers(step: Step, x: number, width: number, y: (tokens: number) => nu
   if (step.call.figures.failed) labels.push(['failed', '✕']);
   if (step.retry) labels.push(['retry', '↻']);
   if (!step.call.figures.cost) labels.push(['unpriced', '?']);
-  labels.forEach(([kind, text], i) => out.push(`<text class="mark ${kind}" x="${centre.toFixed(1)}" y="${(top - i * 14).toFixed(1)}" text-anchor="middle">${text}<title>${kind}</title></text>`));
+  labels.forEach(([kind, text], i) => {
+    out.push(`<text class="mark ${kind}" x="${centre.toFixed(1)}" y="${(top - i * 14).toFixed(1)}" text-anchor="middle">${text}<title>${kind}</title></text>`);
+  });
   if (step.cacheBust) {
     const bx = x - 6;
     out.push(`<line class="bust" x1="${bx.toFixed(1)}" x2="${bx.toFixed(1)}" y1="${TOP - 18}" y2="${y(0)}"><title>cache bust: the prompt prefix changed</title></line>`);

@@ -1,7 +1,6 @@
 // `tokenledger whatif`: two reads of the recordings — what the levers need to know of the whole (PrefixSurvey),
 // then every call priced as it was and under each lever (Repricing) — and the levers ranked by saving.
-import { commandHelp, parseCommandLine, UsageError } from '../command-line.ts';
-import type { CommandIo } from '../main.ts';
+import { commandHelp, parseCommandLine, UsageError, type CommandIo } from '../../config/command-line.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
 import type { ReplayOptions } from '../recording/replay.ts';

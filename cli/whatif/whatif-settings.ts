@@ -1,6 +1,6 @@
-// `tokenledger whatif`: its flags (the one table: parsing, --help and the README come from it).
-import { booleanSetting, choiceSetting, positiveSetting, stringSetting } from '../../setup/setting.ts';
-import type { CommandSpec } from '../command-line.ts';
+// `tokenledger whatif`: its flags (the one table: parsing, --help and docs/cost-lab.md come from it).
+import type { CommandSpec } from '../../config/command-line.ts';
+import { booleanSetting, choiceSetting, positiveSetting, stringSetting } from '../../config/setting.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 export const LEVER_FLAGS = {

@@ -67,7 +67,7 @@ export function printComparison(results: Map<string, RunFigures[]>): void {
   for (const [column, meaning] of KPI_LEGEND) console.log(`  ${column.padEnd(19)} ${meaning}`);
 }
 
-/** One line per column of the table, with the README's definitions. */
+/** One line per column of the table, with the definitions of docs/runs.md. */
 export const KPI_LEGEND: ReadonlyArray<[string, string]> = [
   ['steps/task', 'LLM calls the agent made [tokenledger.run.steps]'],
   ['input tokens/task', 'all input sent, cache reads and writes included [tokenledger.run.usage.input_tokens]'],

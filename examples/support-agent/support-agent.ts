@@ -46,7 +46,7 @@ export async function solveTicket(client: AnthropicClient, config: AgentConfig, 
       });
       messages.push({ role: 'assistant', content: response.content });
       const toolUse = response.content.find((block) => block.type === 'tool_use');
-      if (!toolUse || toolUse.type !== 'tool_use') return;
+      if (toolUse?.type !== 'tool_use') return;
       const result = await TOOLS[toolUse.name as ToolName](ticket);
       messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: result }] });
     }

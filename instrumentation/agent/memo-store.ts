@@ -3,8 +3,11 @@
 // Values are the results serialised as JSON.
 import { OldestFirstMap } from '../../base/oldest-first.ts';
 
+/** Where memoised tool results are kept: any store with these two methods (Redis, say). Values are JSON text. */
 export interface MemoStore {
+  /** The value stored under `key`, or nothing when there is none or it expired. */
   get(key: string): Promise<string | undefined | null> | string | undefined | null;
+  /** Stores `value` under `key` for `ttlMs` milliseconds. */
   set(key: string, value: string, ttlMs: number): Promise<unknown> | unknown;
 }
 
@@ -20,6 +23,7 @@ export class LruMemoStore implements MemoStore {
     this.now = now;
   }
 
+  /** The value stored under `key`, or undefined when there is none or it expired. */
   get(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -29,12 +33,14 @@ export class LruMemoStore implements MemoStore {
     return entry.value;
   }
 
+  /** Stores `value` under `key` for `ttlMs` milliseconds, forgetting the least recently used entry when full. */
   set(key: string, value: string, ttlMs: number): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.oldest()!);
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 
+  /** The entries held now, expired ones included until they are read or pushed out. */
   get size(): number {
     return this.entries.size;
   }

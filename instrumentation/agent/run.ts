@@ -22,6 +22,7 @@ import { validateBudget, type Budget, type GuardMode } from '../common/budget.ts
 import { errorType } from '../common/error-type.ts';
 import { VERSION } from '../../base/version.ts';
 
+/** What `agentRun` needs to know of the run. */
 export interface AgentRunOptions {
   /** The agent's name: `gen_ai.agent.name`, and the key its KPIs are grouped by. */
   name: string;
@@ -37,6 +38,7 @@ export interface AgentRunOptions {
   guardMode?: GuardMode;
 }
 
+/** The run in progress, handed to the callback of `agentRun`. */
 export interface AgentRun {
   /** The run's span (`invoke_agent {name}`). */
   readonly span: Span;

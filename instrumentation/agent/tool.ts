@@ -19,6 +19,7 @@ import { VERSION } from '../../base/version.ts';
 import { toolArgsHash } from './canonical.ts';
 import { LruMemoStore, type MemoStore } from './memo-store.ts';
 
+/** How a pure tool's results are reused for the same canonical arguments. */
 export interface MemoizeOptions {
   /** Required: only a tool without side effects may be memoised. */
   pure: true;
@@ -28,6 +29,7 @@ export interface MemoizeOptions {
   store?: MemoStore;
 }
 
+/** Options of `tool`. */
 export interface ToolOptions {
   /** Reads the model's tool-call id from the arguments, for `gen_ai.tool.call.id`. */
   callId?: (args: readonly unknown[]) => string | undefined;
@@ -41,6 +43,11 @@ const cacheRequests = () =>
     .getMeter('tokenledger', VERSION)
     .createCounter(METRIC_TOKENLEDGER_TOOL_CACHE_REQUESTS, { unit: '{request}', description: 'Memoised tool executions by cache result' }));
 
+/**
+ * Wraps a tool function so each execution is an `execute_tool {name}` span of the current run. The wrapped function
+ * returns, resolves, throws or rejects exactly as `fn` does, unless a guardrail in enforce mode stops a runaway loop
+ * (`RunawayLoopError`). With `memoize` it returns a promise.
+ */
 export function tool<Args extends unknown[], Result>(
   name: string,
   fn: (...args: Args) => Result,

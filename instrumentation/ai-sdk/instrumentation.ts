@@ -33,6 +33,11 @@ type IntegrationHolder = { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
  */
 const integrations = new WeakMap<AiSdkInstrumentation, AiSdkTelemetryIntegration>();
 
+/**
+ * The Vercel AI SDK with no code change. AI SDK 7: tokenledger's integration joins the AI SDK's global telemetry
+ * integrations (one span per provider call; each `generateText` / `streamText` a run). AI SDK 6: `generateText`,
+ * `streamText` and `ToolLoopAgent` ask for the AI SDK's own per-call spans when the app did not decide.
+ */
 export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-ai-sdk', config);
@@ -84,6 +89,7 @@ export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
     return copy;
   }
 
+  /** Enables the AI SDK 6 patch and puts tokenledger's integration first in `globalThis.AI_SDK_TELEMETRY_INTEGRATIONS`. */
   override enable(): void {
     super.enable();
     let integration = integrations.get(this);
@@ -94,6 +100,7 @@ export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
     if (!list.includes(integration)) list.unshift(integration);
   }
 
+  /** Disables the AI SDK 6 patch and takes tokenledger's integration out of the AI SDK's list. */
   override disable(): void {
     super.disable();
     const list = (globalThis as IntegrationHolder).AI_SDK_TELEMETRY_INTEGRATIONS;

@@ -48,6 +48,11 @@ const FILES = {
   tracing: 'internal/tracing',
 } as const;
 
+/**
+ * Records every Messages call of `@anthropic-ai/sdk` (0.115, 0.120, 0.122, 0.137 and 1.x), and of the Bedrock and
+ * Vertex clients built on it, as one GenAI span, cache writes split by TTL. `sdkSpans` says whether the SDK's own call
+ * spans are kept (`keep`, the default here) or not started (`suppress`, what `tokenledgerInstrumentations()` passes).
+ */
 export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation<AnthropicInstrumentationConfig> {
   constructor(config: AnthropicInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-anthropic', config);

@@ -1,5 +1,4 @@
-// Anthropic Messages (and beta Messages): request → span attributes, parsed message or event stream → usage.
-import type { Attributes } from '@opentelemetry/api';
+
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,

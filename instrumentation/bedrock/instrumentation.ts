@@ -19,6 +19,10 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Command = { input?: unknown; constructor: new (input: unknown) => unknown };
 type ClientConfig = { region?: () => Promise<string>; endpoint?: () => Promise<{ protocol?: string; hostname?: string; port?: number }>; isCustomEndpoint?: boolean };
 
+/**
+ * Records every `Converse`, `ConverseStream`, `InvokeModel` and `InvokeModelWithResponseStream` call of
+ * `@aws-sdk/client-bedrock-runtime` (`>=3.700 <4`) as one GenAI span, each model family's usage normalised.
+ */
 export class BedrockRuntimeInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-bedrock-runtime', config);

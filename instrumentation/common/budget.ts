@@ -2,12 +2,18 @@
 // enforce them). Checked when configured: a budget of zero, a negative one or NaN is an error at once.
 import { positive } from '../../base/positive.ts';
 
+/** `enforce`: a call or tool that would break a limit is stopped with a typed error; `warn`: it is recorded only. */
 export type GuardMode = 'enforce' | 'warn';
 
+/** A run's (or a tenant's) budget: each limit positive, any of them optional. */
 export interface Budget {
+  /** Spend in USD. */
   maxUsd?: number;
+  /** LLM calls. */
   maxSteps?: number;
+  /** Input tokens, all of them (cache reads and writes included). */
   maxInputTokens?: number;
+  /** Output tokens, reasoning included. */
   maxOutputTokens?: number;
 }
 

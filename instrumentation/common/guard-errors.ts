@@ -2,6 +2,7 @@
 // Their `name` is stable, for apps that check it instead of `instanceof` (two copies of tokenledger, ESM and
 // CJS, have two classes).
 
+/** The budget limit a call would break: a run's, or a tenant's (`tenant_*`). */
 export type BudgetLimit =
   | 'max_usd'
   | 'max_steps'
@@ -12,9 +13,12 @@ export type BudgetLimit =
   | 'tenant_max_steps'
   | 'tenant_max_input_tokens'
   | 'tenant_max_output_tokens';
+/** The limit of the runaway-loop breaker that tripped. */
 export type LoopLimit = 'repeated_tool_call' | 'consecutive_failures' | 'step_inflation';
 
+/** Thrown in enforce mode instead of sending a call that would break a run's or a tenant's budget. */
 export class BudgetExceededError extends Error {
+  /** Stable, for apps that check the name instead of `instanceof`. */
   override readonly name = 'BudgetExceededError';
   /** Which limit the call would break. */
   readonly limit: BudgetLimit;
@@ -41,12 +45,17 @@ export class BudgetExceededError extends Error {
   }
 }
 
+/** Thrown in enforce mode instead of a call or tool execution when the runaway-loop breaker trips. */
 export class RunawayLoopError extends Error {
+  /** Stable, for apps that check the name instead of `instanceof`. */
   override readonly name = 'RunawayLoopError';
+  /** Which limit tripped. */
   readonly limit: LoopLimit;
   /** The count that tripped the breaker (repeats, consecutive failures, or steps). */
   readonly observed: number;
+  /** The limit's value. */
   readonly max: number;
+  /** The run whose loop it is (its span id). */
   readonly runId: string;
 
   constructor(limit: LoopLimit, observed: number, max: number, runId: string) {

@@ -6,6 +6,7 @@ import type { UsageUnknownReason } from '../../ledger/usage.ts';
 
 export interface StreamObserver<Event> {
   /** Inspects one event before the app sees it; return false to hide the event from the app. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: an observer that never hides an event returns nothing
   onEvent(event: Event): boolean | void;
   /** The stream ended: `drained` is true when it ran to its end, false on an early break. */
   onEnd(drained: boolean): void;
@@ -72,6 +73,7 @@ export function observeEvents<Event>(
   return iterator as unknown as AsyncIterableIterator<Event> & AsyncGenerator<Event>;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: what the observer returns, passed on
 function inspect<Event>(observer: StreamObserver<Event>, event: Event): boolean | void {
   try {
     return observer.onEvent(event);

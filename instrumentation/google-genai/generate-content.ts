@@ -1,6 +1,4 @@
-// Gemini generateContent / generateContentStream: request → span attributes, response or chunks → usage.
-// Works on the parameters the SDK's internal methods receive: `{ model, contents, config }`.
-import type { Attributes } from '@opentelemetry/api';
+
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,

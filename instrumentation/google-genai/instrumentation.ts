@@ -24,6 +24,7 @@ interface ApiClient {
   getBaseUrl?(): string;
 }
 
+/** Records every HTTP call of `@google/genai` (2.x, 3.x), on the Gemini API and Vertex AI, as one GenAI span. */
 export class GoogleGenAIInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-google-genai', config);

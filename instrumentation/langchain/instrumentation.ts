@@ -30,6 +30,11 @@ type ManagerClass = { new (): Manager; _configureSync: (...args: unknown[]) => M
 /** Each instrumentation's runs (not a class field: the base class enables before field initialisers run). */
 const states = new WeakMap<LangChainInstrumentation, { runs: LangChainRuns; handler: Record<string, unknown> }>();
 
+/**
+ * LangChain.js and LangGraph (`@langchain/core` 1.x) with no code change: every callback manager gets tokenledger's
+ * handler, so a top-level chain is an `invoke_agent` run and each tool run an `execute_tool` span. Needs LangChain's
+ * async context (LangGraph's main entry, or `import '@langchain/core/context'`).
+ */
 export class LangChainInstrumentation extends InstrumentationBase<InstrumentationConfig> {
   constructor(config: InstrumentationConfig = {}) {
     super('tokenledger-instrumentation-langchain', VERSION, config);
@@ -69,11 +74,13 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
     return new InstrumentationNodeModuleDefinition('@langchain/core', SUPPORTED_LANGCHAIN_CORE_VERSIONS, undefined, undefined, [...files, ...models]);
   }
 
+  /** Enables the patch of `@langchain/core` and lets provider calls start under LangChain's current run. */
   override enable(): void {
     super.enable();
     registerFrameworkContext(this.state().runs.frameworkContext);
   }
 
+  /** Disables the patch; provider calls no longer look up LangChain's current run. */
   override disable(): void {
     super.disable();
     const state = states.get(this);
@@ -101,7 +108,10 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
     );
   }
 
-  /** Patches a model base class's prototype: each invocation runs in the context of the run it was called from. */
+  /**
+   * Patches a model base class's prototype: each invocation runs in the context of the run it was called from.
+   * @internal
+   */
   patchModel(prototype: ModelPrototype | undefined): void {
     if (!prototype) return;
     const self = this;

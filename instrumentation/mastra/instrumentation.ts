@@ -22,6 +22,10 @@ const AGENT_METHODS = ['generate', 'stream', 'convertTools', 'resolveModelConfig
 
 type Prototype = Record<string, unknown>;
 
+/**
+ * Mastra (`@mastra/core` 1.71) with no code change: each `Agent.generate` / `Agent.stream` is an `invoke_agent` run,
+ * each provider call of the model it resolved one GenAI span, each tool execution an `execute_tool` span.
+ */
 export class MastraInstrumentation extends TokenledgerProviderInstrumentation {
   constructor(config: TokenledgerInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-mastra', config);

@@ -98,7 +98,10 @@ function start(host: TracedMethodHost, model: Model, options: unknown, streamed:
 }
 
 function finishGenerated(call: LlmCall, model: Model, result: unknown): void {
-  if (!isRecord(result)) return call.end('usage_missing');
+  if (!isRecord(result)) {
+    call.end('usage_missing');
+    return;
+  }
   const response = isRecord(result.response) ? result.response : {};
   recordAiSdkResult(call, model.provider, {
     id: response.id,

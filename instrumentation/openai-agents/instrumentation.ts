@@ -24,6 +24,10 @@ const members = new WeakMap<TraceProvider, AgentsSpanBridge[]>();
 /** Each instrumentation's bridge (not a class field: the base class enables before field initialisers run). */
 const bridges = new WeakMap<OpenAIAgentsInstrumentation, AgentsSpanBridge>();
 
+/**
+ * The OpenAI Agents SDK with no code change: a tracing processor in its global trace provider makes each agent span an
+ * `invoke_agent` run and each function span an `execute_tool` span (the SDK's tracing must be on).
+ */
 export class OpenAIAgentsInstrumentation extends InstrumentationBase<InstrumentationConfig> {
   constructor(config: InstrumentationConfig = {}) {
     super('tokenledger-instrumentation-openai-agents', VERSION, config);
@@ -33,6 +37,7 @@ export class OpenAIAgentsInstrumentation extends InstrumentationBase<Instrumenta
     return [];
   }
 
+  /** Adds tokenledger's processor to the SDK's trace provider (now, or when the SDK makes it). */
   override enable(): void {
     super.enable();
     let bridge = bridges.get(this);
@@ -45,6 +50,7 @@ export class OpenAIAgentsInstrumentation extends InstrumentationBase<Instrumenta
     }
   }
 
+  /** Stops model calls from starting under the SDK's agent and function spans. */
   override disable(): void {
     super.disable();
     const bridge = bridges.get(this);

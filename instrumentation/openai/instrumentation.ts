@@ -33,6 +33,10 @@ export const SUPPORTED_OPENAI_VERSIONS = ['>=6.0.0 <8'];
 type Planner = (self: unknown, args: unknown[]) => CallPlan | undefined;
 type Prototype = Record<string, unknown>;
 
+/**
+ * Records every call of the `openai` SDK (`>=6 <8`) — chat completions, responses and embeddings, on OpenAI, Azure
+ * OpenAI and OpenAI-compatible hosts — as one GenAI span with its six token types.
+ */
 export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<OpenAIInstrumentationConfig> {
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super('tokenledger-instrumentation-openai', config);

@@ -24,6 +24,10 @@ type Holder = { [ACTIVE]?: object };
 type UndiciMessage = { request?: { origin?: unknown; path?: unknown } };
 type HttpMessage = { request?: { host?: unknown; path?: unknown } };
 
+/**
+ * Notes every HTTP request to a known LLM provider API on the span active when it is made, so a run with a request no
+ * LLM span covered is marked incomplete. Reads the request's host and path only; patches nothing.
+ */
 export class ProviderRequestSensor extends InstrumentationBase<InstrumentationConfig> {
   constructor(config: InstrumentationConfig = {}) {
     super('tokenledger-request-sensor', VERSION, config);
@@ -33,6 +37,7 @@ export class ProviderRequestSensor extends InstrumentationBase<InstrumentationCo
     return [];
   }
 
+  /** Subscribes to Node's `undici:request:create` and `http.client.request.start` channels (one sensor per process). */
   override enable(): void {
     super.enable();
     const holder = globalThis as Holder;
@@ -42,6 +47,7 @@ export class ProviderRequestSensor extends InstrumentationBase<InstrumentationCo
     diagnosticsChannel.subscribe(HTTP_REQUEST, onHttpRequest);
   }
 
+  /** Unsubscribes from both channels. */
   override disable(): void {
     super.disable();
     const holder = globalThis as Holder;

@@ -1,6 +1,7 @@
 // Multipliers on a call's token charges for batch and service tiers, which the price data does not model.
 // Defaults follow the providers' price sheets; a price override file can add its own (first match wins,
 // the user's before the defaults). Request fees are never scaled.
+/** Which calls a modifier applies to: every condition given must hold. */
 export interface ModifierCondition {
   /** genai-prices provider id: `openai`, `anthropic`, `google`, … */
   provider?: string;
@@ -12,9 +13,13 @@ export interface ModifierCondition {
   model?: string;
 }
 
+/** A multiplier on the token charges of the calls it matches (batch and service tiers); request fees are not scaled. */
 export interface PriceModifier {
+  /** The calls it applies to. */
   when: ModifierCondition;
+  /** The factor on the token charges, recorded as `tokenledger.cost.multiplier`. */
   multiplier: number;
+  /** Why: the price sheet it follows. */
   note?: string;
 }
 

@@ -5,8 +5,11 @@ import { genaiPrices } from './genai-prices.ts';
 /** The bundled price data's version, kept in step with the installed package by a test. */
 export const BUNDLED_PRICE_DATA_VERSION = '@pydantic/genai-prices@0.1.8';
 
+/** The price data in use. */
 export interface ActivePriceData {
+  /** The data bundled with the package, or a copy fetched by `refreshPriceData`. */
   source: 'bundled' | 'refreshed';
+  /** Recorded as `tokenledger.cost.data_version` on the calls it prices. */
   version: string;
   /** Bumped on every refresh, so cached model matches from older data are not reused. */
   generation: number;
@@ -18,9 +21,11 @@ export function activePriceData(): ActivePriceData {
   return active;
 }
 
+/** Where `refreshPriceData` fetches from, and for how long. */
 export interface PriceRefreshOptions {
   /** Where to fetch genai-prices' data JSON from. Default: the package's own published data file. */
   url?: string;
+  /** How long the request may take. Default 10 000 ms. */
   timeoutMs?: number;
 }
 

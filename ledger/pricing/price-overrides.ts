@@ -8,10 +8,13 @@ import { packageRequire } from '../../package-require.cjs';
 import { genaiPrices } from './genai-prices.ts';
 import type { PriceModifier } from './modifiers.ts';
 
+/** Price overrides, in code or in the TOKENLEDGER_PRICES file: they win over the bundled price data. */
 export interface PriceOverrides {
   /** Recorded as `tokenledger.cost.data_version` on calls these prices priced. */
   version?: string;
+  /** Providers in `@pydantic/genai-prices`' own schema (USD per million tokens), matched before the bundled ones. */
   providers?: Provider[];
+  /** Multipliers on a call's token charges, first match wins, before the default ones. */
   modifiers?: PriceModifier[];
 }
 
@@ -53,12 +56,16 @@ export function validatePriceOverrides(raw: unknown, source = 'price overrides')
   const providers: Provider[] = [];
   if (input.providers !== undefined) {
     if (!Array.isArray(input.providers)) fail('`providers` must be a list');
-    (input.providers as unknown[]).forEach((entry, index) => providers.push(validateProvider(entry, `providers[${index}]`, fail)));
+    (input.providers as unknown[]).forEach((entry, index) => {
+      providers.push(validateProvider(entry, `providers[${index}]`, fail));
+    });
   }
   const modifiers: PriceModifier[] = [];
   if (input.modifiers !== undefined) {
     if (!Array.isArray(input.modifiers)) fail('`modifiers` must be a list');
-    (input.modifiers as unknown[]).forEach((entry, index) => modifiers.push(validateModifier(entry, `modifiers[${index}]`, fail)));
+    (input.modifiers as unknown[]).forEach((entry, index) => {
+      modifiers.push(validateModifier(entry, `modifiers[${index}]`, fail));
+    });
   }
   return { version, providers, modifiers };
 }
@@ -73,7 +80,7 @@ function validateProvider(entry: unknown, where: string, fail: (message: string)
     if (typeof model?.id !== 'string') fail(`${at}.id must be a string`);
     if (typeof model.match !== 'object' || model.match === null) fail(`${at} (${model.id}).match must be a match clause such as {"equals": "${model.id}"}`);
     if (typeof model.prices !== 'object' || model.prices === null) fail(`${at} (${model.id}).prices must be an object of USD per million tokens`);
-    let priced;
+    let priced: ReturnType<ReturnType<typeof genaiPrices>['calcPrice']> | undefined;
     try {
       priced = genaiPrices().calcPrice(PROBE_USAGE, model.id, { provider });
     } catch (error) {

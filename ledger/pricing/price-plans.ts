@@ -6,7 +6,16 @@ import { HOUR_MS, type PriceCatalog, type PriceEntry } from './price-catalog.ts'
 import { activePriceData } from './price-data.ts';
 import { multiplierFor, type PriceModifier } from './modifiers.ts';
 import { modelsToPrice } from './model-names.ts';
-import type { CallDescription } from './call-pricer.ts';
+
+/** What a plan depends on of a call (call-pricer.ts's CallDescription). */
+export interface PlannedCall {
+  provider: string;
+  requestModel?: string;
+  responseModel?: string;
+  serviceTier?: string;
+  batch: boolean;
+  startTime: Date;
+}
 
 export interface PricePlan {
   /** Undefined when no price data knows the call's models. */
@@ -39,7 +48,7 @@ export class PricePlans {
   }
 
   /** The plan for a call; the hour keeps date- and time-of-day-dependent prices right, the generation a price refresh. */
-  planFor(call: CallDescription): PricePlan {
+  planFor(call: PlannedCall): PricePlan {
     const hour = Math.floor(call.startTime.getTime() / HOUR_MS);
     const { generation } = activePriceData();
     const last = this.last;
@@ -66,7 +75,7 @@ export class PricePlans {
     return plan;
   }
 
-  private workOut(call: CallDescription): PricePlan {
+  private workOut(call: PlannedCall): PricePlan {
     let entry: PriceEntry | undefined;
     for (const name of modelsToPrice(call.provider, call.requestModel, call.responseModel)) {
       entry = this.catalog.find(call.provider, name, call.startTime);

@@ -8,6 +8,7 @@ import { validateBudget, type Budget, type GuardMode } from '../../instrumentati
 export type { Budget, GuardMode };
 export { validateBudget };
 
+/** The runaway-loop breaker's limits. */
 export interface LoopLimits {
   /** The same tool with the same canonical arguments more than this many times in a run. Default 3. */
   maxRepeatedToolCalls: number;
@@ -17,8 +18,11 @@ export interface LoopLimits {
   maxStepInflation: number;
 }
 
+/** The guardrails of one agent, by name. */
 export interface AgentGuard {
+  /** The budget of each of its runs that has none of its own. */
   budget?: Budget;
+  /** `warn` or `enforce` for its runs. Default: the guardrails' mode. */
   mode?: GuardMode;
   /** Cap every call's output tokens at this (where the app sent no limit or a higher one). */
   maxOutputTokensCap?: number;
@@ -42,6 +46,7 @@ export interface TenantBudgets {
   mode?: GuardMode;
 }
 
+/** What the guardrails enforce: budgets, the runaway-loop breaker, output token caps, tenant budgets. */
 export interface GuardrailOptions {
   /** `warn` (default): breaches are recorded and calls proceed; `enforce`: the call or tool is stopped. */
   mode?: GuardMode;
@@ -63,6 +68,10 @@ export interface GuardrailOptions {
   unknownCost?: UnknownCost;
 }
 
+/**
+ * `allow`: a call whose cost cannot be known runs, recorded on its run; `stop`: in enforce mode, no call is sent once a
+ * run's spend cannot be known.
+ */
 export type UnknownCost = 'allow' | 'stop';
 
 export const DEFAULT_TENANT_WINDOW_MS = 86_400_000;

@@ -1,6 +1,7 @@
 -- Cache busts: an LLM call whose prompt prefix (system prompt + tool definitions, `tokenledger.request.prefix_hash`)
 -- differs from the previous call of the same agent and model, and whose cache hit rate dropped below that call's:
--- the provider's cache was rebuilt at full price. A call's agent is the run span it was made in directly.
+-- the provider's cache was rebuilt at full price. Counted calls only: the spans that state a cost or why they have
+-- none (a duplicate span of a call states neither). A call's agent is the run span it was made in directly.
 -- Parameters: {from:DateTime64(9)}, {to:DateTime64(9)}.
 WITH
     runs AS (
@@ -21,7 +22,7 @@ WITH
         FROM otel.otel_traces AS c
         INNER JOIN runs ON c.TraceId = runs.TraceId AND c.ParentSpanId = runs.SpanId
         WHERE c.Timestamp >= {from:DateTime64(9)} AND c.Timestamp < {to:DateTime64(9)}
-          AND c.SpanAttributes['gen_ai.operation.name'] IN ('chat', 'generate_content', 'text_completion')
+          AND (mapContains(c.SpanAttributes, 'tokenledger.cost.usd') OR mapContains(c.SpanAttributes, 'tokenledger.cost.unknown_reason'))
           AND mapContains(c.SpanAttributes, 'tokenledger.request.prefix_hash')
           AND mapContains(c.SpanAttributes, 'gen_ai.usage.input_tokens')
     ),

@@ -1,5 +1,6 @@
--- Cache hit rate per service and model: cache-read input tokens over all input tokens of the calls whose usage is
--- known, and the share of input written to the cache.
+-- Cache hit rate per service and model: cache-read input tokens over all input tokens of the counted calls whose
+-- usage is known (a duplicate span of a call keeps its usage but states no cost, so it is left out), and the share
+-- of input written to the cache.
 -- Parameters: {from:DateTime64(9)}, {to:DateTime64(9)}.
 SELECT
     ServiceName AS service,
@@ -10,7 +11,7 @@ SELECT
     round(sum(toUInt64OrZero(SpanAttributes['gen_ai.usage.cache_write.input_tokens'])) / nullIf(input_tokens, 0), 6) AS cache_write_share
 FROM otel.otel_traces
 WHERE Timestamp >= {from:DateTime64(9)} AND Timestamp < {to:DateTime64(9)}
-  AND SpanAttributes['gen_ai.operation.name'] IN ('chat', 'generate_content', 'text_completion', 'embeddings')
+  AND (mapContains(SpanAttributes, 'tokenledger.cost.usd') OR mapContains(SpanAttributes, 'tokenledger.cost.unknown_reason'))
   AND mapContains(SpanAttributes, 'gen_ai.usage.input_tokens')
 GROUP BY service, model
 ORDER BY service, model

@@ -1,5 +1,6 @@
--- Cost per model, from the LLM call spans: calls, the calls with no cost (unknown model or usage: their spend is not
--- in cost_usd), tokens and spend. Calls a guardrail refused were never sent and are left out.
+-- Cost per model, from the counted LLM calls: each provider call's one span that states its cost or why it has none
+-- (a duplicate span of a call and a call a guardrail refused state neither). Calls, the calls with no cost (unknown
+-- model or usage: their spend is not in cost_usd), tokens and spend.
 -- Parameters: {from:DateTime64(9)}, {to:DateTime64(9)}.
 SELECT
     SpanAttributes['gen_ai.request.model'] AS model,
@@ -10,7 +11,6 @@ SELECT
     round(sum(toFloat64OrZero(SpanAttributes['tokenledger.cost.usd'])), 10) AS cost_usd
 FROM otel.otel_traces
 WHERE Timestamp >= {from:DateTime64(9)} AND Timestamp < {to:DateTime64(9)}
-  AND SpanAttributes['gen_ai.operation.name'] IN ('chat', 'generate_content', 'text_completion', 'embeddings')
-  AND SpanAttributes['error.type'] NOT IN ('BudgetExceededError', 'RunawayLoopError')
+  AND (mapContains(SpanAttributes, 'tokenledger.cost.usd') OR mapContains(SpanAttributes, 'tokenledger.cost.unknown_reason'))
 GROUP BY model
 ORDER BY cost_usd DESC, model

@@ -1,6 +1,7 @@
 -- Top tools by tool-result tokens: the input that tools' results made up when they were sent back to the model. A
 -- call's `tokenledger.usage.tool_result.input_tokens` (estimated by tokenledger) is shared evenly among the tool
--- executions that ended, in the same run, after the previous call and before it started.
+-- executions that ended, in the same run, after the previous call and before it started. Counted calls only: the
+-- spans that state a cost or why they have none (a duplicate span of a call states neither).
 -- Parameters: {from:DateTime64(9)}, {to:DateTime64(9)}.
 WITH
     tools AS (
@@ -24,7 +25,7 @@ WITH
             toFloat64OrZero(SpanAttributes['tokenledger.cost.tool_result.usd']) AS tool_result_usd
         FROM otel.otel_traces
         WHERE Timestamp >= {from:DateTime64(9)} AND Timestamp < {to:DateTime64(9)}
-          AND SpanAttributes['gen_ai.operation.name'] IN ('chat', 'generate_content', 'text_completion')
+          AND (mapContains(SpanAttributes, 'tokenledger.cost.usd') OR mapContains(SpanAttributes, 'tokenledger.cost.unknown_reason'))
     ),
     fed AS (
         -- Each tool execution and the first call after it in the same run: the call its result was sent back in.

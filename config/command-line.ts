@@ -1,12 +1,20 @@
-// What every command of `tokenledger` shares: its flags come from a table of settings (the rows setup/setting.ts
-// describes: name, type, default, meaning, parse), so parsing, `--help` and the README's tables come from one place.
-// A flag takes `--flag value` or `--flag=value`; a boolean flag takes no value; a list flag takes the values that
-// follow it up to the next flag. What is not a flag is a file. A command line that cannot be understood is a
-// UsageError: the command prints it with its usage and exits 2.
-import type { PassedSetting, Setting } from '../setup/setting.ts';
+// The one argument parser of every `tokenledger` command (collect and the cost lab's): a command's flags come from a
+// table of settings (config/setting.ts), so parsing, `--help` and the docs' tables come from one place. A flag
+// takes `--flag value` or `--flag=value`; a boolean flag takes no value; a list flag takes the values that follow it
+// up to the next flag. What is not a flag is a file. A command line that cannot be understood is a UsageError: the
+// command prints it with its usage and exits 2.
+import type { PassedSetting, Setting } from './setting.ts';
+import { shownDefault } from './setting.ts';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Where a command writes and what environment it reads (the process's, or a test's). */
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
 }
 
 /** A flag's row: a Setting, and whether it takes the values after it up to the next flag. */
@@ -14,6 +22,7 @@ export type FlagSetting<T> = Setting<T> & { list?: boolean };
 
 export type FlagTable = Record<string, FlagSetting<unknown>>;
 
+/** Each flag's value: given, else its default; absent when neither. */
 export type FlagValues<F extends FlagTable> = { [K in keyof F]?: F[K] extends FlagSetting<infer T> ? T : never };
 
 export interface CommandSpec<F extends FlagTable> {
@@ -40,28 +49,14 @@ export function pathListSetting(name: string, meaning: string): FlagSetting<stri
   return {
     name,
     type: 'path …',
-    default: '—',
+    default: undefined,
     meaning,
     list: true,
+    show: (paths) => paths.join(' '),
     parse(raw) {
       const paths = raw.split('\n').filter((path) => path.trim() !== '');
       if (paths.length === 0) throw new Error(`${name} needs at least one file`);
       return paths;
-    },
-  };
-}
-
-/** A number from 0 up (a tolerance, a share). */
-export function fractionSetting(name: string, fallback: number, meaning: string): FlagSetting<number> {
-  return {
-    name,
-    type: 'number ≥ 0',
-    default: String(fallback),
-    meaning,
-    parse(raw) {
-      const value = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0, got "${raw}"`);
-      return value;
     },
   };
 }
@@ -104,10 +99,12 @@ export function parseCommandLine<F extends FlagTable>(spec: CommandSpec<F>, argv
   const values: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(spec.flags)) {
     const given = raw.get(key);
-    const text = given ?? (setting.default === '—' ? undefined : setting.default.replace(/`/g, ''));
-    if (text === undefined) continue;
+    if (given === undefined) {
+      if (setting.default !== undefined) values[key] = setting.default;
+      continue;
+    }
     try {
-      values[key] = setting.parse(text);
+      values[key] = setting.parse(given);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -119,15 +116,15 @@ export function parseCommandLine<F extends FlagTable>(spec: CommandSpec<F>, argv
 export function commandHelp(spec: CommandSpec<FlagTable>): string {
   const plain = (text: string) => text.replace(/`/g, '').replace(/\\\|/g, '|').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
   const lines = [`usage: ${spec.usage}`, '', plain(spec.summary), ''];
-  for (const setting of [...Object.values(spec.flags), ...(spec.variables ?? [])]) {
-    const fallback = setting.default === '—' ? '' : ` (default ${plain(setting.default)})`;
-    lines.push(`  ${setting.name} ${plain(setting.type)}${fallback}`, `      ${plain(setting.meaning)}`);
+  for (const setting of commandSettings(spec)) {
+    const fallback = shownDefault(setting);
+    lines.push(`  ${setting.name} ${plain(setting.type)}${fallback === undefined ? '' : ` (default ${plain(fallback)})`}`, `      ${plain(setting.meaning)}`);
   }
   if (spec.epilogue) lines.push('', ...spec.epilogue.map(plain));
   return lines.join('\n');
 }
 
-/** Every row of a command's table, for the README. */
-export function commandSettings(spec: CommandSpec<FlagTable>): PassedSetting[] {
+/** Every row of a command's table, for the docs' tables and `--help`. */
+export function commandSettings(spec: CommandSpec<FlagTable>): Array<FlagSetting<unknown> | PassedSetting> {
   return [...Object.values(spec.flags), ...(spec.variables ?? [])];
 }

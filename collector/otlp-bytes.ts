@@ -1,0 +1,115 @@
+// OTLP trace protobuf at the byte level, for the spans collector mode holds as bytes instead of decoded messages:
+// a request's spans encoded into one buffer; attributes added to a span's bytes (appended when the key is new,
+// since a protobuf message takes more entries of a repeated field after its end; decoded and encoded again when it
+// replaces a key, since OTLP keys are unique); and an ExportTraceServiceRequest assembled from held spans' bytes,
+// each resource and scope encoded once. Round-trip tests: otlp-bytes.test.ts.
+import type { Attributes } from '@opentelemetry/api';
+import protobuf from 'protobufjs';
+import { toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
+import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
+
+/** The resource and scope a span came with, shared by all spans of one scopeSpans (compared by identity). */
+export interface Origin {
+  resource: unknown;
+  resourceSchemaUrl: unknown;
+  scope: unknown;
+  scopeSchemaUrl: unknown;
+}
+
+/** A span as a request is assembled from: where it came from and its bytes. */
+export interface EncodedSpan {
+  readonly origin: Origin;
+  encoded(): Uint8Array;
+}
+
+/** Spans encoded one after another into one buffer: span i is `bytes[ends[i - 1] ?? 0, ends[i])`. */
+export interface SpanBuffer {
+  bytes: Uint8Array;
+  ends: number[];
+}
+
+/** Encodes decoded spans (OTLP Span messages, as protobufjs reads them) into one buffer. */
+export class SpanWriter {
+  private readonly writer = protobuf.Writer.create();
+  private readonly ends: number[] = [];
+
+  add(span: object): void {
+    Span.encode(span as never, this.writer);
+    this.ends.push(this.writer.len);
+  }
+
+  finish(): SpanBuffer {
+    return { bytes: this.writer.finish(), ends: this.ends };
+  }
+}
+
+/** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
+export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Array {
+  const writer = protobuf.Writer.create();
+  for (const [key, value] of Object.entries(added)) {
+    if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
+  }
+  return Buffer.concat([span, writer.finish()]);
+}
+
+/** A span's bytes decoded, given the attributes (replacing keys it had, taking `removed` off), and encoded again. */
+export function replaceAttributes(span: Uint8Array, added: Attributes, removed?: readonly string[]): Uint8Array {
+  const message = Span.decode(span) as unknown as { attributes?: OtlpKeyValue[] };
+  let attributes = message.attributes ?? [];
+  if (removed) {
+    const gone = new Set(removed);
+    attributes = attributes.filter((kv) => !gone.has(kv.key));
+  }
+  message.attributes = withAttributes(attributes, added);
+  return Span.encode(message as never).finish();
+}
+
+/** One ExportTraceServiceRequest: the spans re-grouped under their resources and scopes, their bytes as held. */
+export function encodeRequest(spans: readonly EncodedSpan[]): Uint8Array {
+  const byResource = new Map<unknown, Map<unknown, EncodedSpan[]>>();
+  for (const span of spans) {
+    const { resource, scope } = span.origin;
+    let scopes = byResource.get(resource);
+    if (!scopes) byResource.set(resource, (scopes = new Map()));
+    let held = scopes.get(scope);
+    if (!held) scopes.set(scope, (held = []));
+    held.push(span);
+  }
+  const writer = protobuf.Writer.create();
+  for (const [resource, scopes] of byResource) {
+    writer.uint32(REQUEST_RESOURCE_SPANS).fork();
+    if (resource) Resource.encode(resource as never, writer.uint32(RESOURCE).fork()).ldelim();
+    let resourceSchemaUrl: unknown;
+    for (const [scope, held] of scopes) {
+      writer.uint32(SCOPE_SPANS).fork();
+      if (scope) InstrumentationScope.encode(scope as never, writer.uint32(SCOPE).fork()).ldelim();
+      for (const span of held) writer.uint32(SPANS).bytes(span.encoded());
+      const { scopeSchemaUrl } = held[0]!.origin;
+      if (typeof scopeSchemaUrl === 'string' && scopeSchemaUrl) writer.uint32(SCOPE_SCHEMA_URL).string(scopeSchemaUrl);
+      resourceSchemaUrl = held[0]!.origin.resourceSchemaUrl;
+      writer.ldelim();
+    }
+    if (typeof resourceSchemaUrl === 'string' && resourceSchemaUrl) writer.uint32(RESOURCE_SCHEMA_URL).string(resourceSchemaUrl);
+    writer.ldelim();
+  }
+  return writer.finish();
+}
+
+/** An id as decoded (bytes from protobuf, base64 from protobufjs' JSON form) in lowercase hex; '' when absent. */
+export function hexId(bytes: unknown): string {
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
+  return '';
+}
+
+/** A length-delimited field's tag: its number and wire type 2. */
+const tag = (type: protobuf.Type, field: string) => (type.fields[field]!.id << 3) | 2;
+const REQUEST_RESOURCE_SPANS = tag(ExportTraceServiceRequest, 'resourceSpans');
+const RESOURCE = tag(ResourceSpans, 'resource');
+const SCOPE_SPANS = tag(ResourceSpans, 'scopeSpans');
+const RESOURCE_SCHEMA_URL = tag(ResourceSpans, 'schemaUrl');
+const SCOPE = tag(ScopeSpans, 'scope');
+const SPANS = tag(ScopeSpans, 'spans');
+const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
+const SPAN_ATTRIBUTES = tag(Span, 'attributes');
