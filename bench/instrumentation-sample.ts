@@ -4,8 +4,10 @@
 // whole process's CPU over calls 1–5 000 (cold: what a short-lived process pays, first-call set-up included) and over
 // calls 15 001–25 000 (steady), then the heap allocated per call. Spans go through a SimpleSpanProcessor to a
 // dropping exporter; metrics to the no-op meter. tokenledger runs as the register entry sets it up: its sampler
-// (setup/sampler.ts) and its span processor, so its calls carry all six token types and their cost.
-import { context, trace } from '@opentelemetry/api';
+// (setup/sampler.ts) and its span processor, so its calls carry all six token types and their cost. OpenLIT, the peer
+// that also prices calls and records metrics, does both too: its price table (what `openlit.init()` fetches) holds
+// the bench's models, and its metric instruments are on the same no-op meter.
+import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
@@ -20,7 +22,8 @@ import { tokenledgerSampler } from '../setup/sampler.ts';
 import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
 import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
 import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
-import { openInferenceInstrumentation, openlitInstrumentation, patch, type Instrumented } from '../test/peer-instrumentations.ts';
+import { openInferenceInstrumentation, openlitInstrumentation, openlitPricingAndMetrics, patch, type Instrumented, type OpenlitChatPrices } from '../test/peer-instrumentations.ts';
+import { genaiPrices } from '../ledger/pricing/genai-prices.ts';
 import { jsonFetch, sseFetch } from './canned-fetch.ts';
 import { median } from './report.ts';
 
@@ -180,7 +183,10 @@ function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider):
   if (tool.startsWith('tokenledger')) patch(provider === 'openai' ? new OpenAIInstrumentation() : new AnthropicInstrumentation(), tracerProvider, moduleExports, version);
   if (tool === 'instrumentation-openai') patch(new ContribOpenAIInstrumentation() as unknown as Instrumented, tracerProvider, moduleExports, version);
   if (tool === 'OpenInference') openInferenceInstrumentation(provider, tracerProvider, moduleExports);
-  if (tool === 'OpenLIT') patch(openlitInstrumentation(provider), tracerProvider, moduleExports, version);
+  if (tool === 'OpenLIT') {
+    patch(openlitInstrumentation(provider), tracerProvider, moduleExports, version);
+    openlitPricingAndMetrics(openlitPrices(), metrics.getMeterProvider().getMeter('openlit'));
+  }
 
   const fixture = { chat: 'openai-chat', responses: 'openai-responses', messages: 'anthropic-messages' }[spec.api];
   const request = fixtureJson(`${fixture}.request.json`);
@@ -195,6 +201,18 @@ function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider):
     const stream = await api.create(body);
     for await (const _ of stream);
   };
+}
+
+/** OpenLIT's table for the models the bench asks for, at the base rates of the price data tokenledger uses. */
+function openlitPrices(): OpenlitChatPrices {
+  const perThousand = (price: unknown) => (typeof price === 'number' ? price : (price as { base?: number } | undefined)?.base ?? 0) / 1000;
+  const prices: OpenlitChatPrices = {};
+  for (const [providerId, model] of [['openai', 'gpt-5.5'], ['anthropic', 'claude-sonnet-5-5']] as const) {
+    const rates = genaiPrices().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId })?.model_price;
+    if (!rates) throw new Error(`no price for ${model}: the bench's OpenLIT table needs one`);
+    prices[model] = { promptPrice: perThousand(rates.input_mtok), completionPrice: perThousand(rates.output_mtok), cacheReadPrice: perThousand(rates.cache_read_mtok), cacheCreationPrice: perThousand(rates.cache_write_mtok) };
+  }
+  return prices;
 }
 
 /** The request measurements taken before each call (tool-result share, prefix hash), on a 131 KB prompt. */
