@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { toAnyValue, toAttributes, type KeyValue } from './enrich.ts';
 import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
 import protobuf from 'protobufjs';
-import { ExportTraceServiceRequest, KeyValue, Span } from './otlp-schema.ts';
+import { ExportTraceServiceRequest, KeyValue as KeyValueMessage, Span } from './otlp-schema.ts';
 
 const kv = (key: string, value: string | number | boolean): KeyValue => ({
   key,
@@ -134,7 +134,7 @@ test('otlp bytes: appended attributes are the bytes of the key-value messages en
   const appended = appendAttributes(bare, added);
   // Each attribute as a KeyValue message of toAnyValue's value, in the span's repeated attributes field (9).
   const writer = protobuf.Writer.create();
-  for (const [key, value] of Object.entries(added)) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
+  for (const [key, value] of Object.entries(added)) KeyValueMessage.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
   assert.deepEqual(Buffer.from(appended.subarray(bare.length)), Buffer.from(writer.finish()));
   assert.deepEqual(plain(appended).attributes, added);
 });
