@@ -131,7 +131,7 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
-    this.mayCollide = Object.keys(attributes).some(collides);
+    this.mayCollide = anyKey(span.attributes, collides);
   }
 
   setBytes(source: Uint8Array, start: number, end: number, request: RequestBytes): void {
@@ -321,5 +321,15 @@ const BACKEND_WRITES = [...ROLLUP_WRITES, 'llm.', 'openinference.', 'langfuse.']
 
 /** Whether an attribute a span came with may be one the rollup writes again (then it is re-encoded, not appended to). */
 function writtenAtRollup(prefixes: readonly string[]): (key: string) => boolean {
-  return (key) => prefixes.some((prefix) => key.startsWith(prefix));
+  return (key) => {
+    for (const prefix of prefixes) if (key.startsWith(prefix)) return true;
+    return false;
+  };
+}
+
+/** Whether a key of the span's key-values (as it came, with what reading it added) is one `test` picks. */
+function anyKey(keyValues: unknown, test: (key: string) => boolean): boolean {
+  if (!Array.isArray(keyValues)) return false;
+  for (const keyValue of keyValues as OtlpKeyValue[]) if (test(keyValue.key)) return true;
+  return false;
 }
