@@ -157,9 +157,15 @@ function caseGoals(benchCase: Case, results: Results): string[] {
   const lines: string[] = [];
   const title = benchCase.title;
   if (benchCase.id === 'sampling') {
-    const cost = (name: string, phase: 'cpu' | 'cold') => median(results.get(name)!.map((s) => s[phase]));
-    const rounds = results.get(`${WHOLE}, unsampled`)!.map((s, round) => s.cpu / results.get(WHOLE)![round]!.cpu);
-    lines.push(`${title}: tokenledger unsampled ${cost(`${WHOLE}, unsampled`, 'cpu').toFixed(1)} µs/call against sampled ${cost(WHOLE, 'cpu').toFixed(1)}: ${(cost(`${WHOLE}, unsampled`, 'cpu') / cost(WHOLE, 'cpu')).toFixed(3)}× [${Math.min(...rounds).toFixed(3)}–${Math.max(...rounds).toFixed(3)}] (goal ≤ 1×); bare SDK + instrumentation-openai unsampled ${cost(`${CONTRIB}, unsampled`, 'cpu').toFixed(1)}`);
+    const cost = (name: string) => median(results.get(name)!.map((s) => s.cpu));
+    const heap = (name: string) => median(results.get(name)!.flatMap((s) => (s.heap === undefined ? [] : [s.heap]))) / 1024;
+    const unsampled = `${WHOLE}, unsampled`;
+    const rounds = results.get(unsampled)!.map((s, round) => s.cpu / results.get(WHOLE)![round]!.cpu);
+    lines.push(
+      `${title}: tokenledger unsampled ${cost(unsampled).toFixed(1)} µs and ${heap(unsampled).toFixed(1)} KB a call against sampled ${cost(WHOLE).toFixed(1)} µs and ${heap(WHOLE).toFixed(1)} KB: ` +
+        `${(cost(unsampled) / cost(WHOLE)).toFixed(3)}× [${Math.min(...rounds).toFixed(3)}–${Math.max(...rounds).toFixed(3)}] (goal ≤ 1×: ${cost(unsampled) <= cost(WHOLE) ? 'met' : 'not met'}); ` +
+        `bare SDK + instrumentation-openai unsampled ${cost(`${CONTRIB}, unsampled`).toFixed(1)} µs and ${heap(`${CONTRIB}, unsampled`).toFixed(1)} KB`,
+    );
     return lines;
   }
   const peers = benchCase.configurations.filter((name) => OPENAI_PEERS.includes(name) || ANTHROPIC_PEERS.includes(name));
