@@ -28,7 +28,8 @@ class InsertionOrder<K> {
 
   deleted(key: K): void {
     // The usual case, the oldest evicted, moves the head; any other key is skipped when the head reaches it.
-    if (this.queue[this.head] === key && !this.stale.has(key)) this.head += 1;
+    // (The stale count is read only when there is one: evicting the oldest is on every full collection's insert.)
+    if (this.queue[this.head] === key && (this.stale.size === 0 || !this.stale.has(key))) this.head += 1;
     else this.stale.set(key, (this.stale.get(key) ?? 0) + 1);
   }
 
@@ -41,6 +42,7 @@ class InsertionOrder<K> {
   oldest(): K | undefined {
     while (this.head < this.queue.length) {
       const key = this.queue[this.head]!;
+      if (this.stale.size === 0) return key;
       const staleCount = this.stale.get(key);
       if (staleCount === undefined) return key;
       if (staleCount === 1) this.stale.delete(key);
@@ -70,9 +72,11 @@ export class OldestFirstMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
-    if (this.order === undefined || super.has(key)) return super.set(key, value);
+    if (this.order === undefined) return super.set(key, value);
+    // A new key grows the map; setting a present key again does not (and keeps its place).
+    const size = this.size;
     super.set(key, value);
-    this.order.added(key, this.size);
+    if (this.size !== size) this.order.added(key, this.size);
     return this;
   }
 
@@ -97,9 +101,10 @@ export class OldestFirstSet<T> extends Set<T> {
   }
 
   override add(value: T): this {
-    if (this.order === undefined || super.has(value)) return super.add(value);
+    if (this.order === undefined) return super.add(value);
+    const size = this.size;
     super.add(value);
-    this.order.added(value, this.size);
+    if (this.size !== size) this.order.added(value, this.size);
     return this;
   }
 

@@ -1,7 +1,9 @@
 // Collector mode's ingest cost, side by side in one run: protobuf requests decoded and re-encoded for forwarding
 // alone; with each span normalised and priced but not held; the whole service (normalise, price, hold each trace,
 // roll its runs up, encode for the upstream); and the service on gzip and zstd bodies (inflated on libuv's thread
-// pool first; process CPU, all threads). Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool
+// pool first; process CPU, all threads). The goal line compares like with like, compression on: gzip bodies in and
+// gzip requests out (what `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` sends upstream), the service against a collector that
+// only inflates, decodes, re-encodes and compresses. Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool
 // spans. Also the memory held per buffered trace against what the memory limit counts for it, and a real
 // `tokenledger collect` process's resident memory while clients send 4 MB requests to it with its upstream down,
 // at 32 MiB, the default --max-memory-bytes (64 MiB) and 128 MiB (BENCH_OUTAGE_SECONDS, default 8, per
@@ -9,7 +11,8 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { gzipSync, zstdCompressSync } from 'node:zlib';
+import { gzip as gzipCallback, gzipSync, zstdCompressSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
 import { MemoryBudget } from '../collector/memory-budget.ts';
 import { CollectorPipeline, type OtlpRequest } from '../collector/pipeline.ts';
@@ -89,6 +92,8 @@ function pricingOnly(): number {
   return spans / ((used.user + used.system) / 1e6);
 }
 
+const gzip = promisify(gzipCallback);
+
 type Measured = Extract<ContentEncoding, 'identity' | 'gzip' | 'zstd'>;
 const compressed: Record<Measured, Buffer[]> = {
   identity: bodies.map((body) => Buffer.from(body)),
@@ -96,16 +101,30 @@ const compressed: Record<Measured, Buffer[]> = {
   zstd: bodies.map((body) => zstdCompressSync(body)),
 };
 
-/** The service without HTTP: inflate (unless identity), decode, hold, roll up, encode for the upstream. */
-async function service(encoding: Measured): Promise<number> {
+/** The service without HTTP: inflate (unless identity), decode, hold, roll up, encode for the upstream (gzipped: `gzipOut`). */
+async function service(encoding: Measured, gzipOut = false): Promise<number> {
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }), {}, new MemoryBudget(Infinity));
   const start = process.cpuUsage();
+  const forwarded = [];
   for (const body of compressed[encoding]) {
     const inflated = await inflate(body, encoding, 64 * 1024 * 1024);
     if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
-    pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest);
+    forwarded.push(...pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest));
   }
-  pipeline.flush();
+  forwarded.push(...pipeline.flush());
+  if (gzipOut) for (const request of forwarded) await gzip(request.body);
+  const used = process.cpuUsage(start);
+  return spans / ((used.user + used.system) / 1e6);
+}
+
+/** Decode and forward with compression on: inflate a gzip body, decode, re-encode, gzip for the upstream. */
+async function forwardCompressed(): Promise<number> {
+  const start = process.cpuUsage();
+  for (const body of compressed.gzip) {
+    const inflated = await inflate(body, 'gzip', 64 * 1024 * 1024);
+    if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
+    await gzip(ExportTraceServiceRequest.encode(decodeProtobuf(inflated.bytes, new Refusals())).finish());
+  }
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
 }
@@ -113,18 +132,23 @@ async function service(encoding: Measured): Promise<number> {
 forwardOnly();
 pricingOnly();
 await service('identity');
-await service('gzip');
+await service('gzip', true);
+await forwardCompressed();
 const forward: number[] = [];
 const priced: number[] = [];
 const full: number[] = [];
 const gzipped: number[] = [];
 const zstd: number[] = [];
+const forwardGzip: number[] = [];
+const serviceGzip: number[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   forward.push(1e6 / forwardOnly());
   priced.push(1e6 / pricingOnly());
   full.push(1e6 / (await service('identity')));
   gzipped.push(1e6 / (await service('gzip')));
   zstd.push(1e6 / (await service('zstd')));
+  forwardGzip.push(1e6 / (await forwardCompressed()));
+  serviceGzip.push(1e6 / (await service('gzip', true)));
 }
 const f = median(forward);
 const n = median(priced);
@@ -141,6 +165,14 @@ printTable(`collector ingest, protobuf (${spans} spans per round, ${ROUNDS} roun
 console.log(
   `of the service's per-span time: holding and rollup ${((100 * (p - n)) / p).toFixed(0)}%, normalising and pricing ${((100 * (n - f)) / p).toFixed(0)}%, ` +
     `everything beyond decode-and-forward ${((100 * (p - f)) / p).toFixed(0)}%`,
+);
+// Each round's ratio, the service against decode-and-forward measured beside it.
+const rounds = serviceGzip.map((micros, round) => micros / forwardGzip[round]!);
+const compressionOn = median(serviceGzip) / median(forwardGzip);
+console.log(
+  `compression on (gzip in and out): decode and forward ${median(forwardGzip).toFixed(2)} µs/span (${Math.round(1e6 / median(forwardGzip)).toLocaleString('en-US')} spans/s), ` +
+    `the service ${median(serviceGzip).toFixed(2)} µs/span (${Math.round(1e6 / median(serviceGzip)).toLocaleString('en-US')} spans/s): ` +
+    `${compressionOn.toFixed(2)}× [${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)} over ${ROUNDS} rounds] (goal ≤ 3×: ${compressionOn <= 3 ? 'met' : 'not met'})`,
 );
 
 // Memory held per buffered trace (2000 traces accepted, not yet released) against what the limit counts for it.

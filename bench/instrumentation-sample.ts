@@ -1,12 +1,16 @@
-// One sample of instrumentation.bench.ts, run in its own process: one SDK, one configuration (uninstrumented,
-// tokenledger, instrumentation-openai, OpenInference, OpenLIT, or the Anthropic SDK's own tracing), CPU µs per call
-// after a warm-up, then heap allocated per call. Spans go through a SimpleSpanProcessor to a dropping exporter;
-// metrics to the no-op meter. tokenledger runs with its span processor, so its calls carry all six token types and
-// their cost, as an app under the register entry gets them.
-import { context, trace } from '@opentelemetry/api';
+// One sample of instrumentation.bench.ts, run in its own process: one call (an SDK, an API, streamed or not), one
+// configuration (uninstrumented, tokenledger with its span processor, tokenledger's instrumentation alone,
+// instrumentation-openai, OpenInference, OpenLIT, or the Anthropic SDK's own tracing; sampled or not). It measures the
+// whole process's CPU over calls 1–5 000 (cold: what a short-lived process pays, first-call set-up included) and over
+// calls 15 001–25 000 (steady), then the heap allocated per call. Spans go through a SimpleSpanProcessor to a
+// dropping exporter; metrics to the no-op meter. tokenledger runs as the register entry sets it up: its sampler
+// (setup/sampler.ts) and its span processor, so its calls carry all six token types and their cost. OpenLIT, the peer
+// that also prices calls and records metrics, does both too: its price table (what `openlit.init()` fetches) holds
+// the bench's models, and its metric instruments are on the same no-op meter.
+import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
-import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,14 +18,23 @@ import { GCProfiler } from 'node:v8';
 import { AnthropicInstrumentation } from '../instrumentation/anthropic/instrumentation.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+import { tokenledgerSampler } from '../setup/sampler.ts';
 import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
 import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
 import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
-import { openInferenceInstrumentation, openlitInstrumentation, patch, type Instrumented } from '../test/peer-instrumentations.ts';
-import { jsonFetch, openaiChatStream, sseFetch } from './canned-fetch.ts';
+import { openInferenceInstrumentation, openlitInstrumentation, openlitPricingAndMetrics, patch, type Instrumented, type OpenlitChatPrices } from '../test/peer-instrumentations.ts';
+import { genaiPrices } from '../ledger/pricing/genai-prices.ts';
+import { jsonFetch, sseFetch } from './canned-fetch.ts';
 import { median } from './report.ts';
 
 const require = createRequire(import.meta.url);
+
+/** The calls measured: which SDK, which API, streamed or not. */
+export interface CallSpec {
+  sdk: 'openai6' | 'openai7' | 'anthropic';
+  api: 'chat' | 'responses' | 'messages';
+  stream: boolean;
+}
 
 export function versions(): Record<string, string> {
   // Their package.json is not always exported: found by walking up from the entry point.
@@ -48,29 +61,97 @@ export function versions(): Record<string, string> {
 }
 
 export interface Sample {
-  /** CPU µs per call. */
+  /** CPU µs per call over calls 1–`cold` of the process. */
+  cold: number;
+  /** CPU µs per call over the `calls` after the warm-up. */
   cpu: number;
   /** Heap bytes allocated per call (median of GC-free windows), or undefined when every window saw a GC. */
   heap: number | undefined;
 }
 
-export async function measure(caseId: string, configuration: string, warmUp: number, calls: number, streamChunks: number): Promise<Sample> {
+export interface Phases {
+  /** Calls measured cold, from the first; the warm-up goes on to `warmUp` calls, then `calls` are measured. */
+  cold: number;
+  warmUp: number;
+  calls: number;
+}
+
+/** A sampler that counts the spans started (each start asks it once), so a configuration that patched nothing shows. */
+class CountingSampler implements Sampler {
+  started = 0;
+  private readonly sampler: Sampler;
+  constructor(sampler: Sampler) {
+    this.sampler = sampler;
+  }
+  shouldSample(...args: Parameters<Sampler['shouldSample']>) {
+    this.started += 1;
+    return this.sampler.shouldSample(...args);
+  }
+  toString() {
+    return `Counting{${this.sampler.toString()}}`;
+  }
+}
+
+/**
+ * Sets one configuration up in this process: the call to measure, and the spans counted so far. Configurations whose
+ * name ends in `, unsampled` run under a sampler that drops every trace (what a 0.1 ratio does to nine calls in ten);
+ * tokenledger's configurations wrap the sampler as the register entry does.
+ */
+export function setUp(spec: CallSpec, configuration: string): { call: () => Promise<unknown>; counts: () => SpanCounts } {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const unsampled = configuration.endsWith(', unsampled');
+  const tool = configuration.replace(/, unsampled$/, '');
   let exported = 0;
+  let ended = 0;
   const dropExporter: SpanExporter = { export: (spans, done) => { exported += spans.length; done({ code: 0 }); }, shutdown: async () => {} };
   const exporting = new SimpleSpanProcessor({ exporter: dropExporter });
-  const spanProcessors = configuration === 'tokenledger' ? [new TokenledgerSpanProcessor(), exporting] : [exporting];
-  const tracerProvider = new TracerProvider({ spanProcessors });
+  const counting = { onStart() {}, onEnding() {}, onEnd: () => { ended += 1; }, forceFlush: async () => {}, shutdown: async () => {} };
+  const withProcessor = tool === 'tokenledger';
+  const spanProcessors = withProcessor ? [new TokenledgerSpanProcessor({ spanProcessors: [exporting] }), counting] : [exporting, counting];
+  const appSampler = unsampled ? new AlwaysOffSampler() : new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  const sampler = new CountingSampler(tool.startsWith('tokenledger') ? tokenledgerSampler(appSampler) : appSampler);
+  const tracerProvider = new TracerProvider({ spanProcessors, sampler });
   trace.setGlobalTracerProvider(tracerProvider);
-  const call = caseId.startsWith('openai') ? openaiCall(caseId, configuration, tracerProvider, streamChunks) : anthropicCall(caseId, configuration, tracerProvider);
-  for (let i = 0; i < warmUp; i += 1) await call();
-  // A configuration that patched nothing would measure the bare SDK: each instrumented one must make a span a call.
-  const expected = configuration === 'uninstrumented' ? 0 : warmUp;
-  if (exported !== expected) throw new Error(`${caseId} / ${configuration}: ${exported} spans for ${warmUp} calls, expected ${expected}`);
+  const call = makeCall(spec, tool, tracerProvider);
+  return { call, counts: () => ({ started: sampler.started, ended, exported }) };
+}
+
+export async function measure(spec: CallSpec, configuration: string, phases: Phases): Promise<Sample> {
+  const { call, counts } = setUp(spec, configuration);
+  const cpuOf = (start: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(start);
+    return used.user + used.system;
+  };
+  const coldStart = process.cpuUsage();
+  for (let i = 0; i < phases.cold; i += 1) await call();
+  const cold = cpuOf(coldStart) / phases.cold;
+  for (let i = phases.cold; i < phases.warmUp; i += 1) await call();
+  checkSpans(spec, configuration, phases.warmUp, counts());
   const start = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) await call();
-  const used = process.cpuUsage(start);
-  return { cpu: (used.user + used.system) / calls, heap: await heapPerCall(call) };
+  for (let i = 0; i < phases.calls; i += 1) await call();
+  const cpu = cpuOf(start) / phases.calls;
+  return { cold, cpu, heap: await heapPerCall(call) };
+}
+
+/**
+ * Every instrumented configuration makes exactly one span a call (a configuration that patched nothing would measure
+ * the bare SDK): started, ended (recorded: tokenledger's sampler records what the app's drops) and exported as the
+ * sampler decides.
+ */
+interface SpanCounts {
+  started: number;
+  ended: number;
+  exported: number;
+}
+
+function checkSpans(spec: CallSpec, configuration: string, calls: number, counts: SpanCounts): void {
+  const instrumented = configuration !== 'uninstrumented';
+  const unsampled = configuration.endsWith(', unsampled');
+  const recorded = instrumented && (!unsampled || configuration.startsWith('tokenledger'));
+  const expected = { started: instrumented ? calls : 0, ended: recorded ? calls : 0, exported: instrumented && !unsampled ? calls : 0 };
+  if (counts.started !== expected.started || counts.ended !== expected.ended || counts.exported !== expected.exported) {
+    throw new Error(`${spec.sdk} ${spec.api}${spec.stream ? ' stream' : ''} / ${configuration}: ${JSON.stringify(counts)} for ${calls} calls, expected ${JSON.stringify(expected)}`);
+  }
 }
 
 /**
@@ -91,44 +172,47 @@ async function heapPerCall(call: () => Promise<unknown>): Promise<number | undef
   return windows.length > 0 ? median(windows) : undefined;
 }
 
-function openaiCall(caseId: string, configuration: string, tracerProvider: TracerProvider, streamChunks: number): () => Promise<unknown> {
-  // openai 6 for the comparison with instrumentation-openai (which patches only < 7), openai 7 for the peers.
-  const sdk = caseId.startsWith('openai7') ? 'openai' : 'openai6';
-  const openai = require(sdk);
-  const version = require(`${sdk}/version`).VERSION as string;
-  if (configuration.startsWith('tokenledger')) patch(new OpenAIInstrumentation(), tracerProvider, openai, version);
-  if (configuration === 'instrumentation-openai') patch(new ContribOpenAIInstrumentation() as unknown as Instrumented, tracerProvider, openai, version);
-  if (configuration === 'OpenInference') openInferenceInstrumentation('openai', tracerProvider, openai);
-  if (configuration === 'OpenLIT') patch(openlitInstrumentation('openai'), tracerProvider, openai, version);
-  const body = fixtureJson('openai-chat.request.json');
-  if (caseId === 'openai-json' || caseId === 'openai7-json') {
-    const client = new openai.default({ apiKey: 'k', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: jsonFetch(fixtureJson('openai-chat.json')) });
-    return () => client.chat.completions.create(body);
+const BASE_URL = { openai: 'http://bench.invalid/v1', anthropic: 'http://bench.invalid' };
+
+function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider): () => Promise<unknown> {
+  const provider = spec.sdk === 'anthropic' ? 'anthropic' : 'openai';
+  // openai 6 for the comparison with instrumentation-openai (which patches only < 7).
+  const name = { openai6: 'openai6', openai7: 'openai', anthropic: '@anthropic-ai/sdk' }[spec.sdk];
+  const moduleExports = require(name);
+  const version = require(`${name}/version`).VERSION as string;
+  if (tool.startsWith('tokenledger')) patch(provider === 'openai' ? new OpenAIInstrumentation() : new AnthropicInstrumentation(), tracerProvider, moduleExports, version);
+  if (tool === 'instrumentation-openai') patch(new ContribOpenAIInstrumentation() as unknown as Instrumented, tracerProvider, moduleExports, version);
+  if (tool === 'OpenInference') openInferenceInstrumentation(provider, tracerProvider, moduleExports);
+  if (tool === 'OpenLIT') {
+    patch(openlitInstrumentation(provider), tracerProvider, moduleExports, version);
+    openlitPricingAndMetrics(openlitPrices(), metrics.getMeterProvider().getMeter('openlit'));
   }
-  const client = new openai.default({ apiKey: 'k', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: sseFetch(openaiChatStream(streamChunks)) });
+
+  const fixture = { chat: 'openai-chat', responses: 'openai-responses', messages: 'anthropic-messages' }[spec.api];
+  const request = fixtureJson(`${fixture}.request.json`);
+  const body = spec.stream ? { ...request, stream: true } : request;
+  const fetch = spec.stream ? sseFetch(fixtureText(`${fixture}.sse`)) : jsonFetch(fixtureJson(`${fixture}.json`));
+  const options = { apiKey: 'k', baseURL: BASE_URL[provider], maxRetries: 0, fetch };
+  // The Anthropic SDK traces its own calls only when asked (the peer 'SDK built-in tracing').
+  const client = new moduleExports.default(provider === 'anthropic' ? { ...options, openTelemetry: tool === 'SDK built-in tracing' } : options);
+  const api = { chat: client.chat?.completions, responses: client.responses, messages: client.messages }[spec.api];
+  if (!spec.stream) return () => api.create(body);
   return async () => {
-    const stream = await client.chat.completions.create({ ...body, stream: true });
+    const stream = await api.create(body);
     for await (const _ of stream);
   };
 }
 
-function anthropicCall(caseId: string, configuration: string, tracerProvider: TracerProvider): () => Promise<unknown> {
-  const anthropic = require('@anthropic-ai/sdk');
-  const version = require('@anthropic-ai/sdk/version').VERSION as string;
-  if (configuration === 'tokenledger') patch(new AnthropicInstrumentation(), tracerProvider, anthropic, version);
-  if (configuration === 'OpenInference') openInferenceInstrumentation('anthropic', tracerProvider, anthropic);
-  if (configuration === 'OpenLIT') patch(openlitInstrumentation('anthropic'), tracerProvider, anthropic, version);
-  const openTelemetry = configuration === 'SDK built-in tracing';
-  const body = fixtureJson('anthropic-messages.request.json');
-  if (caseId === 'anthropic-json') {
-    const client = new anthropic.default({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, openTelemetry, fetch: jsonFetch(fixtureJson('anthropic-messages.json')) });
-    return () => client.messages.create(body);
+/** OpenLIT's table for the models the bench asks for, at the base rates of the price data tokenledger uses. */
+function openlitPrices(): OpenlitChatPrices {
+  const perThousand = (price: unknown) => (typeof price === 'number' ? price : (price as { base?: number } | undefined)?.base ?? 0) / 1000;
+  const prices: OpenlitChatPrices = {};
+  for (const [providerId, model] of [['openai', 'gpt-5.5'], ['anthropic', 'claude-sonnet-5-5']] as const) {
+    const rates = genaiPrices().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId })?.model_price;
+    if (!rates) throw new Error(`no price for ${model}: the bench's OpenLIT table needs one`);
+    prices[model] = { promptPrice: perThousand(rates.input_mtok), completionPrice: perThousand(rates.output_mtok), cacheReadPrice: perThousand(rates.cache_read_mtok), cacheCreationPrice: perThousand(rates.cache_write_mtok) };
   }
-  const client = new anthropic.default({ apiKey: 'k', baseURL: 'http://bench.invalid', maxRetries: 0, openTelemetry, fetch: sseFetch(fixtureText('anthropic-messages.sse')) });
-  return async () => {
-    const stream = await client.messages.create({ ...body, stream: true });
-    for await (const _ of stream);
-  };
+  return prices;
 }
 
 /** The request measurements taken before each call (tool-result share, prefix hash), on a 131 KB prompt. */

@@ -1,52 +1,77 @@
-// CPU and heap added per LLM call by tokenledger (its instrumentation and span processor: all six token types and
-// their cost), against the same call uninstrumented, against `@opentelemetry/instrumentation-openai` (which patches
-// only openai < 7, so those three run on openai 6), against the peers that record usage details (OpenInference and
-// OpenLIT, on openai 7 and Anthropic), and against the Anthropic SDK's own tracing. The SDKs get an in-process
-// canned `fetch`, so the network is not measured.
+// CPU and heap added per LLM call, like with like. tokenledger's whole pipeline (its instrumentation and span
+// processor: normalise, price, de-duplicate, roll up, record metrics) against the peers that also record usage details
+// or price (OpenInference, OpenLIT, the Anthropic SDK's own tracing) on every call they record: openai 6 and 7 chat,
+// openai 7 Responses, Anthropic messages, streamed and not. tokenledger's instrumentation alone against the lean
+// `@opentelemetry/instrumentation-openai` (which patches only openai < 7). And issue 22's question: what a call the
+// app's sampler drops costs with tokenledger (its sampler records it, so the processor counts it) against a sampled
+// one and against the bare SDK with instrumentation-openai. The SDKs get an in-process canned `fetch`, so the
+// network is not measured.
 //
-// Every sample is a fresh child process that sets up one configuration, warms up, and measures: an app patches
-// its SDK once, and patching and unpatching in one process (as an earlier version of this bench did) left the
-// SDK's shared code deoptimised by whichever wrapper came before, which moved results by tens of µs. The
-// configurations of a case run one after another in each round, in a rotating order, so the machine's drift
-// falls on all of them; medians are reported, and tokenledger's per-round differences from each comparator.
-// Warm-up: measured in 1000-call steps, every configuration of a non-streamed case (the SDK alone too) takes
-// 11 000–12 000 calls before its cost per call stops falling (a 12-event stream ~18 000), so each sample warms up
-// past that and then measures; measuring from call 5000 on, as before, compared half-warmed code.
-// One sample alone: BENCH_SAMPLE='openai-json|tokenledger' (BENCH_CALLS sets how many calls it measures);
-// some cases only: BENCH_CASES=openai-json,anthropic-json.
+// Every sample is a fresh child process that sets up one configuration and measures the whole process's CPU over
+// calls 1–5 000 (cold: what a CLI agent, a serverless function or a CI job lives in) and 15 001–25 000 (steady:
+// every configuration of a non-streamed call, the SDK alone too, takes 11 000–12 000 calls before its cost per call
+// stops falling). An app patches its SDK once; patching and unpatching in one process left the SDK's shared code
+// deoptimised by whichever wrapper came before. The configurations of a case run one after another in each round, in
+// a rotating order, so the machine's drift falls on all of them; medians are reported, and each ratio of added CPU
+// with its spread over the rounds (each round's ratio against that round's uninstrumented sample).
+// One sample alone: BENCH_SAMPLE='openai7-chat|tokenledger'; some cases only: BENCH_CASES=openai7-chat,anthropic.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Sample } from './instrumentation-sample.ts';
+import type { CallSpec, Phases, Sample } from './instrumentation-sample.ts';
 import { median, printTable } from './report.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const STREAM_CHUNKS = 500;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PHASES: Phases = { cold: 5000, warmUp: 15000, calls: 10000 };
+
+const WHOLE = 'tokenledger';
+const ALONE = 'tokenledger, instrumentation alone';
+const CONTRIB = 'instrumentation-openai';
+const OPENAI_PEERS = ['OpenInference', 'OpenLIT'];
+const ANTHROPIC_PEERS = ['SDK built-in tracing', 'OpenInference', 'OpenLIT'];
 
 interface Case {
   id: string;
   title: string;
+  spec: CallSpec;
   configurations: string[];
-  /** Warm-up calls (until the JIT has settled), then calls measured, in each sample. */
-  warmUp: number;
-  calls: number;
 }
 
+const openai = (sdk: 'openai6' | 'openai7', api: 'chat' | 'responses', stream: boolean, configurations: string[]): Case => ({
+  id: `${sdk}-${api}${stream ? '-stream' : ''}`,
+  title: `openai ${sdk.slice(-1)} ${api === 'chat' ? 'chat.completions' : 'responses'}.create${stream ? ', streamed' : ''}`,
+  spec: { sdk, api, stream },
+  configurations,
+});
+const anthropic = (stream: boolean): Case => ({
+  id: `anthropic${stream ? '-stream' : ''}`,
+  title: `@anthropic-ai/sdk messages.create${stream ? ', streamed (12 events)' : ''}`,
+  spec: { sdk: 'anthropic', api: 'messages', stream },
+  configurations: ['uninstrumented', WHOLE, ALONE, ...ANTHROPIC_PEERS],
+});
+
 const CASES: Case[] = [
-  // `tokenledger, no processor`: its instrumentation alone (usage figures, no cost, runs or metrics), to show which
-  // share of its cost is the span processor's.
-  { id: 'openai-json', title: 'openai 6 chat.completions.create, non-streamed', configurations: ['uninstrumented', 'tokenledger', 'instrumentation-openai', 'tokenledger, no processor'], warmUp: 15000, calls: 10000 },
-  { id: 'openai-stream', title: `openai 6 chat stream of ${STREAM_CHUNKS} chunks`, configurations: ['uninstrumented', 'tokenledger', 'instrumentation-openai'], warmUp: 60, calls: 100 },
-  { id: 'openai7-json', title: 'openai 7 chat.completions.create, non-streamed', configurations: ['uninstrumented', 'tokenledger', 'OpenInference', 'OpenLIT'], warmUp: 15000, calls: 10000 },
-  { id: 'anthropic-json', title: '@anthropic-ai/sdk 1 messages.create, non-streamed', configurations: ['uninstrumented', 'tokenledger', 'SDK built-in tracing', 'OpenInference', 'OpenLIT'], warmUp: 15000, calls: 10000 },
-  { id: 'anthropic-stream', title: '@anthropic-ai/sdk 1 messages stream (12 events)', configurations: ['uninstrumented', 'tokenledger', 'SDK built-in tracing'], warmUp: 20000, calls: 8000 },
+  openai('openai6', 'chat', false, ['uninstrumented', WHOLE, ALONE, CONTRIB, ...OPENAI_PEERS]),
+  openai('openai6', 'chat', true, ['uninstrumented', WHOLE, ALONE, CONTRIB, ...OPENAI_PEERS]),
+  openai('openai7', 'chat', false, ['uninstrumented', WHOLE, ALONE, ...OPENAI_PEERS]),
+  openai('openai7', 'chat', true, ['uninstrumented', WHOLE, ALONE, ...OPENAI_PEERS]),
+  openai('openai7', 'responses', false, ['uninstrumented', WHOLE, ALONE, ...OPENAI_PEERS]),
+  openai('openai7', 'responses', true, ['uninstrumented', WHOLE, ALONE, ...OPENAI_PEERS]),
+  anthropic(false),
+  anthropic(true),
+  {
+    id: 'sampling',
+    title: 'openai 6 chat.completions.create, sampled and unsampled (issue 22)',
+    spec: { sdk: 'openai6', api: 'chat', stream: false },
+    configurations: ['uninstrumented', WHOLE, `${WHOLE}, unsampled`, `${CONTRIB}, unsampled`, CONTRIB],
+  },
 ];
 
 if (process.env.BENCH_SAMPLE) {
   const [caseId, configuration] = process.env.BENCH_SAMPLE.split('|') as [string, string];
   const { measure } = await import('./instrumentation-sample.ts');
-  const { warmUp, calls } = CASES.find((c) => c.id === caseId)!;
-  const measured = process.env.BENCH_CALLS ? Number(process.env.BENCH_CALLS) : calls;
-  process.stdout.write(JSON.stringify(await measure(caseId, configuration, warmUp, measured, STREAM_CHUNKS)));
+  const benchCase = CASES.find((c) => c.id === caseId);
+  if (!benchCase) throw new Error(`no case ${caseId}: ${CASES.map((c) => c.id).join(', ')}`);
+  process.stdout.write(JSON.stringify(await measure(benchCase.spec, configuration, PHASES)));
 } else {
   await main();
 }
@@ -60,48 +85,103 @@ function sample(caseId: string, configuration: string): Sample {
   return JSON.parse(child.stdout) as Sample;
 }
 
+/** A case's samples, by configuration, one per round. */
+type Results = Map<string, Sample[]>;
+
 async function main(): Promise<void> {
   const versions = (await import('./instrumentation-sample.ts')).versions();
   console.log(`${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}; ${ROUNDS} rounds`);
-  let streamed: { base: number; ours: number } | undefined;
   const only = process.env.BENCH_CASES?.split(',');
+  const goals: string[] = [];
   for (const benchCase of CASES.filter((c) => !only || only.includes(c.id))) {
-    const samples = new Map<string, number[]>(benchCase.configurations.map((name) => [name, []]));
-    const heaps = new Map<string, number[]>(benchCase.configurations.map((name) => [name, []]));
+    const results: Results = new Map(benchCase.configurations.map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
       const count = benchCase.configurations.length;
       for (let i = 0; i < count; i += 1) {
         const configuration = benchCase.configurations[(round + i) % count]!;
-        const measured = sample(benchCase.id, configuration);
-        samples.get(configuration)!.push(measured.cpu);
-        if (measured.heap !== undefined) heaps.get(configuration)!.push(measured.heap);
+        results.get(configuration)!.push(sample(benchCase.id, configuration));
       }
     }
-    const [baseName, oursName, ...comparators] = benchCase.configurations as [string, string, ...string[]];
-    const base = median(samples.get(baseName)!);
-    const heapOf = (name: string) => (heaps.get(name)!.length > 0 ? median(heaps.get(name)!) / 1024 : undefined);
-    const baseHeap = heapOf(baseName);
-    printTable(benchCase.title, ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio', 'heap KB/call', 'added KB'], benchCase.configurations.map((name) => {
-      const micros = median(samples.get(name)!);
-      const heap = heapOf(name);
-      const addedHeap = heap !== undefined && baseHeap !== undefined ? (heap - baseHeap).toFixed(1) : '—';
-      return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`, heap?.toFixed(1) ?? '—', addedHeap];
-    }));
-    const ours = samples.get(oursName)!;
-    const oursAdded = median(ours) - base;
-    for (const name of comparators.filter((comparator) => !comparator.startsWith('tokenledger'))) {
-      const theirs = samples.get(name)!;
-      const differences = ours.map((value, round) => value - theirs[round]!);
-      const mid = median(differences);
-      const lower = differences.filter((d) => d < 0).length;
-      const ratio = oursAdded / (median(theirs) - base);
-      console.log(`tokenledger − ${name}: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds); added CPU ${ratio.toFixed(2)}× theirs`);
-    }
-    if (benchCase.id === 'openai-stream') streamed = { base, ours: median(ours) };
+    printCase(benchCase, results);
+    goals.push(...caseGoals(benchCase, results));
   }
-  if (streamed) {
-    console.log(`\ntokenledger per streamed chunk: ${((streamed.ours - streamed.base) / STREAM_CHUNKS).toFixed(3)} µs added (${STREAM_CHUNKS}-chunk stream, per-call overhead included)`);
-  }
+  console.log(`\nGoals (added CPU, ratio of medians; in brackets each round's ratio, lowest–highest over ${ROUNDS} rounds):`);
+  for (const line of goals) console.log(`- ${line}`);
   const { requestMeasurement } = await import('./instrumentation-sample.ts');
-  console.log(requestMeasurement(ROUNDS));
+  console.log(`\n${requestMeasurement(ROUNDS)}`);
+}
+
+function printCase(benchCase: Case, results: Results): void {
+  const base = results.get('uninstrumented')!;
+  const heapOf = (samples: Sample[]) => {
+    const heaps = samples.map((s) => s.heap).filter((heap): heap is number => heap !== undefined);
+    return heaps.length > 0 ? median(heaps) / 1024 : undefined;
+  };
+  const baseHeap = heapOf(base);
+  const rows = benchCase.configurations.map((name) => {
+    const samples = results.get(name)!;
+    const steady = median(samples.map((s) => s.cpu));
+    const cold = median(samples.map((s) => s.cold));
+    const heap = heapOf(samples);
+    return [
+      name,
+      steady.toFixed(1),
+      signed(steady - median(base.map((s) => s.cpu))),
+      cold.toFixed(1),
+      signed(cold - median(base.map((s) => s.cold))),
+      heap?.toFixed(1) ?? '—',
+      heap !== undefined && baseHeap !== undefined ? signed(heap - baseHeap) : '—',
+    ];
+  });
+  printTable(benchCase.title, ['configuration', 'steady µs/call', 'added', 'cold µs/call', 'added', 'heap KB/call', 'added'], rows);
+}
+
+/** Added CPU of `ours` against `theirs` in one phase: the ratio of the medians, and each round's ratio. */
+function ratio(results: Results, ours: string, theirs: string, phase: 'cpu' | 'cold'): { ratio: number; low: number; high: number } {
+  const base = results.get('uninstrumented')!;
+  const added = (name: string) => results.get(name)!.map((s, round) => s[phase] - base[round]![phase]);
+  const a = added(ours);
+  const b = added(theirs);
+  const rounds = a.map((value, round) => value / b[round]!);
+  return { ratio: median(a) / median(b), low: Math.min(...rounds), high: Math.max(...rounds) };
+}
+
+function describe(r: { ratio: number; low: number; high: number }, goal: number): string {
+  const verdict = r.ratio <= goal ? 'met' : 'not met';
+  return `${r.ratio.toFixed(2)}× [${r.low.toFixed(2)}–${r.high.toFixed(2)}] (goal ≤ ${goal}×: ${verdict})`;
+}
+
+/** The goal lines of a case: the whole pipeline against each peer, steady and cold; the lean comparisons. */
+function caseGoals(benchCase: Case, results: Results): string[] {
+  const has = (name: string) => results.has(name);
+  const lines: string[] = [];
+  const title = benchCase.title;
+  if (benchCase.id === 'sampling') {
+    const cost = (name: string) => median(results.get(name)!.map((s) => s.cpu));
+    const heap = (name: string) => median(results.get(name)!.flatMap((s) => (s.heap === undefined ? [] : [s.heap]))) / 1024;
+    const unsampled = `${WHOLE}, unsampled`;
+    const rounds = results.get(unsampled)!.map((s, round) => s.cpu / results.get(WHOLE)![round]!.cpu);
+    lines.push(
+      `${title}: tokenledger unsampled ${cost(unsampled).toFixed(1)} µs and ${heap(unsampled).toFixed(1)} KB a call against sampled ${cost(WHOLE).toFixed(1)} µs and ${heap(WHOLE).toFixed(1)} KB: ` +
+        `${(cost(unsampled) / cost(WHOLE)).toFixed(3)}× [${Math.min(...rounds).toFixed(3)}–${Math.max(...rounds).toFixed(3)}] (goal ≤ 1×: ${cost(unsampled) <= cost(WHOLE) ? 'met' : 'not met'}); ` +
+        `bare SDK + instrumentation-openai unsampled ${cost(`${CONTRIB}, unsampled`).toFixed(1)} µs and ${heap(`${CONTRIB}, unsampled`).toFixed(1)} KB`,
+    );
+    return lines;
+  }
+  const peers = benchCase.configurations.filter((name) => OPENAI_PEERS.includes(name) || ANTHROPIC_PEERS.includes(name));
+  for (const peer of peers) {
+    lines.push(`${title}, whole pipeline / ${peer}: steady ${describe(ratio(results, WHOLE, peer, 'cpu'), 1)}, cold ${describe(ratio(results, WHOLE, peer, 'cold'), 1.5)}`);
+  }
+  if (peers.length > 0) {
+    const best = peers.reduce((a, b) => (median(results.get(a)!.map((s) => s.cold)) <= median(results.get(b)!.map((s) => s.cold)) ? a : b));
+    lines.push(`${title}, whole pipeline cold / the best peer cold (${best}): ${describe(ratio(results, WHOLE, best, 'cold'), 1.5)}`);
+  }
+  if (has(CONTRIB) && has(ALONE)) {
+    lines.push(`${title}, instrumentation alone / ${CONTRIB}: steady ${describe(ratio(results, ALONE, CONTRIB, 'cpu'), 1.2)}, cold ${describe(ratio(results, ALONE, CONTRIB, 'cold'), 1.5)}`);
+  }
+  return lines;
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 }

@@ -12,7 +12,7 @@ import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { handOverUsage } from '../ledger/handover.ts';
+import { endWithUsage } from '../ledger/handover.ts';
 import { usageFromAttributes } from '../ledger/usage-attributes.ts';
 import { usageFigures } from '../ledger/usage-figures.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
@@ -84,8 +84,7 @@ function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, en
   const ctx = trace.setSpan(context.active(), run);
   for (let i = 0; i < shape.calls; i += 1) {
     const call = llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx);
-    handOverUsage(call, callFigures[i]!);
-    call.end();
+    endWithUsage(call, callFigures[i]!);
     if (i < shape.tools) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
   }
   if (end) run.end();

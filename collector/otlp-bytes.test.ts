@@ -3,9 +3,10 @@
 // the spans under their own resources and scopes, with their schema URLs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toAttributes, type KeyValue } from './enrich.ts';
+import { toAnyValue, toAttributes, type KeyValue } from './enrich.ts';
 import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
-import { ExportTraceServiceRequest, Span } from './otlp-schema.ts';
+import protobuf from 'protobufjs';
+import { ExportTraceServiceRequest, KeyValue as KeyValueMessage, Span } from './otlp-schema.ts';
 
 const kv = (key: string, value: string | number | boolean): KeyValue => ({
   key,
@@ -112,4 +113,28 @@ test('otlp bytes: ids in hex from bytes, base64 strings or nothing', () => {
   assert.equal(hexId(new Uint8Array([0, 1, 0xff]).subarray(1)), '01ff');
   assert.equal(hexId(Buffer.from('0af7651916cd43dd', 'hex').toString('base64')), '0af7651916cd43dd');
   assert.equal(hexId(undefined), '');
+});
+
+test('otlp bytes: appended attributes are the bytes of the key-value messages enrich.ts would encode, for every value type', () => {
+  const added = {
+    text: 'gpt-4.1',
+    empty: '',
+    yes: true,
+    no: false,
+    count: 1000,
+    negative: -3,
+    large: 2 ** 53 - 1,
+    usd: 0.007355,
+    strings: ['stop', 'length'],
+    numbers: [1, 2.5],
+    flags: [true, false],
+    none: [],
+  };
+  const bare = Span.encode(span(1, 'chat')).finish();
+  const appended = appendAttributes(bare, added);
+  // Each attribute as a KeyValue message of toAnyValue's value, in the span's repeated attributes field (9).
+  const writer = protobuf.Writer.create();
+  for (const [key, value] of Object.entries(added)) KeyValueMessage.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
+  assert.deepEqual(Buffer.from(appended.subarray(bare.length)), Buffer.from(writer.finish()));
+  assert.deepEqual(plain(appended).attributes, added);
 });

@@ -3,10 +3,10 @@
 // since a protobuf message takes more entries of a repeated field after its end; decoded and encoded again when it
 // replaces a key, since OTLP keys are unique); and an ExportTraceServiceRequest assembled from held spans' bytes,
 // each resource and scope encoded once. Round-trip tests: otlp-bytes.test.ts.
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
-import { toAnyValue, withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
-import { ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
+import { withAttributes, type KeyValue as OtlpKeyValue } from './enrich.ts';
+import { AnyValue, ArrayValue, ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 
 /** The resource and scope a span came with, shared by all spans of one scopeSpans (compared by identity). */
 export interface Origin {
@@ -46,10 +46,28 @@ export class SpanWriter {
 /** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
 export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Array {
   const writer = protobuf.Writer.create();
-  for (const [key, value] of Object.entries(added)) {
-    if (value !== undefined) KeyValue.encode({ key, value: toAnyValue(value) } as never, writer.uint32(SPAN_ATTRIBUTES).fork()).ldelim();
+  for (const key in added) {
+    const value = added[key];
+    if (value === undefined) continue;
+    writer.uint32(SPAN_ATTRIBUTES).fork();
+    writer.uint32(KEY_VALUE_KEY).string(key);
+    writeAnyValue(writer.uint32(KEY_VALUE_VALUE).fork(), value).ldelim();
+    writer.ldelim();
   }
   return Buffer.concat([span, writer.finish()]);
+}
+
+/**
+ * An attribute value as an OTLP AnyValue, written field by field: the bytes KeyValue.encode makes of toAnyValue's
+ * message (enrich.ts), without building that message for every attribute the rollup adds.
+ */
+function writeAnyValue(writer: protobuf.Writer, value: AttributeValue): protobuf.Writer {
+  if (typeof value === 'string') return writer.uint32(ANY_STRING).string(value);
+  if (typeof value === 'boolean') return writer.uint32(ANY_BOOL).bool(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? writer.uint32(ANY_INT).int64(value) : writer.uint32(ANY_DOUBLE).double(value);
+  writer.uint32(ANY_ARRAY).fork();
+  for (const item of value as Array<string | number | boolean>) writeAnyValue(writer.uint32(ARRAY_VALUES).fork(), item).ldelim();
+  return writer.ldelim();
 }
 
 /** A span's bytes decoded, given the attributes (replacing keys it had, taking `removed` off), and encoded again. */
@@ -113,3 +131,12 @@ const SCOPE = tag(ScopeSpans, 'scope');
 const SPANS = tag(ScopeSpans, 'spans');
 const SCOPE_SCHEMA_URL = tag(ScopeSpans, 'schemaUrl');
 const SPAN_ATTRIBUTES = tag(Span, 'attributes');
+const KEY_VALUE_KEY = tag(KeyValue, 'key');
+const KEY_VALUE_VALUE = tag(KeyValue, 'value');
+const ARRAY_VALUES = tag(ArrayValue, 'values');
+/** AnyValue's fields, each with its wire type: a string and a message (2), a bool and an int64 (0), a double (1). */
+const ANY_STRING = tag(AnyValue, 'stringValue');
+const ANY_ARRAY = tag(AnyValue, 'arrayValue');
+const ANY_BOOL = (AnyValue.fields.boolValue!.id << 3) | 0;
+const ANY_INT = (AnyValue.fields.intValue!.id << 3) | 0;
+const ANY_DOUBLE = (AnyValue.fields.doubleValue!.id << 3) | 1;

@@ -195,3 +195,5 @@ export const Span = root.lookupType('opentelemetry.proto.trace.v1.Span');
 export const Resource = root.lookupType('opentelemetry.proto.resource.v1.Resource');
 export const InstrumentationScope = root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope');
 export const KeyValue = root.lookupType('opentelemetry.proto.common.v1.KeyValue');
+export const AnyValue = root.lookupType('opentelemetry.proto.common.v1.AnyValue');
+export const ArrayValue = root.lookupType('opentelemetry.proto.common.v1.ArrayValue');

@@ -28,7 +28,7 @@ import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, 
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
 import { enrichSpan, unixNanos, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
-import { ROLLUP_ATTRIBUTES, rollupTrace, type TraceRollupHooks, type TraceRollupOptions, type TraceSpan } from './trace-rollup.ts';
+import { ROLLUP_ATTRIBUTES, TraceRollup, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';
 
 export type OtlpRequest = {
@@ -131,7 +131,7 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
-    this.mayCollide = Object.keys(attributes).some(collides);
+    this.mayCollide = anyKey(span.attributes, collides);
   }
 
   setBytes(source: Uint8Array, start: number, end: number, request: RequestBytes): void {
@@ -174,11 +174,8 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
 }
 
 export class CollectorPipeline {
-  private readonly pricer: CallPricer;
   readonly store: TraceStore<HeldSpan>;
   private readonly hooks: PipelineHooks;
-  /** Learns ideal steps per agent across traces, as the in-process processor does across runs. */
-  private readonly learner = new IdealStepsLearner();
   private readonly budget: MemoryBudget;
   private readonly attributionKeys: readonly string[];
   private readonly backendConventions: readonly BackendConvention[];
@@ -186,9 +183,10 @@ export class CollectorPipeline {
   private readonly log: RateLimitedLog;
   private readonly genaiCostAttributes: boolean;
   private readonly collides: (key: string) => boolean;
+  /** Replays each released trace, with ledgers made once. */
+  private readonly rollup: TraceRollup;
 
   constructor(pricer: CallPricer, store: TraceStore<HeldSpan>, hooks: PipelineHooks = {}, budget = new MemoryBudget(Infinity), options: PipelineOptions = {}) {
-    this.pricer = pricer;
     this.store = store;
     this.hooks = hooks;
     this.budget = budget;
@@ -198,6 +196,8 @@ export class CollectorPipeline {
     this.log = options.log ?? new RateLimitedLog();
     this.genaiCostAttributes = options.genaiCostAttributes ?? false;
     this.collides = writtenAtRollup(this.backendConventions.length > 0 ? BACKEND_WRITES : ROLLUP_WRITES);
+    // Its learner learns ideal steps per agent across traces, as the in-process processor does across runs.
+    this.rollup = new TraceRollup({ pricer, learner: new IdealStepsLearner(), genaiCostAttributes: this.genaiCostAttributes, backendConventions: this.backendConventions });
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -234,14 +234,10 @@ export class CollectorPipeline {
   /** Replays spans through the span ledger; a failure leaves them as they are, to be forwarded. */
   private rollUp(spans: HeldSpan[], whole: boolean): void {
     try {
-      rollupTrace(spans, this.rollupOptions(), whole);
+      this.rollup.rollUp(spans, this.hooks, whole);
     } catch (error) {
       this.log.warn('rollup', () => `could not roll up a trace; forwarded as it is: ${(error as Error).message}`);
     }
-  }
-
-  private rollupOptions(): TraceRollupOptions {
-    return { pricer: this.pricer, learner: this.learner, hooks: this.hooks, genaiCostAttributes: this.genaiCostAttributes, backendConventions: this.backendConventions };
   }
 
   /** Reads each span and encodes it, remembering its resource and scope; one lease counts the request's spans. */
@@ -325,5 +321,15 @@ const BACKEND_WRITES = [...ROLLUP_WRITES, 'llm.', 'openinference.', 'langfuse.']
 
 /** Whether an attribute a span came with may be one the rollup writes again (then it is re-encoded, not appended to). */
 function writtenAtRollup(prefixes: readonly string[]): (key: string) => boolean {
-  return (key) => prefixes.some((prefix) => key.startsWith(prefix));
+  return (key) => {
+    for (const prefix of prefixes) if (key.startsWith(prefix)) return true;
+    return false;
+  };
+}
+
+/** Whether a key of the span's key-values (as it came, with what reading it added) is one `test` picks. */
+function anyKey(keyValues: unknown, test: (key: string) => boolean): boolean {
+  if (!Array.isArray(keyValues)) return false;
+  for (const keyValue of keyValues as OtlpKeyValue[]) if (test(keyValue.key)) return true;
+  return false;
 }

@@ -35,7 +35,7 @@ import type { SpanClass } from '../ledger/sources/registry.ts';
 import type { UsageFigures } from '../ledger/usage-figures.ts';
 import type { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import type { RunState } from '../runs/run-state.ts';
-import type { RunSummary } from '../runs/run-summary.ts';
+import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, type RunTreeHooks } from '../runs/run-tree.ts';
 import { runStartOf } from '../span-ledger/run-start.ts';
 import { SpanLedger } from '../span-ledger/span-ledger.ts';
@@ -102,7 +102,7 @@ export interface TraceRollupOptions {
   backendConventions?: readonly BackendConvention[];
 }
 
-/** A ledger that lives while one trace is replayed: no limits but the depth one, no timer, no waiting. */
+/** Ledgers that replay one trace at a time: no limits but the depth one, no timer, no waiting. */
 const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infinity, runWaitMs: 0 };
 
 /**
@@ -113,62 +113,100 @@ const REPLAY_LIMITS = { ...DEFAULT_RUN_LIMITS, maxRuns: Infinity, maxSpans: Infi
  * count in the call metrics.
  */
 export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOptions, whole: boolean): number {
-  const { hooks } = options;
-  let current: { span: TraceSpan; call?: { figures: CallFigures; agentName: string | undefined; run: RunState | undefined; weight: number } } | undefined;
-  const ledger = new SpanLedger({
-    pricer: options.pricer,
-    learner: options.learner,
-    runs: whole,
-    limits: REPLAY_LIMITS,
-    judgeLimits: { maxSpans: Infinity, maxCounted: Infinity },
-    sweep: false,
-    genaiCostAttributes: options.genaiCostAttributes,
-    backendConventions: options.backendConventions,
-    sink: {
-      // Told once the span's own attributes (its cost) are written, after the ledger ends it.
-      recordCall: (_attributes, figures, _seconds, agentName, run, weight) => {
-        if (current) current.call = { figures, agentName, run, weight };
-      },
-      recordRun: (summary, run, weight) => hooks.onRun?.(summary, run, weight),
-      evicted: (reason) => hooks.onRunEvicted?.(reason as never, ''),
-      spanEvicted: () => hooks.onSpanEvicted?.(),
-      late: () => hooks.onLate?.(),
-    },
-    onRunReleased: () => {},
-  });
-  const { order, isRoot, parentOf } = startOrder(spans);
-  let runs = 0;
-  for (const span of order) {
-    const root = isRoot.has(span);
-    if (runStartOf(span.spanClass, root) !== undefined) runs += 1;
-    if (!whole && span.spanClass.kind === 'agent') span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
-    ledger.start({ spanId: span.spanId, traceId: span.traceId, parentSpanId: root ? undefined : span.parentSpanId, spanClass: span.spanClass, attributes: span.attributes });
+  return new TraceRollup(options).rollUp(spans, options.hooks, whole);
+}
+
+/**
+ * rollupTrace for a caller that replays trace after trace (the cost lab): its ledgers are made once and reused. A
+ * replayed trace leaves a ledger as it found it (every span it started has ended, every run is rolled up) but for
+ * the counted calls the duplicate judge remembers, which it forgets before the next trace.
+ */
+export class TraceRollup {
+  private readonly options: Omit<TraceRollupOptions, 'hooks'>;
+  private readonly ledgers: { whole?: SpanLedger; part?: SpanLedger } = {};
+  private hooks: TraceRollupHooks = {};
+  /** The span being ended, and its call as the sink is told of it. */
+  private current: { span: TraceSpan; call?: { figures: CallFigures; agentName: string | undefined; run: RunState | undefined; weight: number } } | undefined;
+
+  constructor(options: Omit<TraceRollupOptions, 'hooks'>) {
+    this.options = options;
   }
-  for (const span of endOrder(order, parentOf)) {
-    current = { span };
-    const ended = ledger.end({
-      spanId: span.spanId,
-      traceId: span.traceId,
-      spanClass: span.spanClass,
-      attributes: span.attributes,
-      usage: span.usage,
-      failed: span.statusCode === SpanStatusCode.ERROR,
-      startMs: span.startNanos > 0n ? Number(span.startNanos / 1_000_000n) : Date.now(),
-      durationSeconds: span.endNanos > span.startNanos ? Number(span.endNanos - span.startNanos) / 1e9 : 0,
-      times: { start: Number(span.startNanos), end: Number(span.endNanos) },
-      pricedElsewhere: span.pricedElsewhere,
-      weight: span.weight,
-    });
-    if (ended.removed && span.removeAttributes) span.removeAttributes(ended.removed);
-    for (const _ in ended.attributes) {
-      span.setAttributes(ended.attributes);
-      break;
+
+  rollUp(spans: readonly TraceSpan[], hooks: TraceRollupHooks, whole: boolean): number {
+    this.hooks = hooks;
+    const ledger = whole ? (this.ledgers.whole ??= this.ledger(true)) : (this.ledgers.part ??= this.ledger(false));
+    try {
+      return this.replay(spans, ledger, whole);
+    } finally {
+      ledger.forgetCounted();
+      this.hooks = {};
+      this.current = undefined;
     }
-    const call = current.call;
-    current = undefined;
-    if (call) hooks.onCall?.(span, call.figures, call.agentName, call.run, call.weight);
   }
-  return runs;
+
+  private ledger(runs: boolean): SpanLedger {
+    const options = this.options;
+    return new SpanLedger({
+      pricer: options.pricer,
+      learner: options.learner,
+      runs,
+      limits: REPLAY_LIMITS,
+      judgeLimits: { maxSpans: Infinity, maxCounted: Infinity },
+      sweep: false,
+      genaiCostAttributes: options.genaiCostAttributes,
+      backendConventions: options.backendConventions,
+      sink: {
+        // Told once the span's own attributes (its cost) are written, after the ledger ends it.
+        recordCall: (_attributes, figures, _seconds, agentName, run, weight) => {
+          if (this.current) this.current.call = { figures, agentName, run, weight };
+        },
+        recordRun: (summary, run, weight) => this.hooks.onRun?.(summary, run, weight),
+        evicted: (reason) => this.hooks.onRunEvicted?.(reason as never, ''),
+        spanEvicted: () => this.hooks.onSpanEvicted?.(),
+        late: () => this.hooks.onLate?.(),
+      },
+      onRunReleased: () => {},
+    });
+  }
+
+  private replay(spans: readonly TraceSpan[], ledger: SpanLedger, whole: boolean): number {
+    const { hooks } = this;
+    const { order, isRoot, parentOf } = startOrder(spans);
+    let runs = 0;
+    for (const span of order) {
+      const root = isRoot.has(span);
+      if (runStartOf(span.spanClass, root) !== undefined) runs += 1;
+      if (!whole && span.spanClass.kind === 'agent') span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      ledger.start({ spanId: span.spanId, traceId: span.traceId, parentSpanId: root ? undefined : span.parentSpanId, spanClass: span.spanClass, attributes: span.attributes });
+    }
+    for (const span of endOrder(order, parentOf)) {
+      const current: NonNullable<TraceRollup['current']> = { span };
+      this.current = current;
+      const ended = ledger.end({
+        spanId: span.spanId,
+        traceId: span.traceId,
+        spanClass: span.spanClass,
+        attributes: span.attributes,
+        usage: span.usage,
+        failed: span.statusCode === SpanStatusCode.ERROR,
+        startMs: span.startNanos > 0n ? Number(span.startNanos / 1_000_000n) : Date.now(),
+        durationSeconds: span.endNanos > span.startNanos ? Number(span.endNanos - span.startNanos) / 1e9 : 0,
+        times: { start: Number(span.startNanos), end: Number(span.endNanos) },
+        pricedElsewhere: span.pricedElsewhere,
+        weight: span.weight,
+      });
+      if (ended.removed && span.removeAttributes) span.removeAttributes(ended.removed);
+      const attributes = ended.run ? { ...ended.attributes, ...runAttributes(ended.run.summary, ended.run.guard) } : ended.attributes;
+      for (const _ in attributes) {
+        span.setAttributes(attributes);
+        break;
+      }
+      this.current = undefined;
+      const call = current.call;
+      if (call) hooks.onCall?.(span, call.figures, call.agentName, call.run, call.weight);
+    }
+    return runs;
+  }
 }
 
 /**

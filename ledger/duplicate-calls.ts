@@ -4,7 +4,10 @@
 // the most); otherwise the first to end. A span is a duplicate when
 //   - it has the same `gen_ai.response.id` as a call counted in its trace that it overlaps in time
 //     (`same_response_id`): two descriptions of one HTTP call are in flight together, while calls that merely
-//     share an id (a server that repeats ids, a replayed response) follow one another, or
+//     share an id (a server that repeats ids, a replayed response) follow one another. So a trace's response ids
+//     are kept while spans of it are in flight, and let go with it: a span that starts later overlaps none of them.
+//     (Kept across traces for a while, every call's id outlived many young-generation collections, and the garbage
+//     collector copied it; per trace, a call's id dies young.) Or
 //   - an LLM span inside it was counted, or is still in flight (it will be), or one around it was counted
 //     (`nested_llm_span`): an LLM span that encloses another describes the same request (a framework's call span
 //     around the SDK's), never a second one. So the innermost is counted whichever ends first, in process and in
@@ -15,11 +18,13 @@
 // collector mode (fed as a held trace is replayed), so both count the same calls.
 //
 // Bounds: the parent and start of each span in flight (at most `maxSpans`, oldest forgotten first; the span processor
-// also forgets the root of a run it evicts), the response ids of the last `maxCounted` counted calls, and the last
-// `maxCounted` counted spans (a call inside one ends soon after it).
+// also forgets the root of a run it evicts), the traces of those spans with the response ids of their last
+// `maxCounted` counted calls, and the last `maxCounted` counted spans (a call inside one ends soon after it); ids are
+// forgotten a generation at a time (base/recent.ts), so up to twice as many are held.
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, type TokenledgerCallDuplicateReason } from '../conventions/attributes.ts';
-import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
+import { OldestFirstMap } from '../base/oldest-first.ts';
+import { RecentMap, RecentSet } from '../base/recent.ts';
 
 export interface Duplicate {
   /** The span id of the LLM span counted for this call. */
@@ -41,8 +46,17 @@ const DEFAULT_LIMITS: DuplicateLimits = { maxSpans: 100_000, maxCounted: 10_000 
 /** Ancestors looked at above a counted call (framework spans wrap a call a few levels up at most). */
 const MAX_ANCESTORS = 16;
 
+/** A trace with spans in flight: how many, and the response ids of its counted calls. */
+interface TraceRecord {
+  id: string;
+  inFlight: number;
+  /** Response id → the counted span and when it ended; made at the trace's first counted call with an id. */
+  responses: RecentMap<string, { spanId: string; end: number }> | undefined;
+}
+
 /** What the judge keeps of a span in flight. */
 interface InFlight {
+  trace: TraceRecord;
   /** Its local parent (undefined for a root, or above an agent or tool span). */
   parent: string | undefined;
   /** When it started, on the judge's own clock (a count of starts and ends). */
@@ -59,30 +73,39 @@ export class DuplicateCalls {
   /** Each span in flight, oldest first (one entry per span: this is on every span's path). */
   private readonly inFlight = new OldestFirstMap<string, InFlight>();
   private moment = 0;
+  /** The traces of the spans in flight. */
+  private readonly traces = new Map<string, TraceRecord>();
   /** Counted LLM spans, remembered a while after they end (a call inside one may end after it). */
-  private readonly counted = new OldestFirstSet<string>();
-  /** Trace id and response id (one string: no map per trace to allocate) → the counted span and when it ended. */
-  private readonly responses = new OldestFirstMap<string, { spanId: string; end: number }>();
+  private readonly counted: RecentSet<string>;
   private readonly limits: DuplicateLimits;
 
   constructor(limits: Partial<DuplicateLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.counted = new RecentSet(this.limits.maxCounted);
   }
 
   /**
    * A span started; `boundary`: an agent or tool span, which no search for the same call crosses; `call`: it says
    * at its start that it is an LLM call.
    */
-  start(spanId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
+  start(spanId: string, traceId: string, parentSpanId: string | undefined, boundary: boolean, call = false): void {
     if (this.inFlight.size >= this.limits.maxSpans) this.end(this.inFlight.oldest()!);
+    let trace = this.traces.get(traceId);
+    if (trace === undefined) this.traces.set(traceId, (trace = { id: traceId, inFlight: 0, responses: undefined }));
+    trace.inFlight += 1;
     const parent = boundary ? undefined : parentSpanId;
-    this.inFlight.set(spanId, { parent, start: ++this.moment, call, coveredBy: undefined, callBelow: undefined });
+    this.inFlight.set(spanId, { trace, parent, start: ++this.moment, call, coveredBy: undefined, callBelow: undefined });
     if (call) this.markAbove(parent, spanId, undefined);
   }
 
   /** Spans in flight the judge holds (for tests and benchmarks). */
   get spansInFlight(): number {
     return this.inFlight.size;
+  }
+
+  /** Traces with spans in flight, whose response ids the judge holds (for tests). */
+  get tracesInFlight(): number {
+    return this.traces.size;
   }
 
   /** Whether the span in flight is an LLM call or inside one (not across an agent or tool span). */
@@ -111,11 +134,19 @@ export class DuplicateCalls {
     return duplicate;
   }
 
+  /** Forgets the counted spans remembered after their end (the spans in flight are kept). */
+  forgetCounted(): void {
+    this.counted.clear();
+  }
+
   /** A span ended (any span, after `judge` for an LLM span): what was kept for it in flight is let go. */
   end(spanId: string): void {
     const entry = this.inFlight.get(spanId);
     if (entry === undefined) return;
     this.inFlight.delete(spanId);
+    const { trace } = entry;
+    trace.inFlight -= 1;
+    if (trace.inFlight === 0) this.traces.delete(trace.id);
     if (entry.call) this.markAbove(entry.parent, undefined, spanId);
   }
 
@@ -132,7 +163,7 @@ export class DuplicateCalls {
   }
 
   private duplicateOf(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
-    const same = responseId === undefined ? undefined : this.responses.get(traceId + responseId);
+    const same = responseId === undefined ? undefined : (entry?.trace ?? this.traces.get(traceId))?.responses?.get(responseId);
     if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
     if (entry?.coveredBy !== undefined) return { of: entry.coveredBy, reason: 'nested_llm_span' };
     if (entry?.callBelow !== undefined) return { of: entry.callBelow, reason: 'nested_llm_span' };
@@ -145,7 +176,6 @@ export class DuplicateCalls {
   }
 
   private remember(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, end: number): void {
-    if (this.counted.size >= this.limits.maxCounted) this.counted.delete(this.counted.oldest()!);
     this.counted.add(spanId);
     let ancestor = entry?.parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
@@ -155,9 +185,9 @@ export class DuplicateCalls {
       ancestor = above.parent;
     }
     if (responseId === undefined) return;
-    // Trace ids have a fixed length (32 hex digits), so the two joined name one pair.
-    const key = traceId + responseId;
-    if (!this.responses.has(key) && this.responses.size >= this.limits.maxCounted) this.responses.delete(this.responses.oldest()!);
-    this.responses.set(key, { spanId, end });
+    // No span of the trace in flight: none that could overlap this one is left to end.
+    const trace = entry?.trace ?? this.traces.get(traceId);
+    if (trace === undefined) return;
+    (trace.responses ??= new RecentMap(this.limits.maxCounted)).set(responseId, { spanId, end });
   }
 }

@@ -8,16 +8,11 @@
 // run metrics also carry the attribution keys the app names (attribution.ts), capped per key.
 import { metrics, type Attributes, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_TOKEN_MODALITY,
   ATTR_GEN_AI_TOKEN_TYPE,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
   ATTR_TOKENLEDGER_ATTRIBUTION_KEY,
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_ESTIMATED,
@@ -56,6 +51,7 @@ import { TOKEN_TOTALS, TOKEN_TYPES, type TokenCounts } from '../ledger/token-typ
 import { VERSION } from '../base/version.ts';
 import type { RunSummary } from '../runs/run-summary.ts';
 import type { AttributionLabels, AttributionSource } from './attribution.ts';
+import { LastCallSeries } from './call-series.ts';
 import { SeriesTable } from './series-table.ts';
 
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -104,6 +100,7 @@ export class TokenledgerMetrics {
   private readonly unpricedCalls: Counter;
   private readonly attribution: AttributionLabels | undefined;
   private readonly overflows: Counter;
+  private readonly callSeries = new LastCallSeries();
 
   constructor(meter: Meter, options: MetricsOptions = {}) {
     this.attribution = options.attribution;
@@ -154,44 +151,28 @@ export class TokenledgerMetrics {
    * keys); `run` is the innermost run it was in, whose attribution values fill in the keys the span lacks.
    */
   recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined, run?: AttributionSource, weight = 1): void {
-    const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
-    const provider = attributes[ATTR_GEN_AI_PROVIDER_NAME];
-    const requestModel = attributes[ATTR_GEN_AI_REQUEST_MODEL];
-    const responseModel = attributes[ATTR_GEN_AI_RESPONSE_MODEL];
-    const address = attributes[ATTR_SERVER_ADDRESS];
-    const port = attributes[ATTR_SERVER_PORT];
-    const base: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: operation, [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel };
-    if (responseModel !== undefined) base[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
-    if (address !== undefined) base[ATTR_SERVER_ADDRESS] = address;
-    if (port !== undefined) base[ATTR_SERVER_PORT] = port;
     // A sampled span stands for `weight` calls: its counters are scaled, on series marked as estimates.
-    const estimated = weight !== 1;
-    const scaled = estimated ? { ...base, [ATTR_TOKENLEDGER_ESTIMATED]: true } : base;
-    const withError = figures.failed ? { ...base, [ATTR_ERROR_TYPE]: String(attributes[ATTR_ERROR_TYPE] ?? '_OTHER') } : base;
-    this.duration.record(durationSeconds, withError);
+    const series = this.callSeries.seriesOf({
+      attributes,
+      failed: figures.failed,
+      agent: agentName ?? '',
+      attribution: this.attribution?.labels(attributes, run),
+      estimated: weight !== 1,
+    });
+    this.duration.record(durationSeconds, series.histogram);
     const { tokens, cost } = figures;
     if (tokens) {
-      this.inputPerCall.record(tokens.input!, withError);
-      this.outputPerCall.record(tokens.output!, withError);
+      this.inputPerCall.record(tokens.input!, series.histogram);
+      this.outputPerCall.record(tokens.output!, series.histogram);
       if (this.legacyTokenUsage) {
-        this.legacyTokenUsage.record(tokens.input!, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT });
-        this.legacyTokenUsage.record(tokens.output!, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
+        this.legacyTokenUsage.record(tokens.input!, { ...series.base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT });
+        this.legacyTokenUsage.record(tokens.output!, { ...series.base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT });
       }
-      const genai = this.genaiUsage.slots(`${operation}\u0000${provider}\u0000${requestModel}\u0000${responseModel}\u0000${address}\u0000${port}${estimated ? ESTIMATED_KEY : ''}`, () => scaled);
-      GENAI_USAGE.forEach(({ id }, index) => {
-        add(genai, index, tokens[id], weight);
-      });
+      const genai = (series.genaiSlots ??= this.genaiUsage.slots(series.genaiKey, () => series.genaiAttributes));
+      for (let index = 0; index < GENAI_USAGE.length; index += 1) add(genai, index, tokens[GENAI_USAGE[index]!.id], weight);
+      addRows((series.tokenSlots ??= this.tokens.slots(series.key, () => series.labels)), tokens, weight);
     }
-    const agent = agentName ?? '';
-    const attribution = this.attribution?.labels(attributes, run);
-    const key = `${provider}\u0000${requestModel}\u0000${agent}${attribution ? seriesKey(attribution) : ''}${estimated ? ESTIMATED_KEY : ''}`;
-    const labels = (): Attributes => {
-      const own: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent, ...attribution };
-      if (estimated) own[ATTR_TOKENLEDGER_ESTIMATED] = true;
-      return own;
-    };
-    if (tokens) addRows(this.tokens.slots(key, labels), tokens, weight);
-    if (cost) addRows(this.cost.slots(key, labels), cost, weight);
+    if (cost) addRows((series.costSlots ??= this.cost.slots(series.key, () => series.labels)), cost, weight);
   }
 
   /** One rolled-up run; `run` gives its attribution values (its span's, else those of the runs it is nested in). */
@@ -238,23 +219,13 @@ export class TokenledgerMetrics {
   }
 }
 
-/** The attribution part of a series key: the values in the keys' order, an absent key apart from any value. */
-function seriesKey(labels: Attributes): string {
-  let key = '';
-  for (const name in labels) key += `\u0000${name}=${String(labels[name])}`;
-  return key;
-}
-
 function add(slots: Float64Array, index: number, value: number | undefined, weight: number): void {
   if (value !== undefined) slots[index]! += value * weight;
 }
 
 /** Adds each row's figure, in the table's order; an unknown one adds nothing (its series is then a lower bound). */
 function addRows(slots: Float64Array, figures: TokenCounts | Partial<Record<string, number>>, weight: number): void {
-  TOKEN_TYPES.forEach((row, index) => {
-    add(slots, index, (figures as Record<string, number | undefined>)[row.id], weight);
-  });
+  for (let index = 0; index < TOKEN_TYPES.length; index += 1) add(slots, index, (figures as Record<string, number | undefined>)[TOKEN_TYPES[index]!.id], weight);
 }
 
-const ESTIMATED_KEY = '\u0000estimated';
 

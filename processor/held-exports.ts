@@ -18,12 +18,25 @@ export class HeldExports {
     this.maxHeld = maxHeld;
   }
 
+  // Each export processor is called in a try of its own (no closure per span and processor): one that fails is logged.
   onStart(span: Span, parentContext: Context): void {
-    for (const processor of this.processors) guard(() => processor.onStart(span, parentContext));
+    for (const processor of this.processors) {
+      try {
+        processor.onStart(span, parentContext);
+      } catch (error) {
+        failed(error);
+      }
+    }
   }
 
   onEnding(span: Span): void {
-    for (const processor of this.processors) if (processor.onEnding) guard(() => processor.onEnding!(span));
+    for (const processor of this.processors) {
+      try {
+        processor.onEnding?.(span);
+      } catch (error) {
+        failed(error);
+      }
+    }
   }
 
   /** The root with this id waits for its run's rollup: its export is held when it ends. */
@@ -67,7 +80,13 @@ export class HeldExports {
   }
 
   private pass(span: ReadableSpan): void {
-    for (const processor of this.processors) guard(() => processor.onEnd(span));
+    for (const processor of this.processors) {
+      try {
+        processor.onEnd(span);
+      } catch (error) {
+        failed(error);
+      }
+    }
   }
 }
 
@@ -76,10 +95,6 @@ function withAttributes(span: ReadableSpan, attributes: Attributes): ReadableSpa
   return Object.create(span, { attributes: { value: { ...span.attributes, ...attributes }, enumerable: true } }) as ReadableSpan;
 }
 
-function guard(step: () => void): void {
-  try {
-    step();
-  } catch (error) {
-    diag.error('tokenledger: an export processor failed', error);
-  }
+function failed(error: unknown): void {
+  diag.error('tokenledger: an export processor failed', error);
 }

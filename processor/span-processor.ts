@@ -26,6 +26,7 @@ import { classifySpan, type SpanClass } from '../ledger/sources/registry.ts';
 import { isLlmCall } from '../ledger/sources/source.ts';
 import { AttributionLabels } from '../metrics/attribution.ts';
 import { tokenledgerMeter, TokenledgerMetrics } from '../metrics/metrics.ts';
+import { writeRunAttributes } from '../runs/run-summary.ts';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from '../runs/run-tree.ts';
 import { runStartOf } from '../span-ledger/run-start.ts';
 import { SpanLedger } from '../span-ledger/span-ledger.ts';
@@ -213,6 +214,10 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
         providerRequests: found ? 0 : providerRequestsOf(span),
       });
       if (hasKeys(ended.attributes)) span.setAttributes(ended.attributes);
+      if (ended.run) {
+        writeRunAttributes(ended.run.summary, span);
+        if (ended.run.guard) span.setAttributes(ended.run.guard);
+      }
       if (ended.waiting) {
         if (this.exports) this.exports.hold(spanId);
         else span.setAttributes({ ...WAITING_ATTRIBUTES, [ATTR_TOKENLEDGER_RUN_ID]: spanId });

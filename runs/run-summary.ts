@@ -122,10 +122,11 @@ export interface AttributeSink {
   setAttribute(key: string, value: AttributeValue): unknown;
 }
 
-/** The run's attributes, as an object. */
-export function runAttributes(summary: RunSummary): Attributes {
+/** The run's attributes, as an object, with `extra` after them (the guardrails' budget attributes). */
+export function runAttributes(summary: RunSummary, extra?: Attributes): Attributes {
   const attributes: Attributes = {};
   writeRunAttributes(summary, { setAttribute: (key, value) => (attributes[key] = value) });
+  if (extra) Object.assign(attributes, extra);
   return attributes;
 }
 

@@ -59,8 +59,8 @@ export class SpanLedger {
   private readonly options: SpanLedgerOptions;
   private readonly duplicates: DuplicateCalls;
   private readonly tree: RunTree | undefined;
-  /** The span whose end is being processed, where a rollup of its own run writes its attributes. */
-  private ending: { spanId: string; attributes: Attributes; weight: number } | undefined;
+  /** The span whose end is being processed, where a rollup of its own run is handed out. */
+  private ending: { spanId: string; ended: SpanEnded; weight: number } | undefined;
   /** Each run's weight (its root's sampling weight), when it is not 1. */
   private readonly weights = new WeakMap<RunState, number>();
 
@@ -111,7 +111,7 @@ export class SpanLedger {
   start(view: SpanStartView): RunState | undefined {
     const { kind } = view.spanClass;
     const run = runStartOf(view.spanClass, view.parentSpanId === undefined);
-    this.duplicates.start(view.spanId, view.parentSpanId, run?.explicit === true || kind === 'tool', kind === 'call');
+    this.duplicates.start(view.spanId, view.traceId, view.parentSpanId, run?.explicit === true || kind === 'tool', kind === 'call');
     if (this.tree === undefined) return undefined;
     const started = this.tree.start(view.spanId, view.traceId, view.parentSpanId, run, kind === 'call' || kind === 'tool');
     if (started !== undefined) {
@@ -150,7 +150,7 @@ export class SpanLedger {
     }
     const kind = view.spanClass.kind;
     const toolFailed = (view.kindAtEnd ?? kind) === 'tool' ? view.failed : undefined;
-    this.ending = { spanId, attributes: ended.attributes, weight };
+    this.ending = { spanId, ended, weight };
     try {
       const result = this.tree.end(spanId, { call, toolFailed, counted: kind === 'call' || kind === 'tool', attributes: view.attributes, failed: view.failed, uncoveredRequests });
       if (result.waiting !== undefined) {
@@ -175,6 +175,11 @@ export class SpanLedger {
     this.tree?.shutdown();
   }
 
+  /** Forgets the calls the duplicate judge counted (a ledger reused for another trace: nothing of the last one is in it). */
+  forgetCounted(): void {
+    this.duplicates.forgetCounted();
+  }
+
   /** Prices a counted call and writes its cost (a call a guardrail refused was never sent and is not priced). */
   private priced(view: SpanEndView, usage: UsageFigures, out: Attributes): CallFigures {
     const model = requestModelOf(view.attributes);
@@ -190,13 +195,15 @@ export class SpanLedger {
     return call;
   }
 
+  /**
+   * A run rolled up: handed out with the end of its root when that is the span ending now (the adapter writes its
+   * attributes where they go), else, for a root that waited, as attributes by onRunReleased.
+   */
   private rolledUp(state: RunState, summary: RunSummary): void {
-    const attributes = runAttributes(summary);
-    const guarded = this.options.observer?.runAttributes(state);
-    if (guarded) Object.assign(attributes, guarded);
+    const guard = this.options.observer?.runAttributes(state);
     const own = this.ending?.spanId === state.id ? this.ending : undefined;
     this.options.sink.recordRun(summary, state, own?.weight ?? this.weights.get(state) ?? 1);
-    if (own) Object.assign(own.attributes, attributes);
-    else this.options.onRunReleased?.(state.id, attributes);
+    if (own) own.ended.run = { summary, guard };
+    else this.options.onRunReleased?.(state.id, runAttributes(summary, guard));
   }
 }

@@ -48,8 +48,10 @@ export interface SpanEndView {
 }
 
 export interface SpanEnded {
-  /** Attributes to add to the span: cost, duplicate marks, other backends' conventions, its run's rollup. */
+  /** Attributes to add to the span: cost, duplicate marks, other backends' conventions. */
   attributes: Attributes;
+  /** The span is a run's root and the run was rolled up as it ended: its run attributes go on it too. */
+  run?: RolledUpRun;
   /**
    * Attribute keys to take off the span: the cost a duplicate came with from another process, or the duplicate marks
    * of a span another process judged a duplicate and this ledger counts.
@@ -59,6 +61,12 @@ export interface SpanEnded {
   call?: CallFigures;
   /** The span is a run's root whose rollup waits for spans still open under it (it comes by `onRunReleased`). */
   waiting: boolean;
+}
+
+/** A run rolled up: its summary (run-summary.ts writes its attributes) and what the run observer adds (its budget). */
+export interface RolledUpRun {
+  summary: RunSummary;
+  guard: Attributes | undefined;
 }
 
 /** Where the ledger's figures go: the metrics (metrics/metrics.ts), or the cost lab's collection of runs and calls. */

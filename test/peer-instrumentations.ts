@@ -2,7 +2,7 @@
 // (built on an older @opentelemetry/instrumentation) patch a module by hand, OpenLIT's classes are reached inside its
 // package (it exports them only through `openlit.init()`, which starts an SDK of its own). For the benchmarks, and
 // for tests of tokenledger beside them.
-import { metrics, type MeterProvider } from '@opentelemetry/api';
+import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { existsSync } from 'node:fs';
@@ -28,6 +28,21 @@ export function openlitInstrumentation(provider: 'openai' | 'anthropic'): Instru
   config.updateConfig({ applicationName: 'bench', environment: 'bench', captureMessageContent: false, disableEvents: true, disableMetrics: true });
   const Instrumentation = (require(join(dist, 'instrumentation', provider, 'index.js')) as { default: new () => Instrumented }).default;
   return new Instrumentation();
+}
+
+/** OpenLIT's pricing table: USD per thousand tokens, by model. */
+export type OpenlitChatPrices = Record<string, { promptPrice: number; completionPrice: number; cacheReadPrice?: number; cacheCreationPrice?: number }>;
+
+/**
+ * OpenLIT pricing calls and recording its metrics as `init` sets it up: the table `init` fetches, given here, and
+ * its metric instruments made on `meter`. For a comparison of like with like: tokenledger prices every call and
+ * records its metrics too.
+ */
+export function openlitPricingAndMetrics(prices: OpenlitChatPrices, meter: Meter): void {
+  const dist = dirname(require.resolve('openlit'));
+  const config = (require(join(dist, 'config.js')) as { default: { pricingInfo?: unknown } }).default;
+  config.pricingInfo = { chat: prices };
+  (require(join(dist, 'otel', 'metrics.js')) as { default: { setup(options: { meter: Meter }): void } }).default.setup({ meter });
 }
 
 /** OpenInference's instrumentation of a provider SDK, patching the loaded module by hand. */

@@ -11,8 +11,9 @@
 // unknown; its calls still count) once `maxSpans` spans have been read since its first, or at the end. At most
 // `maxSpans` spans are held: past it the oldest trace goes early, as un-whole. Memory is bounded by `maxSpans`,
 // whatever the size of the files.
-import { enrichSpan, unixNanos, type KeyValue, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
-import { rollupTrace, type TraceRollupOptions, type TraceSpan } from '../../collector/trace-rollup.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { readAttributes, readSpanAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
+import { TraceRollup, type TraceSpan } from '../../collector/trace-rollup.ts';
 import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
@@ -95,7 +96,8 @@ export class Replay {
   private readonly options: ReplayOptions;
   private readonly sink: ReplaySink;
   private readonly store: TraceStore<RecordedSpan>;
-  private readonly learner = new IdealStepsLearner();
+  /** Rolls each trace up with ledgers made once for the whole read; the ideal steps learned carry over from trace to trace. */
+  private readonly rollup: TraceRollup;
   /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
   private readonly held = new Map<string, { ids: Set<string>; lastEnd: Map<string, bigint> }>();
   private clock = 0;
@@ -104,6 +106,7 @@ export class Replay {
   constructor(options: ReplayOptions, sink: ReplaySink) {
     this.options = options;
     this.sink = sink;
+    this.rollup = new TraceRollup({ pricer: options.pricer, learner: new IdealStepsLearner() });
     this.store = new TraceStore<RecordedSpan>({
       quietMs: options.holdSpans,
       maxAgeMs: options.maxSpans,
@@ -140,24 +143,32 @@ export class Replay {
 
   private spansOf(request: RecordedRequest, where: string): RecordedSpan[] {
     const spans: RecordedSpan[] = [];
-    const list = (value: unknown, what: string): unknown[] => {
+    const list = (value: unknown, what: () => string): unknown[] => {
       if (value === undefined || value === null) return [];
-      if (!Array.isArray(value)) throw new RecordingError(where, `${what} must be a list`);
+      if (!Array.isArray(value)) throw new RecordingError(where, `${what()} must be a list`);
       return value;
     };
-    list(request.resourceSpans, 'resourceSpans').forEach((resourceSpans, r) => {
-      const resource = JSON.stringify((resourceSpans as { resource?: { attributes?: unknown } })?.resource?.attributes ?? []);
-      list((resourceSpans as { scopeSpans?: unknown })?.scopeSpans, `resourceSpans[${r}].scopeSpans`).forEach((scopeSpans, s) => {
-        const scope = (scopeSpans as { scope?: { name?: unknown; version?: unknown } })?.scope;
+    const resourceSpansList = list(request.resourceSpans, () => 'resourceSpans');
+    for (let r = 0; r < resourceSpansList.length; r += 1) {
+      const resourceSpans = resourceSpansList[r] as { resource?: { attributes?: unknown }; scopeSpans?: unknown } | undefined;
+      const resource = JSON.stringify(resourceSpans?.resource?.attributes ?? []);
+      const scopeSpansList = list(resourceSpans?.scopeSpans, () => `resourceSpans[${r}].scopeSpans`);
+      for (let s = 0; s < scopeSpansList.length; s += 1) {
+        const scopeSpans = scopeSpansList[s] as { scope?: { name?: unknown; version?: unknown }; spans?: unknown } | undefined;
+        const scope = scopeSpans?.scope;
         // The scope's version too: what a span's usage means can depend on the version of the SDK that made it.
         const spanScope: SpanScope = { name: typeof scope?.name === 'string' ? scope.name : '', version: typeof scope?.version === 'string' ? scope.version : undefined };
         const stream = `${resource}\u0000${spanScope.name}`;
-        list((scopeSpans as { spans?: unknown })?.spans, `resourceSpans[${r}].scopeSpans[${s}].spans`).forEach((raw, i) => {
-          const span = this.readSpan(raw, spanScope, stream, where, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`);
+        const raws = list(scopeSpans?.spans, () => `resourceSpans[${r}].scopeSpans[${s}].spans`);
+        for (let i = 0; i < raws.length; i += 1) {
+          const span = this.readSpan(raws[i], spanScope, stream, where, r, s, i);
+          // The span as parsed is let go once read: a request holds hundreds, and the garbage collector would
+          // otherwise copy the ones already read whenever it runs before the request is done.
+          raws[i] = undefined;
           if (span) spans.push(span);
-        });
-      });
-    });
+        }
+      }
+    }
     return spans;
   }
 
@@ -165,28 +176,29 @@ export class Replay {
    * `stream`: the process (resource) and instrumentation scope the span came from. A process's exporter writes
    * the spans of one scope in the order they ended, and its clock puts each span's start on a whole millisecond;
    * so a span's end is read as later than that of the span before it in its trace and stream (by a nanosecond when
-   * its recorded end is not).
+   * its recorded end is not). `r`, `s`, `i`: where the span is in its request, for a message when it is wrong.
    */
-  private readSpan(raw: unknown, scope: SpanScope, stream: string, where: string, path: string): RecordedSpan | undefined {
-    if (typeof raw !== 'object' || raw === null) throw new RecordingError(where, `${path} must be an object`);
+  private readSpan(raw: unknown, scope: SpanScope, stream: string, where: string, r: number, s: number, i: number): RecordedSpan | undefined {
+    if (typeof raw !== 'object' || raw === null) throw new RecordingError(where, `${spanPath(r, s, i)} must be an object`);
     const span = raw as Record<string, unknown> & OtlpSpan;
     const traceId = spanIdHex(span.traceId, 16);
     const spanId = spanIdHex(span.spanId, 8);
     const parentSpanId = isEmptyId(span.parentSpanId) ? '' : spanIdHex(span.parentSpanId, 8);
     const name = typeof span.name === 'string' ? span.name : '';
-    if (traceId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
-    if (spanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
-    if (parentSpanId === undefined) throw new RecordingError(where, `${path} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
-    if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${path}.attributes must be a list`);
+    if (traceId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
+    if (spanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
+    if (parentSpanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
+    if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${spanPath(r, s, i)}.attributes must be a list`);
     let held = this.held.get(traceId);
     if (held?.ids.has(spanId)) {
       this.stats.duplicateSpans += 1;
       return undefined;
     }
     const statusCode = statusCodeOf(span.status);
-    span.status = { code: statusCode };
-    if (span.attributes) span.attributes = withoutLearnedIdealSteps(this.withoutStaleCost(span.attributes as KeyValue[]));
-    const enriched = enrichSpan(span, scope);
+    const attributes = readAttributes(span.attributes ?? []);
+    this.dropStaleCost(attributes);
+    dropLearnedIdealSteps(attributes);
+    const { enriched } = readSpanAttributes(attributes, scope, name);
     if (!held) this.held.set(traceId, (held = { ids: new Set(), lastEnd: new Map() }));
     held.ids.add(spanId);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
@@ -206,13 +218,13 @@ export class Replay {
   }
 
   /**
-   * The span's attributes without the cost it was recorded with when it is to be priced again: always with
-   * `reprice`, else only when it was recorded unpriced for want of a price (an override may have one now).
+   * Takes off the cost a span was recorded with when it is to be priced again: always with `reprice`, else only when
+   * it was recorded unpriced for want of a price (an override may have one now).
    */
-  private withoutStaleCost(keyValues: KeyValue[]): KeyValue[] {
-    const reason = keyValues.find((kv) => kv.key === ATTR_TOKENLEDGER_COST_UNKNOWN_REASON)?.value?.stringValue;
-    if (!this.options.reprice && !(reason !== undefined && REPRICED_REASONS.has(reason))) return keyValues;
-    return keyValues.filter((kv) => !COST_KEYS.has(kv.key));
+  private dropStaleCost(attributes: Attributes): void {
+    const reason = attributes[ATTR_TOKENLEDGER_COST_UNKNOWN_REASON];
+    if (!this.options.reprice && !(typeof reason === 'string' && REPRICED_REASONS.has(reason))) return;
+    for (const key of COST_ATTRIBUTES) delete attributes[key];
   }
 
   /** Spans read after their trace was rolled up: their calls are priced and counted, in no run. */
@@ -226,11 +238,7 @@ export class Replay {
         if (recorded.call) this.sink.lateCall?.(recorded.call);
       },
     };
-    rollupTrace(late, { ...this.rollupOptions, hooks }, false);
-  }
-
-  private get rollupOptions(): Omit<TraceRollupOptions, 'hooks'> {
-    return { pricer: this.options.pricer, learner: this.learner };
+    this.rollup.rollUp(late, hooks, false);
   }
 
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
@@ -240,20 +248,17 @@ export class Replay {
     const whole = released.rootSeen && released.reason !== 'evicted';
     const runs: RunSummary[] = [];
     const ended: Array<{ call: CallRecord; openRuns: string[]; agentName: string | undefined }> = [];
-    rollupTrace(
+    this.rollup.rollUp(
       released.spans,
       {
-        ...this.rollupOptions,
-        hooks: {
-          // Told right after the call was added: the runs still open then are the ones it counted in (a call that
-          // ends after its run is late there, as in process).
-          onCall: (span, figures, agentName, run) => {
-            const recorded = span as RecordedSpan;
-            recorded.counted(figures);
-            if (recorded.call) ended.push({ call: recorded.call, openRuns: openRunIds(run), agentName });
-          },
-          onRun: (summary) => runs.push(summary),
+        // Told right after the call was added: the runs still open then are the ones it counted in (a call that
+        // ends after its run is late there, as in process).
+        onCall: (span, figures, agentName, run) => {
+          const recorded = span as RecordedSpan;
+          recorded.counted(figures);
+          if (recorded.call) ended.push({ call: recorded.call, openRuns: openRunIds(run), agentName });
         },
+        onRun: (summary) => runs.push(summary),
       },
       whole,
     );
@@ -264,7 +269,9 @@ export class Replay {
   }
 }
 
-const COST_KEYS = new Set(COST_ATTRIBUTES);
+function spanPath(r: number, s: number, i: number): string {
+  return `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`;
+}
 
 /** No id: absent, empty in JSON, or empty bytes (protobufjs gives an absent bytes field an empty array by default). */
 function isEmptyId(value: unknown): boolean {
@@ -277,7 +284,10 @@ function spanIdHex(value: unknown, bytes: number): string | undefined {
     return value.length === bytes ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  if (value.length === 2 * bytes && /^[0-9a-fA-F]+$/.test(value)) return value.toLowerCase();
+  if (value.length === 2 * bytes) {
+    const hex = lowerHex(value);
+    if (hex !== undefined) return hex;
+  }
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
     const decoded = Buffer.from(value, 'base64');
     if (decoded.length === bytes) return decoded.toString('hex');
@@ -285,14 +295,25 @@ function spanIdHex(value: unknown, bytes: number): string | undefined {
   return undefined;
 }
 
+/** The string as lowercase hex digits (itself when it is already: recorded ids are), or undefined when it is not hex. */
+function lowerHex(value: string): string | undefined {
+  let upper = false;
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if ((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66)) continue;
+    if (code >= 0x41 && code <= 0x46) upper = true;
+    else return undefined;
+  }
+  return upper ? value.toLowerCase() : value;
+}
+
 /**
  * A run span's recorded `tokenledger.run.*` attributes are what a rollup wrote, not what the app declared, and the
  * replay rolls the run up again. Declared outcome and ideal steps read back as they were; ideal steps the recording
  * process had learned are dropped, so the replay learns them as that process did (and says they were learned).
  */
-function withoutLearnedIdealSteps(keyValues: KeyValue[]): KeyValue[] {
-  const learned = keyValues.some((kv) => kv.key === ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE && kv.value?.stringValue === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED);
-  return learned ? keyValues.filter((kv) => kv.key !== ATTR_TOKENLEDGER_RUN_IDEAL_STEPS) : keyValues;
+function dropLearnedIdealSteps(attributes: Attributes): void {
+  if (attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE] === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED) delete attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
 }
 
 /** The runs from `run` outwards that are still open. */

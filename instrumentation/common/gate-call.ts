@@ -16,6 +16,9 @@ export interface GatedRequest {
 
 export type GateOutcome = { args: unknown[] | undefined } | { stop: Error };
 
+/** The outcome of a call no gate changed (one object for every call: most calls have no gate or no cap). */
+const UNCHANGED: GateOutcome = Object.freeze({ args: undefined });
+
 export function isGuardError(error: unknown): error is Error {
   return error instanceof Error && (error.name === 'BudgetExceededError' || error.name === 'RunawayLoopError');
 }
@@ -26,12 +29,12 @@ export function isGuardError(error: unknown): error is Error {
  */
 export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefined): GateOutcome {
   const gate = currentCallGate();
-  if (!gate || !describe) return { args: undefined };
+  if (!gate || !describe) return UNCHANGED;
   try {
     const request = describe();
     const decision = gate.beforeCall(call.span, request.planned);
     const cap = decision?.maxOutputTokens;
-    if (cap === undefined || request.withMaxTokens === undefined) return { args: undefined };
+    if (cap === undefined || request.withMaxTokens === undefined) return UNCHANGED;
     call.setAttributes({ [ATTR_TOKENLEDGER_REQUEST_MAX_TOKENS_CAP]: cap, [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: cap });
     return { args: request.withMaxTokens(cap) };
   } catch (error) {
@@ -40,7 +43,7 @@ export function gateCall(call: LlmCall, describe: (() => GatedRequest) | undefin
       return { stop: error };
     }
     diag.error('tokenledger: a guardrail failed; the call proceeds', error);
-    return { args: undefined };
+    return UNCHANGED;
   }
 }
 

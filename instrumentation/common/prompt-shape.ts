@@ -3,6 +3,7 @@
 // Walks the request once; strings are measured by length, never serialised. Binary payloads (images,
 // documents, audio as base64) are skipped: their characters say nothing about their tokens.
 import { hash } from 'node:crypto';
+import { sameJson, snapshotOf, type Snapshot } from './json-snapshot.ts';
 
 export type { ToolResultShare } from '../../ledger/usage-figures.ts';
 
@@ -29,28 +30,39 @@ export function textLength(value: unknown, depth = 0): number {
   return total;
 }
 
-// An agent sends the same prefix on every step: remember the fingerprints of recent prefixes by their JSON, so a
-// repeat costs a Map lookup instead of a SHA-256 (≈1 µs a call in the SDK's flow). Bounded in entries and characters.
+// An agent sends the same prefix on every step: the last few prefixes are kept as private copies (json-snapshot.ts)
+// and a repeat is found by walking it beside its copy, without serialising it. Others are found by their JSON among
+// the fingerprints of recent prefixes, so a repeat costs a Map lookup instead of a SHA-256 (≈1 µs a call in the SDK's
+// flow). Both bounded in entries and characters.
 const recentFingerprints = new Map<string, string>();
 const MAX_REMEMBERED = 64;
 const MAX_REMEMBERED_CHARS = 1 << 20;
 let rememberedChars = 0;
+const lastPrefixes: Array<{ snapshot: Snapshot; fingerprint: string }> = [];
+const MAX_LAST_PREFIXES = 4;
+const MAX_SNAPSHOT_CHARS = 1 << 18;
 
 /** A 16-hex-digit fingerprint of the stable prompt prefix; undefined when there is none. */
 export function prefixHash(...parts: unknown[]): string | undefined {
   const present = parts.filter((part) => part !== undefined && part !== null);
   if (present.length === 0) return undefined;
+  for (const last of lastPrefixes) if (sameJson(present, last.snapshot)) return last.fingerprint;
   const json = JSON.stringify(present);
   let fingerprint = recentFingerprints.get(json);
-  if (fingerprint !== undefined) return fingerprint;
-  fingerprint = hash('sha256', json, 'hex').slice(0, 16);
-  if (recentFingerprints.size >= MAX_REMEMBERED || rememberedChars + json.length > MAX_REMEMBERED_CHARS) {
-    recentFingerprints.clear();
-    rememberedChars = 0;
+  if (fingerprint === undefined) {
+    fingerprint = hash('sha256', json, 'hex').slice(0, 16);
+    if (recentFingerprints.size >= MAX_REMEMBERED || rememberedChars + json.length > MAX_REMEMBERED_CHARS) {
+      recentFingerprints.clear();
+      rememberedChars = 0;
+    }
+    if (json.length <= MAX_REMEMBERED_CHARS) {
+      recentFingerprints.set(json, fingerprint);
+      rememberedChars += json.length;
+    }
   }
-  if (json.length <= MAX_REMEMBERED_CHARS) {
-    recentFingerprints.set(json, fingerprint);
-    rememberedChars += json.length;
+  if (json.length <= MAX_SNAPSHOT_CHARS) {
+    lastPrefixes.unshift({ snapshot: snapshotOf(JSON.parse(json)), fingerprint });
+    if (lastPrefixes.length > MAX_LAST_PREFIXES) lastPrefixes.pop();
   }
   return fingerprint;
 }

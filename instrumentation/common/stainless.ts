@@ -8,14 +8,14 @@
 // closures and four own properties per call) cost ~16 µs a call, and so did keeping the observations in a
 // WeakMap (the garbage collector's ephemeron work for tens of thousands of short-lived keys).
 import { diag } from '@opentelemetry/api';
-import { readGatewayCost } from './gateway-cost.ts';
+import { readGatewayCostOnParse } from './gateway-cost.ts';
 import type { LlmCall } from './llm-call.ts';
 import { observeEvents, type StreamObserver } from './observe-stream.ts';
 
+/** What reads a call's parsed value (its plan, traced-method.ts); an error fails the call. */
 export interface ParsedValueObserver {
   /** Called once with the parsed body, or with the Stream object of a streamed call. */
-  onValue(value: unknown): void;
-  onError(error: unknown): void;
+  observe(value: unknown, call: LlmCall): void;
 }
 
 type Callable = (this: unknown, ...args: unknown[]) => unknown;
@@ -41,23 +41,25 @@ const entryOf = (promise: unknown) =>
 /** Observes an APIPromise and returns that same object. */
 export function observeAPIPromise<T>(promise: T, call: LlmCall, observer: ParsedValueObserver): T {
   try {
-    register(promise, { call, observer, seen: false, parseStarted: false });
+    register(promise, { call, observer, seen: false, parseStarted: false }, true);
   } catch (error) {
     diag.error('tokenledger: could not observe an SDK promise', error);
   }
   return promise;
 }
 
-function register(promise: unknown, observation: Observation): void {
+/** `readCost`: also read a gateway's cost header as the response is parsed (not again for a promise derived from it). */
+function register(promise: unknown, observation: Observation, readCost: boolean): void {
   if (typeof promise !== 'object' || promise === null) return;
   const target = promise as Record<string, unknown>;
   if (!isPatched(target)) {
     // An APIPromise class that was not patched (never the case for the SDK versions the instrumentations
     // accept): read the value the way other instrumentations do.
-    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
     return;
   }
   (target as { [REGISTERED]?: Registered })[REGISTERED] = { observation, parseHooked: false };
+  if (readCost) readGatewayCostOnParse(target, observation.call);
   // openai 7 gives each promise an own `_thenUnwrap` closing over the original parser: wrap that one in place.
   if (Object.hasOwn(target, '_thenUnwrap') && typeof target._thenUnwrap === 'function') {
     const own = target._thenUnwrap as Callable;
@@ -78,7 +80,7 @@ function deliver(observation: Observation, value: unknown): void {
   if (observation.seen) return;
   observation.seen = true;
   try {
-    observation.observer.onValue(value);
+    observation.observer.observe(value, observation.call);
   } catch (error) {
     diag.error('tokenledger: could not read a response', error);
   }
@@ -91,7 +93,7 @@ function derive(thenUnwrap: Callable, self: unknown, transform: unknown, observa
     deliver(observation, value);
     return (transform as Callable)(value, props);
   });
-  register(next, observation);
+  register(next, observation, false);
   return next;
 }
 
@@ -108,8 +110,7 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
         entry.parseHooked = true;
         const { observation } = entry;
         observation.parseStarted = true;
-        readGatewayCost((this as { responsePromise?: unknown }).responsePromise, observation.call);
-        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.observer.onError(error));
+        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
       }
       return parsed;
     }),
@@ -123,7 +124,7 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
       if (raw && response instanceof Promise) {
         response.then(
           () => (observation.parseStarted ? undefined : observation.call.end('raw_response')),
-          (error: unknown) => observation.observer.onError(error),
+          (error: unknown) => observation.call.fail(error),
         );
       }
       return response;

@@ -50,10 +50,7 @@ export function tracedStainlessMethod(
     if ('stop' in gated) return rejectedAPIPromise(gated.stop);
     const callArgs = gated.args ?? plannedCall.args;
     const result = callInSpan(call, () => original.apply(this, callArgs));
-    return observeAPIPromise(result, call, {
-      onValue: (value) => plannedCall.observe(value, call),
-      onError: (error) => call.fail(error),
-    });
+    return observeAPIPromise(result, call, plannedCall);
   };
 }
 

@@ -8,9 +8,10 @@ import type { TokenledgerCostSource, TokenledgerCostUnknownReason } from '../../
 import { partsKnown, type CostAmounts } from '../token-types.ts';
 import type { UsageFigures } from '../usage-figures.ts';
 import { callCost, pricedSubsetUnknown, rowRates } from './call-cost.ts';
-import { DEFAULT_MODIFIERS, multiplierFor, type PriceModifier } from './modifiers.ts';
-import { modelsToPrice } from './model-names.ts';
-import { PriceCatalog, type PriceEntry } from './price-catalog.ts';
+import { genaiPrices } from './genai-prices.ts';
+import { DEFAULT_MODIFIERS } from './modifiers.ts';
+import { PriceCatalog } from './price-catalog.ts';
+import { PricePlans } from './price-plans.ts';
 import type { PriceOverrides } from './price-overrides.ts';
 
 export type CostUnknownReason = TokenledgerCostUnknownReason;
@@ -51,14 +52,17 @@ const MAX_WARNED_MODELS = 1024;
 
 export class CallPricer {
   private readonly catalog: PriceCatalog;
-  private readonly modifiers: PriceModifier[];
+  private readonly plans: PricePlans;
   private readonly warned = new Set<string>();
   private readonly options: CallPricerOptions;
 
   constructor(options: CallPricerOptions = {}) {
     this.options = options;
     this.catalog = new PriceCatalog(options.overrides);
-    this.modifiers = [...(options.overrides?.modifiers ?? []), ...DEFAULT_MODIFIERS];
+    // The price data is loaded here, when a pricer is made (at start), not by the first call priced: that call
+    // would otherwise pay its ~35 ms of loading, and a short-lived process its first thousand calls' worth.
+    genaiPrices();
+    this.plans = new PricePlans(this.catalog, [...(options.overrides?.modifiers ?? []), ...DEFAULT_MODIFIERS]);
   }
 
   price(usage: UsageFigures, call: CallDescription): PricedCall {
@@ -75,11 +79,7 @@ export class CallPricer {
   private localPrice(usage: UsageFigures, call: CallDescription, model: string): PricedCall {
     if (usage.unknownReason !== undefined || !partsKnown(usage.tokens)) return { unknownReason: 'usage_unknown' };
     try {
-      let entry: PriceEntry | undefined;
-      for (const name of modelsToPrice(call.provider, call.requestModel, call.responseModel)) {
-        entry = this.catalog.find(call.provider, name, call.startTime);
-        if (entry) break;
-      }
+      const { entry, multiplier } = this.plans.planFor(call);
       if (!entry) return { unknownReason: 'unknown_model' };
       const { tokens } = usage;
       const rates = rowRates(entry.prices, tokens.input ?? 0);
@@ -87,18 +87,15 @@ export class CallPricer {
       if (pricedSubsetUnknown(rates, tokens)) {
         return { unknownReason: 'usage_unknown' };
       }
-      const multiplier = multiplierFor(
-        { provider: entry.providerId, model: entry.modelId, serviceTier: call.serviceTier, batch: call.batch },
-        this.modifiers,
-      );
-      return {
+      const priced: PricedCall = {
         cost: callCost(tokens, usage.webSearchRequests ?? 0, entry.prices, multiplier, rates),
         multiplier,
         source: entry.source,
         priceEntry: entry.label,
         dataVersion: entry.dataVersion,
-        ...(entry.corrected ? { correctedRates: entry.corrected } : {}),
       };
+      if (entry.corrected) priced.correctedRates = entry.corrected;
+      return priced;
     } catch (error) {
       diag.error(`tokenledger: could not price a call to ${call.provider} ${model}`, error);
       return { unknownReason: 'pricing_error' };

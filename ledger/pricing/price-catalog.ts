@@ -27,7 +27,7 @@ export interface PriceEntry {
 
 const MAX_CACHED = 4096;
 const PROBE_USAGE = { input_tokens: 1, output_tokens: 1 };
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 export class PriceCatalog {
   private readonly cache = new Map<string, PriceEntry | null>();

@@ -207,7 +207,7 @@ export class RunGuard implements CallGate, RunObserver {
     if (innermost === undefined && tenant === undefined) return decision;
     const output = decision?.maxOutputTokens ?? call.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
     const usd = this.deps.pricer.estimate(call.provider, call.model, call.estimatedInputTokens, output);
-    for (const state of runsFrom(innermost)) {
+    for (let state = innermost; state !== undefined; state = state.parent) {
       const guarded = this.guarded.get(state);
       if (state.closed || !guarded) continue;
       if (usd === undefined) this.unpriced(state, guarded);
@@ -224,7 +224,7 @@ export class RunGuard implements CallGate, RunObserver {
     const innermost = this.deps.runOf(span.spanContext().spanId);
     const attributes = attributesOf(span) ?? {};
     const key = `${String(attributes[ATTR_GEN_AI_TOOL_NAME] ?? '')}\u0000${String(attributes[ATTR_TOKENLEDGER_TOOL_ARGS_HASH] ?? '')}`;
-    for (const state of runsFrom(innermost)) {
+    for (let state = innermost; state !== undefined; state = state.parent) {
       const guarded = this.guarded.get(state);
       if (state.closed || !guarded) continue;
       const repeats = (guarded.toolRepeats ??= new Map());
@@ -240,13 +240,13 @@ export class RunGuard implements CallGate, RunObserver {
   spanEnded(spanId: string, call: CallFigures | undefined, toolFailed: boolean | undefined, attributes: Attributes, innermost: RunState | undefined): void {
     const reservation = this.release(spanId);
     if (toolFailed !== undefined) {
-      for (const state of runsFrom(innermost)) {
+      for (let state = innermost; state !== undefined; state = state.parent) {
         const guarded = this.guarded.get(state);
         if (guarded) guarded.consecutiveToolFailures = toolFailed ? guarded.consecutiveToolFailures + 1 : 0;
       }
     }
     if (call === undefined || call.refused) return;
-    for (const state of runsFrom(innermost)) {
+    for (let state = innermost; state !== undefined; state = state.parent) {
       const guarded = this.guarded.get(state);
       if (!guarded) continue;
       guarded.consecutiveCallFailures = call.failed ? guarded.consecutiveCallFailures + 1 : 0;
@@ -285,7 +285,7 @@ export class RunGuard implements CallGate, RunObserver {
       figures.input += sign * reservation.input;
       figures.output += sign * reservation.output;
     };
-    for (const state of runsFrom(reservation.innermost)) {
+    for (let state = reservation.innermost; state !== undefined; state = state.parent) {
       const guarded = this.guarded.get(state);
       if (guarded) add(guarded.reserved);
     }
@@ -330,7 +330,7 @@ export class RunGuard implements CallGate, RunObserver {
     if (tenants === undefined) return undefined;
     const own = stringValue(attributesOf(span)?.[tenants.key]);
     if (own !== undefined) return this.budgetOf(own) ? own : undefined;
-    for (const state of runsFrom(innermost)) {
+    for (let state = innermost; state !== undefined; state = state.parent) {
       const value = stringValue(this.guarded.get(state)?.attributes[tenants.key]);
       if (value !== undefined) return this.budgetOf(value) ? value : undefined;
     }
@@ -378,7 +378,7 @@ export class RunGuard implements CallGate, RunObserver {
   }
 
   private capFor(innermost: RunState | undefined): number | undefined {
-    for (const state of runsFrom(innermost)) {
+    for (let state = innermost; state !== undefined; state = state.parent) {
       const cap = this.config.agents[state.agentName]?.maxOutputTokensCap;
       if (cap !== undefined) return cap;
     }
@@ -438,11 +438,6 @@ export class RunGuard implements CallGate, RunObserver {
     this.breachCounter ??= tokenledgerMeter(this.deps.meterProvider).createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
     return this.breachCounter;
   }
-}
-
-/** A run and every run it is nested in, innermost first. */
-function* runsFrom(innermost: RunState | undefined): Generator<RunState> {
-  for (let state = innermost; state !== undefined; state = state.parent) yield state;
 }
 
 function attributesOf(span: Span | undefined): Attributes | undefined {
