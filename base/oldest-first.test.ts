@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { OldestFirstMap, OldestFirstSet } from './oldest-first.ts';
 
 test('oldest-first map: the oldest present key, through deletes, re-inserts, updates and clear', () => {
-  const map = new OldestFirstMap<string, number>([['a', 1], ['b', 2]]);
+  const map = new OldestFirstMap<string, number>([
+    ['a', 1],
+    ['b', 2],
+  ]);
   assert.equal(map.oldest(), 'a');
   map.set('c', 3).set('a', 10); // updating a present key keeps its place
   assert.equal(map.oldest(), 'a');

@@ -68,14 +68,20 @@ function main(): void {
     }
   }
   const base = median(samples.get('AI SDK alone')!);
-  printTable('AI SDK 7 generateText, one step, non-streamed', ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'], CONFIGURATIONS.map((name) => {
-    const micros = median(samples.get(name)!);
-    return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`];
-  }));
+  printTable(
+    'AI SDK 7 generateText, one step, non-streamed',
+    ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'],
+    CONFIGURATIONS.map((name) => {
+      const micros = median(samples.get(name)!);
+      return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`];
+    }),
+  );
   const ours = samples.get('tokenledger')!;
   const theirs = samples.get(CONFIGURATIONS[2])!;
   const differences = ours.map((value, round) => value - theirs[round]!);
   const lower = differences.filter((d) => d < 0).length;
   const mid = median(differences);
-  console.log(`tokenledger − AI SDK telemetry: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds)`);
+  console.log(
+    `tokenledger − AI SDK telemetry: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds)`,
+  );
 }

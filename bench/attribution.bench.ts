@@ -26,7 +26,9 @@ function pipeline(mode: Mode) {
   const reader = new RoundReader();
   const attribution = mode === 'attribution' ? { baggageKeys: ['tenant.id', 'user.id', 'feature'], hashKeys: ['user.id'], hashSalt: 'bench' } : undefined;
   const processor = new TokenledgerSpanProcessor({ meterProvider: new MeterProvider({ readers: [reader] }), attribution });
-  const provider = new TracerProvider({ spanProcessors: [processor, new BatchSpanProcessor({ exporter: drop, maxQueueSize: 100_000, maxExportBatchSize: 512 })] });
+  const provider = new TracerProvider({
+    spanProcessors: [processor, new BatchSpanProcessor({ exporter: drop, maxQueueSize: 100_000, maxExportBatchSize: 512 })],
+  });
   return { tracer: provider.getTracer('bench'), provider, reader };
 }
 
@@ -41,7 +43,11 @@ const call = {
 };
 
 function oneRun(tracer: Tracer, n: number): void {
-  const baggage = propagation.createBaggage({ 'tenant.id': { value: `tenant-${n % 20}` }, 'user.id': { value: `user-${n % 500}` }, feature: { value: n % 2 ? 'search' : 'chat' } });
+  const baggage = propagation.createBaggage({
+    'tenant.id': { value: `tenant-${n % 20}` },
+    'user.id': { value: `user-${n % 500}` },
+    feature: { value: n % 2 ? 'search' : 'chat' },
+  });
   context.with(propagation.setBaggage(context.active(), baggage), () => {
     const run = tracer.startSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } });
     context.with(trace.setSpan(context.active(), run), () => {
@@ -79,8 +85,12 @@ for (let round = 0; round < ROUNDS; round += 1) {
   for (const mode of order) samples[mode].push((got[mode] = await microsPerSpan(mode)));
   added.push(got.attribution - got.plain);
 }
-printTable(`CPU per span, whole processor, runs of 5 calls + 2 tools, ${ROUNDS} rounds (medians)`, ['pipeline', 'µs/span'], [
-  ['processor, no attribution (baggage set but not read)', median(samples.plain).toFixed(2)],
-  ['processor, 3 baggage keys (one hashed) on spans and metric labels', median(samples.attribution).toFixed(2)],
-]);
+printTable(
+  `CPU per span, whole processor, runs of 5 calls + 2 tools, ${ROUNDS} rounds (medians)`,
+  ['pipeline', 'µs/span'],
+  [
+    ['processor, no attribution (baggage set but not read)', median(samples.plain).toFixed(2)],
+    ['processor, 3 baggage keys (one hashed) on spans and metric labels', median(samples.attribution).toFixed(2)],
+  ],
+);
 console.log(`attribution adds ${median(added).toFixed(2)} µs a span (median of per-round differences)`);

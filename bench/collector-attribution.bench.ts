@@ -36,19 +36,42 @@ function request(): Uint8Array {
     };
     const who = [kv('tenant.id', `tenant-${traceCounter % 7}`), kv('user.id', `user-${traceCounter % USERS}@example.com`)];
     const base = { traceId, startTimeUnixNano: 1_764_300_000_000_000_000, endTimeUnixNano: 1_764_300_000_100_000_000 };
-    spans.push({ ...base, spanId: id(0), name: 'invoke_agent support', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support'), ...who] });
+    spans.push({
+      ...base,
+      spanId: id(0),
+      name: 'invoke_agent support',
+      attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support'), ...who],
+    });
     for (let i = 1; i <= 5; i += 1) {
       spans.push({
-        ...base, spanId: id(i), parentSpanId: id(0), name: 'chat gpt-4o',
-        attributes: [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.request.model', 'gpt-4o'),
-          kv('gen_ai.usage.input_tokens', 5000 + i), kv('gen_ai.usage.output_tokens', 300), kv('gen_ai.usage.cache_read.input_tokens', 4096), ...who],
+        ...base,
+        spanId: id(i),
+        parentSpanId: id(0),
+        name: 'chat gpt-4o',
+        attributes: [
+          kv('gen_ai.operation.name', 'chat'),
+          kv('gen_ai.provider.name', 'openai'),
+          kv('gen_ai.request.model', 'gpt-4o'),
+          kv('gen_ai.usage.input_tokens', 5000 + i),
+          kv('gen_ai.usage.output_tokens', 300),
+          kv('gen_ai.usage.cache_read.input_tokens', 4096),
+          ...who,
+        ],
       });
     }
     for (let i = 6; i <= 7; i += 1) {
-      spans.push({ ...base, spanId: id(i), parentSpanId: id(0), name: 'execute_tool lookup', attributes: [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'lookup'), ...who] });
+      spans.push({
+        ...base,
+        spanId: id(i),
+        parentSpanId: id(0),
+        name: 'execute_tool lookup',
+        attributes: [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'lookup'), ...who],
+      });
     }
   }
-  const message = ExportTraceServiceRequest.fromObject({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'agent')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
+  const message = ExportTraceServiceRequest.fromObject({
+    resourceSpans: [{ resource: { attributes: [kv('service.name', 'agent')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }],
+  });
   return ExportTraceServiceRequest.encode(message).finish();
 }
 
@@ -61,7 +84,9 @@ const MODES: Mode[] = ['plain', 'keys', 'hashed'];
 /** CPU µs per span through the whole pipeline in one mode. */
 function service(mode: Mode): number {
   const options =
-    mode === 'plain' ? {} : { attributionKeys: KEYS, hasher: mode === 'hashed' ? new AttributionHasher({ hashKeys: ['user.id'], hashSalt: 'bench' }, KEYS) : undefined };
+    mode === 'plain'
+      ? {}
+      : { attributionKeys: KEYS, hasher: mode === 'hashed' ? new AttributionHasher({ hashKeys: ['user.id'], hashSalt: 'bench' }, KEYS) : undefined };
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }), {}, new MemoryBudget(Infinity), options);
   const start = process.cpuUsage();
   for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest);
@@ -77,9 +102,13 @@ for (let round = 0; round < ROUNDS; round += 1) {
   for (const mode of order) micros[mode].push(service(mode));
 }
 const differences = micros.hashed.map((value, round) => value - micros.keys[round]!);
-printTable(`collector attribution (${spans} spans per round, ${ROUNDS} rounds, medians; process CPU)`, ['pipeline', 'µs/span'], [
-  ['no attribution', median(micros.plain).toFixed(2)],
-  ['--baggage-keys tenant.id,user.id (kept for the labels)', median(micros.keys).toFixed(2)],
-  ['+ --baggage-hash-keys user.id (HMAC, remembered per value)', median(micros.hashed).toFixed(2)],
-]);
+printTable(
+  `collector attribution (${spans} spans per round, ${ROUNDS} rounds, medians; process CPU)`,
+  ['pipeline', 'µs/span'],
+  [
+    ['no attribution', median(micros.plain).toFixed(2)],
+    ['--baggage-keys tenant.id,user.id (kept for the labels)', median(micros.keys).toFixed(2)],
+    ['+ --baggage-hash-keys user.id (HMAC, remembered per value)', median(micros.hashed).toFixed(2)],
+  ],
+);
 console.log(`hashing adds ${median(differences).toFixed(2)} µs a span (median of per-round differences)`);

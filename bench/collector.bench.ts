@@ -46,19 +46,41 @@ function request(): Uint8Array {
       return b;
     };
     const base = { traceId, startTimeUnixNano: 1_764_300_000_000_000_000, endTimeUnixNano: 1_764_300_000_100_000_000 };
-    spans.push({ ...base, spanId: id(0), name: 'invoke_agent support', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')] });
+    spans.push({
+      ...base,
+      spanId: id(0),
+      name: 'invoke_agent support',
+      attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')],
+    });
     for (let i = 1; i <= 5; i += 1) {
       spans.push({
-        ...base, spanId: id(i), parentSpanId: id(0), name: 'ChatCompletion',
-        attributes: [kv('openinference.span.kind', 'LLM'), kv('llm.provider', 'openai'), kv('llm.model_name', 'gpt-4o'),
-          kv('llm.token_count.prompt', 5000 + i), kv('llm.token_count.completion', 300), kv('llm.token_count.prompt_details.cache_read', 4096)],
+        ...base,
+        spanId: id(i),
+        parentSpanId: id(0),
+        name: 'ChatCompletion',
+        attributes: [
+          kv('openinference.span.kind', 'LLM'),
+          kv('llm.provider', 'openai'),
+          kv('llm.model_name', 'gpt-4o'),
+          kv('llm.token_count.prompt', 5000 + i),
+          kv('llm.token_count.completion', 300),
+          kv('llm.token_count.prompt_details.cache_read', 4096),
+        ],
       });
     }
     for (let i = 6; i <= 7; i += 1) {
-      spans.push({ ...base, spanId: id(i), parentSpanId: id(0), name: 'execute_tool lookup', attributes: [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'lookup')] });
+      spans.push({
+        ...base,
+        spanId: id(i),
+        parentSpanId: id(0),
+        name: 'execute_tool lookup',
+        attributes: [kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', 'lookup')],
+      });
     }
   }
-  const message = ExportTraceServiceRequest.fromObject({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'agent')] }, scopeSpans: [{ scope: { name: 'openinference' }, spans }] }] });
+  const message = ExportTraceServiceRequest.fromObject({
+    resourceSpans: [{ resource: { attributes: [kv('service.name', 'agent')] }, scopeSpans: [{ scope: { name: 'openinference' }, spans }] }],
+  });
   return ExportTraceServiceRequest.encode(message).finish();
 }
 
@@ -153,15 +175,24 @@ for (let round = 0; round < ROUNDS; round += 1) {
 const f = median(forward);
 const n = median(priced);
 const p = median(full);
-const row = (label: string, micros: number) => [label, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${((100 * micros) / p).toFixed(0)}%`];
+const row = (label: string, micros: number) => [
+  label,
+  Math.round(1e6 / micros).toLocaleString('en-US'),
+  micros.toFixed(2),
+  `${((100 * micros) / p).toFixed(0)}%`,
+];
 const ratio = (bodiesOf: Buffer[]) => (bodies.reduce((sum, body) => sum + body.length, 0) / bodiesOf.reduce((sum, body) => sum + body.length, 0)).toFixed(1);
-printTable(`collector ingest, protobuf (${spans} spans per round, ${ROUNDS} rounds, medians; process CPU)`, ['pipeline', 'spans/s', 'µs/span', 'of the service'], [
-  row('decode + re-encode for forwarding', f),
-  row('+ normalise and price each span (no holding)', n),
-  row('+ hold each trace, roll its runs up (the service, plain bodies)', p),
-  row(`the service, gzip bodies (${ratio(compressed.gzip)}× smaller)`, median(gzipped)),
-  row(`the service, zstd bodies (${ratio(compressed.zstd)}× smaller)`, median(zstd)),
-]);
+printTable(
+  `collector ingest, protobuf (${spans} spans per round, ${ROUNDS} rounds, medians; process CPU)`,
+  ['pipeline', 'spans/s', 'µs/span', 'of the service'],
+  [
+    row('decode + re-encode for forwarding', f),
+    row('+ normalise and price each span (no holding)', n),
+    row('+ hold each trace, roll its runs up (the service, plain bodies)', p),
+    row(`the service, gzip bodies (${ratio(compressed.gzip)}× smaller)`, median(gzipped)),
+    row(`the service, zstd bodies (${ratio(compressed.zstd)}× smaller)`, median(zstd)),
+  ],
+);
 console.log(
   `of the service's per-span time: holding and rollup ${((100 * (p - n)) / p).toFixed(0)}%, normalising and pricing ${((100 * (n - f)) / p).toFixed(0)}%, ` +
     `everything beyond decode-and-forward ${((100 * (p - f)) / p).toFixed(0)}%`,
@@ -183,7 +214,12 @@ const memory = () => {
   return { heapUsed, arrayBuffers };
 };
 const budget = new MemoryBudget(Infinity);
-const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }), {}, budget);
+const pipeline = new CollectorPipeline(
+  new CallPricer(),
+  new TraceStore({ quietMs: 3_600_000, maxAgeMs: 3_600_000, maxTraces: 1e6, maxSpans: 1e7 }),
+  {},
+  budget,
+);
 const before = memory();
 for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest);
 const after = memory();
@@ -204,17 +240,31 @@ function bigRequest(seed: number): Buffer {
     traceId.writeUInt32BE(Math.floor(i / 10) + 1, 12);
     const spanId = Buffer.alloc(8);
     spanId.writeUInt32BE(i + 1, 4);
-    return { traceId, spanId, name: 'work', startTimeUnixNano: 1_764_300_000_000_000_000, endTimeUnixNano: 1_764_300_000_100_000_000, attributes: [kv('payload', 'p'.repeat(4000))] };
+    return {
+      traceId,
+      spanId,
+      name: 'work',
+      startTimeUnixNano: 1_764_300_000_000_000_000,
+      endTimeUnixNano: 1_764_300_000_100_000_000,
+      attributes: [kv('payload', 'p'.repeat(4000))],
+    };
   });
-  return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'outage' }, spans: spansOf }] }] })).finish());
+  return Buffer.from(
+    ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'outage' }, spans: spansOf }] }] }),
+    ).finish(),
+  );
 }
 
 function post(port: number, body: Buffer): Promise<number> {
   return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -225,8 +275,20 @@ const residentKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/
 async function outage(flags: string[]): Promise<string[]> {
   const [port, deadPort] = [await freePort(), await freePort()];
   const bin = new URL('../bin/tokenledger.cjs', import.meta.url).pathname;
-  const args = ['collect', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${deadPort}`, '--prometheus', `127.0.0.1:${await freePort()}`, ...flags];
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH ?? '', OTEL_LOG_LEVEL: 'error' } });
+  const args = [
+    'collect',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--upstream',
+    `http://127.0.0.1:${deadPort}`,
+    '--prometheus',
+    `127.0.0.1:${await freePort()}`,
+    ...flags,
+  ];
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { PATH: process.env.PATH ?? '', OTEL_LOG_LEVEL: 'error' },
+  });
   await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('listening') && resolve()));
   const requests = Array.from({ length: 8 }, (_, i) => bigRequest(i + 1));
   const statuses = new Map<number, number>();
@@ -256,7 +318,11 @@ async function outage(flags: string[]): Promise<string[]> {
   ];
 }
 
-const rows = [await outage(['--max-memory-bytes', String(32 * 1024 * 1024)]), await outage([]), await outage(['--max-memory-bytes', String(128 * 1024 * 1024)])];
+const rows = [
+  await outage(['--max-memory-bytes', String(32 * 1024 * 1024)]),
+  await outage([]),
+  await outage(['--max-memory-bytes', String(128 * 1024 * 1024)]),
+];
 printTable(
   `tokenledger collect with its upstream down, ${OUTAGE_SECONDS} s of 4 MB requests from 4 clients (before the byte limit: 2 GB accepted in 20 s, RSS 2.2 GB and rising)`,
   ['configuration', 'accepted', '503', 'peak RSS', 'RSS at end'],

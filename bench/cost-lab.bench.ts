@@ -82,7 +82,14 @@ async function recordRuns(exporter: SpanExporter, runs: number): Promise<number>
 
 /** A receiver in another process that reads and drops OTLP/JSON, so its CPU is not this process's. */
 async function startSink(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end('{}')})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end('{}')})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<string>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())));
   return { url: `http://127.0.0.1:${port}/v1/traces`, stop: () => child.kill() };
 }
@@ -99,10 +106,14 @@ for (let round = 0; round < ROUNDS; round += 1) {
   otlpCpu.push(await recordRuns(new OTLPTraceExporter({ url: sink.url }), RECORD_RUNS));
 }
 sink.stop();
-printTable(`recording, CPU per span with tokenledger's processor (${RECORD_RUNS * 10} spans a round, ${ROUNDS} rounds, medians)`, ['export', 'µs/span'], [
-  ['TOKENLEDGER_RECORD (OTLP/JSON lines to a file)', median(recordCpu).toFixed(2)],
-  ['OTLP/JSON exporter to a local receiver', median(otlpCpu).toFixed(2)],
-]);
+printTable(
+  `recording, CPU per span with tokenledger's processor (${RECORD_RUNS * 10} spans a round, ${ROUNDS} rounds, medians)`,
+  ['export', 'µs/span'],
+  [
+    ['TOKENLEDGER_RECORD (OTLP/JSON lines to a file)', median(recordCpu).toFixed(2)],
+    ['OTLP/JSON exporter to a local receiver', median(otlpCpu).toFixed(2)],
+  ],
+);
 
 // The recording read back.
 const recording = join(dir, 'recording.jsonl');
@@ -131,12 +142,21 @@ const rows: string[][] = [];
 const measure = async (label: string, sinks: () => ReplaySink[]) => {
   const results = [];
   for (let round = 0; round < ROUNDS; round += 1) results.push(await timeRead(sinks()));
-  rows.push([label, `${(median(results.map((r) => r.wall)) / 1000).toFixed(2)} s`, `${(median(results.map((r) => r.cpu)) / 1000).toFixed(2)} s`, `${(Math.max(...results.map((r) => r.heap)) / 2 ** 20).toFixed(0)} MB`]);
+  rows.push([
+    label,
+    `${(median(results.map((r) => r.wall)) / 1000).toFixed(2)} s`,
+    `${(median(results.map((r) => r.cpu)) / 1000).toFixed(2)} s`,
+    `${(Math.max(...results.map((r) => r.heap)) / 2 ** 20).toFixed(0)} MB`,
+  ]);
 };
 await measure('gate (totals)', () => [new RecordingTotals()]);
 await measure('report, first read (totals, 12 runs shown, prefix survey)', () => [new RecordingTotals(), new ReportRuns(12), new PrefixSurvey()]);
 const survey = new PrefixSurvey();
 await readRecordings([recording], { pricer, holdSpans: 20_000, maxSpans: 200_000 }, [survey]);
 await measure('whatif / report, second read (every call under 4 levers)', () => [new Repricing(pricer, chooseLevers({}, survey).levers)]);
-printTable(`reading a recording of ${spans.toLocaleString('en-US')} spans, ${(statSync(recording).size / 2 ** 20).toFixed(0)} MB of OTLP/JSON lines (${ROUNDS} rounds: medians, heap the largest)`, ['read', 'wall', 'CPU', 'heap'], rows);
+printTable(
+  `reading a recording of ${spans.toLocaleString('en-US')} spans, ${(statSync(recording).size / 2 ** 20).toFixed(0)} MB of OTLP/JSON lines (${ROUNDS} rounds: medians, heap the largest)`,
+  ['read', 'wall', 'CPU', 'heap'],
+  rows,
+);
 rmSync(dir, { recursive: true, force: true });

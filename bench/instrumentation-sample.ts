@@ -10,7 +10,15 @@
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type Sampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,7 +30,14 @@ import { tokenledgerSampler } from '../setup/sampler.ts';
 import { prefixHash } from '../instrumentation/common/prompt-shape.ts';
 import { chatToolResultShare } from '../instrumentation/openai/chat.ts';
 import { fixtureJson, fixtureText } from '../test/fake-provider.ts';
-import { openInferenceInstrumentation, openlitInstrumentation, openlitPricingAndMetrics, patch, type Instrumented, type OpenlitChatPrices } from '../test/peer-instrumentations.ts';
+import {
+  openInferenceInstrumentation,
+  openlitInstrumentation,
+  openlitPricingAndMetrics,
+  patch,
+  type Instrumented,
+  type OpenlitChatPrices,
+} from '../test/peer-instrumentations.ts';
 import { genaiPrices } from '../ledger/pricing/genai-prices.ts';
 import { jsonFetch, sseFetch } from './canned-fetch.ts';
 import { median } from './report.ts';
@@ -103,9 +118,23 @@ export function setUp(spec: CallSpec, configuration: string): { call: () => Prom
   const tool = configuration.replace(/, unsampled$/, '');
   let exported = 0;
   let ended = 0;
-  const dropExporter: SpanExporter = { export: (spans, done) => { exported += spans.length; done({ code: 0 }); }, shutdown: async () => {} };
+  const dropExporter: SpanExporter = {
+    export: (spans, done) => {
+      exported += spans.length;
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+  };
   const exporting = new SimpleSpanProcessor({ exporter: dropExporter });
-  const counting = { onStart() {}, onEnding() {}, onEnd: () => { ended += 1; }, forceFlush: async () => {}, shutdown: async () => {} };
+  const counting = {
+    onStart() {},
+    onEnding() {},
+    onEnd: () => {
+      ended += 1;
+    },
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
   const withProcessor = tool === 'tokenledger';
   const spanProcessors = withProcessor ? [new TokenledgerSpanProcessor({ spanProcessors: [exporting] }), counting] : [exporting, counting];
   const appSampler = unsampled ? new AlwaysOffSampler() : new ParentBasedSampler({ root: new AlwaysOnSampler() });
@@ -150,7 +179,9 @@ function checkSpans(spec: CallSpec, configuration: string, calls: number, counts
   const recorded = instrumented && (!unsampled || configuration.startsWith('tokenledger'));
   const expected = { started: instrumented ? calls : 0, ended: recorded ? calls : 0, exported: instrumented && !unsampled ? calls : 0 };
   if (counts.started !== expected.started || counts.ended !== expected.ended || counts.exported !== expected.exported) {
-    throw new Error(`${spec.sdk} ${spec.api}${spec.stream ? ' stream' : ''} / ${configuration}: ${JSON.stringify(counts)} for ${calls} calls, expected ${JSON.stringify(expected)}`);
+    throw new Error(
+      `${spec.sdk} ${spec.api}${spec.stream ? ' stream' : ''} / ${configuration}: ${JSON.stringify(counts)} for ${calls} calls, expected ${JSON.stringify(expected)}`,
+    );
   }
 }
 
@@ -180,7 +211,8 @@ function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider):
   const name = { openai6: 'openai6', openai7: 'openai', anthropic: '@anthropic-ai/sdk' }[spec.sdk];
   const moduleExports = require(name);
   const version = require(`${name}/version`).VERSION as string;
-  if (tool.startsWith('tokenledger')) patch(provider === 'openai' ? new OpenAIInstrumentation() : new AnthropicInstrumentation(), tracerProvider, moduleExports, version);
+  if (tool.startsWith('tokenledger'))
+    patch(provider === 'openai' ? new OpenAIInstrumentation() : new AnthropicInstrumentation(), tracerProvider, moduleExports, version);
   if (tool === 'instrumentation-openai') patch(new ContribOpenAIInstrumentation() as unknown as Instrumented, tracerProvider, moduleExports, version);
   if (tool === 'OpenInference') openInferenceInstrumentation(provider, tracerProvider, moduleExports);
   if (tool === 'OpenLIT') {
@@ -205,12 +237,20 @@ function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider):
 
 /** OpenLIT's table for the models the bench asks for, at the base rates of the price data tokenledger uses. */
 function openlitPrices(): OpenlitChatPrices {
-  const perThousand = (price: unknown) => (typeof price === 'number' ? price : (price as { base?: number } | undefined)?.base ?? 0) / 1000;
+  const perThousand = (price: unknown) => (typeof price === 'number' ? price : ((price as { base?: number } | undefined)?.base ?? 0)) / 1000;
   const prices: OpenlitChatPrices = {};
-  for (const [providerId, model] of [['openai', 'gpt-5.5'], ['anthropic', 'claude-sonnet-5-5']] as const) {
+  for (const [providerId, model] of [
+    ['openai', 'gpt-5.5'],
+    ['anthropic', 'claude-sonnet-5-5'],
+  ] as const) {
     const rates = genaiPrices().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId })?.model_price;
     if (!rates) throw new Error(`no price for ${model}: the bench's OpenLIT table needs one`);
-    prices[model] = { promptPrice: perThousand(rates.input_mtok), completionPrice: perThousand(rates.output_mtok), cacheReadPrice: perThousand(rates.cache_read_mtok), cacheCreationPrice: perThousand(rates.cache_write_mtok) };
+    prices[model] = {
+      promptPrice: perThousand(rates.input_mtok),
+      completionPrice: perThousand(rates.output_mtok),
+      cacheReadPrice: perThousand(rates.cache_read_mtok),
+      cacheCreationPrice: perThousand(rates.cache_write_mtok),
+    };
   }
   return prices;
 }
@@ -218,9 +258,15 @@ function openlitPrices(): OpenlitChatPrices {
 /** The request measurements taken before each call (tool-result share, prefix hash), on a 131 KB prompt. */
 export function requestMeasurement(rounds: number): string {
   const tools = fixtureJson('openai-chat.request.json').tools;
-  const messages = Array.from({ length: 200 }, (_, i) => (i % 4 === 3
-    ? { role: 'tool', tool_call_id: `call_${i}`, content: JSON.stringify({ rows: Array.from({ length: 20 }, (_, j) => ({ id: j, name: `item ${j}`, price: j * 1.5 })) }) }
-    : { role: i % 2 ? 'assistant' : 'user', content: 'lorem ipsum dolor sit amet '.repeat(20) }));
+  const messages = Array.from({ length: 200 }, (_, i) =>
+    i % 4 === 3
+      ? {
+          role: 'tool',
+          tool_call_id: `call_${i}`,
+          content: JSON.stringify({ rows: Array.from({ length: 20 }, (_, j) => ({ id: j, name: `item ${j}`, price: j * 1.5 })) }),
+        }
+      : { role: i % 2 ? 'assistant' : 'user', content: 'lorem ipsum dolor sit amet '.repeat(20) },
+  );
   const timings: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const start = process.hrtime.bigint();

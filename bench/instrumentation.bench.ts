@@ -90,7 +90,11 @@ type Results = Map<string, Sample[]>;
 
 async function main(): Promise<void> {
   const versions = (await import('./instrumentation-sample.ts')).versions();
-  console.log(`${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}; ${ROUNDS} rounds`);
+  console.log(
+    `${Object.entries(versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}; ${ROUNDS} rounds`,
+  );
   const only = process.env.BENCH_CASES?.split(',');
   const goals: string[] = [];
   for (const benchCase of CASES.filter((c) => !only || only.includes(c.id))) {
@@ -170,14 +174,18 @@ function caseGoals(benchCase: Case, results: Results): string[] {
   }
   const peers = benchCase.configurations.filter((name) => OPENAI_PEERS.includes(name) || ANTHROPIC_PEERS.includes(name));
   for (const peer of peers) {
-    lines.push(`${title}, whole pipeline / ${peer}: steady ${describe(ratio(results, WHOLE, peer, 'cpu'), 1)}, cold ${describe(ratio(results, WHOLE, peer, 'cold'), 1.5)}`);
+    lines.push(
+      `${title}, whole pipeline / ${peer}: steady ${describe(ratio(results, WHOLE, peer, 'cpu'), 1)}, cold ${describe(ratio(results, WHOLE, peer, 'cold'), 1.5)}`,
+    );
   }
   if (peers.length > 0) {
     const best = peers.reduce((a, b) => (median(results.get(a)!.map((s) => s.cold)) <= median(results.get(b)!.map((s) => s.cold)) ? a : b));
     lines.push(`${title}, whole pipeline cold / the best peer cold (${best}): ${describe(ratio(results, WHOLE, best, 'cold'), 1.5)}`);
   }
   if (has(CONTRIB) && has(ALONE)) {
-    lines.push(`${title}, instrumentation alone / ${CONTRIB}: steady ${describe(ratio(results, ALONE, CONTRIB, 'cpu'), 1.2)}, cold ${describe(ratio(results, ALONE, CONTRIB, 'cold'), 1.5)}`);
+    lines.push(
+      `${title}, instrumentation alone / ${CONTRIB}: steady ${describe(ratio(results, ALONE, CONTRIB, 'cpu'), 1.2)}, cold ${describe(ratio(results, ALONE, CONTRIB, 'cold'), 1.5)}`,
+    );
   }
   return lines;
 }

@@ -47,7 +47,11 @@ async function measure(configuration: string): Promise<number> {
     const { Mastra } = await import('@mastra/core');
     const { Observability } = await import('@mastra/observability');
     const { OtelBridge } = await import('@mastra/otel-bridge');
-    const mastra = new Mastra({ agents: { bench: agent }, logger: false, observability: new Observability({ configs: { default: { serviceName: 'bench', bridge: new OtelBridge() } } }) });
+    const mastra = new Mastra({
+      agents: { bench: agent },
+      logger: false,
+      observability: new Observability({ configs: { default: { serviceName: 'bench', bridge: new OtelBridge() } } }),
+    });
     agent = mastra.getAgent('bench');
   }
   const call = () => agent.generate('What is the capital of France?');
@@ -74,14 +78,20 @@ function main(): void {
     }
   }
   const base = median(samples.get('Mastra alone')!);
-  printTable('Mastra Agent.generate, one step, non-streamed', ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'], CONFIGURATIONS.map((name) => {
-    const micros = median(samples.get(name)!);
-    return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`];
-  }));
+  printTable(
+    'Mastra Agent.generate, one step, non-streamed',
+    ['configuration', 'CPU µs/call (median)', 'added µs', 'ratio'],
+    CONFIGURATIONS.map((name) => {
+      const micros = median(samples.get(name)!);
+      return [name, micros.toFixed(1), (micros - base).toFixed(1), `${(micros / base).toFixed(3)}×`];
+    }),
+  );
   const ours = samples.get('tokenledger')!;
   const theirs = samples.get(CONFIGURATIONS[2])!;
   const differences = ours.map((value, round) => value - theirs[round]!);
   const lower = differences.filter((d) => d < 0).length;
   const mid = median(differences);
-  console.log(`tokenledger − Mastra bridge: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds)`);
+  console.log(
+    `tokenledger − Mastra bridge: ${mid >= 0 ? '+' : ''}${mid.toFixed(1)} µs per call (median of per-round differences; tokenledger lower in ${lower} of ${ROUNDS} rounds)`,
+  );
 }

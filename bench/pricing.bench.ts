@@ -22,7 +22,14 @@ const attributes = {
   'gen_ai.usage.reasoning.output_tokens': 500,
   'tokenledger.usage.tool_result.input_tokens': 4699,
 };
-const libraryUsage = { input_tokens: 15050, output_tokens: 530, cache_read_tokens: 12000, cache_write_tokens: 3000, cache_write_1h_tokens: 2000, output_reasoning_tokens: 500 };
+const libraryUsage = {
+  input_tokens: 15050,
+  output_tokens: 530,
+  cache_read_tokens: 12000,
+  cache_write_tokens: 3000,
+  cache_write_1h_tokens: 2000,
+  output_reasoning_tokens: 500,
+};
 const start = new Date('2026-11-29T10:00:00Z');
 // What the processor prices: the call's usage figures (handed over by the instrumentation) and its description.
 const figures = usageFigures(usageFromAttributes(attributes));
@@ -49,8 +56,12 @@ const row = (name: string, samples: number[]) => {
   const ns = median(samples);
   return [name, ns.toFixed(0), Math.round(1e9 / ns).toLocaleString('en-US')];
 };
-printTable('pricing one call (claude-sonnet-4-5, six token types)', ['configuration', 'ns/call (median)', 'calls/s'], [
-  row('tokenledger, model match cached (every call after the first per model and hour)', cached),
-  row('tokenledger, first call for a model (match + price)', uncached),
-  row('@pydantic/genai-prices calcPrice, for comparison', library),
-]);
+printTable(
+  'pricing one call (claude-sonnet-4-5, six token types)',
+  ['configuration', 'ns/call (median)', 'calls/s'],
+  [
+    row('tokenledger, model match cached (every call after the first per model and hour)', cached),
+    row('tokenledger, first call for a model (match + price)', uncached),
+    row('@pydantic/genai-prices calcPrice, for comparison', library),
+  ],
+);

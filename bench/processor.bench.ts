@@ -85,7 +85,8 @@ function oneRun({ tracer, llmTracer }: { tracer: Tracer; llmTracer: Tracer }, en
   for (let i = 0; i < shape.calls; i += 1) {
     const call = llmTracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(i) }, ctx);
     endWithUsage(call, callFigures[i]!);
-    if (i < shape.tools) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
+    if (i < shape.tools)
+      tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, ctx).end();
   }
   if (end) run.end();
   return run;
@@ -135,13 +136,19 @@ for (const [label, exporter, shape] of [
   }
   const [sdk, pricing, full] = MODES.map((mode) => median(samples[mode]));
   const row = (name: string, micros: number) => [name, Math.round(1e6 / micros).toLocaleString('en-US'), micros.toFixed(2), `${(micros / sdk!).toFixed(3)}×`];
-  printTable(`CPU per span, SDK with ${label}, ${ROUNDS} rounds (medians)`, ['pipeline', 'spans/s', 'µs/span', 'vs SDK'], [
-    row('SDK only', sdk!),
-    row('+ tokenledger, runs off (normalise, price, call metrics)', pricing!),
-    row('+ tokenledger (… and run rollup, run metrics)', full!),
-  ]);
+  printTable(
+    `CPU per span, SDK with ${label}, ${ROUNDS} rounds (medians)`,
+    ['pipeline', 'spans/s', 'µs/span', 'vs SDK'],
+    [
+      row('SDK only', sdk!),
+      row('+ tokenledger, runs off (normalise, price, call metrics)', pricing!),
+      row('+ tokenledger (… and run rollup, run metrics)', full!),
+    ],
+  );
   const percent = (values: number[]) => `${(median(values) * 100).toFixed(0)}%`;
-  console.log(`run rollup adds ${percent(rollupShare)} to the SDK's cost of a span; pricing and call metrics add ${percent(pricingShare)} (medians of per-round differences)`);
+  console.log(
+    `run rollup adds ${percent(rollupShare)} to the SDK's cost of a span; pricing and call metrics add ${percent(pricingShare)} (medians of per-round differences)`,
+  );
 }
 
 function heapMb(): number {
@@ -168,7 +175,9 @@ function heapForOpenRuns(withTokenledger: boolean): { megabytes: number; held: n
   const bare = heapForOpenRuns(false);
   const ours = heapForOpenRuns(true);
   const perRun = ((ours.megabytes - bare.megabytes) * 1024 * 1024) / 10_000;
-  console.log(`\nheap tokenledger holds per in-flight run: ${perRun.toFixed(0)} bytes (${ours.held} runs held; open root spans alone: ${((bare.megabytes * 1024 * 1024) / 10_000).toFixed(0)} bytes each)`);
+  console.log(
+    `\nheap tokenledger holds per in-flight run: ${perRun.toFixed(0)} bytes (${ours.held} runs held; open root spans alone: ${((bare.megabytes * 1024 * 1024) / 10_000).toFixed(0)} bytes each)`,
+  );
 }
 
 // 100 000 runs whose root never ends (each with one call that does), default limits: the processor holds at most

@@ -82,6 +82,8 @@ printTable(`rollup of one chain of nested agent spans (${ROUNDS} rounds, medians
     tree.start(id, 'trace', i ? ids[i - 1] : undefined, { name: 'level', explicit: true });
   });
   const held = heapMb() - before;
-  console.log(`run tree for 28,000 nested agent spans: ${held.toFixed(1)} MB held (${((held * 1024 * 1024) / ids.length).toFixed(0)} bytes a span; ${tree.activeRuns} runs, the deepest ${ids.length - tree.activeRuns} not runs of their own)`);
+  console.log(
+    `run tree for 28,000 nested agent spans: ${held.toFixed(1)} MB held (${((held * 1024 * 1024) / ids.length).toFixed(0)} bytes a span; ${tree.activeRuns} runs, the deepest ${ids.length - tree.activeRuns} not runs of their own)`,
+  );
 }
 if (!gc) console.log('(run with --expose-gc for exact heap figures; npm run bench does)');

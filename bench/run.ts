@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 
 const dir = new URL('.', import.meta.url);
 const only = process.argv[2];
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.bench.ts')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.bench.ts'))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n=== ${file}`);
   const result = spawnSync(process.execPath, ['--expose-gc', new URL(file, dir).pathname], { stdio: 'inherit' });

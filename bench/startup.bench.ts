@@ -28,7 +28,10 @@ const ESM: Configuration[] = [
   { name: '--import tokenledger/register', args: ['--import', 'tokenledger/register', 'bench/apps/three-sdks.mjs'] },
   { name: `--import ${AUTO}`, args: ['--import', AUTO, 'bench/apps/three-sdks.mjs'] },
   // What auto-instrumentations-node needs to patch ESM imports at all: OpenTelemetry's loader hook over every module.
-  { name: `--import ${AUTO} + loader hook`, args: ['--experimental-loader', '@opentelemetry/instrumentation/hook.mjs', '--import', AUTO, 'bench/apps/three-sdks.mjs'] },
+  {
+    name: `--import ${AUTO} + loader hook`,
+    args: ['--experimental-loader', '@opentelemetry/instrumentation/hook.mjs', '--import', AUTO, 'bench/apps/three-sdks.mjs'],
+  },
 ];
 const IMPORT: Configuration[] = [
   { name: "require('tokenledger')", args: ['bench/apps/import-processor.cjs'] },
@@ -63,10 +66,14 @@ function measure(title: string, configurations: Configuration[], baseline: boole
     }
   }
   const base = baseline ? median(samples.get(configurations[0]!.name)!) : 0;
-  printTable(title, baseline ? ['configuration', 'CPU ms (median)', 'added ms'] : ['entry', 'CPU ms (median)', 'modules loaded'], configurations.map((c) => {
-    const ms = median(samples.get(c.name)!);
-    return [c.name, ms.toFixed(0), baseline ? (ms - base).toFixed(0) : String(modules[c.name] ?? '—')];
-  }));
+  printTable(
+    title,
+    baseline ? ['configuration', 'CPU ms (median)', 'added ms'] : ['entry', 'CPU ms (median)', 'modules loaded'],
+    configurations.map((c) => {
+      const ms = median(samples.get(c.name)!);
+      return [c.name, ms.toFixed(0), baseline ? (ms - base).toFixed(0) : String(modules[c.name] ?? '—')];
+    }),
+  );
 }
 
 console.log(`${ROUNDS} rounds; Node ${process.versions.node}`);

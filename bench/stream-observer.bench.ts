@@ -7,7 +7,14 @@ import { median, printTable } from './report.ts';
 
 const EVENTS = 500;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const chunk = (i: number) => ({ id: 'c', object: 'chat.completion.chunk', model: 'm', service_tier: 'default', choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null }], usage: null });
+const chunk = (i: number) => ({
+  id: 'c',
+  object: 'chat.completion.chunk',
+  model: 'm',
+  service_tier: 'default',
+  choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null }],
+  usage: null,
+});
 const events = Array.from({ length: EVENTS }, (_, i) => chunk(i));
 
 async function* source() {
@@ -24,9 +31,7 @@ const inspectChunk = (event: Record<string, unknown>) => {
 async function run(observed: boolean): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < 50; i += 1) {
-    const iterable = observed
-      ? observeEvents(source(), new LlmCall(span), { onEvent: inspectChunk, onEnd() {} })
-      : source();
+    const iterable = observed ? observeEvents(source(), new LlmCall(span), { onEvent: inspectChunk, onEnd() {} }) : source();
     for await (const _ of iterable);
   }
   return Number(process.hrtime.bigint() - start) / 50 / EVENTS;
@@ -40,7 +45,11 @@ for (let round = 0; round < ROUNDS; round += 1) {
 }
 const b = median(bare);
 const o = median(observed);
-printTable(`stream observation, ${EVENTS}-event source`, ['configuration', 'ns/event (median)', 'added ns/event'], [
-  ['bare async generator', b.toFixed(0), '0'],
-  ['observed by tokenledger', o.toFixed(0), (o - b).toFixed(0)],
-]);
+printTable(
+  `stream observation, ${EVENTS}-event source`,
+  ['configuration', 'ns/event (median)', 'added ns/event'],
+  [
+    ['bare async generator', b.toFixed(0), '0'],
+    ['observed by tokenledger', o.toFixed(0), (o - b).toFixed(0)],
+  ],
+);

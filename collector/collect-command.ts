@@ -83,7 +83,9 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
   const tls = tlsFiles(values);
   const prices = values.prices ? usable(() => loadPriceOverridesFile(values.prices!)) : undefined;
   const metricsEndpoint = values.metricsEndpoint || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || upstream;
-  const metrics = values.prometheus ? await prometheusReader(values.prometheus) : { reader: otlpReader(metricsEndpoint, env), url: undefined, close: async () => undefined };
+  const metrics = values.prometheus
+    ? await prometheusReader(values.prometheus)
+    : { reader: otlpReader(metricsEndpoint, env), url: undefined, close: async () => undefined };
   const meterProvider = new MeterProvider({ readers: [metrics.reader] });
   const recorder = values.record ? forwardedRecorder(values.record) : undefined;
   const release = () => Promise.all([meterProvider.shutdown().catch(() => undefined), recorder?.close().catch(() => undefined), metrics.close()]);
@@ -119,7 +121,13 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
 function collectorServer(
   values: Values,
   env: NodeJS.ProcessEnv,
-  made: { upstream: string; tls: CollectorTls | undefined; prices: ReturnType<typeof loadPriceOverridesFile> | undefined; meterProvider: MeterProvider; record?: (request: Uint8Array) => void },
+  made: {
+    upstream: string;
+    tls: CollectorTls | undefined;
+    prices: ReturnType<typeof loadPriceOverridesFile> | undefined;
+    meterProvider: MeterProvider;
+    record?: (request: Uint8Array) => void;
+  },
 ): CollectorServer {
   const { host, port } = values.listen!;
   return new CollectorServer({
@@ -142,7 +150,12 @@ function collectorServer(
     legacyMetrics: values.legacyMetrics ?? false,
     genaiCostAttributes: values.genaiCostAttributes ?? false,
     attribution: values.baggageKeys
-      ? { keys: values.baggageKeys, maxValuesPerKey: values.baggageMaxValues, hashKeys: values.baggageHashKeys, hashSalt: env.TOKENLEDGER_BAGGAGE_HASH_SALT || undefined }
+      ? {
+          keys: values.baggageKeys,
+          maxValuesPerKey: values.baggageMaxValues,
+          hashKeys: values.baggageHashKeys,
+          hashSalt: env.TOKENLEDGER_BAGGAGE_HASH_SALT || undefined,
+        }
       : undefined,
     backendConventions: values.backendConventions,
     record: made.record,

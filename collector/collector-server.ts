@@ -151,7 +151,7 @@ export class CollectorServer {
     this.clock = options.clock ?? systemClock;
     this.log = new RateLimitedLog(undefined, this.clock);
     const meter = tokenledgerMeter(options.meterProvider);
-    let recorder: TokenledgerMetrics | undefined ;
+    let recorder: TokenledgerMetrics | undefined;
     const attribution = options.attribution ? new AttributionLabels(options.attribution, (key) => recorder?.attributionOverflow(key)) : undefined;
     recorder = new TokenledgerMetrics(meter, { legacyMetrics: options.legacyMetrics, attribution });
     const metrics = recorder;
@@ -221,7 +221,16 @@ export class CollectorServer {
       });
     };
     this.server = this.tls
-      ? createHttpsServer({ cert: this.tls.cert, key: this.tls.key, ca: this.tls.clientCa, requestCert: Boolean(this.tls.clientCa), rejectUnauthorized: Boolean(this.tls.clientCa) }, handler)
+      ? createHttpsServer(
+          {
+            cert: this.tls.cert,
+            key: this.tls.key,
+            ca: this.tls.clientCa,
+            requestCert: Boolean(this.tls.clientCa),
+            rejectUnauthorized: Boolean(this.tls.clientCa),
+          },
+          handler,
+        )
       : createHttpServer(handler);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -288,7 +297,13 @@ export class CollectorServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const encoding = wireEncoding(contentType);
-    const refuse = async (status: number, reason: TokenledgerCollectorRefusalReason, message: string, headers: Record<string, string> = {}, drained?: boolean) => {
+    const refuse = async (
+      status: number,
+      reason: TokenledgerCollectorRefusalReason,
+      message: string,
+      headers: Record<string, string> = {},
+      drained?: boolean,
+    ) => {
       this.counts.refusedRequests[reason] += 1;
       this.log.warn(`refused:${reason}`, () => `refused a request with ${status}: ${message}`);
       const whole = drained ?? (await discardBody(req, this.drainLimit));
@@ -305,7 +320,13 @@ export class CollectorServer {
     const bodyEncoding = contentEncoding(req.headers['content-encoding']);
     if (!bodyEncoding) return refuse(415, 'unsupported', `unsupported Content-Encoding "${req.headers['content-encoding']}"; send gzip, deflate, zstd or none`);
     const memoryFull = (drained?: boolean) =>
-      refuse(503, 'memory_limit', `over the ${this.budget.limit}-byte memory limit; retry later`, { 'retry-after': String(this.queue.retryAfterSeconds()) }, drained);
+      refuse(
+        503,
+        'memory_limit',
+        `over the ${this.budget.limit}-byte memory limit; retry later`,
+        { 'retry-after': String(this.queue.retryAfterSeconds()) },
+        drained,
+      );
     if (!this.budget.fits(0)) return memoryFull();
     const read = await readBody(req, this.maxBodyBytes, this.drainLimit, this.budget);
     if (read.kind === 'aborted') return;
@@ -377,10 +398,14 @@ export class CollectorServer {
   private warnIfExposed(): void {
     if (isLoopback(this.host)) return;
     if (!this.tls) {
-      diag.warn(`tokenledger collect: listening on ${this.host} without TLS: spans${this.bearerToken ? ' and the bearer token' : ''} travel in clear (--tls-cert, --tls-key)`);
+      diag.warn(
+        `tokenledger collect: listening on ${this.host} without TLS: spans${this.bearerToken ? ' and the bearer token' : ''} travel in clear (--tls-cert, --tls-key)`,
+      );
     }
     if (!this.bearerToken && !this.tls?.clientCa) {
-      diag.warn(`tokenledger collect: listening on ${this.host} without TOKENLEDGER_COLLECTOR_TOKEN or --tls-client-ca: anyone who can reach it can send spans`);
+      diag.warn(
+        `tokenledger collect: listening on ${this.host} without TOKENLEDGER_COLLECTOR_TOKEN or --tls-client-ca: anyone who can reach it can send spans`,
+      );
     }
   }
 }

@@ -151,7 +151,8 @@ export class ForwardQueue {
   async restore(): Promise<number> {
     if (!this.disk) return 0;
     const found = await this.disk.open();
-    for (const { file, spans } of found) this.add({ body: undefined, lease: undefined, spans, firstAttempt: undefined, attempts: 0, notBefore: 0, file: Promise.resolve(file) });
+    for (const { file, spans } of found)
+      this.add({ body: undefined, lease: undefined, spans, firstAttempt: undefined, attempts: 0, notBefore: 0, file: Promise.resolve(file) });
     return found.length;
   }
 
@@ -293,7 +294,11 @@ export class ForwardQueue {
     const delay = this.retries.delay(entry.attempts, entry.firstAttempt, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
     if (delay === undefined) {
       this.done(entry);
-      this.events.dropped?.('retries_exhausted', entry.spans, `${detail}; gave up after ${entry.attempts} attempts over ${Math.round((now - entry.firstAttempt) / 1000)} s`);
+      this.events.dropped?.(
+        'retries_exhausted',
+        entry.spans,
+        `${detail}; gave up after ${entry.attempts} attempts over ${Math.round((now - entry.firstAttempt) / 1000)} s`,
+      );
       return;
     }
     this.stats.retries += 1;

@@ -9,7 +9,13 @@ import { hashAttributeValues } from './hashed-attributes.ts';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 test('hashed attributes: strings, numbers, booleans and arrays are hashed as text; other kinds are removed; other keys kept', () => {
-  const hasher = new AttributionHasher({ hashKeys: ['user.id', 'user.ids', 'user.bytes', 'user.flag'] }, ['tenant.id', 'user.id', 'user.ids', 'user.bytes', 'user.flag']);
+  const hasher = new AttributionHasher({ hashKeys: ['user.id', 'user.ids', 'user.bytes', 'user.flag'] }, [
+    'tenant.id',
+    'user.id',
+    'user.ids',
+    'user.bytes',
+    'user.flag',
+  ]);
   const keyValues = [
     { key: 'tenant.id', value: { stringValue: 'acme' } },
     { key: 'user.id', value: { intValue: '42' } },

@@ -29,12 +29,19 @@ function span(id: number, name: string, attributes: KeyValue[] = []) {
 
 /** A decoded span as plain JSON: ids in hex, times as strings. */
 function plain(bytes: Uint8Array) {
-  const decoded = Span.toObject(Span.decode(bytes), { longs: String, bytes: String, defaults: false }) as { name?: string; attributes?: KeyValue[] } & Record<string, unknown>;
+  const decoded = Span.toObject(Span.decode(bytes), { longs: String, bytes: String, defaults: false }) as { name?: string; attributes?: KeyValue[] } & Record<
+    string,
+    unknown
+  >;
   return { ...decoded, attributes: toAttributes(decoded.attributes ?? []), keys: (decoded.attributes ?? []).map((attribute) => attribute.key) };
 }
 
 test('otlp bytes: spans written into one buffer are each their own slice, decoding to the span as it came', () => {
-  const spans = [span(1, 'invoke_agent support', [kv('gen_ai.operation.name', 'invoke_agent')]), span(2, 'chat gpt-4.1', [kv('gen_ai.usage.input_tokens', 1000)]), span(3, 'empty')];
+  const spans = [
+    span(1, 'invoke_agent support', [kv('gen_ai.operation.name', 'invoke_agent')]),
+    span(2, 'chat gpt-4.1', [kv('gen_ai.usage.input_tokens', 1000)]),
+    span(3, 'empty'),
+  ];
   const writer = new SpanWriter();
   for (const message of spans) writer.add(message);
   const { bytes, ends } = writer.finish();
@@ -51,15 +58,24 @@ test('otlp bytes: spans written into one buffer are each their own slice, decodi
 
 test('otlp bytes: appended attributes decode after the ones the span came with, every other field unchanged', () => {
   const bytes = Span.encode(span(2, 'chat gpt-4.1', [kv('gen_ai.usage.input_tokens', 1000)])).finish();
-  const patched = plain(appendAttributes(bytes, { 'tokenledger.cost.usd': 0.0028, 'tokenledger.run.id': 'r1', 'tokenledger.call.retry': true, absent: undefined }));
+  const patched = plain(
+    appendAttributes(bytes, { 'tokenledger.cost.usd': 0.0028, 'tokenledger.run.id': 'r1', 'tokenledger.call.retry': true, absent: undefined }),
+  );
   assert.deepEqual(patched.keys, ['gen_ai.usage.input_tokens', 'tokenledger.cost.usd', 'tokenledger.run.id', 'tokenledger.call.retry']);
-  assert.deepEqual(patched.attributes, { 'gen_ai.usage.input_tokens': 1000, 'tokenledger.cost.usd': 0.0028, 'tokenledger.run.id': 'r1', 'tokenledger.call.retry': true });
+  assert.deepEqual(patched.attributes, {
+    'gen_ai.usage.input_tokens': 1000,
+    'tokenledger.cost.usd': 0.0028,
+    'tokenledger.run.id': 'r1',
+    'tokenledger.call.retry': true,
+  });
   const original = plain(bytes);
   assert.deepEqual({ ...patched, attributes: undefined, keys: undefined }, { ...original, attributes: undefined, keys: undefined });
 });
 
 test('otlp bytes: replacing attributes keeps each key once, with the new value', () => {
-  const bytes = Span.encode(span(1, 'invoke_agent support', [kv('tokenledger.run.id', 'old'), kv('tokenledger.run.steps', 9), kv('service.kept', 'yes')])).finish();
+  const bytes = Span.encode(
+    span(1, 'invoke_agent support', [kv('tokenledger.run.id', 'old'), kv('tokenledger.run.steps', 9), kv('service.kept', 'yes')]),
+  ).finish();
   const patched = plain(replaceAttributes(bytes, { 'tokenledger.run.id': 'new', 'tokenledger.run.steps': 2, 'tokenledger.run.complete': true }));
   assert.deepEqual(patched.keys.toSorted(), ['service.kept', 'tokenledger.run.complete', 'tokenledger.run.id', 'tokenledger.run.steps']);
   assert.deepEqual(patched.attributes, { 'tokenledger.run.id': 'new', 'tokenledger.run.steps': 2, 'service.kept': 'yes', 'tokenledger.run.complete': true });
@@ -72,7 +88,12 @@ test('otlp bytes: a request assembled from held bytes puts each span under its o
   const scopeA = { name: 'tokenledger', version: '0.1.0' };
   const scopeB = { name: 'openinference.instrumentation.openai' };
   const origins: Origin[] = [
-    { resource: resourceA, resourceSchemaUrl: 'https://opentelemetry.io/schemas/1.30.0', scope: scopeA, scopeSchemaUrl: 'https://opentelemetry.io/schemas/1.31.0' },
+    {
+      resource: resourceA,
+      resourceSchemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+      scope: scopeA,
+      scopeSchemaUrl: 'https://opentelemetry.io/schemas/1.31.0',
+    },
     { resource: resourceB, resourceSchemaUrl: undefined, scope: scopeB, scopeSchemaUrl: undefined },
   ];
   const held = (id: number, origin: Origin): EncodedSpan & { id: number } => {
@@ -82,27 +103,50 @@ test('otlp bytes: a request assembled from held bytes puts each span under its o
   // Interleaved as released: frontend, worker, frontend, worker.
   const spans = [held(1, origins[0]!), held(2, origins[1]!), held(3, origins[0]!), held(4, origins[1]!)];
   const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(encodeRequest(spans)), { longs: String, bytes: String }) as {
-    resourceSpans: Array<{ resource: { attributes: KeyValue[] }; schemaUrl?: string; scopeSpans: Array<{ scope: { name: string; version?: string }; schemaUrl?: string; spans: Array<{ name: string; spanId: string }> }> }>;
+    resourceSpans: Array<{
+      resource: { attributes: KeyValue[] };
+      schemaUrl?: string;
+      scopeSpans: Array<{ scope: { name: string; version?: string }; schemaUrl?: string; spans: Array<{ name: string; spanId: string }> }>;
+    }>;
   };
   assert.deepEqual(
     request.resourceSpans.map((resourceSpans) => ({
       service: toAttributes(resourceSpans.resource.attributes)['service.name'],
       schemaUrl: resourceSpans.schemaUrl,
-      scopes: resourceSpans.scopeSpans.map((scopeSpans) => ({ scope: scopeSpans.scope, schemaUrl: scopeSpans.schemaUrl, spans: scopeSpans.spans.map((s) => s.name) })),
+      scopes: resourceSpans.scopeSpans.map((scopeSpans) => ({
+        scope: scopeSpans.scope,
+        schemaUrl: scopeSpans.schemaUrl,
+        spans: scopeSpans.spans.map((s) => s.name),
+      })),
     })),
     [
-      { service: 'frontend', schemaUrl: 'https://opentelemetry.io/schemas/1.30.0', scopes: [{ scope: { name: 'tokenledger', version: '0.1.0' }, schemaUrl: 'https://opentelemetry.io/schemas/1.31.0', spans: ['span 1', 'span 3'] }] },
-      { service: 'worker', schemaUrl: undefined, scopes: [{ scope: { name: 'openinference.instrumentation.openai' }, schemaUrl: undefined, spans: ['span 2', 'span 4'] }] },
+      {
+        service: 'frontend',
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+        scopes: [{ scope: { name: 'tokenledger', version: '0.1.0' }, schemaUrl: 'https://opentelemetry.io/schemas/1.31.0', spans: ['span 1', 'span 3'] }],
+      },
+      {
+        service: 'worker',
+        schemaUrl: undefined,
+        scopes: [{ scope: { name: 'openinference.instrumentation.openai' }, schemaUrl: undefined, spans: ['span 2', 'span 4'] }],
+      },
     ],
   );
   // Each span's bytes went out as they were held.
   const sent = request.resourceSpans.flatMap((resourceSpans) => resourceSpans.scopeSpans.flatMap((scopeSpans) => scopeSpans.spans));
-  assert.deepEqual(sent.map((s) => hexId(s.spanId)), ['0000000000000001', '0000000000000003', '0000000000000002', '0000000000000004']);
+  assert.deepEqual(
+    sent.map((s) => hexId(s.spanId)),
+    ['0000000000000001', '0000000000000003', '0000000000000002', '0000000000000004'],
+  );
 });
 
 test('otlp bytes: a span without a resource or scope is sent without them', () => {
   const bytes = Span.encode(span(1, 'bare')).finish();
-  const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(encodeRequest([{ origin: { resource: undefined, resourceSchemaUrl: undefined, scope: undefined, scopeSchemaUrl: undefined }, encoded: () => bytes }])));
+  const request = ExportTraceServiceRequest.toObject(
+    ExportTraceServiceRequest.decode(
+      encodeRequest([{ origin: { resource: undefined, resourceSchemaUrl: undefined, scope: undefined, scopeSchemaUrl: undefined }, encoded: () => bytes }]),
+    ),
+  );
   assert.deepEqual(Object.keys(request.resourceSpans[0]), ['scopeSpans']);
   assert.deepEqual(Object.keys(request.resourceSpans[0].scopeSpans[0]), ['spans']);
   assert.equal(request.resourceSpans[0].scopeSpans[0].spans[0].name, 'bare');
@@ -134,7 +178,8 @@ test('otlp bytes: appended attributes are the bytes of the key-value messages en
   const appended = appendAttributes(bare, added);
   // Each attribute as a KeyValue message of toAnyValue's value, in the span's repeated attributes field (9).
   const writer = protobuf.Writer.create();
-  for (const [key, value] of Object.entries(added)) KeyValueMessage.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
+  for (const [key, value] of Object.entries(added))
+    KeyValueMessage.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
   assert.deepEqual(Buffer.from(appended.subarray(bare.length)), Buffer.from(writer.finish()));
   assert.deepEqual(plain(appended).attributes, added);
 });

@@ -16,7 +16,17 @@ test('otlp validate: bad ids refuse the span, with where and why; an all-zero pa
     ['zero span id', { ...good(), spanId: id(8, 0) }, 'spanId must not be all zeros'],
     ['parent 4 bytes', { ...good(), parentSpanId: id(4) }, 'parentSpanId must be 8 bytes or empty, got 4'],
     ['zero parent', { ...good(), parentSpanId: id(8, 0) }, undefined],
-    ['link trace id 8 bytes', { ...good(), links: [{ traceId: id(16), spanId: id(8) }, { traceId: id(8), spanId: id(8) }] }, 'links[1].traceId must be 16 bytes (32 hex digits), got 8'],
+    [
+      'link trace id 8 bytes',
+      {
+        ...good(),
+        links: [
+          { traceId: id(16), spanId: id(8) },
+          { traceId: id(8), spanId: id(8) },
+        ],
+      },
+      'links[1].traceId must be 16 bytes (32 hex digits), got 8',
+    ],
   ];
   for (const [label, span, problem] of table) {
     const request = { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] } as unknown as DecodedRequest;

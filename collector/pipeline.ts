@@ -14,7 +14,12 @@
 // whose rollup throws is forwarded as it is.
 import type { Attributes } from '@opentelemetry/api';
 import { adjustedCount } from '../base/sampling-threshold.ts';
-import { ATTR_GEN_AI_USAGE_COST_AMOUNT, ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_COST_SOURCE, ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import {
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_COST_SOURCE,
+  ATTR_TOKENLEDGER_RUN_ID,
+} from '../conventions/attributes.ts';
 import type { BackendConvention } from '../ledger/backend-attributes.ts';
 import type { CallPricer, PricedCall } from '../ledger/pricing/call-pricer.ts';
 import { genAiSource } from '../ledger/sources/genai.ts';
@@ -35,7 +40,11 @@ export type OtlpRequest = {
   resourceSpans?: Array<{
     resource?: unknown;
     schemaUrl?: unknown;
-    scopeSpans?: Array<{ scope?: { name?: string; version?: string }; schemaUrl?: unknown; spans?: Array<Record<string, unknown> & { attributes?: OtlpKeyValue[] }> }>;
+    scopeSpans?: Array<{
+      scope?: { name?: string; version?: string };
+      schemaUrl?: unknown;
+      spans?: Array<Record<string, unknown> & { attributes?: OtlpKeyValue[] }>;
+    }>;
   }>;
 };
 
@@ -114,7 +123,14 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
    * `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with);
    * `collides`: whether a key the span came with is one the rollup may write.
    */
-  constructor(span: Record<string, unknown>, traceId: string, enriched: EnrichedSpan, origin: Origin, kept: readonly string[], collides: (key: string) => boolean) {
+  constructor(
+    span: Record<string, unknown>,
+    traceId: string,
+    enriched: EnrichedSpan,
+    origin: Origin,
+    kept: readonly string[],
+    collides: (key: string) => boolean,
+  ) {
     const { attributes } = enriched;
     this.spanId = hexId(span.spanId);
     this.parentSpanId = hexId(span.parentSpanId);
@@ -197,7 +213,12 @@ export class CollectorPipeline {
     this.genaiCostAttributes = options.genaiCostAttributes ?? false;
     this.collides = writtenAtRollup(this.backendConventions.length > 0 ? BACKEND_WRITES : ROLLUP_WRITES);
     // Its learner learns ideal steps per agent across traces, as the in-process processor does across runs.
-    this.rollup = new TraceRollup({ pricer, learner: new IdealStepsLearner(), genaiCostAttributes: this.genaiCostAttributes, backendConventions: this.backendConventions });
+    this.rollup = new TraceRollup({
+      pricer,
+      learner: new IdealStepsLearner(),
+      genaiCostAttributes: this.genaiCostAttributes,
+      backendConventions: this.backendConventions,
+    });
   }
 
   /** Takes a decoded request; returns what must be forwarded now (late spans, traces evicted to make room). */
@@ -316,7 +337,9 @@ const EMPTY = new Uint8Array(0);
 /** A span that could not be read: forwarded as it came, counted as nothing. */
 const UNREAD_SPAN: SpanClass = { kind: 'other', source: genAiSource, runName: '' };
 /** Prefixes of the attributes the rollup writes: cost, duplicate marks, run rollup; and other backends' conventions. */
-const ROLLUP_WRITES = [ATTR_TOKENLEDGER_COST_SOURCE, ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_RUN_ID, ATTR_GEN_AI_USAGE_COST_AMOUNT].map((name) => name.slice(0, name.lastIndexOf('.') + 1));
+const ROLLUP_WRITES = [ATTR_TOKENLEDGER_COST_SOURCE, ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_RUN_ID, ATTR_GEN_AI_USAGE_COST_AMOUNT].map((name) =>
+  name.slice(0, name.lastIndexOf('.') + 1),
+);
 const BACKEND_WRITES = [...ROLLUP_WRITES, 'llm.', 'openinference.', 'langfuse.'];
 
 /** Whether an attribute a span came with may be one the rollup writes again (then it is re-encoded, not appended to). */

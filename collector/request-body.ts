@@ -70,7 +70,9 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit: number
       refuse('too_large');
     }
     req.on('data', onData);
-    req.once('end', () => settle(refusal ? { kind: refusal, drained: true } : { kind: 'body', bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), lease }));
+    req.once('end', () =>
+      settle(refusal ? { kind: refusal, drained: true } : { kind: 'body', bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), lease }),
+    );
     req.once('close', () => settle({ kind: 'aborted' }));
     req.once('error', () => settle({ kind: 'aborted' }));
   });

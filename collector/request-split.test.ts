@@ -9,18 +9,31 @@ const resource = (service: string) => ({ attributes: [{ key: 'service.name', val
 
 function layout(body: Uint8Array): string[] {
   const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body)) as {
-    resourceSpans: Array<{ resource: { attributes: Array<{ value: { stringValue: string } }> }; scopeSpans: Array<{ scope: { name: string }; spans: Array<{ name: string }> }> }>;
+    resourceSpans: Array<{
+      resource: { attributes: Array<{ value: { stringValue: string } }> };
+      scopeSpans: Array<{ scope: { name: string }; spans: Array<{ name: string }> }>;
+    }>;
   };
-  return request.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => `${rs.resource.attributes[0]!.value.stringValue}/${ss.scope.name}/${s.name}`)));
+  return request.resourceSpans.flatMap((rs) =>
+    rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => `${rs.resource.attributes[0]!.value.stringValue}/${ss.scope.name}/${s.name}`)),
+  );
 }
 
 test('request split: five spans over two resources and three scopes become two and three, each where it was', () => {
-  const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
-    resourceSpans: [
-      { resource: resource('a'), scopeSpans: [{ scope: { name: 'x' }, spans: [span(0)] }, { scope: { name: 'y' }, spans: [span(1), span(2)] }] },
-      { resource: resource('b'), scopeSpans: [{ scope: { name: 'z' }, spans: [span(3), span(4)] }] },
-    ],
-  })).finish();
+  const body = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          resource: resource('a'),
+          scopeSpans: [
+            { scope: { name: 'x' }, spans: [span(0)] },
+            { scope: { name: 'y' }, spans: [span(1), span(2)] },
+          ],
+        },
+        { resource: resource('b'), scopeSpans: [{ scope: { name: 'z' }, spans: [span(3), span(4)] }] },
+      ],
+    }),
+  ).finish();
   const [first, second] = splitRequest(body)!;
   assert.equal(first.spans, 2);
   assert.equal(second.spans, 3);

@@ -6,8 +6,19 @@ import { backoffDelay, DEFAULT_BACKOFF, outcomeOf, retryAfterMs, RetryPolicy } f
 
 test('retry policy: only 429, 502, 503 and 504 are retried; 400 and 413 split the request; the rest refuse it', () => {
   const table: Array<[number, string]> = [
-    [200, 'delivered'], [202, 'delivered'], [429, 'retry'], [502, 'retry'], [503, 'retry'], [504, 'retry'],
-    [400, 'split'], [413, 'split'], [401, 'refused'], [403, 'refused'], [404, 'refused'], [500, 'refused'], [501, 'refused'],
+    [200, 'delivered'],
+    [202, 'delivered'],
+    [429, 'retry'],
+    [502, 'retry'],
+    [503, 'retry'],
+    [504, 'retry'],
+    [400, 'split'],
+    [413, 'split'],
+    [401, 'refused'],
+    [403, 'refused'],
+    [404, 'refused'],
+    [500, 'refused'],
+    [501, 'refused'],
   ];
   for (const [status, outcome] of table) assert.equal(outcomeOf(status), outcome, String(status));
 });
@@ -26,7 +37,10 @@ test('retry policy: Retry-After as seconds or an HTTP date; anything else is ign
 test('retry policy: the delay grows by 1.5 from 1 s to 30 s, jittered by ±50 %', () => {
   const at = (attempt: number, random: number) => backoffDelay(attempt, DEFAULT_BACKOFF, () => random);
   // random 0.5 is no jitter: 1000, 1500, 2250, 3375, … capped at 30 000
-  assert.deepEqual([1, 2, 3, 4].map((attempt) => at(attempt, 0.5)), [1000, 1500, 2250, 3375]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((attempt) => at(attempt, 0.5)),
+    [1000, 1500, 2250, 3375],
+  );
   assert.equal(at(20, 0.5), 30_000);
   assert.equal(at(1, 0), 500, 'the least: half');
   assert.equal(at(1, 0.999_999), 1500, 'the most: one and a half');

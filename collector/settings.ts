@@ -55,12 +55,17 @@ export const COLLECTOR_FLAGS = {
     67_108_864,
     'bytes held at most over request bodies being read, held traces and requests queued for the upstream; at the limit clients get 503 with `Retry-After` (nothing is dropped) and, while the upstream takes spans, the oldest held traces are forwarded early. Resident memory stayed under 200 MB + 2.5 × this with 4 MB requests and the upstream down (`npm run bench`)',
   ),
-  maxBodyBytes: positiveSetting('--max-body-bytes', true, 20_971_520, 'a request body larger than this, as sent or once inflated, gets 413 (after it has been read)'),
+  maxBodyBytes: positiveSetting(
+    '--max-body-bytes',
+    true,
+    20_971_520,
+    'a request body larger than this, as sent or once inflated, gets 413 (after it has been read)',
+  ),
   upstreamTimeoutMs: positiveSetting(
     '--upstream-timeout-ms',
     true,
     10_000,
-    'how long one request to the upstream may take; one that takes longer is sent again, so set it above the upstream\'s slowest answer',
+    "how long one request to the upstream may take; one that takes longer is sent again, so set it above the upstream's slowest answer",
   ),
   upstreamConcurrency: positiveSetting('--upstream-concurrency', true, 4, 'requests in flight to the upstream at once'),
   upstreamMaxElapsedMs: positiveSetting(
@@ -92,13 +97,22 @@ export const COLLECTOR_FLAGS = {
   prices: stringSetting('--prices', 'path', 'price overrides, as `TOKENLEDGER_PRICES`'),
   record: stringSetting('--record', 'path', 'also append every forwarded request to this file as OTLP/JSON lines, as `TOKENLEDGER_RECORD` does in process'),
   legacyMetrics: booleanSetting('--legacy-metrics', false, 'also record the previous `gen_ai.client.token.usage` histogram, as `TOKENLEDGER_LEGACY_METRICS`'),
-  genaiCostAttributes: booleanSetting('--genai-cost-attributes', false, 'also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes on the calls it prices, as `TOKENLEDGER_GENAI_COST_ATTRIBUTES`'),
+  genaiCostAttributes: booleanSetting(
+    '--genai-cost-attributes',
+    false,
+    'also write the proposed `gen_ai.usage.cost.{amount,currency,source}` attributes on the calls it prices, as `TOKENLEDGER_GENAI_COST_ATTRIBUTES`',
+  ),
   baggageKeys: listSetting(
     '--baggage-keys',
     'names, comma-separated',
-    'span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run\'s (see [Attribution](attribution.md))',
+    "span attributes (baggage entries the app copied onto its spans, e.g. `tenant.id,user.id,feature`) to label the token, cost and run metrics with; a call without one takes its run's (see [Attribution](attribution.md))",
   ),
-  baggageMaxValues: positiveSetting('--baggage-max-values', true, 100, 'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted'),
+  baggageMaxValues: positiveSetting(
+    '--baggage-max-values',
+    true,
+    100,
+    'distinct values per `--baggage-keys` key on the metrics; later values are recorded as `_overflow` and counted',
+  ),
   baggageHashKeys: listSetting(
     '--baggage-hash-keys',
     'names, comma-separated',
@@ -107,7 +121,7 @@ export const COLLECTOR_FLAGS = {
   backendConventions: listSetting(
     '--backend-conventions',
     '`openinference`, `langfuse`, comma-separated',
-    'also write each LLM span\'s figures in these conventions, as `TOKENLEDGER_BACKEND_CONVENTIONS`',
+    "also write each LLM span's figures in these conventions, as `TOKENLEDGER_BACKEND_CONVENTIONS`",
     BACKEND_CONVENTIONS,
   ),
 } satisfies Record<string, Setting<unknown>>;
@@ -122,15 +136,26 @@ export const COLLECTOR_VARIABLES: readonly PassedSetting[] = [
   {
     name: 'TOKENLEDGER_BAGGAGE_HASH_SALT',
     type: 'string',
-    meaning: 'the HMAC key of the `--baggage-hash-keys` hash (the same as in process: one salt gives the same hashes); without it the hash is a plain SHA-256, which anyone can recompute for a guessed id',
+    meaning:
+      'the HMAC key of the `--baggage-hash-keys` hash (the same as in process: one salt gives the same hashes); without it the hash is a plain SHA-256, which anyone can recompute for a guessed id',
   },
-  { name: 'OTEL_LOG_LEVEL', type: '`none` … `all`', default: '`info`', meaning: 'what the collector logs (to stderr and stdout); drops, refusals and upstream failures are warnings, at most one per kind every 10 s' },
+  {
+    name: 'OTEL_LOG_LEVEL',
+    type: '`none` … `all`',
+    default: '`info`',
+    meaning: 'what the collector logs (to stderr and stdout); drops, refusals and upstream failures are warnings, at most one per kind every 10 s',
+  },
   {
     name: 'OTEL_EXPORTER_OTLP_HEADERS',
     type: '`key=value,…`',
     meaning: 'headers sent upstream with traces and metrics (`OTEL_EXPORTER_OTLP_TRACES_HEADERS` and `…_METRICS_HEADERS` add to them per signal)',
   },
-  { name: 'OTEL_EXPORTER_OTLP_COMPRESSION', type: '`gzip` \\| `none`', default: '`none`', meaning: 'compression of what is sent upstream (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` for traces only)' },
+  {
+    name: 'OTEL_EXPORTER_OTLP_COMPRESSION',
+    type: '`gzip` \\| `none`',
+    default: '`none`',
+    meaning: 'compression of what is sent upstream (`OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` for traces only)',
+  },
   { name: 'OTEL_METRIC_EXPORT_INTERVAL', type: 'milliseconds', default: '60000', meaning: 'how often metrics are sent over OTLP' },
 ];
 

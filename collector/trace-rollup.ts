@@ -177,7 +177,13 @@ export class TraceRollup {
       const root = isRoot.has(span);
       if (runStartOf(span.spanClass, root) !== undefined) runs += 1;
       if (!whole && span.spanClass.kind === 'agent') span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
-      ledger.start({ spanId: span.spanId, traceId: span.traceId, parentSpanId: root ? undefined : span.parentSpanId, spanClass: span.spanClass, attributes: span.attributes });
+      ledger.start({
+        spanId: span.spanId,
+        traceId: span.traceId,
+        parentSpanId: root ? undefined : span.parentSpanId,
+        spanClass: span.spanClass,
+        attributes: span.attributes,
+      });
     }
     for (const span of endOrder(order, parentOf)) {
       const current: NonNullable<TraceRollup['current']> = { span };
@@ -246,10 +252,11 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
     }
   };
   for (const root of [...roots].sort(byStart)) visit(root);
-  for (const span of spans) if (!visited.has(span)) {
-    parentOf.delete(span); // in a parent cycle: a root
-    visit(span);
-  }
+  for (const span of spans)
+    if (!visited.has(span)) {
+      parentOf.delete(span); // in a parent cycle: a root
+      visit(span);
+    }
   return { order, isRoot, parentOf };
 }
 

@@ -42,9 +42,15 @@ test('trace store: past maxTraces or maxSpans the oldest trace is evicted and co
   const store = new TraceStore<StoredSpan>({ maxTraces: 2, maxSpans: 4 }, clock);
   assert.deepEqual(store.add([span('a'), span('b')]).evicted, []);
   const byTraces = store.add([span('c')]).evicted;
-  assert.deepEqual(byTraces.map((trace) => [trace.traceId, trace.reason]), [['a', 'evicted']]);
+  assert.deepEqual(
+    byTraces.map((trace) => [trace.traceId, trace.reason]),
+    [['a', 'evicted']],
+  );
   const bySpans = store.add([span('c', 'x'), span('c', 'x'), span('c', 'x')]).evicted;
-  assert.deepEqual(bySpans.map((trace) => [trace.traceId, trace.reason]), [['b', 'evicted']]);
+  assert.deepEqual(
+    bySpans.map((trace) => [trace.traceId, trace.reason]),
+    [['b', 'evicted']],
+  );
   const { late } = store.add([span('a', 'x')]);
   assert.equal(late.length, 1);
   assert.deepEqual(store.stats, { evictedTraces: 2, lateSpans: 1 });
@@ -53,6 +59,12 @@ test('trace store: past maxTraces or maxSpans the oldest trace is evicted and co
 test('trace store: evicting by bytes hands back the oldest traces until that many bytes are freed', () => {
   const store = new TraceStore<StoredSpan>({}, new ManualClock());
   store.add([span('a', '', 300), span('b', '', 300), span('c', '', 300)]);
-  assert.deepEqual(store.evictBytes(301).map((trace) => trace.traceId), ['a', 'b']);
-  assert.deepEqual(store.flush().map((trace) => [trace.traceId, trace.reason]), [['c', 'flush']]);
+  assert.deepEqual(
+    store.evictBytes(301).map((trace) => trace.traceId),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    store.flush().map((trace) => [trace.traceId, trace.reason]),
+    [['c', 'flush']],
+  );
 });

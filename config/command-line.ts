@@ -114,7 +114,11 @@ export function parseCommandLine<F extends FlagTable>(spec: CommandSpec<F>, argv
 
 /** `--help`: the usage line, what the command does, and its table as plain text. */
 export function commandHelp(spec: CommandSpec<FlagTable>): string {
-  const plain = (text: string) => text.replace(/`/g, '').replace(/\\\|/g, '|').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+  const plain = (text: string) =>
+    text
+      .replace(/`/g, '')
+      .replace(/\\\|/g, '|')
+      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
   const lines = [`usage: ${spec.usage}`, '', plain(spec.summary), ''];
   for (const setting of commandSettings(spec)) {
     const fallback = shownDefault(setting);

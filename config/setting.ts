@@ -90,10 +90,16 @@ export function urlMappingSetting(name: string, type: string, meaning: string): 
     type,
     default: undefined,
     meaning,
-    show: (mapping) => Object.entries(mapping).map(([url, value]) => `${url}=${value}`).join(','),
+    show: (mapping) =>
+      Object.entries(mapping)
+        .map(([url, value]) => `${url}=${value}`)
+        .join(','),
     parse(raw) {
       const mapping: Record<string, string> = {};
-      for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         const at = entry.lastIndexOf('=');
         const url = entry.slice(0, at).trim();
         const value = entry.slice(at + 1).trim();

@@ -87,7 +87,16 @@ const FOREIGN_NAMESPACES: Record<string, readonly string[]> = { openinference: [
 const REQUIREMENTS = new Set(['required', 'conditionally_required', 'recommended', 'opt_in']);
 const INSTRUMENTS = new Set(['counter', 'histogram', 'updowncounter']);
 /** The price keys of @pydantic/genai-prices' ModelPrice a token type may name, and our two rules. */
-const PRICE_KEYS = new Set(['input_mtok', 'cache_read_mtok', 'cache_write_mtok', 'cache_write_1h_mtok', 'output_mtok', 'output_reasoning_mtok', 'input_share', 'fees']);
+const PRICE_KEYS = new Set([
+  'input_mtok',
+  'cache_read_mtok',
+  'cache_write_mtok',
+  'cache_write_1h_mtok',
+  'output_mtok',
+  'output_reasoning_mtok',
+  'input_share',
+  'fees',
+]);
 const TOKEN_TYPE_ATTRIBUTE = 'tokenledger.token.type';
 
 /** The registry as written, with the attributes its token types name added and `tokenledger.token.type`'s values set. */
@@ -107,10 +116,38 @@ export function expandRegistry(registry: Registry): Registry {
   for (const row of registry.token_types) {
     const what = oneLine(row.brief);
     const relation = row.role === 'part' ? 'a part of the partition' : `a SUBSET of ${row.of}, never added on top`;
-    add(row.usage, () => ({ group: 'usage', type: 'int', origin: 'tokenledger', requirement: 'recommended', spans: ['llm'], brief: `Tokens of ${what}; ${relation}.` }));
-    add(row.cost, () => ({ group: 'cost', type: 'double', origin: 'tokenledger', requirement: 'recommended', spans: ['llm'], brief: `USD for ${what}; ${relation}.` }));
-    add(row.run_usage, () => ({ group: 'agent', type: 'int', origin: 'tokenledger', requirement: 'recommended', spans: ['agent'], brief: `The run's \`${row.id}\` tokens${parent(row)}, over its subtree; absent when a call left it unknown.` }));
-    add(row.run_cost, () => ({ group: 'agent', type: 'double', origin: 'tokenledger', requirement: 'recommended', spans: ['agent'], brief: `The run's USD for \`${row.id}\`${parent(row)}, over its subtree.` }));
+    add(row.usage, () => ({
+      group: 'usage',
+      type: 'int',
+      origin: 'tokenledger',
+      requirement: 'recommended',
+      spans: ['llm'],
+      brief: `Tokens of ${what}; ${relation}.`,
+    }));
+    add(row.cost, () => ({
+      group: 'cost',
+      type: 'double',
+      origin: 'tokenledger',
+      requirement: 'recommended',
+      spans: ['llm'],
+      brief: `USD for ${what}; ${relation}.`,
+    }));
+    add(row.run_usage, () => ({
+      group: 'agent',
+      type: 'int',
+      origin: 'tokenledger',
+      requirement: 'recommended',
+      spans: ['agent'],
+      brief: `The run's \`${row.id}\` tokens${parent(row)}, over its subtree; absent when a call left it unknown.`,
+    }));
+    add(row.run_cost, () => ({
+      group: 'agent',
+      type: 'double',
+      origin: 'tokenledger',
+      requirement: 'recommended',
+      spans: ['agent'],
+      brief: `The run's USD for \`${row.id}\`${parent(row)}, over its subtree.`,
+    }));
   }
   const attributes = [...registry.attributes, ...added].map((a) =>
     a.name === TOKEN_TYPE_ATTRIBUTE ? { ...a, values: registry.token_types.map((row) => row.id) } : a,
@@ -138,7 +175,8 @@ export function validateRegistry(registry: Registry): string[] {
     }
     const namespaces = FOREIGN_NAMESPACES[a.origin];
     if (namespaces !== undefined) {
-      if (!namespaces.some((prefix) => a.name.startsWith(prefix))) problems.push(`attribute ${a.name}: ${a.origin} names live under ${namespaces.join(' or ')}`);
+      if (!namespaces.some((prefix) => a.name.startsWith(prefix)))
+        problems.push(`attribute ${a.name}: ${a.origin} names live under ${namespaces.join(' or ')}`);
       if (a.requirement !== 'opt_in' || a.spans.join() !== 'llm') problems.push(`attribute ${a.name}: ${a.origin} names are opt-in, on LLM call spans only`);
     }
     if (a.origin === 'baggage' && (a.requirement !== 'opt_in' || a.name.startsWith('gen_ai.'))) {
@@ -273,7 +311,7 @@ export function renderTokenTypes(registry: Registry): string {
   lines.push('export interface TokenTypeRow {');
   lines.push('  /** The id, also the `tokenledger.token.type` value of its metric series. */');
   lines.push('  readonly id: string;');
-  lines.push("  /** `part`: the parts add up to the bill; `subset`: inside a part, never added on top. */");
+  lines.push('  /** `part`: the parts add up to the bill; `subset`: inside a part, never added on top. */');
   lines.push("  readonly role: 'part' | 'subset';");
   lines.push('  /** Whether it is billed as input, as output, or as a fee per request. */');
   lines.push("  readonly side: 'input' | 'output' | 'fees';");
@@ -287,14 +325,14 @@ export function renderTokenTypes(registry: Registry): string {
   lines.push('  readonly runUsageAttribute: string | undefined;');
   lines.push('  /** The run span attribute of its cost over the run, in USD. */');
   lines.push('  readonly runCostAttribute: string;');
-  lines.push("  /** A genai-prices price key, `input_share` or `fees`. */");
+  lines.push('  /** A genai-prices price key, `input_share` or `fees`. */');
   lines.push('  readonly price: string;');
-  lines.push("  /** The part whose rate applies when the price entry has no rate for `price`. */");
+  lines.push('  /** The part whose rate applies when the price entry has no rate for `price`. */');
   lines.push('  readonly pricedAs: string | undefined;');
-  lines.push('  /** The GenAI conventions\' metric of its tokens, where there is one. */');
+  lines.push("  /** The GenAI conventions' metric of its tokens, where there is one. */");
   lines.push('  readonly genaiMetric: string | undefined;');
   lines.push('}', '');
-  lines.push('/** The token-type table, the registry\'s `token_types`: the parts of a bill, then the subsets inside them. */');
+  lines.push("/** The token-type table, the registry's `token_types`: the parts of a bill, then the subsets inside them. */");
   lines.push('export const TOKEN_TYPES = [');
   for (const row of registry.token_types) {
     lines.push(
@@ -305,9 +343,9 @@ export function renderTokenTypes(registry: Registry): string {
   }
   lines.push('] as const satisfies readonly TokenTypeRow[];', '');
   lines.push('/** The id of a token type. */');
-  lines.push('export type TokenTypeId = (typeof TOKEN_TYPES)[number][\'id\'];');
+  lines.push("export type TokenTypeId = (typeof TOKEN_TYPES)[number]['id'];");
   lines.push('');
-  lines.push('/** A sum of parts that spans carry beside the parts themselves (the registry\'s `token_totals`). */');
+  lines.push("/** A sum of parts that spans carry beside the parts themselves (the registry's `token_totals`). */");
   lines.push('export interface TokenTotalRow {');
   lines.push('  /** The id of the total. */');
   lines.push('  readonly id: string;');
@@ -323,10 +361,10 @@ export function renderTokenTypes(registry: Registry): string {
   lines.push('  readonly costAttribute: string | undefined;');
   lines.push('  /** The run span attribute of its cost over the run, in USD. */');
   lines.push('  readonly runCostAttribute: string | undefined;');
-  lines.push('  /** The GenAI conventions\' metric of its tokens, where there is one. */');
+  lines.push("  /** The GenAI conventions' metric of its tokens, where there is one. */");
   lines.push('  readonly genaiMetric: string | undefined;');
   lines.push('}', '');
-  lines.push('/** The totals, the registry\'s `token_totals`: each the sum of its parts. */');
+  lines.push("/** The totals, the registry's `token_totals`: each the sum of its parts. */");
   lines.push('export const TOKEN_TOTALS = [');
   for (const total of registry.token_totals) {
     lines.push(
@@ -357,7 +395,7 @@ export function renderDoc(registry: Registry): string {
   );
   out.push('## Token types', '');
   out.push(
-    "One row per thing a call is billed for. The parts are a partition: they add up to all input + all output, and",
+    'One row per thing a call is billed for. The parts are a partition: they add up to all input + all output, and',
     'their costs add up to `tokenledger.cost.usd`; each is a `tokenledger.token.type` value of `tokenledger.tokens` and',
     '`tokenledger.cost`. Subsets are inside a part and are counted apart (`tokenledger.tokens.subset`,',
     '`tokenledger.cost.subset`). A part with no rate of its own in the price entry takes the rate of the part in the',
@@ -367,14 +405,23 @@ export function renderDoc(registry: Registry): string {
   out.push('| type | role | usage on the call span | cost on the call span | on the run span | price key | priced as |', '|---|---|---|---|---|---|---|');
   for (const row of registry.token_types) {
     const role = row.role === 'part' ? 'part' : `subset of ${row.of}`;
-    const run = [row.run_usage, row.run_cost].filter(Boolean).map((name) => `\`${name}\``).join(', ');
+    const run = [row.run_usage, row.run_cost]
+      .filter(Boolean)
+      .map((name) => `\`${name}\``)
+      .join(', ');
     out.push(`| \`${row.id}\` | ${role} | ${row.usage ? `\`${row.usage}\`` : '—'} | \`${row.cost}\` | ${run} | \`${row.price}\` | ${row.priced_as ?? '—'} |`);
   }
   out.push('');
   out.push('| total | sum of | on the call span | on the run span |', '|---|---|---|---|');
   for (const total of registry.token_totals) {
-    const call = [total.usage, total.cost].filter(Boolean).map((name) => `\`${name}\``).join(', ');
-    const run = [total.run_usage, total.run_cost].filter(Boolean).map((name) => `\`${name}\``).join(', ');
+    const call = [total.usage, total.cost]
+      .filter(Boolean)
+      .map((name) => `\`${name}\``)
+      .join(', ');
+    const run = [total.run_usage, total.run_cost]
+      .filter(Boolean)
+      .map((name) => `\`${name}\``)
+      .join(', ');
     out.push(`| ${total.id} | ${total.parts.join(' + ')} | ${call} | ${run} |`);
   }
   out.push('');

@@ -22,7 +22,12 @@ export interface UsageAttributeOptions {
 }
 
 /** For each token type, the totals it is a part of (its cache-write TTL parts are in `cache_write`). */
-const TOTALS_OF = new Map<string, string[]>(TOKEN_TYPES.map((row) => [row.id, TOKEN_TOTALS.filter((total) => (total.parts as readonly string[]).includes(row.id) && total.usageAttribute !== undefined).map((total) => total.id)]));
+const TOTALS_OF = new Map<string, string[]>(
+  TOKEN_TYPES.map((row) => [
+    row.id,
+    TOKEN_TOTALS.filter((total) => (total.parts as readonly string[]).includes(row.id) && total.usageAttribute !== undefined).map((total) => total.id),
+  ]),
+);
 
 /**
  * Writes the usage attributes of `figures` into `out` (the call's pending attributes), unknown figures left off. A

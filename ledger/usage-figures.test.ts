@@ -94,7 +94,10 @@ for (const rule of rules) {
 }
 
 test('usage figures: tool results are the input apportioned by their share of the prompt, plus server-side tool input', () => {
-  const figures = usageFigures({ tokens: { input: 1120, output: 1, cache_read: 0, cache_write: 0 }, serverToolInputTokens: 120 }, { toolChars: 250, totalChars: 1000 });
+  const figures = usageFigures(
+    { tokens: { input: 1120, output: 1, cache_read: 0, cache_write: 0 }, serverToolInputTokens: 120 },
+    { toolChars: 250, totalChars: 1000 },
+  );
   assert.equal(figures.tokens.tool_result, 250 + 120); // (1120 − 120) × 250 / 1000 + 120
   assert.equal(figures.toolResultEstimation, 'char_share');
 });

@@ -28,7 +28,8 @@ export class AttributionHasher {
   constructor(options: AttributionHashOptions, attributedKeys: readonly string[], where = 'baggage') {
     const keys = validateKeys(options.hashKeys ?? [], `${where} hash keys`);
     for (const key of keys) {
-      if (!attributedKeys.includes(key)) throw new Error(`tokenledger: ${where} hash key ${key} is not one of the ${where} keys (${attributedKeys.join(', ')})`);
+      if (!attributedKeys.includes(key))
+        throw new Error(`tokenledger: ${where} hash key ${key} is not one of the ${where} keys (${attributedKeys.join(', ')})`);
     }
     this.keys = new Set(keys);
     if (options.hashSalt !== undefined && options.hashSalt === '') throw new Error(`tokenledger: ${where} hash salt must not be empty`);

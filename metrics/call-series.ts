@@ -93,7 +93,12 @@ export class LastCallSeries {
     if (responseModel !== undefined) base[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
     if (address !== undefined) base[ATTR_SERVER_ADDRESS] = address;
     if (port !== undefined) base[ATTR_SERVER_PORT] = port;
-    const own: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: provider, [ATTR_GEN_AI_REQUEST_MODEL]: requestModel, [ATTR_GEN_AI_AGENT_NAME]: agent, ...labels.attribution };
+    const own: Attributes = {
+      [ATTR_GEN_AI_PROVIDER_NAME]: provider,
+      [ATTR_GEN_AI_REQUEST_MODEL]: requestModel,
+      [ATTR_GEN_AI_AGENT_NAME]: agent,
+      ...labels.attribution,
+    };
     if (estimated) own[ATTR_TOKENLEDGER_ESTIMATED] = true;
     const series: CallSeries = {
       histogram: failed ? { ...base, [ATTR_ERROR_TYPE]: String(errorType ?? '_OTHER') } : base,

@@ -110,7 +110,12 @@ export class TokenledgerMetrics {
     this.inputPerCall = histogram(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS, '{token}', 'Input tokens per LLM call', TOKEN_BUCKETS);
     this.outputPerCall = histogram(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS, '{token}', 'Output tokens per LLM call', TOKEN_BUCKETS);
     if (options.legacyMetrics) {
-      this.legacyTokenUsage = histogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, '{token}', 'Input and output tokens per LLM call (previous GenAI metric)', TOKEN_BUCKETS);
+      this.legacyTokenUsage = histogram(
+        METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+        '{token}',
+        'Input and output tokens per LLM call (previous GenAI metric)',
+        TOKEN_BUCKETS,
+      );
     }
     GENAI_USAGE.forEach(({ metric }, index) => {
       const modality = { [ATTR_GEN_AI_TOKEN_MODALITY]: GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN };
@@ -123,10 +128,18 @@ export class TokenledgerMetrics {
         if (row.role === role) table.observe(result, index, { [ATTR_TOKENLEDGER_TOKEN_TYPE]: row.id });
       });
     };
-    meter.createObservableCounter(METRIC_TOKENLEDGER_TOKENS, { unit: '{token}', description: 'Tokens by part; sum over the type is all tokens' }).addCallback(byType(this.tokens, 'part'));
-    meter.createObservableCounter(METRIC_TOKENLEDGER_TOKENS_SUBSET, { unit: '{token}', description: 'Tokens of the subsets (reasoning, tool results)' }).addCallback(byType(this.tokens, 'subset'));
-    meter.createObservableCounter(METRIC_TOKENLEDGER_COST, { unit: 'USD', description: 'Cost by part; sum over the type is all spend priced' }).addCallback(byType(this.cost, 'part'));
-    meter.createObservableCounter(METRIC_TOKENLEDGER_COST_SUBSET, { unit: 'USD', description: 'Cost of the subsets (reasoning, tool results)' }).addCallback(byType(this.cost, 'subset'));
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_TOKENS, { unit: '{token}', description: 'Tokens by part; sum over the type is all tokens' })
+      .addCallback(byType(this.tokens, 'part'));
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_TOKENS_SUBSET, { unit: '{token}', description: 'Tokens of the subsets (reasoning, tool results)' })
+      .addCallback(byType(this.tokens, 'subset'));
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_COST, { unit: 'USD', description: 'Cost by part; sum over the type is all spend priced' })
+      .addCallback(byType(this.cost, 'part'));
+    meter
+      .createObservableCounter(METRIC_TOKENLEDGER_COST_SUBSET, { unit: 'USD', description: 'Cost of the subsets (reasoning, tool results)' })
+      .addCallback(byType(this.cost, 'subset'));
     this.runs = meter.createCounter(METRIC_TOKENLEDGER_RUNS, { unit: '{run}', description: 'Finished agent runs by outcome' });
     this.runCost = histogram(METRIC_TOKENLEDGER_RUN_COST, 'USD', 'Cost per agent run', COST_BUCKETS);
     this.runSteps = histogram(METRIC_TOKENLEDGER_RUN_STEPS, '{step}', 'LLM calls per agent run', STEP_BUCKETS);
@@ -140,10 +153,16 @@ export class TokenledgerMetrics {
         .addCallback((result) => result.observe(activeRuns()));
     }
     this.runsEvicted = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_RUNS_EVICTED, { unit: '{run}', description: 'Runs evicted before their root ended' });
-    this.spansEvicted = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_EVICTED, { unit: '{span}', description: 'In-flight spans forgotten past maxSpans' });
+    this.spansEvicted = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_EVICTED, {
+      unit: '{span}',
+      description: 'In-flight spans forgotten past maxSpans',
+    });
     this.unpricedCalls = meter.createCounter(METRIC_TOKENLEDGER_CALLS_UNPRICED, { unit: '{call}', description: 'LLM calls whose cost is unknown' });
     this.spansLate = meter.createCounter(METRIC_TOKENLEDGER_PROCESSOR_SPANS_LATE, { unit: '{span}', description: 'Spans that ended after their run' });
-    this.overflows = meter.createCounter(METRIC_TOKENLEDGER_ATTRIBUTION_OVERFLOW, { unit: '{record}', description: 'Records whose attribution value was capped' });
+    this.overflows = meter.createCounter(METRIC_TOKENLEDGER_ATTRIBUTION_OVERFLOW, {
+      unit: '{record}',
+      description: 'Records whose attribution value was capped',
+    });
   }
 
   /**
@@ -225,7 +244,6 @@ function add(slots: Float64Array, index: number, value: number | undefined, weig
 
 /** Adds each row's figure, in the table's order; an unknown one adds nothing (its series is then a lower bound). */
 function addRows(slots: Float64Array, figures: TokenCounts | Partial<Record<string, number>>, weight: number): void {
-  for (let index = 0; index < TOKEN_TYPES.length; index += 1) add(slots, index, (figures as Record<string, number | undefined>)[TOKEN_TYPES[index]!.id], weight);
+  for (let index = 0; index < TOKEN_TYPES.length; index += 1)
+    add(slots, index, (figures as Record<string, number | undefined>)[TOKEN_TYPES[index]!.id], weight);
 }
-
-

@@ -120,7 +120,8 @@ export class TokenledgerSpanProcessor implements SpanProcessor {
     this.runs = options.runs ?? true;
     const backendConventions = options.backendConventions ?? [];
     for (const convention of backendConventions) {
-      if (!BACKEND_CONVENTIONS.includes(convention)) throw new Error(`tokenledger: backendConventions must list some of ${BACKEND_CONVENTIONS.join(', ')}, got ${String(convention)}`);
+      if (!BACKEND_CONVENTIONS.includes(convention))
+        throw new Error(`tokenledger: backendConventions must list some of ${BACKEND_CONVENTIONS.join(', ')}, got ${String(convention)}`);
     }
     if (options.attribution) {
       this.baggage = new BaggageAttributes(options.attribution);

@@ -1,10 +1,7 @@
 // How a run span's own attributes shape its outcome, read the same way in process and in collector mode (which
 // spans start runs is the span ledger's to say: span-ledger/span-start.ts).
 import type { Attributes } from '@opentelemetry/api';
-import {
-  ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
-  ATTR_TOKENLEDGER_RUN_SUCCESS,
-} from '../conventions/attributes.ts';
+import { ATTR_TOKENLEDGER_RUN_IDEAL_STEPS, ATTR_TOKENLEDGER_RUN_SUCCESS } from '../conventions/attributes.ts';
 import type { RunOutcome } from './run-summary.ts';
 
 /** The ideal steps a run span declares (`tokenledger.run.ideal_steps`), when it is a positive number. */

@@ -53,7 +53,14 @@ export interface RunLimits {
 }
 
 /** The run limits a processor has unless given others (about 30 MB at most). */
-export const DEFAULT_RUN_LIMITS: RunLimits = { maxRuns: 10_000, maxRunAgeMs: 3_600_000, sweepIntervalMs: 60_000, maxRunDepth: 64, maxSpans: 100_000, runWaitMs: 5_000 };
+export const DEFAULT_RUN_LIMITS: RunLimits = {
+  maxRuns: 10_000,
+  maxRunAgeMs: 3_600_000,
+  sweepIntervalMs: 60_000,
+  maxRunDepth: 64,
+  maxSpans: 100_000,
+  runWaitMs: 5_000,
+};
 
 export type EvictionReason = 'max_runs' | 'max_age' | 'max_depth';
 
@@ -191,7 +198,9 @@ export class RunTree {
       result = { run: innermost };
     }
     // Runs above that waited only for this span: rolled up after the run it ended (nested runs come first).
-    if (ready) for (const above of ready) if (above !== state && above.rootEnded && !above.closed) this.rollUp(above, above.rootEnded.attributes, above.rootEnded.failed);
+    if (ready)
+      for (const above of ready)
+        if (above !== state && above.rootEnded && !above.closed) this.rollUp(above, above.rootEnded.attributes, above.rootEnded.failed);
     return result;
   }
 

@@ -33,7 +33,7 @@ test('diagnostics: distinct problems each get their line, and a multi-line messa
   ]);
 });
 
-test('diagnostics: with the level left at its default, OpenTelemetry\'s own info lines are left out, its warnings kept', () => {
+test("diagnostics: with the level left at its default, OpenTelemetry's own info lines are left out, its warnings kept", () => {
   const { log, lines } = logger(true);
   log.info('Export retry time 1160ms exceeds remaining timeout 163ms, not retrying further.');
   log.warn('Dropped 3 spans');

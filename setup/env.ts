@@ -16,7 +16,10 @@ export function numberFromEnv(name: string, env: NodeJS.ProcessEnv = process.env
 export function listFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
   const raw = stringFromEnv(name, env);
   if (raw === undefined) return undefined;
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return items.length > 0 ? items : undefined;
 }
 

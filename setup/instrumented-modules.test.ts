@@ -14,7 +14,7 @@ function definitions(): Definition[] {
   }
 }
 
-test('instrumented modules: every package and internal file an instrumentation patches is in the loader hook\'s lists', () => {
+test("instrumented modules: every package and internal file an instrumentation patches is in the loader hook's lists", () => {
   const patched = definitions();
   assert.deepEqual([...new Set(patched.map((definition) => definition.name))].sort(), [...INSTRUMENTED_PACKAGES].sort());
   const files = new Set(patched.flatMap((definition) => definition.files.map((file) => file.name.replace(/\.(c|m)?js$/, ''))));

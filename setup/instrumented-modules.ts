@@ -6,7 +6,15 @@
 // files inside a package, which the package imports by relative path (the Anthropic platform clients never load
 // the SDK's main module; LangChain's callback manager and model base classes are internal files; Mastra's `Agent` is exported by its `agent` subpath entry): those are matched by their resolved
 // URL. A test checks that every module definition of tokenledgerInstrumentations() and each of its files is here.
-export const INSTRUMENTED_PACKAGES = ['openai', '@anthropic-ai/sdk', '@google/genai', '@aws-sdk/client-bedrock-runtime', 'ai', '@langchain/core', '@mastra/core'] as const;
+export const INSTRUMENTED_PACKAGES = [
+  'openai',
+  '@anthropic-ai/sdk',
+  '@google/genai',
+  '@aws-sdk/client-bedrock-runtime',
+  'ai',
+  '@langchain/core',
+  '@mastra/core',
+] as const;
 
 /** Files inside a package that an instrumentation patches, as `package/path` without the extension. */
 export const INSTRUMENTED_FILES = [

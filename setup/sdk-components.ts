@@ -22,11 +22,16 @@ export function resourceFromEnv(): Resource {
     env: resources.envDetector,
   };
   const names = listFromEnv('OTEL_NODE_RESOURCE_DETECTORS') ?? ['all'];
-  const detectors = names.includes('all') ? Object.values(known) : names.includes('none') ? [] : names.flatMap((name) => {
-    const detector = known[name as keyof typeof known];
-    if (!detector) diag.warn(`tokenledger: unknown resource detector "${name}" in OTEL_NODE_RESOURCE_DETECTORS; known: ${Object.keys(known).join(', ')}, all, none`);
-    return detector ? [detector] : [];
-  });
+  const detectors = names.includes('all')
+    ? Object.values(known)
+    : names.includes('none')
+      ? []
+      : names.flatMap((name) => {
+          const detector = known[name as keyof typeof known];
+          if (!detector)
+            diag.warn(`tokenledger: unknown resource detector "${name}" in OTEL_NODE_RESOURCE_DETECTORS; known: ${Object.keys(known).join(', ')}, all, none`);
+          return detector ? [detector] : [];
+        });
   // The env detector reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; it runs even when detectors are off.
   const all = detectors.includes(resources.envDetector) ? detectors : [...detectors, resources.envDetector];
   return resources.defaultResource().merge(resources.detectResources({ detectors: all }));

@@ -40,7 +40,9 @@ export function otlpExporter<Exporter>(signal: 'TRACES' | 'METRICS', packages: R
   const variable = `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`;
   let protocol = stringFromEnv(variable) ?? stringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
   if (!(protocol in packages)) {
-    diag.warn(`tokenledger: unknown OTLP protocol "${protocol}" (${variable} or OTEL_EXPORTER_OTLP_PROTOCOL); using http/protobuf; known: ${OTLP_PROTOCOLS.join(', ')}`);
+    diag.warn(
+      `tokenledger: unknown OTLP protocol "${protocol}" (${variable} or OTEL_EXPORTER_OTLP_PROTOCOL); using http/protobuf; known: ${OTLP_PROTOCOLS.join(', ')}`,
+    );
     protocol = 'http/protobuf';
   }
   const exporterPackage = packageRequire(packages[protocol as keyof typeof packages]) as Record<string, new () => Exporter>;

@@ -14,7 +14,12 @@
 // No OpenTelemetry SDK type and no I/O here; time comes from the injected clock (through the run tree).
 import type { Attributes } from '@opentelemetry/api';
 import type { Clock } from '../base/clock.ts';
-import { ATTR_TOKENLEDGER_CALL_DUPLICATE_OF, ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON, ATTR_TOKENLEDGER_RUN_COMPLETE, ATTR_TOKENLEDGER_RUN_ID } from '../conventions/attributes.ts';
+import {
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_OF,
+  ATTR_TOKENLEDGER_CALL_DUPLICATE_REASON,
+  ATTR_TOKENLEDGER_RUN_COMPLETE,
+  ATTR_TOKENLEDGER_RUN_ID,
+} from '../conventions/attributes.ts';
 import { BACKEND_COST_ATTRIBUTES, backendAttributes, type BackendConvention } from '../ledger/backend-attributes.ts';
 import { callFigures, type CallFigures } from '../ledger/call-figures.ts';
 import { COST_ATTRIBUTES, writeCostAttributes } from '../ledger/cost-attributes.ts';
@@ -152,12 +157,20 @@ export class SpanLedger {
     const toolFailed = (view.kindAtEnd ?? kind) === 'tool' ? view.failed : undefined;
     this.ending = { spanId, ended, weight };
     try {
-      const result = this.tree.end(spanId, { call, toolFailed, counted: kind === 'call' || kind === 'tool', attributes: view.attributes, failed: view.failed, uncoveredRequests });
+      const result = this.tree.end(spanId, {
+        call,
+        toolFailed,
+        counted: kind === 'call' || kind === 'tool',
+        attributes: view.attributes,
+        failed: view.failed,
+        uncoveredRequests,
+      });
       if (result.waiting !== undefined) {
         ended.waiting = true;
         if (weight !== 1) this.weights.set(result.waiting, weight);
       }
-      if (result.lostRunId !== undefined) Object.assign(ended.attributes, { [ATTR_TOKENLEDGER_RUN_ID]: result.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
+      if (result.lostRunId !== undefined)
+        Object.assign(ended.attributes, { [ATTR_TOKENLEDGER_RUN_ID]: result.lostRunId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
       this.options.observer?.spanEnded(spanId, call, toolFailed, view.attributes, result.run);
       if (counted) this.options.sink.recordCall(view.attributes, call, view.durationSeconds, result.run?.agentName, result.run, weight);
     } finally {

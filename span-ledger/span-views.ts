@@ -72,7 +72,14 @@ export interface RolledUpRun {
 /** Where the ledger's figures go: the metrics (metrics/metrics.ts), or the cost lab's collection of runs and calls. */
 export interface LedgerSink {
   /** One counted LLM call (refused ones excepted), with the agent and the innermost run it was in. */
-  recordCall(attributes: Attributes, figures: CallFigures, durationSeconds: number, agentName: string | undefined, run: RunState | undefined, weight: number): void;
+  recordCall(
+    attributes: Attributes,
+    figures: CallFigures,
+    durationSeconds: number,
+    agentName: string | undefined,
+    run: RunState | undefined,
+    weight: number,
+  ): void;
   /** One run rolled up and reported. */
   recordRun(summary: RunSummary, run: RunState, weight: number): void;
   evicted(reason: string): void;

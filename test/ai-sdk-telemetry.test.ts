@@ -50,18 +50,27 @@ async function weatherAgent(): Promise<void> {
         {
           index: 0,
           finish_reason: 'tool_calls',
-          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
         },
       ];
     }
     return { json: completion };
   });
-  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const weather = ai.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }) => ({ city, celsius: 21 }),
+  });
   await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: ai.isStepCount(5) });
 }
 
 /** LLM call spans (the processor prices every one) that are not marked duplicates. */
-const counted = (spans: ReadableSpan[]) => spans.filter((span) => span.attributes['tokenledger.cost.usd'] !== undefined && span.attributes['tokenledger.call.duplicate_of'] === undefined);
+const counted = (spans: ReadableSpan[]) =>
+  spans.filter((span) => span.attributes['tokenledger.cost.usd'] !== undefined && span.attributes['tokenledger.call.duplicate_of'] === undefined);
 const duplicates = (spans: ReadableSpan[]) => spans.filter((span) => span.attributes['tokenledger.call.duplicate_of'] !== undefined);
 
 // Per call (the chat fixture on the flex tier): 0.007355 (see ai-sdk.test.ts); three calls 0.022065.
@@ -70,11 +79,19 @@ test('ai sdk 7 + @ai-sdk/otel: one counted span per call, the otel call span mar
   const spans = await waitForSpans(harness, 12);
   assert.equal(harness.provider.requests.length, 3);
   const calls = counted(spans);
-  assert.deepEqual(calls.map((span) => [span.instrumentationScope.name, span.attributes['gen_ai.response.id'], span.attributes['gen_ai.usage.reasoning.output_tokens'], span.attributes['tokenledger.cost.usd']]), [
-    ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-1', 384, 0.007355],
-    ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-2', 384, 0.007355],
-    ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-3', 384, 0.007355],
-  ]);
+  assert.deepEqual(
+    calls.map((span) => [
+      span.instrumentationScope.name,
+      span.attributes['gen_ai.response.id'],
+      span.attributes['gen_ai.usage.reasoning.output_tokens'],
+      span.attributes['tokenledger.cost.usd'],
+    ]),
+    [
+      ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-1', 384, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-2', 384, 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 'chatcmpl-3', 384, 0.007355],
+    ],
+  );
   const marked = duplicates(spans);
   assert.equal(marked.length, 3);
   for (const [index, span] of marked.entries()) {
@@ -85,7 +102,7 @@ test('ai sdk 7 + @ai-sdk/otel: one counted span per call, the otel call span mar
     assert.equal(span.attributes['tokenledger.call.duplicate_reason'], 'same_response_id');
   }
   const runs = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent');
-  assert.equal(runs.length, 1, 'tokenledger makes no run span of its own beside the AI SDK\'s');
+  assert.equal(runs.length, 1, "tokenledger makes no run span of its own beside the AI SDK's");
   assert.deepEqual(
     [runs[0]!.attributes['tokenledger.run.steps'], runs[0]!.attributes['tokenledger.run.tool_calls'], runs[0]!.attributes['tokenledger.run.cost.usd']],
     [3, 2, 0.022065],
@@ -99,14 +116,23 @@ test('ai sdk 7 + legacy ai.* spans: the doGenerate spans are marked, ai.generate
   await withAiSdkTelemetry(new otel.LegacyOpenTelemetry(), weatherAgent);
   const spans = await waitForSpans(harness, 9);
   const calls = counted(spans);
-  assert.deepEqual(calls.map((span) => [span.instrumentationScope.name, span.attributes['tokenledger.cost.usd']]), [
-    ['tokenledger-instrumentation-ai-sdk', 0.007355],
-    ['tokenledger-instrumentation-ai-sdk', 0.007355],
-    ['tokenledger-instrumentation-ai-sdk', 0.007355],
-  ]);
+  assert.deepEqual(
+    calls.map((span) => [span.instrumentationScope.name, span.attributes['tokenledger.cost.usd']]),
+    [
+      ['tokenledger-instrumentation-ai-sdk', 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 0.007355],
+      ['tokenledger-instrumentation-ai-sdk', 0.007355],
+    ],
+  );
   const marked = duplicates(spans);
-  assert.deepEqual(marked.map((span) => span.name), ['ai.generateText.doGenerate', 'ai.generateText.doGenerate', 'ai.generateText.doGenerate']);
-  assert.deepEqual(marked.map((span) => span.attributes['tokenledger.usage.source_convention']), ['ai_sdk', 'ai_sdk', 'ai_sdk']);
+  assert.deepEqual(
+    marked.map((span) => span.name),
+    ['ai.generateText.doGenerate', 'ai.generateText.doGenerate', 'ai.generateText.doGenerate'],
+  );
+  assert.deepEqual(
+    marked.map((span) => span.attributes['tokenledger.usage.source_convention']),
+    ['ai_sdk', 'ai_sdk', 'ai_sdk'],
+  );
   const run = spans.find((span) => span.name === 'ai.generateText')!;
   assert.equal(run.attributes['tokenledger.usage.input_tokens'], undefined, 'the aggregate is no call');
   assert.deepEqual(

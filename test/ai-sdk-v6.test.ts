@@ -53,30 +53,51 @@ test('ai sdk 6 with its telemetry: three doGenerate calls and two ai.toolCall to
     completion.id = `chatcmpl-${served}`;
     if (served <= 2) {
       completion.choices = [
-        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
+        },
       ];
     }
     return { json: completion };
   });
-  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }) });
-  const result = await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: ai.stepCountIs(5), experimental_telemetry: { ...telemetry, functionId: 'weather-v6' } });
+  const weather = ai.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }),
+  });
+  const result = await ai.generateText({
+    model: openai.chat('gpt-5.5'),
+    prompt: 'Weather in Paris?',
+    tools: { weather },
+    stopWhen: ai.stepCountIs(5),
+    experimental_telemetry: { ...telemetry, functionId: 'weather-v6' },
+  });
   assert.equal(result.steps.length, 3);
   const spans = await waitForSpans(harness, 6);
   // The chat fixture, read from ai.usage.*: 2150 input of which 1920 cache reads, 384 reasoning; flex tier from
   // the response body is not in the AI SDK 6 span, so the call is priced at the standard rate:
   // (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
-  assert.deepEqual(calls(spans).map((span) => pick(span, KEYS)), Array.from({ length: 3 }, () => ({
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.usage.input_tokens': 2150,
-    'gen_ai.usage.cache_read.input_tokens': 1920,
-    'gen_ai.usage.cache_write.input_tokens': 0,
-    'gen_ai.usage.reasoning.output_tokens': 384,
-    'tokenledger.usage.uncached.input_tokens': 230,
-    // Nothing written to the cache: the TTL split is left off.
-    'tokenledger.usage.cache_write.ttl_5m.input_tokens': undefined,
-    'tokenledger.usage.cache_write.ttl_1h.input_tokens': undefined,
-    'tokenledger.cost.usd': 0.01471,
-  })));
+  assert.deepEqual(
+    calls(spans).map((span) => pick(span, KEYS)),
+    Array.from({ length: 3 }, () => ({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.usage.input_tokens': 2150,
+      'gen_ai.usage.cache_read.input_tokens': 1920,
+      'gen_ai.usage.cache_write.input_tokens': 0,
+      'gen_ai.usage.reasoning.output_tokens': 384,
+      'tokenledger.usage.uncached.input_tokens': 230,
+      // Nothing written to the cache: the TTL split is left off.
+      'tokenledger.usage.cache_write.ttl_5m.input_tokens': undefined,
+      'tokenledger.usage.cache_write.ttl_1h.input_tokens': undefined,
+      'tokenledger.cost.usd': 0.01471,
+    })),
+  );
   const run = spans.find((span) => span.name === 'ai.generateText')!;
   assert.equal(run.attributes['tokenledger.cost.usd'], undefined, 'the aggregate is no call');
   assert.deepEqual(pick(run, ['tokenledger.run.steps', 'tokenledger.run.tool_calls', 'tokenledger.run.cost.usd', 'tokenledger.run.complete']), {
@@ -146,7 +167,10 @@ test('ai sdk 6 with no telemetry option: generateText and streamText ask for its
   for (const span of spans) {
     const keys = Object.keys(span.attributes);
     assert.ok(!keys.includes('ai.request.headers.authorization'), `${span.name}: no request header but the user agent`);
-    assert.ok(!keys.some((key) => key.startsWith('ai.prompt') || ['ai.response.text', 'ai.response.reasoning', 'ai.response.toolCalls'].includes(key)), `${span.name}: no content`);
+    assert.ok(
+      !keys.some((key) => key.startsWith('ai.prompt') || ['ai.response.text', 'ai.response.reasoning', 'ai.response.toolCalls'].includes(key)),
+      `${span.name}: no content`,
+    );
   }
   const metadata = JSON.parse(String(streamed!.attributes['ai.response.providerMetadata'])) as { anthropic: Record<string, unknown> };
   assert.deepEqual(Object.keys(metadata), ['anthropic']);
@@ -168,12 +192,24 @@ test('ai sdk 6 ToolLoopAgent with no telemetry setting: its calls and tool are r
     completion.id = `chatcmpl-agent-${served}`;
     if (served === 1) {
       completion.choices = [
-        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
+        },
       ];
     }
     return { json: completion };
   });
-  const weather = patched.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }) });
+  const weather = patched.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }),
+  });
   const settings = { model: openai.chat('gpt-5.5'), tools: { weather } };
   const agent = new patched.ToolLoopAgent(settings);
   const result = await agent.generate({ prompt: 'Weather in Paris?' });
@@ -181,9 +217,15 @@ test('ai sdk 6 ToolLoopAgent with no telemetry setting: its calls and tool are r
   assert.equal((settings as Record<string, unknown>).experimental_telemetry, undefined, "the app's settings are not changed");
   // Two calls, the tool and the run.
   const spans = await waitForSpans(harness, 4);
-  assert.deepEqual(calls(spans).map((span) => span.attributes['tokenledger.cost.usd']), [0.01471, 0.01471]);
+  assert.deepEqual(
+    calls(spans).map((span) => span.attributes['tokenledger.cost.usd']),
+    [0.01471, 0.01471],
+  );
   const run = spans.find((span) => span.name === 'ai.generateText')!;
-  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
+  assert.deepEqual(
+    [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']],
+    [2, 1, 0.02942],
+  );
   instrumentation.disable();
 });
 
@@ -201,22 +243,37 @@ test('ai sdk 6 with no telemetry option: generateObject, streamObject, embed and
   const embedder = openai.embedding('text-embedding-3-small');
   await patched.embed({ model: embedder, value: 'hello' });
   const two = [0, 1].map((index) => ({ object: 'embedding', index, embedding: [0.25, -0.5, 0.125] }));
-  harness.provider.enqueue('openai.embeddings', { json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } } });
+  harness.provider.enqueue('openai.embeddings', {
+    json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } },
+  });
   await patched.embedMany({ model: embedder, values: ['a', 'b'] });
   assert.equal(harness.provider.requests.length, 4);
   const spans = await waitForSpans(harness, 8);
   const recorded = calls(spans);
-  assert.deepEqual(recorded.map((span) => span.attributes['ai.operationId']), ['ai.generateObject.doGenerate', 'ai.streamObject.doStream', 'ai.embed.doEmbed', 'ai.embedMany.doEmbed']);
+  assert.deepEqual(
+    recorded.map((span) => span.attributes['ai.operationId']),
+    ['ai.generateObject.doGenerate', 'ai.streamObject.doStream', 'ai.embed.doEmbed', 'ai.embedMany.doEmbed'],
+  );
   // generateObject: AI SDK 6's span has only the input and output totals, not the 1920 cache reads or 384
   // reasoning tokens of the chat fixture: those are unknown, so is the cost (never a price that ignores the cache).
-  assert.deepEqual(pick(recorded[0]!, ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.reasoning.output_tokens', 'tokenledger.cost.usd', 'tokenledger.cost.unknown_reason']), {
-    'gen_ai.usage.input_tokens': 2150,
-    'gen_ai.usage.output_tokens': 420,
-    'gen_ai.usage.cache_read.input_tokens': undefined,
-    'gen_ai.usage.reasoning.output_tokens': undefined,
-    'tokenledger.cost.usd': undefined,
-    'tokenledger.cost.unknown_reason': 'usage_unknown',
-  });
+  assert.deepEqual(
+    pick(recorded[0]!, [
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.output_tokens',
+      'gen_ai.usage.cache_read.input_tokens',
+      'gen_ai.usage.reasoning.output_tokens',
+      'tokenledger.cost.usd',
+      'tokenledger.cost.unknown_reason',
+    ]),
+    {
+      'gen_ai.usage.input_tokens': 2150,
+      'gen_ai.usage.output_tokens': 420,
+      'gen_ai.usage.cache_read.input_tokens': undefined,
+      'gen_ai.usage.reasoning.output_tokens': undefined,
+      'tokenledger.cost.usd': undefined,
+      'tokenledger.cost.unknown_reason': 'usage_unknown',
+    },
+  );
   // streamObject on Anthropic: the TTL split from the provider metadata, 0.0183 (as streamText above).
   assert.deepEqual(pick(recorded[1]!, KEYS), {
     'gen_ai.provider.name': 'anthropic',
@@ -231,14 +288,27 @@ test('ai sdk 6 with no telemetry option: generateObject, streamObject, embed and
   });
   // Embeddings: 8 and 12 input tokens, text-embedding-3-small at $0.02 per million: 1.6e-7 and 2.4e-7.
   assert.deepEqual(
-    recorded.slice(2).map((span) => [span.attributes['gen_ai.operation.name'], span.attributes['gen_ai.provider.name'], span.attributes['gen_ai.request.model'], span.attributes['gen_ai.usage.input_tokens'], span.attributes['gen_ai.usage.output_tokens'], span.attributes['tokenledger.cost.usd']]),
+    recorded
+      .slice(2)
+      .map((span) => [
+        span.attributes['gen_ai.operation.name'],
+        span.attributes['gen_ai.provider.name'],
+        span.attributes['gen_ai.request.model'],
+        span.attributes['gen_ai.usage.input_tokens'],
+        span.attributes['gen_ai.usage.output_tokens'],
+        span.attributes['tokenledger.cost.usd'],
+      ]),
     [
       ['embeddings', 'openai', 'text-embedding-3-small', 8, 0, 1.6e-7],
       ['embeddings', 'openai', 'text-embedding-3-small', 12, 0, 2.4e-7],
     ],
   );
   // The aggregates (`ai.generateObject`, `ai.embed`, …) are no calls, and the vectors are not recorded.
-  assert.equal(spans.filter((span) => span.attributes['gen_ai.usage.input_tokens'] !== undefined && span.attributes['tokenledger.usage.source_convention'] !== undefined).length, 4);
+  assert.equal(
+    spans.filter((span) => span.attributes['gen_ai.usage.input_tokens'] !== undefined && span.attributes['tokenledger.usage.source_convention'] !== undefined)
+      .length,
+    4,
+  );
   assert.ok(spans.every((span) => span.attributes['ai.embedding'] === undefined && span.attributes['ai.embeddings'] === undefined));
   instrumentation.disable();
 });

@@ -108,7 +108,11 @@ function weatherAgentResponses(toolSteps: number): void {
         {
           index: 0,
           finish_reason: 'tool_calls',
-          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
         },
       ];
     }
@@ -134,7 +138,11 @@ test('ai sdk 7 generateText: one LLM span with the six token types and its cost,
 
 test('ai sdk 7 generateText with tools: three calls and two tool executions form one run', async () => {
   weatherAgentResponses(2);
-  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const weather = ai.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }) => ({ city, celsius: 21 }),
+  });
   const result = await ai.generateText({
     model: openai.chat('gpt-5.5'),
     prompt: 'Weather in Paris?',
@@ -146,22 +154,43 @@ test('ai sdk 7 generateText with tools: three calls and two tool executions form
   assert.equal(harness.provider.requests.length, 3);
   const spans = await waitForSpans(harness, 6);
   const calls = llmSpans(spans);
-  assert.deepEqual(calls.map((span) => pick(span, USAGE_KEYS)), [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')]);
+  assert.deepEqual(
+    calls.map((span) => pick(span, USAGE_KEYS)),
+    [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')],
+  );
   const tools = named(spans, 'execute_tool');
-  assert.deepEqual(tools.map((span) => [span.name, span.attributes['gen_ai.tool.call.id']]), [['execute_tool weather', 'call_1'], ['execute_tool weather', 'call_2']]);
+  assert.deepEqual(
+    tools.map((span) => [span.name, span.attributes['gen_ai.tool.call.id']]),
+    [
+      ['execute_tool weather', 'call_1'],
+      ['execute_tool weather', 'call_2'],
+    ],
+  );
   const [run] = named(spans, 'invoke_agent');
   assert.equal(run!.attributes['gen_ai.agent.name'], 'weather-agent');
   for (const span of [...calls, ...tools]) assert.equal(span.parentSpanContext?.spanId, run!.spanContext().spanId);
-  assert.deepEqual(pick(run!, ['tokenledger.run.steps', 'tokenledger.run.tool_calls', 'tokenledger.run.cost.usd', 'tokenledger.run.usage.input_tokens', 'tokenledger.run.complete']), {
-    'tokenledger.run.steps': 3,
-    'tokenledger.run.tool_calls': 2,
-    'tokenledger.run.cost.usd': 0.022065, // 3 × 0.007355
-    'tokenledger.run.usage.input_tokens': 6450, // 3 × 2150
-    'tokenledger.run.complete': true,
-  });
+  assert.deepEqual(
+    pick(run!, [
+      'tokenledger.run.steps',
+      'tokenledger.run.tool_calls',
+      'tokenledger.run.cost.usd',
+      'tokenledger.run.usage.input_tokens',
+      'tokenledger.run.complete',
+    ]),
+    {
+      'tokenledger.run.steps': 3,
+      'tokenledger.run.tool_calls': 2,
+      'tokenledger.run.cost.usd': 0.022065, // 3 × 0.007355
+      'tokenledger.run.usage.input_tokens': 6450, // 3 × 2150
+      'tokenledger.run.complete': true,
+    },
+  );
   // The later calls resend the tool results: their share of the prompt is apportioned, the first call has none.
   assert.equal(calls[0]!.attributes['tokenledger.usage.tool_result.input_tokens'], 0);
-  assert.ok((calls[2]!.attributes['tokenledger.usage.tool_result.input_tokens'] as number) > (calls[1]!.attributes['tokenledger.usage.tool_result.input_tokens'] as number));
+  assert.ok(
+    (calls[2]!.attributes['tokenledger.usage.tool_result.input_tokens'] as number) >
+      (calls[1]!.attributes['tokenledger.usage.tool_result.input_tokens'] as number),
+  );
 });
 
 test('ai sdk 7 streamText on Anthropic: the 1-hour cache writes keep their TTL and price', async () => {
@@ -233,7 +262,7 @@ test('ai sdk 7 streamText: a stream cut before its usage ends the call with stre
   assert.equal(named(spans, 'invoke_agent')[0]!.attributes['tokenledger.run.complete'], false);
 });
 
-test('ai sdk 7 with guardrails: a call over the run\'s step budget is not sent, and the app gets BudgetExceededError', async () => {
+test("ai sdk 7 with guardrails: a call over the run's step budget is not sent, and the app gets BudgetExceededError", async () => {
   const error = await agentRun({ name: 'budgeted', budget: { maxSteps: 1 }, guardMode: 'enforce' }, async () => {
     await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'hi' });
     await ai.generateText({ model: openai.chat('gpt-5.5'), prompt: 'again' });
@@ -247,38 +276,67 @@ test('ai sdk 7 with guardrails: a call over the run\'s step budget is not sent, 
 
 test('ai sdk 7 streamText with a tool: two streamed calls and the tool execution form one run', async () => {
   const usage = (fixtureJson('openai-chat.json') as { usage: unknown }).usage;
-  const chunk = (body: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'chatcmpl-tool', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
+  const chunk = (body: Record<string, unknown>) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-tool', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
   let served = 0;
   harness.provider.respondWith('openai.chat', () => {
     served += 1;
     if (served > 1) return { sse: sseBlocks(fixtureText('openai-chat.sse')) };
     return {
       sse: [
-        chunk({ choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] }, finish_reason: null }] }),
+        chunk({
+          choices: [
+            {
+              index: 0,
+              delta: {
+                role: 'assistant',
+                tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+              },
+              finish_reason: null,
+            },
+          ],
+        }),
         chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
         chunk({ choices: [], usage }),
         'data: [DONE]\n\n',
       ],
     };
   });
-  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const weather = ai.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }) => ({ city, celsius: 21 }),
+  });
   const result = ai.streamText({ model: openai.chat('gpt-5.5'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: ai.isStepCount(3) });
   let text = '';
   for await (const delta of result.textStream) text += delta;
   assert.equal(text, 'Paris is the capital of France.');
   const spans = await waitForSpans(harness, 4);
   const calls = llmSpans(spans);
-  assert.deepEqual(calls.map((span) => [span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [[2150, 0.01471], [2150, 0.01471]]);
+  assert.deepEqual(
+    calls.map((span) => [span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]),
+    [
+      [2150, 0.01471],
+      [2150, 0.01471],
+    ],
+  );
   const [run] = named(spans, 'invoke_agent');
   assert.equal(named(spans, 'execute_tool weather').length, 1);
   // The chat fixture's usage at the standard rate (the stream fixture is served on the default tier; a streamed
   // OpenAI call's tier does not reach the integration anyway): (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
-  assert.deepEqual([run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], [2, 1, 0.02942]);
+  assert.deepEqual(
+    [run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']],
+    [2, 1, 0.02942],
+  );
 });
 
 test('ai sdk 7 ToolLoopAgent: an agent built on generateText is one run with its calls and tool', async () => {
   weatherAgentResponses(1);
-  const weather = ai.tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+  const weather = ai.tool({
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }) => ({ city, celsius: 21 }),
+  });
   const agent = new ai.ToolLoopAgent({ model: openai.chat('gpt-5.5'), tools: { weather }, telemetry: { functionId: 'weather-agent' } });
   const result = await agent.generate({ prompt: 'Weather in Paris?' });
   assert.equal(result.text, 'Paris is the capital of France.');
@@ -286,7 +344,15 @@ test('ai sdk 7 ToolLoopAgent: an agent built on generateText is one run with its
   const [run] = named(spans, 'invoke_agent');
   assert.equal(named(spans, 'invoke_agent').length, 1);
   // Two calls of the chat fixture on the flex tier, 2 × 0.007355.
-  assert.deepEqual([run!.attributes['gen_ai.agent.name'], run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd']], ['weather-agent', 2, 1, 0.01471]);
+  assert.deepEqual(
+    [
+      run!.attributes['gen_ai.agent.name'],
+      run!.attributes['tokenledger.run.steps'],
+      run!.attributes['tokenledger.run.tool_calls'],
+      run!.attributes['tokenledger.run.cost.usd'],
+    ],
+    ['weather-agent', 2, 1, 0.01471],
+  );
 });
 
 test('ai sdk 7 generateObject and streamObject: one exact LLM span per provider call, and a run around them stays complete', async () => {
@@ -297,7 +363,8 @@ test('ai sdk 7 generateObject and streamObject: one exact LLM span per provider 
   const generated = await agentRun({ name: 'extractor' }, () => ai.generateObject({ model: openai.chat('gpt-5.5'), schema, prompt: 'Which city?' }));
   assert.deepEqual(generated.object, { city: 'Paris' });
   const usage = (fixtureJson('openai-chat.json') as { usage: unknown }).usage;
-  const chunk = (body: Record<string, unknown>) => `data: ${JSON.stringify({ id: 'chatcmpl-object', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
+  const chunk = (body: Record<string, unknown>) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-object', object: 'chat.completion.chunk', created: 1764300000, model: 'gpt-5.5-2026-04-01', ...body })}\n\n`;
   harness.provider.enqueue('openai.chat', {
     sse: [
       chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '{"city":' }, finish_reason: null }] }),
@@ -315,19 +382,24 @@ test('ai sdk 7 generateObject and streamObject: one exact LLM span per provider 
   // The call span is not active while the request is sent (no per-call hook): the request it covers is not counted
   // as one no LLM span covered.
   const run = spans.find((span) => span.name === 'invoke_agent extractor')!;
-  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.complete'], run.attributes['tokenledger.run.uncovered_requests']], [1, true, undefined]);
+  assert.deepEqual(
+    [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.complete'], run.attributes['tokenledger.run.uncovered_requests']],
+    [1, true, undefined],
+  );
   // The generated call is served on the flex tier (0.007355, above); the streamed one's tier does not reach the
   // integration, so it is priced at the standard rate: (230 × 5 + 1920 × 0.5 + 420 × 30) / 1e6 = 0.01471.
-  assert.deepEqual(calls.map((span) => pick(span, USAGE_KEYS)), [
-    chatCall('chatcmpl-mock0001'),
-    { ...chatCall('chatcmpl-object'), 'tokenledger.request.service_tier': undefined, 'tokenledger.cost.usd': 0.01471 },
-  ]);
+  assert.deepEqual(
+    calls.map((span) => pick(span, USAGE_KEYS)),
+    [chatCall('chatcmpl-mock0001'), { ...chatCall('chatcmpl-object'), 'tokenledger.request.service_tier': undefined, 'tokenledger.cost.usd': 0.01471 }],
+  );
 });
 
 test('ai sdk 7 embed and embedMany: one embeddings span per provider call, priced, inside the run', async () => {
   const embedder = openai.embedding('text-embedding-3-small');
   const two = [0, 1].map((index) => ({ object: 'embedding', index, embedding: [0.25, -0.5, 0.125] }));
-  harness.provider.enqueue('openai.embeddings', { json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } } });
+  harness.provider.enqueue('openai.embeddings', {
+    json: { object: 'list', data: two, model: 'text-embedding-3-small', usage: { prompt_tokens: 12, total_tokens: 12 } },
+  });
   await agentRun({ name: 'indexer' }, async () => {
     await ai.embedMany({ model: embedder, values: ['a', 'b'] });
     await ai.embed({ model: embedder, value: 'hello' });
@@ -338,12 +410,21 @@ test('ai sdk 7 embed and embedMany: one embeddings span per provider call, price
   // embedMany's response: 12 input tokens, embed's (the fake's default): 8. text-embedding-3-small: $0.02 per
   // million: 12 × 0.02 / 1e6 = 2.4e-7 and 8 × 0.02 / 1e6 = 1.6e-7.
   assert.deepEqual(
-    embeddings.map((span) => [span.name, span.attributes['gen_ai.provider.name'], span.attributes['gen_ai.usage.input_tokens'], span.attributes['gen_ai.usage.output_tokens'], span.attributes['tokenledger.cost.usd']]),
+    embeddings.map((span) => [
+      span.name,
+      span.attributes['gen_ai.provider.name'],
+      span.attributes['gen_ai.usage.input_tokens'],
+      span.attributes['gen_ai.usage.output_tokens'],
+      span.attributes['tokenledger.cost.usd'],
+    ]),
     [
       ['embeddings text-embedding-3-small', 'openai', 12, 0, 2.4e-7],
       ['embeddings text-embedding-3-small', 'openai', 8, 0, 1.6e-7],
     ],
   );
   const run = spans.find((span) => span.name === 'invoke_agent indexer')!;
-  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']], [2, 4e-7, true]);
+  assert.deepEqual(
+    [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']],
+    [2, 4e-7, true],
+  );
 });

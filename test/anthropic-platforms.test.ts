@@ -21,10 +21,27 @@ before(async () => {
   // Only the platform packages are loaded: they require `@anthropic-ai/sdk/client` and `…/resources/index`.
   const { AnthropicBedrock } = requireFromTest('@anthropic-ai/bedrock-sdk') as { AnthropicBedrock: new (options: object) => Client };
   const { AnthropicVertex } = requireFromTest('@anthropic-ai/vertex-sdk') as { AnthropicVertex: new (options: object) => Client };
-  bedrock = (options = {}) => new AnthropicBedrock({ awsRegion: 'us-east-1', apiKey: 'bedrock-test-key', maxRetries: 0, fetch: harness.provider.fetch, openTelemetry: false, ...options });
+  bedrock = (options = {}) =>
+    new AnthropicBedrock({
+      awsRegion: 'us-east-1',
+      apiKey: 'bedrock-test-key',
+      maxRetries: 0,
+      fetch: harness.provider.fetch,
+      openTelemetry: false,
+      ...options,
+    });
   // A Google auth client of our own: the default one would look for credentials on the network.
   const authClient = { projectId: 'test-project', getRequestHeaders: async () => new Headers({ authorization: 'Bearer test-token' }) };
-  vertex = (options = {}) => new AnthropicVertex({ region: 'us-east5', projectId: 'test-project', authClient, maxRetries: 0, fetch: harness.provider.fetch, openTelemetry: false, ...options });
+  vertex = (options = {}) =>
+    new AnthropicVertex({
+      region: 'us-east5',
+      projectId: 'test-project',
+      authClient,
+      maxRetries: 0,
+      fetch: harness.provider.fetch,
+      openTelemetry: false,
+      ...options,
+    });
 });
 after(() => harness.stop());
 beforeEach(() => {
@@ -51,7 +68,7 @@ function assertUsage(attributes: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(usage)) assert.equal(attributes[key], value, key);
 }
 
-test('AnthropicBedrock: a cross-region (global.) profile is recorded as aws.bedrock at Bedrock\'s global rate', async () => {
+test("AnthropicBedrock: a cross-region (global.) profile is recorded as aws.bedrock at Bedrock's global rate", async () => {
   harness.provider.enqueue('bedrock.invoke', { json: answered('claude-sonnet-4-5-20250929') });
   const model = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
   const message = await bedrock().messages.create(request(model));
@@ -71,7 +88,7 @@ test('AnthropicBedrock: a cross-region (global.) profile is recorded as aws.bedr
   assert.equal(attributes['tokenledger.cost.usd'], 0.02745);
 });
 
-test('AnthropicBedrock stream: the event stream is read like Anthropic\'s, at the regional (us.) rate', async () => {
+test("AnthropicBedrock stream: the event stream is read like Anthropic's, at the regional (us.) rate", async () => {
   const model = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
   const stream = await bedrock().messages.create({ ...request(model), stream: true });
   const types: string[] = [];
@@ -87,11 +104,14 @@ test('AnthropicBedrock stream: the event stream is read like Anthropic\'s, at th
   assert.equal(attributes['tokenledger.cost.usd'], 0.030195);
 });
 
-test('AnthropicVertex: recorded as gcp.vertex_ai and priced at Vertex\'s rates for the model', async () => {
+test("AnthropicVertex: recorded as gcp.vertex_ai and priced at Vertex's rates for the model", async () => {
   harness.provider.enqueue('vertex.raw_predict', { json: answered('claude-sonnet-4-5-20250929') });
   await vertex().messages.create(request('claude-sonnet-4-5@20250929'));
   const [sent] = harness.provider.requests;
-  assert.equal(sent!.intendedUrl, 'https://us-east5-aiplatform.googleapis.com/v1/projects/test-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict');
+  assert.equal(
+    sent!.intendedUrl,
+    'https://us-east5-aiplatform.googleapis.com/v1/projects/test-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict',
+  );
   const attributes = onlySpan(harness.spans()).attributes;
   assert.equal(attributes['gen_ai.provider.name'], 'gcp.vertex_ai');
   assertUsage(attributes);
@@ -133,7 +153,7 @@ test('sdkSpans suppress: the SDK starts no span for the calls tokenledger record
   );
 });
 
-test('sdkSpans keep: the Bedrock client\'s own span is the call\'s span, normalised with its 1-hour writes', async () => {
+test("sdkSpans keep: the Bedrock client's own span is the call's span, normalised with its 1-hour writes", async () => {
   await bedrock({ openTelemetry: undefined }).messages.create(request('us.anthropic.claude-sonnet-4-5-20250929-v1:0'));
   const span = onlySpan(harness.spans());
   assert.equal(span.instrumentationScope.name, 'com.anthropic.sdk.typescript.bedrock');

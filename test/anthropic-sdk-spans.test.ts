@@ -35,7 +35,7 @@ async function scopesOfOneCall(client: AnthropicClient): Promise<string[]> {
   return (await waitForSpans(harness, 1)).map((span) => span.instrumentationScope.name);
 }
 
-test('anthropic sdkSpans suppress: a plain client makes tokenledger\'s span only, and the environment is not written', async () => {
+test("anthropic sdkSpans suppress: a plain client makes tokenledger's span only, and the environment is not written", async () => {
   const client = new Anthropic(options());
   assert.deepEqual(await scopesOfOneCall(client), ['tokenledger-instrumentation-anthropic']);
   assert.equal(process.env.ANTHROPIC_OPEN_TELEMETRY, undefined);
@@ -44,23 +44,29 @@ test('anthropic sdkSpans suppress: a plain client makes tokenledger\'s span only
   assert.equal(client.openTelemetry.traces.enabled, true);
 });
 
-test('anthropic sdkSpans suppress: the stream() helper, which starts the SDK span itself, is tokenledger\'s one span too', async () => {
+test("anthropic sdkSpans suppress: the stream() helper, which starts the SDK span itself, is tokenledger's one span too", async () => {
   const client = new Anthropic(options());
   await client.messages.stream(request()).finalMessage();
-  assert.deepEqual((await waitForSpans(harness, 1)).map((span) => span.instrumentationScope.name), ['tokenledger-instrumentation-anthropic']);
+  assert.deepEqual(
+    (await waitForSpans(harness, 1)).map((span) => span.instrumentationScope.name),
+    ['tokenledger-instrumentation-anthropic'],
+  );
 });
 
-test('anthropic sdkSpans suppress: a client given its own tracer provider keeps the SDK\'s spans', async () => {
+test("anthropic sdkSpans suppress: a client given its own tracer provider keeps the SDK's spans", async () => {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const client = new Anthropic({ ...options(), openTelemetry: { tracerProvider } });
   await client.messages.create(request());
-  assert.deepEqual(exporter.getFinishedSpans().map((span) => span.instrumentationScope.name), ['com.anthropic.sdk.typescript']);
+  assert.deepEqual(
+    exporter.getFinishedSpans().map((span) => span.instrumentationScope.name),
+    ['com.anthropic.sdk.typescript'],
+  );
   assert.equal(harness.spans().length, 0, 'tokenledger stands aside for a call the SDK traces');
   await tracerProvider.shutdown();
 });
 
-test('anthropic sdkSpans suppress: ANTHROPIC_OPEN_TELEMETRY set by the app is the SDK\'s to read', async () => {
+test("anthropic sdkSpans suppress: ANTHROPIC_OPEN_TELEMETRY set by the app is the SDK's to read", async () => {
   process.env.ANTHROPIC_OPEN_TELEMETRY = 'true';
   assert.deepEqual(await scopesOfOneCall(new Anthropic(options())), ['com.anthropic.sdk.typescript']);
 });
@@ -72,7 +78,7 @@ test('anthropic sdkSpans keep: the SDK decides', async () => {
   await assertOneCostPerCall(harness.spans(), { duplicates: 0, priced: 1, costUsd: 0.0183 });
 });
 
-test('anthropic: a disabled instrumentation leaves the SDK\'s spans alone', async () => {
+test("anthropic: a disabled instrumentation leaves the SDK's spans alone", async () => {
   instrumentation.disable();
   try {
     assert.deepEqual(await scopesOfOneCall(new Anthropic(options())), ['com.anthropic.sdk.typescript']);

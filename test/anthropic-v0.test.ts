@@ -15,7 +15,9 @@ import { requireFromTest, startHarness, waitForSpans, type Harness } from './har
 const instrumentation = new AnthropicInstrumentation();
 let harness: Harness;
 const ALIASES = ['anthropic0115', 'anthropic0120', 'anthropic0122', 'anthropic0137'] as const;
-type Client = { messages: { create(body: unknown): Promise<unknown>; stream(body: unknown): { finalMessage(): Promise<{ usage: { output_tokens: number } }> } } };
+type Client = {
+  messages: { create(body: unknown): Promise<unknown>; stream(body: unknown): { finalMessage(): Promise<{ usage: { output_tokens: number } }> } };
+};
 const clients = new Map<string, Client>();
 
 /** `version` within a declared `>=a.b.c <x.y.z` range (the only form the instrumentation declares). */
@@ -30,7 +32,10 @@ before(async () => {
   harness = await startHarness([instrumentation], [new TokenledgerSpanProcessor()]);
   for (const alias of ALIASES) {
     const version = (JSON.parse(readFileSync(new URL(`../node_modules/${alias}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
-    assert.ok(SUPPORTED_ANTHROPIC_VERSIONS.some((range) => declared(version, range)), `${version} is declared`);
+    assert.ok(
+      SUPPORTED_ANTHROPIC_VERSIONS.some((range) => declared(version, range)),
+      `${version} is declared`,
+    );
     const moduleExports = requireFromTest(alias);
     for (const file of instrumentation.getModuleDefinitions()[0]!.files) {
       // By file path: the package's `exports` map hides internal files from a bare specifier.
@@ -69,7 +74,11 @@ for (const alias of ALIASES) {
     assert.equal(spans.length, 3);
     for (const span of spans) {
       assert.equal(span.instrumentationScope.name, 'tokenledger-instrumentation-anthropic');
-      assert.deepEqual(KEYS.map((key) => span.attributes[key]), EXPECTED, span.name);
+      assert.deepEqual(
+        KEYS.map((key) => span.attributes[key]),
+        EXPECTED,
+        span.name,
+      );
     }
   });
 }
@@ -84,7 +93,11 @@ test('LangChain.js ChatAnthropic (its own @anthropic-ai/sdk 0.122): each call is
   const spans = await waitForSpans(harness, 3);
   const calls = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
   assert.equal(calls.length, 2);
-  for (const span of calls) assert.deepEqual(KEYS.map((key) => span.attributes[key]), EXPECTED);
+  for (const span of calls)
+    assert.deepEqual(
+      KEYS.map((key) => span.attributes[key]),
+      EXPECTED,
+    );
   const run = spans.find((span) => span.name === 'invoke_agent langchain-support')!;
   assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.cost.usd']], [2, 0.0366]);
 });

@@ -145,7 +145,10 @@ test('anthropic: beta.messages.create is instrumented too', async () => {
 test('anthropic: compaction iterations and thinking tokens are accounted for', async () => {
   const body = fixtureJson('anthropic-messages.json');
   body.usage = {
-    input_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 60,
+    input_tokens: 100,
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
+    output_tokens: 60,
     output_tokens_details: { thinking_tokens: 40 },
     iterations: [{ type: 'compaction', input_tokens: 9000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 700 }],
   };
@@ -215,7 +218,10 @@ test('anthropic batches: each succeeded result read through results() is one spa
     assert.equal(span.attributes['tokenledger.cost.multiplier'], 0.5);
     assert.equal(span.attributes['tokenledger.cost.usd'], 0.00915); // 0.0183 at half price
   }
-  assert.deepEqual(spans.map((span) => span.attributes['gen_ai.response.id']), ['msg_mock0001', 'msg_batch_3']);
+  assert.deepEqual(
+    spans.map((span) => span.attributes['gen_ai.response.id']),
+    ['msg_mock0001', 'msg_batch_3'],
+  );
 });
 
 test('anthropic with SDK tracing on: one span per call, the SDK one, normalised by the processor', async () => {

@@ -16,9 +16,13 @@ test('api docs: the reference builds from the TSDoc without a warning', { timeou
   const out = mkdtempSync(join(tmpdir(), 'tokenledger-api-'));
   try {
     const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
-    const result = await promisify(execFile)(process.execPath, [typedoc, '--out', out, '--logLevel', 'Warn'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }).catch(
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: `exit code ${error.code}\n${error.stdout ?? ''}`, stderr: error.stderr ?? '' }),
-    );
+    const result = await promisify(execFile)(process.execPath, [typedoc, '--out', out, '--logLevel', 'Warn'], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+    }).catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
+      stdout: `exit code ${error.code}\n${error.stdout ?? ''}`,
+      stderr: error.stderr ?? '',
+    }));
     assert.equal(`${result.stdout}${result.stderr}`, '');
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -129,14 +129,19 @@ test('tenant budget: acme may make 3 calls a day across its runs; the 4th is sto
   assert.equal(caught.spent, 3);
   assert.equal(caught.max, 3);
   assert.match(caught.message, /^tenant acme: tenant_max_steps budget of 3 would be exceeded/);
-  const run = harness.spans().filter((span) => span.name === 'invoke_agent support').at(-1)!;
+  const run = harness
+    .spans()
+    .filter((span) => span.name === 'invoke_agent support')
+    .at(-1)!;
   assert.equal(run.attributes['tokenledger.run.budget.exceeded'], 'tenant_max_steps');
   const event = run.events.find((e) => e.name === 'tokenledger.budget.exceeded');
   assert.equal(event?.attributes?.['tenant.id'], 'acme');
   // globex has no budget of its own and there is no default: never limited.
-  await withBaggage({ 'tenant.id': 'globex' }, () => agentRun({ name: 'support' }, async () => {
-    for (let i = 0; i < 4; i += 1) await ask();
-  }));
+  await withBaggage({ 'tenant.id': 'globex' }, () =>
+    agentRun({ name: 'support' }, async () => {
+      for (let i = 0; i < 4; i += 1) await ask();
+    }),
+  );
   clock.advance(86_400_000); // the next UTC day
   await withBaggage({ 'tenant.id': 'acme' }, () => agentRun({ name: 'support' }, () => ask()));
 });

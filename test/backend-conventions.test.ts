@@ -34,7 +34,9 @@ async function callAttributes(): Promise<Attributes> {
 }
 
 const withoutOption = (attributes: Attributes) =>
-  Object.fromEntries(Object.entries(attributes).filter(([key]) => !key.startsWith('llm.') && !key.startsWith('openinference.') && !key.startsWith('langfuse.')));
+  Object.fromEntries(
+    Object.entries(attributes).filter(([key]) => !key.startsWith('llm.') && !key.startsWith('openinference.') && !key.startsWith('langfuse.')),
+  );
 
 /**
  * Langfuse's reading of an OTLP span (OtelIngestionProcessor: `langfuse.observation.usage_details` /
@@ -44,7 +46,15 @@ const withoutOption = (attributes: Attributes) =>
  * usage types whose name contains `input` are input, `output` output; without a `total` type, all types are summed).
  */
 function langfuseView(attributes: Attributes) {
-  const rename: Record<string, string> = { prompt_tokens: 'input', completion_tokens: 'output', total_tokens: 'total', input_tokens: 'input', output_tokens: 'output', prompt: 'input', completion: 'output' };
+  const rename: Record<string, string> = {
+    prompt_tokens: 'input',
+    completion_tokens: 'output',
+    total_tokens: 'total',
+    input_tokens: 'input',
+    output_tokens: 'output',
+    prompt: 'input',
+    completion: 'output',
+  };
   let usage: Record<string, number>;
   if (typeof attributes['langfuse.observation.usage_details'] === 'string') usage = JSON.parse(attributes['langfuse.observation.usage_details']);
   else {
@@ -62,13 +72,20 @@ function langfuseView(attributes: Attributes) {
         ? { total: Number(attributes['gen_ai.usage.cost']) }
         : 'inferred from Langfuse prices';
   const sum = (values: Record<string, number>, has: (type: string) => boolean) =>
-    Math.round(Object.entries(values).filter(([type]) => type !== 'total' && has(type)).reduce((total, [, value]) => total + value, 0) * 1e10) / 1e10;
+    Math.round(
+      Object.entries(values)
+        .filter(([type]) => type !== 'total' && has(type))
+        .reduce((total, [, value]) => total + value, 0) * 1e10,
+    ) / 1e10;
   const totalOf = (values: Record<string, number>) => values.total ?? sum(values, () => true);
   return {
     input: sum(usage, (type) => type.includes('input')),
     output: sum(usage, (type) => type.includes('output')),
     total: totalOf(usage),
-    cost: cost === 'inferred from Langfuse prices' ? cost : { input: sum(cost, (type) => type.includes('input')), output: sum(cost, (type) => type.includes('output')), total: totalOf(cost) },
+    cost:
+      cost === 'inferred from Langfuse prices'
+        ? cost
+        : { input: sum(cost, (type) => type.includes('input')), output: sum(cost, (type) => type.includes('output')), total: totalOf(cost) },
   };
 }
 
@@ -88,7 +105,11 @@ function phoenixView(attributes: Attributes) {
   const oi: Attributes = { ...Object.fromEntries(Object.entries(converted).filter(([, value]) => value !== undefined)), ...attributes };
   const details = (side: 'prompt' | 'completion') => {
     const prefix = `llm.token_count.${side}_details.`;
-    const found = Object.fromEntries(Object.entries(oi).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), Number(value)]));
+    const found = Object.fromEntries(
+      Object.entries(oi)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), Number(value)]),
+    );
     const rest = Number(oi[`llm.token_count.${side}`] ?? 0) - Object.values(found).reduce((total, value) => total + value, 0);
     return { [side === 'prompt' ? 'input' : 'output']: rest, ...found };
   };
@@ -126,15 +147,21 @@ function datadogView(attributes: Attributes) {
   const input = metrics.input_tokens ?? metrics.prompt_tokens ?? 0;
   const nonCachedInputTokens = input - (metrics.cache_read_input_tokens ?? 0) - (metrics.cache_write_input_tokens ?? 0);
   const usageTags = Object.keys(attributes)
-    .filter((key) => key.startsWith('gen_ai.usage.') && !['input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'total_tokens'].includes(key.slice('gen_ai.usage.'.length)))
+    .filter(
+      (key) =>
+        key.startsWith('gen_ai.usage.') &&
+        !['input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'total_tokens'].includes(key.slice('gen_ai.usage.'.length)),
+    )
     .map((key) => `${key.slice('gen_ai.'.length)}:${String(attributes[key])}`)
     .sort();
   return { metrics, nonCachedInputTokens, usageTags };
 }
 
-test('backend conventions: the OpenInference and Langfuse attributes carry the call\'s parts, subsets and costs', async () => {
+test("backend conventions: the OpenInference and Langfuse attributes carry the call's parts, subsets and costs", async () => {
   const attributes = await callAttributes();
-  const written = Object.fromEntries(Object.entries(attributes).filter(([key]) => key.startsWith('llm.') || key.startsWith('openinference.') || key.startsWith('langfuse.')));
+  const written = Object.fromEntries(
+    Object.entries(attributes).filter(([key]) => key.startsWith('llm.') || key.startsWith('openinference.') || key.startsWith('langfuse.')),
+  );
   assert.deepEqual(written, {
     'openinference.span.kind': 'LLM',
     'llm.provider': 'anthropic',
@@ -153,12 +180,26 @@ test('backend conventions: the OpenInference and Langfuse attributes carry the c
     'llm.cost.prompt_details.cache_write': 0.0105, // 0.0025 + 0.008
     'llm.cost.completion_details.reasoning': 0.005,
     'llm.cost.completion_details.output': 0.0003, // 0.0053 − 0.005
-    'langfuse.observation.usage_details': JSON.stringify({ input: 50, input_cache_read: 12000, input_cache_creation: 1000, input_cache_creation_1h: 2000, output: 530, total: 15580 }),
-    'langfuse.observation.cost_details': JSON.stringify({ input: 0.0001, input_cache_read: 0.0024, input_cache_creation: 0.0025, input_cache_creation_1h: 0.008, output: 0.0053, total: 0.0183 }),
+    'langfuse.observation.usage_details': JSON.stringify({
+      input: 50,
+      input_cache_read: 12000,
+      input_cache_creation: 1000,
+      input_cache_creation_1h: 2000,
+      output: 530,
+      total: 15580,
+    }),
+    'langfuse.observation.cost_details': JSON.stringify({
+      input: 0.0001,
+      input_cache_read: 0.0024,
+      input_cache_creation: 0.0025,
+      input_cache_creation_1h: 0.008,
+      output: 0.0053,
+      total: 0.0183,
+    }),
   });
 });
 
-test('backend conventions: Langfuse shows tokenledger\'s input, output, total and dollars with the option; without it, it counts the cache twice and prices by itself', async () => {
+test("backend conventions: Langfuse shows tokenledger's input, output, total and dollars with the option; without it, it counts the cache twice and prices by itself", async () => {
   const attributes = await callAttributes();
   assert.deepEqual(langfuseView(attributes), { input: 15050, output: 530, total: 15580, cost: { input: 0.013, output: 0.0053, total: 0.0183 } });
   // Without: the cache subsets become usage types of their own (`cache_read.input_tokens`, …) and are summed.
@@ -170,7 +211,7 @@ test('backend conventions: Langfuse shows tokenledger\'s input, output, total an
   });
 });
 
-test('backend conventions: Phoenix prices each of tokenledger\'s token types with the option; without it, cache writes count as plain input', async () => {
+test("backend conventions: Phoenix prices each of tokenledger's token types with the option; without it, cache writes count as plain input", async () => {
   const attributes = await callAttributes();
   assert.deepEqual(phoenixView(attributes), {
     prompt: { input: 50, cache_read: 12000, cache_write: 3000 },
@@ -211,9 +252,12 @@ test('backend conventions: Datadog reads the cache and reasoning split only from
 test('backend conventions: a call whose usage is unknown gets no token or cost attributes in either convention', async () => {
   harness.reset();
   // Another instrumentation's span with no output count: its usage is unknown, so it is not priced.
-  trace.getTracer('other-instrumentation').startSpan('chat gpt-4.1', {
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': 100 },
-  }).end();
+  trace
+    .getTracer('other-instrumentation')
+    .startSpan('chat gpt-4.1', {
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': 100 },
+    })
+    .end();
   const span = harness.spans()[0]!;
   const written = Object.keys(span.attributes).filter((key) => key.startsWith('llm.') || key.startsWith('langfuse.') || key.startsWith('openinference.'));
   assert.deepEqual(written.sort(), ['llm.model_name', 'llm.provider', 'openinference.span.kind']);

@@ -32,7 +32,8 @@ beforeEach(() => harness.reset());
 
 const converseRequest = (modelId: string) => ({ ...fixtureJson('bedrock-converse.request.json'), modelId }) as never;
 const invoke = (modelId: string, body: unknown) => new sdk.InvokeModelCommand({ modelId, contentType: 'application/json', body: JSON.stringify(body) });
-const invokeStream = (modelId: string, body: unknown) => new sdk.InvokeModelWithResponseStreamCommand({ modelId, contentType: 'application/json', body: JSON.stringify(body) });
+const invokeStream = (modelId: string, body: unknown) =>
+  new sdk.InvokeModelWithResponseStreamCommand({ modelId, contentType: 'application/json', body: JSON.stringify(body) });
 const anthropicBody = { anthropic_version: 'bedrock-2023-05-31', max_tokens: 1024, messages: [{ role: 'user', content: 'Weather in Paris?' }] };
 
 // The fixtures' usage: 50 uncached + 12000 cache read + 3000 cache write (2000 with a 1-hour TTL, 1000 with 5 minutes).
@@ -56,7 +57,7 @@ function assertFigures(attributes: Record<string, unknown>, expected: Record<str
 
 test('bedrock Converse (Anthropic): cache reads and writes are added to input, writes split by TTL', async () => {
   const output = await client.send(new sdk.ConverseCommand(converseRequest('us.anthropic.claude-sonnet-4-5-20250929-v1:0')));
-  assert.equal(output.usage?.inputTokens, 50, 'the app gets the SDK\'s output unchanged');
+  assert.equal(output.usage?.inputTokens, 50, "the app gets the SDK's output unchanged");
   const [sent] = harness.provider.requests;
   assert.equal(sent!.intendedUrl, 'https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse');
   const span = onlySpan(harness.spans());
@@ -79,7 +80,17 @@ test('bedrock ConverseStream (Amazon Nova): usage from the metadata event, the s
   const output = await client.send(new sdk.ConverseStreamCommand(converseRequest('amazon.nova-pro-v1:0')));
   const events: string[] = [];
   for await (const event of output.stream!) events.push(Object.keys(event).find((key) => key !== '$unknown')!);
-  assert.deepEqual(events, ['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
+  assert.deepEqual(events, [
+    'messageStart',
+    'contentBlockDelta',
+    'contentBlockDelta',
+    'contentBlockStop',
+    'contentBlockDelta',
+    'contentBlockDelta',
+    'contentBlockStop',
+    'messageStop',
+    'metadata',
+  ]);
   const span = (await waitForSpans(harness, 1))[0]!;
   assertFigures(span.attributes, {
     'gen_ai.provider.name': 'aws.bedrock',
@@ -94,7 +105,7 @@ test('bedrock ConverseStream (Amazon Nova): usage from the metadata event, the s
   assert.equal(typeof span.attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });
 
-test('bedrock InvokeModel (Anthropic): the Messages body, priced by the request\'s model id', async () => {
+test("bedrock InvokeModel (Anthropic): the Messages body, priced by the request's model id", async () => {
   const output = await client.send(invoke('anthropic.claude-sonnet-4-5-20250929-v1:0', anthropicBody));
   assert.equal(JSON.parse(Buffer.from(output.body).toString()).id, 'msg_bdrk_mock0001');
   const attributes = onlySpan(harness.spans()).attributes;
@@ -114,7 +125,12 @@ test('bedrock InvokeModelWithResponseStream (Anthropic): message_start and cumul
   for await (const event of output.body!) if (event.chunk) chunks += 1;
   assert.equal(chunks, 11);
   const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
-  assertFigures(attributes, { ...cachedUsage, 'gen_ai.usage.reasoning.output_tokens': 500, 'gen_ai.response.id': 'msg_mock0002', 'tokenledger.cost.usd': regionalSonnetCost });
+  assertFigures(attributes, {
+    ...cachedUsage,
+    'gen_ai.usage.reasoning.output_tokens': 500,
+    'gen_ai.response.id': 'msg_mock0002',
+    'tokenledger.cost.usd': regionalSonnetCost,
+  });
 });
 
 test('bedrock InvokeModel (Meta Llama): prompt_token_count and generation_token_count', async () => {
@@ -134,7 +150,12 @@ test('bedrock InvokeModel (Meta Llama): prompt_token_count and generation_token_
 
 test('bedrock InvokeModel (Mistral chat): the OpenAI-style usage object', async () => {
   harness.provider.enqueue('bedrock.invoke', {
-    json: { id: 'cmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 } },
+    json: {
+      id: 'cmpl-1',
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 },
+    },
   });
   await client.send(invoke('mistral.mistral-large-3-675b-instruct', { messages: [{ role: 'user', content: 'Capital of France?' }], max_tokens: 256 }));
   // Mistral Large 3: $0.50 input, $1.50 output: 1000 × 0.5 + 200 × 1.5 = 800 per MTok.
@@ -154,9 +175,13 @@ test('bedrock InvokeModel (Mistral text model): a body without usage leaves usag
   });
 });
 
-test('bedrock InvokeModel (Amazon Nova): cache counts beside inputTokens, at a regional profile\'s rate', async () => {
+test("bedrock InvokeModel (Amazon Nova): cache counts beside inputTokens, at a regional profile's rate", async () => {
   harness.provider.enqueue('bedrock.invoke', {
-    json: { output: { message: { role: 'assistant', content: [{ text: 'Paris.' }] } }, stopReason: 'end_turn', usage: { inputTokens: 100, outputTokens: 50, totalTokens: 550, cacheReadInputTokenCount: 400, cacheWriteInputTokenCount: 0 } },
+    json: {
+      output: { message: { role: 'assistant', content: [{ text: 'Paris.' }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 100, outputTokens: 50, totalTokens: 550, cacheReadInputTokenCount: 400, cacheWriteInputTokenCount: 0 },
+    },
   });
   await client.send(invoke('us.amazon.nova-2-lite-v1:0', { messages: [{ role: 'user', content: [{ text: 'Capital of France?' }] }] }));
   assertFigures(onlySpan(harness.spans()).attributes, {
@@ -173,7 +198,13 @@ test('bedrock InvokeModelWithResponseStream (Meta Llama): the invocation metrics
   harness.provider.enqueue('bedrock.invoke_stream', {
     eventStream: [
       invokeChunk({ generation: 'Paris', prompt_token_count: 1200, generation_token_count: 1, stop_reason: null }),
-      invokeChunk({ generation: '.', prompt_token_count: null, generation_token_count: 300, stop_reason: 'stop', 'amazon-bedrock-invocationMetrics': { inputTokenCount: 1200, outputTokenCount: 300, invocationLatency: 900, firstByteLatency: 200 } }),
+      invokeChunk({
+        generation: '.',
+        prompt_token_count: null,
+        generation_token_count: 300,
+        stop_reason: 'stop',
+        'amazon-bedrock-invocationMetrics': { inputTokenCount: 1200, outputTokenCount: 300, invocationLatency: 900, firstByteLatency: 200 },
+      }),
     ],
   });
   const output = await client.send(invokeStream('meta.llama3-3-70b-instruct-v1:0', { prompt: 'Capital of France?' }));
@@ -187,24 +218,38 @@ test('bedrock ConverseStream: a break before the metadata event leaves the usage
   const output = await client.send(new sdk.ConverseStreamCommand(converseRequest('amazon.nova-pro-v1:0')));
   for await (const _ of output.stream!) break;
   const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
-  assertFigures(attributes, { 'gen_ai.usage.input_tokens': undefined, 'tokenledger.usage.unknown_reason': 'stream_incomplete', 'tokenledger.cost.unknown_reason': 'usage_unknown' });
+  assertFigures(attributes, {
+    'gen_ai.usage.input_tokens': undefined,
+    'tokenledger.usage.unknown_reason': 'stream_incomplete',
+    'tokenledger.cost.unknown_reason': 'usage_unknown',
+  });
 });
 
 test('bedrock: the aggregated client and the callback form are recorded once each; other commands not at all', async () => {
-  const aggregated = new sdk.BedrockRuntime({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1, requestHandler: new (requireFromTest('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler')).NodeHttpHandler() });
+  const aggregated = new sdk.BedrockRuntime({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    maxAttempts: 1,
+    requestHandler: new (requireFromTest('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler')).NodeHttpHandler(),
+  });
   harness.provider.redirectAwsClient(aggregated);
   await aggregated.converse(converseRequest('eu.anthropic.claude-sonnet-4-5-20250929-v1:0'));
-  await new Promise<void>((resolve, reject) => client.send(new sdk.ConverseCommand(converseRequest('amazon.nova-pro-v1:0')), (error: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    client.send(new sdk.ConverseCommand(converseRequest('amazon.nova-pro-v1:0')), (error: unknown) => (error ? reject(error) : resolve())),
+  );
   const failed = await client.send(new sdk.ListAsyncInvokesCommand({})).catch((error: unknown) => error);
   assert.ok(failed instanceof Error, 'the fake has no such route');
   const spans = await waitForSpans(harness, 2);
-  assert.deepEqual(spans.map((span) => [span.name, span.attributes['server.address']]), [
-    ['chat eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock-runtime.eu-west-1.amazonaws.com'],
-    ['chat amazon.nova-pro-v1:0', 'bedrock-runtime.us-east-1.amazonaws.com'],
-  ]);
+  assert.deepEqual(
+    spans.map((span) => [span.name, span.attributes['server.address']]),
+    [
+      ['chat eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock-runtime.eu-west-1.amazonaws.com'],
+      ['chat amazon.nova-pro-v1:0', 'bedrock-runtime.us-east-1.amazonaws.com'],
+    ],
+  );
 });
 
-test('bedrock: an HTTP error reaches the app as the SDK\'s error and fails the span', async () => {
+test("bedrock: an HTTP error reaches the app as the SDK's error and fails the span", async () => {
   harness.provider.enqueue('bedrock.converse', { status: 429, json: { message: 'Too many requests' }, headers: { 'x-amzn-errortype': 'ThrottlingException' } });
   const error = await client.send(new sdk.ConverseCommand(converseRequest('amazon.nova-pro-v1:0'))).catch((e: unknown) => e);
   assert.ok(error instanceof sdk.ThrottlingException);
@@ -212,4 +257,3 @@ test('bedrock: an HTTP error reaches the app as the SDK\'s error and fails the s
   assert.equal(attributes['error.type'], 'ThrottlingException');
   assert.equal(attributes['tokenledger.usage.unknown_reason'], 'usage_missing');
 });
-

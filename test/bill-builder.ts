@@ -41,7 +41,9 @@ export function recordedUse(file: string): RecordedUse[] {
   for (const line of readFileSync(file, 'utf8').trimEnd().split('\n')) {
     const request = JSON.parse(line) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Span[] }> }> };
     for (const span of request.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))) {
-      const attributes = new Map(span.attributes.map((kv) => [kv.key, kv.value.stringValue ?? (kv.value.intValue !== undefined ? Number(kv.value.intValue) : kv.value.doubleValue)]));
+      const attributes = new Map(
+        span.attributes.map((kv) => [kv.key, kv.value.stringValue ?? (kv.value.intValue !== undefined ? Number(kv.value.intValue) : kv.value.doubleValue)]),
+      );
       if (attributes.get('tokenledger.cost.usd') === undefined) continue;
       const provider = String(attributes.get('gen_ai.provider.name'));
       const model = String(attributes.get('gen_ai.response.model') ?? attributes.get('gen_ai.request.model'));
@@ -148,7 +150,10 @@ export function anthropicUsagePage(uses: RecordedUse[], options: { moveTo1h?: nu
       ending_at: `${nextDay(day)}T00:00:00Z`,
       results: list.map((use) => ({
         uncached_input_tokens: use.tokens.uncached_input,
-        cache_creation: { ephemeral_5m_input_tokens: use.tokens.cache_write_5m - (options.moveTo1h ?? 0), ephemeral_1h_input_tokens: use.tokens.cache_write_1h + (options.moveTo1h ?? 0) },
+        cache_creation: {
+          ephemeral_5m_input_tokens: use.tokens.cache_write_5m - (options.moveTo1h ?? 0),
+          ephemeral_1h_input_tokens: use.tokens.cache_write_1h + (options.moveTo1h ?? 0),
+        },
         cache_read_input_tokens: use.tokens.cache_read,
         output_tokens: use.tokens.output,
         server_tool_use: { web_search_requests: 0 },
@@ -174,7 +179,10 @@ const ANTHROPIC_TOKEN_TYPES: Record<UseType, string> = {
 };
 
 /** An Anthropic cost_report page (legacy; amounts in cents) of these uses, grouped by description. */
-export function anthropicCostPage(uses: RecordedUse[], options: { usd?: (use: RecordedUse, type: UseType) => number; amount?: (usd: number) => unknown; serviceTier?: string } = {}) {
+export function anthropicCostPage(
+  uses: RecordedUse[],
+  options: { usd?: (use: RecordedUse, type: UseType) => number; amount?: (usd: number) => unknown; serviceTier?: string } = {},
+) {
   const usdOf = options.usd ?? ((use, type) => use.usd[type]);
   const amount = options.amount ?? cents;
   return {
@@ -231,7 +239,15 @@ export function anthropicAnalyticsCostPage(uses: RecordedUse[]) {
       USE_TYPES.filter((type) => use.tokens[type] > 0).map((type) => ({
         starting_at: `${use.day}T00:00:00Z`,
         ending_at: `${nextDay(use.day)}T00:00:00Z`,
-        group: { model: use.model, cost_type: 'tokens', token_type: ANTHROPIC_TOKEN_TYPES[type], service_tier: 'standard', context_window: null, inference_geo: null, workspace_id: null },
+        group: {
+          model: use.model,
+          cost_type: 'tokens',
+          token_type: ANTHROPIC_TOKEN_TYPES[type],
+          service_tier: 'standard',
+          context_window: null,
+          inference_geo: null,
+          workspace_id: null,
+        },
         cost: { amount: cents(use.usd[type]), currency: 'USD', list_amount: cents(use.usd[type]), requests: null },
       })),
     ),

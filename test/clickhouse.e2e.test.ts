@@ -208,11 +208,15 @@ function workload(): void {
     processor.callGate!.beforeCall(first, planned);
     first.end(clock.tick());
     // The second call would be the run's second step: the guardrail refuses it before it is sent.
-    const second = tracer.startSpan('chat gpt-4.1', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' },
-      startTime: clock.tick(),
-    }, trace.setSpan(context.active(), support));
+    const second = tracer.startSpan(
+      'chat gpt-4.1',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' },
+        startTime: clock.tick(),
+      },
+      trace.setSpan(context.active(), support),
+    );
     assert.throws(() => processor.callGate!.beforeCall(second, planned), { name: 'BudgetExceededError' });
     second.setAttribute('error.type', 'BudgetExceededError');
     second.setStatus({ code: SpanStatusCode.ERROR });
@@ -240,30 +244,39 @@ function run(file: string): unknown[][] {
 }
 
 test('clickhouse: the exporter table holds every span tokenledger exported', { skip }, () => {
-  const [[spans, calls, duplicates, runs]] = JSON.parse(session.query(
-    `SELECT count(), countIf(SpanAttributes['gen_ai.operation.name'] = 'chat'), countIf(mapContains(SpanAttributes, 'tokenledger.call.duplicate_of')),
+  const [[spans, calls, duplicates, runs]] = JSON.parse(
+    session.query(
+      `SELECT count(), countIf(SpanAttributes['gen_ai.operation.name'] = 'chat'), countIf(mapContains(SpanAttributes, 'tokenledger.call.duplicate_of')),
        countIf(mapContains(SpanAttributes, 'tokenledger.run.id')) FROM otel.otel_traces`,
-    'JSONCompact',
-  )).data as number[][];
+      'JSONCompact',
+    ),
+  ).data as number[][];
   // 5 + 6 + 8 + 3 + 4 spans; 2 + 3 + 5 + 2 + 3 chat spans (the refused call and the 2 duplicates included); 6 runs
   // (T1's request span is not a run of its own, T2's researcher is one).
   assert.deepEqual([Number(spans), Number(calls), Number(duplicates), Number(runs)], [26, 15, 2, 6]);
 });
 
-test('clickhouse: the sum of tokenledger.cost.usd over all spans is the bill, and the tasks\' cost', { skip }, () => {
-  const [[bill, tasks, duplicateCost]] = JSON.parse(session.query(
-    `SELECT round(sum(toFloat64OrZero(SpanAttributes['tokenledger.cost.usd'])), 10),
+test("clickhouse: the sum of tokenledger.cost.usd over all spans is the bill, and the tasks' cost", { skip }, () => {
+  const [[bill, tasks, duplicateCost]] = JSON.parse(
+    session.query(
+      `SELECT round(sum(toFloat64OrZero(SpanAttributes['tokenledger.cost.usd'])), 10),
        round(sumIf(toFloat64OrZero(SpanAttributes['tokenledger.run.cost.usd']), SpanAttributes['tokenledger.run.nested'] = 'false'), 10),
        countIf(mapContains(SpanAttributes, 'tokenledger.call.duplicate_of') AND mapContains(SpanAttributes, 'tokenledger.cost.usd'))
      FROM otel.otel_traces`,
-    'JSONCompact',
-  )).data as number[][];
+      'JSONCompact',
+    ),
+  ).data as number[][];
   // Every call is in a task: 0.0069 + 0.00815 + 0.0252 + 0.0028 + 0.0028 (T5's unpriced call adds nothing).
   assert.deepEqual([bill, tasks, Number(duplicateCost)], [0.04585, 0.04585, 0]);
 });
 
 test('clickhouse: every query file is tested here', { skip }, () => {
-  assert.deepEqual(readdirSync(queries).filter((name) => name.endsWith('.sql')).sort(), Object.keys(EXPECTED).sort());
+  assert.deepEqual(
+    readdirSync(queries)
+      .filter((name) => name.endsWith('.sql'))
+      .sort(),
+    Object.keys(EXPECTED).sort(),
+  );
 });
 
 // Span ids count up in start order: T1 request 1, support 2; T2 support 6, researcher 8; T3 support 0c; T4 14; T5 17.
@@ -324,7 +337,9 @@ const EXPECTED: Record<string, unknown[][]> = {
   'unpriced_calls.sql': [['2026-11-30 11:00:02.000000000', TRACE(5), 'openai', 'acme-coder-32b', 'unknown_model', 500, 50]],
 };
 
-for (const file of readdirSync(queries).filter((name) => name.endsWith('.sql')).sort()) {
+for (const file of readdirSync(queries)
+  .filter((name) => name.endsWith('.sql'))
+  .sort()) {
   test(`clickhouse: ${file} returns the expected rows`, { skip }, () => {
     const rows = run(file);
     assert.deepEqual(rows, EXPECTED[file]);

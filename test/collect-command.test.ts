@@ -18,7 +18,11 @@ function io(env: NodeJS.ProcessEnv = {}): CommandIo & { stdout: string; stderr: 
 }
 
 const trace = (name: string) =>
-  JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'in-process' }, spans: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', name }] }] }] });
+  JSON.stringify({
+    resourceSpans: [
+      { scopeSpans: [{ scope: { name: 'in-process' }, spans: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', name }] }] },
+    ],
+  });
 
 test('collect in process: it listens where it says, holds, forwards on stop and says so; stop() is once', async () => {
   const upstream = await new FakeUpstream().start();
@@ -32,7 +36,11 @@ test('collect in process: it listens where it says, holds, forwards on stop and 
       `tokenledger collect: listening on ${running.url}/v1/traces; upstream ${upstream.url}; memory limit 64 MiB, body limit 20 MiB, ` +
         `4 upstream requests in flight, drain 20 s; metrics for Prometheus on 127.0.0.1:${new URL(running.metricsUrl!).port}\n`,
     );
-    const response = await fetch(`${running.url}/v1/traces`, { method: 'POST', body: trace('held until stop'), headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${running.url}/v1/traces`, {
+      method: 'POST',
+      body: trace('held until stop'),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(response.status, 200);
     assert.equal(upstream.spans.length, 0, 'held: the quiet period is a minute');
     assert.match(await (await fetch(running.metricsUrl!)).text(), /tokenledger_collector_spans_late_total\{[^}]*\} 0/);
@@ -40,7 +48,10 @@ test('collect in process: it listens where it says, holds, forwards on stop and 
     assert.equal(running.stop(), stopping);
     assert.equal(await stopping, 0);
     assert.deepEqual(upstream.names(), ['held until stop']);
-    assert.match(out.stdout, /tokenledger collect: stopped; accepted 1 spans; forwarded 1; lost 0; refused 0 invalid spans and 0 requests \(the clients were told\)\n$/);
+    assert.match(
+      out.stdout,
+      /tokenledger collect: stopped; accepted 1 spans; forwarded 1; lost 0; refused 0 invalid spans and 0 requests \(the clients were told\)\n$/,
+    );
     assert.equal(running.server.budget.used, 0, 'every lease given back');
   } finally {
     await running.stop();
@@ -53,7 +64,10 @@ test('collect in process: spans still undelivered at the drain deadline are lost
   const url = down.url;
   await down.stop();
   const out = io();
-  const running = await startCollector(['--listen', '127.0.0.1:0', '--upstream', url, '--quiet-ms', '60000', '--drain-timeout-ms', '200', '--metrics-endpoint', url], out);
+  const running = await startCollector(
+    ['--listen', '127.0.0.1:0', '--upstream', url, '--quiet-ms', '60000', '--drain-timeout-ms', '200', '--metrics-endpoint', url],
+    out,
+  );
   const response = await fetch(`${running.url}/v1/traces`, { method: 'POST', body: trace('never delivered'), headers: { 'content-type': 'application/json' } });
   assert.equal(response.status, 200);
   assert.equal(await running.stop(), 1);

@@ -40,7 +40,18 @@ const call = (id: string, start: number, extra: Array<ReturnType<typeof kv>> = [
 
 test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC on forwarded spans and metric labels', async () => {
   const upstream = await new FakeUpstream().start();
-  const args = ['--upstream', upstream.url, '--quiet-ms', '50', '--prometheus', '127.0.0.1:0', '--baggage-keys', 'tenant.id,user.id', '--baggage-hash-keys', 'user.id'];
+  const args = [
+    '--upstream',
+    upstream.url,
+    '--quiet-ms',
+    '50',
+    '--prometheus',
+    '127.0.0.1:0',
+    '--baggage-keys',
+    'tenant.id,user.id',
+    '--baggage-hash-keys',
+    'user.id',
+  ];
   let collector: CollectorProcess | undefined;
   try {
     collector = await CollectorProcess.start(args, { TOKENLEDGER_BAGGAGE_HASH_SALT: SALT });
@@ -48,12 +59,17 @@ test('collector e2e: --baggage-hash-keys records user ids as the in-process HMAC
     // (a number, as some apps send ids), and a plain span inside the run carries the user too.
     const spans = [
       span('0000000000000001', '', 'POST /chat', 0, [kv('tenant.id', 'acme'), kv('user.id', 'alice@example.com')]),
-      span('0000000000000002', '0000000000000001', 'invoke_agent support', 1, [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')]),
+      span('0000000000000002', '0000000000000001', 'invoke_agent support', 1, [
+        kv('gen_ai.operation.name', 'invoke_agent'),
+        kv('gen_ai.agent.name', 'support'),
+      ]),
       call('0000000000000003', 2),
       call('0000000000000004', 3, [kv('user.id', 42)]),
       span('0000000000000005', '0000000000000002', 'db query', 4, [kv('user.id', 'alice@example.com')]),
     ];
-    const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'chat')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
+    const body = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [kv('service.name', 'chat')] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }],
+    });
     const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 200);
     await waitUntil('the five spans to be forwarded', () => upstream.spans.length === 5);
@@ -91,5 +107,8 @@ test('collector: --baggage-hash-keys names only keys of --baggage-keys', async (
   const io = { out: () => undefined, err: () => undefined, env: { TOKENLEDGER_BAGGAGE_HASH_SALT: SALT } };
   const collect = (args: string[]) => startCollector(['--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9', ...args], io);
   await assert.rejects(collect(['--baggage-hash-keys', 'user.id']), { name: 'UsageError', message: '--baggage-hash-keys needs --baggage-keys' });
-  await assert.rejects(collect(['--baggage-keys', 'tenant.id', '--baggage-hash-keys', 'user.id']), { name: 'UsageError', message: /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/ });
+  await assert.rejects(collect(['--baggage-keys', 'tenant.id', '--baggage-hash-keys', 'user.id']), {
+    name: 'UsageError',
+    message: /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/,
+  });
 });

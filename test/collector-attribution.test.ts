@@ -29,7 +29,9 @@ before(async () => {
     const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { longs: String }) as {
       resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; attributes?: KeyValue[] }> }> }>;
     };
-    for (const rs of request.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.push({ name: span.name, attributes: toAttributes(span.attributes ?? []) });
+    for (const rs of request.resourceSpans ?? [])
+      for (const ss of rs.scopeSpans ?? [])
+        for (const span of ss.spans ?? []) forwarded.push({ name: span.name, attributes: toAttributes(span.attributes ?? []) });
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -82,7 +84,10 @@ const call = (id: string, parent: string, start: number, extra: Array<ReturnType
 test('collector attribution: a call takes the tenant of the request it ran in; its own value wins', async () => {
   const spans = [
     span('0000000000000001', '', 'GET /tickets', 0, 10, [kv('tenant.id', 'acme')]),
-    span('0000000000000002', '0000000000000001', 'invoke_agent support', 1, 9, [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')]),
+    span('0000000000000002', '0000000000000001', 'invoke_agent support', 1, 9, [
+      kv('gen_ai.operation.name', 'invoke_agent'),
+      kv('gen_ai.agent.name', 'support'),
+    ]),
     call('0000000000000003', '0000000000000002', 2),
     call('0000000000000004', '0000000000000002', 4, [kv('feature', 'search')]),
     call('0000000000000005', '0000000000000002', 6, [kv('tenant.id', 'globex')]),
@@ -106,7 +111,7 @@ test('collector attribution: a call takes the tenant of the request it ran in; i
   assert.deepEqual(runs, [['support', 'acme', 1]]);
 });
 
-test('collector backend conventions: forwarded LLM spans carry Langfuse\'s usage and cost details', async () => {
+test("collector backend conventions: forwarded LLM spans carry Langfuse's usage and cost details", async () => {
   await waitUntil('the five spans to be forwarded', () => forwarded.length >= 5);
   const calls = forwarded.filter((span) => span.name === 'chat gpt-4.1');
   assert.equal(calls.length, 3);

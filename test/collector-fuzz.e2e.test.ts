@@ -22,7 +22,16 @@ const CANARY_SPANS = 12;
 
 test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — no crash, no 5xx, every canary span delivered (seed ${SEED})`, async () => {
   const upstream = await new FakeUpstream().start();
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '100', '--max-trace-age-ms', '1000', '--max-body-bytes', String(LIMIT)]);
+  const collector = await CollectorProcess.start([
+    '--upstream',
+    upstream.url,
+    '--quiet-ms',
+    '100',
+    '--max-trace-age-ms',
+    '1000',
+    '--max-body-bytes',
+    String(LIMIT),
+  ]);
   try {
     const generator = new FuzzGenerator(SEED, LIMIT);
     const statusesByKind = new Map<string, Map<number | string, number>>();
@@ -48,7 +57,10 @@ test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — 
     const canary = async () => {
       const exporter = otlpExporter('proto', collector.url);
       for (let t = 0; t < CANARY_TRACES; t += 1) {
-        const spans = await sdkSpans('canary', [{ name: `canary ${t}` }, ...Array.from({ length: CANARY_SPANS - 1 }, (_, i) => ({ name: `canary ${t}.${i}`, parent: 0 }))]);
+        const spans = await sdkSpans('canary', [
+          { name: `canary ${t}` },
+          ...Array.from({ length: CANARY_SPANS - 1 }, (_, i) => ({ name: `canary ${t}.${i}`, parent: 0 })),
+        ]);
         canaryIds.push(...spans.map((span) => span.spanContext().spanId));
         const result = await exportSpans(exporter, spans);
         assert.equal(result.code, ExportResultCode.SUCCESS, `canary ${t}: ${result.error?.message}`);
@@ -57,7 +69,8 @@ test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — 
     await Promise.all([canary(), ...Array.from({ length: CONCURRENCY }, fuzz)]);
 
     assert.equal(collector.child.exitCode, null, `the collector exited:\n${collector.stderr}`);
-    if (process.env.FUZZ_TABLE) console.log(JSON.stringify(Object.fromEntries([...statusesByKind].map(([kind, statuses]) => [kind, Object.fromEntries(statuses)]))));
+    if (process.env.FUZZ_TABLE)
+      console.log(JSON.stringify(Object.fromEntries([...statusesByKind].map(([kind, statuses]) => [kind, Object.fromEntries(statuses)]))));
     const table = Object.fromEntries([...statusesByKind].map(([kind, statuses]) => [kind, Object.fromEntries(statuses)]));
     const failures = Object.entries(table).filter(([, statuses]) => Object.keys(statuses).some((status) => !/^(200|400|404|405|413|415)$/.test(status)));
     assert.deepEqual(failures, [], `only 200, 400, 404, 405, 413 and 415:\n${JSON.stringify(table, null, 1)}`);
@@ -70,7 +83,10 @@ test(`collector fuzz: ${REQUESTS} generated requests beside a canary client — 
       const delivered = new Set(upstream.spans.map((span) => span.spanId));
       return canaryIds.filter((id) => !delivered.has(id));
     };
-    await waitUntil(() => `${missingCanaries().length} canary spans to be delivered`, () => missingCanaries().length === 0);
+    await waitUntil(
+      () => `${missingCanaries().length} canary spans to be delivered`,
+      () => missingCanaries().length === 0,
+    );
     const missing = missingCanaries();
     assert.equal(canaryIds.length, CANARY_TRACES * CANARY_SPANS);
     assert.deepEqual(missing, [], `${missing.length} of ${canaryIds.length} canary spans missing`);

@@ -52,7 +52,10 @@ export class CollectorProcess {
 
   /** Resolves when the output matches. */
   async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-    await waitUntil(() => `${pattern} in the collector's output:\n${this.output}`, () => pattern.test(this.output));
+    await waitUntil(
+      () => `${pattern} in the collector's output:\n${this.output}`,
+      () => pattern.test(this.output),
+    );
     return pattern.exec(this.output)!;
   }
 

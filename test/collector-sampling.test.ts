@@ -32,11 +32,15 @@ before(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks))) as {
-      resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> }; scopeSpans?: Array<{ spans?: Array<{ traceState?: string }> }> }>;
+      resourceSpans?: Array<{
+        resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+        scopeSpans?: Array<{ spans?: Array<{ traceState?: string }> }>;
+      }>;
     };
     for (const rs of request.resourceSpans ?? []) {
       const service = rs.resource?.attributes?.find((kv) => kv.key === 'service.name')?.value.stringValue ?? '';
-      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) (traceStates.get(service) ?? traceStates.set(service, []).get(service)!).push(span.traceState ?? '');
+      for (const ss of rs.scopeSpans ?? [])
+        for (const span of ss.spans ?? []) (traceStates.get(service) ?? traceStates.set(service, []).get(service)!).push(span.traceState ?? '');
     }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
@@ -44,7 +48,12 @@ before(async () => {
   const meters = testMeterProvider();
   reader = meters.reader;
   // Nothing is released before stop(): every trace is held until the drain rolls it up.
-  collector = new CollectorServer({ port: 0, upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, traces: { quietMs: 3_600_000, maxAgeMs: 3_600_000 }, meterProvider: meters.meterProvider });
+  collector = new CollectorServer({
+    port: 0,
+    upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    traces: { quietMs: 3_600_000, maxAgeMs: 3_600_000 },
+    meterProvider: meters.meterProvider,
+  });
   collectorUrl = await collector.start();
 });
 after(async () => {
@@ -55,12 +64,19 @@ after(async () => {
 /** A service's traces: each an agent run of two gpt-4.1 calls (1000 input, 100 output tokens: $0.0028 each). */
 async function service(name: string, sampler: Sampler, traces: number): Promise<void> {
   const exporter = new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces` });
-  const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': name }), sampler, idGenerator: seededIds(name.length), spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, maxExportBatchSize: 1024 })] });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': name }),
+    sampler,
+    idGenerator: seededIds(name.length),
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, maxExportBatchSize: 1024 })],
+  });
   const tracer: Tracer = provider.getTracer('app');
   for (let i = 0; i < traces; i += 1) {
     tracer.startActiveSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } }, (run) => {
       for (let call = 0; call < 2; call += 1) {
-        const span = tracer.startSpan('chat gpt-4.1', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' } });
+        const span = tracer.startSpan('chat gpt-4.1', {
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1' },
+        });
         span.setAttributes({ 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 });
         span.end();
       }
@@ -81,13 +97,19 @@ test('collector sampling: sampled spans count by their adjusted count on estimat
   assert.ok(sampledStates.length > 0 && sampledStates.length < 3 * 200, `${sampledStates.length / 3} of 200 traces sampled`);
   assert.ok(sampledStates.every((state) => state === sampledStates[0]) && /ot=th:e6666/.test(sampledStates[0]!), sampledStates[0]);
   assert.ok(Math.abs(weight - 10) < 1e-9, String(weight));
-  assert.deepEqual(traceStates.get('whole')?.every((state) => state === ''), true);
+  assert.deepEqual(
+    traceStates.get('whole')?.every((state) => state === ''),
+    true,
+  );
   const sampledCalls = (2 * sampledStates.length) / 3;
   const sampledRuns = sampledStates.length / 3;
   const metrics = await reader.metricsByName();
-  const points = (name: string, estimated: boolean) => (metrics.get(name)?.dataPoints ?? []).filter((point) => (point.attributes['tokenledger.estimated'] === true) === estimated);
+  const points = (name: string, estimated: boolean) =>
+    (metrics.get(name)?.dataPoints ?? []).filter((point) => (point.attributes['tokenledger.estimated'] === true) === estimated);
   const total = (name: string, estimated: boolean, match: Record<string, unknown> = {}) =>
-    points(name, estimated).filter((point) => Object.entries(match).every(([k, v]) => point.attributes[k] === v)).reduce((sum, point) => sum + (point.value as number), 0);
+    points(name, estimated)
+      .filter((point) => Object.entries(match).every(([k, v]) => point.attributes[k] === v))
+      .reduce((sum, point) => sum + (point.value as number), 0);
   const relative = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 1e-9 * expected, `${actual} ≠ ${expected}`);
   // Estimated: each sampled call stands for 10.
   relative(total('tokenledger.tokens', true, { 'tokenledger.token.type': 'uncached_input' }), sampledCalls * 1000 * weight);

@@ -17,7 +17,10 @@ import { waitUntil } from './wait.ts';
 function trace(name: string, children = 0): string {
   const traceId = randomBytes(16).toString('hex');
   const rootId = randomBytes(8).toString('hex');
-  const spans = [{ traceId, spanId: rootId, name }, ...Array.from({ length: children }, (_, i) => ({ traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: rootId, name: `${name} child ${i}` }))];
+  const spans = [
+    { traceId, spanId: rootId, name },
+    ...Array.from({ length: children }, (_, i) => ({ traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: rootId, name: `${name} child ${i}` })),
+  ];
   return JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'shutdown-test' }, spans }] }] });
 }
 
@@ -40,7 +43,10 @@ test('collector e2e: SIGTERM forwards what is held and waits for an upstream tha
     assert.equal(await collector.exited, 0, collector.output);
     assert.deepEqual(upstream.names().sort(), ['one', 'one child 0', 'three', 'three child 0', 'two', 'two child 0']);
     assert.deepEqual(collector.summary(), { accepted: 6, forwarded: 6, lost: 0, lostBy: {}, invalid: 0, persisted: 0 });
-    assert.ok(upstream.metricsRequests.some((request) => request.body.includes('tokenledger.collector.spans.forwarded')), 'the last metrics were sent');
+    assert.ok(
+      upstream.metricsRequests.some((request) => request.body.includes('tokenledger.collector.spans.forwarded')),
+      'the last metrics were sent',
+    );
   } finally {
     await collector.stop();
     await upstream.stop();
@@ -72,7 +78,16 @@ test('collector e2e: when the upstream stays down past the drain deadline, SIGTE
 test('collector e2e: --queue-dir keeps what the drain could not deliver, and the next start sends it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tokenledger-queue-'));
   const port = await freePort();
-  const first = await CollectorProcess.start(['--upstream', `http://127.0.0.1:${port}`, '--quiet-ms', '60000', '--drain-timeout-ms', '1000', '--queue-dir', dir]);
+  const first = await CollectorProcess.start([
+    '--upstream',
+    `http://127.0.0.1:${port}`,
+    '--quiet-ms',
+    '60000',
+    '--drain-timeout-ms',
+    '1000',
+    '--queue-dir',
+    dir,
+  ]);
   assert.equal(await send(first, trace('kept a', 1)), 200);
   assert.equal(await send(first, trace('kept b', 0)), 200);
   assert.equal(await first.stop(), 0, 'nothing lost: it is on disk');
@@ -96,7 +111,12 @@ test('collector e2e: the process logs at OTEL_LOG_LEVEL, a start-up line with it
   const upstream = await new FakeUpstream().start();
   const chatty = await CollectorProcess.start(['--upstream', upstream.url, '--max-memory-bytes', '67108864']);
   try {
-    assert.match(chatty.stdout, new RegExp(`listening on http://127\\.0\\.0\\.1:\\d+/v1/traces; upstream ${upstream.url}; memory limit 64 MiB, body limit 20 MiB, 4 upstream requests in flight, drain 20 s; metrics to ${upstream.url}`));
+    assert.match(
+      chatty.stdout,
+      new RegExp(
+        `listening on http://127\\.0\\.0\\.1:\\d+/v1/traces; upstream ${upstream.url}; memory limit 64 MiB, body limit 20 MiB, 4 upstream requests in flight, drain 20 s; metrics to ${upstream.url}`,
+      ),
+    );
     for (let i = 0; i < 30; i += 1) assert.equal(await send(chatty, '{"resourceSpans": ['), 400);
     await chatty.waitFor(/refused a request with 400/);
     assert.equal(chatty.stderr.match(/refused a request with 400: malformed JSON/g)?.length, 1, 'thirty refusals, one line');

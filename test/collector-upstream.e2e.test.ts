@@ -44,7 +44,16 @@ test('collector e2e: Retry-After is honoured, a request the upstream keeps faili
     if (spans.some((span) => span.name === 'once') && attempt === 1) return { status: 429, retryAfter: '1' };
     return {};
   };
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '50', '--upstream-max-elapsed-ms', '2500', '--prometheus', '127.0.0.1:0']);
+  const collector = await CollectorProcess.start([
+    '--upstream',
+    upstream.url,
+    '--quiet-ms',
+    '50',
+    '--upstream-max-elapsed-ms',
+    '2500',
+    '--prometheus',
+    '127.0.0.1:0',
+  ]);
   const attempts = (name: string) => upstream.requests.filter((request) => request.spans[0]?.name === name);
   try {
     // Each trace is sent once the one before reached the upstream, so each goes in a request of its own.
@@ -54,7 +63,10 @@ test('collector e2e: Retry-After is honoured, a request the upstream keeps faili
     }
     await waitUntil('a, b, c and once to be delivered', () => ['a', 'b', 'c', 'once'].every((name) => upstream.names().includes(name)));
     assert.deepEqual(upstream.names().sort(), ['a', 'b', 'c', 'once'], 'delivered while "stuck" is still being retried');
-    assert.deepEqual(attempts('once').map((request) => request.status), [429, 200]);
+    assert.deepEqual(
+      attempts('once').map((request) => request.status),
+      [429, 200],
+    );
     const [first, second] = attempts('once');
     assert.ok(second!.at - first!.at >= 950, `retried after its Retry-After of 1 s, not before (${second!.at - first!.at} ms)`);
     // 503 with Retry-After: 1 at about 0, 1 and 2 s; the next would come after the 2.5 s maximum: dropped.
@@ -75,7 +87,16 @@ test('collector e2e: several requests are in flight at once, as many as --upstre
   const answers = gate();
   upstream.behave = () => ({ hold: answers.promise });
   // The upstream answers nothing until three requests are in flight at once; no attempt may time out meanwhile.
-  const collector = await CollectorProcess.start(['--upstream', upstream.url, '--quiet-ms', '20', '--upstream-concurrency', '3', '--upstream-timeout-ms', '600000']);
+  const collector = await CollectorProcess.start([
+    '--upstream',
+    upstream.url,
+    '--quiet-ms',
+    '20',
+    '--upstream-concurrency',
+    '3',
+    '--upstream-timeout-ms',
+    '600000',
+  ]);
   try {
     for (let i = 0; i < 3; i += 1) {
       await send(collector, traces([`fast ${i}`]));
@@ -86,7 +107,11 @@ test('collector e2e: several requests are in flight at once, as many as --upstre
     answers.open();
     await waitUntil('every trace to be delivered', () => upstream.names().length === 8);
     assert.equal(upstream.maxInFlight, 3, 'three at a time, as configured');
-    assert.deepEqual(upstream.names().sort(), Array.from({ length: 8 }, (_, i) => `fast ${i}`), 'each once');
+    assert.deepEqual(
+      upstream.names().sort(),
+      Array.from({ length: 8 }, (_, i) => `fast ${i}`),
+      'each once',
+    );
     assert.equal(upstream.arrived, upstream.requests.length, 'no attempt was sent twice');
   } finally {
     answers.open();
@@ -183,7 +208,11 @@ test('collector e2e: with the upstream down, memory stays within --max-memory-by
     let retryAfter: string | null = null;
     const pad = 'x'.repeat(300_000);
     for (let i = 0; i < 30 && !statuses.includes(503); i += 1) {
-      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body: traces([`big ${i}`], { pad }), headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${collector.url}/v1/traces`, {
+        method: 'POST',
+        body: traces([`big ${i}`], { pad }),
+        headers: { 'content-type': 'application/json' },
+      });
       statuses.push(response.status);
       retryAfter ??= response.headers.get('retry-after');
       await response.arrayBuffer();
@@ -194,14 +223,22 @@ test('collector e2e: with the upstream down, memory stays within --max-memory-by
     assert.equal(statuses.at(-1), 503);
     assert.match(retryAfter ?? '', /^[1-9]\d*$/);
     // The collector's metrics go to their own endpoint while the upstream is down.
-    await waitUntil('the memory metric at its own endpoint', () => metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.memory.used')));
+    await waitUntil('the memory metric at its own endpoint', () =>
+      metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.memory.used')),
+    );
     assert.ok(metrics.metricsRequests.some((request) => request.body.includes('tokenledger.collector.requests.refused')));
     // A real exporter sends while memory is full (told 503 + Retry-After, it retries); the upstream comes back;
     // everything arrives.
-    const exporting = exportSpans(otlpExporter('proto', collector.url, { timeoutMillis: 60_000 }), await sdkSpans('late-client', [{ name: 'after the outage' }]));
+    const exporting = exportSpans(
+      otlpExporter('proto', collector.url, { timeoutMillis: 60_000 }),
+      await sdkSpans('late-client', [{ name: 'after the outage' }]),
+    );
     await upstream.start(upstreamPort);
     assert.equal((await exporting).code, ExportResultCode.SUCCESS);
-    await waitUntil('every accepted span and the late client\'s to be delivered', () => upstream.names().includes('after the outage') && upstream.spans.length === accepted + 1);
+    await waitUntil(
+      "every accepted span and the late client's to be delivered",
+      () => upstream.names().includes('after the outage') && upstream.spans.length === accepted + 1,
+    );
     assert.equal(upstream.names().filter((name) => name.startsWith('big ')).length, accepted, 'every accepted request delivered');
   } finally {
     assert.equal(await collector.stop(), 0, collector.output);

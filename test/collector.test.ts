@@ -50,7 +50,11 @@ before(async () => {
         for (const span of ss.spans ?? []) {
           const keys = (span.attributes ?? []).map((kv) => kv.key);
           // OTLP attribute keys are unique: what tokenledger appends or replaces must keep them so.
-          assert.deepEqual(keys.filter((key, i) => keys.indexOf(key) !== i), [], `duplicate attribute keys on ${span.name}`);
+          assert.deepEqual(
+            keys.filter((key, i) => keys.indexOf(key) !== i),
+            [],
+            `duplicate attribute keys on ${span.name}`,
+          );
           forwarded.push({ name: span.name, scope: ss.scope?.name ?? '', attributes: toAttributes(span.attributes ?? []) });
         }
       }
@@ -77,7 +81,10 @@ function upstreamUrl(): string {
 }
 
 function waitForForwarded(count: number): Promise<void> {
-  return waitUntil(() => `${count} forwarded spans (got ${forwarded.map((span) => span.name).join(', ') || 'none'})`, () => forwarded.length >= count);
+  return waitUntil(
+    () => `${count} forwarded spans (got ${forwarded.map((span) => span.name).join(', ') || 'none'})`,
+    () => forwarded.length >= count,
+  );
 }
 
 function runClient(protocol: 'proto' | 'json'): Promise<number | null> {
@@ -117,7 +124,11 @@ for (const protocol of ['proto', 'json'] as const) {
     assert.equal(sdk['tokenledger.usage.cache_write.ttl_1h.input_tokens'], 2000);
     // claude-haiku-4-5: 50 × $1 + 12000 × $0.10 + 1000 × $1.25 + 2000 × $2 + 530 × $5 per MTok
     assert.equal(sdk['tokenledger.cost.usd'], 0.00915);
-    assert.deepEqual(byScope['@opentelemetry/instrumentation-http'], { 'http.request.method': 'POST', 'http.response.status_code': 200 }, 'other spans pass through unchanged');
+    assert.deepEqual(
+      byScope['@opentelemetry/instrumentation-http'],
+      { 'http.request.method': 'POST', 'http.response.status_code': 200 },
+      'other spans pass through unchanged',
+    );
   });
 }
 
@@ -137,7 +148,12 @@ test('collector: malformed protobuf and JSON get 400 with what is wrong', async 
   const json = await post('{"resourceSpans": [', 'application/json');
   assert.equal(json.status, 400);
   assert.match(await json.text(), /malformed JSON/);
-  const links = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'a', links: 'x' }] }] }] }), 'application/json');
+  const links = await post(
+    JSON.stringify({
+      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'a', links: 'x' }] }] }],
+    }),
+    'application/json',
+  );
   assert.equal(links.status, 400, 'links that are not a list');
   assert.match(await links.text(), /invalid OTLP\/JSON: .*links: array expected/);
   assert.equal(forwarded.length, 0);
@@ -145,7 +161,11 @@ test('collector: malformed protobuf and JSON get 400 with what is wrong', async 
 
 test('collector: an upstream that fails is retried until it takes the spans', async () => {
   upstreamStatus = 503;
-  const trace = { resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'root' }] }] }] };
+  const trace = {
+    resourceSpans: [
+      { scopeSpans: [{ scope: { name: 'app' }, spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'root' }] }] },
+    ],
+  };
   failedAttempts = 0;
   const response = await post(JSON.stringify(trace), 'application/json');
   assert.equal(response.status, 200, 'accepted: the collector holds and retries');
@@ -153,7 +173,10 @@ test('collector: an upstream that fails is retried until it takes the spans', as
   assert.equal(forwarded.length, 0);
   upstreamStatus = 200;
   await waitForForwarded(1);
-  assert.deepEqual(forwarded.map((span) => span.name), ['root']);
+  assert.deepEqual(
+    forwarded.map((span) => span.name),
+    ['root'],
+  );
   assert.ok(collector.stats.upstreamRetries >= 1);
 });
 
@@ -163,7 +186,11 @@ test('collector: a bearer token is required when configured', async () => {
   try {
     const denied = await fetch(`${url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(denied.status, 401);
-    const allowed = await fetch(`${url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' } });
+    const allowed = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' },
+    });
     assert.equal(allowed.status, 200);
   } finally {
     await guarded.stop();
@@ -172,7 +199,7 @@ test('collector: a bearer token is required when configured', async () => {
 
 test('collector: random and truncated payloads never crash or stall it', async () => {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < 200; i += 1) {
     const bytes = new Uint8Array(Math.floor(random() * 512)).map(() => Math.floor(random() * 256));
     const response = await post(bytes, i % 2 ? 'application/x-protobuf' : 'application/json');
@@ -180,9 +207,22 @@ test('collector: random and truncated payloads never crash or stall it', async (
     await response.arrayBuffer();
   }
   // Truncations of a valid request: every prefix is either decodable or a 400.
-  const valid = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
-    resourceSpans: [{ scopeSpans: [{ scope: { name: 'fuzz' }, spans: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'x', attributes: [{ key: 'k', value: { stringValue: 'v'.repeat(40) } }] }] }] }],
-  })).finish();
+  const valid = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              scope: { name: 'fuzz' },
+              spans: [
+                { traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'x', attributes: [{ key: 'k', value: { stringValue: 'v'.repeat(40) } }] },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  ).finish();
   for (let cut = 1; cut < valid.length; cut += 3) {
     const response = await post(valid.subarray(0, cut), 'application/x-protobuf');
     assert.ok([200, 400].includes(response.status), `prefix ${cut}: status ${response.status}`);
@@ -201,7 +241,11 @@ test('collector: with the upstream down, memory stays within its limit and clien
   const send = async (i: number) => {
     const traceId = `8bf92f3577b34da6a3ce929d0e0e47${String(i).padStart(2, '0')}`;
     const span = { traceId, spanId: 'aa00000000000001', name: `root ${i}`, attributes: [{ key: 'pad', value: { stringValue: 'x'.repeat(6000) } }] };
-    return fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), headers: { 'content-type': 'application/json' } });
+    return fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
+      headers: { 'content-type': 'application/json' },
+    });
   };
   try {
     assert.equal((await send(0)).status, 200);
@@ -240,14 +284,21 @@ test('collector: with the upstream down, memory stays within its limit and clien
 test('collector: spans the upstream rejects in a partial success are counted, not retried', async () => {
   const rejecting = createServer(async (req, res) => {
     for await (const _ of req);
-    const response = ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'too old' } })).finish();
+    const response = ExportTraceServiceResponse.encode(
+      ExportTraceServiceResponse.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'too old' } }),
+    ).finish();
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(response);
   });
   await new Promise<void>((resolve) => rejecting.listen(0, '127.0.0.1', resolve));
   const partial = new CollectorServer({ port: 0, upstream: `http://127.0.0.1:${(rejecting.address() as AddressInfo).port}`, traces: { quietMs: 10 } });
   const url = await partial.start();
   try {
-    const spans = ['aa00000000000001', 'aa00000000000002', 'aa00000000000003'].map((spanId, i) => ({ traceId: '9bf92f3577b34da6a3ce929d0e0e4736', spanId, ...(i > 0 ? { parentSpanId: 'aa00000000000001' } : {}), name: `span ${i}` }));
+    const spans = ['aa00000000000001', 'aa00000000000002', 'aa00000000000003'].map((spanId, i) => ({
+      traceId: '9bf92f3577b34da6a3ce929d0e0e4736',
+      spanId,
+      ...(i > 0 ? { parentSpanId: 'aa00000000000001' } : {}),
+      name: `span ${i}`,
+    }));
     const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans }] }] });
     await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     await waitUntil('the partial success', () => partial.stats.droppedSpans.upstream_rejected > 0);
@@ -272,22 +323,67 @@ const spanOf = (spanId: string, parent: string | undefined, name: string, attrib
   endTimeUnixNano: String(1_764_300_000_000_000_000 + start + 1000),
   attributes: Object.entries(attributes).map(([key, value]) => ({
     key,
-    value: typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : Number.isInteger(value) ? { intValue: value } : { doubleValue: value },
+    value:
+      typeof value === 'string'
+        ? { stringValue: value }
+        : typeof value === 'boolean'
+          ? { boolValue: value }
+          : Number.isInteger(value)
+            ? { intValue: value }
+            : { doubleValue: value },
   })),
 });
 const request = (service: string, scope: string, spans: unknown[]) =>
-  JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: scope }, spans }] }] });
+  JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: scope }, spans }] }],
+  });
 const llm = (spanId: string, parent: string, input: number, output: number, start: number) =>
-  spanOf(spanId, parent, 'chat gpt-4.1', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output }, start);
+  spanOf(
+    spanId,
+    parent,
+    'chat gpt-4.1',
+    {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4.1',
+      'gen_ai.usage.input_tokens': input,
+      'gen_ai.usage.output_tokens': output,
+    },
+    start,
+  );
 
 test('collector: a run split across two services and three requests is rolled up whole', async () => {
   const run = 'a000000000000001';
   const worker = 'a000000000000002';
   // service B, first: two LLM calls under a worker span, then the worker span itself
-  assert.equal((await post(request('worker', 'py-openinference', [llm('b000000000000001', worker, 1000, 100, 2), llm('b000000000000002', worker, 2000, 200, 3)]), 'application/json')).status, 200);
+  assert.equal(
+    (
+      await post(
+        request('worker', 'py-openinference', [llm('b000000000000001', worker, 1000, 100, 2), llm('b000000000000002', worker, 2000, 200, 3)]),
+        'application/json',
+      )
+    ).status,
+    200,
+  );
   assert.equal((await post(request('worker', 'py-app', [spanOf(worker, run, 'work', {}, 1)]), 'application/json')).status, 200);
   // service A, last: the run span, with its ideal steps
-  assert.equal((await post(request('frontend', 'tokenledger', [spanOf(run, undefined, 'invoke_agent triage', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'triage', 'tokenledger.run.ideal_steps': 1 }, 0)]), 'application/json')).status, 200);
+  assert.equal(
+    (
+      await post(
+        request('frontend', 'tokenledger', [
+          spanOf(
+            run,
+            undefined,
+            'invoke_agent triage',
+            { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'triage', 'tokenledger.run.ideal_steps': 1 },
+            0,
+          ),
+        ]),
+        'application/json',
+      )
+    ).status,
+    200,
+  );
   await waitForForwarded(4);
   const root = forwarded.find((span) => span.name === 'invoke_agent triage')!;
   assert.equal(root.attributes['tokenledger.run.steps'], 2);
@@ -296,11 +392,16 @@ test('collector: a run split across two services and three requests is rolled up
   assert.equal(root.attributes['tokenledger.run.cost.usd'], 0.0084);
   assert.equal(root.attributes['tokenledger.run.step_inflation'], 2);
   assert.equal(root.attributes['tokenledger.run.complete'], true);
-  assert.equal(forwarded.filter((span) => span.name === 'chat gpt-4.1').every((span) => typeof span.attributes['tokenledger.cost.usd'] === 'number'), true);
+  assert.equal(
+    forwarded.filter((span) => span.name === 'chat gpt-4.1').every((span) => typeof span.attributes['tokenledger.cost.usd'] === 'number'),
+    true,
+  );
   const metrics = await reader.metricsByName();
   const runs = metrics.get('tokenledger.runs')?.dataPoints.find((p) => p.attributes['gen_ai.agent.name'] === 'triage');
   assert.equal(runs?.value, 1, 'the same run metrics as in-process');
-  const tokens = metrics.get('tokenledger.tokens')?.dataPoints.find((p) => p.attributes['gen_ai.agent.name'] === 'triage' && p.attributes['tokenledger.token.type'] === 'uncached_input');
+  const tokens = metrics
+    .get('tokenledger.tokens')
+    ?.dataPoints.find((p) => p.attributes['gen_ai.agent.name'] === 'triage' && p.attributes['tokenledger.token.type'] === 'uncached_input');
   assert.equal(tokens?.value, 3000);
 });
 
@@ -309,16 +410,34 @@ test('collector: past maxTraces the oldest trace is forwarded un-rolled and mark
   const url = await small.start();
   const send = (body: string) => fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   try {
-    const first = { resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [spanOf('c000000000000001', undefined, 'invoke_agent one', { 'gen_ai.operation.name': 'invoke_agent' }, 0)] }] }] };
+    const first = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { scope: { name: 'app' }, spans: [spanOf('c000000000000001', undefined, 'invoke_agent one', { 'gen_ai.operation.name': 'invoke_agent' }, 0)] },
+          ],
+        },
+      ],
+    };
     await send(JSON.stringify(first));
-    const second = { resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [{ ...spanOf('d000000000000001', undefined, 'root two', {}, 0), traceId: '5bf92f3577b34da6a3ce929d0e0e4736' }] }] }] };
+    const second = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { scope: { name: 'app' }, spans: [{ ...spanOf('d000000000000001', undefined, 'root two', {}, 0), traceId: '5bf92f3577b34da6a3ce929d0e0e4736' }] },
+          ],
+        },
+      ],
+    };
     await send(JSON.stringify(second));
     await waitForForwarded(1);
     const evicted = forwarded.find((span) => span.name === 'invoke_agent one')!;
     assert.equal(evicted.attributes['tokenledger.run.complete'], false);
     assert.equal(evicted.attributes['tokenledger.run.steps'], undefined, 'forwarded un-rolled');
     // A span of the evicted trace that arrives now is late: forwarded at once, counted.
-    await send(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [llm('c000000000000002', 'c000000000000001', 10, 1, 5)] }] }] }));
+    await send(
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [llm('c000000000000002', 'c000000000000001', 10, 1, 5)] }] }] }),
+    );
     await waitForForwarded(2);
     assert.equal(small.stats.evictedTraces, 1);
     assert.equal(small.stats.lateSpans, 1);
@@ -326,17 +445,32 @@ test('collector: past maxTraces the oldest trace is forwarded un-rolled and mark
     await small.stop();
   }
   await waitForForwarded(3);
-  assert.ok(forwarded.some((span) => span.name === 'root two'), 'stop() forwards what it still holds');
+  assert.ok(
+    forwarded.some((span) => span.name === 'root two'),
+    'stop() forwards what it still holds',
+  );
 });
 
 test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM forwards what it holds', async () => {
   const collector = await CollectorProcess.start(['--upstream', upstreamUrl(), '--prometheus', '127.0.0.1:0', '--quiet-ms', '60000']);
   const run = 'e000000000000001';
   const body = JSON.stringify({
-    resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [
-      { ...spanOf(run, undefined, 'invoke_agent cli', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'cli' }, 0), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
-      { ...llm('e000000000000002', run, 1000, 100, 1), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
-    ] }] }],
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            scope: { name: 'app' },
+            spans: [
+              {
+                ...spanOf(run, undefined, 'invoke_agent cli', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'cli' }, 0),
+                traceId: '6bf92f3577b34da6a3ce929d0e0e4736',
+              },
+              { ...llm('e000000000000002', run, 1000, 100, 1), traceId: '6bf92f3577b34da6a3ce929d0e0e4736' },
+            ],
+          },
+        ],
+      },
+    ],
   });
   const accepted = await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   assert.equal(accepted.status, 200);
@@ -352,7 +486,10 @@ test('collector: the tokenledger command serves Prometheus metrics, and SIGTERM 
 test('collector: behind a trace-id load balancer, independent instances roll every run up whole', async () => {
   // Two instances sharing nothing, and a router that sends each span by its trace id, as the OpenTelemetry
   // Collector's load-balancing exporter with routing_key: traceID does.
-  const instances = [new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } }), new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } })];
+  const instances = [
+    new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } }),
+    new CollectorServer({ port: 0, upstream: upstreamUrl(), traces: { quietMs: 50 } }),
+  ];
   const urls = await Promise.all(instances.map((instance) => instance.start()));
   const route = (traceId: string) => urls[Number.parseInt(traceId.slice(-2), 16) % urls.length]!;
   try {
@@ -393,12 +530,19 @@ test('collector: the scale-out sidecar sends what tokenledger accepts (its otlph
   assert.equal(endpoint, 'http://127.0.0.1:4318', "tokenledger collect's default --listen");
   assert.equal(encoding, 'proto');
   assert.equal(compression, 'gzip');
-  const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
-    resourceSpans: [{ scopeSpans: [{ scope: { name: 'sidecar' }, spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'via the sidecar' }] }] }],
-  })).finish();
+  const body = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        { scopeSpans: [{ scope: { name: 'sidecar' }, spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'via the sidecar' }] }] },
+      ],
+    }),
+  ).finish();
   // What the OpenTelemetry Collector's otlphttp exporter sends with these settings.
   const response = await post(gzipSync(body), 'application/x-protobuf', { 'content-encoding': compression });
   assert.equal(response.status, 200);
   await waitForForwarded(1);
-  assert.deepEqual(forwarded.map((span) => span.name), ['via the sidecar']);
+  assert.deepEqual(
+    forwarded.map((span) => span.name),
+    ['via the sidecar'],
+  );
 });

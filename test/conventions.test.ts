@@ -72,17 +72,23 @@ test('package: the names are in tokenledger/conventions, and the root export sta
   assert.equal(conventions.ATTR_TOKENLEDGER_RUN_NESTED, 'tokenledger.run.nested');
   assert.equal((conventions.TOKEN_TYPES as unknown[]).length, registry.token_types.length);
   const root = await load('tokenledger');
-  assert.equal(Object.keys(root).some((name) => name.startsWith('ATTR_') || name.startsWith('METRIC_')), false);
+  assert.equal(
+    Object.keys(root).some((name) => name.startsWith('ATTR_') || name.startsWith('METRIC_')),
+    false,
+  );
 });
 
-test('conventions: tokenledger.token.type takes exactly the token-type table\'s ids, parts and subsets alike', () => {
+test("conventions: tokenledger.token.type takes exactly the token-type table's ids, parts and subsets alike", () => {
   const values = registry.attributes.find((a) => a.name === 'tokenledger.token.type')?.values;
   assert.deepEqual(values, ['uncached_input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output', 'request_fees', 'reasoning', 'tool_result']);
   const parts = registry.token_types.filter((row) => row.role === 'part').map((row) => row.id);
   const input = registry.token_totals.find((total) => total.id === 'input')!.parts;
   const cost = registry.token_totals.find((total) => total.id === 'cost')!.parts;
   assert.deepEqual(cost, parts, 'the cost total is the sum of every part');
-  assert.deepEqual(input, parts.filter((id) => registry.token_types.find((row) => row.id === id)!.side === 'input'));
+  assert.deepEqual(
+    input,
+    parts.filter((id) => registry.token_types.find((row) => row.id === id)!.side === 'input'),
+  );
 });
 
 test('conventions: names of other projects keep to their namespaces and are opt-in on LLM call spans only', () => {

@@ -144,13 +144,21 @@ async function replayed(file: string): Promise<{ bill: number; priced: number; u
   };
   await new Replay(
     { pricer: new CallPricer(), holdSpans: 50, maxSpans: 100_000 },
-    { trace: (trace) => trace.calls.forEach(({ call }) => { add(call.figures.cost?.total); }), lateCall: (call) => add(call.figures.cost?.total) },
+    {
+      trace: (trace) =>
+        trace.calls.forEach(({ call }) => {
+          add(call.figures.cost?.total);
+        }),
+      lateCall: (call) => add(call.figures.cost?.total),
+    },
   ).read([file]);
   return totals;
 }
 
 for (const seed of [11, 12, 13]) {
-  test(`cost invariant (seed ${seed}): spans, counted calls, the cost counter, runs and the recording add up to one bill, in process and in collector mode`, { timeout: 60_000 }, async () => {
+  test(`cost invariant (seed ${seed}): spans, counted calls, the cost counter, runs and the recording add up to one bill, in process and in collector mode`, {
+    timeout: 60_000,
+  }, async () => {
     const rng = random(seed);
     const traces = Array.from({ length: 40 }, (_, index) => generateTrace(rng, index, { duplicates: true, outerCallEndsFirst: true, unpriced: true }));
     const dir = mkdtempSync(join(tmpdir(), 'tokenledger-invariant-'));
@@ -165,7 +173,11 @@ for (const seed of [11, 12, 13]) {
       // The same spans sent as they were made, then with one host's clock ahead: the invariant holds either way.
       const rootAt = (r: Rng): 'first' | 'last' => (r.int(2) === 0 ? 'first' : 'last');
       const collected = checkInvariant(traces, await collectorMode(traces, random(seed + 100), { rootAt }), 'collector mode');
-      const skewed = checkInvariant(traces, await collectorMode(traces, random(seed + 200), { skew: (r) => r.pick(SKEWS), rootAt }), 'collector mode, skewed clocks');
+      const skewed = checkInvariant(
+        traces,
+        await collectorMode(traces, random(seed + 200), { skew: (r) => r.pick(SKEWS), rootAt }),
+        'collector mode, skewed clocks',
+      );
       // Unskewed, collector mode counts the calls the processor counted. With skew, the two spans of a call that
       // share a response id but come from two hosts may no longer overlap in time, and both are counted (the model's
       // spans last a few ms; the judge needs the spans of a call to be in flight together).

@@ -25,7 +25,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: AnyValue[] } };
 type KeyValue = { key: string; value?: AnyValue };
 const fromAnyValue = (value: AnyValue | undefined): unknown =>
-  value?.stringValue ?? value?.boolValue ?? (value?.intValue !== undefined ? Number(value.intValue) : undefined) ?? value?.doubleValue ?? value?.arrayValue?.values?.map(fromAnyValue);
+  value?.stringValue ??
+  value?.boolValue ??
+  (value?.intValue !== undefined ? Number(value.intValue) : undefined) ??
+  value?.doubleValue ??
+  value?.arrayValue?.values?.map(fromAnyValue);
 const toAttributes = (keyValues: KeyValue[]) => Object.fromEntries(keyValues.map(({ key, value }) => [key, fromAnyValue(value)]));
 interface Forwarded {
   name: string;
@@ -98,23 +102,27 @@ function anyValue(value: Value) {
 
 function otlpRequest(traceId: string, spans: SpanDef[], extra: Record<string, KeyValue[]> = {}): string {
   return JSON.stringify({
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent-py' } }] },
-      scopeSpans: [{
-        scope: { name: 'agent-app' },
-        spans: spans.map((span) => ({
-          traceId,
-          spanId: span.id,
-          ...(span.parent ? { parentSpanId: span.parent } : {}),
-          name: span.name,
-          kind: span.attributes['gen_ai.operation.name'] === 'chat' ? 3 : 1,
-          startTimeUnixNano: nanos(span.start),
-          endTimeUnixNano: nanos(span.end),
-          attributes: [...Object.entries(span.attributes).map(([key, value]) => ({ key, value: anyValue(value) })), ...(extra[span.id] ?? [])],
-          ...(span.error ? { status: { code: 2, message: 'failed' } } : {}),
-        })),
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent-py' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'agent-app' },
+            spans: spans.map((span) => ({
+              traceId,
+              spanId: span.id,
+              ...(span.parent ? { parentSpanId: span.parent } : {}),
+              name: span.name,
+              kind: span.attributes['gen_ai.operation.name'] === 'chat' ? 3 : 1,
+              startTimeUnixNano: nanos(span.start),
+              endTimeUnixNano: nanos(span.end),
+              attributes: [...Object.entries(span.attributes).map(([key, value]) => ({ key, value: anyValue(value) })), ...(extra[span.id] ?? [])],
+              ...(span.error ? { status: { code: 2, message: 'failed' } } : {}),
+            })),
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -134,7 +142,10 @@ async function inProcess(traces: SpanDef[][]): Promise<Array<Map<string, Record<
   for (const defs of traces) {
     exporter.reset();
     const live = new Map<string, Span>();
-    const events = defs.flatMap((def) => [{ at: def.start, order: 0, def }, { at: def.end, order: 1, def }]);
+    const events = defs.flatMap((def) => [
+      { at: def.start, order: 0, def },
+      { at: def.end, order: 1, def },
+    ]);
     events.sort((a, b) => a.at - b.at || a.order - b.order);
     for (const { order, def } of events) {
       if (order === 0) {
@@ -156,17 +167,40 @@ async function inProcess(traces: SpanDef[][]): Promise<Array<Map<string, Record<
 
 /** The rollup a run span got, without the ids (which differ between the two replays). */
 function rollup(attributes: Record<string, unknown> | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(attributes ?? {}).filter(([key]) => key.startsWith('tokenledger.run.') && key !== 'tokenledger.run.id' && key !== 'tokenledger.run.parent_id'));
+  return Object.fromEntries(
+    Object.entries(attributes ?? {}).filter(
+      ([key]) => key.startsWith('tokenledger.run.') && key !== 'tokenledger.run.id' && key !== 'tokenledger.run.parent_id',
+    ),
+  );
 }
-const idealSource = (attributes: Record<string, unknown>) => attributes['tokenledger.run.ideal_steps.source'] ?? attributes['tokenledger.run.ideal_steps_source'];
+const idealSource = (attributes: Record<string, unknown>) =>
+  attributes['tokenledger.run.ideal_steps.source'] ?? attributes['tokenledger.run.ideal_steps_source'];
 
 const agent = (id: string, name: string, start: number, end: number, extra: Record<string, Value> = {}): SpanDef => ({
-  id, name: `invoke_agent ${name}`, start, end, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, ...extra },
+  id,
+  name: `invoke_agent ${name}`,
+  start,
+  end,
+  attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, ...extra },
 });
-const call = (id: string, parent: string, start: number, end: number, model = 'gpt-4.1', usage: [number, number] | null = [1000, 100], extra: Record<string, Value> = {}): SpanDef => ({
-  id, parent, name: `chat ${model}`, start, end,
+const call = (
+  id: string,
+  parent: string,
+  start: number,
+  end: number,
+  model = 'gpt-4.1',
+  usage: [number, number] | null = [1000, 100],
+  extra: Record<string, Value> = {},
+): SpanDef => ({
+  id,
+  parent,
+  name: `chat ${model}`,
+  start,
+  end,
   attributes: {
-    'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model,
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': model,
     ...(usage ? { 'gen_ai.usage.input_tokens': usage[0], 'gen_ai.usage.output_tokens': usage[1] } : {}),
     ...extra,
   },
@@ -208,12 +242,14 @@ test('collector defect 6a: ideal steps are learned per agent in collector mode a
 test('collector defect 6b: a call a guardrail refused is not a step in collector mode either', async () => {
   // Two priced calls and, between them, one refused before it was sent: BudgetExceededError, status ERROR, no usage.
   const run = spanId(0, 0);
-  const traces = [[
-    agent(run, 'guarded', 0, 100),
-    call(spanId(0, 1), run, 10, 20),
-    call(spanId(0, 2), run, 30, 31, 'gpt-4.1', null, { 'error.type': 'BudgetExceededError' }),
-    call(spanId(0, 3), run, 40, 50),
-  ]];
+  const traces = [
+    [
+      agent(run, 'guarded', 0, 100),
+      call(spanId(0, 1), run, 10, 20),
+      call(spanId(0, 2), run, 30, 31, 'gpt-4.1', null, { 'error.type': 'BudgetExceededError' }),
+      call(spanId(0, 3), run, 40, 50),
+    ],
+  ];
   traces[0]![2]!.error = true;
   const local = await inProcess(traces);
   assert.equal(local[0]!.get(run)!['tokenledger.run.steps'], 2, 'in-process: the refused call is no step (the reference)');
@@ -227,12 +263,14 @@ test('collector defect 6c: retries are detected in the order calls end, as in-pr
   // In the order they end: mini, gpt-4.1 failed, gpt-4.1 → the last is a retry (in-process: retries = 1).
   // In the order they start, mini comes between the failure and the retry, and the retry is missed.
   const run = spanId(0, 0);
-  const traces = [[
-    agent(run, 'retrying', 0, 200),
-    { ...call(spanId(0, 1), run, 10, 100, 'gpt-4.1', null, { 'error.type': 'InternalServerError' }), error: true },
-    call(spanId(0, 2), run, 20, 50, 'gpt-4.1-mini', [500, 50]),
-    call(spanId(0, 3), run, 110, 150, 'gpt-4.1', [1000, 100]),
-  ]];
+  const traces = [
+    [
+      agent(run, 'retrying', 0, 200),
+      { ...call(spanId(0, 1), run, 10, 100, 'gpt-4.1', null, { 'error.type': 'InternalServerError' }), error: true },
+      call(spanId(0, 2), run, 20, 50, 'gpt-4.1-mini', [500, 50]),
+      call(spanId(0, 3), run, 110, 150, 'gpt-4.1', [1000, 100]),
+    ],
+  ];
   const local = await inProcess(traces);
   assert.equal(local[0]!.get(run)!['tokenledger.run.retries'], 1, 'in-process (the reference)');
   const remote = await throughCollector('c1', traces);
@@ -245,17 +283,37 @@ test('collector: one provider call described by two spans is counted once, as in
   // call: ai.generateText (a run) around ai.generateText.doGenerate. gpt-4.1 at $2 in / $8 out per million:
   // counted calls 1000 × 2 + 100 × 8 = 2800 µ$ each; the AI SDK call 500 × 2 + 50 × 8 = 1400 µ$.
   const run = spanId(0, 0);
-  const traces = [[
-    agent(run, 'deduped', 0, 300),
-    call(spanId(0, 1), run, 10, 100, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
-    call(spanId(0, 2), spanId(0, 1), 20, 90, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
-    call(spanId(0, 3), run, 110, 150, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
-    { id: spanId(0, 4), parent: run, name: 'ai.generateText', start: 160, end: 290, attributes: { 'ai.operationId': 'ai.generateText', 'ai.usage.inputTokens': 500, 'ai.usage.outputTokens': 50 } },
-    {
-      id: spanId(0, 5), parent: spanId(0, 4), name: 'ai.generateText.doGenerate', start: 170, end: 280,
-      attributes: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': 'openai.chat', 'ai.model.id': 'gpt-4.1', 'gen_ai.request.model': 'gpt-4.1', 'ai.usage.inputTokens': 500, 'ai.usage.outputTokens': 50 },
-    },
-  ]];
+  const traces = [
+    [
+      agent(run, 'deduped', 0, 300),
+      call(spanId(0, 1), run, 10, 100, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+      call(spanId(0, 2), spanId(0, 1), 20, 90, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+      call(spanId(0, 3), run, 110, 150, 'gpt-4.1', [1000, 100], { 'gen_ai.response.id': 'r1' }),
+      {
+        id: spanId(0, 4),
+        parent: run,
+        name: 'ai.generateText',
+        start: 160,
+        end: 290,
+        attributes: { 'ai.operationId': 'ai.generateText', 'ai.usage.inputTokens': 500, 'ai.usage.outputTokens': 50 },
+      },
+      {
+        id: spanId(0, 5),
+        parent: spanId(0, 4),
+        name: 'ai.generateText.doGenerate',
+        start: 170,
+        end: 280,
+        attributes: {
+          'ai.operationId': 'ai.generateText.doGenerate',
+          'ai.model.provider': 'openai.chat',
+          'ai.model.id': 'gpt-4.1',
+          'gen_ai.request.model': 'gpt-4.1',
+          'ai.usage.inputTokens': 500,
+          'ai.usage.outputTokens': 50,
+        },
+      },
+    ],
+  ];
   const local = await inProcess(traces);
   const remote = await throughCollector('e1', traces);
   for (const attributes of [local[0]!, remote[0]!]) {
@@ -283,26 +341,45 @@ test('collector defect 4: a cache-read count sent as a string, a negative or a d
   for (const [t, [label, provider, model, cacheRead]] of cases.entries()) {
     const id = spanId(t, 0);
     const def: SpanDef = {
-      id, name: `chat ${model} ${label}`, start: 0, end: 10,
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': provider, 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': 10000, 'gen_ai.usage.output_tokens': 500 },
+      id,
+      name: `chat ${model} ${label}`,
+      start: 0,
+      end: 10,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': provider,
+        'gen_ai.request.model': model,
+        'gen_ai.usage.input_tokens': 10000,
+        'gen_ai.usage.output_tokens': 500,
+      },
     };
     await postToCollector(otlpRequest(traceIdOf('d1', t), [def], { [id]: [cacheRead] }));
   }
   await waitFor(() => forwarded.length === cases.length);
   assert.equal(forwarded.length, cases.length);
   const wrong = forwarded
-    .map((span) => ({ name: span.name, reason: span.attributes['tokenledger.usage.unknown_reason'], cost: span.attributes['tokenledger.cost.usd'], why: span.attributes['tokenledger.cost.unknown_reason'] }))
+    .map((span) => ({
+      name: span.name,
+      reason: span.attributes['tokenledger.usage.unknown_reason'],
+      cost: span.attributes['tokenledger.cost.usd'],
+      why: span.attributes['tokenledger.cost.unknown_reason'],
+    }))
     .filter((span) => span.reason !== 'usage_malformed' || span.cost !== undefined || span.why !== 'usage_unknown');
   assert.deepEqual(wrong, [], 'every one: usage_malformed, no tokenledger.cost.usd, cost unknown because usage_unknown');
 });
 
 test('collector defect 7: a chain of 28 000 nested runs is rolled up in 256 MB', async () => {
   const run = promisify(execFile)(process.execPath, ['--max-old-space-size=256', 'test/apps/deep-nesting-collector.ts'], {
-    cwd: root, encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024,
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
   });
   const tail = (text: string) => text.split('\n').slice(-12).join('\n');
   const child = await run.catch((error: { signal?: string; code?: number; stderr?: string }) =>
-    assert.fail(`ended by ${error.signal ?? `exit ${error.code}`} (SIGABRT: out of memory; SIGKILL: the 300 s timeout, a hang)\n${tail(error.stderr ?? '')}`));
+    assert.fail(`ended by ${error.signal ?? `exit ${error.code}`} (SIGABRT: out of memory; SIGKILL: the 300 s timeout, a hang)\n${tail(error.stderr ?? '')}`),
+  );
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { forwarded: number; outerSteps: unknown; innerSteps: unknown; innerComplete: unknown };
   assert.equal(result.forwarded, 28_001);
   assert.equal(result.outerSteps, 1, 'the outermost run has the one call at the bottom');

@@ -89,14 +89,36 @@ function badCases(route: Route, label: string, base: Usage, fields: Array<[strin
 }
 
 // Well-formed bases (each prices cleanly on its own): gpt-4.1, claude-sonnet-4-5, gemini-2.5-flash.
-const CHAT: Usage = { prompt_tokens: 10000, completion_tokens: 500, prompt_tokens_details: { cached_tokens: 4096, cache_write_tokens: 1000 }, completion_tokens_details: { reasoning_tokens: 100 } };
-const RESPONSES: Usage = { input_tokens: 10000, output_tokens: 500, total_tokens: 10500, input_tokens_details: { cached_tokens: 4096 }, output_tokens_details: { reasoning_tokens: 100 } };
-const ANTHROPIC: Usage = {
-  input_tokens: 100, cache_read_input_tokens: 4096, cache_creation_input_tokens: 3000,
-  cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
-  output_tokens: 500, output_tokens_details: { thinking_tokens: 100 }, server_tool_use: { web_search_requests: 1 },
+const CHAT: Usage = {
+  prompt_tokens: 10000,
+  completion_tokens: 500,
+  prompt_tokens_details: { cached_tokens: 4096, cache_write_tokens: 1000 },
+  completion_tokens_details: { reasoning_tokens: 100 },
 };
-const GEMINI: Usage = { promptTokenCount: 10000, candidatesTokenCount: 400, thoughtsTokenCount: 100, cachedContentTokenCount: 4096, toolUsePromptTokenCount: 50, totalTokenCount: 10550 };
+const RESPONSES: Usage = {
+  input_tokens: 10000,
+  output_tokens: 500,
+  total_tokens: 10500,
+  input_tokens_details: { cached_tokens: 4096 },
+  output_tokens_details: { reasoning_tokens: 100 },
+};
+const ANTHROPIC: Usage = {
+  input_tokens: 100,
+  cache_read_input_tokens: 4096,
+  cache_creation_input_tokens: 3000,
+  cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+  output_tokens: 500,
+  output_tokens_details: { thinking_tokens: 100 },
+  server_tool_use: { web_search_requests: 1 },
+};
+const GEMINI: Usage = {
+  promptTokenCount: 10000,
+  candidatesTokenCount: 400,
+  thoughtsTokenCount: 100,
+  cachedContentTokenCount: 4096,
+  toolUsePromptTokenCount: 50,
+  totalTokenCount: 10550,
+};
 
 const CASES: Case[] = [
   ...badCases('openai.chat', 'chat', CHAT, [
@@ -106,16 +128,40 @@ const CASES: Case[] = [
     ['prompt_tokens_details.cache_write_tokens', [CACHE_WRITE], some('negative', 'fractional', 'string', 'true', 'object')],
     ['completion_tokens_details.reasoning_tokens', [REASONING], BAD],
   ]),
-  { name: 'chat cached_tokens > prompt_tokens', route: 'openai.chat', usage: withValue(CHAT, 'prompt_tokens_details.cached_tokens', 10001), absent: [], absentAny: [INPUT, CACHE_READ] },
-  { name: 'chat reasoning_tokens > completion_tokens', route: 'openai.chat', usage: withValue(CHAT, 'completion_tokens_details.reasoning_tokens', 501), absent: [], absentAny: [OUTPUT, REASONING] },
+  {
+    name: 'chat cached_tokens > prompt_tokens',
+    route: 'openai.chat',
+    usage: withValue(CHAT, 'prompt_tokens_details.cached_tokens', 10001),
+    absent: [],
+    absentAny: [INPUT, CACHE_READ],
+  },
+  {
+    name: 'chat reasoning_tokens > completion_tokens',
+    route: 'openai.chat',
+    usage: withValue(CHAT, 'completion_tokens_details.reasoning_tokens', 501),
+    absent: [],
+    absentAny: [OUTPUT, REASONING],
+  },
   ...badCases('openai.responses', 'responses', RESPONSES, [
     ['input_tokens', [INPUT], some('negative', 'string')],
     ['output_tokens', [OUTPUT], some('fractional', 'true')],
     ['input_tokens_details.cached_tokens', [CACHE_READ], some('negative', 'fractional', 'string', 'NaN string', 'true', 'object')],
     ['output_tokens_details.reasoning_tokens', [REASONING], some('negative', 'fractional', 'string', 'infinity', 'true', 'object')],
   ]),
-  { name: 'responses cached_tokens > input_tokens', route: 'openai.responses', usage: withValue(RESPONSES, 'input_tokens_details.cached_tokens', 10001), absent: [], absentAny: [INPUT, CACHE_READ] },
-  { name: 'responses reasoning_tokens > output_tokens', route: 'openai.responses', usage: withValue(RESPONSES, 'output_tokens_details.reasoning_tokens', 501), absent: [], absentAny: [OUTPUT, REASONING] },
+  {
+    name: 'responses cached_tokens > input_tokens',
+    route: 'openai.responses',
+    usage: withValue(RESPONSES, 'input_tokens_details.cached_tokens', 10001),
+    absent: [],
+    absentAny: [INPUT, CACHE_READ],
+  },
+  {
+    name: 'responses reasoning_tokens > output_tokens',
+    route: 'openai.responses',
+    usage: withValue(RESPONSES, 'output_tokens_details.reasoning_tokens', 501),
+    absent: [],
+    absentAny: [OUTPUT, REASONING],
+  },
   ...badCases('anthropic.messages', 'anthropic', ANTHROPIC, [
     ['input_tokens', [INPUT], some('negative', 'string')],
     ['cache_read_input_tokens', [CACHE_READ], some('fractional', 'string')],
@@ -127,9 +173,25 @@ const CASES: Case[] = [
     ['server_tool_use.web_search_requests', [WEB_SEARCHES], some('negative', 'fractional', 'string')],
   ]),
   // The TTL split must add up to the cache writes; above and below is a stale split.
-  { name: 'anthropic ephemeral 5m + 1h above cache_creation', route: 'anthropic.messages', usage: withValue(ANTHROPIC, 'cache_creation.ephemeral_1h_input_tokens', 2500), absent: [TTL_5M, TTL_1H] },
-  { name: 'anthropic ephemeral 5m + 1h below cache_creation', route: 'anthropic.messages', usage: withValue(ANTHROPIC, 'cache_creation.ephemeral_5m_input_tokens', 400), absent: [TTL_5M, TTL_1H] },
-  { name: 'anthropic thinking_tokens > output_tokens', route: 'anthropic.messages', usage: withValue(ANTHROPIC, 'output_tokens_details.thinking_tokens', 501), absent: [], absentAny: [OUTPUT, REASONING] },
+  {
+    name: 'anthropic ephemeral 5m + 1h above cache_creation',
+    route: 'anthropic.messages',
+    usage: withValue(ANTHROPIC, 'cache_creation.ephemeral_1h_input_tokens', 2500),
+    absent: [TTL_5M, TTL_1H],
+  },
+  {
+    name: 'anthropic ephemeral 5m + 1h below cache_creation',
+    route: 'anthropic.messages',
+    usage: withValue(ANTHROPIC, 'cache_creation.ephemeral_5m_input_tokens', 400),
+    absent: [TTL_5M, TTL_1H],
+  },
+  {
+    name: 'anthropic thinking_tokens > output_tokens',
+    route: 'anthropic.messages',
+    usage: withValue(ANTHROPIC, 'output_tokens_details.thinking_tokens', 501),
+    absent: [],
+    absentAny: [OUTPUT, REASONING],
+  },
   ...badCases('gemini.generate', 'gemini', GEMINI, [
     ['promptTokenCount', [INPUT], some('negative', 'string')],
     ['candidatesTokenCount', [OUTPUT], some('fractional', 'true')],
@@ -137,7 +199,13 @@ const CASES: Case[] = [
     ['thoughtsTokenCount', [REASONING], some('negative', 'fractional', 'string', 'object')],
     ['toolUsePromptTokenCount', [INPUT], some('negative', 'string')],
   ]),
-  { name: 'gemini cachedContentTokenCount > promptTokenCount + toolUsePromptTokenCount', route: 'gemini.generate', usage: withValue(GEMINI, 'cachedContentTokenCount', 10051), absent: [], absentAny: [INPUT, CACHE_READ] },
+  {
+    name: 'gemini cachedContentTokenCount > promptTokenCount + toolUsePromptTokenCount',
+    route: 'gemini.generate',
+    usage: withValue(GEMINI, 'cachedContentTokenCount', 10051),
+    absent: [],
+    absentAny: [INPUT, CACHE_READ],
+  },
 ];
 
 /** The response body for a case, as text (so INFINITY can be written as 1e400). */
@@ -182,7 +250,12 @@ async function send(c: Case): Promise<void> {
 test(`malformed defect 4: none of ${CASES.length} malformed usage objects gets a cost`, async () => {
   assert.ok(CASES.length >= 80, `the table has ${CASES.length} cases`);
   // The control: each well-formed base is priced on its own, so what the table changes is what makes it malformed.
-  for (const [route, usage] of [['openai.chat', CHAT], ['openai.responses', RESPONSES], ['anthropic.messages', ANTHROPIC], ['gemini.generate', GEMINI]] as const) {
+  for (const [route, usage] of [
+    ['openai.chat', CHAT],
+    ['openai.responses', RESPONSES],
+    ['anthropic.messages', ANTHROPIC],
+    ['gemini.generate', GEMINI],
+  ] as const) {
     harness.reset();
     await send({ name: `${route} control`, route, usage, absent: [] });
     const [span] = harness.spans();
@@ -206,13 +279,15 @@ test(`malformed defect 4: none of ${CASES.length} malformed usage objects gets a
     }
     const attributes = spans[0]!.attributes;
     const problems: string[] = [];
-    if (attributes['tokenledger.usage.unknown_reason'] !== 'usage_malformed') problems.push(`usage.unknown_reason = ${String(attributes['tokenledger.usage.unknown_reason'])}`);
+    if (attributes['tokenledger.usage.unknown_reason'] !== 'usage_malformed')
+      problems.push(`usage.unknown_reason = ${String(attributes['tokenledger.usage.unknown_reason'])}`);
     const costKeys = Object.keys(attributes).filter((key) => key.startsWith('tokenledger.cost.') && key.endsWith('.usd'));
     if (costKeys.length > 0) {
       if (attributes['tokenledger.cost.usd'] !== undefined) priced += 1;
       problems.push(`priced: cost.usd = ${String(attributes['tokenledger.cost.usd'])} and ${costKeys.length - 1} more cost figures`);
     }
-    if (attributes['tokenledger.cost.unknown_reason'] !== 'usage_unknown') problems.push(`cost.unknown_reason = ${String(attributes['tokenledger.cost.unknown_reason'])}`);
+    if (attributes['tokenledger.cost.unknown_reason'] !== 'usage_unknown')
+      problems.push(`cost.unknown_reason = ${String(attributes['tokenledger.cost.unknown_reason'])}`);
     for (const key of c.absent) if (attributes[key] !== undefined) problems.push(`${key} = ${JSON.stringify(attributes[key])}`);
     if (c.absentAny?.every((key) => attributes[key] !== undefined)) {
       problems.push(`contradicting figures all written: ${c.absentAny.map((key) => `${key} = ${JSON.stringify(attributes[key])}`).join(', ')}`);

@@ -55,7 +55,8 @@ function queueAnthropic(usage: Record<string, unknown>): void {
   harness.provider.enqueue('anthropic.messages', { json: body });
 }
 
-const askClaude = () => anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Summarise the ticket.' }] });
+const askClaude = () =>
+  anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Summarise the ticket.' }] });
 
 function queueChat(model: string, usage: Record<string, unknown>): void {
   const body = fixtureJson('openai-chat.json');
@@ -109,7 +110,8 @@ test('ledger defect 1: the tokenledger.cost metric has cache_write_5m and cache_
   assert.deepEqual(cost('cache_write'), [], 'no unsplit cache_write cost');
   close(cost('cache_write_5m')[0]?.value as number, TTL_5M_USD, 'cache_write_5m cost', 1e-12);
   close(cost('cache_write_1h')[0]?.value as number, TTL_1H_USD, 'cache_write_1h cost', 1e-12);
-  const tokens = (type: string) => pointsOf(metrics.get('tokenledger.tokens'), { 'gen_ai.agent.name': 'ttl-metrics', 'tokenledger.token.type': type })[0]?.value;
+  const tokens = (type: string) =>
+    pointsOf(metrics.get('tokenledger.tokens'), { 'gen_ai.agent.name': 'ttl-metrics', 'tokenledger.token.type': type })[0]?.value;
   assert.deepEqual([tokens('cache_write_5m'), tokens('cache_write_1h')], [1000, 2000]);
 });
 
@@ -162,11 +164,18 @@ test('ledger defect 2: token and cost type labels partition each call; reasoning
   const tokens = byType(forRun('tokenledger.tokens'));
   assert.deepEqual(Object.keys(tokens).sort(), ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'uncached_input']);
   const allTokens = sumAttr('gen_ai.usage.input_tokens') + sumAttr('gen_ai.usage.output_tokens'); // 3800 + 5300
-  assert.equal(Object.values(tokens).reduce((a, b) => a + b, 0), allTokens);
+  assert.equal(
+    Object.values(tokens).reduce((a, b) => a + b, 0),
+    allTokens,
+  );
 
   const cost = byType(forRun('tokenledger.cost'));
   assert.deepEqual(Object.keys(cost).sort(), ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'request_fees', 'uncached_input']);
-  close(Object.values(cost).reduce((a, b) => a + b, 0), sumAttr('tokenledger.cost.usd'), 'Σ tokenledger.cost over types vs Σ call cost');
+  close(
+    Object.values(cost).reduce((a, b) => a + b, 0),
+    sumAttr('tokenledger.cost.usd'),
+    'Σ tokenledger.cost over types vs Σ call cost',
+  );
 
   assert.deepEqual(byType(forRun('tokenledger.tokens.subset')), { reasoning: 500, tool_result: sumAttr('tokenledger.usage.tool_result.input_tokens') });
   const costSubset = byType(forRun('tokenledger.cost.subset'));
@@ -185,7 +194,7 @@ const conventionAttributes = {
   'gen_ai.token.modality': 'unknown',
 };
 
-test('ledger defect 3: per-call metrics are the GenAI conventions\' current token counters and histograms', async () => {
+test("ledger defect 3: per-call metrics are the GenAI conventions' current token counters and histograms", async () => {
   queueChat(GPT5_MINI.response, {
     prompt_tokens: 5000,
     completion_tokens: 300,
@@ -205,17 +214,28 @@ test('ledger defect 3: per-call metrics are the GenAI conventions\' current toke
   ];
   for (const [name, expected] of counters) {
     const points = pointsOf(metrics.get(name), conventionAttributes);
-    assert.equal(points.length, 1, `${name}: one series for the model with ${JSON.stringify(conventionAttributes)}, got ${JSON.stringify(metrics.get(name)?.dataPoints.map((p) => p.attributes))}`);
+    assert.equal(
+      points.length,
+      1,
+      `${name}: one series for the model with ${JSON.stringify(conventionAttributes)}, got ${JSON.stringify(metrics.get(name)?.dataPoints.map((p) => p.attributes))}`,
+    );
     assert.equal(points[0]!.value, expected, name);
   }
-  for (const [name, sum] of [['gen_ai.client.inference.operation.input_tokens', 6000], ['gen_ai.client.inference.operation.output_tokens', 350]] as const) {
+  for (const [name, sum] of [
+    ['gen_ai.client.inference.operation.input_tokens', 6000],
+    ['gen_ai.client.inference.operation.output_tokens', 350],
+  ] as const) {
     const histogram = pointsOf(metrics.get(name), { 'gen_ai.request.model': GPT5_MINI.request })[0]?.value as Histogram | undefined;
     assert.ok(histogram, `${name} is recorded`);
     assert.deepEqual([histogram.count, histogram.sum], [2, sum], name);
   }
   const duration = pointsOf(metrics.get('gen_ai.client.operation.duration'), { 'gen_ai.request.model': GPT5_MINI.request })[0]?.value as Histogram | undefined;
   assert.equal(duration?.count, 2, 'gen_ai.client.operation.duration stays');
-  assert.deepEqual(pointsOf(metrics.get('gen_ai.client.token.usage'), { 'gen_ai.request.model': GPT5_MINI.request }), [], 'the deprecated histogram is off by default');
+  assert.deepEqual(
+    pointsOf(metrics.get('gen_ai.client.token.usage'), { 'gen_ai.request.model': GPT5_MINI.request }),
+    [],
+    'the deprecated histogram is off by default',
+  );
 });
 
 test('ledger defect 3: gen_ai.client.token.usage is recorded only with legacyMetrics: true', async () => {
@@ -224,13 +244,25 @@ test('ledger defect 3: gen_ai.client.token.usage is recorded only with legacyMet
     const { meterProvider, reader: own } = testMeterProvider();
     const processor = new TokenledgerSpanProcessor({ meterProvider, runs: false, ...options } as TokenledgerSpanProcessorOptions);
     const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
-    provider.getTracer('tokenledger-instrumentation-openai').startSpan('chat gpt-4.1', {
-      attributes: {
-        'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1',
-        'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100, 'gen_ai.usage.cache_read.input_tokens': 200,
-        'gen_ai.usage.cache_write.input_tokens': 0, 'tokenledger.usage.uncached.input_tokens': 800,
-      },
-    }, context.active()).end();
+    provider
+      .getTracer('tokenledger-instrumentation-openai')
+      .startSpan(
+        'chat gpt-4.1',
+        {
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': 'openai',
+            'gen_ai.request.model': 'gpt-4.1',
+            'gen_ai.usage.input_tokens': 1000,
+            'gen_ai.usage.output_tokens': 100,
+            'gen_ai.usage.cache_read.input_tokens': 200,
+            'gen_ai.usage.cache_write.input_tokens': 0,
+            'tokenledger.usage.uncached.input_tokens': 800,
+          },
+        },
+        context.active(),
+      )
+      .end();
     const metrics = await own.metricsByName();
     await processor.shutdown();
     await provider.shutdown();
@@ -241,5 +273,8 @@ test('ledger defect 3: gen_ai.client.token.usage is recorded only with legacyMet
   assert.equal(byDefault.get('gen_ai.client.inference.usage.input_tokens')?.dataPoints[0]?.value, 1000, 'the current counter is');
   const legacy = await callMetrics({ legacyMetrics: true });
   const usage = legacy.get('gen_ai.client.token.usage')?.dataPoints ?? [];
-  assert.deepEqual(usage.map((p) => [p.attributes['gen_ai.token.type'], (p.value as Histogram).sum]).sort(), [['input', 1000], ['output', 100]]);
+  assert.deepEqual(usage.map((p) => [p.attributes['gen_ai.token.type'], (p.value as Histogram).sum]).sort(), [
+    ['input', 1000],
+    ['output', 100],
+  ]);
 });

@@ -38,7 +38,12 @@ function queueCompletion(prompt: number, completion: number, cached = 0): void {
   const body = fixtureJson('openai-chat.json');
   body.model = 'gpt-4.1-2025-04-14';
   delete body.service_tier;
-  body.usage = { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: { cached_tokens: cached }, completion_tokens_details: { reasoning_tokens: 0 } };
+  body.usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
   harness.provider.enqueue('openai.chat', { json: body });
 }
 
@@ -56,21 +61,38 @@ test('runs defect 5a: an agent run under a plain request span is the one run of 
   const tracer = harness.tracerProvider.getTracer('http-server');
   // Three tasks. gpt-4.1: task 1 (1000 × 2 + 100 × 8) + (2000 × 2 + 200 × 8) = 2800 + 5600 µ$;
   // task 2 3000 × 2 + 300 × 8 = 8400 µ$; task 3 (4000 × 2 + 400 × 8) + (500 × 2 + 50 × 8) = 11200 + 1400 µ$.
-  const tasks = [[[1000, 100], [2000, 200]], [[3000, 300]], [[4000, 400], [500, 50]]];
+  const tasks = [
+    [
+      [1000, 100],
+      [2000, 200],
+    ],
+    [[3000, 300]],
+    [
+      [4000, 400],
+      [500, 50],
+    ],
+  ];
   const expectedCosts = [0.0084, 0.0084, 0.0126];
   for (const calls of tasks) {
     for (const [prompt, completion] of calls) queueCompletion(prompt!, completion!);
-    await tracer.startActiveSpan('GET /tickets', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': '/tickets' } }, async (span) => {
-      await agentRun({ name: 'support' }, async () => {
-        for (const _ of calls) await ask('ticket');
-      });
-      span.end();
-    });
+    await tracer.startActiveSpan(
+      'GET /tickets',
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': '/tickets' } },
+      async (span) => {
+        await agentRun({ name: 'support' }, async () => {
+          for (const _ of calls) await ask('ticket');
+        });
+        span.end();
+      },
+    );
   }
   const requests = harness.spans().filter((span) => span.name === 'GET /tickets');
   const agents = harness.spans().filter((span) => span.name === 'invoke_agent support');
   assert.deepEqual([requests.length, agents.length], [3, 3]);
-  assert.deepEqual(agents.map((span) => span.attributes['tokenledger.run.cost.usd']), expectedCosts);
+  assert.deepEqual(
+    agents.map((span) => span.attributes['tokenledger.run.cost.usd']),
+    expectedCosts,
+  );
   assert.deepEqual(requests.map(runAttributes), [[], [], []], 'the request spans are not runs: the agent run is');
 
   const metrics = await reader.metricsByName();
@@ -78,7 +100,10 @@ test('runs defect 5a: an agent run under a plain request span is the one run of 
   assert.deepEqual(pointsOf(runs, { 'gen_ai.agent.name': 'GET /tickets' }), [], 'never a run named after the route');
   const support = pointsOf(runs, { 'gen_ai.agent.name': 'support' });
   assert.equal(counterSum(support), 3, 'one run per task');
-  assert.ok(support.every((p) => p.attributes['tokenledger.run.nested'] === false), 'a task\'s run is not nested');
+  assert.ok(
+    support.every((p) => p.attributes['tokenledger.run.nested'] === false),
+    "a task's run is not nested",
+  );
   const cost = pointsOf(metrics.get('tokenledger.run.cost'), { 'gen_ai.agent.name': 'support' });
   assert.equal(histogramCount(cost), 3);
   assert.ok(Math.abs(histogramSum(cost) - 0.0294) < 1e-12, `run cost ${histogramSum(cost)} ≠ 0.0084 + 0.0084 + 0.0126`);
@@ -115,17 +140,30 @@ test('runs defect 5b: a nested run says whose it is, and run metrics can count e
 
   const metrics = await reader.metricsByName();
   const agentsOnly = (name: string, nested: boolean) =>
-    pointsOf(metrics.get(name), { 'tokenledger.run.nested': nested }).filter((p) => ['planner', 'researcher'].includes(p.attributes['gen_ai.agent.name'] as string));
-  for (const name of ['tokenledger.runs', 'tokenledger.run.cost', 'tokenledger.run.steps', 'tokenledger.run.step_inflation', 'tokenledger.run.cache_hit_rate', 'tokenledger.run.token_efficiency']) {
+    pointsOf(metrics.get(name), { 'tokenledger.run.nested': nested }).filter((p) =>
+      ['planner', 'researcher'].includes(p.attributes['gen_ai.agent.name'] as string),
+    );
+  for (const name of [
+    'tokenledger.runs',
+    'tokenledger.run.cost',
+    'tokenledger.run.steps',
+    'tokenledger.run.step_inflation',
+    'tokenledger.run.cache_hit_rate',
+    'tokenledger.run.token_efficiency',
+  ]) {
     const all = pointsOf(metrics.get(name)).filter((p) => ['planner', 'researcher'].includes(p.attributes['gen_ai.agent.name'] as string));
     assert.ok(all.length > 0, `${name} recorded`);
     for (const point of all) {
       const expected = point.attributes['gen_ai.agent.name'] === 'researcher';
-      assert.equal(point.attributes['tokenledger.run.nested'], expected, `${name} for ${String(point.attributes['gen_ai.agent.name'])} carries tokenledger.run.nested = ${expected}`);
+      assert.equal(
+        point.attributes['tokenledger.run.nested'],
+        expected,
+        `${name} for ${String(point.attributes['gen_ai.agent.name'])} carries tokenledger.run.nested = ${expected}`,
+      );
     }
   }
   assert.equal(counterSum(agentsOnly('tokenledger.runs', false)), 2, 'one top-level run per task');
-  assert.ok(Math.abs(histogramSum(agentsOnly('tokenledger.run.cost', false)) - 0.0306) < 1e-12, 'each task\'s cost once: 2 × 0.0153');
+  assert.ok(Math.abs(histogramSum(agentsOnly('tokenledger.run.cost', false)) - 0.0306) < 1e-12, "each task's cost once: 2 × 0.0153");
   assert.equal(histogramSum(agentsOnly('tokenledger.run.steps', false)), 6);
 });
 
@@ -153,10 +191,14 @@ test('runs defect 8: runs that never end leave bounded state behind (trackedSpan
 
 test('runs defect 8: the state of an evicted run is collectable (WeakRef + gc in a child process)', async () => {
   // Asynchronously, so the fake provider's keep-alive sockets are not timed out under a blocked event loop.
-  const child = await promisify(execFile)(process.execPath, ['--expose-gc', 'test/apps/evicted-run-gc.ts'], { cwd: root, encoding: 'utf8', timeout: 300_000 /* a hang guard only */ });
+  const child = await promisify(execFile)(process.execPath, ['--expose-gc', 'test/apps/evicted-run-gc.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000 /* a hang guard only */,
+  });
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { collected: boolean; activeRuns: number };
   assert.ok(result.activeRuns <= 10, `activeRuns ${result.activeRuns}`);
-  assert.equal(result.collected, true, 'the evicted run\'s span (held by its run state) was garbage-collected');
+  assert.equal(result.collected, true, "the evicted run's span (held by its run state) was garbage-collected");
 });
 
 test('runs defect 9: run figures do not depend on re-reading attributes the SDK may drop', async () => {
@@ -171,35 +213,55 @@ test('runs defect 9: run figures do not depend on re-reading attributes the SDK 
   const askTuned = (text: string) =>
     client.chat.completions.create({
       model: 'gpt-4.1',
-      messages: [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: text }],
-      max_completion_tokens: 1000, temperature: 0.2, top_p: 0.9, seed: 7, stop: ['END'], frequency_penalty: 0.1, presence_penalty: 0.1,
+      messages: [
+        { role: 'system', content: 'You are a support agent.' },
+        { role: 'user', content: text },
+      ],
+      max_completion_tokens: 1000,
+      temperature: 0.2,
+      top_p: 0.9,
+      seed: 7,
+      stop: ['END'],
+      frequency_penalty: 0.1,
+      presence_penalty: 0.1,
     });
   // Calibration: how many attributes a call span has besides its cost.
   queueCompletion(1000, 100);
   await askTuned('calibrate');
   const calibration = harness.spans().find((span) => span.name === 'chat gpt-4.1')!;
   const beforePricing = Object.keys(calibration.attributes).filter((key) => !key.startsWith('tokenledger.cost.')).length;
-  const limited = new TracerProvider({ spanLimits: { attributeCountLimit: beforePricing }, spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
+  const limited = new TracerProvider({
+    spanLimits: { attributeCountLimit: beforePricing },
+    spanProcessors: [processor, new SimpleSpanProcessor({ exporter })],
+  });
   const unlimited = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
   instrumentation.setTracerProvider(limited);
   try {
     queueCompletion(1000, 100);
     queueCompletion(2000, 200, 1024);
     queueCompletion(3000, 300);
-    await unlimited.getTracer('app').startActiveSpan('invoke_agent limited', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'limited' } }, async (span) => {
-      await askTuned('one');
-      await askTuned('two');
-      await askTuned('three');
-      span.end();
-    });
+    await unlimited
+      .getTracer('app')
+      .startActiveSpan('invoke_agent limited', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'limited' } }, async (span) => {
+        await askTuned('one');
+        await askTuned('two');
+        await askTuned('three');
+        span.end();
+      });
   } finally {
     instrumentation.setTracerProvider(harness.tracerProvider);
     await processor.shutdown();
   }
   const calls = exporter.getFinishedSpans().filter((span) => span.name === 'chat gpt-4.1');
   assert.equal(calls.length, 3);
-  assert.ok(calls.every((span) => span.droppedAttributesCount > 0 && span.attributes['tokenledger.cost.usd'] === undefined), 'precondition: the SDK dropped the call spans\' cost attributes');
-  assert.ok(calls.every((span) => typeof span.attributes['gen_ai.usage.input_tokens'] === 'number'), 'precondition: and kept their usage');
+  assert.ok(
+    calls.every((span) => span.droppedAttributesCount > 0 && span.attributes['tokenledger.cost.usd'] === undefined),
+    "precondition: the SDK dropped the call spans' cost attributes",
+  );
+  assert.ok(
+    calls.every((span) => typeof span.attributes['gen_ai.usage.input_tokens'] === 'number'),
+    'precondition: and kept their usage',
+  );
   const run = exporter.getFinishedSpans().find((span) => span.name === 'invoke_agent limited')!;
   assert.equal(run.attributes['tokenledger.run.steps'], 3);
   assert.equal(run.attributes['tokenledger.run.cost.usd'], 0.015264);

@@ -17,7 +17,11 @@ function runExample(path: string): string {
 
 test('examples: the support agent compares naive and optimised runs from the rollup', () => {
   const out = runExample('examples/support-agent/agent.ts');
-  const row = (name: string) => out.split('\n').find((line) => line.startsWith(name))?.split(/\s{2,}/);
+  const row = (name: string) =>
+    out
+      .split('\n')
+      .find((line) => line.startsWith(name))
+      ?.split(/\s{2,}/);
   const naive = row('naive');
   const optimised = row('optimised');
   assert.ok(naive && optimised, out);
@@ -25,7 +29,11 @@ test('examples: the support agent compares naive and optimised runs from the rol
   assert.equal(optimised[7], '3/3');
   assert.equal(naive[4], '0.0%', 'the naive agent caches nothing');
   // Every KPI column is explained in one line, token efficiency with why caching does not raise it.
-  const header = out.split('\n').find((line) => line.startsWith('configuration'))!.split(/\s{2,}/).slice(2);
+  const header = out
+    .split('\n')
+    .find((line) => line.startsWith('configuration'))!
+    .split(/\s{2,}/)
+    .slice(2);
   const legend = out.split('\n').filter((line) => line.startsWith('  '));
   for (const column of header) assert.equal(legend.filter((line) => line.trimStart().startsWith(`${column} `)).length, 1, `${column} is explained once`);
   assert.match(legend.find((line) => line.includes('token efficiency'))!, /caching cuts the cost but not this ratio/);

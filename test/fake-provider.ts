@@ -139,7 +139,8 @@ export class FakeProvider {
       headers.set(key, value);
     });
     headers.set(INTENDED_URL, intended.href);
-    if (input instanceof Request) return fetch(new Request(target, { ...init, method: input.method, body: init?.body ?? input.body, headers, duplex: 'half' } as RequestInit));
+    if (input instanceof Request)
+      return fetch(new Request(target, { ...init, method: input.method, body: init?.body ?? input.body, headers, duplex: 'half' } as RequestInit));
     return fetch(target, { ...init, headers });
   };
 
@@ -150,14 +151,15 @@ export class FakeProvider {
   redirectAwsClient(client: { middlewareStack: object }): void {
     const { hostname, port } = new URL(this.url);
     (client.middlewareStack as { add: (middleware: unknown, options: object) => void }).add(
-      (next: (args: unknown) => Promise<unknown>) => (args: { request: { hostname: string; port?: number; protocol: string; path: string; headers: Record<string, string> } }) => {
-        const { request } = args;
-        request.headers[INTENDED_URL] = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
-        request.hostname = hostname;
-        request.port = Number(port);
-        request.protocol = 'http:';
-        return next(args);
-      },
+      (next: (args: unknown) => Promise<unknown>) =>
+        (args: { request: { hostname: string; port?: number; protocol: string; path: string; headers: Record<string, string> } }) => {
+          const { request } = args;
+          request.headers[INTENDED_URL] = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
+          request.hostname = hostname;
+          request.port = Number(port);
+          request.protocol = 'http:';
+          return next(args);
+        },
       { step: 'finalizeRequest', priority: 'low', name: 'fakeProviderRedirect' },
     );
   }
@@ -180,7 +182,14 @@ export class FakeProvider {
       return;
     }
     const intended = req.headers[INTENDED_URL];
-    this.requests.push({ route, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, intendedUrl: typeof intended === 'string' ? intended : undefined });
+    this.requests.push({
+      route,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body,
+      intendedUrl: typeof intended === 'string' ? intended : undefined,
+    });
     const responder = this.responders.get(route);
     const response = this.queues.get(route)?.shift() ?? responder?.(body) ?? defaultResponse(route, body, this.url, req.url ?? '');
     await send(res, response);
@@ -255,7 +264,11 @@ function defaultResponse(route: Route, body: Record<string, unknown>, baseURL: s
     case 'bedrock.converse':
       return { json: fixtureJson('bedrock-converse.json') };
     case 'bedrock.converse_stream':
-      return { eventStream: (fixtureJson('bedrock-converse-stream.events.json') as unknown as Array<[string, unknown]>).map(([type, payload]) => bedrockEvent(type, payload)) };
+      return {
+        eventStream: (fixtureJson('bedrock-converse-stream.events.json') as unknown as Array<[string, unknown]>).map(([type, payload]) =>
+          bedrockEvent(type, payload),
+        ),
+      };
     case 'bedrock.invoke':
       return { json: fixtureJson('bedrock-invoke-anthropic.json') };
     case 'bedrock.invoke_stream':

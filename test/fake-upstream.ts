@@ -139,17 +139,43 @@ export class FakeUpstream {
     }
     const rejected = Math.min(behaviour.rejectSpans ?? 0, spans.length);
     this.spans.push(...spans.slice(rejected));
-    const response = ExportTraceServiceResponse.fromObject(rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage: 'rejected by the test' } } : {});
+    const response = ExportTraceServiceResponse.fromObject(
+      rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage: 'rejected by the test' } } : {},
+    );
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(ExportTraceServiceResponse.encode(response).finish());
   }
 
   /** The request's spans, or why the Collector would refuse it. */
   private decode(body: Buffer): UpstreamSpan[] | string {
-    let request: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId?: Buffer; spanId?: Buffer; parentSpanId?: Buffer; links?: Array<{ traceId?: Buffer; spanId?: Buffer }>; attributes?: KeyValue[] }> }> }> };
+    let request: {
+      resourceSpans?: Array<{
+        scopeSpans?: Array<{
+          spans?: Array<{
+            name: string;
+            traceId?: Buffer;
+            spanId?: Buffer;
+            parentSpanId?: Buffer;
+            links?: Array<{ traceId?: Buffer; spanId?: Buffer }>;
+            attributes?: KeyValue[];
+          }>;
+        }>;
+      }>;
+    };
     try {
       // protobufjs checks proto3 strings for UTF-8 as Go's decoder does.
       request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as {
-        resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId?: Buffer; spanId?: Buffer; parentSpanId?: Buffer; links?: Array<{ traceId?: Buffer; spanId?: Buffer }>; attributes?: KeyValue[] }> }> }>;
+        resourceSpans?: Array<{
+          scopeSpans?: Array<{
+            spans?: Array<{
+              name: string;
+              traceId?: Buffer;
+              spanId?: Buffer;
+              parentSpanId?: Buffer;
+              links?: Array<{ traceId?: Buffer; spanId?: Buffer }>;
+              attributes?: KeyValue[];
+            }>;
+          }>;
+        }>;
       };
     } catch (error) {
       return `proto: ${(error as Error).message}`;
@@ -161,10 +187,17 @@ export class FakeUpstream {
           const ids = [
             ['traceId', span.traceId, 16],
             ['spanId', span.spanId, 8],
-            ...(span.links ?? []).flatMap((link) => [['link traceId', link.traceId, 16], ['link spanId', link.spanId, 8]] as const),
+            ...(span.links ?? []).flatMap(
+              (link) =>
+                [
+                  ['link traceId', link.traceId, 16],
+                  ['link spanId', link.spanId, 8],
+                ] as const,
+            ),
           ] as const;
           for (const [name, id, length] of ids) if ((id?.length ?? 0) !== length) return `invalid ${name} length ${id?.length ?? 0}`;
-          if (span.parentSpanId && span.parentSpanId.length !== 0 && span.parentSpanId.length !== 8) return `invalid parentSpanId length ${span.parentSpanId.length}`;
+          if (span.parentSpanId && span.parentSpanId.length !== 0 && span.parentSpanId.length !== 8)
+            return `invalid parentSpanId length ${span.parentSpanId.length}`;
           spans.push({
             name: span.name,
             traceId: span.traceId!.toString('hex'),

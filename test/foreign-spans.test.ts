@@ -55,7 +55,9 @@ test('foreign spans: the fixtures cover OpenLLMetry (Python and JS), OpenLIT (Py
 for (const fixture of fixtures) {
   test(`foreign spans in process: ${fixture.file}`, async () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new TracerProvider({ spanProcessors: [new TokenledgerSpanProcessor({ meterProvider: testMeterProvider().meterProvider }), new SimpleSpanProcessor({ exporter })] });
+    const provider = new TracerProvider({
+      spanProcessors: [new TokenledgerSpanProcessor({ meterProvider: testMeterProvider().meterProvider }), new SimpleSpanProcessor({ exporter })],
+    });
     provider.getTracer(fixture.scope.name, fixture.scope.version).startSpan(fixture.name, { attributes: fixture.attributes }).end();
     const [span] = exporter.getFinishedSpans();
     assertExpected(span!.attributes, fixture.expected, fixture.file);
@@ -79,7 +81,8 @@ before(async () => {
     };
     // By trace id: each fixture is sent as a trace of its own (two may share a scope).
     for (const rs of request.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) forwarded.set(Buffer.from(span.traceId).toString('hex'), toAttributes(span.attributes ?? []));
+      for (const ss of rs.scopeSpans ?? [])
+        for (const span of ss.spans ?? []) forwarded.set(Buffer.from(span.traceId).toString('hex'), toAttributes(span.attributes ?? []));
     }
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
@@ -100,25 +103,32 @@ after(async () => {
 test('foreign spans in collector mode: the same figures and cost, the scope version included', async () => {
   const now = BigInt(Date.now()) * 1_000_000n;
   const body = {
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'python-agent' } }] },
-      scopeSpans: fixtures.map((fixture, index) => ({
-        scope: { name: fixture.scope.name, version: fixture.scope.version },
-        spans: [{
-          traceId: traceIdOf(index),
-          spanId: (index + 1).toString(16).padStart(16, '0'),
-          name: fixture.name,
-          kind: 3,
-          startTimeUnixNano: String(now),
-          endTimeUnixNano: String(now + 1_000_000n),
-          attributes: Object.entries(fixture.attributes).map(([key, value]) => ({ key, value: toAnyValue(value!) })),
-        }],
-      })),
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'python-agent' } }] },
+        scopeSpans: fixtures.map((fixture, index) => ({
+          scope: { name: fixture.scope.name, version: fixture.scope.version },
+          spans: [
+            {
+              traceId: traceIdOf(index),
+              spanId: (index + 1).toString(16).padStart(16, '0'),
+              name: fixture.name,
+              kind: 3,
+              startTimeUnixNano: String(now),
+              endTimeUnixNano: String(now + 1_000_000n),
+              attributes: Object.entries(fixture.attributes).map(([key, value]) => ({ key, value: toAnyValue(value!) })),
+            },
+          ],
+        })),
+      },
+    ],
   };
   const response = await fetch(`${collectorUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(response.status, 200);
-  await waitUntil(() => `every fixture's span to be forwarded (got ${forwarded.size} of ${fixtures.length})`, () => forwarded.size >= fixtures.length);
+  await waitUntil(
+    () => `every fixture's span to be forwarded (got ${forwarded.size} of ${fixtures.length})`,
+    () => forwarded.size >= fixtures.length,
+  );
   fixtures.forEach((fixture, index) => {
     assertExpected(forwarded.get(traceIdOf(index)) ?? {}, fixture.expected, `collector ${fixture.file}`);
   });

@@ -19,7 +19,9 @@ function request(...names: string[]): ForwardRequest {
     const id = nextId++;
     return { traceId: Buffer.alloc(16, id), spanId: Buffer.alloc(8, id), name };
   });
-  const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'queue-test' }, spans }] }] })).finish();
+  const body = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'queue-test' }, spans }] }] }),
+  ).finish();
   return { body, spans: names.length };
 }
 
@@ -182,7 +184,13 @@ test('forward queue: an upstream that is down (connection refused) is retried, a
   await upstream.stop();
   const budget = new MemoryBudget(Infinity);
   const delivered: number[] = [];
-  const queue = new ForwardQueue({ url: `http://127.0.0.1:${port}/v1/traces`, budget, clock, random: () => 0.5, events: { delivered: (spans) => delivered.push(spans) } });
+  const queue = new ForwardQueue({
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    budget,
+    clock,
+    random: () => 0.5,
+    events: { delivered: (spans) => delivered.push(spans) },
+  });
   try {
     queue.enqueue(request('after the outage'));
     await waitUntil('the refused connection to be retried', () => queue.stats.retries === 1);

@@ -121,22 +121,40 @@ export class FuzzGenerator {
       () => ({ boolValue: r.int(2) === 0 }),
       () => ({ arrayValue: { values: [{ stringValue: 'a' }, { intValue: 2 }] } }),
     ];
-    const keys = ['gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.request.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens',
-      'gen_ai.usage.cache_read.input_tokens', 'llm.token_count.prompt', 'openinference.span.kind', 'gen_ai.agent.name', 'tokenledger.run.ideal_steps', 'k'];
+    const keys = [
+      'gen_ai.operation.name',
+      'gen_ai.provider.name',
+      'gen_ai.request.model',
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.output_tokens',
+      'gen_ai.usage.cache_read.input_tokens',
+      'llm.token_count.prompt',
+      'openinference.span.kind',
+      'gen_ai.agent.name',
+      'tokenledger.run.ideal_steps',
+      'k',
+    ];
     return Array.from({ length: r.int(8) }, () => ({ key: r.pick(keys), value: r.pick(values)() }));
   }
 
   private protobuf(options: { oddIds?: boolean } = {}): Buffer {
     const spans = this.spans(options.oddIds ?? false);
-    return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
-      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz' } }] }, scopeSpans: [{ scope: { name: 'fuzz' }, spans }] }],
-    })).finish());
+    return Buffer.from(
+      ExportTraceServiceRequest.encode(
+        ExportTraceServiceRequest.fromObject({
+          resourceSpans: [
+            { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fuzz' } }] }, scopeSpans: [{ scope: { name: 'fuzz' }, spans }] },
+          ],
+        }),
+      ).finish(),
+    );
   }
 
   private invalidUtf8(): Buffer {
     const body = this.protobuf();
     // Every "x" or "a" byte becomes a lone continuation byte or an overlong lead.
-    for (let i = 0; i < body.length; i += 1) if ((body[i] === 0x78 || body[i] === 0x61) && this.random.int(2)) body[i] = this.random.pick([0x80, 0xc0, 0xff, 0xed]);
+    for (let i = 0; i < body.length; i += 1)
+      if ((body[i] === 0x78 || body[i] === 0x61) && this.random.int(2)) body[i] = this.random.pick([0x80, 0xc0, 0xff, 0xed]);
     return body;
   }
 
@@ -160,7 +178,25 @@ export class FuzzGenerator {
     const request = this.jsonRequest() as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
     const span = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     const field = r.pick(['links', 'attributes', 'events', 'name', 'traceId', 'spanId', 'parentSpanId', 'startTimeUnixNano', 'status', 'kind']);
-    const odd = r.pick<unknown>(['x', 7, -1, null, true, {}, [], [1, 2], { traceId: 5 }, 'zz', '\ud800', 'a\udc00b', '😀\ud83d', '1e999', 'NaN', [{ key: 5, value: 'v' }], [{ key: 'k', value: { intValue: 'abc' } }]]);
+    const odd = r.pick<unknown>([
+      'x',
+      7,
+      -1,
+      null,
+      true,
+      {},
+      [],
+      [1, 2],
+      { traceId: 5 },
+      'zz',
+      '\ud800',
+      'a\udc00b',
+      '😀\ud83d',
+      '1e999',
+      'NaN',
+      [{ key: 5, value: 'v' }],
+      [{ key: 'k', value: { intValue: 'abc' } }],
+    ]);
     span[field] = odd;
     const text = JSON.stringify(request);
     // JSON.stringify escapes lone surrogates; some clients send them raw (as invalid UTF-8 bytes) or escaped.
@@ -177,7 +213,12 @@ export class FuzzGenerator {
     const r = this.random;
     const json = r.int(2) === 0;
     const plain = json ? Buffer.from(JSON.stringify(this.jsonRequest())) : this.protobuf({ oddIds: r.int(3) === 0 });
-    const [encoding, compress] = r.pick([['gzip', gzipSync], ['deflate', deflateSync], ['deflate', deflateRawSync], ['zstd', zstdCompressSync]] as const);
+    const [encoding, compress] = r.pick([
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['deflate', deflateRawSync],
+      ['zstd', zstdCompressSync],
+    ] as const);
     let body: Uint8Array = compress(plain);
     let kind = `${encoding}`;
     const twist = r.int(6);
@@ -203,7 +244,11 @@ export class FuzzGenerator {
       const open = '{"kvlistValue":{"values":[{"key":"k","value":';
       const levels = Math.min(depth, Math.floor(this.bodyLimit / 60));
       const value = `${open.repeat(levels)}{"stringValue":"x"}${'}}]}}'.repeat(levels)}`;
-      return this.post('deep json kvlist', JSON_TYPE, Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${ids},"attributes":[{"key":"deep","value":${value}}]}]}]}]}`));
+      return this.post(
+        'deep json kvlist',
+        JSON_TYPE,
+        Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${ids},"attributes":[{"key":"deep","value":${value}}]}]}]}]}`),
+      );
     }
     // AnyValue { kvlistValue (6) { values (1) { key (1) "k", value (2) … } } }, built inside out by lengths only.
     const prefixes: Buffer[] = [];
@@ -211,13 +256,23 @@ export class FuzzGenerator {
     for (let level = 0; level < depth && length < this.bodyLimit / 2; level += 1) {
       const keyValue = 4 + varint(length).length + length;
       const list = 1 + varint(keyValue).length + keyValue;
-      prefixes.push(Buffer.concat([Buffer.from([0x32]), varint(list), Buffer.from([0x0a]), varint(keyValue), Buffer.from([0x0a, 0x01, 0x6b, 0x12]), varint(length)]));
+      prefixes.push(
+        Buffer.concat([Buffer.from([0x32]), varint(list), Buffer.from([0x0a]), varint(keyValue), Buffer.from([0x0a, 0x01, 0x6b, 0x12]), varint(length)]),
+      );
       length = 1 + varint(list).length + list;
     }
     const value = Buffer.concat([...prefixes.reverse(), Buffer.from([0x0a, 0x01, 0x78])]);
     // Request { resourceSpans (1) { scopeSpans (2) { spans (2) { traceId (1), spanId (2), attributes (9) { key "deep", value } } } } }
     const attribute = Buffer.concat([Buffer.from([0x0a, 0x04, 0x64, 0x65, 0x65, 0x70, 0x12]), varint(value.length), value]);
-    const span = Buffer.concat([Buffer.from([0x0a, 0x10]), r.bytes(16), Buffer.from([0x12, 0x08]), r.bytes(8), Buffer.from([0x4a]), varint(attribute.length), attribute]);
+    const span = Buffer.concat([
+      Buffer.from([0x0a, 0x10]),
+      r.bytes(16),
+      Buffer.from([0x12, 0x08]),
+      r.bytes(8),
+      Buffer.from([0x4a]),
+      varint(attribute.length),
+      attribute,
+    ]);
     const scope = Buffer.concat([Buffer.from([0x12]), varint(span.length), span]);
     const resource = Buffer.concat([Buffer.from([0x12]), varint(scope.length), scope]);
     return this.post('deep protobuf', PROTOBUF, Buffer.concat([Buffer.from([0x0a]), varint(resource.length), resource]));
@@ -226,9 +281,23 @@ export class FuzzGenerator {
   private misdirected(): FuzzRequest {
     const r = this.random;
     const choice = r.int(4);
-    if (choice === 0) return { kind: 'wrong path', method: 'POST', path: r.pick(['/', '/v1/metrics', '/v1/traces/', '/v1/traces?x=1&y', '/%ff']), headers: PROTOBUF, body: this.protobuf() };
+    if (choice === 0)
+      return {
+        kind: 'wrong path',
+        method: 'POST',
+        path: r.pick(['/', '/v1/metrics', '/v1/traces/', '/v1/traces?x=1&y', '/%ff']),
+        headers: PROTOBUF,
+        body: this.protobuf(),
+      };
     if (choice === 1) return { kind: 'wrong method', method: r.pick(['GET', 'PUT', 'DELETE', 'OPTIONS']), path: '/v1/traces', headers: {}, body: undefined };
-    if (choice === 2) return { kind: 'wrong type', method: 'POST', path: '/v1/traces', headers: { 'content-type': r.pick(['text/plain', 'application/protobuf', '', 'application/json; charset=utf-8', 'APPLICATION/X-PROTOBUF']) }, body: this.protobuf() };
+    if (choice === 2)
+      return {
+        kind: 'wrong type',
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'content-type': r.pick(['text/plain', 'application/protobuf', '', 'application/json; charset=utf-8', 'APPLICATION/X-PROTOBUF']) },
+        body: this.protobuf(),
+      };
     return { kind: 'empty', method: 'POST', path: '/v1/traces', headers: r.int(2) ? PROTOBUF : JSON_TYPE, body: new Uint8Array(0) };
   }
 }

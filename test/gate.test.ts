@@ -19,7 +19,15 @@ const file = (name: string) => join(dir, name);
 /** A task of `steps` calls of 10,000 input and 1,000 output tokens on acme-large: $0.15 a step. */
 function task(trace: number, steps: number, options: { failed?: boolean; cacheRead?: number; model?: string } = {}): SpanSpec[] {
   const calls = Array.from({ length: steps }, (_, i) =>
-    callSpan({ trace, id: 2 + i, start: trace * 100 + i * 2, input: 10_000, output: 1000, cacheRead: options.cacheRead, model: i === 0 ? options.model : undefined }),
+    callSpan({
+      trace,
+      id: 2 + i,
+      start: trace * 100 + i * 2,
+      input: 10_000,
+      output: 1000,
+      cacheRead: options.cacheRead,
+      model: i === 0 ? options.model : undefined,
+    }),
   );
   return [...calls, agentSpan(trace, 'support', trace * 100, trace * 100 + steps * 2, { error: options.failed })];
 }
@@ -132,7 +140,8 @@ test('gate: usage errors and unreadable input exit 2 with a message naming the f
 });
 
 test('gate: the tokenledger command exits with the verdict', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, ['bin/tokenledger.cjs', 'gate', file('candidate.jsonl'), '--prices', prices, ...args], { cwd: root, encoding: 'utf8' });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['bin/tokenledger.cjs', 'gate', file('candidate.jsonl'), '--prices', prices, ...args], { cwd: root, encoding: 'utf8' });
   assert.equal(run(['--max-usd-per-task', '0.5']).status, 0);
   assert.equal(run(['--max-usd-per-task', '0.1']).status, 1);
   assert.equal(run(['--tolerance', '-1', '--max-usd-per-task', '0.5']).status, 2);
@@ -158,10 +167,15 @@ test('gate: the same recording as OTLP/protobuf (one request, and length-prefixe
     return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(json)).finish());
   });
   const whole = ExportTraceServiceRequest.fromObject({
-    resourceSpans: requests.flatMap((bytes) => (ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(bytes)) as { resourceSpans: unknown[] }).resourceSpans),
+    resourceSpans: requests.flatMap(
+      (bytes) => (ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(bytes)) as { resourceSpans: unknown[] }).resourceSpans,
+    ),
   });
   writeFileSync(file('candidate.pb'), ExportTraceServiceRequest.encode(whole).finish());
-  writeFileSync(file('candidate.records'), Buffer.concat(requests.map((bytes) => Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 255]), bytes]))));
+  writeFileSync(
+    file('candidate.records'),
+    Buffer.concat(requests.map((bytes) => Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 255]), bytes]))),
+  );
   for (const name of ['candidate.pb', 'candidate.records']) {
     const { out } = await gate([file(name), '--max-usd-per-task', '1', '--json']);
     const json = JSON.parse(out);

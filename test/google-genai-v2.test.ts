@@ -27,7 +27,14 @@ test('@google/genai 2: generateContent and generateContentStream record the same
   for await (const _ of stream);
   const spans = await waitForSpans(harness, 2);
   assert.deepEqual(
-    spans.map((span) => [span.attributes['gen_ai.usage.input_tokens'], span.attributes['gen_ai.usage.output_tokens'], span.attributes['gen_ai.request.stream']]),
-    [[5320, 520, false], [5320, 520, true]],
+    spans.map((span) => [
+      span.attributes['gen_ai.usage.input_tokens'],
+      span.attributes['gen_ai.usage.output_tokens'],
+      span.attributes['gen_ai.request.stream'],
+    ]),
+    [
+      [5320, 520, false],
+      [5320, 520, true],
+    ],
   );
 });

@@ -96,7 +96,10 @@ test('gemini: a chat session makes one span per message', async () => {
   for await (const _ of stream);
   const spans = await waitForSpans(harness, 2);
   assert.equal(spans.length, 2);
-  assert.deepEqual(spans.map((span) => span.attributes['gen_ai.usage.output_tokens']), [520, 520]);
+  assert.deepEqual(
+    spans.map((span) => span.attributes['gen_ai.usage.output_tokens']),
+    [520, 520],
+  );
 });
 
 test('gemini: the Vertex AI backend is named gcp.vertex_ai and its traffic type prices the call', async () => {

@@ -60,7 +60,9 @@ function runSpan(name: string) {
 
 async function breaches(limit: string, mode: string): Promise<number | undefined> {
   const metric = (await reader.metricsByName()).get('tokenledger.guard.breaches');
-  return metric?.dataPoints.find((p) => p.attributes['tokenledger.guard.limit'] === limit && p.attributes['tokenledger.guard.mode'] === mode)?.value as number | undefined;
+  return metric?.dataPoints.find((p) => p.attributes['tokenledger.guard.limit'] === limit && p.attributes['tokenledger.guard.mode'] === mode)?.value as
+    | number
+    | undefined;
 }
 
 test('budget max_usd, enforce: the call that would break it is not sent and the app gets BudgetExceededError', async () => {
@@ -90,7 +92,10 @@ test('budget max_usd, enforce: the call that would break it is not sent and the 
   assert.equal(run.attributes['tokenledger.run.budget.max_usd'], 0.01);
   assert.equal(run.attributes['tokenledger.run.budget.mode'], 'enforce');
   assert.equal(run.attributes['tokenledger.run.cost.usd'], 0.0028);
-  assert.deepEqual(run.events.map((event) => event.name), ['tokenledger.budget.exceeded']);
+  assert.deepEqual(
+    run.events.map((event) => event.name),
+    ['tokenledger.budget.exceeded'],
+  );
   const stopped = harness.spans().filter((span) => span.name === 'chat gpt-4.1' && span.attributes['error.type'] === 'BudgetExceededError');
   assert.equal(stopped.length, 1, 'the stopped call has a span that says why');
   assert.equal(await breaches('max_usd', 'enforce'), 1);
@@ -172,7 +177,9 @@ test('loop breaker: a recursively failing tool loops to the bound in warn mode a
   assert.equal(warned.attributes['tokenledger.run.budget.exceeded'], 'consecutive_failures');
 
   harness.reset();
-  harness.provider.respondWith('openai.chat', () => ({ json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4.1', service_tier: undefined, usage: { prompt_tokens: 1000, completion_tokens: 100 } } }));
+  harness.provider.respondWith('openai.chat', () => ({
+    json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4.1', service_tier: undefined, usage: { prompt_tokens: 1000, completion_tokens: 100 } },
+  }));
   const error = await agentRun({ name: 'loop-enforce', guardMode: 'enforce' }, loop).catch((e: unknown) => e);
   assert.ok(error instanceof RunawayLoopError);
   assert.equal(error.limit, 'consecutive_failures');
@@ -202,10 +209,19 @@ test('token caps: an agent configured with a cap gets it where the app sent no l
     await ask(100);
     await ask(4096);
   });
-  assert.deepEqual(harness.provider.requests.map((r) => r.body.max_completion_tokens), [200, 100, 200]);
+  assert.deepEqual(
+    harness.provider.requests.map((r) => r.body.max_completion_tokens),
+    [200, 100, 200],
+  );
   const calls = harness.spans().filter((span) => span.name === 'chat gpt-4.1');
-  assert.deepEqual(calls.map((span) => span.attributes['tokenledger.request.max_tokens_cap']), [200, undefined, 200]);
-  assert.deepEqual(calls.map((span) => span.attributes['gen_ai.request.max_tokens']), [200, 100, 200]);
+  assert.deepEqual(
+    calls.map((span) => span.attributes['tokenledger.request.max_tokens_cap']),
+    [200, undefined, 200],
+  );
+  assert.deepEqual(
+    calls.map((span) => span.attributes['gen_ai.request.max_tokens']),
+    [200, 100, 200],
+  );
 });
 
 test('token caps: off by default, the request is left alone', async () => {
@@ -218,10 +234,14 @@ test('token caps: off by default, the request is left alone', async () => {
 test('memoised tools: same canonical arguments hit the cache within the TTL, and hits and misses are recorded', async () => {
   let now = 0;
   let runs = 0;
-  const search = tool('kb_search', async (query: string) => {
-    runs += 1;
-    return { articles: [`about ${JSON.parse(query).topic}`] };
-  }, { memoize: { pure: true, ttlMs: 60_000, store: new LruMemoStore(10, () => now) } });
+  const search = tool(
+    'kb_search',
+    async (query: string) => {
+      runs += 1;
+      return { articles: [`about ${JSON.parse(query).topic}`] };
+    },
+    { memoize: { pure: true, ttlMs: 60_000, store: new LruMemoStore(10, () => now) } },
+  );
   const first = await search('{"topic": "refunds", "limit": 5}');
   const second = await search('{"limit":5.0,"topic":"refunds"}');
   assert.deepEqual(second, first);
@@ -230,7 +250,10 @@ test('memoised tools: same canonical arguments hit the cache within the TTL, and
   await search('{"topic": "refunds", "limit": 5}');
   assert.equal(runs, 2, 'an expired result is not reused');
   const spans = harness.spans().filter((span) => span.name === 'execute_tool kb_search');
-  assert.deepEqual(spans.map((span) => span.attributes['tokenledger.tool.cache.hit']), [false, true, false]);
+  assert.deepEqual(
+    spans.map((span) => span.attributes['tokenledger.tool.cache.hit']),
+    [false, true, false],
+  );
   assert.equal(new Set(spans.map((span) => span.attributes['tokenledger.tool.args_hash'])).size, 1);
 });
 
@@ -240,8 +263,14 @@ test('memoised tools: only pure tools, and a positive TTL', () => {
 });
 
 test('budgets: zero, negative and NaN are rejected when configured, not at the first call', async () => {
-  await assert.rejects(agentRun({ name: 'bad', budget: { maxUsd: 0 } }, async () => 1), /agentRun budget.maxUsd must be a positive number, got 0/);
-  assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { defaults: { maxSteps: -1 } } }), /guardrails.defaults.maxSteps must be a positive integer, got -1/);
+  await assert.rejects(
+    agentRun({ name: 'bad', budget: { maxUsd: 0 } }, async () => 1),
+    /agentRun budget.maxUsd must be a positive number, got 0/,
+  );
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ guardrails: { defaults: { maxSteps: -1 } } }),
+    /guardrails.defaults.maxSteps must be a positive integer, got -1/,
+  );
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { defaults: { maxUsd: Number.NaN } } }), /maxUsd must be a positive number, got NaN/);
   assert.equal(harness.provider.requests.length, 0);
 });

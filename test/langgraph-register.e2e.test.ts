@@ -42,19 +42,43 @@ for (const { app, model, stream } of scenarios) {
     assert.equal(result.stdout, '{"text":"Paris: 21°C, London: 17°C."}\n');
     assert.equal(result.stderr, '');
     const expected = MODELS[model];
-    assert.deepEqual(endpoints.provider.requests.map((request) => [request.route, request.body.stream === true]), [0, 1, 2].map(() => [expected.route, stream]));
+    assert.deepEqual(
+      endpoints.provider.requests.map((request) => [request.route, request.body.stream === true]),
+      [0, 1, 2].map(() => [expected.route, stream]),
+    );
 
     const spans = endpoints.receiver.spans;
     const runs = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent');
-    assert.deepEqual(runs.map((span) => span.name), ['invoke_agent LangGraph'], listed(spans));
+    assert.deepEqual(
+      runs.map((span) => span.name),
+      ['invoke_agent LangGraph'],
+      listed(spans),
+    );
     const [run] = runs;
     const calls = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
-    assert.deepEqual(calls.map((span) => [span.name, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [0, 1, 2].map(() => [expected.span, expected.input, expected.cost]));
+    assert.deepEqual(
+      calls.map((span) => [span.name, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]),
+      [0, 1, 2].map(() => [expected.span, expected.input, expected.cost]),
+    );
     const tools = spans.filter((span) => span.name === 'execute_tool weather');
-    assert.deepEqual(tools.map((span) => span.attributes['gen_ai.tool.call.id']), expected.callIds);
+    assert.deepEqual(
+      tools.map((span) => span.attributes['gen_ai.tool.call.id']),
+      expected.callIds,
+    );
     for (const span of [...calls, ...tools]) assert.equal(span.parentSpanId, run!.spanId, `${span.name} is inside the run\n${listed(spans)}`);
-    assert.ok(spans.every((span) => span.traceId === run!.traceId), `one trace\n${listed(spans)}`);
-    const figures = ['tokenledger.run.steps', 'tokenledger.run.tool_calls', 'tokenledger.run.usage.input_tokens', 'tokenledger.run.usage.cache_read.input_tokens', 'tokenledger.run.usage.output_tokens', 'tokenledger.run.cost.usd', 'tokenledger.run.complete'];
+    assert.ok(
+      spans.every((span) => span.traceId === run!.traceId),
+      `one trace\n${listed(spans)}`,
+    );
+    const figures = [
+      'tokenledger.run.steps',
+      'tokenledger.run.tool_calls',
+      'tokenledger.run.usage.input_tokens',
+      'tokenledger.run.usage.cache_read.input_tokens',
+      'tokenledger.run.usage.output_tokens',
+      'tokenledger.run.cost.usd',
+      'tokenledger.run.complete',
+    ];
     assert.deepEqual(
       figures.map((key) => run!.attributes[key]),
       [3, 2, 3000, 1800, 600, Number((3 * expected.cost).toFixed(6)), true],

@@ -29,7 +29,10 @@ before(async () => {
   ({ createTool } = requireFromTest('@mastra/core/tools') as typeof import('@mastra/core/tools'));
   ({ z } = requireFromTest('zod') as typeof import('zod'));
   openai = (requireFromTest('@ai-sdk/openai') as typeof import('@ai-sdk/openai')).createOpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
-  anthropic = (requireFromTest('@ai-sdk/anthropic') as typeof import('@ai-sdk/anthropic')).createAnthropic({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
+  anthropic = (requireFromTest('@ai-sdk/anthropic') as typeof import('@ai-sdk/anthropic')).createAnthropic({
+    apiKey: 'test-key',
+    baseURL: `${harness.provider.url}/v1`,
+  });
 });
 after(() => harness.stop());
 beforeEach(() => harness.reset());
@@ -53,7 +56,13 @@ const USAGE_KEYS = [
   'tokenledger.request.service_tier',
   'tokenledger.cost.usd',
 ] as const;
-const RUN_KEYS = ['tokenledger.run.steps', 'tokenledger.run.tool_calls', 'tokenledger.run.cost.usd', 'tokenledger.run.usage.input_tokens', 'tokenledger.run.complete'] as const;
+const RUN_KEYS = [
+  'tokenledger.run.steps',
+  'tokenledger.run.tool_calls',
+  'tokenledger.run.cost.usd',
+  'tokenledger.run.usage.input_tokens',
+  'tokenledger.run.complete',
+] as const;
 
 // The chat fixture: 2150 input of which 1920 cache reads, 420 output of which 384 reasoning, served on the flex
 // tier. gpt-5.5: $5 input, $0.50 cache read, $30 output per million; flex halves it:
@@ -87,7 +96,11 @@ function weatherAgentResponses(toolSteps: number): void {
         {
           index: 0,
           finish_reason: 'tool_calls',
-          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
         },
       ];
     }
@@ -96,19 +109,39 @@ function weatherAgentResponses(toolSteps: number): void {
 }
 
 const weatherTool = () =>
-  createTool({ id: 'weather', description: 'The weather in a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }) });
+  createTool({
+    id: 'weather',
+    description: 'The weather in a city',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }: { city: string }) => ({ city, celsius: 21 }),
+  });
 
 test('mastra Agent.generate with a tool over three steps: three exact LLM spans, two tool spans, one run', async () => {
   weatherAgentResponses(2);
-  const agent = new Agent({ id: 'weather', name: 'weather-agent', instructions: 'Be brief.', model: openai.chat('gpt-5.5') as never, tools: { weather: weatherTool() } });
+  const agent = new Agent({
+    id: 'weather',
+    name: 'weather-agent',
+    instructions: 'Be brief.',
+    model: openai.chat('gpt-5.5') as never,
+    tools: { weather: weatherTool() },
+  });
   const result = await agent.generate('Weather in Paris?', { maxSteps: 5 });
   assert.equal(result.text, 'Paris is the capital of France.');
   assert.equal(harness.provider.requests.length, 3);
   const spans = await waitForSpans(harness, 6);
   const calls = llmSpans(spans);
-  assert.deepEqual(calls.map((span) => pick(span, USAGE_KEYS)), [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')]);
+  assert.deepEqual(
+    calls.map((span) => pick(span, USAGE_KEYS)),
+    [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')],
+  );
   const tools = named(spans, 'execute_tool');
-  assert.deepEqual(tools.map((span) => [span.name, span.attributes['gen_ai.tool.call.id']]), [['execute_tool weather', 'call_1'], ['execute_tool weather', 'call_2']]);
+  assert.deepEqual(
+    tools.map((span) => [span.name, span.attributes['gen_ai.tool.call.id']]),
+    [
+      ['execute_tool weather', 'call_1'],
+      ['execute_tool weather', 'call_2'],
+    ],
+  );
   const runs = named(spans, 'invoke_agent');
   assert.equal(runs.length, 1);
   const run = runs[0]!;
@@ -164,22 +197,36 @@ test('mastra Agent.stream on Anthropic: the 1-hour cache writes keep their TTL a
 });
 
 test('mastra on an AI SDK 6 provider model and on its model router: each call exact', async () => {
-  const openai3 = (requireFromTest('ai-sdk-openai3') as typeof import('@ai-sdk/openai')).createOpenAI({ apiKey: 'test-key', baseURL: `${harness.provider.url}/v1` });
+  const openai3 = (requireFromTest('ai-sdk-openai3') as typeof import('@ai-sdk/openai')).createOpenAI({
+    apiKey: 'test-key',
+    baseURL: `${harness.provider.url}/v1`,
+  });
   const v6 = new Agent({ id: 'v6', name: 'v6-agent', instructions: 'Be brief.', model: openai3.chat('gpt-5.5') as never });
   assert.equal((await v6.generate('hi')).text, 'Paris is the capital of France.');
   // A `provider/model` id goes through Mastra's model router (its own bundled OpenAI provider).
-  const routed = new Agent({ id: 'routed', name: 'routed-agent', instructions: 'Be brief.', model: { id: 'openai/gpt-5.5', url: `${harness.provider.url}/v1`, apiKey: 'test-key' } });
+  const routed = new Agent({
+    id: 'routed',
+    name: 'routed-agent',
+    instructions: 'Be brief.',
+    model: { id: 'openai/gpt-5.5', url: `${harness.provider.url}/v1`, apiKey: 'test-key' },
+  });
   assert.equal((await routed.generate('hi')).text, 'Paris is the capital of France.');
   assert.equal(harness.provider.requests.length, 2);
   const spans = await waitForSpans(harness, 4);
-  assert.deepEqual(llmSpans(spans).map((span) => pick(span, USAGE_KEYS)), [chatCall('chatcmpl-mock0001'), chatCall('chatcmpl-mock0001')]);
-  assert.deepEqual(named(spans, 'invoke_agent').map((span) => [span.name, span.attributes['tokenledger.run.cost.usd']]), [
-    ['invoke_agent v6-agent', 0.007355],
-    ['invoke_agent routed-agent', 0.007355],
-  ]);
+  assert.deepEqual(
+    llmSpans(spans).map((span) => pick(span, USAGE_KEYS)),
+    [chatCall('chatcmpl-mock0001'), chatCall('chatcmpl-mock0001')],
+  );
+  assert.deepEqual(
+    named(spans, 'invoke_agent').map((span) => [span.name, span.attributes['tokenledger.run.cost.usd']]),
+    [
+      ['invoke_agent v6-agent', 0.007355],
+      ['invoke_agent routed-agent', 0.007355],
+    ],
+  );
 });
 
-test('mastra tool calling the AI SDK\'s generateText: each provider call counted once, the inner run nested in the tool', async () => {
+test("mastra tool calling the AI SDK's generateText: each provider call counted once, the inner run nested in the tool", async () => {
   const ai = requireFromTest('ai') as typeof import('ai');
   let served = 0;
   harness.provider.respondWith('openai.chat', () => {
@@ -187,7 +234,17 @@ test('mastra tool calling the AI SDK\'s generateText: each provider call counted
     const completion = fixtureJson('openai-chat.json');
     completion.id = `chatcmpl-${served}`;
     if (served === 1) {
-      completion.choices = [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'summarise', arguments: '{"topic":"Paris"}' } }] } }];
+      completion.choices = [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'summarise', arguments: '{"topic":"Paris"}' } }],
+          },
+        },
+      ];
     }
     return { json: completion };
   });
@@ -222,7 +279,7 @@ test('mastra tool calling the AI SDK\'s generateText: each provider call counted
   await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.022065 });
 });
 
-test('mastra inside the app\'s agentRun: the agent\'s run nests in it, and the outer run is complete', async () => {
+test("mastra inside the app's agentRun: the agent's run nests in it, and the outer run is complete", async () => {
   const agent = new Agent({ id: 'support', name: 'support', instructions: 'Be brief.', model: openai.chat('gpt-5.5') as never });
   const result = await agentRun({ name: 'mastra-support' }, () => agent.generate('What is the capital of France?'));
   assert.equal(result.text, 'Paris is the capital of France.');
@@ -230,7 +287,12 @@ test('mastra inside the app\'s agentRun: the agent\'s run nests in it, and the o
   const outer = spans.find((span) => span.name === 'invoke_agent mastra-support')!;
   assert.equal(spans.find((span) => span.name === 'invoke_agent support')!.attributes['tokenledger.run.nested'], true);
   assert.deepEqual(
-    [outer.attributes['tokenledger.run.steps'], outer.attributes['tokenledger.run.cost.usd'], outer.attributes['tokenledger.run.complete'], outer.attributes['tokenledger.run.uncovered_requests']],
+    [
+      outer.attributes['tokenledger.run.steps'],
+      outer.attributes['tokenledger.run.cost.usd'],
+      outer.attributes['tokenledger.run.complete'],
+      outer.attributes['tokenledger.run.uncovered_requests'],
+    ],
     [1, 0.007355, true, undefined],
   );
 });
@@ -247,13 +309,23 @@ test('mastra: a stream cut before its usage ends the call with stream_incomplete
   assert.equal(named(spans, 'invoke_agent')[0]!.attributes['tokenledger.run.complete'], false);
 });
 
-test('mastra with its own OpenTelemetry bridge on: each provider call and each tool counted once, the bridge\'s run total a duplicate', async () => {
+test("mastra with its own OpenTelemetry bridge on: each provider call and each tool counted once, the bridge's run total a duplicate", async () => {
   weatherAgentResponses(2);
   const { Mastra } = requireFromTest('@mastra/core') as typeof import('@mastra/core');
   const { Observability } = requireFromTest('@mastra/observability') as typeof import('@mastra/observability');
   const { OtelBridge } = requireFromTest('@mastra/otel-bridge') as typeof import('@mastra/otel-bridge');
-  const agent = new Agent({ id: 'weather', name: 'weather-agent', instructions: 'Be brief.', model: openai.chat('gpt-5.5') as never, tools: { weather: weatherTool() } });
-  const mastra = new Mastra({ agents: { weather: agent }, logger: false, observability: new Observability({ configs: { default: { serviceName: 'mastra-test', bridge: new OtelBridge() } } }) });
+  const agent = new Agent({
+    id: 'weather',
+    name: 'weather-agent',
+    instructions: 'Be brief.',
+    model: openai.chat('gpt-5.5') as never,
+    tools: { weather: weatherTool() },
+  });
+  const mastra = new Mastra({
+    agents: { weather: agent },
+    logger: false,
+    observability: new Observability({ configs: { default: { serviceName: 'mastra-test', bridge: new OtelBridge() } } }),
+  });
   try {
     await mastra.getAgent('weather').generate('Weather in Paris?', { maxSteps: 5 });
     const isRun = (span: ReadableSpan) => span.name === 'invoke_agent weather-agent' && span.instrumentationScope.name === 'tokenledger-instrumentation-mastra';
@@ -261,7 +333,10 @@ test('mastra with its own OpenTelemetry bridge on: each provider call and each t
     const spans = harness.spans();
     const byScope = (scope: string) => llmSpans(spans).filter((span) => span.instrumentationScope.name === scope);
     // tokenledger's three call spans are counted, exact as without the bridge.
-    assert.deepEqual(byScope('tokenledger-instrumentation-mastra').map((span) => pick(span, USAGE_KEYS)), [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')]);
+    assert.deepEqual(
+      byScope('tokenledger-instrumentation-mastra').map((span) => pick(span, USAGE_KEYS)),
+      [chatCall('chatcmpl-1'), chatCall('chatcmpl-2'), chatCall('chatcmpl-3')],
+    );
     // The bridge's one `chat` span per run carries the run's totals (6450 input) and the last call's response id:
     // marked a duplicate of that call, so neither the run nor a backend summing unmarked spans counts it.
     const [aggregate] = byScope('@mastra/otel-bridge');
@@ -272,7 +347,10 @@ test('mastra with its own OpenTelemetry bridge on: each provider call and each t
       'tokenledger.call.duplicate_reason': 'same_response_id',
     });
     // The bridge's tool spans are the tools: tokenledger makes none beside them.
-    assert.deepEqual(named(spans, 'execute_tool').map((span) => span.instrumentationScope.name), ['@mastra/otel-bridge', '@mastra/otel-bridge']);
+    assert.deepEqual(
+      named(spans, 'execute_tool').map((span) => span.instrumentationScope.name),
+      ['@mastra/otel-bridge', '@mastra/otel-bridge'],
+    );
     assert.deepEqual(pick(spans.find(isRun)!, RUN_KEYS), {
       'tokenledger.run.steps': 3,
       'tokenledger.run.tool_calls': 2,

@@ -15,14 +15,25 @@ import { queueGpt41, useOpenAIApp } from './openai-app.ts';
 const WAIT_MS = 5_000;
 const app = useOpenAIApp();
 const { instrumentation, provider } = app;
-let setup: { exporter: InMemorySpanExporter; processor: TokenledgerSpanProcessor; reader: TestMetricReader; clock: ManualClock; tracerProvider: TracerProvider };
+let setup: {
+  exporter: InMemorySpanExporter;
+  processor: TokenledgerSpanProcessor;
+  reader: TestMetricReader;
+  clock: ManualClock;
+  tracerProvider: TracerProvider;
+};
 
 beforeEach(() => {
   provider.reset();
   const exporter = new InMemorySpanExporter();
   const { meterProvider, reader } = testMeterProvider();
   const clock = new ManualClock();
-  const processor = new TokenledgerSpanProcessor({ meterProvider, clock, runLimits: { runWaitMs: WAIT_MS }, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const processor = new TokenledgerSpanProcessor({
+    meterProvider,
+    clock,
+    runLimits: { runWaitMs: WAIT_MS },
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
   const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
   instrumentation.setTracerProvider(tracerProvider);
   setup = { exporter, processor, reader, clock, tracerProvider };
@@ -54,7 +65,7 @@ async function costCounter(): Promise<number> {
   return (cost?.dataPoints ?? []).reduce((sum, point) => sum + (point.value as number), 0);
 }
 
-test('open calls: a stream drained after its handler ended is in the handler\'s run, and the root is exported with it', async () => {
+test("open calls: a stream drained after its handler ended is in the handler's run, and the root is exported with it", async () => {
   queueGpt41(provider, { prompt: 1000, completion: 100 });
   const { stream } = await handler();
   assert.equal(exported('POST /answer'), undefined, 'the root waits for the open stream');

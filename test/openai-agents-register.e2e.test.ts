@@ -79,7 +79,13 @@ function runFigures(span: ReceivedSpan): Record<string, unknown> {
 }
 
 for (const scenario of scenarios) {
-  const settings = [scenario.client, scenario.api, scenario.stream ? 'streamed' : 'not streamed', `tracing: ${scenario.tracing}`, ...(scenario.inAgentRun ? ['inside agentRun()'] : [])];
+  const settings = [
+    scenario.client,
+    scenario.api,
+    scenario.stream ? 'streamed' : 'not streamed',
+    `tracing: ${scenario.tracing}`,
+    ...(scenario.inAgentRun ? ['inside agentRun()'] : []),
+  ];
   test(`openai agents (${scenario.app}, ${settings.join(', ')}): one run of 3 exact calls and 2 tools`, async () => {
     const flag = scenario.app === 'cjs' ? '--require' : '--import';
     const result = await runApp(endpoints, [flag, 'tokenledger/register', `test/apps/openai-agents-umbrella.${scenario.app}`], appSettings(scenario));
@@ -101,7 +107,10 @@ for (const scenario of scenarios) {
     const agent = spans.filter((span) => span.name === 'invoke_agent Weather agent');
     assert.equal(agent.length, 1, listed(spans));
     for (const span of [...calls, ...tools]) assert.equal(span.parentSpanId, agent[0]!.spanId, `${span.name} is inside the agent's run\n${listed(spans)}`);
-    assert.ok(spans.every((span) => span.traceId === agent[0]!.traceId), `one trace\n${listed(spans)}`);
+    assert.ok(
+      spans.every((span) => span.traceId === agent[0]!.traceId),
+      `one trace\n${listed(spans)}`,
+    );
 
     const runs = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent');
     const task = runs.find((span) => span.attributes['tokenledger.run.nested'] === false)!;

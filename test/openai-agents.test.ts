@@ -68,7 +68,13 @@ for (const disabled of [true, false]) {
     const hashes = tools.map((span) => span.attributes['tokenledger.tool.args_hash']);
     assert.equal(new Set(hashes).size, 2, String(hashes));
     // Each call: 400 uncached × $0.25 + 600 cached × $0.025 + 200 output × $2 per million = $0.000515.
-    assert.deepEqual(runFigures(run), { 'tokenledger.run.steps': 3, 'tokenledger.run.tool_calls': 2, 'tokenledger.run.tool_errors': 0, 'tokenledger.run.cost.usd': 0.001545, 'tokenledger.run.complete': true });
+    assert.deepEqual(runFigures(run), {
+      'tokenledger.run.steps': 3,
+      'tokenledger.run.tool_calls': 2,
+      'tokenledger.run.tool_errors': 0,
+      'tokenledger.run.cost.usd': 0.001545,
+      'tokenledger.run.complete': true,
+    });
     await assertOneCostPerCall(spans, { duplicates: 0, priced: 3, costUsd: 0.001545 });
   });
 }
@@ -84,9 +90,21 @@ test('openai agents: a tool that throws is a failed execute_tool span; the SDK h
   assert.equal(result.finalOutput, 'Paris: 21°C, London: 17°C.');
   const spans = await waitForSpans(harness, 6);
   const tools = spans.filter((span) => span.name === 'execute_tool weather');
-  assert.deepEqual(tools.map((span) => [span.status.code, span.attributes['error.type']]), [[0, undefined], [2, '_OTHER']]);
+  assert.deepEqual(
+    tools.map((span) => [span.status.code, span.attributes['error.type']]),
+    [
+      [0, undefined],
+      [2, '_OTHER'],
+    ],
+  );
   const run = spans.find((span) => span.name === 'invoke_agent Weather agent')!;
-  assert.deepEqual(runFigures(run), { 'tokenledger.run.steps': 3, 'tokenledger.run.tool_calls': 2, 'tokenledger.run.tool_errors': 1, 'tokenledger.run.cost.usd': 0.001545, 'tokenledger.run.complete': true });
+  assert.deepEqual(runFigures(run), {
+    'tokenledger.run.steps': 3,
+    'tokenledger.run.tool_calls': 2,
+    'tokenledger.run.tool_errors': 1,
+    'tokenledger.run.cost.usd': 0.001545,
+    'tokenledger.run.complete': true,
+  });
 });
 
 test('openai agents: an OpenAI call a tool makes is under its execute_tool span, and counts in the run', async () => {
@@ -102,8 +120,17 @@ test('openai agents: an OpenAI call a tool makes is under its execute_tool span,
   const tool = spans.find((span) => span.name === 'execute_tool weather')!;
   const calls = spans.filter((span) => span.name === 'chat gpt-5-mini');
   // In the order they ended: the agent's first call, the tool's own call, the agent's answer.
-  assert.deepEqual(calls.map((span) => span.parentSpanContext?.spanId), [run.spanContext().spanId, tool.spanContext().spanId, run.spanContext().spanId]);
-  assert.deepEqual(runFigures(run), { 'tokenledger.run.steps': 3, 'tokenledger.run.tool_calls': 1, 'tokenledger.run.tool_errors': 0, 'tokenledger.run.cost.usd': 0.001545, 'tokenledger.run.complete': true });
+  assert.deepEqual(
+    calls.map((span) => span.parentSpanContext?.spanId),
+    [run.spanContext().spanId, tool.spanContext().spanId, run.spanContext().spanId],
+  );
+  assert.deepEqual(runFigures(run), {
+    'tokenledger.run.steps': 3,
+    'tokenledger.run.tool_calls': 1,
+    'tokenledger.run.tool_errors': 0,
+    'tokenledger.run.cost.usd': 0.001545,
+    'tokenledger.run.complete': true,
+  });
 });
 
 test('openai agents: with the instrumentation disabled the SDK runs as it does without it, and no run is made', async () => {
@@ -117,5 +144,8 @@ test('openai agents: with the instrumentation disabled the SDK runs as it does w
     instrumentation.enable();
   }
   const spans = await waitForSpans(harness, 3);
-  assert.deepEqual(spans.map((span) => [span.name, span.parentSpanContext?.spanId]), [0, 1, 2].map(() => ['chat gpt-5-mini', undefined]));
+  assert.deepEqual(
+    spans.map((span) => [span.name, span.parentSpanContext?.spanId]),
+    [0, 1, 2].map(() => ['chat gpt-5-mini', undefined]),
+  );
 });

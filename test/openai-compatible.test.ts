@@ -16,7 +16,14 @@ let AzureOpenAI: typeof import('openai').AzureOpenAI;
 
 // A self-hosted model priced by the user, under the provider id local servers get.
 const prices = {
-  providers: [{ id: 'local', name: 'Self-hosted', api_pattern: '$^', models: [{ id: 'acme-coder-32b', match: { equals: 'acme-coder-32b' }, prices: { input_mtok: 0.2, output_mtok: 0.6 } }] }],
+  providers: [
+    {
+      id: 'local',
+      name: 'Self-hosted',
+      api_pattern: '$^',
+      models: [{ id: 'acme-coder-32b', match: { equals: 'acme-coder-32b' }, prices: { input_mtok: 0.2, output_mtok: 0.6 } }],
+    },
+  ],
 };
 
 before(async () => {
@@ -30,11 +37,21 @@ beforeEach(() => {
   harness.reset();
   instrumentation.setConfig({});
   // Every host answers with the model it was asked for, 1000 prompt and 100 completion tokens.
-  harness.provider.respondWith('openai.chat', (body) => ({ json: { ...fixtureJson('openai-chat.json'), model: body.model, service_tier: undefined, usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 } } }));
+  harness.provider.respondWith('openai.chat', (body) => ({
+    json: {
+      ...fixtureJson('openai-chat.json'),
+      model: body.model,
+      service_tier: undefined,
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+    },
+  }));
 });
 
 const ask = (baseURL: string, model: string) =>
-  new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0, fetch: harness.provider.fetch }).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+  new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0, fetch: harness.provider.fetch }).chat.completions.create({
+    model,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
 
 // base URL, model → provider, price entry, USD for 1000 input + 100 output tokens (per MTok rates in the comment).
 const hosts: Array<[baseURL: string, model: string, provider: string, entry: string | undefined, usd: number | undefined]> = [
@@ -73,21 +90,30 @@ for (const [baseURL, model, provider, entry, usd] of hosts) {
 }
 
 test('openai-compatible: a base URL the user maps is taken for the provider it names, longest prefix first', async () => {
-  instrumentation.setConfig({ providerUrls: { 'http://gpu-box.internal:8000': 'local', 'https://gateway.acme.example/v1/groq': 'groq', 'https://gateway.acme.example': 'openai' } });
+  instrumentation.setConfig({
+    providerUrls: { 'http://gpu-box.internal:8000': 'local', 'https://gateway.acme.example/v1/groq': 'groq', 'https://gateway.acme.example': 'openai' },
+  });
   await ask('http://gpu-box.internal:8000/v1', 'openai/gpt-oss-120b');
   await ask('https://gateway.acme.example/v1/groq', 'openai/gpt-oss-120b');
   await ask('https://gateway.acme.example/v1/openai', 'gpt-4o-mini');
   const spans = harness.spans();
-  assert.deepEqual(spans.map((span) => [span.attributes['gen_ai.provider.name'], span.attributes['tokenledger.cost.usd']]), [
-    ['local', undefined],
-    ['groq', 0.00021],
-    ['openai', 0.00021],
-  ]);
+  assert.deepEqual(
+    spans.map((span) => [span.attributes['gen_ai.provider.name'], span.attributes['tokenledger.cost.usd']]),
+    [
+      ['local', undefined],
+      ['groq', 0.00021],
+      ['openai', 0.00021],
+    ],
+  );
 });
 
-test('openai-compatible: OpenRouter\'s own usage.cost is the cost, split as the local price splits it, with the difference', async () => {
+test("openai-compatible: OpenRouter's own usage.cost is the cost, split as the local price splits it, with the difference", async () => {
   harness.provider.enqueue('openai.chat', {
-    json: { ...fixtureJson('openai-chat.json'), model: 'anthropic/claude-sonnet-4.5', usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cost: 0.0047, is_byok: false } },
+    json: {
+      ...fixtureJson('openai-chat.json'),
+      model: 'anthropic/claude-sonnet-4.5',
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cost: 0.0047, is_byok: false },
+    },
   });
   await ask('https://openrouter.ai/api/v1', 'anthropic/claude-sonnet-4.5');
   const attributes = onlySpan(harness.spans()).attributes;
@@ -103,7 +129,11 @@ test('openai-compatible: OpenRouter\'s own usage.cost is the cost, split as the 
 
 test('openai-compatible: a provider cost for a model no price data knows is the cost, with no parts and no difference', async () => {
   harness.provider.enqueue('openai.chat', {
-    json: { ...fixtureJson('openai-chat.json'), model: 'newlab/frontier-1', usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cost: 0.0123 } },
+    json: {
+      ...fixtureJson('openai-chat.json'),
+      model: 'newlab/frontier-1',
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cost: 0.0123 },
+    },
   });
   await ask('https://openrouter.ai/api/v1', 'newlab/frontier-1');
   const attributes = onlySpan(harness.spans()).attributes;
@@ -127,7 +157,7 @@ const litellmReply = (headers: Record<string, string>, usage: object = { prompt_
   headers: { 'content-type': 'application/json', ...headers },
 });
 
-test('openai-compatible: a gateway\'s cost header (LiteLLM) is the cost, with the local price\'s difference', async () => {
+test("openai-compatible: a gateway's cost header (LiteLLM) is the cost, with the local price's difference", async () => {
   harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '0.00025' }));
   const completion = await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
   assert.equal(completion.usage?.total_tokens, 1100);
@@ -140,21 +170,30 @@ test('openai-compatible: a gateway\'s cost header (LiteLLM) is the cost, with th
 });
 
 test('openai-compatible: a cost in the body is taken before the header; a malformed header is ignored', async () => {
-  harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '0.00025' }, { prompt_tokens: 1000, completion_tokens: 100, cost: 0.0003 }));
+  harness.provider.enqueue(
+    'openai.chat',
+    litellmReply({ 'x-litellm-response-cost': '0.00025' }, { prompt_tokens: 1000, completion_tokens: 100, cost: 0.0003 }),
+  );
   harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': 'n/a' }));
   harness.provider.enqueue('openai.chat', litellmReply({ 'x-litellm-response-cost': '-0.01' }));
   await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
   await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
   await ask('https://litellm.acme.example/v1', 'gpt-4o-mini');
-  assert.deepEqual(harness.spans().map((span) => [span.attributes['tokenledger.cost.usd'], span.attributes['tokenledger.cost.source']]), [
-    [0.0003, 'provider'],
-    [0.00021, 'bundled'],
-    [0.00021, 'bundled'],
-  ]);
+  assert.deepEqual(
+    harness.spans().map((span) => [span.attributes['tokenledger.cost.usd'], span.attributes['tokenledger.cost.source']]),
+    [
+      [0.0003, 'provider'],
+      [0.00021, 'bundled'],
+      [0.00021, 'bundled'],
+    ],
+  );
 });
 
-test('openai-compatible: a streamed response\'s cost header is not read (sent before the tokens exist)', async () => {
-  harness.provider.enqueue('openai.chat', { sse: azureStream('gpt-4o-mini'), headers: { 'content-type': 'text/event-stream', 'x-litellm-response-cost': '0.0' } });
+test("openai-compatible: a streamed response's cost header is not read (sent before the tokens exist)", async () => {
+  harness.provider.enqueue('openai.chat', {
+    sse: azureStream('gpt-4o-mini'),
+    headers: { 'content-type': 'text/event-stream', 'x-litellm-response-cost': '0.0' },
+  });
   const client = new OpenAI({ apiKey: 'test-key', baseURL: 'https://litellm.acme.example/v1', maxRetries: 0, fetch: harness.provider.fetch });
   const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
   for await (const _ of stream);
@@ -165,9 +204,17 @@ test('openai-compatible: a streamed response\'s cost header is not read (sent be
 
 /** An Azure chat stream: the content-filter chunk first (no id, no model), then the deployment's model's chunks. */
 function azureStream(model: string): string[] {
-  const chunk = (payload: object) => dataBlock({ id: 'chatcmpl-az1', object: 'chat.completion.chunk', created: 1764000000, model, system_fingerprint: 'fp_az', ...payload });
+  const chunk = (payload: object) =>
+    dataBlock({ id: 'chatcmpl-az1', object: 'chat.completion.chunk', created: 1764000000, model, system_fingerprint: 'fp_az', ...payload });
   return [
-    dataBlock({ id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: 'safe' } } }] }),
+    dataBlock({
+      id: '',
+      object: '',
+      created: 0,
+      model: '',
+      choices: [],
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: 'safe' } } }],
+    }),
     chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Paris.' }, finish_reason: null, content_filter_results: {} }] }),
     chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop', content_filter_results: {} }] }),
     chunk({ choices: [], usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 } }),
@@ -175,14 +222,24 @@ function azureStream(model: string): string[] {
   ];
 }
 
-test('azure stream: the model and id come from the first chunk that carries them; priced by the deployment\'s model', async () => {
+test("azure stream: the model and id come from the first chunk that carries them; priced by the deployment's model", async () => {
   harness.provider.enqueue('openai.chat', { sse: azureStream('gpt-4o-mini-2024-07-18') });
-  const client = new AzureOpenAI({ endpoint: 'https://acme-eastus.openai.azure.com', apiKey: 'test-key', apiVersion: '2025-04-01-preview', deployment: 'prod-chat', maxRetries: 0, fetch: harness.provider.fetch });
+  const client = new AzureOpenAI({
+    endpoint: 'https://acme-eastus.openai.azure.com',
+    apiKey: 'test-key',
+    apiVersion: '2025-04-01-preview',
+    deployment: 'prod-chat',
+    maxRetries: 0,
+    fetch: harness.provider.fetch,
+  });
   const stream = await client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'Capital of France?' }] });
   const chunks: unknown[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   assert.equal(chunks.length, 3, 'the app sees the filter chunk and the content chunks; the usage chunk it did not ask for is hidden');
-  assert.match(harness.provider.requests[0]!.intendedUrl!, /^https:\/\/acme-eastus\.openai\.azure\.com\/openai\/deployments\/prod-chat\/chat\/completions\?api-version=/);
+  assert.match(
+    harness.provider.requests[0]!.intendedUrl!,
+    /^https:\/\/acme-eastus\.openai\.azure\.com\/openai\/deployments\/prod-chat\/chat\/completions\?api-version=/,
+  );
   const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
   assert.equal(attributes['gen_ai.provider.name'], 'azure.ai.openai');
   assert.equal(attributes['gen_ai.request.model'], 'gpt-4o');
@@ -194,9 +251,22 @@ test('azure stream: the model and id come from the first chunk that carries them
   assert.equal(attributes['tokenledger.cost.usd'], 0.00021);
 });
 
-test('azure: without a client deployment, the request\'s model is the deployment', async () => {
-  harness.provider.enqueue('openai.chat', { json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4o-mini-2024-07-18', service_tier: undefined, usage: { prompt_tokens: 1000, completion_tokens: 100 } } });
-  const client = new AzureOpenAI({ endpoint: 'https://acme.cognitiveservices.azure.com', apiKey: 'test-key', apiVersion: '2025-04-01-preview', maxRetries: 0, fetch: harness.provider.fetch });
+test("azure: without a client deployment, the request's model is the deployment", async () => {
+  harness.provider.enqueue('openai.chat', {
+    json: {
+      ...fixtureJson('openai-chat.json'),
+      model: 'gpt-4o-mini-2024-07-18',
+      service_tier: undefined,
+      usage: { prompt_tokens: 1000, completion_tokens: 100 },
+    },
+  });
+  const client = new AzureOpenAI({
+    endpoint: 'https://acme.cognitiveservices.azure.com',
+    apiKey: 'test-key',
+    apiVersion: '2025-04-01-preview',
+    maxRetries: 0,
+    fetch: harness.provider.fetch,
+  });
   await client.chat.completions.create({ model: 'team-mini', messages: [{ role: 'user', content: 'hi' }] });
   const attributes = onlySpan(harness.spans()).attributes;
   assert.equal(attributes['gen_ai.provider.name'], 'azure.ai.openai');

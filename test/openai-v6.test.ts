@@ -8,7 +8,10 @@ import { onlySpan, requireFromTest, startHarness, waitForSpans, type Harness } f
 
 const instrumentation = new OpenAIInstrumentation();
 let harness: Harness;
-let client: { chat: { completions: { create(body: unknown): Promise<AsyncIterable<unknown> & { id?: string }> } }; responses: { create(body: unknown): Promise<{ id: string }> } };
+let client: {
+  chat: { completions: { create(body: unknown): Promise<AsyncIterable<unknown> & { id?: string }> } };
+  responses: { create(body: unknown): Promise<{ id: string }> };
+};
 
 before(async () => {
   harness = await startHarness([instrumentation]);
@@ -31,7 +34,11 @@ test('openai 6: chat, chat streams and responses record the same usage as on 7',
   const spans = await waitForSpans(harness, 3);
   assert.deepEqual(
     spans.map((span) => [span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.usage.uncached.input_tokens']]),
-    [[2150, 230], [2150, 230], [3200, 128]],
+    [
+      [2150, 230],
+      [2150, 230],
+      [3200, 128],
+    ],
   );
   assert.equal(onlySpan(spans.filter((span) => span.attributes['openai.api.type'] === 'responses')).attributes['gen_ai.usage.reasoning.output_tokens'], 768);
 });

@@ -37,8 +37,7 @@ beforeEach(() => {
 });
 
 const chatRequest = () => fixtureJson('openai-chat.request.json') as unknown as OpenAIClient.ChatCompletionCreateParamsNonStreaming;
-const streamRequest = () =>
-  ({ ...chatRequest(), stream: true }) as unknown as OpenAIClient.ChatCompletionCreateParamsStreaming;
+const streamRequest = () => ({ ...chatRequest(), stream: true }) as unknown as OpenAIClient.ChatCompletionCreateParamsStreaming;
 
 // The stable prefix of the chat fixture: its system prompt and its tool definitions.
 const chatPrefixHash = createHash('sha256')
@@ -114,7 +113,10 @@ test('openai chat stream: usage is requested for the app and the extra chunk is 
   assert.equal(request.stream_options, undefined, "the app's request object is not changed");
   assert.deepEqual(harness.provider.requests[0]!.body.stream_options, { include_usage: true });
   assert.equal(chunks.length, 4);
-  assert.ok(chunks.every((chunk) => chunk.choices.length > 0), 'no usage-only chunk reaches the app');
+  assert.ok(
+    chunks.every((chunk) => chunk.choices.length > 0),
+    'no usage-only chunk reaches the app',
+  );
 
   const attributes = (await waitForSpans(harness, 1))[0]!.attributes;
   assert.equal(attributes['gen_ai.usage.input_tokens'], 2150);
@@ -124,7 +126,7 @@ test('openai chat stream: usage is requested for the app and the extra chunk is 
   assert.equal(attributes['tokenledger.usage.uncached.input_tokens'], 230);
   assert.deepEqual(attributes['gen_ai.response.finish_reasons'], ['stop']);
   assert.equal(attributes['openai.response.service_tier'], 'default');
-  assert.equal(attributes['tokenledger.request.service_tier'], undefined, 'the tier is openai.response.service_tier\'s');
+  assert.equal(attributes['tokenledger.request.service_tier'], undefined, "the tier is openai.response.service_tier's");
   assert.equal(typeof attributes['gen_ai.response.time_to_first_chunk'], 'number');
 });
 
@@ -146,7 +148,15 @@ test('openai chat stream: the injected usage chunk is hidden when the server ans
 });
 
 test('openai chat stream: an empty-choices chunk before any choice finished (Azure prompt filter) still reaches the app', async () => {
-  const filterChunk = dataBlock({ id: '', object: '', created: 0, model: '', choices: [], usage: null, prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] });
+  const filterChunk = dataBlock({
+    id: '',
+    object: '',
+    created: 0,
+    model: '',
+    choices: [],
+    usage: null,
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+  });
   harness.provider.enqueue('openai.chat', { sse: [filterChunk, ...sseBlocks(fixtureText('openai-chat.sse'))] });
   const stream = await client.chat.completions.create(streamRequest());
   const chunks: OpenAIClient.ChatCompletionChunk[] = [];
@@ -227,7 +237,13 @@ test('openai chat stream: toReadableStream() is observed too', async () => {
 
 test('openai chat stream: an abort ends the iteration as the SDK does and marks the usage incomplete', async () => {
   const blocks = [0, 1, 2, 3].map((i) =>
-    dataBlock({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5.5', choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null }] }),
+    dataBlock({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-5.5',
+      choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null }],
+    }),
   );
   harness.provider.enqueue('openai.chat', { sse: blocks, stallAfter: 1 });
   const controller = new AbortController();
@@ -345,7 +361,10 @@ test('openai responses: a non-streamed call records cached, cache-write and reas
     'gen_ai.provider.name': 'openai',
     'gen_ai.request.model': 'gpt-5.5',
     'gen_ai.request.stream': false,
-    'tokenledger.request.prefix_hash': createHash('sha256').update(JSON.stringify([responsesRequest().tools])).digest('hex').slice(0, 16),
+    'tokenledger.request.prefix_hash': createHash('sha256')
+      .update(JSON.stringify([responsesRequest().tools]))
+      .digest('hex')
+      .slice(0, 16),
     'server.address': 'api.openai.com',
     'server.port': 443,
     'openai.api.type': 'responses',
@@ -405,7 +424,10 @@ test('openai: a disabled instrumentation makes no spans and leaves the SDK as it
   const patched = ['parse', 'asResponse', '_thenUnwrap'].map((name) => isWrapped(prototype[name]));
   instrumentation.disable();
   try {
-    assert.deepEqual(['parse', 'asResponse', '_thenUnwrap'].map((name) => isWrapped(prototype[name])), [false, false, false]);
+    assert.deepEqual(
+      ['parse', 'asResponse', '_thenUnwrap'].map((name) => isWrapped(prototype[name])),
+      [false, false, false],
+    );
     assert.equal(isWrapped(OpenAI.Chat.Completions.prototype.create), false);
     await client.chat.completions.create(chatRequest());
     assert.equal(harness.spans().length, 0);
@@ -417,37 +439,56 @@ test('openai: a disabled instrumentation makes no spans and leaves the SDK as it
 
 test('openai chat: runTools() makes one span per model turn, each with its own usage', async () => {
   const toolCall = fixtureJson('openai-chat.json');
-  toolCall.choices = [{
-    index: 0,
-    message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-    finish_reason: 'tool_calls',
-  }];
+  toolCall.choices = [
+    {
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
+      finish_reason: 'tool_calls',
+    },
+  ];
   toolCall.usage = { prompt_tokens: 100, completion_tokens: 20 };
   harness.provider.enqueue('openai.chat', { json: toolCall });
   const runner = client.chat.completions.runTools({
     model: 'gpt-5.5',
     messages: [{ role: 'user', content: 'Weather in Paris?' }],
-    tools: [{
-      type: 'function',
-      function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: () => '{"temp_c":18}', parse: JSON.parse },
-    }],
+    tools: [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Current weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          function: () => '{"temp_c":18}',
+          parse: JSON.parse,
+        },
+      },
+    ],
   });
   assert.equal(await runner.finalContent(), 'Paris is the capital of France.');
   const spans = harness.spans();
-  assert.deepEqual(spans.map((span) => span.attributes['gen_ai.usage.input_tokens']), [100, 2150]);
+  assert.deepEqual(
+    spans.map((span) => span.attributes['gen_ai.usage.input_tokens']),
+    [100, 2150],
+  );
   assert.equal(spans[0]!.attributes['tokenledger.usage.tool_result.input_tokens'], 0);
   assert.ok(Number(spans[1]!.attributes['tokenledger.usage.tool_result.input_tokens']) > 0, 'the second turn sends a tool result');
 });
 
 test('openai chat: the span starts with the attributes the conventions name for sampling; the rest come at its end', async () => {
   await client.chat.completions.create({ ...chatRequest(), max_completion_tokens: 500, temperature: 0.2 });
-  assert.deepEqual(attributesAtStart, [{
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-5.5',
-    'server.address': 'api.openai.com',
-    'server.port': 443,
-  }]);
+  assert.deepEqual(attributesAtStart, [
+    {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-5.5',
+      'server.address': 'api.openai.com',
+      'server.port': 443,
+    },
+  ]);
   const ended = onlySpan(harness.spans()).attributes;
   assert.equal(ended['gen_ai.request.max_tokens'], 500);
   assert.equal(ended['gen_ai.request.temperature'], 0.2);
@@ -470,10 +511,15 @@ test('openai batch output: each successful line is one span at the batch rate', 
     { id: 'batch_req_1', custom_id: 'a', response: { status_code: 200, body: chat }, error: null },
     { id: 'batch_req_2', custom_id: 'b', response: { status_code: 500, body: { error: { message: 'x' } } }, error: null },
     { id: 'batch_req_3', custom_id: 'c', response: { status_code: 200, body: fixtureJson('openai-responses.json') }, error: null },
-  ].map((line) => JSON.stringify(line)).join('\n');
+  ]
+    .map((line) => JSON.stringify(line))
+    .join('\n');
   assert.equal(recordOpenAIBatchResults(`${output}\nnot json\n`), 2);
   const spans = harness.spans();
-  assert.deepEqual(spans.map((span) => span.attributes['openai.api.type']), ['chat_completions', 'responses']);
+  assert.deepEqual(
+    spans.map((span) => span.attributes['openai.api.type']),
+    ['chat_completions', 'responses'],
+  );
   for (const span of spans) assert.equal(span.attributes['tokenledger.request.batch'], true);
   assert.equal(spans[0]!.attributes['gen_ai.usage.input_tokens'], 2150);
   assert.equal(spans[1]!.attributes['gen_ai.usage.cache_write.input_tokens'], 1024);

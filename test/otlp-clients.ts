@@ -44,7 +44,10 @@ export interface SpanPlan {
  */
 export async function sdkSpans(tracerName: string, plans: SpanPlan[], resource?: Attributes): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })], ...(resource ? { resource: resourceFromAttributes(resource) } : {}) });
+  const provider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+    ...(resource ? { resource: resourceFromAttributes(resource) } : {}),
+  });
   const tracer = provider.getTracer(tracerName);
   const started = plans.map(() => undefined as ReturnType<typeof tracer.startSpan> | undefined);
   const base = Date.now();

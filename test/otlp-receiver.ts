@@ -71,7 +71,12 @@ export class OtlpReceiver {
     }
   }
 
-  private collect(body: { resourceSpans?: Array<{ resource?: { attributes?: KeyValue[] }; scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<Record<string, unknown>> }> }> }) {
+  private collect(body: {
+    resourceSpans?: Array<{
+      resource?: { attributes?: KeyValue[] };
+      scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<Record<string, unknown>> }>;
+    }>;
+  }) {
     for (const resourceSpans of body.resourceSpans ?? []) {
       const resource = toRecord(resourceSpans.resource?.attributes);
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {

@@ -22,7 +22,9 @@ let provider: FakeProvider;
 
 before(async () => {
   workdir = mkdtempSync(join(tmpdir(), 'tokenledger-pack-'));
-  const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', workdir], { cwd: root, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(
+    execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', workdir], { cwd: root, encoding: 'utf8' }),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(workdir, packed[0]!.filename);
   files = packed[0]!.files.map((file) => file.path);
   provider = await new FakeProvider().start();
@@ -33,7 +35,12 @@ after(async () => {
 });
 
 test('package: every entry point package.json names is in the tarball', () => {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; types: string; bin: Record<string, string>; exports: unknown };
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    main: string;
+    types: string;
+    bin: Record<string, string>;
+    exports: unknown;
+  };
   const targets = new Set<string>([manifest.main, manifest.types, ...Object.values(manifest.bin)]);
   const walk = (value: unknown) => {
     if (typeof value === 'string') targets.add(value);
@@ -45,7 +52,10 @@ test('package: every entry point package.json names is in the tarball', () => {
 });
 
 test('package: no source maps, so none points at a file the tarball lacks', () => {
-  assert.deepEqual(files.filter((file) => file.endsWith('.map')), []);
+  assert.deepEqual(
+    files.filter((file) => file.endsWith('.map')),
+    [],
+  );
   const withMapComment = files.filter((file) => file.endsWith('.js') && readFileSync(join(root, file), 'utf8').includes('sourceMappingURL'));
   assert.deepEqual(withMapComment, []);
 });
@@ -66,19 +76,28 @@ test('package: the quickstart: an app with the tarball installed runs under --re
     if (entry === 'tokenledger' || entry.startsWith('.')) continue;
     symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
   }
-  writeFileSync(join(app, 'app.js'), [
-    "const OpenAI = require('openai').default;",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own source, a template literal in it
-    "const client = new OpenAI({ apiKey: 'k', baseURL: `${process.env.FAKE_PROVIDER_URL}/v1`, maxRetries: 0 });",
-    "client.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] }).then((c) => console.log(c.id));",
-  ].join('\n'));
+  writeFileSync(
+    join(app, 'app.js'),
+    [
+      "const OpenAI = require('openai').default;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own source, a template literal in it
+      "const client = new OpenAI({ apiKey: 'k', baseURL: `${process.env.FAKE_PROVIDER_URL}/v1`, maxRetries: 0 });",
+      "client.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] }).then((c) => console.log(c.id));",
+    ].join('\n'),
+  );
   // Asynchronously: the fake provider answers from this process.
   const result = await promisify(execFile)(process.execPath, ['--require', 'tokenledger/register', 'app.js'], {
     cwd: app,
     encoding: 'utf8',
     timeout: 300_000, // a hang guard only
     // The fake provider is on this machine, which tokenledger would take for a local model server (unpriced).
-    env: { PATH: process.env.PATH ?? '', FAKE_PROVIDER_URL: provider.url, TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`, OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      FAKE_PROVIDER_URL: provider.url,
+      TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_METRICS_EXPORTER: 'none',
+    },
   });
   assert.equal(result.stderr, '');
   assert.match(result.stdout, /name: 'chat gpt-5\.5'/);

@@ -49,7 +49,14 @@ async function twoCalls(call: () => Promise<unknown>) {
   await call();
   await call();
   const spans = await waitForSpans(harness, 4);
-  return { spans, byScope: spans.map((span) => [span.instrumentationScope.name, span.attributes['tokenledger.call.duplicate_reason'], span.attributes['tokenledger.cost.usd']]) };
+  return {
+    spans,
+    byScope: spans.map((span) => [
+      span.instrumentationScope.name,
+      span.attributes['tokenledger.call.duplicate_reason'],
+      span.attributes['tokenledger.cost.usd'],
+    ]),
+  };
 }
 
 /** The chat fixture on the flex tier, 0.007355 a call (ai-sdk.test.ts), counted on `scope`'s span, OpenInference's around it marked. */
@@ -60,19 +67,19 @@ const countedOn = (scope: string) => [
   ['@arizeai/openinference-instrumentation-openai', 'nested_llm_span', undefined],
 ];
 
-test('openinference beside tokenledger: each call counted once, on tokenledger\'s span; openinference\'s around it states no cost', async () => {
+test("openinference beside tokenledger: each call counted once, on tokenledger's span; openinference's around it states no cost", async () => {
   const { spans, byScope } = await twoCalls(() => client.chat.completions.create(chatRequest()));
   assert.deepEqual(byScope, countedOn('tokenledger-instrumentation-openai'));
   await assertOneCostPerCall(spans, { duplicates: 2, priced: 2, costUsd: 0.01471 });
 });
 
-test('openlit and openinference with tokenledger\'s processor only: each call counted once, on the inner span', async () => {
+test("openlit and openinference with tokenledger's processor only: each call counted once, on the inner span", async () => {
   const { spans, byScope } = await twoCalls(() => peersOnly.chat.completions.create(chatRequest()));
   assert.deepEqual(byScope, countedOn('@openlit/instrumentation-openai'));
   await assertOneCostPerCall(spans, { duplicates: 2, priced: 2, costUsd: 0.01471 });
 });
 
-test('openinference around the anthropic sdk\'s own spans: each call counted once, on the inner span, whichever ends first', async () => {
+test("openinference around the anthropic sdk's own spans: each call counted once, on the inner span, whichever ends first", async () => {
   const { spans, byScope } = await twoCalls(() => anthropic.messages.create(messagesRequest()));
   // OpenInference's span ends before the SDK's own inside it, while the SDK's is still in flight: of two nested spans
   // of a call the innermost is counted, the SDK's, whose figures have the TTL split (1000 5-minute, 2000 1-hour

@@ -22,12 +22,14 @@ const call = {
 const priced = (pricer: CallPricer): Attributes =>
   writeCostAttributes(pricer.price(usageFigures(usageFromAttributes(call)), callDescription(call, new Date())), {});
 
-const refreshed = [{
-  id: 'anthropic',
-  name: 'Anthropic',
-  api_pattern: 'https://api\\.anthropic\\.com',
-  models: [{ id: 'claude-sonnet-4-5', match: { starts_with: 'claude-sonnet-4-5' }, prices: { input_mtok: 1, output_mtok: 2 } }],
-}];
+const refreshed = [
+  {
+    id: 'anthropic',
+    name: 'Anthropic',
+    api_pattern: 'https://api\\.anthropic\\.com',
+    models: [{ id: 'claude-sonnet-4-5', match: { starts_with: 'claude-sonnet-4-5' }, prices: { input_mtok: 1, output_mtok: 2 } }],
+  },
+];
 
 let server: Server;
 let url = '';

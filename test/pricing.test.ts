@@ -18,7 +18,10 @@ function priced(attributes: Attributes, options: TokenledgerSpanProcessorOptions
   const provider = new TracerProvider({
     spanProcessors: [new TokenledgerSpanProcessor(options), new SimpleSpanProcessor({ exporter })],
   });
-  provider.getTracer('test').startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat', ...attributes } }).end();
+  provider
+    .getTracer('test')
+    .startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat', ...attributes } })
+    .end();
   return exporter.getFinishedSpans()[0]!.attributes;
 }
 
@@ -134,7 +137,12 @@ const cases: Array<{ name: string; attributes: Attributes; expected: Record<stri
     name: 'openai gpt-5.4 above 272k input: the long-context tier',
     attributes: call('openai', 'gpt-5.4', usage(300_000, 1000, { read: 100_000 })),
     // $5 input, $0.50 cached, $22.50 output per MTok above 271999
-    expected: { 'tokenledger.cost.uncached_input.usd': 1, 'tokenledger.cost.cache_read.usd': 0.05, 'tokenledger.cost.output.usd': 0.0225, 'tokenledger.cost.usd': 1.0725 },
+    expected: {
+      'tokenledger.cost.uncached_input.usd': 1,
+      'tokenledger.cost.cache_read.usd': 0.05,
+      'tokenledger.cost.output.usd': 0.0225,
+      'tokenledger.cost.usd': 1.0725,
+    },
   },
   {
     name: 'openai gpt-5.5 as the API names it (gpt-5.5-2026-04-01): the ISO date is stripped to match',
@@ -163,7 +171,10 @@ const cases: Array<{ name: string; attributes: Attributes; expected: Record<stri
   },
   {
     name: 'vertex gemini-2.5-flash-001 on the priority tier: version suffix stripped, 1.8×',
-    attributes: call('gcp.vertex_ai', 'gemini-2.5-flash-001', { ...usage(1000, 1000, { read: 500, reasoning: 600 }), 'tokenledger.request.service_tier': 'priority' }),
+    attributes: call('gcp.vertex_ai', 'gemini-2.5-flash-001', {
+      ...usage(1000, 1000, { read: 500, reasoning: 600 }),
+      'tokenledger.request.service_tier': 'priority',
+    }),
     // (500 × 0.3 + 500 × 0.03 + 1000 × 2.5) / 1e6 = 0.002665, × 1.8
     expected: { 'tokenledger.cost.usd': 0.004797, 'tokenledger.cost.reasoning.usd': 0.0027, 'tokenledger.cost.price_entry': 'google/gemini-2.5-flash' },
   },
@@ -209,8 +220,9 @@ for (const [provider, model, entry, usd] of names) {
 test('pricing: the parts add up to the total (a part left off a priced span is 0)', () => {
   const attributes = priced(call('anthropic', 'claude-sonnet-4-5', anthropicFixture));
   assert.equal(attributes['tokenledger.cost.request_fees.usd'], undefined, 'no request fees: the 0 is left off');
-  const parts = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees']
-    .map((part) => Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0));
+  const parts = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees'].map((part) =>
+    Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0),
+  );
   assert.ok(Math.abs(parts.reduce((a, b) => a + b, 0) - Number(attributes['tokenledger.cost.usd'])) < 1e-9);
 });
 
@@ -219,8 +231,9 @@ test('pricing: cost attributes read back as the figures they were written from, 
     const read = costFromAttributes(attributes);
     assert.ok(read.cost, 'priced');
     // gpt-4.1 at standard rates, no cache: the cache parts, request fees and multiplier 1 are all left off, and read as 0 and 1.
-    const written = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees']
-      .map((part) => Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0));
+    const written = ['uncached_input', 'cache_read', 'cache_write.ttl_5m', 'cache_write.ttl_1h', 'output', 'request_fees'].map((part) =>
+      Number(attributes[`tokenledger.cost.${part}.usd`] ?? 0),
+    );
     assert.deepEqual(
       [read.cost.uncached_input, read.cost.cache_read, read.cost.cache_write_5m, read.cost.cache_write_1h, read.cost.output, read.cost.request_fees],
       written,
@@ -240,16 +253,20 @@ test('pricing: cost attributes read back as the figures they were written from, 
 
 const negotiated = {
   version: 'acme-2026-11',
-  providers: [{
-    id: 'anthropic',
-    name: 'Anthropic (negotiated)',
-    api_pattern: 'https://api\\.anthropic\\.com',
-    models: [{
-      id: 'claude-sonnet-4-5',
-      match: { starts_with: 'claude-sonnet-4-5' },
-      prices: { input_mtok: 2.7, cache_read_mtok: 0.27, cache_write_mtok: 3.375, cache_write_1h_mtok: 5.4, output_mtok: 13.5 },
-    }],
-  }],
+  providers: [
+    {
+      id: 'anthropic',
+      name: 'Anthropic (negotiated)',
+      api_pattern: 'https://api\\.anthropic\\.com',
+      models: [
+        {
+          id: 'claude-sonnet-4-5',
+          match: { starts_with: 'claude-sonnet-4-5' },
+          prices: { input_mtok: 2.7, cache_read_mtok: 0.27, cache_write_mtok: 3.375, cache_write_1h_mtok: 5.4, output_mtok: 13.5 },
+        },
+      ],
+    },
+  ],
 };
 
 test('pricing: a user override wins over the bundled price and says so', () => {
@@ -264,19 +281,22 @@ test('pricing: a user override wins over the bundled price and says so', () => {
 test('pricing: a YAML price file adds a self-hosted model and a discount modifier', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tokenledger-prices-'));
   const file = join(dir, 'prices.yaml');
-  writeFileSync(file, [
-    'version: internal-1',
-    'providers:',
-    '  - id: acme',
-    '    models:',
-    '      - id: acme-coder-32b',
-    '        match: { equals: acme-coder-32b }',
-    '        prices: { input_mtok: 0.2, output_mtok: 0.6 }',
-    'modifiers:',
-    '  - when: { provider: anthropic }',
-    '    multiplier: 0.9',
-    '    note: enterprise discount',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'version: internal-1',
+      'providers:',
+      '  - id: acme',
+      '    models:',
+      '      - id: acme-coder-32b',
+      '        match: { equals: acme-coder-32b }',
+      '        prices: { input_mtok: 0.2, output_mtok: 0.6 }',
+      'modifiers:',
+      '  - when: { provider: anthropic }',
+      '    multiplier: 0.9',
+      '    note: enterprise discount',
+    ].join('\n'),
+  );
   const selfHosted = priced(call('acme', 'acme-coder-32b', usage(1000, 1000)), { pricesFile: file });
   assert.equal(selfHosted['tokenledger.cost.usd'], 0.0008); // 1000 × 0.2 + 1000 × 0.6 per MTok
   assert.equal(selfHosted['tokenledger.cost.source'], 'override');
@@ -292,7 +312,10 @@ test('pricing: an invalid price file is rejected at construction with the entry 
   assert.throws(() => new TokenledgerSpanProcessor({ pricesFile: file }), /providers\[0\]\.models\[0\] \(m1\): its match clause does not match its own id/);
   writeFileSync(file, '{ not json');
   assert.throws(() => new TokenledgerSpanProcessor({ pricesFile: file }), /not valid JSON or YAML/);
-  assert.throws(() => new TokenledgerSpanProcessor({ prices: { modifiers: [{ when: {}, multiplier: -1 }] } }), /modifiers\[0\]\.multiplier must be a non-negative number/);
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ prices: { modifiers: [{ when: {}, multiplier: -1 }] } }),
+    /modifiers\[0\]\.multiplier must be a non-negative number/,
+  );
 });
 
 test('pricing: an unknown model gets no cost figure, a reason, and one count of unpriced calls each time', async () => {
@@ -301,7 +324,10 @@ test('pricing: an unknown model gets no cost figure, a reason, and one count of 
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
   for (let i = 0; i < 2; i += 1) {
-    provider.getTracer('t').startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat', ...call('openai', 'my-finetune-xyz', usage(10, 1)) } }).end();
+    provider
+      .getTracer('t')
+      .startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat', ...call('openai', 'my-finetune-xyz', usage(10, 1)) } })
+      .end();
   }
   for (const span of exporter.getFinishedSpans()) {
     assert.equal(span.attributes['tokenledger.cost.usd'], undefined);

@@ -62,21 +62,17 @@ before(async () => {
   const target = `127.0.0.1:${(exporterServer.address() as AddressInfo).port}`;
 
   const dir = mkdtempSync(join(tmpdir(), 'tokenledger-prometheus-'));
-  writeFileSync(join(dir, 'prometheus.yml'), [
-    'global:',
-    '  scrape_interval: 1s',
-    'scrape_configs:',
-    '  - job_name: tokenledger',
-    `    static_configs: [{ targets: ['${target}'] }]`,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    ['global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: tokenledger', `    static_configs: [{ targets: ['${target}'] }]`].join('\n'),
+  );
   const port = await freePort();
   prometheusUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(prometheusBinary ?? 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ], { stdio: 'ignore' });
+  prometheus = spawn(
+    prometheusBinary ?? 'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: 'ignore' },
+  );
   await waitFor('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined));
 });
 
@@ -87,8 +83,9 @@ after(async () => {
 
 /** One LLM call span under `parent`, asked of the guardrails first: gpt-4.1 at $2 input, $0.50 cached, $8 output per MTok. */
 function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: number, cached = 0): void {
-  const span = tracer
-    .startSpan('chat gpt-4.1', {
+  const span = tracer.startSpan(
+    'chat gpt-4.1',
+    {
       attributes: {
         'gen_ai.operation.name': 'chat',
         'gen_ai.provider.name': 'openai',
@@ -99,17 +96,30 @@ function call(parent: ReturnType<Tracer['startSpan']>, input: number, output: nu
         'gen_ai.usage.cache_write.input_tokens': 0,
         'tokenledger.usage.uncached.input_tokens': input - cached,
       },
-    }, trace.setSpan(context.active(), parent));
+    },
+    trace.setSpan(context.active(), parent),
+  );
   processor.callGate!.beforeCall(span, { provider: 'openai', model: 'gpt-4.1', estimatedInputTokens: 1, maxOutputTokens: 1 });
   span.end();
 }
 
 type SpanOf = ReturnType<Tracer['startSpan']>;
 
-function agent(name: string, parent: SpanOf | undefined, success: boolean, calls: Array<[number, number, number?]>, inside?: (span: SpanOf) => void, extra: Attributes = {}) {
-  const span = tracer.startSpan(`invoke_agent ${name}`, {
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, 'tokenledger.run.ideal_steps': 2, ...extra },
-  }, parent ? trace.setSpan(context.active(), parent) : undefined);
+function agent(
+  name: string,
+  parent: SpanOf | undefined,
+  success: boolean,
+  calls: Array<[number, number, number?]>,
+  inside?: (span: SpanOf) => void,
+  extra: Attributes = {},
+) {
+  const span = tracer.startSpan(
+    `invoke_agent ${name}`,
+    {
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, 'tokenledger.run.ideal_steps': 2, ...extra },
+    },
+    parent ? trace.setSpan(context.active(), parent) : undefined,
+  );
   for (const [input, output, cached] of calls) call(span, input, output, cached);
   inside?.(span);
   span.setAttribute('tokenledger.run.success', success);
@@ -130,11 +140,34 @@ function agent(name: string, parent: SpanOf | undefined, success: boolean, calls
  */
 function workload(): void {
   const request = tracer.startSpan('GET /tickets');
-  agent('support', request, true, [[1000, 100], [2000, 200, 1000]], undefined, { 'tenant.id': 'acme', 'tokenledger.run.budget.max_steps': 1 });
+  agent(
+    'support',
+    request,
+    true,
+    [
+      [1000, 100],
+      [2000, 200, 1000],
+    ],
+    undefined,
+    { 'tenant.id': 'acme', 'tokenledger.run.budget.max_steps': 1 },
+  );
   request.end();
-  agent('support', undefined, false, [[1000, 100]], (support) => agent('researcher', support, true, [[1000, 100], [1000, 100]]), { 'tenant.id': 'globex' });
+  agent(
+    'support',
+    undefined,
+    false,
+    [[1000, 100]],
+    (support) =>
+      agent('researcher', support, true, [
+        [1000, 100],
+        [1000, 100],
+      ]),
+    { 'tenant.id': 'globex' },
+  );
   tracer
-    .startSpan('chat gpt-4.1', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': 10 } })
+    .startSpan('chat gpt-4.1', {
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.usage.input_tokens': 10 },
+    })
     .end();
 }
 
@@ -178,7 +211,11 @@ function dashboardQueries(): Array<{ panel: string; expr: string }> {
 
 async function series(expression: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
   const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
-  const body = (await response.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   if (body.status !== 'success') throw new Error(`${expression}: ${body.error}`);
   return body.data.result.map((item) => ({ metric: item.metric, value: Number(item.value[1]) }));
 }
@@ -198,7 +235,13 @@ test('prometheus: every dashboard panel query returns data for the workload', { 
   assert.deepEqual(byTenant, { acme: 0.0138, globex: 0.0168 });
   assert.deepEqual((await series(queries.find((q) => q.panel === 'Cost by tenant')!.expr)).map(({ metric }) => metric.tenant_id).sort(), ['acme', 'globex']);
   const breaches = await series(queries.find((q) => q.panel === 'Guardrail breaches')!.expr);
-  assert.deepEqual(breaches.map(({ metric }) => [metric.tokenledger_guard_limit, metric.tokenledger_guard_mode]), [['max_steps', 'warn']]);
+  assert.deepEqual(
+    breaches.map(({ metric }) => [metric.tokenledger_guard_limit, metric.tokenledger_guard_mode]),
+    [['max_steps', 'warn']],
+  );
   const unpriced = await series(queries.find((q) => q.panel === 'Unpriced calls')!.expr);
-  assert.deepEqual(unpriced.map(({ metric }) => [metric.gen_ai_request_model, metric.tokenledger_cost_unknown_reason]), [['gpt-4.1', 'usage_unknown']]);
+  assert.deepEqual(
+    unpriced.map(({ metric }) => [metric.gen_ai_request_model, metric.tokenledger_cost_unknown_reason]),
+    [['gpt-4.1', 'usage_unknown']],
+  );
 });

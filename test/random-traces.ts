@@ -135,7 +135,8 @@ export function generateTrace(rng: Rng, traceIndex: number, features: TraceFeatu
           if (made.end === 0) late.push(made);
         } else {
           made = call(span, model, failedModel !== undefined);
-          if (rng.int(12) === 0) late.push(made); // a stream the app finished after its run ended
+          if (rng.int(12) === 0)
+            late.push(made); // a stream the app finished after its run ended
           else made.end = tick();
         }
         failedModel = made.failed && made.attributes['error.type'] === 'InternalServerError' ? model : undefined;
@@ -277,22 +278,32 @@ export async function collectorMode(traces: ModelSpan[][], rng: Rng, options: Co
       const part = shuffled.slice(start, start + 4);
       const resourceSpans = SERVICES.map((service) => ({
         resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [{
-          scope: { name: 'app' },
-          spans: part.filter((span) => span.service === service).map((span) => ({
-            traceId: traceId(spans),
-            spanId: span.id,
-            parentSpanId: span.parent?.id,
-            name: span.name,
-            startTimeUnixNano: nanos(span, span.start),
-            endTimeUnixNano: nanos(span, span.end),
-            status: span.failed ? { code: 2 } : {},
-            attributes: Object.entries(span.attributes).map(([key, value]) =>
-              ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } })),
-          })),
-        }],
+        scopeSpans: [
+          {
+            scope: { name: 'app' },
+            spans: part
+              .filter((span) => span.service === service)
+              .map((span) => ({
+                traceId: traceId(spans),
+                spanId: span.id,
+                parentSpanId: span.parent?.id,
+                name: span.name,
+                startTimeUnixNano: nanos(span, span.start),
+                endTimeUnixNano: nanos(span, span.end),
+                status: span.failed ? { code: 2 } : {},
+                attributes: Object.entries(span.attributes).map(([key, value]) => ({
+                  key,
+                  value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
+                })),
+              })),
+          },
+        ],
       }));
-      const response = await fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans }), headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${url}/v1/traces`, {
+        method: 'POST',
+        body: JSON.stringify({ resourceSpans }),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(response.status, 200, await response.text());
     }
   }

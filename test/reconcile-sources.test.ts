@@ -41,7 +41,14 @@ function serveAdmin(request: IncomingMessage): { status: number; body: unknown }
   const day = support[0]!.day;
   if (url.pathname === '/v1/organizations/usage_report/messages') {
     if (url.searchParams.get('page') === 'page_2') {
-      return { status: 200, body: { data: [{ starting_at: `${nextDay(day)}T00:00:00Z`, ending_at: `${nextDay(nextDay(day))}T00:00:00Z`, results: [] }], has_more: false, next_page: null } };
+      return {
+        status: 200,
+        body: {
+          data: [{ starting_at: `${nextDay(day)}T00:00:00Z`, ending_at: `${nextDay(nextDay(day))}T00:00:00Z`, results: [] }],
+          has_more: false,
+          next_page: null,
+        },
+      };
     }
     return { status: 200, body: { ...anthropicUsagePage(support), has_more: true, next_page: 'page_2' } };
   }
@@ -91,7 +98,12 @@ test('reconcile --fetch anthropic: every page followed with the key from the env
   const env = { ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-test', ANTHROPIC_ADMIN_BASE_URL: adminUrl };
   const { code, out, err } = await tokenledger(['reconcile', SUPPORT, '--fetch', 'anthropic', '--from', day, '--to', day, '--save-to', saveTo, '--json'], env);
   assert.equal(code, 0, err);
-  assert.match(err, new RegExp(`fetched 2 usage pages and 1 cost page into ${saveTo}/ \\(give ${saveTo}/anthropic-usage\\.json and ${saveTo}/anthropic-costs\\.json to reconcile again offline\\)`));
+  assert.match(
+    err,
+    new RegExp(
+      `fetched 2 usage pages and 1 cost page into ${saveTo}/ \\(give ${saveTo}/anthropic-usage\\.json and ${saveTo}/anthropic-costs\\.json to reconcile again offline\\)`,
+    ),
+  );
   const json = JSON.parse(out);
   assert.equal(json.providers[0].difference_usd, 0);
   assert.deepEqual(json.providers[0].reasons, []);
@@ -108,17 +120,33 @@ test('reconcile --fetch anthropic: every page followed with the key from the env
   assert.equal(saved.length, 2);
   assert.equal(saved[0].next_page, 'page_2');
   // Offline, from the saved pages: the same answer.
-  const offline = await tokenledger(['reconcile', SUPPORT, '--anthropic-usage', join(saveTo, 'anthropic-usage.json'), '--anthropic-costs', join(saveTo, 'anthropic-costs.json'), '--json']);
+  const offline = await tokenledger([
+    'reconcile',
+    SUPPORT,
+    '--anthropic-usage',
+    join(saveTo, 'anthropic-usage.json'),
+    '--anthropic-costs',
+    join(saveTo, 'anthropic-costs.json'),
+    '--json',
+  ]);
   assert.equal(offline.code, 0);
   assert.deepEqual(JSON.parse(offline.out).providers, json.providers);
 });
 
 test('reconcile --fetch: without the key in the environment, or with a wrong one, exit 2 saying why', async () => {
   const day = support[0]!.day;
-  const missing = await tokenledger(['reconcile', SUPPORT, '--fetch', 'anthropic', '--from', day, '--to', day, '--save-to', file('none')], { ANTHROPIC_ADMIN_BASE_URL: adminUrl });
+  const missing = await tokenledger(['reconcile', SUPPORT, '--fetch', 'anthropic', '--from', day, '--to', day, '--save-to', file('none')], {
+    ANTHROPIC_ADMIN_BASE_URL: adminUrl,
+  });
   assert.equal(missing.code, 2);
-  assert.match(missing.err, /--fetch anthropic needs the admin key in ANTHROPIC_ADMIN_KEY \(set it in the environment; a key is never taken from the command line\)/);
-  const wrong = await tokenledger(['reconcile', SUPPORT, '--fetch', 'anthropic', '--from', day, '--to', day, '--save-to', file('wrong')], { ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-nope', ANTHROPIC_ADMIN_BASE_URL: adminUrl });
+  assert.match(
+    missing.err,
+    /--fetch anthropic needs the admin key in ANTHROPIC_ADMIN_KEY \(set it in the environment; a key is never taken from the command line\)/,
+  );
+  const wrong = await tokenledger(['reconcile', SUPPORT, '--fetch', 'anthropic', '--from', day, '--to', day, '--save-to', file('wrong')], {
+    ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-nope',
+    ANTHROPIC_ADMIN_BASE_URL: adminUrl,
+  });
   assert.equal(wrong.code, 2);
   assert.equal(wrong.err, `tokenledger reconcile: ${adminUrl}/v1/organizations/usage_report/messages: HTTP 401: invalid x-api-key\n`);
   assert.ok(!wrong.err.includes('sk-ant-admin-nope'));
@@ -127,7 +155,7 @@ test('reconcile --fetch: without the key in the environment, or with a wrong one
   assert.match(backwards.err, /--to 2020-01-01 is before --from/);
 });
 
-test('reconcile --focus: a cloud bill in FOCUS (Bedrock rows among other services\') agrees with the recorded Bedrock calls', async () => {
+test("reconcile --focus: a cloud bill in FOCUS (Bedrock rows among other services') agrees with the recorded Bedrock calls", async () => {
   const recording = file('bedrock.jsonl');
   const call = (trace: number) =>
     otlpSpan({
@@ -146,7 +174,10 @@ test('reconcile --focus: a cloud bill in FOCUS (Bedrock rows among other service
         'gen_ai.usage.cache_write.input_tokens': 0,
       },
     });
-  writeFileSync(recording, `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: [call(1), call(2)] }] }] })}\n`);
+  writeFileSync(
+    recording,
+    `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: [call(1), call(2)] }] }] })}\n`,
+  );
   const focus = join(root, 'test/fixtures/reconcile/focus-bedrock.csv');
   const { code, out, err } = await tokenledger(['reconcile', recording, '--focus', focus, '--json']);
   assert.equal(code, 0, err);
@@ -154,17 +185,61 @@ test('reconcile --focus: a cloud bill in FOCUS (Bedrock rows among other service
   assert.equal(bedrock.provider, 'aws.bedrock');
   // us.anthropic.claude-sonnet-4-5: 20,000 input × $3.30 + 2,000 output (2 × "1K Tokens") × $16.50 per million.
   assert.deepEqual([bedrock.telemetry.usd, bedrock.billed.usd, bedrock.difference_usd], [0.099, 0.099, 0]);
-  assert.deepEqual(bedrock.days.map((row: Json) => [row.token_type, row.billed.tokens, row.billed.usd]), [['output', 2000, 0.033], ['uncached_input', 20000, 0.066]]);
+  assert.deepEqual(
+    bedrock.days.map((row: Json) => [row.token_type, row.billed.tokens, row.billed.usd]),
+    [
+      ['output', 2000, 0.033],
+      ['uncached_input', 20000, 0.066],
+    ],
+  );
 });
 
 /** FOCUS 1.2's mandatory columns: every specification/columns/*.md of FOCUS_Spec v1.2 whose feature level is Mandatory. */
 const FOCUS_1_2_MANDATORY = [
-  'BilledCost', 'BillingAccountId', 'BillingAccountName', 'BillingCurrency', 'BillingPeriodEnd', 'BillingPeriodStart', 'ChargeCategory',
-  'ChargeClass', 'ChargeDescription', 'ChargePeriodEnd', 'ChargePeriodStart', 'ContractedCost', 'EffectiveCost', 'InvoiceIssuerName',
-  'ListCost', 'PricingQuantity', 'PricingUnit', 'ProviderName', 'PublisherName', 'ServiceCategory', 'ServiceName',
+  'BilledCost',
+  'BillingAccountId',
+  'BillingAccountName',
+  'BillingCurrency',
+  'BillingPeriodEnd',
+  'BillingPeriodStart',
+  'ChargeCategory',
+  'ChargeClass',
+  'ChargeDescription',
+  'ChargePeriodEnd',
+  'ChargePeriodStart',
+  'ContractedCost',
+  'EffectiveCost',
+  'InvoiceIssuerName',
+  'ListCost',
+  'PricingQuantity',
+  'PricingUnit',
+  'ProviderName',
+  'PublisherName',
+  'ServiceCategory',
+  'ServiceName',
 ];
 /** SkuPriceDetails keys FOCUS defines (1.2's table and the AI appendix's); any other must start with x_. */
-const FOCUS_PRICE_DETAIL_KEYS = new Set(['CoreCount', 'DiskMaxIops', 'DiskSpace', 'DiskType', 'GpuCount', 'InstanceType', 'InstanceSeries', 'MemorySize', 'NetworkMaxIops', 'NetworkMaxThroughput', 'OperatingSystem', 'Redundancy', 'StorageClass', 'ModelDeveloper', 'ModelFamily', 'ModelId', 'ModelVersion', 'TokenDirection', 'TokenCacheAction']);
+const FOCUS_PRICE_DETAIL_KEYS = new Set([
+  'CoreCount',
+  'DiskMaxIops',
+  'DiskSpace',
+  'DiskType',
+  'GpuCount',
+  'InstanceType',
+  'InstanceSeries',
+  'MemorySize',
+  'NetworkMaxIops',
+  'NetworkMaxThroughput',
+  'OperatingSystem',
+  'Redundancy',
+  'StorageClass',
+  'ModelDeveloper',
+  'ModelFamily',
+  'ModelId',
+  'ModelVersion',
+  'TokenDirection',
+  'TokenCacheAction',
+]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -185,7 +260,8 @@ test('export --focus: FOCUS 1.2 rows with every mandatory column, BilledCost emp
     assert.equal(row.ServiceProviderName, 'Anthropic');
     assert.equal(row.BillingCurrency, 'USD');
     for (const column of ['ChargePeriodStart', 'ChargePeriodEnd', 'BillingPeriodStart', 'BillingPeriodEnd']) assert.match(row[column]!, DATE_TIME, column);
-    for (const column of ['EffectiveCost', 'ListCost', 'ContractedCost', 'PricingQuantity', 'ConsumedQuantity', 'ListUnitPrice']) assert.match(row[column]!, DECIMAL, `${column} ${row[column]}`);
+    for (const column of ['EffectiveCost', 'ListCost', 'ContractedCost', 'PricingQuantity', 'ConsumedQuantity', 'ListUnitPrice'])
+      assert.match(row[column]!, DECIMAL, `${column} ${row[column]}`);
     assert.equal(row.ConsumedUnit, 'Tokens');
     assert.equal(row.PricingUnit, '1000000 Tokens');
     assert.equal(Number(row.PricingQuantity), Number(row.ConsumedQuantity) / 1e6);
@@ -194,7 +270,10 @@ test('export --focus: FOCUS 1.2 rows with every mandatory column, BilledCost emp
     assert.equal(details.ModelId, 'claude-sonnet-5');
     spend += Number(row.EffectiveCost);
   }
-  assert.deepEqual(rows.map((row) => row.SkuMeter), ['Cache Read Input Tokens', 'Cache Write Input Tokens (5 minutes)', 'Output Tokens', 'Input Tokens']);
+  assert.deepEqual(
+    rows.map((row) => row.SkuMeter),
+    ['Cache Read Input Tokens', 'Cache Write Input Tokens (5 minutes)', 'Output Tokens', 'Input Tokens'],
+  );
   const recorded = support[0]!;
   assert.ok(Math.abs(spend - Object.values(recorded.usd).reduce((a, b) => a + b, 0)) < 1e-9);
   // Read back as a cloud bill, the export is the recording's own spend.

@@ -40,7 +40,10 @@ let provider: FakeProvider;
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', ...env } });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', ...env },
+    });
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     child.on('error', reject);
@@ -50,7 +53,10 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 
 /** The support agent's sample: 3 tasks against the scripted Claude, recorded. */
 async function recordSupport(path: string, env: Record<string, string> = {}): Promise<void> {
-  const result = await run(process.execPath, ['examples/support-agent/sample.ts', '--config', 'optimised', '--tasks', '3'], { TOKENLEDGER_RECORD: path, ...env });
+  const result = await run(process.execPath, ['examples/support-agent/sample.ts', '--config', 'optimised', '--tasks', '3'], {
+    TOKENLEDGER_RECORD: path,
+    ...env,
+  });
   assert.equal(result.code, 0, result.stderr);
 }
 
@@ -108,7 +114,10 @@ test('reconcile: the support agent against its Anthropic usage and cost report (
   assert.equal(anthropic.billed.requests, null, 'the legacy usage report has no request count');
   assert.deepEqual(anthropic.reasons, []);
   assert.equal(anthropic.unexplained_usd, 0);
-  assert.deepEqual(anthropic.days.map((row: Json) => row.token_type), ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'uncached_input']);
+  assert.deepEqual(
+    anthropic.days.map((row: Json) => row.token_type),
+    ['cache_read', 'cache_write_1h', 'cache_write_5m', 'output', 'uncached_input'],
+  );
   for (const row of anthropic.days) assert.equal(row.billed.tokens, row.telemetry.tokens, row.token_type);
 });
 
@@ -146,19 +155,34 @@ test('reconcile: 5 requests telemetry never saw are unattributed requests, with 
   assert.equal(code, 1);
   const [openai] = json.providers;
   assert.deepEqual(openai.unattributed, { requests: 5, usd: 0.036775 }); // 5 × $0.007355
-  assert.deepEqual(openai.reasons.map((reason: Json) => [reason.code, reason.usd]), [['unattributed_requests', 0.036775]]);
+  assert.deepEqual(
+    openai.reasons.map((reason: Json) => [reason.code, reason.usd]),
+    [['unattributed_requests', 0.036775]],
+  );
   assert.equal(openai.unexplained_usd, 0);
   assert.equal(openai.day_totals[0].within_tolerance, false);
   const text = await reconcile([THREE, '--openai-usage', usage, '--openai-costs', costs]);
   assert.match(text.out, /unattributed: 5 requests, \+\$0\.0368/);
-  assert.match(text.out, /5 requests the bill counts and telemetry did not see; another app on the same key, project or workspace, or calls telemetry never ended/);
+  assert.match(
+    text.out,
+    /5 requests the bill counts and telemetry did not see; another app on the same key, project or workspace, or calls telemetry never ended/,
+  );
 });
 
 test("reconcile: a recording whose sampler left calls out says so as the unattributed requests' explanation", async () => {
   const [gpt] = openaiOnly(three);
   const sampled = file('three-sampled.jsonl');
   writeFileSync(sampled, readFileSync(THREE));
-  const end = { kind: 'end', version: 1, session: 'sampled-session', at: new Date().toISOString(), sampler: { description: 'parentbased_traceidratio 0.2', source: 'environment', probability: 0.2 }, spans: { recorded: 3, unsampled: 12 }, calls: { recorded: 3, unsampled: 5 }, unsampledCalls: [{ provider: 'openai', model: gpt!.model, day: gpt!.day, calls: 5, usd: 0.036775 }] };
+  const end = {
+    kind: 'end',
+    version: 1,
+    session: 'sampled-session',
+    at: new Date().toISOString(),
+    sampler: { description: 'parentbased_traceidratio 0.2', source: 'environment', probability: 0.2 },
+    spans: { recorded: 3, unsampled: 12 },
+    calls: { recorded: 3, unsampled: 5 },
+    unsampledCalls: [{ provider: 'openai', model: gpt!.model, day: gpt!.day, calls: 5, usd: 0.036775 }],
+  };
   appendFileSync(sampled, `${JSON.stringify({ resourceSpans: [], tokenledgerRecording: end })}\n`);
   const billed = withExtraCalls(gpt!, 5);
   const usage = write('openai-usage-sampled.json', openaiUsagePage([billed], { serviceTier: 'flex' }));
@@ -176,11 +200,25 @@ test('reconcile: a price the bill charges differently is price drift with both r
   const usage = write('drift-usage.json', anthropicUsagePage(support));
   const costs = write('drift-costs.json', anthropicCostPage(support, { usd: (u, type) => (type === 'output' ? u.tokens.output * 11e-6 : u.usd[type]) }));
   const prices = file('reconciled-prices.json');
-  const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json', '--tolerance', '0.5', '--write-prices', prices]);
+  const { code, json } = await reconcile([
+    SUPPORT,
+    '--anthropic-usage',
+    usage,
+    '--anthropic-costs',
+    costs,
+    '--json',
+    '--tolerance',
+    '0.5',
+    '--write-prices',
+    prices,
+  ]);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
   const output = anthropic.days.find((row: Json) => row.token_type === 'output');
-  assert.deepEqual(output.reasons.map((reason: Json) => [reason.code, reason.telemetry_usd_per_mtok, reason.billed_usd_per_mtok]), [['price_drift', 10, 11]]);
+  assert.deepEqual(
+    output.reasons.map((reason: Json) => [reason.code, reason.telemetry_usd_per_mtok, reason.billed_usd_per_mtok]),
+    [['price_drift', 10, 11]],
+  );
   close(output.reasons[0].usd, use.tokens.output * 1e-6, 'drift');
   assert.equal(anthropic.unexplained_usd, 0);
 
@@ -190,7 +228,10 @@ test('reconcile: a price the bill charges differently is price drift with both r
   assert.equal(model.id, 'claude-sonnet-5');
   assert.equal(model.prices.output_mtok, 11);
   assert.equal(model.prices.input_mtok, 2, 'rates the bill agrees with are kept');
-  assert.deepEqual(written.sources.map((source: Json) => [source.price, source.usd_per_mtok, source.was_usd_per_mtok]), [['output_mtok', 11, 10]]);
+  assert.deepEqual(
+    written.sources.map((source: Json) => [source.price, source.usd_per_mtok, source.was_usd_per_mtok]),
+    [['output_mtok', 11, 10]],
+  );
   assert.match(written.sources[0].from, /drift-costs\.json: [\d,]+ tokens on \d{4}-\d{2}-\d{2} billed at 11 USD per million/);
 
   const repriced = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json', '--prices', prices, '--reprice']);
@@ -211,16 +252,35 @@ test('reconcile: cache writes the bill counts at the 1-hour TTL that telemetry c
   assert.ok(moved > 0, 'the support agent writes its prompt prefix to the cache');
   const usage = write('ttl-usage.json', anthropicUsagePage(support, { moveTo1h: moved }));
   // claude-sonnet-5: 5-minute writes $2.50, 1-hour writes $4 per million.
-  const costs = write('ttl-costs.json', anthropicCostPage(support, { usd: (u, type) => (type === 'cache_write_5m' ? 0 : type === 'cache_write_1h' ? moved * 4e-6 : u.usd[type]) }));
+  const costs = write(
+    'ttl-costs.json',
+    anthropicCostPage(support, { usd: (u, type) => (type === 'cache_write_5m' ? 0 : type === 'cache_write_1h' ? moved * 4e-6 : u.usd[type]) }),
+  );
   const bill = JSON.parse(readFileSync(costs, 'utf8'));
   // The 1-hour line exists only when it has tokens in the recording: add it as the bill has it.
-  bill.data[0].results.push({ amount: String(moved * 0.0004), currency: 'USD', cost_type: 'tokens', token_type: 'cache_creation.ephemeral_1h_input_tokens', description: 'x', model: use.model, service_tier: 'standard', context_window: '0-200k', inference_geo: null, workspace_id: null });
-  bill.data[0].results = bill.data[0].results.filter((result: Json) => !(result.token_type === 'cache_creation.ephemeral_1h_input_tokens' && result.amount === '0'));
+  bill.data[0].results.push({
+    amount: String(moved * 0.0004),
+    currency: 'USD',
+    cost_type: 'tokens',
+    token_type: 'cache_creation.ephemeral_1h_input_tokens',
+    description: 'x',
+    model: use.model,
+    service_tier: 'standard',
+    context_window: '0-200k',
+    inference_geo: null,
+    workspace_id: null,
+  });
+  bill.data[0].results = bill.data[0].results.filter(
+    (result: Json) => !(result.token_type === 'cache_creation.ephemeral_1h_input_tokens' && result.amount === '0'),
+  );
   write('ttl-costs.json', bill);
   const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json']);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
-  assert.deepEqual(anthropic.reasons.map((reason: Json) => reason.code), ['cache_write_ttl']);
+  assert.deepEqual(
+    anthropic.reasons.map((reason: Json) => reason.code),
+    ['cache_write_ttl'],
+  );
   close(anthropic.reasons[0].usd, moved * 1.5e-6, 'the TTL difference: (4 − 2.5) per million');
   close(anthropic.difference_usd, moved * 1.5e-6, 'difference');
   assert.equal(anthropic.unexplained_usd, 0);
@@ -233,7 +293,10 @@ test('reconcile: calls the bill charges at the batch rate that telemetry priced 
   const { code, json } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs, '--json']);
   assert.equal(code, 1);
   const [anthropic] = json.providers;
-  assert.deepEqual(anthropic.reasons.map((reason: Json) => reason.code), ['batch']);
+  assert.deepEqual(
+    anthropic.reasons.map((reason: Json) => reason.code),
+    ['batch'],
+  );
   close(anthropic.reasons[0].usd, -usdOf(use) / 2, 'half the spend');
   assert.equal(anthropic.unexplained_usd, 0);
 });
@@ -244,21 +307,33 @@ test('reconcile: Anthropic cents read as dollars cannot pass — a cost report 1
   const dollars = write('cents-as-dollars.json', anthropicCostPage(support, { amount: (usd) => usd.toFixed(12) }));
   const wrong = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', dollars]);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.err, /cents-as-dollars\.json: mixed units: the anthropic costs come to 0\.0100× what its usage costs at list prices — about 1\/100, as when amounts in cents are read as dollars/);
+  assert.match(
+    wrong.err,
+    /cents-as-dollars\.json: mixed units: the anthropic costs come to 0\.0100× what its usage costs at list prices — about 1\/100, as when amounts in cents are read as dollars/,
+  );
   const numbers = write('cents-as-numbers.json', anthropicCostPage(support, { amount: (usd) => usd * 100 }));
   const unquoted = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', numbers]);
   assert.equal(unquoted.code, 2);
-  assert.match(unquoted.err, /cents-as-numbers\.json \(page 1\), row 1, result 1: amount must be a decimal string in cents, as Anthropic's API writes it \(e\.g\. "123\.45" for \$1\.2345\), got [0-9.e-]+/);
+  assert.match(
+    unquoted.err,
+    /cents-as-numbers\.json \(page 1\), row 1, result 1: amount must be a decimal string in cents, as Anthropic's API writes it \(e\.g\. "123\.45" for \$1\.2345\), got [0-9.e-]+/,
+  );
 });
 
 test('reconcile: a file that is not what its flag says, overlapping pages and mixed bucket widths exit 2 naming the file', async () => {
   const usage = write('openai-usage-ok.json', openaiUsagePage(openaiOnly(three), { serviceTier: 'flex' }));
   const swapped = await reconcile([THREE, '--openai-costs', usage]);
   assert.equal(swapped.code, 2);
-  assert.match(swapped.err, /openai-usage-ok\.json \(page 1\), bucket 1: holds organization\.usage\.completions\.result results: this is not a GET \/v1\/organization\/costs page \(give it to --openai-usage\)/);
+  assert.match(
+    swapped.err,
+    /openai-usage-ok\.json \(page 1\), bucket 1: holds organization\.usage\.completions\.result results: this is not a GET \/v1\/organization\/costs page \(give it to --openai-usage\)/,
+  );
   const twice = await reconcile([THREE, '--openai-usage', usage, usage]);
   assert.equal(twice.code, 2);
-  assert.match(twice.err, /openai-usage-ok\.json \(page 1\), bucket 1: overlapping pages: the OpenAI usage bucket from \d{4}-\d{2}-\d{2}T00:00:00Z for model=gpt-5\.5.* is also in .*openai-usage-ok\.json \(page 1\), bucket 1; give each page once/);
+  assert.match(
+    twice.err,
+    /openai-usage-ok\.json \(page 1\), bucket 1: overlapping pages: the OpenAI usage bucket from \d{4}-\d{2}-\d{2}T00:00:00Z for model=gpt-5\.5.* is also in .*openai-usage-ok\.json \(page 1\), bucket 1; give each page once/,
+  );
   const hourly = openaiUsagePage(openaiOnly(three));
   hourly.data[0]!.end_time = hourly.data[0]!.start_time + 3600;
   hourly.data[0]!.start_time += 86_400 * 3;
@@ -271,10 +346,16 @@ test('reconcile: a file that is not what its flag says, overlapping pages and mi
   assert.match(notJson.err, /notes\.txt: not JSON .*; --anthropic-usage takes a saved response page/);
   const anthropicAsOpenai = await reconcile([THREE, '--openai-usage', write('anthropic-as-openai.json', anthropicUsagePage(support))]);
   assert.equal(anthropicAsOpenai.code, 2);
-  assert.match(anthropicAsOpenai.err, /anthropic-as-openai\.json \(page 1\): not what --openai-usage reads: a GET \/v1\/organization\/usage\/completions page has "object": "page"/);
+  assert.match(
+    anthropicAsOpenai.err,
+    /anthropic-as-openai\.json \(page 1\): not what --openai-usage reads: a GET \/v1\/organization\/usage\/completions page has "object": "page"/,
+  );
   const nothing = await reconcile([THREE]);
   assert.equal(nothing.code, 2);
-  assert.match(nothing.err, /no bill given: name its files \(--openai-usage, --openai-costs, --anthropic-usage, --anthropic-costs, --focus\) or --fetch openai\|anthropic/);
+  assert.match(
+    nothing.err,
+    /no bill given: name its files \(--openai-usage, --openai-costs, --anthropic-usage, --anthropic-costs, --focus\) or --fetch openai\|anthropic/,
+  );
 });
 
 test('reconcile: the text table shows each provider, its reasons and every day × model × token type', async () => {
@@ -282,9 +363,18 @@ test('reconcile: the text table shows each provider, its reasons and every day �
   const costs = write('text-costs.json', anthropicCostPage(support));
   const { code, out } = await reconcile([SUPPORT, '--anthropic-usage', usage, '--anthropic-costs', costs]);
   assert.equal(code, 0);
-  assert.match(out, /^tokenledger reconcile: .*support\.jsonl against anthropic-usage .*; anthropic-costs .*\nRecording: 30 spans \(15 LLM calls\) in 1 file; not sampled \(parentbased_always_on\)\.\n/);
-  assert.match(out, /\nanthropic {2}\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} {2}\(bill: usage \+ costs\)\n {2}telemetry \$0\.\d{4} \(15 requests\) {3}billed \$0\.\d{4} \(requests not in the bill\) {3}difference \$0\.00 \(\+0\.0%\)\n/);
-  assert.match(out, /\n {2}days: \d{4}-\d{2}-\d{2} \$0\.00 ✓\n {2}day +model +token type +telemetry tokens +telemetry \$ +billed tokens +billed \$ +difference +why\n {2}\d{4}-\d{2}-\d{2} {2}claude-sonnet-5 {2}cache read +35,490 +\$0\.007098 +35,490 +\$0\.007098 +—\n/);
+  assert.match(
+    out,
+    /^tokenledger reconcile: .*support\.jsonl against anthropic-usage .*; anthropic-costs .*\nRecording: 30 spans \(15 LLM calls\) in 1 file; not sampled \(parentbased_always_on\)\.\n/,
+  );
+  assert.match(
+    out,
+    /\nanthropic {2}\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} {2}\(bill: usage \+ costs\)\n {2}telemetry \$0\.\d{4} \(15 requests\) {3}billed \$0\.\d{4} \(requests not in the bill\) {3}difference \$0\.00 \(\+0\.0%\)\n/,
+  );
+  assert.match(
+    out,
+    /\n {2}days: \d{4}-\d{2}-\d{2} \$0\.00 ✓\n {2}day +model +token type +telemetry tokens +telemetry \$ +billed tokens +billed \$ +difference +why\n {2}\d{4}-\d{2}-\d{2} {2}claude-sonnet-5 {2}cache read +35,490 +\$0\.007098 +35,490 +\$0\.007098 +—\n/,
+  );
   assert.match(out, /\nEvery provider-day is within 2% of the bill\.\n$/);
 });
 
@@ -292,11 +382,18 @@ test('report: with the bill files, the report has a section that puts the record
   const usage = write('report-usage.json', anthropicUsagePage(support));
   const costs = write('report-costs.json', anthropicCostPage(support, { usd: (u, type) => (type === 'output' ? u.tokens.output * 11e-6 : u.usd[type]) }));
   const out = file('report.html');
-  const { code, err } = await main(['report', SUPPORT, '--out', out, '--anthropic-usage', usage, '--anthropic-costs', costs], { out: () => {}, err: (text) => void text, env: {} }).then((code) => ({ code, err: '' }));
+  const { code, err } = await main(['report', SUPPORT, '--out', out, '--anthropic-usage', usage, '--anthropic-costs', costs], {
+    out: () => {},
+    err: (text) => void text,
+    env: {},
+  }).then((code) => ({ code, err: '' }));
   assert.equal(code, 0, err);
   const html = readFileSync(out, 'utf8');
   assert.match(html, /<section class="reconcile"><h2>Against the bill<\/h2>/);
-  assert.match(html, /<h3 data-provider="anthropic" data-telemetry-usd="[\d.]+" data-billed-usd="[\d.]+" data-unexplained-usd="0">anthropic: recorded \$0\.\d{4}, billed \$0\.\d{4} \(\+\$0\.\d+\)<\/h3>/);
+  assert.match(
+    html,
+    /<h3 data-provider="anthropic" data-telemetry-usd="[\d.]+" data-billed-usd="[\d.]+" data-unexplained-usd="0">anthropic: recorded \$0\.\d{4}, billed \$0\.\d{4} \(\+\$0\.\d+\)<\/h3>/,
+  );
   assert.match(html, /<li data-reason="price_drift" data-usd="0\.006">/); // 6,000 output tokens × $1 per million more
   assert.match(html, /<p class="muted recording-facts">30 spans \(15 LLM calls\) in 1 file; not sampled \(parentbased_always_on\)<\/p>/);
 });

@@ -9,7 +9,11 @@ export const TEST_PRICES = {
       id: 'acme',
       models: [
         // USD per million tokens: input 10, cache read 1, cache write 12.5 (5 min) / 20 (1 h), output 50.
-        { id: 'acme-large', match: { equals: 'acme-large' }, prices: { input_mtok: 10, cache_read_mtok: 1, cache_write_mtok: 12.5, cache_write_1h_mtok: 20, output_mtok: 50 } },
+        {
+          id: 'acme-large',
+          match: { equals: 'acme-large' },
+          prices: { input_mtok: 10, cache_read_mtok: 1, cache_write_mtok: 12.5, cache_write_1h_mtok: 20, output_mtok: 50 },
+        },
         // Input 1, cache read 0.1, cache write 1.25, output 5.
         { id: 'acme-small', match: { equals: 'acme-small' }, prices: { input_mtok: 1, cache_read_mtok: 0.1, cache_write_mtok: 1.25, output_mtok: 5 } },
       ],
@@ -58,7 +62,12 @@ export function otlpSpan(spec: SpanSpec): Record<string, unknown> {
 /** One ExportTraceServiceRequest of these spans, as one OTLP/JSON line. */
 export function otlpLine(specs: SpanSpec[]): string {
   return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [keyValue('service.name', 'support')] }, scopeSpans: [{ scope: { name: 'test-instrumentation' }, spans: specs.map(otlpSpan) }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [keyValue('service.name', 'support')] },
+        scopeSpans: [{ scope: { name: 'test-instrumentation' }, spans: specs.map(otlpSpan) }],
+      },
+    ],
   });
 }
 
@@ -70,7 +79,15 @@ export function writeRecording(path: string, specs: SpanSpec[], perLine = 3): vo
 }
 
 export function agentSpan(trace: number, name: string, start: number, end: number, extra: Partial<SpanSpec> = {}): SpanSpec {
-  return { trace, id: 1, name: `invoke_agent ${name}`, start, end, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name }, ...extra };
+  return {
+    trace,
+    id: 1,
+    name: `invoke_agent ${name}`,
+    start,
+    end,
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name },
+    ...extra,
+  };
 }
 
 export interface CallSpec {
@@ -106,5 +123,14 @@ export function callSpan(call: CallSpec): SpanSpec {
   if (call.reasoning !== undefined) attributes['gen_ai.usage.reasoning.output_tokens'] = call.reasoning;
   if (call.prefix) attributes['tokenledger.request.prefix_hash'] = call.prefix;
   if (call.error) attributes['error.type'] = 'InternalServerError';
-  return { trace: call.trace, id: call.id, parent: call.parent ?? 1, name: `chat ${model}`, start: call.start, end: call.start + 1, attributes, error: call.error };
+  return {
+    trace: call.trace,
+    id: call.id,
+    parent: call.parent ?? 1,
+    name: `chat ${model}`,
+    start: call.start,
+    end: call.start + 1,
+    attributes,
+    error: call.error,
+  };
 }

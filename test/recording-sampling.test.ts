@@ -73,7 +73,11 @@ async function recordTasks(file: string, sampler: Sampler, tasks: number): Promi
 }
 
 type Line = { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }>; tokenledgerRecording?: Record<string, unknown> };
-const linesOf = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+const linesOf = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line);
 const spanCount = (lines: Line[]) => lines.reduce((sum, line) => sum + line.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length, 0);
 
 async function gate(args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
@@ -91,7 +95,12 @@ test('recording: the start record states the sampler, the end record counts what
   assert.equal(start.kind, 'start');
   assert.deepEqual(start.sampler, { description: 'TraceIdRatioBased{0.1}', source: 'sdk', probability: 0.1 });
   assert.ok(lines[0]!.resourceSpans.length > 0, 'the start record rides on the first spans');
-  const end = lines.at(-1)!.tokenledgerRecording as { kind: string; spans: { recorded: number; unsampled: number }; calls: { recorded: number; unsampled: number }; unsampledCalls: unknown[] };
+  const end = lines.at(-1)!.tokenledgerRecording as {
+    kind: string;
+    spans: { recorded: number; unsampled: number };
+    calls: { recorded: number; unsampled: number };
+    unsampledCalls: unknown[];
+  };
   assert.equal(end.kind, 'end');
   assert.deepEqual(lines.at(-1)!.resourceSpans, []);
   // Every span is either in the file or counted as left out; each task is an agent span and one call.
@@ -108,7 +117,10 @@ test('gate: a sampled recording exits 2 with a clear message; --allow-sampled ju
   const file = join(dir, 'ratio.jsonl');
   const refused = await gate([file, '--max-usd-per-task', '1']);
   assert.equal(refused.code, 2);
-  assert.match(refused.err, /^tokenledger gate: the recording is sampled, so its figures describe a sample of the tasks, not all of them: \d+ spans \(\d+ LLM calls\) in 1 file; SAMPLED: TraceIdRatioBased\{0\.1\}; \d+ LLM calls and \d+ spans left out by the sampler\.\nRecord without a sampler \(OTEL_TRACES_SAMPLER=always_on\), or give --allow-sampled to judge it anyway\.\n$/);
+  assert.match(
+    refused.err,
+    /^tokenledger gate: the recording is sampled, so its figures describe a sample of the tasks, not all of them: \d+ spans \(\d+ LLM calls\) in 1 file; SAMPLED: TraceIdRatioBased\{0\.1\}; \d+ LLM calls and \d+ spans left out by the sampler\.\nRecord without a sampler \(OTEL_TRACES_SAMPLER=always_on\), or give --allow-sampled to judge it anyway\.\n$/,
+  );
   const allowed = await gate([file, '--max-usd-per-task', '1', '--allow-sampled', '--json']);
   assert.equal(allowed.code, 0, allowed.out);
   const json = JSON.parse(allowed.out);
@@ -129,7 +141,10 @@ test('gate: calls whose tracestate carries ot=th make the recording sampled; an 
   const sampled = join(dir, 'threshold.jsonl');
   const spans = [callSpan({ trace: 1, id: 2, start: 0, input: 1000, output: 10 }), agentSpan(1, 'support', 0, 2)];
   const withState = spans.map((spec) => ({ ...otlpSpan(spec), traceState: 'ot=th:e6666666666666;rv:1234567890abcd' }));
-  writeFileSync(sampled, `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: withState }] }] })}\n`);
+  writeFileSync(
+    sampled,
+    `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: withState }] }] })}\n`,
+  );
   const refused = await gate([sampled, '--max-usd-per-task', '1']);
   assert.equal(refused.code, 2);
   assert.match(refused.err, /SAMPLED: 1 call carry a sampling probability down to 0\.100 \(they stand for 10\)/);

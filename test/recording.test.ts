@@ -37,7 +37,9 @@ type JsonSpan = { traceId: string; spanId: string; name: string; attributes: Key
 type JsonLine = { resourceSpans: Array<{ resource: { attributes: KeyValue[] }; scopeSpans: Array<{ scope: { name: string }; spans: JsonSpan[] }> }> };
 
 function spansOf(lines: JsonLine[]): Array<JsonSpan & { scope: string }> {
-  return lines.flatMap((line) => line.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ ...span, scope: ss.scope.name })))));
+  return lines.flatMap((line) =>
+    line.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ ...span, scope: ss.scope.name })))),
+  );
 }
 
 function runApp(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -45,7 +47,14 @@ function runApp(env: Record<string, string>): Promise<{ code: number | null; std
     const child = spawn(process.execPath, ['--import', 'tokenledger/register', 'test/apps/three-providers.mjs'], {
       cwd: root,
       // The fake provider is on this machine, which tokenledger would take for a local model server (unpriced).
-      env: { PATH: process.env.PATH ?? '', FAKE_PROVIDER_URL: provider.url, TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        FAKE_PROVIDER_URL: provider.url,
+        TOKENLEDGER_PROVIDER_URLS: `${provider.url}/v1=openai`,
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: 'none',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -66,7 +75,10 @@ test('recording: TOKENLEDGER_RECORD appends every finished span as OTLP/JSON lin
   const result = await runApp({ TOKENLEDGER_RECORD: file });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /"openai":"chatcmpl/);
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine);
+  const lines = readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JsonLine);
   const spans = spansOf(lines);
   assert.deepEqual(spans.map((span) => span.scope).sort(), [
     'tokenledger-instrumentation-anthropic',
@@ -88,7 +100,10 @@ test('recording: a second run appends to the file', async () => {
   const file = join(dir, 'twice.jsonl');
   assert.equal((await runApp({ TOKENLEDGER_RECORD: file })).code, 0);
   assert.equal((await runApp({ TOKENLEDGER_RECORD: file })).code, 0);
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine);
+  const lines = readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JsonLine);
   assert.equal(spansOf(lines).length, 6);
 });
 
@@ -106,24 +121,56 @@ test('recording: collect --record appends each forwarded request as an OTLP/JSON
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore<HeldSpan>(), { onForward: recorder.record });
   const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
   const body = {
-    resourceSpans: [{
-      resource: { attributes: [kv('service.name', 'agents')] },
-      scopeSpans: [{
-        scope: { name: 'openinference' },
-        spans: [
-          { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'invoke_agent support', startTimeUnixNano: '1764300000000000000', endTimeUnixNano: '1764300001000000000', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')] },
-          { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', parentSpanId: 'b7ad6b7169203331', name: 'ChatCompletion', startTimeUnixNano: '1764300000100000000', endTimeUnixNano: '1764300000900000000', attributes: [kv('openinference.span.kind', 'LLM'), kv('llm.provider', 'openai'), kv('llm.model_name', 'gpt-4.1'), kv('llm.token_count.prompt', 1000), kv('llm.token_count.completion', 100)] },
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('service.name', 'agents')] },
+        scopeSpans: [
+          {
+            scope: { name: 'openinference' },
+            spans: [
+              {
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: 'b7ad6b7169203331',
+                name: 'invoke_agent support',
+                startTimeUnixNano: '1764300000000000000',
+                endTimeUnixNano: '1764300001000000000',
+                attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'support')],
+              },
+              {
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: '00f067aa0ba902b7',
+                parentSpanId: 'b7ad6b7169203331',
+                name: 'ChatCompletion',
+                startTimeUnixNano: '1764300000100000000',
+                endTimeUnixNano: '1764300000900000000',
+                attributes: [
+                  kv('openinference.span.kind', 'LLM'),
+                  kv('llm.provider', 'openai'),
+                  kv('llm.model_name', 'gpt-4.1'),
+                  kv('llm.token_count.prompt', 1000),
+                  kv('llm.token_count.completion', 100),
+                ],
+              },
+            ],
+          },
         ],
-      }],
-    }],
+      },
+    ],
   };
-  forwarded.push(...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest), ...pipeline.flush()].map((request) => request.body));
+  forwarded.push(
+    ...[...pipeline.accept(decodeJson(Buffer.from(JSON.stringify(body)), new Refusals()) as unknown as OtlpRequest), ...pipeline.flush()].map(
+      (request) => request.body,
+    ),
+  );
   await recorder.close();
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   assert.equal(lines.length, forwarded.length);
   const recorded = spansOf(lines.map((line) => JSON.parse(line) as JsonLine));
   const sent = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(forwarded[0]!), { longs: String }) as JsonLine;
-  assert.deepEqual(recorded.map((span) => span.spanId), ['b7ad6b7169203331', '00f067aa0ba902b7']);
+  assert.deepEqual(
+    recorded.map((span) => span.spanId),
+    ['b7ad6b7169203331', '00f067aa0ba902b7'],
+  );
   assert.equal(recorded[0]!.traceId, '0af7651916cd43dd8448eb211c80319c');
   for (const [i, span] of spansOf([sent]).entries()) assert.deepEqual(toAttributes(recorded[i]!.attributes), toAttributes(span.attributes));
   const run = toAttributes(recorded[0]!.attributes);
@@ -139,17 +186,63 @@ test('recording: `tokenledger collect --record` records what it forwards, and cl
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const collector = await CollectorProcess.start(['--upstream', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, '--record', file, '--quiet-ms', '60000', '--prometheus', '127.0.0.1:0']);
+  const collector = await CollectorProcess.start([
+    '--upstream',
+    `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    '--record',
+    file,
+    '--quiet-ms',
+    '60000',
+    '--prometheus',
+    '127.0.0.1:0',
+  ]);
   try {
     const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } });
     const traceId = '5bf92f3577b34da6a3ce929d0e0e4736';
-    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ scope: { name: 'app' }, spans: [
-      { traceId, spanId: 'a000000000000001', name: 'invoke_agent cli', startTimeUnixNano: '1764300000000000000', endTimeUnixNano: '1764300002000000000', attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'cli')] },
-      { traceId, spanId: 'a000000000000002', parentSpanId: 'a000000000000001', name: 'chat gpt-4.1', startTimeUnixNano: '1764300000100000000', endTimeUnixNano: '1764300001000000000', attributes: [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.request.model', 'gpt-4.1'), kv('gen_ai.usage.input_tokens', 1000), kv('gen_ai.usage.output_tokens', 100)] },
-    ] }] }] });
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              scope: { name: 'app' },
+              spans: [
+                {
+                  traceId,
+                  spanId: 'a000000000000001',
+                  name: 'invoke_agent cli',
+                  startTimeUnixNano: '1764300000000000000',
+                  endTimeUnixNano: '1764300002000000000',
+                  attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', 'cli')],
+                },
+                {
+                  traceId,
+                  spanId: 'a000000000000002',
+                  parentSpanId: 'a000000000000001',
+                  name: 'chat gpt-4.1',
+                  startTimeUnixNano: '1764300000100000000',
+                  endTimeUnixNano: '1764300001000000000',
+                  attributes: [
+                    kv('gen_ai.operation.name', 'chat'),
+                    kv('gen_ai.provider.name', 'openai'),
+                    kv('gen_ai.request.model', 'gpt-4.1'),
+                    kv('gen_ai.usage.input_tokens', 1000),
+                    kv('gen_ai.usage.output_tokens', 100),
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
     assert.equal((await fetch(`${collector.url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status, 200);
     assert.equal(await collector.stop('SIGTERM'), 0, collector.output);
-    const spans = spansOf(readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JsonLine));
+    const spans = spansOf(
+      readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as JsonLine),
+    );
     assert.deepEqual(spans.map((span) => span.name).sort(), ['chat gpt-4.1', 'invoke_agent cli']);
     // gpt-4.1: 1000 × $2 + 100 × $8 per MTok
     assert.equal(toAttributes(spans.find((span) => span.name === 'invoke_agent cli')!.attributes)['tokenledger.run.cost.usd'], 0.0028);

@@ -64,7 +64,12 @@ export function appEnv(endpoints: AppEndpoints, env: Record<string, string>): Re
 }
 
 /** Runs `node ...args` from the project root (a hang guard kills it after 2 minutes). `onStdout` sees the output so far. */
-export function runApp(endpoints: AppEndpoints, args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: () => void) => void): Promise<ChildResult> {
+export function runApp(
+  endpoints: AppEndpoints,
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (text: string, kill: () => void) => void,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: appEnv(endpoints, env) });
     let stdout = '';

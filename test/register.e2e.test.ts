@@ -59,7 +59,10 @@ test('register: an ESM app under --import exports one span per call over OTLP, f
   assertThreeProviderSpans(endpoints.receiver.spans);
 });
 
-for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--import', 'test/apps/three-providers.mjs']] as const) {
+for (const [flag, app] of [
+  ['--require', 'test/apps/three-providers.cjs'],
+  ['--import', 'test/apps/three-providers.mjs'],
+] as const) {
   test(`register: under ${flag} the app's environment is exactly the one it was started with (Anthropic SDK spans off without ANTHROPIC_OPEN_TELEMETRY)`, async () => {
     const env = { REPORT_ENV: '1' };
     const result = await runApp([flag, 'tokenledger/register', app], env);
@@ -75,8 +78,12 @@ for (const [flag, app] of [['--require', 'test/apps/three-providers.cjs'], ['--i
 test('register: under --import the loader hook wraps only the instrumented packages', async () => {
   const result = await runApp(['--import', 'tokenledger/register', 'test/apps/loader-scope.mjs']);
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, 'helper: unwrapped\n', 'the app\'s own module is not wrapped');
-  assert.deepEqual(endpoints.receiver.spans.map((span) => span.scope), ['tokenledger-instrumentation-openai'], 'openai is still patched');
+  assert.equal(result.stdout, 'helper: unwrapped\n', "the app's own module is not wrapped");
+  assert.deepEqual(
+    endpoints.receiver.spans.map((span) => span.scope),
+    ['tokenledger-instrumentation-openai'],
+    'openai is still patched',
+  );
 });
 
 test('register: SIGTERM flushes telemetry and the process still ends by the signal', async () => {
@@ -97,7 +104,13 @@ test('register: OTEL_METRICS_EXPORTER=console prints tokenledger metrics at exit
     OTEL_METRICS_EXPORTER: 'console',
   });
   assert.equal(result.code, 0, result.stderr);
-  for (const name of ['gen_ai.client.inference.usage.input_tokens', 'gen_ai.client.inference.operation.input_tokens', 'gen_ai.client.operation.duration', 'tokenledger.tokens', 'tokenledger.cost']) {
+  for (const name of [
+    'gen_ai.client.inference.usage.input_tokens',
+    'gen_ai.client.inference.operation.input_tokens',
+    'gen_ai.client.operation.duration',
+    'tokenledger.tokens',
+    'tokenledger.cost',
+  ]) {
     assert.ok(result.stdout.includes(`name: '${name}'`), `${name} in the console output`);
   }
 });
@@ -149,7 +162,7 @@ async function sampledApp(env: Record<string, string>) {
   };
 }
 
-test('register: a stream drained after its handler\'s span ended is in the handler\'s run, and the root is exported whole', async () => {
+test("register: a stream drained after its handler's span ended is in the handler's run, and the root is exported whole", async () => {
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/drained-later.cjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'Paris is the capital of France.\n');
@@ -159,11 +172,14 @@ test('register: a stream drained after its handler\'s span ended is in the handl
   assert.equal(calls.length, 2);
   const callCost = calls.reduce((sum, span) => sum + (span.attributes['tokenledger.cost.usd'] as number), 0);
   assert.equal(root.attributes['tokenledger.run.steps'], 2);
-  assert.ok(Math.abs((root.attributes['tokenledger.run.cost.usd'] as number) - callCost) < 1e-9, `${root.attributes['tokenledger.run.cost.usd']} ≠ ${callCost}`);
+  assert.ok(
+    Math.abs((root.attributes['tokenledger.run.cost.usd'] as number) - callCost) < 1e-9,
+    `${root.attributes['tokenledger.run.cost.usd']} ≠ ${callCost}`,
+  );
   assert.equal(root.attributes['tokenledger.run.complete'], true);
 });
 
-test('register: TOKENLEDGER_RUN_WAIT_MS=0 writes the run at its root\'s end, saying the stream\'s call was still open', async () => {
+test("register: TOKENLEDGER_RUN_WAIT_MS=0 writes the run at its root's end, saying the stream's call was still open", async () => {
   const result = await runApp(['--require', 'tokenledger/register', 'test/apps/drained-later.cjs'], { TOKENLEDGER_RUN_WAIT_MS: '0' });
   assert.equal(result.code, 0, result.stderr);
   const root = endpoints.receiver.spans.find((span) => span.name === 'POST /answer')!;
@@ -188,7 +204,10 @@ test('register: under OTEL_TRACES_SAMPLER the cost, token and run metrics count 
     const sampled = await sampledApp(env);
     const name = env.OTEL_TRACES_SAMPLER!;
     // Which 10 trace ids the ratio keeps is random: all 40 calls exported would take 10 kept in 10 (p = 1e-10).
-    assert.ok(name === 'always_off' ? sampled.exportedCalls === 0 : sampled.exportedCalls % 4 === 0 && sampled.exportedCalls < 40, `${name}: ${sampled.exportedCalls} calls exported`);
+    assert.ok(
+      name === 'always_off' ? sampled.exportedCalls === 0 : sampled.exportedCalls % 4 === 0 && sampled.exportedCalls < 40,
+      `${name}: ${sampled.exportedCalls} calls exported`,
+    );
     assert.ok(Math.abs(sampled.cost - all.cost) < 1e-12, `${name}: cost ${sampled.cost}`);
     assert.deepEqual(sampled.usage, all.usage, `${name}: GenAI usage counters`);
     assert.deepEqual([sampled.runs, sampled.runCostCount], [10, 10], `${name}: runs`);
@@ -255,7 +274,11 @@ function scriptWeatherAgent(): void {
         {
           index: 0,
           finish_reason: 'tool_calls',
-          message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `call_${served}`, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
         },
       ];
     }
@@ -263,7 +286,10 @@ function scriptWeatherAgent(): void {
   });
 }
 
-for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--import', 'test/apps/ai-sdk-weather.mjs']] as const) {
+for (const [flag, app] of [
+  ['--require', 'test/apps/ai-sdk-weather.cjs'],
+  ['--import', 'test/apps/ai-sdk-weather.mjs'],
+] as const) {
   test(`register: an AI SDK 7 agent under ${flag} is one run of three priced calls and two tools, with no code change`, async () => {
     scriptWeatherAgent();
     const result = await runApp([flag, 'tokenledger/register', app]);
@@ -271,14 +297,23 @@ for (const [flag, app] of [['--require', 'test/apps/ai-sdk-weather.cjs'], ['--im
     assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
     const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
     // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
-    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
-      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
-      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
-      ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
-    ]);
+    assert.deepEqual(
+      calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]),
+      [
+        ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+        ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+        ['tokenledger-instrumentation-ai-sdk', 2150, 0.007355],
+      ],
+    );
     const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent ai.generateText')!;
-    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [3, 2, 0.022065]);
-    assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+    assert.deepEqual(
+      [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']],
+      [3, 2, 0.022065],
+    );
+    assert.ok(
+      endpoints.receiver.spans.every((span) => span.traceId === run.traceId),
+      'one trace',
+    );
   });
 }
 
@@ -289,17 +324,34 @@ test('register: a Mastra agent under --import is one run of three priced calls a
   assert.equal(result.stdout, '{"steps":3,"text":"Paris is the capital of France."}\n');
   const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
   // Each call: the chat fixture on the flex tier, 0.007355 (see mastra.test.ts).
-  assert.deepEqual(calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
-    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
-    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
-    ['tokenledger-instrumentation-mastra', 2150, 0.007355],
-  ]);
+  assert.deepEqual(
+    calls.map((span) => [span.scope, span.attributes['gen_ai.usage.input_tokens'], span.attributes['tokenledger.cost.usd']]),
+    [
+      ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+      ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+      ['tokenledger-instrumentation-mastra', 2150, 0.007355],
+    ],
+  );
   const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent weather-agent')!;
-  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd'], run.attributes['tokenledger.run.complete']], [3, 2, 0.022065, true]);
-  assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  assert.deepEqual(
+    [
+      run.attributes['tokenledger.run.steps'],
+      run.attributes['tokenledger.run.tool_calls'],
+      run.attributes['tokenledger.run.cost.usd'],
+      run.attributes['tokenledger.run.complete'],
+    ],
+    [3, 2, 0.022065, true],
+  );
+  assert.ok(
+    endpoints.receiver.spans.every((span) => span.traceId === run.traceId),
+    'one trace',
+  );
 });
 
-for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['--import', 'test/apps/langgraph-weather.mjs']] as const) {
+for (const [flag, app] of [
+  ['--require', 'test/apps/langgraph-weather.cjs'],
+  ['--import', 'test/apps/langgraph-weather.mjs'],
+] as const) {
   test(`register: a LangGraph agent on ChatAnthropic under ${flag} is one run of two exact calls and a tool, with no code change`, async () => {
     let served = 0;
     endpoints.provider.reset();
@@ -318,13 +370,22 @@ for (const [flag, app] of [['--require', 'test/apps/langgraph-weather.cjs'], ['-
     assert.equal(result.stdout, '{"messages":4,"text":"Paris is the capital of France."}\n');
     const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
     // Each call: the Anthropic fixture, with its 1-hour cache writes, 0.0183 (anthropic.test.ts).
-    assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], span.attributes['tokenledger.cost.usd']]), [
-      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
-      ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
-    ]);
+    assert.deepEqual(
+      calls.map((span) => [span.scope, span.attributes['tokenledger.usage.cache_write.ttl_1h.input_tokens'], span.attributes['tokenledger.cost.usd']]),
+      [
+        ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+        ['tokenledger-instrumentation-anthropic', 2000, 0.0183],
+      ],
+    );
     const run = endpoints.receiver.spans.find((span) => span.attributes['gen_ai.operation.name'] === 'invoke_agent')!;
-    assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.0366]);
-    assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+    assert.deepEqual(
+      [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']],
+      [2, 1, 0.0366],
+    );
+    assert.ok(
+      endpoints.receiver.spans.every((span) => span.traceId === run.traceId),
+      'one trace',
+    );
   });
 }
 
@@ -337,7 +398,15 @@ test('register: an OpenAI Agents SDK agent under --import is one run of two pric
     completion.id = `chatcmpl-${served}`;
     if (served === 1) {
       completion.choices = [
-        { index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } },
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
+        },
       ];
     }
     return { json: completion };
@@ -347,13 +416,22 @@ test('register: an OpenAI Agents SDK agent under --import is one run of two pric
   assert.equal(result.stdout, '{"output":"Paris is the capital of France."}\n');
   const calls = endpoints.receiver.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
   // Each call: the chat fixture on the flex tier, 0.007355 (see ai-sdk.test.ts).
-  assert.deepEqual(calls.map((span) => [span.scope, span.attributes['tokenledger.cost.usd']]), [
-    ['tokenledger-instrumentation-openai', 0.007355],
-    ['tokenledger-instrumentation-openai', 0.007355],
-  ]);
+  assert.deepEqual(
+    calls.map((span) => [span.scope, span.attributes['tokenledger.cost.usd']]),
+    [
+      ['tokenledger-instrumentation-openai', 0.007355],
+      ['tokenledger-instrumentation-openai', 0.007355],
+    ],
+  );
   const run = endpoints.receiver.spans.find((span) => span.name === 'invoke_agent Weather agent')!;
-  assert.deepEqual([run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']], [2, 1, 0.01471]);
-  assert.ok(endpoints.receiver.spans.every((span) => span.traceId === run.traceId), 'one trace');
+  assert.deepEqual(
+    [run.attributes['tokenledger.run.steps'], run.attributes['tokenledger.run.tool_calls'], run.attributes['tokenledger.run.cost.usd']],
+    [2, 1, 0.01471],
+  );
+  assert.ok(
+    endpoints.receiver.spans.every((span) => span.traceId === run.traceId),
+    'one trace',
+  );
 });
 
 test('register: with OTEL_LOG_LEVEL unset, each problem is one line on stderr, however often it happens', async () => {
@@ -370,14 +448,18 @@ test('register: with OTEL_LOG_LEVEL unset, each problem is one line on stderr, h
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'done\n');
   const lines = result.stderr.trimEnd().split('\n');
-  assert.deepEqual(lines.map((line) => line.replace(/:\d+$/, ':PORT')).sort(), [
-    'tokenledger: TOKENLEDGER_RUN_MAX_USDD is not a setting, ignored; did you mean TOKENLEDGER_RUN_MAX_USD?',
-    'tokenledger: unknown OTEL_TRACES_EXPORTER value "consle", ignored; known: otlp, console, none',
-    // Three unpriced calls, two breaches (steps 2 and 3 over a budget of 1), two signals failing to export: one line each.
-    'tokenledger: no price for openai model "acme-unknown-1"; its calls have no cost figure (add it with TOKENLEDGER_PRICES)',
-    'tokenledger: guardrail max_steps breached by a run of agent "handle ticket" (warn mode: recorded, not stopped)',
-    'tokenledger: telemetry not flushed at exit: connect ECONNREFUSED 127.0.0.1:PORT',
-  ].sort(), result.stderr);
+  assert.deepEqual(
+    lines.map((line) => line.replace(/:\d+$/, ':PORT')).sort(),
+    [
+      'tokenledger: TOKENLEDGER_RUN_MAX_USDD is not a setting, ignored; did you mean TOKENLEDGER_RUN_MAX_USD?',
+      'tokenledger: unknown OTEL_TRACES_EXPORTER value "consle", ignored; known: otlp, console, none',
+      // Three unpriced calls, two breaches (steps 2 and 3 over a budget of 1), two signals failing to export: one line each.
+      'tokenledger: no price for openai model "acme-unknown-1"; its calls have no cost figure (add it with TOKENLEDGER_PRICES)',
+      'tokenledger: guardrail max_steps breached by a run of agent "handle ticket" (warn mode: recorded, not stopped)',
+      'tokenledger: telemetry not flushed at exit: connect ECONNREFUSED 127.0.0.1:PORT',
+    ].sort(),
+    result.stderr,
+  );
 });
 
 test('register: an invalid option given in code is one line with one prefix', async () => {
@@ -416,7 +498,7 @@ async function exitDelay(env: Record<string, string>): Promise<{ result: ChildRe
 const EXPORTER_TIMEOUT = { OTEL_EXPORTER_OTLP_TIMEOUT: '60000' };
 const EXIT_MARGIN_MS = 15_000;
 
-test('register: with the OTLP endpoint down, the process exits within the shutdown timeout, with the app\'s exit code', async () => {
+test("register: with the OTLP endpoint down, the process exits within the shutdown timeout, with the app's exit code", async () => {
   const { result, afterLastLineMs } = await exitDelay({
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     OTEL_METRICS_EXPORTER: 'otlp',

@@ -40,7 +40,10 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
     spanProcessors: [
       new TokenledgerSpanProcessor({
         meterProvider: testMeterProvider().meterProvider,
-        spanProcessors: [new SimpleSpanProcessor({ exporter: memory }), new BatchSpanProcessor({ exporter: new RecordingSpanExporter(file), maxExportBatchSize: 64 })],
+        spanProcessors: [
+          new SimpleSpanProcessor({ exporter: memory }),
+          new BatchSpanProcessor({ exporter: new RecordingSpanExporter(file), maxExportBatchSize: 64 }),
+        ],
       }),
     ],
   });
@@ -81,7 +84,8 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
       let failed = false;
       for (let step = 0, steps = 1 + rng.int(6); step < steps; step += 1) {
         const span = call(failed);
-        if (step === steps - 1 && rng.int(8) === 0) late = span; // ends after its run
+        if (step === steps - 1 && rng.int(8) === 0)
+          late = span; // ends after its run
         else {
           failed = (span as unknown as { status: { code: number } }).status.code === SpanStatusCode.ERROR;
           span.end();
@@ -124,7 +128,15 @@ async function record(file: string, traces: number, seed: number): Promise<Reada
 
 async function replay(file: string, reprice: boolean): Promise<Map<string, RunSummary>> {
   const runs = new Map<string, RunSummary>();
-  await new Replay({ pricer: new CallPricer(), holdSpans: 50, maxSpans: 10_000, reprice }, { trace: (t) => t.runs.forEach((run) => { runs.set(run.id, run); }) }).read([file]);
+  await new Replay(
+    { pricer: new CallPricer(), holdSpans: 50, maxSpans: 10_000, reprice },
+    {
+      trace: (t) =>
+        t.runs.forEach((run) => {
+          runs.set(run.id, run);
+        }),
+    },
+  ).read([file]);
   return runs;
 }
 

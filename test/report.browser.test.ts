@@ -36,7 +36,9 @@ function recordedRuns(file: string): Map<string, Attributes> {
 const close = (actual: unknown, expected: number, what: string, digits = 1e-9) =>
   assert.ok(Math.abs(Number(actual) - expected) <= digits, `${what}: ${String(actual)} ≠ ${expected}`);
 
-test('report: renders in headless Chromium without errors or requests, its figures the processor\'s rollup', { skip: !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is not installed` }, async () => {
+test("report: renders in headless Chromium without errors or requests, its figures the processor's rollup", {
+  skip: !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is not installed`,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tokenledger-report-'));
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
@@ -45,7 +47,11 @@ test('report: renders in headless Chromium without errors or requests, its figur
     viewport: { width: 1120, height: 900 },
   });
   try {
-    const example = spawnSync(process.execPath, ['examples/support-agent/agent.ts', dir], { cwd: root, encoding: 'utf8', timeout: 300_000 /* a hang guard only */ });
+    const example = spawnSync(process.execPath, ['examples/support-agent/agent.ts', dir], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 300_000 /* a hang guard only */,
+    });
     assert.equal(example.status, 0, example.stderr);
     const runs = recordedRuns(join(dir, 'recording.jsonl'));
     assert.equal(runs.size, 6);
@@ -84,7 +90,10 @@ test('report: renders in headless Chromium without errors or requests, its figur
       close(data.tokenEfficiency, expected['tokenledger.run.token_efficiency'] as number, 'token efficiency', 1e-6);
       close(data.stepInflation, expected['tokenledger.run.step_inflation'] as number, 'step inflation', 1e-6);
       close(data.tokensPerStep, expected['tokenledger.run.context_growth.tokens_per_step'] as number, 'context growth', 1e-6);
-      assert.deepEqual(steps.map((step) => Number(step.input)), expected['tokenledger.run.input_tokens_per_step']);
+      assert.deepEqual(
+        steps.map((step) => Number(step.input)),
+        expected['tokenledger.run.input_tokens_per_step'],
+      );
       assert.equal(bars, steps.length);
     }
 
@@ -96,8 +105,17 @@ test('report: renders in headless Chromium without errors or requests, its figur
       const sum = (key: string) => tasks.reduce((total, run) => total + (run[key] as number), 0);
       const mean = (key: string) => sum(key) / tasks.length;
       const value = (kpi: string) => tiles.find((tile) => tile.agent === agent && tile.kpi === kpi)?.value;
-      close(value('usd_per_successful_task'), sum('tokenledger.run.cost.usd') / tasks.filter((run) => run['tokenledger.run.success']).length, `${agent} $ per successful task`, 1e-10);
-      close(value('cache_hit_rate'), sum('tokenledger.run.usage.cache_read.input_tokens') / sum('tokenledger.run.usage.input_tokens'), `${agent} cache hit rate`);
+      close(
+        value('usd_per_successful_task'),
+        sum('tokenledger.run.cost.usd') / tasks.filter((run) => run['tokenledger.run.success']).length,
+        `${agent} $ per successful task`,
+        1e-10,
+      );
+      close(
+        value('cache_hit_rate'),
+        sum('tokenledger.run.usage.cache_read.input_tokens') / sum('tokenledger.run.usage.input_tokens'),
+        `${agent} cache hit rate`,
+      );
       close(value('token_efficiency'), mean('tokenledger.run.token_efficiency'), `${agent} token efficiency`, 1e-6);
       close(value('step_inflation'), mean('tokenledger.run.step_inflation'), `${agent} step inflation`, 1e-6);
     }

@@ -23,7 +23,15 @@ before(async () => {
     callSpan({ trace: 1, id: 4, start: 4, input: 5000, output: 100, prefix: 'p2' }),
     callSpan({ trace: 1, id: 5, start: 6, model: 'acme-mystery', input: 7000, output: 100, prefix: 'p2' }),
     callSpan({ trace: 1, id: 7, parent: 6, start: 8, input: 9000, output: 100 }),
-    { trace: 1, id: 6, parent: 1, name: 'invoke_agent helper', start: 7.5, end: 9.5, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' } },
+    {
+      trace: 1,
+      id: 6,
+      parent: 1,
+      name: 'invoke_agent helper',
+      start: 7.5,
+      end: 9.5,
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' },
+    },
     agentSpan(1, 'support', 0, 10),
     // Task 2: an agent whose name is markup.
     callSpan({ trace: 2, id: 2, start: 20, input: 1000, output: 100 }),
@@ -33,7 +41,11 @@ before(async () => {
   ]);
   const out = join(dir, 'report.html');
   let err = '';
-  const code = await main(['report', recording, '--out', out, '--prices', join(dir, 'prices.json')], { out: () => undefined, err: (text) => (err += text), env: {} });
+  const code = await main(['report', recording, '--out', out, '--prices', join(dir, 'prices.json')], {
+    out: () => undefined,
+    err: (text) => (err += text),
+    env: {},
+  });
   assert.equal(code, 0, err);
   html = readFileSync(out, 'utf8');
 });

@@ -34,7 +34,11 @@ const chatBody = JSON.stringify({ model: 'gpt-5.5', messages: [{ role: 'user', c
 test('request sensor: a raw fetch to a provider API inside a run makes it incomplete, and reaches the server unchanged', async () => {
   let answer: unknown;
   await agentRun({ name: 'raw-fetch' }, async () => {
-    const response = await fetch(`${harness.provider.url}/v1/chat/completions`, { method: 'POST', body: chatBody, headers: { 'content-type': 'application/json', 'x-app': 'mine' } });
+    const response = await fetch(`${harness.provider.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: chatBody,
+      headers: { 'content-type': 'application/json', 'x-app': 'mine' },
+    });
     answer = await response.json();
   });
   assert.deepEqual(answer, fixtureJson('openai-chat.json'));
@@ -48,10 +52,13 @@ test('request sensor: an http.request to a provider API inside a run makes it in
   await agentRun({ name: 'raw-http' }, async () => {
     await new Promise<void>((resolve, reject) => {
       const url = new URL(`${harness.provider.url}/v1/messages`);
-      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
-        response.resume();
-        response.on('end', resolve);
-      });
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          response.on('end', resolve);
+        },
+      );
       request.on('error', reject);
       request.end(JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [] }));
     });

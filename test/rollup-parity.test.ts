@@ -15,7 +15,11 @@ const RUN_AND_COST = /^tokenledger\.(run|cost|usage)\./;
 
 /** What is compared of a span: tokenledger's run, cost and usage figures. */
 function figuresOf(attributes: Attributes | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(attributes ?? {}).filter(([key]) => RUN_AND_COST.test(key)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(attributes ?? {})
+      .filter(([key]) => RUN_AND_COST.test(key))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** A metric's points as sorted [attributes, value] pairs; histograms by count, sum, min and max. */
@@ -31,13 +35,26 @@ function pointsOf(metric: MetricData | undefined): string[] {
 
 /** The metrics both deployables record (the self-metrics of each differ by design). */
 const COMPARED_METRICS = [
-  'tokenledger.tokens', 'tokenledger.tokens.subset', 'tokenledger.cost', 'tokenledger.cost.subset', 'tokenledger.calls.unpriced',
-  'tokenledger.runs', 'tokenledger.run.cost', 'tokenledger.run.steps', 'tokenledger.run.step_inflation',
-  'tokenledger.run.cache_hit_rate', 'tokenledger.run.token_efficiency', 'tokenledger.processor.spans.late',
-  'gen_ai.client.inference.usage.input_tokens', 'gen_ai.client.inference.usage.output_tokens',
-  'gen_ai.client.inference.usage.cache_read.input_tokens', 'gen_ai.client.inference.usage.cache_write.input_tokens',
-  'gen_ai.client.inference.usage.reasoning.output_tokens', 'gen_ai.client.inference.operation.input_tokens',
-  'gen_ai.client.inference.operation.output_tokens', 'gen_ai.client.operation.duration',
+  'tokenledger.tokens',
+  'tokenledger.tokens.subset',
+  'tokenledger.cost',
+  'tokenledger.cost.subset',
+  'tokenledger.calls.unpriced',
+  'tokenledger.runs',
+  'tokenledger.run.cost',
+  'tokenledger.run.steps',
+  'tokenledger.run.step_inflation',
+  'tokenledger.run.cache_hit_rate',
+  'tokenledger.run.token_efficiency',
+  'tokenledger.processor.spans.late',
+  'gen_ai.client.inference.usage.input_tokens',
+  'gen_ai.client.inference.usage.output_tokens',
+  'gen_ai.client.inference.usage.cache_read.input_tokens',
+  'gen_ai.client.inference.usage.cache_write.input_tokens',
+  'gen_ai.client.inference.usage.reasoning.output_tokens',
+  'gen_ai.client.inference.operation.input_tokens',
+  'gen_ai.client.inference.operation.output_tokens',
+  'gen_ai.client.operation.duration',
 ];
 
 for (const seed of [1, 2, 3]) {

@@ -32,7 +32,10 @@ test('run limits: past maxRuns the oldest run is evicted, counted and marked inc
   assert.equal(byName['invoke_agent b']!['tokenledger.run.complete'], true);
   assert.equal(byName['invoke_agent c']!['tokenledger.run.complete'], true);
   const evicted = (await reader.metricsByName()).get('tokenledger.processor.runs.evicted');
-  assert.deepEqual(evicted?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_runs', 1]]);
+  assert.deepEqual(
+    evicted?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]),
+    [['max_runs', 1]],
+  );
   assert.equal(processor.activeRuns, 0);
   await processor.shutdown();
 });
@@ -57,7 +60,10 @@ test('run limits: a run whose root never ends is evicted by age and does not lea
   clock.advance(10);
   assert.equal(processor.activeRuns, 0);
   const metrics = await reader.metricsByName();
-  assert.deepEqual(metrics.get('tokenledger.processor.runs.evicted')?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]), [['max_age', 1]]);
+  assert.deepEqual(
+    metrics.get('tokenledger.processor.runs.evicted')?.dataPoints.map((p) => [p.attributes['tokenledger.processor.eviction_reason'], p.value]),
+    [['max_age', 1]],
+  );
   assert.equal(metrics.get('tokenledger.processor.runs.active')?.dataPoints[0]?.value, 0);
   await processor.shutdown();
 });
@@ -87,17 +93,31 @@ test('runs: false prices calls and records call metrics, but tracks no runs and 
   assert.equal(processor.activeRuns, 0);
   const ctx = trace.setSpan(context.active(), run);
   // gpt-4.1: $2 input, $0.50 cached, $8 output per MTok → 800×2 + 200×0.5 + 100×8 = 2500 µ$
-  provider.getTracer('tokenledger-instrumentation-openai').startSpan('chat gpt-4.1', {
-    attributes: {
-      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1',
-      'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100, 'gen_ai.usage.cache_read.input_tokens': 200,
-      'tokenledger.usage.uncached.input_tokens': 800,
-    },
-  }, ctx).end();
+  provider
+    .getTracer('tokenledger-instrumentation-openai')
+    .startSpan(
+      'chat gpt-4.1',
+      {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4.1',
+          'gen_ai.usage.input_tokens': 1000,
+          'gen_ai.usage.output_tokens': 100,
+          'gen_ai.usage.cache_read.input_tokens': 200,
+          'tokenledger.usage.uncached.input_tokens': 800,
+        },
+      },
+      ctx,
+    )
+    .end();
   run.end();
   const [call, root] = exporter.getFinishedSpans();
   assert.equal(call!.attributes['tokenledger.cost.usd'], 0.0025);
-  assert.deepEqual(Object.keys(root!.attributes).filter((key) => key.startsWith('tokenledger.')), []);
+  assert.deepEqual(
+    Object.keys(root!.attributes).filter((key) => key.startsWith('tokenledger.')),
+    [],
+  );
   const metrics = await reader.metricsByName();
   assert.equal(metrics.get('gen_ai.client.inference.operation.input_tokens')?.dataPoints.length, 1);
   assert.equal(metrics.get('tokenledger.runs'), undefined);

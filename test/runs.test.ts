@@ -124,10 +124,13 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
   assert.equal(run.attributes['gen_ai.agent.name'], 'support');
 
   const tools = harness.spans().filter((span) => span.name.startsWith('execute_tool '));
-  assert.deepEqual(tools.map((span) => [span.name, span.status.code, span.parentSpanContext?.spanId]), [
-    ['execute_tool lookup', SpanStatusCode.UNSET, run.spanContext().spanId],
-    ['execute_tool search', SpanStatusCode.ERROR, run.spanContext().spanId],
-  ]);
+  assert.deepEqual(
+    tools.map((span) => [span.name, span.status.code, span.parentSpanContext?.spanId]),
+    [
+      ['execute_tool lookup', SpanStatusCode.UNSET, run.spanContext().spanId],
+      ['execute_tool search', SpanStatusCode.ERROR, run.spanContext().spanId],
+    ],
+  );
 
   const metrics = await reader.metricsByName();
   const runs = pointsOf(metrics.get('tokenledger.runs'), { 'gen_ai.agent.name': 'support', 'tokenledger.run.outcome': 'success' });
@@ -136,10 +139,12 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
   assert.equal(runCost.count, 1);
   assert.ok(Math.abs(runCost.sum! - 0.012384) < 1e-12);
   assert.equal((pointsOf(metrics.get('tokenledger.run.steps'), { 'gen_ai.agent.name': 'support' })[0]?.value as Histogram | undefined)?.sum, 4);
-  const tokens = (metric: string, type: string) =>
-    pointsOf(metrics.get(metric), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': type })[0]?.value;
+  const tokens = (metric: string, type: string) => pointsOf(metrics.get(metric), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': type })[0]?.value;
   // The parts add up to all tokens (6000 + 600); reasoning is a subset of output, in a metric of its own.
-  assert.deepEqual(['uncached_input', 'cache_read', 'output'].map((type) => tokens('tokenledger.tokens', type)), [3056, 2944, 600]);
+  assert.deepEqual(
+    ['uncached_input', 'cache_read', 'output'].map((type) => tokens('tokenledger.tokens', type)),
+    [3056, 2944, 600],
+  );
   assert.equal(tokens('tokenledger.tokens', 'reasoning'), undefined);
   assert.equal(tokens('tokenledger.tokens.subset', 'reasoning'), 100);
   const outputCost = pointsOf(metrics.get('tokenledger.cost'), { 'gen_ai.agent.name': 'support', 'tokenledger.token.type': 'output' })[0]?.value as number;
@@ -164,7 +169,10 @@ test('runs: run.fail(reason) marks a run that returned as failed', async () => {
   assert.equal(span.attributes['tokenledger.run.failure_reason'], 'answer did not cite the policy');
   assert.equal(span.status.code, SpanStatusCode.ERROR);
   const runs = pointsOf((await reader.metricsByName()).get('tokenledger.runs'), { 'gen_ai.agent.name': 'triage' });
-  assert.deepEqual(runs.map((p) => [p.attributes['tokenledger.run.outcome'], p.value]), [['failure', 1]]);
+  assert.deepEqual(
+    runs.map((p) => [p.attributes['tokenledger.run.outcome'], p.value]),
+    [['failure', 1]],
+  );
 });
 
 test('runs: a callback that throws fails the run and the app gets the same error', async () => {
@@ -231,7 +239,10 @@ test('runs: ideal steps are learned per agent from the 10th percentile of its la
     });
   }
   const early = harness.spans().filter((span) => span.name === 'invoke_agent learner');
-  assert.ok(early.every((span) => span.attributes['tokenledger.run.ideal_steps'] === undefined), 'never invented before 5 runs');
+  assert.ok(
+    early.every((span) => span.attributes['tokenledger.run.ideal_steps'] === undefined),
+    'never invented before 5 runs',
+  );
   harness.reset();
   for (let i = 0; i < 6; i += 1) queueCompletion(100, 10);
   await agentRun({ name: 'learner' }, async () => {
@@ -254,7 +265,7 @@ test('runs: input that grows every step by the whole history is flagged quadrati
   assert.equal(span.attributes['tokenledger.run.context_growth.tokens_per_step'], 1010);
 });
 
-test('runs: a tool that ends after its run\'s root is still in its run; a root exported before it says the run is not whole yet', async () => {
+test("runs: a tool that ends after its run's root is still in its run; a root exported before it says the run is not whole yet", async () => {
   const tracer = harness.tracerProvider.getTracer('app');
   let straggler: ReturnType<typeof tracer.startSpan> | undefined;
   await agentRun({ name: 'leaky' }, async () => {

@@ -40,7 +40,7 @@ after(async () => {
   await provider.stop();
 });
 
-test('sampling with an app\'s own NodeSDK: the metrics count every call, the exports only the sampled traces', async () => {
+test("sampling with an app's own NodeSDK: the metrics count every call, the exports only the sampled traces", async () => {
   const tracer = trace.getTracer('app');
   for (let request = 0; request < 10; request += 1) {
     await tracer.startActiveSpan('POST /ask', { kind: SpanKind.SERVER }, async (root) => {

@@ -79,7 +79,7 @@ async function rootTraceIds(): Promise<string[]> {
 
 const exact = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
 
-test('sampling: the cost, token and run metrics under every sampler equal the unsampled app\'s; only exports follow the sampler', async () => {
+test("sampling: the cost, token and run metrics under every sampler equal the unsampled app's; only exports follow the sampler", async () => {
   const all = await runApp(new AlwaysOnSampler());
   assert.equal(all.exportedCalls, 40);
   assert.equal(all.runs, 10);
@@ -107,7 +107,10 @@ test('sampling: the cost, token and run metrics under every sampler equal the un
 
 test('sampling: guardrails act on runs whose traces are not sampled', async () => {
   provider.reset();
-  const processor = new TokenledgerSpanProcessor({ meterProvider: testMeterProvider().meterProvider, guardrails: { mode: 'enforce', defaults: { maxSteps: 2 } } });
+  const processor = new TokenledgerSpanProcessor({
+    meterProvider: testMeterProvider().meterProvider,
+    guardrails: { mode: 'enforce', defaults: { maxSteps: 2 } },
+  });
   const disable = enableGuardrails(processor);
   const tracerProvider = new TracerProvider({ sampler: tokenledgerSampler(new AlwaysOffSampler()), spanProcessors: [processor] });
   instrumentation.setTracerProvider(tracerProvider);

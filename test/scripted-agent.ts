@@ -40,14 +40,19 @@ function chatUsage() {
 function chatResponse(turn: ScriptedTurn, call: number, stream: boolean): FakeResponse {
   const id = `chatcmpl-scripted${call}`;
   const head = { id, created: 1764300000, model: SERVED_MODEL, service_tier: 'default', system_fingerprint: 'fp_scripted' };
-  const toolCall = 'tool' in turn ? { id: `call_${call}`, type: 'function', function: { name: turn.tool, arguments: JSON.stringify(turn.arguments) } } : undefined;
+  const toolCall =
+    'tool' in turn ? { id: `call_${call}`, type: 'function', function: { name: turn.tool, arguments: JSON.stringify(turn.arguments) } } : undefined;
   const finish = toolCall ? 'tool_calls' : 'stop';
   if (!stream) {
-    const message = toolCall ? { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null } : { role: 'assistant', content: (turn as { text: string }).text, refusal: null };
+    const message = toolCall
+      ? { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null }
+      : { role: 'assistant', content: (turn as { text: string }).text, refusal: null };
     return { json: { ...head, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage: chatUsage() } };
   }
   const chunk = (choices: unknown[], usage: unknown = null) => dataBlock({ ...head, object: 'chat.completion.chunk', choices, usage });
-  const delta = toolCall ? { role: 'assistant', content: null, tool_calls: [{ index: 0, ...toolCall }] } : { role: 'assistant', content: (turn as { text: string }).text };
+  const delta = toolCall
+    ? { role: 'assistant', content: null, tool_calls: [{ index: 0, ...toolCall }] }
+    : { role: 'assistant', content: (turn as { text: string }).text };
   return {
     sse: [
       chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]),
@@ -73,7 +78,13 @@ function responsesResponse(turn: ScriptedTurn, call: number, stream: boolean): F
   const item =
     'tool' in turn
       ? { id: `fc_${call}`, type: 'function_call', status: 'completed', call_id: `call_${call}`, name: turn.tool, arguments: JSON.stringify(turn.arguments) }
-      : { id: `msg_${call}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.text, annotations: [], logprobs: [] }] };
+      : {
+          id: `msg_${call}`,
+          type: 'message',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: turn.text, annotations: [], logprobs: [] }],
+        };
   const response = {
     id: `resp_scripted${call}`,
     object: 'response',
@@ -114,10 +125,20 @@ export function scriptAnthropic(provider: FakeProvider, turns: ScriptedTurn[], m
 }
 
 function anthropicResponse(turn: ScriptedTurn, call: number, model: string, stream: boolean): FakeResponse {
-  const block = 'tool' in turn ? { type: 'tool_use', id: `toolu_${call}`, name: turn.tool, input: turn.arguments } : { type: 'text', text: turn.text, citations: null };
+  const block =
+    'tool' in turn ? { type: 'tool_use', id: `toolu_${call}`, name: turn.tool, input: turn.arguments } : { type: 'text', text: turn.text, citations: null };
   const stopReason = 'tool' in turn ? 'tool_use' : 'end_turn';
   const usage = { ...SCRIPTED_ANTHROPIC_USAGE, service_tier: 'standard' };
-  const message = { id: `msg_scripted${call}`, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage };
+  const message = {
+    id: `msg_scripted${call}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [block],
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage,
+  };
   if (!stream) return { json: message };
   const delta = 'tool' in turn ? { type: 'input_json_delta', partial_json: JSON.stringify(turn.arguments) } : { type: 'text_delta', text: turn.text };
   const opening = 'tool' in turn ? { ...block, input: {} } : { ...block, text: '' };
@@ -128,7 +149,11 @@ function anthropicResponse(turn: ScriptedTurn, call: number, model: string, stre
       eventBlock('content_block_delta', { type: 'content_block_delta', index: 0, delta }),
       eventBlock('content_block_stop', { type: 'content_block_stop', index: 0 }),
       // Anthropic's closing delta carries the cumulative usage.
-      eventBlock('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: SCRIPTED_ANTHROPIC_USAGE.output_tokens } }),
+      eventBlock('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: stopReason, stop_sequence: null },
+        usage: { output_tokens: SCRIPTED_ANTHROPIC_USAGE.output_tokens },
+      }),
       eventBlock('message_stop', { type: 'message_stop' }),
     ],
   };

@@ -45,7 +45,8 @@ test('settings: every TOKENLEDGER_* and OTEL_* variable the code reads is in a t
     for (const match of readFileSync(file, 'utf8').matchAll(read)) {
       const name = match[1] ?? match[2]!;
       // OTEL_* variables read by the SDK under the names the tables document as a family.
-      const family = /^OTEL_(BSP_|EXPORTER_OTLP_(TRACES|METRICS)_|SPAN_\w+_LIMIT|ATTRIBUTE_\w+_LIMIT|TRACES_SAMPLER_ARG|METRIC_EXPORT_TIMEOUT|EXPORTER_PROMETHEUS_HOST)/;
+      const family =
+        /^OTEL_(BSP_|EXPORTER_OTLP_(TRACES|METRICS)_|SPAN_\w+_LIMIT|ATTRIBUTE_\w+_LIMIT|TRACES_SAMPLER_ARG|METRIC_EXPORT_TIMEOUT|EXPORTER_PROMETHEUS_HOST)/;
       if (!documented.has(name) && !family.test(name)) missing.add(`${file}: ${name}`);
     }
   }
@@ -78,7 +79,7 @@ test('settings: an option in code wins over its variable, which wins over the de
   assert.equal(TOKENLEDGER_SETTINGS.openaiStreamUsage.default, 'inject');
 });
 
-test('settings: the collector\'s documented defaults are the ones it uses', () => {
+test("settings: the collector's documented defaults are the ones it uses", () => {
   assert.equal(COLLECTOR_FLAGS.quietMs.default, DEFAULT_TRACE_STORE_LIMITS.quietMs);
   assert.equal(COLLECTOR_FLAGS.maxTraceAgeMs.default, DEFAULT_TRACE_STORE_LIMITS.maxAgeMs);
   assert.equal(COLLECTOR_FLAGS.maxTraces.default, DEFAULT_TRACE_STORE_LIMITS.maxTraces);
@@ -107,9 +108,15 @@ test('settings: the attribution and backend settings parse lists and name what i
   assert.deepEqual(values.baggageKeys, ['tenant.id', 'user.id', 'feature']);
   assert.deepEqual(values.baggageHashKeys, ['user.id']);
   assert.deepEqual(values.backendConventions, ['langfuse', 'openinference']);
-  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'tenant.id,,feature' }), /TOKENLEDGER_BAGGAGE_KEYS must be comma-separated names, got "tenant.id,,feature"/);
+  assert.throws(
+    () => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'tenant.id,,feature' }),
+    /TOKENLEDGER_BAGGAGE_KEYS must be comma-separated names, got "tenant.id,,feature"/,
+  );
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_KEYS: 'feature,feature' }), /TOKENLEDGER_BAGGAGE_KEYS names feature twice/);
-  assert.throws(() => settingsFromEnv({ TOKENLEDGER_BACKEND_CONVENTIONS: 'datadog' }), /TOKENLEDGER_BACKEND_CONVENTIONS must list some of openinference, langfuse, got "datadog"/);
+  assert.throws(
+    () => settingsFromEnv({ TOKENLEDGER_BACKEND_CONVENTIONS: 'datadog' }),
+    /TOKENLEDGER_BACKEND_CONVENTIONS must list some of openinference, langfuse, got "datadog"/,
+  );
   assert.throws(() => settingsFromEnv({ TOKENLEDGER_BAGGAGE_MAX_VALUES: '0' }), /TOKENLEDGER_BAGGAGE_MAX_VALUES must be a positive integer, got "0"/);
   assert.equal(TOKENLEDGER_SETTINGS.baggageMaxValues.default, DEFAULT_MAX_VALUES_PER_KEY);
   assert.equal(COLLECTOR_FLAGS.baggageMaxValues.default, DEFAULT_MAX_VALUES_PER_KEY);
@@ -120,13 +127,22 @@ test('settings: the processor rejects a hash key that is not copied, and an unkn
     () => new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'], hashKeys: ['user.id'] } }),
     /baggage hash key user.id is not one of the baggage keys \(tenant.id\)/,
   );
-  assert.throws(() => new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'], maxValuesPerKey: 0 } }), /maxValuesPerKey must be a positive integer, got 0/);
-  assert.throws(() => new TokenledgerSpanProcessor({ backendConventions: ['datadog' as never] }), /backendConventions must list some of openinference, langfuse, got datadog/);
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ attribution: { baggageKeys: ['tenant.id'], maxValuesPerKey: 0 } }),
+    /maxValuesPerKey must be a positive integer, got 0/,
+  );
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ backendConventions: ['datadog' as never] }),
+    /backendConventions must list some of openinference, langfuse, got datadog/,
+  );
   assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: '' } } }), /guardrails.tenants.key must name an attribution key/);
-  assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }), /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/);
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ guardrails: { tenants: { key: 'tenant.id', budgets: { acme: { maxUsd: -1 } } } } }),
+    /guardrails.tenants.budgets.acme.maxUsd must be a positive number, got -1/,
+  );
 });
 
-test('settings: each cost-lab command\'s table is in docs/cost-lab.md and in its --help', () => {
+test("settings: each cost-lab command's table is in docs/cost-lab.md and in its --help", () => {
   const costLab = readDocs('cost-lab.md');
   for (const command of [REPORT_COMMAND, WHATIF_COMMAND, GATE_COMMAND]) {
     const help = commandHelp(command);

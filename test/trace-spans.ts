@@ -30,7 +30,13 @@ export function heldSpan(fixture: HeldSpanFixture): TraceSpan {
   const priced: PricedCall | undefined =
     fixture.cost === undefined
       ? undefined
-      : { cost: { total: fixture.cost, uncached_input: fixture.cost, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, request_fees: 0 }, multiplier: 1, source: 'bundled', priceEntry: 'test/model', dataVersion: 'test' };
+      : {
+          cost: { total: fixture.cost, uncached_input: fixture.cost, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, request_fees: 0 },
+          multiplier: 1,
+          source: 'bundled',
+          priceEntry: 'test/model',
+          dataVersion: 'test',
+        };
   return {
     spanId: fixture.spanId,
     parentSpanId: fixture.parentSpanId ?? '',

@@ -107,9 +107,15 @@ test('unknown cost, stop: the first call the guardrail cannot price is not sent,
   assert.equal(run.attributes['tokenledger.run.budget.exceeded'], 'unknown_cost');
   assert.equal(run.attributes['tokenledger.run.budget.unknown_cost'], 'stop');
   assert.equal(run.attributes['tokenledger.run.budget.unpriced_calls'], 1);
-  assert.deepEqual(run.events.map((event) => event.name), ['tokenledger.budget.exceeded']);
+  assert.deepEqual(
+    run.events.map((event) => event.name),
+    ['tokenledger.budget.exceeded'],
+  );
 });
 
 test('unknown cost: an invalid choice is refused when configured', () => {
-  assert.throws(() => new TokenledgerSpanProcessor({ guardrails: { unknownCost: 'maybe' as UnknownCost } }), /guardrails.unknownCost must be "allow" or "stop", got maybe/);
+  assert.throws(
+    () => new TokenledgerSpanProcessor({ guardrails: { unknownCost: 'maybe' as UnknownCost } }),
+    /guardrails.unknownCost must be "allow" or "stop", got maybe/,
+  );
 });

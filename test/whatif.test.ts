@@ -73,7 +73,7 @@ async function levers(args: string[]): Promise<{ json: Record<string, unknown>; 
   return { json, levers: new Map(json.levers.map((lever) => [lever.lever, lever])) };
 }
 
-test('whatif: the stable prefix served from the cache, by the calls\' timing against the 5-minute TTL', async () => {
+test("whatif: the stable prefix served from the cache, by the calls' timing against the 5-minute TTL", async () => {
   const { json, levers: byId } = await levers([plain, '--cache-prefix']);
   assert.equal(json.usd, 0.785);
   const lever = byId.get('cache_prefix')!;
@@ -130,7 +130,12 @@ test('whatif: with no lever flag every lever is ranked, and the text says tokens
   const order = [...out.matchAll(/^\d\.\s+(.+?)\s{2,}/gm)].map((match) => match[1]);
   // Batch saves $0.3925; the prefix $0.13; output capped at the 90th percentile (3,000: no call wrote more) nothing;
   // the 1-hour TTL nothing (nothing cached).
-  assert.deepEqual(order, ['batch API', 'cache the stable prompt prefix (5-minute TTL)', 'cache writes with the 1-hour TTL', 'cap output at 3,000 tokens (the 90th percentile of recorded output)']);
+  assert.deepEqual(order, [
+    'batch API',
+    'cache the stable prompt prefix (5-minute TTL)',
+    'cache writes with the 1-hour TTL',
+    'cap output at 3,000 tokens (the 90th percentile of recorded output)',
+  ]);
   assert.match(out, /000000000000000[0-9a-f] {2}support {2}success {2}\$0\.4150/);
 });
 
@@ -140,10 +145,16 @@ test('whatif: a call that cannot be priced is left out and said so; its run has 
   assert.equal(json.priced_calls, 2);
   assert.equal(json.usd, 0.275); // $0.15 + $0.125
   const runs = json.runs as Array<{ usd: number | null; savings_usd: Record<string, number | null>; unpriced_calls: number }>;
-  assert.deepEqual(runs.map((r) => [r.usd, r.savings_usd.batch, r.unpriced_calls]), [[null, null, 1], [0.125, 0.0625, 0]]);
+  assert.deepEqual(
+    runs.map((r) => [r.usd, r.savings_usd.batch, r.unpriced_calls]),
+    [
+      [null, null, 1],
+      [0.125, 0.0625, 0],
+    ],
+  );
   const lever = (json.levers as LeverJson[])[0]!;
   assert.equal(lever.saving_usd, 0.1375);
-  assert.equal(lever.usd_per_successful_task_before, null, 'the tasks\' spend is unknown');
+  assert.equal(lever.usd_per_successful_task_before, null, "the tasks' spend is unknown");
 });
 
 test('whatif: a model no price data knows is a usage error', async () => {

@@ -4,7 +4,11 @@ import type { CommandSpec } from '../../config/command-line.ts';
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 export const EXPORT_FLAGS = {
-  focus: stringSetting('--focus', 'path', 'write FOCUS 1.2 cost and usage rows (CSV) to this file: one per UTC day × provider × model × token type × attribution keys'),
+  focus: stringSetting(
+    '--focus',
+    'path',
+    'write FOCUS 1.2 cost and usage rows (CSV) to this file: one per UTC day × provider × model × token type × attribution keys',
+  ),
   ...READING_FLAGS,
 };
 

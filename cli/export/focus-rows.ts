@@ -10,12 +10,43 @@ import type { ReplayedTrace, ReplaySink } from '../recording/replay.ts';
 
 /** The columns written, in this order: FOCUS 1.2's mandatory ones and the conditional ones that apply, then x_ columns. */
 export const FOCUS_COLUMNS = [
-  'BilledCost', 'BillingAccountId', 'BillingAccountName', 'BillingCurrency', 'BillingPeriodEnd', 'BillingPeriodStart',
-  'ChargeCategory', 'ChargeClass', 'ChargeDescription', 'ChargeFrequency', 'ChargePeriodEnd', 'ChargePeriodStart',
-  'ConsumedQuantity', 'ConsumedUnit', 'ContractedCost', 'ContractedUnitPrice', 'EffectiveCost', 'HostProviderName',
-  'InvoiceIssuerName', 'ListCost', 'ListUnitPrice', 'PricingCategory', 'PricingQuantity', 'PricingUnit', 'ProviderName',
-  'PublisherName', 'ServiceCategory', 'ServiceName', 'ServiceProviderName', 'ServiceSubcategory', 'SkuId', 'SkuMeter',
-  'SkuPriceDetails', 'SkuPriceId', 'Tags', 'x_TokenledgerCalls', 'x_TokenledgerPriceData',
+  'BilledCost',
+  'BillingAccountId',
+  'BillingAccountName',
+  'BillingCurrency',
+  'BillingPeriodEnd',
+  'BillingPeriodStart',
+  'ChargeCategory',
+  'ChargeClass',
+  'ChargeDescription',
+  'ChargeFrequency',
+  'ChargePeriodEnd',
+  'ChargePeriodStart',
+  'ConsumedQuantity',
+  'ConsumedUnit',
+  'ContractedCost',
+  'ContractedUnitPrice',
+  'EffectiveCost',
+  'HostProviderName',
+  'InvoiceIssuerName',
+  'ListCost',
+  'ListUnitPrice',
+  'PricingCategory',
+  'PricingQuantity',
+  'PricingUnit',
+  'ProviderName',
+  'PublisherName',
+  'ServiceCategory',
+  'ServiceName',
+  'ServiceProviderName',
+  'ServiceSubcategory',
+  'SkuId',
+  'SkuMeter',
+  'SkuPriceDetails',
+  'SkuPriceId',
+  'Tags',
+  'x_TokenledgerCalls',
+  'x_TokenledgerPriceData',
 ] as const;
 
 type Column = (typeof FOCUS_COLUMNS)[number];
@@ -91,7 +122,11 @@ export class FocusRows implements ReplaySink {
       if (quantity === 0 && !amount) continue;
       const key = `${day}\u0000${description.provider}\u0000${model}\u0000${type}\u0000${tags}`;
       let sum = this.sums.get(key);
-      if (!sum) this.sums.set(key, (sum = { day, provider: description.provider, model, type, tags, quantity: 0, usd: 0, calls: 0, unpriced: 0, priceData: new Set() }));
+      if (!sum)
+        this.sums.set(
+          key,
+          (sum = { day, provider: description.provider, model, type, tags, quantity: 0, usd: 0, calls: 0, unpriced: 0, priceData: new Set() }),
+        );
       sum.quantity += quantity;
       sum.calls += 1;
       if (amount === undefined) sum.unpriced += 1;
@@ -102,7 +137,14 @@ export class FocusRows implements ReplaySink {
 
   rows(): FocusRow[] {
     return [...this.sums.values()]
-      .sort((a, b) => a.day.localeCompare(b.day) || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model) || a.type.localeCompare(b.type) || a.tags.localeCompare(b.tags))
+      .sort(
+        (a, b) =>
+          a.day.localeCompare(b.day) ||
+          a.provider.localeCompare(b.provider) ||
+          a.model.localeCompare(b.model) ||
+          a.type.localeCompare(b.type) ||
+          a.tags.localeCompare(b.tags),
+      )
       .map(focusRow);
   }
 }

@@ -24,9 +24,14 @@ export async function gate(argv: readonly string[], io: CommandIo): Promise<numb
   const candidate = await figuresOf(files, options, values.agent);
   const base = values.baseline ? await figuresOf(values.baseline, options, values.agent) : undefined;
   // A sampled recording's tasks are a sample: its $ per task may hold, its spend and task counts do not.
-  for (const [read, which] of [[candidate, 'the recording'], [base, 'the baseline']] as const) {
+  for (const [read, which] of [
+    [candidate, 'the recording'],
+    [base, 'the baseline'],
+  ] as const) {
     if (read?.facts.sampled === 'yes' && !values.allowSampled) {
-      io.err(`tokenledger gate: ${which} is sampled, so its figures describe a sample of the tasks, not all of them: ${read.facts.summary(read.stats)}.\nRecord without a sampler (OTEL_TRACES_SAMPLER=always_on), or give --allow-sampled to judge it anyway.\n`);
+      io.err(
+        `tokenledger gate: ${which} is sampled, so its figures describe a sample of the tasks, not all of them: ${read.facts.summary(read.stats)}.\nRecord without a sampler (OTEL_TRACES_SAMPLER=always_on), or give --allow-sampled to judge it anyway.\n`,
+      );
       return 2;
     }
   }
@@ -62,5 +67,12 @@ async function figuresOf(files: readonly string[], options: ReplayOptions, agent
 }
 
 function recordingJson({ facts, stats }: ReadRecording): Record<string, unknown> {
-  return { files: stats.files, spans: stats.spans, calls: stats.calls, sampled: facts.sampled, samplers: facts.samplers, unsampled_calls: facts.unsampledCalls };
+  return {
+    files: stats.files,
+    spans: stats.spans,
+    calls: stats.calls,
+    sampled: facts.sampled,
+    samplers: facts.samplers,
+    unsampled_calls: facts.unsampledCalls,
+  };
 }

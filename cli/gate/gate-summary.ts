@@ -33,7 +33,9 @@ export function gateMarkdown(figures: GateFigures, criteria: GateCriteria, verdi
     const value = VALUES[figure](figures);
     const judged = verdict.checks.filter((check) => check.figure === figure);
     const baselineValue = base ? VALUES[figure](base) : undefined;
-    const baselineCell = base ? ` ${format(baselineValue)}${value !== undefined && baselineValue !== undefined ? ` (${change(value, baselineValue)})` : ''} |` : '';
+    const baselineCell = base
+      ? ` ${format(baselineValue)}${value !== undefined && baselineValue !== undefined ? ` (${change(value, baselineValue)})` : ''} |`
+      : '';
     const budget = figure === 'usd_per_successful_task' && criteria.maxUsdPerTask !== undefined ? dollars(criteria.maxUsdPerTask) : '—';
     lines.push(`| ${LABELS[figure]} | ${format(value)} |${baselineCell} ${budget} | ${mark(judged)} |`);
   }

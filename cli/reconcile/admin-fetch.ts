@@ -35,9 +35,17 @@ const APIS: Record<AdminProvider, AdminApi> = {
     defaultBase: 'https://api.openai.com',
     headers: (key) => ({ authorization: `Bearer ${key}` }),
     reports(from, to) {
-      const time = [['start_time', String(dayStartMs(from)! / 1000)], ['end_time', String(dayStartMs(nextDay(to))! / 1000)], ['bucket_width', '1d']] as Array<[string, string]>;
+      const time = [
+        ['start_time', String(dayStartMs(from)! / 1000)],
+        ['end_time', String(dayStartMs(nextDay(to))! / 1000)],
+        ['bucket_width', '1d'],
+      ] as Array<[string, string]>;
       return [
-        { name: 'usage', path: '/v1/organization/usage/completions', query: [...time, ['group_by[]', 'model'], ['group_by[]', 'batch'], ['group_by[]', 'service_tier'], ['limit', '31']] },
+        {
+          name: 'usage',
+          path: '/v1/organization/usage/completions',
+          query: [...time, ['group_by[]', 'model'], ['group_by[]', 'batch'], ['group_by[]', 'service_tier'], ['limit', '31']],
+        },
         { name: 'costs', path: '/v1/organization/costs', query: [...time, ['group_by[]', 'line_item'], ['limit', '180']] },
       ];
     },
@@ -48,12 +56,23 @@ const APIS: Record<AdminProvider, AdminApi> = {
     defaultBase: 'https://api.anthropic.com',
     headers: (key) => ({ 'x-api-key': key, 'anthropic-version': '2023-06-01' }),
     reports(from, to) {
-      const time = [['starting_at', `${from}T00:00:00Z`], ['ending_at', `${nextDay(to)}T00:00:00Z`], ['bucket_width', '1d']] as Array<[string, string]>;
+      const time = [
+        ['starting_at', `${from}T00:00:00Z`],
+        ['ending_at', `${nextDay(to)}T00:00:00Z`],
+        ['bucket_width', '1d'],
+      ] as Array<[string, string]>;
       return [
         {
           name: 'usage',
           path: '/v1/organizations/usage_report/messages',
-          query: [...time, ['group_by[]', 'model'], ['group_by[]', 'service_tier'], ['group_by[]', 'context_window'], ['group_by[]', 'inference_geo'], ['limit', '31']],
+          query: [
+            ...time,
+            ['group_by[]', 'model'],
+            ['group_by[]', 'service_tier'],
+            ['group_by[]', 'context_window'],
+            ['group_by[]', 'inference_geo'],
+            ['limit', '31'],
+          ],
         },
         { name: 'costs', path: '/v1/organizations/cost_report', query: [...time, ['group_by[]', 'description'], ['limit', '31']] },
       ];
@@ -68,14 +87,23 @@ export interface FetchedBill {
   pages: { usage: number; costs: number };
 }
 
-export async function fetchBill(provider: AdminProvider, from: string | undefined, to: string | undefined, env: NodeJS.ProcessEnv, saveTo?: string): Promise<FetchedBill> {
+export async function fetchBill(
+  provider: AdminProvider,
+  from: string | undefined,
+  to: string | undefined,
+  env: NodeJS.ProcessEnv,
+  saveTo?: string,
+): Promise<FetchedBill> {
   if (from === undefined || to === undefined) throw new UsageError('--fetch needs --from and --to (UTC days, YYYY-MM-DD)');
   if (dayStartMs(from) === undefined) throw new UsageError(`--from must be a day (YYYY-MM-DD), got "${from}"`);
   if (dayStartMs(to) === undefined) throw new UsageError(`--to must be a day (YYYY-MM-DD), got "${to}"`);
   if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`);
   const api = APIS[provider];
   const key = env[api.keyVariable]?.trim();
-  if (!key) throw new UsageError(`--fetch ${provider} needs the admin key in ${api.keyVariable} (set it in the environment; a key is never taken from the command line)`);
+  if (!key)
+    throw new UsageError(
+      `--fetch ${provider} needs the admin key in ${api.keyVariable} (set it in the environment; a key is never taken from the command line)`,
+    );
   const base = (env[api.baseVariable]?.trim() || api.defaultBase).replace(/\/+$/, '');
   if (!URL.canParse(base)) throw new UsageError(`${api.baseVariable} must be a URL, got "${base}"`);
   const directory = saveTo ?? `tokenledger-bill-${provider}-${from}-${to}`;
@@ -105,10 +133,12 @@ async function allPages(url: string, query: Array<[string, string]>, headers: Re
     const body = await getJson(target, headers);
     pages.push(body);
     const next = body.has_more === true && typeof body.next_page === 'string' && body.next_page !== '' ? body.next_page : undefined;
-    if (next !== undefined && cursors.has(next)) throw new BillError(target.origin + target.pathname, `the server returned the cursor ${next} twice: stopped instead of reading the same pages again`);
+    if (next !== undefined && cursors.has(next))
+      throw new BillError(target.origin + target.pathname, `the server returned the cursor ${next} twice: stopped instead of reading the same pages again`);
     if (next !== undefined) cursors.add(next);
     page = next;
-    if (pages.length >= MAX_PAGES && page !== undefined) throw new BillError(target.origin + target.pathname, `more than ${MAX_PAGES} pages: fetch fewer days at a time`);
+    if (pages.length >= MAX_PAGES && page !== undefined)
+      throw new BillError(target.origin + target.pathname, `more than ${MAX_PAGES} pages: fetch fewer days at a time`);
   } while (page !== undefined);
   return pages;
 }
@@ -119,7 +149,10 @@ async function getJson(url: URL, headers: Record<string, string>): Promise<Recor
   try {
     response = await fetch(url, { headers: { accept: 'application/json', ...headers } });
   } catch (error) {
-    throw new BillError(where, `cannot be reached (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`);
+    throw new BillError(
+      where,
+      `cannot be reached (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`,
+    );
   }
   const text = await response.text();
   let body: unknown;

@@ -34,7 +34,8 @@ interface SourceRow {
 }
 
 function* rows(files: readonly string[], flag: string, side: 'usage' | 'cost'): Generator<SourceRow> {
-  const endpoints = side === 'usage' ? 'GET /v1/organizations/usage_report/messages or /analytics/usage' : 'GET /v1/organizations/cost_report or /analytics/cost';
+  const endpoints =
+    side === 'usage' ? 'GET /v1/organizations/usage_report/messages or /analytics/usage' : 'GET /v1/organizations/cost_report or /analytics/cost';
   let generation: { name: 'legacy' | 'analytics'; where: string } | undefined;
   for (const file of files) {
     for (const page of readPages(file, flag, endpoints)) {
@@ -42,9 +43,16 @@ function* rows(files: readonly string[], flag: string, side: 'usage' | 'cost'): 
         const where = `${page.where}, row ${index + 1}`;
         if (typeof item !== 'object' || item === null) throw new BillError(where, 'a row must be an object');
         const name = Array.isArray(item.results) ? 'legacy' : typeof item.group === 'object' && item.group !== null ? 'analytics' : undefined;
-        if (name === undefined) throw new BillError(where, `not what ${flag} reads: expected a bucket with "results" (${side === 'usage' ? 'usage_report/messages' : 'cost_report'}) or a row with "group" (analytics/${side})`);
+        if (name === undefined)
+          throw new BillError(
+            where,
+            `not what ${flag} reads: expected a bucket with "results" (${side === 'usage' ? 'usage_report/messages' : 'cost_report'}) or a row with "group" (analytics/${side})`,
+          );
         if (generation && generation.name !== name) {
-          throw new BillError(where, `mixed sources: ${name} pages here and ${generation.name} pages in ${generation.where} describe the same ${side} twice; give one of them`);
+          throw new BillError(
+            where,
+            `mixed sources: ${name} pages here and ${generation.name} pages in ${generation.where} describe the same ${side} twice; give one of them`,
+          );
         }
         generation ??= { name, where };
         const startMs = rfc3339Ms(item.starting_at, where, 'starting_at');
@@ -52,15 +60,22 @@ function* rows(files: readonly string[], flag: string, side: 'usage' | 'cost'): 
         if (name === 'analytics') {
           const metrics = item[side];
           if (typeof metrics !== 'object' || metrics === null) {
-            throw new BillError(where, `not what ${flag} reads: an analytics row of ${side} has "${side}" (this one has ${Object.keys(item).filter((key) => key !== 'group').join(', ')})`);
+            throw new BillError(
+              where,
+              `not what ${flag} reads: an analytics row of ${side} has "${side}" (this one has ${Object.keys(item)
+                .filter((key) => key !== 'group')
+                .join(', ')})`,
+            );
           }
           yield { row: metrics as Row, group: item.group as Row, startMs, endMs, where, generation: name };
           continue;
         }
         for (const [r, result] of (item.results as Row[]).entries()) {
           const at = `${where}, result ${r + 1}`;
-          if (side === 'usage' && result?.amount !== undefined) throw new BillError(at, 'holds cost results (amount): this is a cost_report page (give it to --anthropic-costs)');
-          if (side === 'cost' && result?.amount === undefined) throw new BillError(at, 'holds no amount: this is not a cost_report page (a usage_report page goes to --anthropic-usage)');
+          if (side === 'usage' && result?.amount !== undefined)
+            throw new BillError(at, 'holds cost results (amount): this is a cost_report page (give it to --anthropic-costs)');
+          if (side === 'cost' && result?.amount === undefined)
+            throw new BillError(at, 'holds no amount: this is not a cost_report page (a usage_report page goes to --anthropic-usage)');
           yield { row: result, group: result, startMs, endMs, where: at, generation: name };
         }
       }
@@ -71,7 +86,12 @@ function* rows(files: readonly string[], flag: string, side: 'usage' | 'cost'): 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 function tier(group: Row) {
-  return { serviceTier: text(group.service_tier), contextWindow: text(group.context_window), inferenceGeo: text(group.inference_geo), scope: groupOf(group, ['workspace_id', 'api_key_id']) || undefined };
+  return {
+    serviceTier: text(group.service_tier),
+    contextWindow: text(group.context_window),
+    inferenceGeo: text(group.inference_geo),
+    scope: groupOf(group, ['workspace_id', 'api_key_id']) || undefined,
+  };
 }
 
 export function anthropicUsageLines(files: readonly string[]): BillLine[] {
@@ -90,7 +110,10 @@ export function anthropicUsageLines(files: readonly string[]): BillLine[] {
       ['server_tools', count((row.server_tool_use as Row | undefined)?.web_search_requests, where, 'server_tool_use.web_search_requests')],
     ];
     if (figures.some(([type, tokens]) => type !== 'server_tools' && tokens === undefined)) {
-      throw new BillError(where, 'a usage row needs uncached_input_tokens, cache_read_input_tokens, cache_creation.ephemeral_5m_input_tokens / ephemeral_1h_input_tokens and output_tokens');
+      throw new BillError(
+        where,
+        'a usage row needs uncached_input_tokens, cache_read_input_tokens, cache_creation.ephemeral_5m_input_tokens / ephemeral_1h_input_tokens and output_tokens',
+      );
     }
     const model = text(group.model);
     if (model === undefined) {
@@ -122,14 +145,25 @@ export function anthropicCostLines(files: readonly string[]): BillLine[] {
     if (costType === 'web_search' || costType === 'code_execution' || costType === 'session_usage') tokenType = 'server_tools';
     else if (group.token_type !== undefined && group.token_type !== null) {
       tokenType = TOKEN_TYPES[String(group.token_type)];
-      if (tokenType === undefined) throw new BillError(where, `an unknown token_type ${JSON.stringify(group.token_type)} (known: ${Object.keys(TOKEN_TYPES).join(', ')})`);
+      if (tokenType === undefined)
+        throw new BillError(where, `an unknown token_type ${JSON.stringify(group.token_type)} (known: ${Object.keys(TOKEN_TYPES).join(', ')})`);
     }
     if (model === '' && tokenType !== 'server_tools' && usd !== 0) {
       const grouping = generation === 'legacy' ? 'group_by[]=description' : 'group_by[]=model and group_by[]=token_type';
       throw new BillError(where, `a token cost without a model: fetch the costs with ${grouping}, so they can be compared model by model`);
     }
     const requests = count(row.requests, where, 'requests');
-    lines.push({ provider: 'anthropic', day: utcDay(startMs), model, tokenType, usd, listUsd, ...(requests !== undefined ? { requests } : {}), ...tier(group), source: where });
+    lines.push({
+      provider: 'anthropic',
+      day: utcDay(startMs),
+      model,
+      tokenType,
+      usd,
+      listUsd,
+      ...(requests !== undefined ? { requests } : {}),
+      ...tier(group),
+      source: where,
+    });
   }
   return lines;
 }

@@ -54,12 +54,18 @@ export class BucketLedger {
     if (!Number.isFinite(width) || width <= 0) throw new BillError(where, `a bucket that does not end after it starts (${iso(startMs)} – ${iso(endMs)})`);
     if (this.width === undefined) this.width = { ms: width, where };
     else if (this.width.ms !== width) {
-      throw new BillError(where, `mixed units: ${this.source} buckets of ${widthLabel(width)} here and of ${widthLabel(this.width.ms)} in ${this.width.where}; give pages of one bucket width`);
+      throw new BillError(
+        where,
+        `mixed units: ${this.source} buckets of ${widthLabel(width)} here and of ${widthLabel(this.width.ms)} in ${this.width.where}; give pages of one bucket width`,
+      );
     }
     const key = `${startMs}\u0000${group}`;
     const other = this.seen.get(key);
     if (other !== undefined) {
-      throw new BillError(where, `overlapping pages: the ${this.source} bucket from ${iso(startMs)}${group ? ` for ${group}` : ''} is also in ${other}; give each page once`);
+      throw new BillError(
+        where,
+        `overlapping pages: the ${this.source} bucket from ${iso(startMs)}${group ? ` for ${group}` : ''} is also in ${other}; give each page once`,
+      );
     }
     this.seen.set(key, where);
   }

@@ -21,7 +21,10 @@ export function dollars(value: unknown, where: string, what: string): number {
 export function centsAsDollars(value: unknown, where: string, what: string): number {
   const match = typeof value === 'string' ? DECIMAL.exec(value.trim()) : null;
   if (!match) {
-    throw new BillError(where, `${what} must be a decimal string in cents, as Anthropic's API writes it (e.g. "123.45" for $1.2345), got ${JSON.stringify(value)}`);
+    throw new BillError(
+      where,
+      `${what} must be a decimal string in cents, as Anthropic's API writes it (e.g. "123.45" for $1.2345), got ${JSON.stringify(value)}`,
+    );
   }
   const [, sign, whole, fraction = ''] = match;
   const digits = whole!.padStart(3, '0');

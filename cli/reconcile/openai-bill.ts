@@ -28,7 +28,8 @@ function* results(file: string, flag: string, endpoint: string, object: string, 
       const list = b.results ?? b.result;
       if (!Array.isArray(list)) throw new BillError(where, 'results must be a list');
       for (const result of list as Result[]) {
-        if (result?.object === other.object) throw new BillError(where, `holds ${other.object} results: this is not a ${endpoint} page (give it to ${other.flag})`);
+        if (result?.object === other.object)
+          throw new BillError(where, `holds ${other.object} results: this is not a ${endpoint} page (give it to ${other.flag})`);
         if (result?.object !== object) throw new BillError(where, `not what ${flag} reads: expected ${object} results, got ${JSON.stringify(result?.object)}`);
         yield { result, startMs, endMs, where };
       }
@@ -40,7 +41,10 @@ export function openaiUsageLines(files: readonly string[]): BillLine[] {
   const ledger = new BucketLedger('OpenAI usage');
   const lines: BillLine[] = [];
   for (const file of files) {
-    for (const { result, startMs, endMs, where } of results(file, '--openai-usage', USAGE_ENDPOINT, USAGE_RESULT, { object: COST_RESULT, flag: '--openai-costs' })) {
+    for (const { result, startMs, endMs, where } of results(file, '--openai-usage', USAGE_ENDPOINT, USAGE_RESULT, {
+      object: COST_RESULT,
+      flag: '--openai-costs',
+    })) {
       ledger.note(startMs, endMs, groupOf(result, USAGE_GROUPS), where);
       const input = count(result.input_tokens, where, 'input_tokens');
       const output = count(result.output_tokens, where, 'output_tokens');
@@ -49,7 +53,10 @@ export function openaiUsageLines(files: readonly string[]): BillLine[] {
       const written = count(result.input_cache_write_tokens, where, 'input_cache_write_tokens');
       const uncached = count(result.input_uncached_tokens, where, 'input_uncached_tokens') ?? input - cached - (written ?? 0);
       if (uncached < 0 || uncached + cached + (written ?? 0) !== input) {
-        throw new BillError(where, `input_tokens ${input} is not input_uncached_tokens ${uncached} + input_cached_tokens ${cached} + input_cache_write_tokens ${written ?? 0}`);
+        throw new BillError(
+          where,
+          `input_tokens ${input} is not input_uncached_tokens ${uncached} + input_cached_tokens ${cached} + input_cache_write_tokens ${written ?? 0}`,
+        );
       }
       const requests = count(result.num_model_requests, where, 'num_model_requests');
       if (typeof result.model !== 'string' || result.model === '') {
@@ -77,7 +84,10 @@ export function openaiCostLines(files: readonly string[]): BillLine[] {
   const ledger = new BucketLedger('OpenAI costs');
   const lines: BillLine[] = [];
   for (const file of files) {
-    for (const { result, startMs, endMs, where } of results(file, '--openai-costs', COST_ENDPOINT, COST_RESULT, { object: USAGE_RESULT, flag: '--openai-usage' })) {
+    for (const { result, startMs, endMs, where } of results(file, '--openai-costs', COST_ENDPOINT, COST_RESULT, {
+      object: USAGE_RESULT,
+      flag: '--openai-usage',
+    })) {
       ledger.note(startMs, endMs, groupOf(result, COST_GROUPS), where);
       const amount = result.amount as { value?: unknown; currency?: unknown } | undefined;
       const unit = typeof amount?.currency === 'string' ? amount.currency.toLowerCase() : undefined;
@@ -129,7 +139,10 @@ export function lineItem(text: unknown): { model: string; tokenType?: BillTokenT
   const name = (at < 0 ? text : text.slice(0, at)).trim();
   let kind = (at < 0 ? '' : text.slice(at + 1)).trim().toLowerCase();
   const batch = /\bbatch\b/i.test(text);
-  kind = kind.replace(/\(?\bbatch\b\)?/g, '').replace(/\s+/g, ' ').trim();
+  kind = kind
+    .replace(/\(?\bbatch\b\)?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/web search|file search|code interpreter/i.test(name) && !/^gpt|^o\d/i.test(name)) return { model: '', tokenType: 'server_tools', batch };
   const tokenType = KINDS.find(([pattern]) => pattern.test(kind))?.[1];
   return { model: name.replace(/\s*\(?\bbatch\b\)?\s*/gi, ' ').trim(), tokenType, batch };

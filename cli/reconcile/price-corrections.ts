@@ -59,7 +59,14 @@ export function priceCorrections(result: Reconciliation, keys: ModelKeys, billFi
         corrections.set(entry.label, correction);
       }
       correction.names.add(row.model);
-      const held = correction.keys.get(key) ?? { billed: 0, priced: 0, tokens: 0, days: new Set<string>(), was: reason.telemetryPerMtok, billedRate: reason.billedPerMtok };
+      const held = correction.keys.get(key) ?? {
+        billed: 0,
+        priced: 0,
+        tokens: 0,
+        days: new Set<string>(),
+        was: reason.telemetryPerMtok,
+        billedRate: reason.billedPerMtok,
+      };
       held.billed += row.telemetryTokens * reason.billedPerMtok;
       held.priced += row.telemetryTokens * reason.telemetryPerMtok;
       held.tokens += row.telemetryTokens;
@@ -87,7 +94,11 @@ export function priceCorrections(result: Reconciliation, keys: ModelKeys, billFi
       });
     }
     let provider = byProvider.get(correction.providerId);
-    if (!provider) byProvider.set(correction.providerId, (provider = { id: correction.providerId, name: `${correction.providerId} (reconciled with the bill)`, models: [] }));
+    if (!provider)
+      byProvider.set(
+        correction.providerId,
+        (provider = { id: correction.providerId, name: `${correction.providerId} (reconciled with the bill)`, models: [] }),
+      );
     provider.models.push({ id: correction.modelId, match: { or: [...correction.names].map((name) => ({ equals: name })) }, prices });
   }
   return { version: `reconciled-${lastDay || 'bill'}`, providers: [...byProvider.values()], sources };

@@ -11,7 +11,7 @@ export const REASONS = {
   service_tier: "the bill's service tier (priority, flex, scale) differs from the one telemetry priced",
   long_context: 'the long-context rate (Anthropic context_window 200k-1M) the bill applied',
   inference_geo: 'the regional-inference rate (Anthropic inference_geo us) the bill applied',
-  cache_write_unpriced: "cache writes telemetry priced without their own rate (the price data has none for the TTL)",
+  cache_write_unpriced: 'cache writes telemetry priced without their own rate (the price data has none for the TTL)',
   price_drift: "the rate the bill charges per token differs from tokenledger's price (both rates shown)",
 } as const;
 

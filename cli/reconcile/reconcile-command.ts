@@ -35,10 +35,16 @@ export async function reconcileCommand(argv: readonly string[], io: CommandIo): 
     const fetched = await fetchBill(values.fetch, values.from, values.to, io.env, values.saveTo);
     bill[values.fetch === 'openai' ? 'openaiUsage' : 'anthropicUsage'].push(fetched.usage);
     bill[values.fetch === 'openai' ? 'openaiCosts' : 'anthropicCosts'].push(fetched.costs);
-    io.err(`tokenledger reconcile: fetched ${plural(fetched.pages.usage, 'usage page')} and ${plural(fetched.pages.costs, 'cost page')} into ${fetched.directory}/ (give ${fetched.usage} and ${fetched.costs} to reconcile again offline)\n`);
+    io.err(
+      `tokenledger reconcile: fetched ${plural(fetched.pages.usage, 'usage page')} and ${plural(fetched.pages.costs, 'cost page')} into ${fetched.directory}/ (give ${fetched.usage} and ${fetched.costs} to reconcile again offline)\n`,
+    );
   } else if (values.from !== undefined || values.to !== undefined) throw new UsageError('--from and --to go with --fetch');
   if (Object.values(bill).every((list) => list.length === 0)) {
-    throw new UsageError(`no bill given: name its files (${Object.values(BILL_FLAGS).map((flag) => flag.name).join(', ')}) or --fetch openai|anthropic`);
+    throw new UsageError(
+      `no bill given: name its files (${Object.values(BILL_FLAGS)
+        .map((flag) => flag.name)
+        .join(', ')}) or --fetch openai|anthropic`,
+    );
   }
   const result = await reconcileRecordings(files, values, bill);
   if (values.writePrices) {
@@ -48,11 +54,19 @@ export async function reconcileCommand(argv: readonly string[], io: CommandIo): 
     } catch (error) {
       throw new UsageError(`--write-prices ${values.writePrices}: cannot write it (${(error as Error).message})`);
     }
-    io.err(`tokenledger reconcile: ${plural(corrections.sources.length, 'rate')} the bill charges differently written to ${values.writePrices} (use it as TOKENLEDGER_PRICES, or --prices with --reprice)\n`);
+    io.err(
+      `tokenledger reconcile: ${plural(corrections.sources.length, 'rate')} the bill charges differently written to ${values.writePrices} (use it as TOKENLEDGER_PRICES, or --prices with --reprice)\n`,
+    );
   }
   const { reconciliation, facts, stats } = result;
-  if (values.json) io.out(`${JSON.stringify(reconcileJson(reconciliation, { files: stats.files, spans: stats.spans, calls: stats.calls, sampled: facts.sampled, samplers: facts.samplers, unsampled_calls: facts.unsampledCalls }), null, 2)}\n`);
-  else io.out(reconcileText(reconciliation, [`tokenledger reconcile: ${files.join(', ')} against ${billDescription(bill)}`, `Recording: ${facts.summary(stats)}.`]));
+  if (values.json)
+    io.out(
+      `${JSON.stringify(reconcileJson(reconciliation, { files: stats.files, spans: stats.spans, calls: stats.calls, sampled: facts.sampled, samplers: facts.samplers, unsampled_calls: facts.unsampledCalls }), null, 2)}\n`,
+    );
+  else
+    io.out(
+      reconcileText(reconciliation, [`tokenledger reconcile: ${files.join(', ')} against ${billDescription(bill)}`, `Recording: ${facts.summary(stats)}.`]),
+    );
   return reconciliation.withinTolerance ? 0 : 1;
 }
 
@@ -60,7 +74,13 @@ export type BillFiles = Record<keyof typeof BILL_FLAGS, string[]>;
 
 /** The bill's files the flags name (each list empty when not given). */
 export function billFiles(values: FlagValues<typeof BILL_FLAGS>): BillFiles {
-  return { openaiUsage: values.openaiUsage ?? [], openaiCosts: values.openaiCosts ?? [], anthropicUsage: values.anthropicUsage ?? [], anthropicCosts: values.anthropicCosts ?? [], focus: values.focus ?? [] };
+  return {
+    openaiUsage: values.openaiUsage ?? [],
+    openaiCosts: values.openaiCosts ?? [],
+    anthropicUsage: values.anthropicUsage ?? [],
+    anthropicCosts: values.anthropicCosts ?? [],
+    focus: values.focus ?? [],
+  };
 }
 
 export interface ReconcileResult {

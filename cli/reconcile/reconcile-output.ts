@@ -9,8 +9,14 @@ export const RECONCILE_SCHEMA = 'tokenledger.reconcile/1';
 export function reconcileText(result: Reconciliation, header: readonly string[]): string {
   const lines = [...header];
   for (const provider of result.providers) lines.push('', ...providerText(provider, result.tolerancePct));
-  for (const skipped of result.notCompared) lines.push('', `${skipped.provider}: ${plural(skipped.calls, 'call')} (${dollars(skipped.usd)}) in telemetry, no bill given for it: not compared`);
-  lines.push('', result.withinTolerance ? `Every provider-day is within ${result.tolerancePct}% of the bill.` : `Some provider-days differ from the bill by more than ${result.tolerancePct}% (exit 1).`);
+  for (const skipped of result.notCompared)
+    lines.push('', `${skipped.provider}: ${plural(skipped.calls, 'call')} (${dollars(skipped.usd)}) in telemetry, no bill given for it: not compared`);
+  lines.push(
+    '',
+    result.withinTolerance
+      ? `Every provider-day is within ${result.tolerancePct}% of the bill.`
+      : `Some provider-days differ from the bill by more than ${result.tolerancePct}% (exit 1).`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -21,7 +27,8 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
     `${provider.provider}  ${provider.coverage.firstDay} – ${provider.coverage.lastDay}  (bill: ${billSources(provider)})`,
     `  telemetry ${dollars(provider.telemetry.usd)} (${plural(provider.telemetry.requests, 'request')})   billed ${dollars(provider.billed.usd)} (${requests(provider.billed.requests)})   difference ${signed(difference)}${provider.billed.usd !== 0 ? ` (${signedPercent(difference / provider.billed.usd)})` : ''}`,
   ];
-  if (provider.unattributed.requests > 0) lines.push(`  unattributed: ${plural(provider.unattributed.requests, 'request')}, ${signed(provider.unattributed.usd)}`);
+  if (provider.unattributed.requests > 0)
+    lines.push(`  unattributed: ${plural(provider.unattributed.requests, 'request')}, ${signed(provider.unattributed.usd)}`);
   if (provider.reasons.length > 0 || provider.unexplained !== 0) {
     lines.push('  explained by:');
     const width = Math.max(12, ...provider.reasons.map((reason) => reason.code.length));
@@ -29,7 +36,9 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
     lines.push(`    ${'unexplained'.padEnd(width)}  ${signed(provider.unexplained).padStart(11)}`);
   }
   if (provider.callsOutsideBill > 0) lines.push(`  ${plural(provider.callsOutsideBill, 'call')} in telemetry on days the bill does not cover: not compared`);
-  lines.push(`  days: ${provider.days.map((day) => `${day.day} ${signed(day.difference)} ${day.withinTolerance ? '✓' : `✗ (over ${tolerancePct}%)`}`).join(', ')}`);
+  lines.push(
+    `  days: ${provider.days.map((day) => `${day.day} ${signed(day.difference)} ${day.withinTolerance ? '✓' : `✗ (over ${tolerancePct}%)`}`).join(', ')}`,
+  );
   const table: string[][] = [['day', 'model', 'token type', 'telemetry tokens', 'telemetry $', 'billed tokens', 'billed $', 'difference', 'why']];
   for (const row of provider.rows) {
     table.push([
@@ -45,9 +54,11 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
     ]);
   }
   lines.push(...columns(table).map((line) => `  ${line}`));
-  if (provider.rows.some((row) => row.billedFrom !== 'cost')) lines.push("  * billed dollars are the bill's tokens at tokenledger's prices (no cost report given)");
+  if (provider.rows.some((row) => row.billedFrom !== 'cost'))
+    lines.push("  * billed dollars are the bill's tokens at tokenledger's prices (no cost report given)");
   for (const row of provider.rows) {
-    for (const reason of row.reasons) if (reason.detail) lines.push(`  - ${row.day} ${row.model} ${row.tokenType.replace(/_/g, ' ')}: ${reason.code} ${signed(reason.usd)}: ${reason.detail}`);
+    for (const reason of row.reasons)
+      if (reason.detail) lines.push(`  - ${row.day} ${row.model} ${row.tokenType.replace(/_/g, ' ')}: ${reason.code} ${signed(reason.usd)}: ${reason.detail}`);
   }
   return lines;
 }
@@ -76,7 +87,12 @@ function signedPercent(value: number): string {
 function columns(table: string[][]): string[] {
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const numeric = new Set([3, 4, 5, 6, 7]);
-  return table.map((row) => row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return table.map((row) =>
+    row
+      .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function reconcileJson(result: Reconciliation, recording: Record<string, unknown>): Record<string, unknown> {
@@ -88,7 +104,11 @@ export function reconcileJson(result: Reconciliation, recording: Record<string, 
     providers: result.providers.map((provider) => ({
       provider: provider.provider,
       period: { first_day: provider.coverage.firstDay, last_day: provider.coverage.lastDay },
-      bill_sources: { usage: provider.coverage.usage, costs: provider.coverage.typedCost || provider.coverage.untypedCost, cache_write_ttl_split: provider.coverage.ttlSplit },
+      bill_sources: {
+        usage: provider.coverage.usage,
+        costs: provider.coverage.typedCost || provider.coverage.untypedCost,
+        cache_write_ttl_split: provider.coverage.ttlSplit,
+      },
       telemetry: provider.telemetry,
       billed: { requests: provider.billed.requests ?? null, usd: provider.billed.usd },
       difference_usd: Math.round((provider.billed.usd - provider.telemetry.usd) * 1e10) / 1e10,
@@ -96,7 +116,13 @@ export function reconcileJson(result: Reconciliation, recording: Record<string, 
       reasons: provider.reasons.map(reasonJson),
       unexplained_usd: provider.unexplained,
       calls_outside_bill: provider.callsOutsideBill,
-      day_totals: provider.days.map((day) => ({ day: day.day, telemetry_usd: day.telemetryUsd, billed_usd: day.billedUsd, difference_usd: day.difference, within_tolerance: day.withinTolerance })),
+      day_totals: provider.days.map((day) => ({
+        day: day.day,
+        telemetry_usd: day.telemetryUsd,
+        billed_usd: day.billedUsd,
+        difference_usd: day.difference,
+        within_tolerance: day.withinTolerance,
+      })),
       days: provider.rows.map((row) => ({
         day: row.day,
         model: row.model,

@@ -10,19 +10,35 @@ export const BILL_FLAGS = {
   openaiUsage: pathListSetting('--openai-usage', 'saved pages of OpenAI `GET /v1/organization/usage/completions` (one page, or a JSON array of pages)'),
   openaiCosts: pathListSetting('--openai-costs', 'saved pages of OpenAI `GET /v1/organization/costs` (`amount.value` in dollars)'),
   anthropicUsage: pathListSetting('--anthropic-usage', 'saved pages of Anthropic `GET /v1/organizations/usage_report/messages` or `/analytics/usage`'),
-  anthropicCosts: pathListSetting('--anthropic-costs', 'saved pages of Anthropic `GET /v1/organizations/cost_report` or `/analytics/cost` (`amount` in cents, as a decimal string)'),
-  focus: pathListSetting('--focus', 'FOCUS 1.2+ CSV exports of a cloud bill (Bedrock, Azure OpenAI, Vertex AI): the AI services\' token charges are read'),
+  anthropicCosts: pathListSetting(
+    '--anthropic-costs',
+    'saved pages of Anthropic `GET /v1/organizations/cost_report` or `/analytics/cost` (`amount` in cents, as a decimal string)',
+  ),
+  focus: pathListSetting('--focus', "FOCUS 1.2+ CSV exports of a cloud bill (Bedrock, Azure OpenAI, Vertex AI): the AI services' token charges are read"),
 };
 
 export const RECONCILE_FLAGS = {
   ...BILL_FLAGS,
-  fetch: choiceSetting('--fetch', ['openai', 'anthropic'] as const, undefined, "fetch the provider's usage and cost reports for `--from` … `--to` with the admin key in `OPENAI_ADMIN_KEY` / `ANTHROPIC_ADMIN_KEY`, every page, and save them beside the result"),
+  fetch: choiceSetting(
+    '--fetch',
+    ['openai', 'anthropic'] as const,
+    undefined,
+    "fetch the provider's usage and cost reports for `--from` … `--to` with the admin key in `OPENAI_ADMIN_KEY` / `ANTHROPIC_ADMIN_KEY`, every page, and save them beside the result",
+  ),
   from: stringSetting('--from', 'YYYY-MM-DD', 'the first UTC day to fetch'),
   to: stringSetting('--to', 'YYYY-MM-DD', 'the last UTC day to fetch (inclusive)'),
   saveTo: stringSetting('--save-to', 'directory', 'where fetched pages are saved (default `tokenledger-bill-<provider>-<from>-<to>`)'),
   json: booleanSetting('--json', false, `print one JSON object (schema \`tokenledger.reconcile/1\`) instead of the tables`),
-  tolerance: fractionSetting('--tolerance', DEFAULT_TOLERANCE_PCT, 'percent: exit 1 when a provider-day differs from the bill by more than this share of the bill'),
-  writePrices: stringSetting('--write-prices', 'path', 'write the rates the bill charges where they differ from tokenledger\'s (price drift, unpriced cache writes) as a `TOKENLEDGER_PRICES` overrides file, each rate with where it came from'),
+  tolerance: fractionSetting(
+    '--tolerance',
+    DEFAULT_TOLERANCE_PCT,
+    'percent: exit 1 when a provider-day differs from the bill by more than this share of the bill',
+  ),
+  writePrices: stringSetting(
+    '--write-prices',
+    'path',
+    "write the rates the bill charges where they differ from tokenledger's (price drift, unpriced cache writes) as a `TOKENLEDGER_PRICES` overrides file, each rate with where it came from",
+  ),
   ...READING_FLAGS,
 };
 
@@ -36,7 +52,12 @@ export const RECONCILE_COMMAND: CommandSpec<typeof RECONCILE_FLAGS> = {
   variables: [
     { name: 'OPENAI_ADMIN_KEY', type: 'secret', default: '—', meaning: 'the OpenAI admin key `--fetch openai` uses (only from the environment, never a flag)' },
     { name: 'ANTHROPIC_ADMIN_KEY', type: 'secret', default: '—', meaning: 'the Anthropic admin key `--fetch anthropic` uses (only from the environment)' },
-    { name: 'OPENAI_ADMIN_BASE_URL', type: 'URL', default: '`https://api.openai.com`', meaning: 'where `--fetch openai` sends its requests (a proxy, or a test server)' },
+    {
+      name: 'OPENAI_ADMIN_BASE_URL',
+      type: 'URL',
+      default: '`https://api.openai.com`',
+      meaning: 'where `--fetch openai` sends its requests (a proxy, or a test server)',
+    },
     { name: 'ANTHROPIC_ADMIN_BASE_URL', type: 'URL', default: '`https://api.anthropic.com`', meaning: 'where `--fetch anthropic` sends its requests' },
   ],
   epilogue: [

@@ -125,7 +125,14 @@ function cellOf(cells: Map<string, Map<string, Cell>>, provider: string, key: st
   return cell;
 }
 
-function reconcileProvider(provider: string, coverage: BillCoverage, cells: Cell[], rateOf: RateOf, tolerancePct: number, facts?: RecordingFacts): ProviderReconciliation {
+function reconcileProvider(
+  provider: string,
+  coverage: BillCoverage,
+  cells: Cell[],
+  rateOf: RateOf,
+  tolerancePct: number,
+  facts?: RecordingFacts,
+): ProviderReconciliation {
   const rows: Row[] = [];
   let telemetryRequests = 0;
   let billedRequests: number | undefined;
@@ -217,7 +224,13 @@ function reconcileGroup(
     if (!billed && figures.tokens === 0 && figures.usd === 0) continue;
     const standardRate = rateOf(provider, model, type, day, 'standard');
     const telemetryRate = figures.tokens > 0 ? figures.usd / figures.tokens : standardRate;
-    const billedTokens = coverage.usage ? (billed?.usageTokens ?? 0) : billed && billed.costLinesWithoutTokens === 0 ? billed.costTokens : coverage.typedCost ? undefined : 0;
+    const billedTokens = coverage.usage
+      ? (billed?.usageTokens ?? 0)
+      : billed && billed.costLinesWithoutTokens === 0
+        ? billed.costTokens
+        : coverage.typedCost
+          ? undefined
+          : 0;
     let billedUsd: number;
     let billedFrom: Row['billedFrom'] = 'cost';
     if (coverage.typedCost) billedUsd = billed?.usd ?? 0;
@@ -225,7 +238,8 @@ function reconcileGroup(
       // Usage alone: the bill's tokens at tokenledger's rate for the tier they were billed at.
       billedFrom = 'usage × price';
       billedUsd = 0;
-      for (const [tier, tokens] of billed?.tierTokens ?? []) billedUsd += tokens * (tier === 'standard' ? (telemetryRate ?? 0) : (rateOf(provider, model, type, day, tier) ?? telemetryRate ?? 0));
+      for (const [tier, tokens] of billed?.tierTokens ?? [])
+        billedUsd += tokens * (tier === 'standard' ? (telemetryRate ?? 0) : (rateOf(provider, model, type, day, tier) ?? telemetryRate ?? 0));
     }
     const billedRate = billedTokens !== undefined && billedTokens > 0 ? billedUsd / billedTokens : telemetryRate;
     const row: Row = {
@@ -254,17 +268,38 @@ function reconcileGroup(
 }
 
 /** The token differences: requests telemetry never saw, usage it lacks, writes at the other TTL. Returns the unseen requests. */
-function explainTokens(provider: string, comparisons: TypeComparison[], group: TelemetryGroup | undefined, bill: BillGroup | undefined, facts: RecordingFacts | undefined): number {
+function explainTokens(
+  provider: string,
+  comparisons: TypeComparison[],
+  group: TelemetryGroup | undefined,
+  bill: BillGroup | undefined,
+  facts: RecordingFacts | undefined,
+): number {
   const at = (type: BillTokenType) => comparisons.find((comparison) => comparison.type === type);
   // Cache writes the bill counts at one TTL and telemetry at the other: the tokens moved, at the difference of the rates.
   const fiveMinutes = at('cache_write_5m');
   const oneHour = at('cache_write_1h');
-  if (fiveMinutes?.tokenDelta !== undefined && oneHour?.tokenDelta !== undefined && Math.sign(fiveMinutes.tokenDelta) === -Math.sign(oneHour.tokenDelta) && fiveMinutes.tokenDelta !== 0) {
+  if (
+    fiveMinutes?.tokenDelta !== undefined &&
+    oneHour?.tokenDelta !== undefined &&
+    Math.sign(fiveMinutes.tokenDelta) === -Math.sign(oneHour.tokenDelta) &&
+    fiveMinutes.tokenDelta !== 0
+  ) {
     const moved = Math.min(Math.abs(fiveMinutes.tokenDelta), Math.abs(oneHour.tokenDelta)) * Math.sign(oneHour.tokenDelta);
     const usdMoved = moved * ((oneHour.billedRate ?? 0) - (fiveMinutes.billedRate ?? 0));
     // Booked on the row of the TTL the bill counted them at; the other row's share of it is the negative part.
-    oneHour.row.reasons.push({ code: 'cache_write_ttl', usd: roundUsd(moved * (oneHour.billedRate ?? 0)), tokens: moved, detail: `${Math.abs(moved)} cache-write tokens billed at the ${moved > 0 ? '1-hour' : '5-minute'} TTL` });
-    fiveMinutes.row.reasons.push({ code: 'cache_write_ttl', usd: roundUsd(-moved * (fiveMinutes.billedRate ?? 0)), tokens: -moved, detail: `net ${roundUsd(usdMoved)} USD for the TTL` });
+    oneHour.row.reasons.push({
+      code: 'cache_write_ttl',
+      usd: roundUsd(moved * (oneHour.billedRate ?? 0)),
+      tokens: moved,
+      detail: `${Math.abs(moved)} cache-write tokens billed at the ${moved > 0 ? '1-hour' : '5-minute'} TTL`,
+    });
+    fiveMinutes.row.reasons.push({
+      code: 'cache_write_ttl',
+      usd: roundUsd(-moved * (fiveMinutes.billedRate ?? 0)),
+      tokens: -moved,
+      detail: `net ${roundUsd(usdMoved)} USD for the TTL`,
+    });
     oneHour.tokenDelta -= moved;
     fiveMinutes.tokenDelta += moved;
   }
@@ -277,7 +312,8 @@ function explainTokens(provider: string, comparisons: TypeComparison[], group: T
   if (unseen === undefined && surplus.length > 0 && comparisons.every((comparison) => (comparison.tokenDelta ?? 0) >= 0)) {
     // No request count in the bill (Anthropic's legacy usage report): as many requests as the surplus input makes,
     // at telemetry's mean input per call.
-    const input = (list: TypeComparison[], pick: (c: TypeComparison) => number) => list.filter((c) => c.type !== 'output' && c.type !== 'server_tools').reduce((sum, c) => sum + pick(c), 0);
+    const input = (list: TypeComparison[], pick: (c: TypeComparison) => number) =>
+      list.filter((c) => c.type !== 'output' && c.type !== 'server_tools').reduce((sum, c) => sum + pick(c), 0);
     const perCall = telemetryCalls > 0 ? input(comparisons, (c) => c.row.telemetryTokens) / telemetryCalls : 0;
     const extra = input(comparisons, (c) => c.tokenDelta ?? 0);
     if (perCall > 0 && extra > 0) {
@@ -290,14 +326,31 @@ function explainTokens(provider: string, comparisons: TypeComparison[], group: T
     if (delta === undefined || delta === 0) continue;
     const amount = roundUsd(delta * (comparison.billedRate ?? 0));
     if (comparison.type === 'server_tools') {
-      comparison.row.reasons.push({ code: 'server_tool_fees', usd: roundUsd(comparison.row.difference), tokens: delta, detail: `${delta} server-tool requests more on the bill` });
+      comparison.row.reasons.push({
+        code: 'server_tool_fees',
+        usd: roundUsd(comparison.row.difference),
+        tokens: delta,
+        detail: `${delta} server-tool requests more on the bill`,
+      });
       comparison.tokenDelta = 0;
       continue;
     }
     if (delta > 0 && unseen !== undefined && unseen > 0) {
-      comparison.row.reasons.push({ code: 'unattributed_requests', usd: amount, tokens: delta, requests: unseen, ...(estimated ? { requestsEstimated: true } : {}), detail: unseenDetail(provider, unseen, estimated, group, bill, facts) });
+      comparison.row.reasons.push({
+        code: 'unattributed_requests',
+        usd: amount,
+        tokens: delta,
+        requests: unseen,
+        ...(estimated ? { requestsEstimated: true } : {}),
+        detail: unseenDetail(provider, unseen, estimated, group, bill, facts),
+      });
     } else if (delta > 0 && (group?.usageUnknown ?? 0) > 0) {
-      comparison.row.reasons.push({ code: 'stream_without_usage', usd: amount, tokens: delta, detail: `${group!.usageUnknown} calls without usage in telemetry` });
+      comparison.row.reasons.push({
+        code: 'stream_without_usage',
+        usd: amount,
+        tokens: delta,
+        detail: `${group!.usageUnknown} calls without usage in telemetry`,
+      });
     } else continue;
     comparison.tokenDelta = 0;
   }
@@ -305,7 +358,14 @@ function explainTokens(provider: string, comparisons: TypeComparison[], group: T
 }
 
 /** Why requests may be missing, from what the recording says about itself. */
-function unseenDetail(provider: string, unseen: number, estimated: boolean, group: TelemetryGroup | undefined, bill: BillGroup | undefined, facts: RecordingFacts | undefined): string {
+function unseenDetail(
+  provider: string,
+  unseen: number,
+  estimated: boolean,
+  group: TelemetryGroup | undefined,
+  bill: BillGroup | undefined,
+  facts: RecordingFacts | undefined,
+): string {
   const parts = [`${estimated ? '≈' : ''}${unseen} requests the bill counts and telemetry did not see`];
   const left = group && facts ? facts.unsampledFor(provider, group.model, group.day) : undefined;
   if (left) parts.push(`the recording's sampler left ${left.calls} of them out (end record)`);
@@ -330,7 +390,9 @@ function explainRate(comparison: TypeComparison, group: TelemetryGroup | undefin
   let detail = `the bill charges ${rates.billedPerMtok} USD per million ${type} tokens, tokenledger's price is ${rates.telemetryPerMtok}`;
   if (billedTiers.includes('batch') !== telemetryTiers.has('batch') && (billedTiers.includes('batch') || (group?.batchCalls ?? 0) > 0)) {
     code = 'batch';
-    detail = billedTiers.includes('batch') ? `${tiers.get('batch')} tokens billed at the batch rate, priced by telemetry at the standard rate` : 'telemetry priced batch calls the bill charges at the standard rate';
+    detail = billedTiers.includes('batch')
+      ? `${tiers.get('batch')} tokens billed at the batch rate, priced by telemetry at the standard rate`
+      : 'telemetry priced batch calls the bill charges at the standard rate';
   } else if (billedTiers.some((tier) => tier !== 'batch' && !telemetryTiers.has(tier))) {
     code = 'service_tier';
     detail = `billed at the ${billedTiers.filter((tier) => tier !== 'batch').join(', ')} tier, priced by telemetry at ${[...telemetryTiers].join(', ') || 'standard'}`;
@@ -366,7 +428,16 @@ function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
     billedUsd: roundUsd(difference),
     billedFrom: 'cost',
     difference,
-    reasons: Math.abs(difference) > EPSILON_USD && telemetryUsd > 0 ? [{ code: 'price_drift', usd: difference, detail: `the model's charge (${roundUsd(bill.untypedUsd)} USD, not split by token type) against its usage at tokenledger's prices (${roundUsd(estimated)} USD)` }] : [],
+    reasons:
+      Math.abs(difference) > EPSILON_USD && telemetryUsd > 0
+        ? [
+            {
+              code: 'price_drift',
+              usd: difference,
+              detail: `the model's charge (${roundUsd(bill.untypedUsd)} USD, not split by token type) against its usage at tokenledger's prices (${roundUsd(estimated)} USD)`,
+            },
+          ]
+        : [],
     unexplained: 0,
   };
 }
@@ -383,8 +454,16 @@ function explainBoundaries(rows: Row[]): void {
     const b = residual(next);
     if (Math.sign(a) !== -Math.sign(b) || Math.abs(a) <= EPSILON_USD) continue;
     const moved = Math.min(Math.abs(a), Math.abs(b));
-    row.reasons.push({ code: 'bucket_boundary', usd: roundUsd(Math.sign(a) * moved), detail: `the bill counts on ${next.day} what telemetry counts on ${row.day} (or the reverse)` });
-    next.reasons.push({ code: 'bucket_boundary', usd: roundUsd(Math.sign(b) * moved), detail: `the bill counts on ${row.day} what telemetry counts on ${next.day} (or the reverse)` });
+    row.reasons.push({
+      code: 'bucket_boundary',
+      usd: roundUsd(Math.sign(a) * moved),
+      detail: `the bill counts on ${next.day} what telemetry counts on ${row.day} (or the reverse)`,
+    });
+    next.reasons.push({
+      code: 'bucket_boundary',
+      usd: roundUsd(Math.sign(b) * moved),
+      detail: `the bill counts on ${row.day} what telemetry counts on ${next.day} (or the reverse)`,
+    });
   }
 }
 

@@ -40,7 +40,13 @@ export interface TelemetryGroup {
   types: Map<TelemetryType, TypeFigures>;
 }
 
-const PART_COST: Record<Exclude<TelemetryType, 'server_tools'>, true> = { uncached_input: true, cache_read: true, cache_write_5m: true, cache_write_1h: true, output: true };
+const PART_COST: Record<Exclude<TelemetryType, 'server_tools'>, true> = {
+  uncached_input: true,
+  cache_read: true,
+  cache_write_5m: true,
+  cache_write_1h: true,
+  output: true,
+};
 
 const DAY_MS = 86_400_000;
 
@@ -75,7 +81,8 @@ export class TelemetryLedger implements ReplaySink {
     group.tiers.set(tier, (group.tiers.get(tier) ?? 0) + 1);
     const sinceMidnight = call.startMs - dayNumber * DAY_MS;
     if (sinceMidnight < BOUNDARY_MS || sinceMidnight > 86_400_000 - BOUNDARY_MS) group.nearBoundary += 1;
-    if (call.samplingProbability !== undefined && call.samplingProbability > 0 && call.samplingProbability < 1) group.sampledStandFor += 1 / call.samplingProbability;
+    if (call.samplingProbability !== undefined && call.samplingProbability > 0 && call.samplingProbability < 1)
+      group.sampledStandFor += 1 / call.samplingProbability;
     const tokens = call.figures.tokens;
     const cost = call.figures.cost;
     if (!tokens) group.usageUnknown += 1;
@@ -106,7 +113,20 @@ export class TelemetryLedger implements ReplaySink {
     const key = this.keys.groupKey(provider, model, day);
     group = this.groups.get(key);
     if (!group) {
-      group = { provider, day, model, key, calls: 0, usageUnknown: 0, unpriced: 0, batchCalls: 0, tiers: new Map(), nearBoundary: 0, sampledStandFor: 0, types: new Map() };
+      group = {
+        provider,
+        day,
+        model,
+        key,
+        calls: 0,
+        usageUnknown: 0,
+        unpriced: 0,
+        batchCalls: 0,
+        tiers: new Map(),
+        nearBoundary: 0,
+        sampledStandFor: 0,
+        types: new Map(),
+      };
       this.groups.set(key, group);
     }
     days.set(dayNumber, group);

@@ -22,10 +22,16 @@ export function checkUnits(result: Reconciliation, costFiles: (provider: string)
     const ratio = billed / expected;
     const files = costFiles(provider.provider).join(', ');
     if (ratio >= LOW[0]! && ratio <= LOW[1]!) {
-      throw new BillError(files, `mixed units: the ${provider.provider} costs come to ${ratio.toPrecision(3)}× what its usage costs at list prices — about 1/100, as when amounts in cents are read as dollars or were converted already (Anthropic writes cents: "123.45" is $1.2345)`);
+      throw new BillError(
+        files,
+        `mixed units: the ${provider.provider} costs come to ${ratio.toPrecision(3)}× what its usage costs at list prices — about 1/100, as when amounts in cents are read as dollars or were converted already (Anthropic writes cents: "123.45" is $1.2345)`,
+      );
     }
     if (ratio >= HIGH[0]! && ratio <= HIGH[1]!) {
-      throw new BillError(files, `mixed units: the ${provider.provider} costs come to ${ratio.toPrecision(3)}× what its usage costs at list prices — about 100×, as when amounts in dollars are read as cents`);
+      throw new BillError(
+        files,
+        `mixed units: the ${provider.provider} costs come to ${ratio.toPrecision(3)}× what its usage costs at list prices — about 100×, as when amounts in dollars are read as cents`,
+      );
     }
   }
 }

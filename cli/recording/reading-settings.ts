@@ -9,7 +9,11 @@ export const DEFAULT_HOLD_SPANS = 20_000;
 export const DEFAULT_MAX_SPANS = 100_000;
 
 export const READING_FLAGS = {
-  prices: stringSetting('--prices', 'path', 'price overrides (JSON or YAML), as `TOKENLEDGER_PRICES`: they price calls recorded without a cost, and every call with `--reprice`'),
+  prices: stringSetting(
+    '--prices',
+    'path',
+    'price overrides (JSON or YAML), as `TOKENLEDGER_PRICES`: they price calls recorded without a cost, and every call with `--reprice`',
+  ),
   reprice: booleanSetting('--reprice', false, 'price every call again with the bundled data and `--prices`, ignoring the cost it was recorded with'),
   holdSpans: positiveSetting(
     '--hold-spans',

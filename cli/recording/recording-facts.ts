@@ -122,8 +122,12 @@ export class RecordingFacts implements ReplaySink {
       default: {
         const parts: string[] = [];
         if (samplers) parts.push(samplers);
-        if (this.unsampledCalls > 0 || this.unsampledSpans > 0) parts.push(`${plural(this.unsampledCalls, 'LLM call')} and ${plural(this.unsampledSpans, 'span')} left out by the sampler`);
-        if (this.thresholdCalls > 0) parts.push(`${plural(this.thresholdCalls, 'call')} carry a sampling probability down to ${this.lowestProbability.toPrecision(3)} (they stand for ${Math.round(this.thresholdAdjustedCount).toLocaleString('en-US')})`);
+        if (this.unsampledCalls > 0 || this.unsampledSpans > 0)
+          parts.push(`${plural(this.unsampledCalls, 'LLM call')} and ${plural(this.unsampledSpans, 'span')} left out by the sampler`);
+        if (this.thresholdCalls > 0)
+          parts.push(
+            `${plural(this.thresholdCalls, 'call')} carry a sampling probability down to ${this.lowestProbability.toPrecision(3)} (they stand for ${Math.round(this.thresholdAdjustedCount).toLocaleString('en-US')})`,
+          );
         return `${held}; SAMPLED: ${parts.join('; ')}`;
       }
     }

@@ -19,10 +19,25 @@ function file(content: string | Buffer): string {
 
 function request(name: string): Record<string, unknown> {
   return {
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent' } }] },
-      scopeSpans: [{ scope: { name: 'test' }, spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name, startTimeUnixNano: '1764300000000000000', endTimeUnixNano: '1764300001000000000' }] }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'test' },
+            spans: [
+              {
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: 'b7ad6b7169203331',
+                name,
+                startTimeUnixNano: '1764300000000000000',
+                endTimeUnixNano: '1764300001000000000',
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -57,7 +72,10 @@ async function names(path: string): Promise<Array<[string, string]>> {
 test('recording reader: OTLP/JSON lines, a line per request (blank lines skipped)', async () => {
   const path = file(`${JSON.stringify(request('a'))}\n\n${JSON.stringify(request('b'))}\n`);
   const name = path.slice(path.lastIndexOf('/') + 1);
-  assert.deepEqual(await names(path), [['a', `${name}:1`], ['b', `${name}:3`]]);
+  assert.deepEqual(await names(path), [
+    ['a', `${name}:1`],
+    ['b', `${name}:3`],
+  ]);
 });
 
 test('recording reader: a pretty-printed OTLP/JSON dump, entry by entry, with the line each starts on', async () => {
@@ -65,22 +83,37 @@ test('recording reader: a pretty-printed OTLP/JSON dump, entry by entry, with th
   const path = file(`\n${JSON.stringify(two, null, 2)}\n${JSON.stringify(request('c {"x"}'), null, 2)}`);
   const name = path.slice(path.lastIndexOf('/') + 1);
   const read = await names(path);
-  assert.deepEqual(read.map(([span]) => span), ['a', 'b', 'c {"x"}']);
+  assert.deepEqual(
+    read.map(([span]) => span),
+    ['a', 'b', 'c {"x"}'],
+  );
   assert.equal(read[0]![1], `${name}:4`); // the blank line, `{`, `"resourceSpans": [`, then the entry
 });
 
 test('recording reader: OTLP/protobuf, one request as sent over HTTP, and records with a 4-byte length', async () => {
-  assert.deepEqual((await names(file(protobuf('a')))).map(([span]) => span), ['a']);
+  assert.deepEqual(
+    (await names(file(protobuf('a')))).map(([span]) => span),
+    ['a'],
+  );
   const records = Buffer.concat([framed(protobuf('a')), framed(zstdCompressSync(protobuf('b'))), framed(Buffer.from(JSON.stringify(request('c'))))]);
   const read = await names(file(records));
-  assert.deepEqual(read.map(([span]) => span), ['a', 'b', 'c']);
+  assert.deepEqual(
+    read.map(([span]) => span),
+    ['a', 'b', 'c'],
+  );
   assert.match(read[1]![1], /\(record 2, byte \d+\)$/);
 });
 
 test('recording reader: gzip and zstd files are inflated as they are read', async () => {
   const lines = `${JSON.stringify(request('a'))}\n${JSON.stringify(request('b'))}\n`;
-  assert.deepEqual((await names(file(gzipSync(lines)))).map(([span]) => span), ['a', 'b']);
-  assert.deepEqual((await names(file(zstdCompressSync(Buffer.from(lines))))).map(([span]) => span), ['a', 'b']);
+  assert.deepEqual(
+    (await names(file(gzipSync(lines)))).map(([span]) => span),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    (await names(file(zstdCompressSync(Buffer.from(lines))))).map(([span]) => span),
+    ['a', 'b'],
+  );
 });
 
 test('recording reader: an empty file has no requests', async () => {
@@ -91,7 +124,10 @@ test('recording reader: an empty file has no requests', async () => {
 test('recording reader: a line cut short is named by file and line', async () => {
   const whole = JSON.stringify(request('a'));
   const path = file(`${whole}\n${whole}\n${whole.slice(0, 80)}`);
-  await assert.rejects(read(path), { name: 'RecordingError', message: new RegExp(`^${path}:3: not a JSON line \\(.*\\); the recording is cut short or corrupt$`) });
+  await assert.rejects(read(path), {
+    name: 'RecordingError',
+    message: new RegExp(`^${path}:3: not a JSON line \\(.*\\); the recording is cut short or corrupt$`),
+  });
 });
 
 test('recording reader: a JSON dump that ends inside a value names the line the value starts on', async () => {

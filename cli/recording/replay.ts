@@ -90,8 +90,16 @@ const REPRICED_REASONS = new Set(['unknown_model', 'pricing_error']);
 
 export class Replay {
   readonly stats: ReplayStats = {
-    files: 0, requests: 0, spans: 0, calls: 0, traces: 0, unwholeTraces: 0, lateSpans: 0, duplicateSpans: 0,
-    firstStartMs: Number.NaN, lastEndMs: Number.NaN,
+    files: 0,
+    requests: 0,
+    spans: 0,
+    calls: 0,
+    traces: 0,
+    unwholeTraces: 0,
+    lateSpans: 0,
+    duplicateSpans: 0,
+    firstStartMs: Number.NaN,
+    lastEndMs: Number.NaN,
   };
   private readonly options: ReplayOptions;
   private readonly sink: ReplaySink;
@@ -157,7 +165,10 @@ export class Replay {
         const scopeSpans = scopeSpansList[s] as { scope?: { name?: unknown; version?: unknown }; spans?: unknown } | undefined;
         const scope = scopeSpans?.scope;
         // The scope's version too: what a span's usage means can depend on the version of the SDK that made it.
-        const spanScope: SpanScope = { name: typeof scope?.name === 'string' ? scope.name : '', version: typeof scope?.version === 'string' ? scope.version : undefined };
+        const spanScope: SpanScope = {
+          name: typeof scope?.name === 'string' ? scope.name : '',
+          version: typeof scope?.version === 'string' ? scope.version : undefined,
+        };
         const stream = `${resource}\u0000${spanScope.name}`;
         const raws = list(scopeSpans?.spans, () => `resourceSpans[${r}].scopeSpans[${s}].spans`);
         for (let i = 0; i < raws.length; i += 1) {
@@ -187,7 +198,8 @@ export class Replay {
     const name = typeof span.name === 'string' ? span.name : '';
     if (traceId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid traceId (16 bytes, in hex)`);
     if (spanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has no valid spanId (8 bytes, in hex)`);
-    if (parentSpanId === undefined) throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
+    if (parentSpanId === undefined)
+      throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
     if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${spanPath(r, s, i)}.attributes must be a list`);
     let held = this.held.get(traceId);
     if (held?.ids.has(spanId)) {
@@ -212,7 +224,8 @@ export class Replay {
     if (parentIsRemote(span.flags)) recorded.holdAsRoot();
     this.stats.spans += 1;
     if (recorded.call) this.stats.calls += 1;
-    if (times.startNanos > 0n && !(this.stats.firstStartMs <= Number(times.startNanos / 1_000_000n))) this.stats.firstStartMs = Number(times.startNanos / 1_000_000n);
+    if (times.startNanos > 0n && !(this.stats.firstStartMs <= Number(times.startNanos / 1_000_000n)))
+      this.stats.firstStartMs = Number(times.startNanos / 1_000_000n);
     if (times.endNanos > 0n && !(this.stats.lastEndMs >= Number(times.endNanos / 1_000_000n))) this.stats.lastEndMs = Number(times.endNanos / 1_000_000n);
     return recorded;
   }
@@ -313,7 +326,8 @@ function lowerHex(value: string): string | undefined {
  * process had learned are dropped, so the replay learns them as that process did (and says they were learned).
  */
 function dropLearnedIdealSteps(attributes: Attributes): void {
-  if (attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE] === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED) delete attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
+  if (attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE] === TOKENLEDGER_RUN_IDEAL_STEPS_SOURCE_VALUE_LEARNED)
+    delete attributes[ATTR_TOKENLEDGER_RUN_IDEAL_STEPS];
 }
 
 /** The runs from `run` outwards that are still open. */

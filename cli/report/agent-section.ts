@@ -64,13 +64,19 @@ function costByType(totals: RunTotals): string {
     const colour = colourOf(TOKEN_TYPES.indexOf(row));
     const share = total > 0 && Number.isFinite(amount) ? amount / total : 0;
     const w = share * width;
-    if (w > 0) bars.push(`<rect x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="22" fill="${colour}"><title>${typeLabel(row.id)}: ${dollars(amount)} (${percent(share)})</title></rect>`);
+    if (w > 0)
+      bars.push(
+        `<rect x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="22" fill="${colour}"><title>${typeLabel(row.id)}: ${dollars(amount)} (${percent(share)})</title></rect>`,
+      );
     x += w;
     const tokens = row.id in totals.tokens ? ` · ${count(totals.tokens[row.id as keyof typeof totals.tokens])} tokens` : '';
-    legend.push(`<li${dataAttributes({ type: row.id, usd: amount })}><span class="swatch" style="background:${colour}"></span>${typeLabel(row.id)} <b>${dollars(amount)}</b> <span class="muted">${percent(share)}${tokens}</span></li>`);
+    legend.push(
+      `<li${dataAttributes({ type: row.id, usd: amount })}><span class="swatch" style="background:${colour}"></span>${typeLabel(row.id)} <b>${dollars(amount)}</b> <span class="muted">${percent(share)}${tokens}</span></li>`,
+    );
   }
   const subsets = SUBSET_ROWS.map(
-    (row) => `<li${dataAttributes({ type: row.id, usd: totals.cost[row.id] })}><span class="swatch" style="background:${colourOf(TOKEN_TYPES.indexOf(row))}"></span>of which ${typeLabel(row.id)} <b>${dollars(totals.cost[row.id])}</b> <span class="muted">(inside ${typeLabel(row.of ?? '')})</span></li>`,
+    (row) =>
+      `<li${dataAttributes({ type: row.id, usd: totals.cost[row.id] })}><span class="swatch" style="background:${colourOf(TOKEN_TYPES.indexOf(row))}"></span>of which ${typeLabel(row.id)} <b>${dollars(totals.cost[row.id])}</b> <span class="muted">(inside ${typeLabel(row.of ?? '')})</span></li>`,
   );
   return `<div class="cost-types"><div class="cost-types-title">cost by token type</div>
 <svg class="cost-bar" viewBox="0 0 ${width} 22" width="${width}" height="22" role="img" aria-label="cost by token type">${bars.join('')}</svg>

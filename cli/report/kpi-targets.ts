@@ -14,10 +14,28 @@ export interface KpiTarget {
 
 export function kpiTargets(maxUsdPerTask: number | undefined): KpiTarget[] {
   return [
-    { id: 'usd_per_successful_task', label: '$ per successful task', better: 'below', target: maxUsdPerTask, meaning: 'the spend of all tasks over the successful ones' },
+    {
+      id: 'usd_per_successful_task',
+      label: '$ per successful task',
+      better: 'below',
+      target: maxUsdPerTask,
+      meaning: 'the spend of all tasks over the successful ones',
+    },
     { id: 'cache_hit_rate', label: 'cache hit rate', better: 'above', target: 0.75, meaning: 'cache-read input tokens over all input tokens' },
-    { id: 'token_efficiency', label: 'token efficiency', better: 'above', target: 0.18, meaning: 'useful output over all input and output, the mean over tasks' },
-    { id: 'step_inflation', label: 'step inflation', better: 'below', target: 1.4, meaning: 'steps over ideal steps, the mean over tasks that have ideal steps' },
+    {
+      id: 'token_efficiency',
+      label: 'token efficiency',
+      better: 'above',
+      target: 0.18,
+      meaning: 'useful output over all input and output, the mean over tasks',
+    },
+    {
+      id: 'step_inflation',
+      label: 'step inflation',
+      better: 'below',
+      target: 1.4,
+      meaning: 'steps over ideal steps, the mean over tasks that have ideal steps',
+    },
   ];
 }
 

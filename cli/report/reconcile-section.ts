@@ -9,7 +9,9 @@ import { dataAttributes, escapeHtml, typeLabel } from './html.ts';
 
 export function reconcileSection(result: Reconciliation): string {
   const providers = result.providers.map(providerBlock).join('\n');
-  const skipped = result.notCompared.map((entry) => `<li>${escapeHtml(entry.provider)}: ${entry.calls} calls (${dollars(entry.usd)}) in the recording, no bill given: not compared.</li>`).join('');
+  const skipped = result.notCompared
+    .map((entry) => `<li>${escapeHtml(entry.provider)}: ${entry.calls} calls (${dollars(entry.usd)}) in the recording, no bill given: not compared.</li>`)
+    .join('');
   return `<section class="reconcile"><h2>Against the bill</h2>
 <p class="muted">${result.withinTolerance ? `Every provider-day is within ${result.tolerancePct}% of the bill.` : `Some provider-days differ from the bill by more than ${result.tolerancePct}%.`}</p>
 ${providers}${skipped ? `<ul class="muted">${skipped}</ul>` : ''}
@@ -19,11 +21,16 @@ ${providers}${skipped ? `<ul class="muted">${skipped}</ul>` : ''}
 function providerBlock(provider: ProviderReconciliation): string {
   const difference = provider.billed.usd - provider.telemetry.usd;
   const reasons = provider.reasons
-    .map((reason) => `<li${dataAttributes({ reason: reason.code, usd: reason.usd })}><b>${escapeHtml(reason.code)}</b> ${signed(reason.usd)}: ${escapeHtml(REASONS[reason.code])}</li>`)
+    .map(
+      (reason) =>
+        `<li${dataAttributes({ reason: reason.code, usd: reason.usd })}><b>${escapeHtml(reason.code)}</b> ${signed(reason.usd)}: ${escapeHtml(REASONS[reason.code])}</li>`,
+    )
     .join('');
   const rows = provider.rows
     .map(
-      (row) => `<tr${dataAttributes({ day: row.day, model: row.model, 'token-type': row.tokenType, 'telemetry-usd': row.telemetryUsd, 'billed-usd': row.billedUsd, 'difference-usd': row.difference, 'unexplained-usd': row.unexplained })}>
+      (
+        row,
+      ) => `<tr${dataAttributes({ day: row.day, model: row.model, 'token-type': row.tokenType, 'telemetry-usd': row.telemetryUsd, 'billed-usd': row.billedUsd, 'difference-usd': row.difference, 'unexplained-usd': row.unexplained })}>
 <td>${row.day}</td><td>${escapeHtml(row.model)}</td><td>${escapeHtml(typeLabel(row.tokenType))}</td><td class="num">${count(row.telemetryTokens)}</td><td class="num">${dollars(row.telemetryUsd)}</td><td class="num">${row.billedTokens === undefined ? '—' : count(row.billedTokens)}</td><td class="num">${dollars(row.billedUsd)}</td><td class="num">${signed(row.difference)}</td><td>${escapeHtml(row.reasons.map((reason) => reason.code).join(', '))}${row.unexplained !== 0 ? ` unexplained ${signed(row.unexplained)}` : ''}</td></tr>`,
     )
     .join('');

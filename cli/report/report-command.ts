@@ -38,12 +38,25 @@ export async function report(argv: readonly string[], io: CommandIo): Promise<nu
   } else stats = await readRecordings(files, options, [totals, runs, survey, facts]);
   const levers = await repriceRecordings(files, options, survey, values);
   const out = values.out ?? 'tokenledger-report.html';
-  const html = reportPage({ title: values.title ?? `tokenledger report: ${files.join(', ')}`, files, stats, totals, facts, reconciliation, runs: runs.runs, levers, maxUsdPerTask: values.maxUsdPerTask, runsLimit });
+  const html = reportPage({
+    title: values.title ?? `tokenledger report: ${files.join(', ')}`,
+    files,
+    stats,
+    totals,
+    facts,
+    reconciliation,
+    runs: runs.runs,
+    levers,
+    maxUsdPerTask: values.maxUsdPerTask,
+    runsLimit,
+  });
   try {
     writeFileSync(out, html);
   } catch (error) {
     throw new UsageError(`--out ${out}: cannot write the report (${(error as Error).message})`);
   }
-  io.out(`tokenledger report: ${plural(totals.tasks.runs, 'task')}, ${dollars(totals.tasks.cost.total)} in tasks, ${plural(stats.calls, 'LLM call')} → ${out}\n`);
+  io.out(
+    `tokenledger report: ${plural(totals.tasks.runs, 'task')}, ${dollars(totals.tasks.cost.total)} in tasks, ${plural(stats.calls, 'LLM call')} → ${out}\n`,
+  );
   return 0;
 }

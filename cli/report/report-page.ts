@@ -31,7 +31,9 @@ export interface ReportContent {
 
 export function reportPage(content: ReportContent): string {
   const { stats, totals } = content;
-  const period = Number.isFinite(stats.firstStartMs) ? `${new Date(stats.firstStartMs).toISOString().replace('.000Z', 'Z')} – ${new Date(stats.lastEndMs).toISOString().replace('.000Z', 'Z')}` : 'no spans';
+  const period = Number.isFinite(stats.firstStartMs)
+    ? `${new Date(stats.firstStartMs).toISOString().replace('.000Z', 'Z')} – ${new Date(stats.lastEndMs).toISOString().replace('.000Z', 'Z')}`
+    : 'no spans';
   const summary = [
     plural(totals.tasks.runs, 'task'),
     `${totals.tasks.successful} successful`,
@@ -71,10 +73,18 @@ ${content.runs.map(runSection).join('\n')}
 function warnings(content: ReportContent): string {
   const { stats, totals } = content;
   const items: string[] = [];
-  if (totals.tasks.unpricedCalls > 0) items.push(`${plural(totals.tasks.unpricedCalls, 'call')} in tasks could not be priced (unknown model or usage): the spends shown are lower bounds.`);
-  if (stats.unwholeTraces > 0) items.push(`${plural(stats.unwholeTraces, 'trace')} could not be rolled up whole (the root span is missing, or the read limits cut it): their runs are not shown.`);
-  if (totals.callsOutsideRuns > 0) items.push(`${plural(totals.callsOutsideRuns, 'LLM call')} (${dollars(totals.costOutsideRuns)}${totals.unpricedOutsideRuns > 0 ? ' and unpriced ones' : ''}) counted in no run.`);
-  if (content.facts?.sampled === 'yes') items.push('The recording is sampled: spends, task counts and calls describe the spans kept, not every call (see the line above).');
+  if (totals.tasks.unpricedCalls > 0)
+    items.push(`${plural(totals.tasks.unpricedCalls, 'call')} in tasks could not be priced (unknown model or usage): the spends shown are lower bounds.`);
+  if (stats.unwholeTraces > 0)
+    items.push(
+      `${plural(stats.unwholeTraces, 'trace')} could not be rolled up whole (the root span is missing, or the read limits cut it): their runs are not shown.`,
+    );
+  if (totals.callsOutsideRuns > 0)
+    items.push(
+      `${plural(totals.callsOutsideRuns, 'LLM call')} (${dollars(totals.costOutsideRuns)}${totals.unpricedOutsideRuns > 0 ? ' and unpriced ones' : ''}) counted in no run.`,
+    );
+  if (content.facts?.sampled === 'yes')
+    items.push('The recording is sampled: spends, task counts and calls describe the spans kept, not every call (see the line above).');
   if (stats.duplicateSpans > 0) items.push(`${plural(stats.duplicateSpans, 'span')} appeared twice and were read once.`);
   if (items.length === 0) return '';
   return `<ul class="warnings">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;

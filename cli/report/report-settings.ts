@@ -7,7 +7,7 @@ import { LEVER_FLAGS } from '../whatif/whatif-settings.ts';
 
 export const REPORT_FLAGS = {
   out: stringSetting('--out', 'path', 'where the HTML file is written', 'tokenledger-report.html'),
-  title: stringSetting('--title', 'text', 'the page\'s title (default: the files read)'),
+  title: stringSetting('--title', 'text', "the page's title (default: the files read)"),
   maxUsdPerTask: positiveSetting('--max-usd-per-task', false, undefined, 'the target for $ per successful task (the other KPIs have reference targets)'),
   runs: positiveSetting('--runs', true, 12, 'tasks shown step by step: the costliest this many, and up to this many failed ones'),
   ...LEVER_FLAGS,

@@ -25,7 +25,8 @@ export function runSection(run: ShownRun): string {
     `step inflation ${decimal(summary.stepInflation)}`,
   ];
   if (summary.growth) facts.push(`context growth ${summary.growth.tokensPerStep >= 0 ? '+' : ''}${count(summary.growth.tokensPerStep)} tokens a step`);
-  const nested = run.nestedAgents.size > 0 ? ` <span class="muted">with ${[...new Set(run.nestedAgents.values())].map(escapeHtml).join(', ')} nested</span>` : '';
+  const nested =
+    run.nestedAgents.size > 0 ? ` <span class="muted">with ${[...new Set(run.nestedAgents.values())].map(escapeHtml).join(', ')} nested</span>` : '';
   return `<section class="run"${dataAttributes({
     'run-id': summary.id,
     agent: summary.agentName,

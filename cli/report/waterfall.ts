@@ -46,7 +46,8 @@ export function waterfall(run: ShownRun): string {
     const input = step.call.figures.tokens ? run.summary.inputPerStep[known++] : undefined;
     if (input !== undefined) linePoints.push(`${(x + barWidth / 2).toFixed(1)},${y(input).toFixed(1)}`);
   });
-  if (linePoints.length > 1) parts.push(`<polyline class="growth" points="${linePoints.join(' ')}"><title>input tokens per step (context growth)</title></polyline>`);
+  if (linePoints.length > 1)
+    parts.push(`<polyline class="growth" points="${linePoints.join(' ')}"><title>input tokens per step (context growth)</title></polyline>`);
   for (const point of linePoints) {
     const [cx, cy] = point.split(',');
     parts.push(`<circle class="growth-dot" cx="${cx}" cy="${cy}" r="3"/>`);
@@ -64,7 +65,12 @@ export function waterfallLegend(): string {
   );
   for (const row of OVER_INPUT) items.push(`<li><span class="swatch hatch"></span>${typeLabel(row.id)} (share of input)</li>`);
   items.push('<li><span class="swatch line"></span>input per step (context growth)</li>');
-  items.push('<li><span class="mark bust">┆</span>cache bust (prompt prefix changed)</li>', '<li><span class="mark">↻</span>retry</li>', '<li><span class="mark failed">✕</span>failed call</li>', '<li><span class="mark unpriced">?</span>unpriced call</li>');
+  items.push(
+    '<li><span class="mark bust">┆</span>cache bust (prompt prefix changed)</li>',
+    '<li><span class="mark">↻</span>retry</li>',
+    '<li><span class="mark failed">✕</span>failed call</li>',
+    '<li><span class="mark unpriced">?</span>unpriced call</li>',
+  );
   return `<ul class="legend">${items.join('')}</ul>`;
 }
 
@@ -83,7 +89,9 @@ function bar(step: Step, x: number, width: number, y: (tokens: number) => number
   let base = 0;
   const segment = (row: TokenTypeRow, value: number) => {
     if (value <= 0) return;
-    rects.push(`<rect x="${x.toFixed(1)}" y="${y(base + value).toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base) - y(base + value)).toFixed(1)}" fill="${colourOf(TOKEN_TYPES.indexOf(row))}"/>`);
+    rects.push(
+      `<rect x="${x.toFixed(1)}" y="${y(base + value).toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base) - y(base + value)).toFixed(1)}" fill="${colourOf(TOKEN_TYPES.indexOf(row))}"/>`,
+    );
     base += value;
   };
   for (const part of TOKEN_PART_ROWS) {
@@ -95,7 +103,10 @@ function bar(step: Step, x: number, width: number, y: (tokens: number) => number
       // Over the input's top: the share of all input that subsets of input (tool results) make up.
       for (const row of OVER_INPUT) {
         const value = tokens[row.id] ?? 0;
-        if (value > 0) rects.push(`<rect class="hatched" x="${x.toFixed(1)}" y="${y(base).toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base - value) - y(base)).toFixed(1)}" fill="url(#hatch)"/>`);
+        if (value > 0)
+          rects.push(
+            `<rect class="hatched" x="${x.toFixed(1)}" y="${y(base).toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base - value) - y(base)).toFixed(1)}" fill="url(#hatch)"/>`,
+          );
       }
     }
   }
@@ -115,7 +126,9 @@ function markers(step: Step, x: number, width: number, y: (tokens: number) => nu
   });
   if (step.cacheBust) {
     const bx = x - 6;
-    out.push(`<line class="bust" x1="${bx.toFixed(1)}" x2="${bx.toFixed(1)}" y1="${TOP - 18}" y2="${y(0)}"><title>cache bust: the prompt prefix changed</title></line>`);
+    out.push(
+      `<line class="bust" x1="${bx.toFixed(1)}" x2="${bx.toFixed(1)}" y1="${TOP - 18}" y2="${y(0)}"><title>cache bust: the prompt prefix changed</title></line>`,
+    );
     out.push(`<text class="mark bust" x="${(bx + 3).toFixed(1)}" y="${TOP - 20}">cache bust</text>`);
   }
   return out;

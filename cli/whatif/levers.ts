@@ -135,7 +135,8 @@ export function batchLever(): Lever {
   return {
     id: 'batch',
     label: 'batch API',
-    assumption: 'every call billed at the batch rate (half price at OpenAI, Anthropic and Google); batches answer within 24 hours, so this fits evaluations and backfills, not a user waiting for an agent',
+    assumption:
+      'every call billed at the batch rate (half price at OpenAI, Anthropic and Google); batches answer within 24 hours, so this fits evaluations and backfills, not a user waiting for an agent',
     start: () => ({
       apply: (_call, scenario) => (scenario.description.batch ? scenario : { ...scenario, description: { ...scenario.description, batch: true } }),
     }),

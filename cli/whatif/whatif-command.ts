@@ -31,7 +31,9 @@ export async function repriceRecordings(files: readonly string[], options: Repla
   const stats = await readRecordings(files, options, [repricing]);
   const model = repricing.levers.find((totals) => totals.lever.id === 'model');
   if (model && repricing.pricedCalls > 0 && model.callsUnpricedAfter === repricing.pricedCalls) {
-    throw new UsageError(`--model ${choice.model}: no price data knows this model for the recorded calls' providers (name another provider's model as provider/model, e.g. openai/gpt-5.5; or add it with --prices)`);
+    throw new UsageError(
+      `--model ${choice.model}: no price data knows this model for the recorded calls' providers (name another provider's model as provider/model, e.g. openai/gpt-5.5; or add it with --prices)`,
+    );
   }
   return { repricing, stats, levers: rankLevers(repricing), notes };
 }

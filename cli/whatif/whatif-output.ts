@@ -64,10 +64,14 @@ export function whatifHeader(result: WhatIf): string[] {
     `Priced with ${[...repricing.priceData].join(', ') || 'no price data (no call could be priced)'}. Tokens are held constant: each lever re-prices the tokens the calls used; it does not run them again.`,
   ];
   if (repricing.pricedCalls < repricing.calls) {
-    lines.push(`${plural(repricing.calls - repricing.pricedCalls, 'call')} could not be priced as recorded (usage or model unknown): left out of every sum; the runs they are in have no saving figure.`);
+    lines.push(
+      `${plural(repricing.calls - repricing.pricedCalls, 'call')} could not be priced as recorded (usage or model unknown): left out of every sum; the runs they are in have no saving figure.`,
+    );
   }
   if (repricing.callsPricedDifferently > 0) {
-    lines.push(`${plural(repricing.callsPricedDifferently, 'call')} were recorded with another price than today's data gives: both sides of each saving use today's.`);
+    lines.push(
+      `${plural(repricing.callsPricedDifferently, 'call')} were recorded with another price than today's data gives: both sides of each saving use today's.`,
+    );
   }
   return lines;
 }
@@ -93,13 +97,15 @@ export function whatifText(result: WhatIf, runsListed: number): string {
     const byColumn = [...result.levers].sort((a, b) => a.index - b.index);
     lines.push('', `Savings per task, the ${Math.min(runsListed, tasks.length)} costliest of ${plural(tasks.length, 'task')}:`);
     const header = ['task (run id)', 'agent', 'outcome', 'spend', ...byColumn.map((lever) => short(lever.id))];
-    const taskRows = tasks.slice(0, runsListed).map((run) => [
-      run.id,
-      run.agent,
-      run.success ? 'success' : 'failed',
-      run.unpricedCalls > 0 ? `≥ ${dollars(run.usdBefore)}` : dollars(run.usdBefore),
-      ...byColumn.map((lever) => runSaving(run, lever.index)),
-    ]);
+    const taskRows = tasks
+      .slice(0, runsListed)
+      .map((run) => [
+        run.id,
+        run.agent,
+        run.success ? 'success' : 'failed',
+        run.unpricedCalls > 0 ? `≥ ${dollars(run.usdBefore)}` : dollars(run.usdBefore),
+        ...byColumn.map((lever) => runSaving(run, lever.index)),
+      ]);
     lines.push(...table(header, taskRows));
   }
   return `${lines.join('\n')}\n`;
@@ -159,6 +165,10 @@ function short(id: string): string {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i <= 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i <= 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

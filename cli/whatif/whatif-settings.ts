@@ -4,11 +4,15 @@ import { booleanSetting, choiceSetting, positiveSetting, stringSetting } from '.
 import { READING_FLAGS } from '../recording/reading-settings.ts';
 
 export const LEVER_FLAGS = {
-  model: stringSetting('--model', 'name', 'price the same tokens as this model; `provider/model` for another provider\'s (`openai/gpt-5.5`)'),
-  cachePrefix: booleanSetting('--cache-prefix', false, 'serve each call\'s stable prompt prefix (system prompt + tools, by its fingerprint) from the cache, by the calls\' timing against the TTL'),
-  batch: booleanSetting('--batch', false, 'bill every call at its provider\'s batch rate'),
+  model: stringSetting('--model', 'name', "price the same tokens as this model; `provider/model` for another provider's (`openai/gpt-5.5`)"),
+  cachePrefix: booleanSetting(
+    '--cache-prefix',
+    false,
+    "serve each call's stable prompt prefix (system prompt + tools, by its fingerprint) from the cache, by the calls' timing against the TTL",
+  ),
+  batch: booleanSetting('--batch', false, "bill every call at its provider's batch rate"),
   cacheTtl: choiceSetting('--cache-ttl', ['5m', '1h'] as const, undefined, 'write the cache with this TTL (with `--cache-prefix`, the TTL it caches with)'),
-  maxOutputTokens: positiveSetting('--max-output-tokens', true, undefined, 'cap every call\'s output at this many tokens'),
+  maxOutputTokens: positiveSetting('--max-output-tokens', true, undefined, "cap every call's output at this many tokens"),
 };
 
 export const WHATIF_FLAGS = {

@@ -58,10 +58,13 @@ await tracerProvider.shutdown();
 
 // The recording, rolled up again by `tokenledger report`: the same figures, step by step, with the levers.
 const report = join(OUT, 'report.html');
-const code = await tokenledger(['report', relative(process.cwd(), RECORDING), '--out', report, '--title', 'Support agent: naive vs optimised', '--max-usd-per-task', '0.05'], {
-  out: () => undefined,
-  err: (text) => process.stderr.write(text),
-  env: process.env,
-});
+const code = await tokenledger(
+  ['report', relative(process.cwd(), RECORDING), '--out', report, '--title', 'Support agent: naive vs optimised', '--max-usd-per-task', '0.05'],
+  {
+    out: () => undefined,
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+  },
+);
 if (code !== 0) process.exitCode = code ?? 1;
 console.log(`\nReport (tokenledger report): ${relative(process.cwd(), report)}`);

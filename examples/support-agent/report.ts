@@ -44,13 +44,24 @@ export function runFigures(spans: ReadableSpan[]): RunFigures[] {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 export function printComparison(results: Map<string, RunFigures[]>): void {
-  const header = ['configuration', 'tasks', 'steps/task', 'input tokens/task', 'cached share', 'output tokens/task', 'cost/task', 'success', 'token efficiency', 'step inflation'];
+  const header = [
+    'configuration',
+    'tasks',
+    'steps/task',
+    'input tokens/task',
+    'cached share',
+    'output tokens/task',
+    'cost/task',
+    'success',
+    'token efficiency',
+    'step inflation',
+  ];
   const rows = [...results].map(([name, runs]) => [
     name,
     String(runs.length),
     mean(runs.map((r) => r.steps)).toFixed(1),
     Math.round(mean(runs.map((r) => r.input))).toLocaleString('en-US'),
-    `${(100 * mean(runs.map((r) => r.cacheRead)) / mean(runs.map((r) => r.input))).toFixed(1)}%`,
+    `${((100 * mean(runs.map((r) => r.cacheRead))) / mean(runs.map((r) => r.input))).toFixed(1)}%`,
     Math.round(mean(runs.map((r) => r.output))).toLocaleString('en-US'),
     `$${mean(runs.map((r) => r.cost)).toFixed(4)}`,
     `${runs.filter((r) => r.success).length}/${runs.length}`,
@@ -62,7 +73,8 @@ export function printComparison(results: Map<string, RunFigures[]>): void {
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   const [before, after] = [...results.values()].map((runs) => mean(runs.map((r) => r.cost)));
-  if (before && after !== undefined) console.log(`\nThe optimised agent costs ${(100 * (1 - after / before)).toFixed(0)}% less per task, from the rollup on each run span.`);
+  if (before && after !== undefined)
+    console.log(`\nThe optimised agent costs ${(100 * (1 - after / before)).toFixed(0)}% less per task, from the rollup on each run span.`);
   console.log('\nWhat each column is (per task, means over the tasks; the run span attribute in brackets):');
   for (const [column, meaning] of KPI_LEGEND) console.log(`  ${column.padEnd(19)} ${meaning}`);
 }
@@ -72,7 +84,7 @@ export const KPI_LEGEND: ReadonlyArray<[string, string]> = [
   ['steps/task', 'LLM calls the agent made [tokenledger.run.steps]'],
   ['input tokens/task', 'all input sent, cache reads and writes included [tokenledger.run.usage.input_tokens]'],
   ['cached share', 'cache-read input / all input: the input billed at the cache-read rate, a tenth of the input rate [tokenledger.run.cache_hit_rate]'],
-  ['output tokens/task', 'all output, reasoning included; the optimised agent caps each step\'s output [tokenledger.run.usage.output_tokens]'],
+  ['output tokens/task', "all output, reasoning included; the optimised agent caps each step's output [tokenledger.run.usage.output_tokens]"],
   ['cost/task', 'USD from the price data, every token type at its own rate [tokenledger.run.cost.usd]'],
   ['success', 'tasks that ended with an answer [tokenledger.run.success]'],
   [

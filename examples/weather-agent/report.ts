@@ -35,6 +35,8 @@ export function printRunReport(spans: ReadableSpan[]): void {
   for (const row of rows) console.log(line(row));
   const [input, , cacheRead] = totals;
   const cost = totals.at(-1)!;
-  console.log(`\n${calls.length} LLM calls, $${cost.toFixed(6)} in all (priced as ${calls[0]?.attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]}); cache hit rate ${((100 * cacheRead!) / input!).toFixed(1)}% of input tokens.`);
+  console.log(
+    `\n${calls.length} LLM calls, $${cost.toFixed(6)} in all (priced as ${calls[0]?.attributes[ATTR_TOKENLEDGER_COST_PRICE_ENTRY]}); cache hit rate ${((100 * cacheRead!) / input!).toFixed(1)}% of input tokens.`,
+  );
   console.log('* tool result: estimated share of input (a subset of input, not added to it).');
 }

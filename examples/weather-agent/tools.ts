@@ -3,7 +3,10 @@ import type OpenAIClient from 'openai';
 
 export const SYSTEM_PROMPT = [
   'You are a careful weather assistant for travellers.',
-  ...Array.from({ length: 60 }, (_, i) => `Rule ${i + 1}: answer with figures from the tools, in the unit the user uses, and say when a figure is a forecast rather than an observation.`),
+  ...Array.from(
+    { length: 60 },
+    (_, i) => `Rule ${i + 1}: answer with figures from the tools, in the unit the user uses, and say when a figure is a forecast rather than an observation.`,
+  ),
 ].join('\n');
 
 export const TOOLS: OpenAIClient.ChatCompletionTool[] = [

@@ -48,11 +48,7 @@ const cacheRequests = () =>
  * returns, resolves, throws or rejects exactly as `fn` does, unless a guardrail in enforce mode stops a runaway loop
  * (`RunawayLoopError`). With `memoize` it returns a promise.
  */
-export function tool<Args extends unknown[], Result>(
-  name: string,
-  fn: (...args: Args) => Result,
-  options: ToolOptions = {},
-): (...args: Args) => Result {
+export function tool<Args extends unknown[], Result>(name: string, fn: (...args: Args) => Result, options: ToolOptions = {}): (...args: Args) => Result {
   if (typeof name !== 'string' || name.trim() === '') throw new TypeError('tool: `name` must be a non-empty string');
   if (typeof fn !== 'function') throw new TypeError('tool: `fn` must be a function');
   if (options.memoize) return memoized(name, fn, options, validateMemoize(name, options.memoize));

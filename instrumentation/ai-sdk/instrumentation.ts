@@ -44,7 +44,12 @@ export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
   }
 
   protected init() {
-    return new InstrumentationNodeModuleDefinition('ai', SUPPORTED_AI_SDK_6_VERSIONS, (moduleExports) => this.patchV6(moduleExports), (moduleExports) => this.unpatchV6(moduleExports));
+    return new InstrumentationNodeModuleDefinition(
+      'ai',
+      SUPPORTED_AI_SDK_6_VERSIONS,
+      (moduleExports) => this.patchV6(moduleExports),
+      (moduleExports) => this.unpatchV6(moduleExports),
+    );
   }
 
   /** The AI SDK 6 module with `generateText` / `streamText` asking for telemetry (the hook calls it; tests may too). */
@@ -116,20 +121,23 @@ export class AiSdkInstrumentation extends TokenledgerProviderInstrumentation {
   private patchAgent(prototype: Record<string, unknown>): void {
     const self = this;
     for (const name of AGENT_METHODS) {
-      this.rewrap(prototype, name, (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          const agent = this as { settings?: unknown } | undefined;
-          let target: unknown = agent;
-          try {
-            if (self.isEnabled() && agent && typeof agent.settings === 'object') {
-              const settings = withTelemetry(agent.settings);
-              if (settings !== agent.settings) target = Object.create(agent, { settings: { value: settings } });
+      this.rewrap(
+        prototype,
+        name,
+        (original) =>
+          function (this: unknown, ...args: unknown[]) {
+            const agent = this as { settings?: unknown } | undefined;
+            let target: unknown = agent;
+            try {
+              if (self.isEnabled() && agent && typeof agent.settings === 'object') {
+                const settings = withTelemetry(agent.settings);
+                if (settings !== agent.settings) target = Object.create(agent, { settings: { value: settings } });
+              }
+            } catch (error) {
+              diag.error('tokenledger: could not ask an AI SDK 6 agent for its telemetry', error);
             }
-          } catch (error) {
-            diag.error('tokenledger: could not ask an AI SDK 6 agent for its telemetry', error);
-          }
-          return original.apply(target, args);
-        },
+            return original.apply(target, args);
+          },
       );
     }
   }

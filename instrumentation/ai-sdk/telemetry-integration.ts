@@ -158,7 +158,14 @@ export class AiSdkTelemetryIntegration {
       if (!operation || !call) return;
       operation.objectStep = undefined;
       const response = isRecord(event.response) ? event.response : {};
-      recordAiSdkResult(call, event.provider, { id: response.id, modelId: response.modelId, finishReason: event.finishReason, providerMetadata: event.providerMetadata, body: response.body, usage: event.usage });
+      recordAiSdkResult(call, event.provider, {
+        id: response.id,
+        modelId: response.modelId,
+        finishReason: event.finishReason,
+        providerMetadata: event.providerMetadata,
+        body: response.body,
+        usage: event.usage,
+      });
       coverActiveRequest();
       call.end();
     });
@@ -232,7 +239,9 @@ export class AiSdkTelemetryIntegration {
       startCall(this.host, { spanName: spanName('chat', model), attributes, toolResultShare: share.totalChars > 0 ? share : undefined }),
     );
     const maxOutputTokens = typeof options.maxOutputTokens === 'number' ? options.maxOutputTokens : undefined;
-    const gated = gateCall(call, () => ({ planned: { provider, model: String(model ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens } }));
+    const gated = gateCall(call, () => ({
+      planned: { provider, model: String(model ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens },
+    }));
     if ('stop' in gated) throw new GuardStop(gated.stop);
     return call;
   }
@@ -251,7 +260,14 @@ export class AiSdkTelemetryIntegration {
     if (isRecord(result) && result.usage !== undefined) {
       const response = isRecord(result.response) ? result.response : {};
       const finishReason = finishReasonOf(result.finishReason);
-      recordAiSdkResult(call, options.provider, { id: response.id, modelId: response.modelId, finishReason, providerMetadata: result.providerMetadata, body: response.body, usage: result.usage });
+      recordAiSdkResult(call, options.provider, {
+        id: response.id,
+        modelId: response.modelId,
+        finishReason,
+        providerMetadata: result.providerMetadata,
+        body: response.body,
+        usage: result.usage,
+      });
       const request = isRecord(result.request) ? result.request : {};
       call.setAttributes(serverAttributes(request.url));
       call.end();

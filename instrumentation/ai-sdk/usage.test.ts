@@ -9,22 +9,42 @@ const cases = [
     name: 'anthropic: the raw usage is read by the Anthropic rules, so the 1-hour writes keep their TTL',
     provider: 'anthropic.messages',
     usage: {
-      inputTokens: 15050, inputTokenDetails: { noCacheTokens: 50, cacheReadTokens: 12000, cacheWriteTokens: 3000 },
-      outputTokens: 530, outputTokenDetails: { textTokens: 30, reasoningTokens: 500 },
+      inputTokens: 15050,
+      inputTokenDetails: { noCacheTokens: 50, cacheReadTokens: 12000, cacheWriteTokens: 3000 },
+      outputTokens: 530,
+      outputTokenDetails: { textTokens: 30, reasoningTokens: 500 },
       raw: {
-        input_tokens: 50, cache_read_input_tokens: 12000, cache_creation_input_tokens: 3000,
+        input_tokens: 50,
+        cache_read_input_tokens: 12000,
+        cache_creation_input_tokens: 3000,
         cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
-        output_tokens: 530, output_tokens_details: { thinking_tokens: 500 },
+        output_tokens: 530,
+        output_tokens_details: { thinking_tokens: 500 },
       },
     },
-    expected: { input: 15050, output: 530, uncached_input: 50, cache_read: 12000, cache_write: 3000, cache_write_5m: 1000, cache_write_1h: 2000, reasoning: 500 },
+    expected: {
+      input: 15050,
+      output: 530,
+      uncached_input: 50,
+      cache_read: 12000,
+      cache_write: 3000,
+      cache_write_5m: 1000,
+      cache_write_1h: 2000,
+      reasoning: 500,
+    },
   },
   {
     name: 'openai chat: raw prompt_tokens include the cache (2150 = 230 + 1920), reasoning inside completion_tokens',
     provider: 'openai.chat',
     usage: {
-      inputTokens: 2150, outputTokens: 420,
-      raw: { prompt_tokens: 2150, completion_tokens: 420, prompt_tokens_details: { cached_tokens: 1920 }, completion_tokens_details: { reasoning_tokens: 384 } },
+      inputTokens: 2150,
+      outputTokens: 420,
+      raw: {
+        prompt_tokens: 2150,
+        completion_tokens: 420,
+        prompt_tokens_details: { cached_tokens: 1920 },
+        completion_tokens_details: { reasoning_tokens: 384 },
+      },
     },
     expected: { input: 2150, output: 420, uncached_input: 230, cache_read: 1920, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, reasoning: 384 },
   },
@@ -32,7 +52,12 @@ const cases = [
     name: 'openai responses: raw input_tokens_details',
     provider: 'openai.responses',
     usage: {
-      raw: { input_tokens: 3200, input_tokens_details: { cached_tokens: 2048, cache_write_tokens: 1024 }, output_tokens: 900, output_tokens_details: { reasoning_tokens: 768 } },
+      raw: {
+        input_tokens: 3200,
+        input_tokens_details: { cached_tokens: 2048, cache_write_tokens: 1024 },
+        output_tokens: 900,
+        output_tokens_details: { reasoning_tokens: 768 },
+      },
     },
     expected: { input: 3200, output: 900, uncached_input: 128, cache_read: 2048, cache_write: 1024, cache_write_5m: 1024, cache_write_1h: 0, reasoning: 768 },
   },
@@ -87,6 +112,15 @@ for (const { name, provider, usage, expected } of cases) {
 }
 
 test('ai sdk provider ids map to gen_ai.provider.name', () => {
-  const ids = ['openai.responses', 'anthropic.messages', 'google.generative-ai', 'google.vertex.chat', 'azure.chat', 'amazon-bedrock', 'mistral.chat', undefined];
+  const ids = [
+    'openai.responses',
+    'anthropic.messages',
+    'google.generative-ai',
+    'google.vertex.chat',
+    'azure.chat',
+    'amazon-bedrock',
+    'mistral.chat',
+    undefined,
+  ];
   assert.deepEqual(ids.map(aiSdkProviderName), ['openai', 'anthropic', 'gcp.gemini', 'gcp.vertex_ai', 'azure.ai.openai', 'aws.bedrock', 'mistral', 'unknown']);
 });

@@ -15,7 +15,11 @@ const USER_AGENT = 'ai.request.headers.user-agent';
 const RESPONSE_PREFIX = 'ai.response.';
 const PROVIDER_METADATA = 'ai.response.providerMetadata';
 /** The response attributes kept: none of them is content. */
-const RESPONSE_KEPT = new Set(['id', 'model', 'timestamp', 'finishReason', 'msToFirstChunk', 'msToFinish', 'avgOutputTokensPerSecond', 'avgCompletionTokensPerSecond'].map((key) => RESPONSE_PREFIX + key));
+const RESPONSE_KEPT = new Set(
+  ['id', 'model', 'timestamp', 'finishReason', 'msToFirstChunk', 'msToFinish', 'avgOutputTokensPerSecond', 'avgCompletionTokensPerSecond'].map(
+    (key) => RESPONSE_PREFIX + key,
+  ),
+);
 /** Output attributes of other spans that are content. */
 const CONTENT = new Set(['ai.toolCall.result', 'ai.toolCall.args']);
 /** What is kept of each provider's metadata. */
@@ -40,7 +44,9 @@ function headerlessTracer(): Tracer {
       const fn = rest.pop() as (span: Span) => unknown;
       const [options, context] = rest as [SpanOptions | undefined, Context | undefined];
       const run = (span: Span) => fn(headerless(span));
-      return context === undefined ? tracer.startActiveSpan(name, withoutHeaders(options) ?? {}, run) : tracer.startActiveSpan(name, withoutHeaders(options) ?? {}, context, run);
+      return context === undefined
+        ? tracer.startActiveSpan(name, withoutHeaders(options) ?? {}, run)
+        : tracer.startActiveSpan(name, withoutHeaders(options) ?? {}, context, run);
     }) as Tracer['startActiveSpan'],
   };
 }

@@ -60,11 +60,31 @@ export class AnthropicInstrumentation extends TokenledgerProviderInstrumentation
 
   protected init() {
     const files = [
-      this.file(FILES.apiPromise, (exports) => this.patchAPIPromise(exports), (exports) => this.unpatchAPIPromise(exports)),
-      this.file(FILES.messages, (exports) => this.patchCreate(this.prototypeOf(exports, 'Messages', 'create')), (exports) => this.unpatch(exports, 'Messages', 'create')),
-      this.file(FILES.betaMessages, (exports) => this.patchCreate(this.prototypeOf(exports, 'Messages', 'create')), (exports) => this.unpatch(exports, 'Messages', 'create')),
-      this.file(FILES.batches, (exports) => this.patchBatchResults(this.prototypeOf(exports, 'Batches', 'results')), (exports) => this.unpatch(exports, 'Batches', 'results')),
-      this.file(FILES.tracing, (exports) => this.patchTracing(exports), (exports) => this.unwrapAll(exports, ['startApiCallSpan'])),
+      this.file(
+        FILES.apiPromise,
+        (exports) => this.patchAPIPromise(exports),
+        (exports) => this.unpatchAPIPromise(exports),
+      ),
+      this.file(
+        FILES.messages,
+        (exports) => this.patchCreate(this.prototypeOf(exports, 'Messages', 'create')),
+        (exports) => this.unpatch(exports, 'Messages', 'create'),
+      ),
+      this.file(
+        FILES.betaMessages,
+        (exports) => this.patchCreate(this.prototypeOf(exports, 'Messages', 'create')),
+        (exports) => this.unpatch(exports, 'Messages', 'create'),
+      ),
+      this.file(
+        FILES.batches,
+        (exports) => this.patchBatchResults(this.prototypeOf(exports, 'Batches', 'results')),
+        (exports) => this.unpatch(exports, 'Batches', 'results'),
+      ),
+      this.file(
+        FILES.tracing,
+        (exports) => this.patchTracing(exports),
+        (exports) => this.unwrapAll(exports, ['startApiCallSpan']),
+      ),
     ].flat();
     return new InstrumentationNodeModuleDefinition('@anthropic-ai/sdk', SUPPORTED_ANTHROPIC_VERSIONS, undefined, undefined, files);
   }

@@ -7,12 +7,22 @@ const cases = [
   {
     name: 'input_tokens excludes the cache: all input = 50 + 12000 + 3000',
     usage: {
-      input_tokens: 50, cache_read_input_tokens: 12000, cache_creation_input_tokens: 3000,
+      input_tokens: 50,
+      cache_read_input_tokens: 12000,
+      cache_creation_input_tokens: 3000,
       cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
-      output_tokens: 530, output_tokens_details: { thinking_tokens: 500 },
+      output_tokens: 530,
+      output_tokens_details: { thinking_tokens: 500 },
     },
     expected: {
-      input: 15050, output: 530, uncached_input: 50, cache_read: 12000, cache_write: 3000, cache_write_5m: 1000, cache_write_1h: 2000, reasoning: 500,
+      input: 15050,
+      output: 530,
+      uncached_input: 50,
+      cache_read: 12000,
+      cache_write: 3000,
+      cache_write_5m: 1000,
+      cache_write_1h: 2000,
+      reasoning: 500,
     },
   },
   {
@@ -23,23 +33,36 @@ const cases = [
   {
     name: 'a TTL split that does not add up to the write total is not reported, and the call is malformed',
     usage: {
-      input_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 100,
-      cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 10 }, output_tokens: 1,
+      input_tokens: 1,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 100,
+      cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 10 },
+      output_tokens: 1,
     },
     expected: { input: 101, output: 1, uncached_input: 1, cache_read: 0, cache_write: 100, unknownReason: 'usage_malformed' },
   },
   {
     name: 'compaction iterations are billed on top of the top-level usage',
     usage: {
-      input_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 50,
+      input_tokens: 100,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      output_tokens: 50,
       iterations: [
         { type: 'compaction', input_tokens: 9000, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0, output_tokens: 800 },
         { type: 'message', input_tokens: 100, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 50 },
       ],
     },
     expected: {
-      input: 10100, output: 850, uncached_input: 9100, cache_read: 1000, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0,
-      compactionInputTokens: 10000, compactionOutputTokens: 800,
+      input: 10100,
+      output: 850,
+      uncached_input: 9100,
+      cache_read: 1000,
+      cache_write: 0,
+      cache_write_5m: 0,
+      cache_write_1h: 0,
+      compactionInputTokens: 10000,
+      compactionOutputTokens: 800,
     },
   },
   {
@@ -62,13 +85,19 @@ for (const c of cases) {
 
 test('anthropic stream: cumulative usage is not added twice', () => {
   const start = {
-    input_tokens: 50, cache_creation_input_tokens: 3000, cache_read_input_tokens: 12000,
+    input_tokens: 50,
+    cache_creation_input_tokens: 3000,
+    cache_read_input_tokens: 12000,
     cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
-    output_tokens: 1, output_tokens_details: null,
+    output_tokens: 1,
+    output_tokens_details: null,
   };
   const delta = {
-    input_tokens: 50, cache_creation_input_tokens: 3000, cache_read_input_tokens: 12000,
-    output_tokens: 530, output_tokens_details: { thinking_tokens: 500 },
+    input_tokens: 50,
+    cache_creation_input_tokens: 3000,
+    cache_read_input_tokens: 12000,
+    output_tokens: 530,
+    output_tokens_details: { thinking_tokens: 500 },
   };
   const figures = knownFigures(normalizeMessagesUsage(mergeStreamUsage(start, delta)));
   assert.equal(figures.input, 15050);

@@ -77,7 +77,8 @@ export function planBedrockCommand(operation: BedrockOperation, command: Command
 /** An InvokeModel body as sent: a JSON string or its UTF-8 bytes. */
 function parseBody(body: unknown): Record<string, unknown> | undefined {
   try {
-    const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : undefined;
+    const text =
+      typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : undefined;
     const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
     return isRecord(parsed) ? parsed : undefined;
   } catch {
@@ -135,7 +136,10 @@ function recordInvoke(output: Record<string, unknown>, family: ModelFamily, call
 /** Anthropic bodies name their id, model and stop reason; Llama and Mistral only a stop reason. */
 function invokeResponseAttributes(body: Record<string, unknown>) {
   const choices = Array.isArray(body.choices) ? body.choices : Array.isArray(body.outputs) ? body.outputs : [];
-  const reasons = [body.stop_reason ?? body.stopReason, ...choices.map((choice) => (isRecord(choice) ? (choice.finish_reason ?? choice.stop_reason) : undefined))];
+  const reasons = [
+    body.stop_reason ?? body.stopReason,
+    ...choices.map((choice) => (isRecord(choice) ? (choice.finish_reason ?? choice.stop_reason) : undefined)),
+  ];
   return responseAttributes(body.id, body.model, reasons);
 }
 
@@ -208,6 +212,7 @@ function observeInvokeStream(output: Record<string, unknown>, family: ModelFamil
 /** An async iterable that observes the SDK's event stream as the app reads it. */
 function observed(source: EventSource, call: LlmCall, observer: { onEvent(event: unknown): void; onEnd(): void }): EventSource {
   return {
-    [Symbol.asyncIterator]: () => observeEvents(source[Symbol.asyncIterator](), call, { onEvent: (event) => observer.onEvent(event), onEnd: () => observer.onEnd() }),
+    [Symbol.asyncIterator]: () =>
+      observeEvents(source[Symbol.asyncIterator](), call, { onEvent: (event) => observer.onEvent(event), onEnd: () => observer.onEnd() }),
   };
 }

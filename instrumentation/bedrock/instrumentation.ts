@@ -17,7 +17,11 @@ export const SUPPORTED_BEDROCK_RUNTIME_VERSIONS = ['>=3.700.0 <4'];
 type Prototype = Record<string, unknown>;
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Command = { input?: unknown; constructor: new (input: unknown) => unknown };
-type ClientConfig = { region?: () => Promise<string>; endpoint?: () => Promise<{ protocol?: string; hostname?: string; port?: number }>; isCustomEndpoint?: boolean };
+type ClientConfig = {
+  region?: () => Promise<string>;
+  endpoint?: () => Promise<{ protocol?: string; hostname?: string; port?: number }>;
+  isCustomEndpoint?: boolean;
+};
 
 /**
  * Records every `Converse`, `ConverseStream`, `InvokeModel` and `InvokeModelWithResponseStream` call of
@@ -108,10 +112,14 @@ export class BedrockRuntimeInstrumentation extends TokenledgerProviderInstrument
 function addServerAttributes(client: unknown, call: ReturnType<typeof startCall>): void {
   const config = (client as { config?: ClientConfig } | undefined)?.config;
   if (!config) return;
-  const url = config.isCustomEndpoint && config.endpoint
-    ? config.endpoint().then((endpoint) => `${endpoint.protocol ?? 'https:'}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}`)
-    : config.region?.().then((region) => `https://bedrock-runtime.${region}.amazonaws.com`);
-  url?.then((baseURL) => call.setAttributes(serverAttributes(baseURL)), () => undefined);
+  const url =
+    config.isCustomEndpoint && config.endpoint
+      ? config.endpoint().then((endpoint) => `${endpoint.protocol ?? 'https:'}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}`)
+      : config.region?.().then((region) => `https://bedrock-runtime.${region}.amazonaws.com`);
+  url?.then(
+    (baseURL) => call.setAttributes(serverAttributes(baseURL)),
+    () => undefined,
+  );
 }
 
 function safely(fn: () => void): void {

@@ -8,8 +8,15 @@ const cases: Array<{ name: string; usage: NormalizedUsage; expected: Record<stri
   {
     name: 'Converse: inputTokens excludes the cache (50 + 12000 + 3000); cacheDetails split the writes by TTL',
     usage: normalizeConverseUsage({
-      inputTokens: 50, outputTokens: 530, totalTokens: 15580, cacheReadInputTokens: 12000, cacheWriteInputTokens: 3000,
-      cacheDetails: [{ ttl: '1h', inputTokens: 2000 }, { ttl: '5m', inputTokens: 1000 }],
+      inputTokens: 50,
+      outputTokens: 530,
+      totalTokens: 15580,
+      cacheReadInputTokens: 12000,
+      cacheWriteInputTokens: 3000,
+      cacheDetails: [
+        { ttl: '1h', inputTokens: 2000 },
+        { ttl: '5m', inputTokens: 1000 },
+      ],
     }),
     expected: { input: 15050, output: 530, uncached_input: 50, cache_read: 12000, cache_write: 3000, cache_write_5m: 1000, cache_write_1h: 2000 },
   },
@@ -52,8 +59,13 @@ for (const c of cases) {
 test('bedrock model families: bare ids, regional and global profiles, and profile ARNs', () => {
   assert.deepEqual(
     [
-      'anthropic.claude-sonnet-4-5-20250929-v1:0', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'apac.amazon.nova-pro-v1:0',
-      'meta.llama3-3-70b-instruct-v1:0', 'mistral.mistral-large-3-675b-instruct', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0', 'cohere.command-r-v1:0',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'apac.amazon.nova-pro-v1:0',
+      'meta.llama3-3-70b-instruct-v1:0',
+      'mistral.mistral-large-3-675b-instruct',
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'cohere.command-r-v1:0',
     ].map(modelFamily),
     ['anthropic', 'anthropic', 'nova', 'meta', 'mistral', 'anthropic', 'other'],
   );

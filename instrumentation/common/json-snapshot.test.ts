@@ -4,8 +4,10 @@ import { sameJson, snapshotOf } from './json-snapshot.ts';
 
 const copyOf = (value: unknown) => snapshotOf(JSON.parse(JSON.stringify(value)));
 
-test('json snapshot: a value is the same as the copy of its own JSON, JSON\'s omissions included', () => {
-  const tools = [{ type: 'function', function: { name: 'get_weather', strict: undefined, parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+test("json snapshot: a value is the same as the copy of its own JSON, JSON's omissions included", () => {
+  const tools = [
+    { type: 'function', function: { name: 'get_weather', strict: undefined, parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+  ];
   assert.equal(sameJson(['You are a bot.', tools], copyOf(['You are a bot.', tools])), true);
   assert.equal(sameJson([1, Number.NaN, undefined, () => 1, -0, null], copyOf([1, Number.NaN, undefined, () => 1, -0, null])), true);
   assert.equal(sameJson({ b: 1, a: { c: [true, false] } }, copyOf({ b: 1, a: { c: [true, false] } })), true);
@@ -34,7 +36,7 @@ test('json snapshot: what it cannot tell cheaply is never called the same', () =
 
 test('json snapshot: never the same when the JSON differs (random values)', () => {
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const values = (depth: number): unknown => {
     const pick = Math.floor(random() * (depth > 3 ? 6 : 9));
     if (pick === 0) return Math.floor(random() * 3);

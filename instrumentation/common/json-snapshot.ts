@@ -29,7 +29,10 @@ export function snapshotOf(parsed: unknown): Snapshot {
   if (Array.isArray(parsed)) return parsed.map(snapshotOf);
   if (parsed !== null && typeof parsed === 'object') {
     const keys = Object.keys(parsed);
-    return new SnapshotObject(keys, keys.map((key) => snapshotOf((parsed as Record<string, unknown>)[key])));
+    return new SnapshotObject(
+      keys,
+      keys.map((key) => snapshotOf((parsed as Record<string, unknown>)[key])),
+    );
   }
   return parsed as string | number | boolean | null;
 }

@@ -8,9 +8,7 @@ import { sameJson, snapshotOf, type Snapshot } from './json-snapshot.ts';
 export type { ToolResultShare } from '../../ledger/usage-figures.ts';
 
 // Thinking signatures are opaque base64 too (Anthropic `signature`, Gemini `thoughtSignature`).
-const BINARY_KEYS = new Set([
-  'data', 'inlineData', 'image_url', 'file_data', 'source', 'fileData', 'input_audio', 'signature', 'thoughtSignature',
-]);
+const BINARY_KEYS = new Set(['data', 'inlineData', 'image_url', 'file_data', 'source', 'fileData', 'input_audio', 'signature', 'thoughtSignature']);
 
 /** Characters of text in a prompt value: strings, arrays and objects (keys excluded), binary skipped. */
 export function textLength(value: unknown, depth = 0): number {

@@ -35,8 +35,7 @@ interface Registered {
 }
 
 const REGISTERED = Symbol('llm call observation');
-const entryOf = (promise: unknown) =>
-  typeof promise === 'object' && promise !== null ? (promise as { [REGISTERED]?: Registered })[REGISTERED] : undefined;
+const entryOf = (promise: unknown) => (typeof promise === 'object' && promise !== null ? (promise as { [REGISTERED]?: Registered })[REGISTERED] : undefined);
 
 /** Observes an APIPromise and returns that same object. */
 export function observeAPIPromise<T>(promise: T, call: LlmCall, observer: ParsedValueObserver): T {
@@ -55,7 +54,10 @@ function register(promise: unknown, observation: Observation, readCost: boolean)
   if (!isPatched(target)) {
     // An APIPromise class that was not patched (never the case for the SDK versions the instrumentations
     // accept): read the value the way other instrumentations do.
-    (promise as Promise<unknown>).then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
+    (promise as Promise<unknown>).then(
+      (value) => deliver(observation, value),
+      (error: unknown) => observation.call.fail(error),
+    );
     return;
   }
   (target as { [REGISTERED]?: Registered })[REGISTERED] = { observation, parseHooked: false };
@@ -110,7 +112,11 @@ export const API_PROMISE_WRAPPERS: Record<'parse' | 'asResponse' | '_thenUnwrap'
         entry.parseHooked = true;
         const { observation } = entry;
         observation.parseStarted = true;
-        if (parsed instanceof Promise) parsed.then((value) => deliver(observation, value), (error: unknown) => observation.call.fail(error));
+        if (parsed instanceof Promise)
+          parsed.then(
+            (value) => deliver(observation, value),
+            (error: unknown) => observation.call.fail(error),
+          );
       }
       return parsed;
     }),
@@ -147,20 +153,11 @@ export function clientBaseURL(resource: unknown): unknown {
 }
 
 export function isStainlessStream(value: unknown): value is { iterator: Callable; controller: unknown } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { iterator?: unknown }).iterator === 'function' &&
-    'controller' in value
-  );
+  return typeof value === 'object' && value !== null && typeof (value as { iterator?: unknown }).iterator === 'function' && 'controller' in value;
 }
 
 /** Wraps a Stainless stream's iterator so every consumer path is observed; the stream object stays the same. */
-export function observeStainlessStream<Event>(
-  stream: { iterator: Callable; controller?: unknown },
-  call: LlmCall,
-  observer: StreamObserver<Event>,
-): void {
+export function observeStainlessStream<Event>(stream: { iterator: Callable; controller?: unknown }, call: LlmCall, observer: StreamObserver<Event>): void {
   const original = stream.iterator;
   // An abort through the stream's AbortController ends the SDK's iteration quietly: not drained.
   const signal = (stream.controller as AbortController | undefined)?.signal;

@@ -29,11 +29,7 @@ export interface TracedMethodHost {
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-export function tracedStainlessMethod(
-  host: TracedMethodHost,
-  original: Method,
-  plan: (self: unknown, args: unknown[]) => CallPlan | undefined,
-): Method {
+export function tracedStainlessMethod(host: TracedMethodHost, original: Method, plan: (self: unknown, args: unknown[]) => CallPlan | undefined): Method {
   return function tracedMethod(this: unknown, ...args: unknown[]) {
     if (!host.isEnabled()) return original.apply(this, args);
     let callPlan: CallPlan | undefined;
@@ -55,10 +51,7 @@ export function tracedStainlessMethod(
 }
 
 /** Starts the CLIENT span of one LLM call, under the active span or a framework's current agent or tool span. */
-export function startCall(
-  host: TracedMethodHost,
-  plan: Pick<CallPlan, 'spanName' | 'attributes' | 'toolResultShare'>,
-): LlmCall {
+export function startCall(host: TracedMethodHost, plan: Pick<CallPlan, 'spanName' | 'attributes' | 'toolResultShare'>): LlmCall {
   const span = host.tracer.startSpan(plan.spanName, { kind: SpanKind.CLIENT, attributes: plan.attributes.atStart }, callParentContext());
   return new LlmCall(span, {
     legacyAttributes: host.legacyAttributes,

@@ -1,4 +1,3 @@
-
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -91,9 +90,7 @@ export function recordResponse(response: unknown, call: LlmCall, request: Gemini
   const tier = pricingTier(usage?.trafficType) ?? request.requestedTier;
   if (tier) attributes[ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER] = tier;
   if (captureContent) {
-    attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(
-      candidates.map((candidate) => (isRecord(candidate) ? candidate.content : undefined)),
-    );
+    attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = JSON.stringify(candidates.map((candidate) => (isRecord(candidate) ? candidate.content : undefined)));
   }
   call.setAttributes(attributes);
   call.setUsage(normalizeGenerateContentUsage(response.usageMetadata));

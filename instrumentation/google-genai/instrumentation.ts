@@ -134,7 +134,5 @@ function observeGeminiStream(source: AsyncIterator<unknown>, call: LlmCall, requ
 
 function withFinishReasons(chunk: Record<string, unknown>, texts: string[]): unknown[] {
   const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
-  return candidates.map((candidate) =>
-    isRecord(candidate) ? { ...candidate, content: { role: 'model', parts: [{ text: texts.join('') }] } } : candidate,
-  );
+  return candidates.map((candidate) => (isRecord(candidate) ? { ...candidate, content: { role: 'model', parts: [{ text: texts.join('') }] } } : candidate));
 }

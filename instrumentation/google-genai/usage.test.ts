@@ -7,12 +7,23 @@ const cases = [
   {
     name: 'prompt includes cached; output = candidates + thoughts; tool-use prompt is input',
     usage: {
-      promptTokenCount: 5200, candidatesTokenCount: 40, totalTokenCount: 5840, cachedContentTokenCount: 4096,
-      thoughtsTokenCount: 480, toolUsePromptTokenCount: 120,
+      promptTokenCount: 5200,
+      candidatesTokenCount: 40,
+      totalTokenCount: 5840,
+      cachedContentTokenCount: 4096,
+      thoughtsTokenCount: 480,
+      toolUsePromptTokenCount: 120,
     },
     expected: {
-      input: 5320, output: 520, uncached_input: 1224, cache_read: 4096, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0,
-      reasoning: 480, tool_result: 120,
+      input: 5320,
+      output: 520,
+      uncached_input: 1224,
+      cache_read: 4096,
+      cache_write: 0,
+      cache_write_5m: 0,
+      cache_write_1h: 0,
+      reasoning: 480,
+      tool_result: 120,
     },
   },
   {

@@ -43,12 +43,28 @@ export class LangChainRuns {
       raiseError: false,
       copy: () => handler,
       // The order CallbackManager calls it with (its declared type lists runType before parentRunId).
-      handleChainStart: (chain: Serialized, _inputs: unknown, runId: string, parentRunId?: string, _tags?: unknown, _metadata?: unknown, _runType?: string, runName?: string) =>
-        this.guard(() => this.startChain(chain, runId, runName, parentRunId)),
+      handleChainStart: (
+        chain: Serialized,
+        _inputs: unknown,
+        runId: string,
+        parentRunId?: string,
+        _tags?: unknown,
+        _metadata?: unknown,
+        _runType?: string,
+        runName?: string,
+      ) => this.guard(() => this.startChain(chain, runId, runName, parentRunId)),
       handleChainEnd: (_outputs: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
       handleChainError: (error: unknown, runId: string) => this.guard(() => this.end(runId, error)),
-      handleToolStart: (tool: Serialized, input: unknown, runId: string, parentRunId?: string, _tags?: unknown, _metadata?: unknown, runName?: string, toolCallId?: string) =>
-        this.guard(() => this.startTool(tool, input, runId, parentRunId, runName, toolCallId)),
+      handleToolStart: (
+        tool: Serialized,
+        input: unknown,
+        runId: string,
+        parentRunId?: string,
+        _tags?: unknown,
+        _metadata?: unknown,
+        runName?: string,
+        toolCallId?: string,
+      ) => this.guard(() => this.startTool(tool, input, runId, parentRunId, runName, toolCallId)),
       handleToolEnd: (_output: unknown, runId: string) => this.guard(() => this.end(runId, undefined)),
       handleToolError: (error: unknown, runId: string) => this.guard(() => this.end(runId, error)),
       handleChatModelStart: (_llm: unknown, _messages: unknown, runId: string, parentRunId?: string) => this.guard(() => this.inherit(runId, parentRunId)),
@@ -88,7 +104,14 @@ export class LangChainRuns {
     this.runs.remember(runId, parent, startAgentSpan(this.tracer(), name, parent));
   }
 
-  private startTool(tool: Serialized, input: unknown, runId: string, parentRunId: string | undefined, runName: string | undefined, toolCallId: string | undefined): void {
+  private startTool(
+    tool: Serialized,
+    input: unknown,
+    runId: string,
+    parentRunId: string | undefined,
+    runName: string | undefined,
+    toolCallId: string | undefined,
+  ): void {
     if (!this.isEnabled()) return;
     const name = runName || (typeof tool?.name === 'string' ? tool.name : lastId(tool)) || 'tool';
     const parent = this.runs.contextOf(parentRunId) ?? context.active();

@@ -5,7 +5,13 @@
 // context of the LangChain run they were called from, so the provider call they make starts under that run's span.
 // The CommonJS and ES module builds are separate files, each patched as it loads.
 import { context, type Context } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+  type InstrumentationConfig,
+} from '@opentelemetry/instrumentation';
 import { registerFrameworkContext, unregisterFrameworkContext } from '../common/framework-context.ts';
 import { VERSION } from '../../base/version.ts';
 import { HANDLER_NAME, LangChainRuns } from './callback-handler.ts';
@@ -93,18 +99,21 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
     if (!manager) return;
     if (isWrapped(manager._configureSync)) this._unwrap(manager, '_configureSync');
     const self = this;
-    this._wrap(manager, '_configureSync', (original) =>
-      function configureSync(this: ManagerClass, ...args: unknown[]) {
-        const configured = (original as ManagerClass['_configureSync']).apply(this, args);
-        if (!self.isEnabled()) return configured;
-        try {
-          const callbackManager = configured ?? new manager();
-          if (!callbackManager.handlers?.some((handler) => handler.name === HANDLER_NAME)) callbackManager.addHandler(self.state().handler, true);
-          return callbackManager;
-        } catch {
-          return configured;
-        }
-      },
+    this._wrap(
+      manager,
+      '_configureSync',
+      (original) =>
+        function configureSync(this: ManagerClass, ...args: unknown[]) {
+          const configured = (original as ManagerClass['_configureSync']).apply(this, args);
+          if (!self.isEnabled()) return configured;
+          try {
+            const callbackManager = configured ?? new manager();
+            if (!callbackManager.handlers?.some((handler) => handler.name === HANDLER_NAME)) callbackManager.addHandler(self.state().handler, true);
+            return callbackManager;
+          } catch {
+            return configured;
+          }
+        },
     );
   }
 
@@ -118,14 +127,17 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
     for (const method of MODEL_METHODS) {
       if (typeof prototype[method] !== 'function') continue;
       if (isWrapped(prototype[method])) this._unwrap(prototype, method);
-      this._wrap(prototype, method, (original) =>
-        function invokeModel(this: unknown, ...args: unknown[]) {
-          const found = self.isEnabled() ? self.modelContext(args) : undefined;
-          if (!found) return original.apply(this, args);
-          const result = context.with(found, () => original.apply(this, args));
-          // _streamIterator is an async generator: its body runs in the context of each next() call.
-          return method === '_streamIterator' ? inContext(found, result as AsyncGenerator<unknown>) : result;
-        },
+      this._wrap(
+        prototype,
+        method,
+        (original) =>
+          function invokeModel(this: unknown, ...args: unknown[]) {
+            const found = self.isEnabled() ? self.modelContext(args) : undefined;
+            if (!found) return original.apply(this, args);
+            const result = context.with(found, () => original.apply(this, args));
+            // _streamIterator is an async generator: its body runs in the context of each next() call.
+            return method === '_streamIterator' ? inContext(found, result as AsyncGenerator<unknown>) : result;
+          },
       );
     }
   }
@@ -134,7 +146,8 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
   private modelContext(args: unknown[]): Context | undefined {
     try {
       const [, options, callbacks] = args;
-      const configured = options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as { callbacks?: unknown }).callbacks : undefined;
+      const configured =
+        options !== null && typeof options === 'object' && !Array.isArray(options) ? (options as { callbacks?: unknown }).callbacks : undefined;
       return this.state().runs.modelContext(configured ?? callbacks, context.active());
     } catch {
       return undefined;
@@ -144,7 +157,10 @@ export class LangChainInstrumentation extends InstrumentationBase<Instrumentatio
   private state() {
     let state = states.get(this);
     if (!state) {
-      const runs = new LangChainRuns(() => this.tracer, () => this.isEnabled());
+      const runs = new LangChainRuns(
+        () => this.tracer,
+        () => this.isEnabled(),
+      );
       states.set(this, (state = { runs, handler: runs.handler() }));
     }
     return state;

@@ -74,7 +74,8 @@ function tracedExecute(host: TracedMethodHost, name: string, execute: Method): M
   return async function (this: unknown, input: unknown, options: unknown, ...rest: unknown[]) {
     let span: Span | undefined;
     try {
-      if (host.isEnabled() && !insideMastraBridge()) span = startToolSpan(host.tracer, name, input, context.active(), isRecord(options) ? options.toolCallId : undefined);
+      if (host.isEnabled() && !insideMastraBridge())
+        span = startToolSpan(host.tracer, name, input, context.active(), isRecord(options) ? options.toolCallId : undefined);
     } catch (error) {
       diag.error('tokenledger: could not start a Mastra tool span', error);
     }

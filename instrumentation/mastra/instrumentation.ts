@@ -55,19 +55,22 @@ export class MastraInstrumentation extends TokenledgerProviderInstrumentation {
     this.rewrap(prototype, 'generate', (original) => tracedGenerate(host, original));
     this.rewrap(prototype, 'stream', (original) => tracedStream(host, original));
     this.rewrap(prototype, 'convertTools', (original) => tracedConvertTools(host, original));
-    this.rewrap(prototype, 'resolveModelConfig', (original) =>
-      function resolveModelConfig(this: unknown, ...args: unknown[]) {
-        const resolved = original.apply(this, args);
-        if (!(resolved instanceof Promise)) return resolved;
-        return resolved.then((model: unknown) => {
-          try {
-            traceModel(host, model);
-          } catch {
-            // a model tokenledger cannot wrap is used as it is
-          }
-          return model;
-        });
-      },
+    this.rewrap(
+      prototype,
+      'resolveModelConfig',
+      (original) =>
+        function resolveModelConfig(this: unknown, ...args: unknown[]) {
+          const resolved = original.apply(this, args);
+          if (!(resolved instanceof Promise)) return resolved;
+          return resolved.then((model: unknown) => {
+            try {
+              traceModel(host, model);
+            } catch {
+              // a model tokenledger cannot wrap is used as it is
+            }
+            return model;
+          });
+        },
     );
   }
 

@@ -87,7 +87,9 @@ function start(host: TracedMethodHost, model: Model, options: unknown, streamed:
     });
     call = startCall(host, { spanName: spanName('chat', model.modelId), attributes, toolResultShare: share.totalChars > 0 ? share : undefined });
     const maxOutputTokens = typeof request.maxOutputTokens === 'number' ? request.maxOutputTokens : undefined;
-    const gated = gateCall(call, () => ({ planned: { provider, model: String(model.modelId ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens } }));
+    const gated = gateCall(call, () => ({
+      planned: { provider, model: String(model.modelId ?? ''), estimatedInputTokens: estimatedTokens(share.totalChars), maxOutputTokens },
+    }));
     stop = 'stop' in gated ? gated.stop : undefined;
   } catch (error) {
     diag.error('tokenledger: could not start a Mastra model call span', error);
@@ -134,7 +136,13 @@ function observeStream(call: LlmCall, model: Model, result: unknown): unknown {
           } else if (part.type === 'finish') {
             finished = true;
             const finishReason = finishReasonOf(part.finishReason);
-            recordAiSdkResult(call, model.provider, { id: responseId, modelId: responseModel, finishReason, providerMetadata: part.providerMetadata, usage: part.usage });
+            recordAiSdkResult(call, model.provider, {
+              id: responseId,
+              modelId: responseModel,
+              finishReason,
+              providerMetadata: part.providerMetadata,
+              usage: part.usage,
+            });
           } else if (part.type === 'error' && !finished) {
             call.fail(part.error, 'stream_incomplete');
           } else if (part.type !== 'stream-start') {
@@ -159,4 +167,3 @@ function observeStream(call: LlmCall, model: Model, result: unknown): unknown {
   result.stream = result.stream.pipeThrough(observer);
   return result;
 }
-

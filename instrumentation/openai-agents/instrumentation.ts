@@ -41,7 +41,14 @@ export class OpenAIAgentsInstrumentation extends InstrumentationBase<Instrumenta
   override enable(): void {
     super.enable();
     let bridge = bridges.get(this);
-    if (!bridge) bridges.set(this, (bridge = new AgentsSpanBridge(() => this.tracer, () => this.isEnabled())));
+    if (!bridge)
+      bridges.set(
+        this,
+        (bridge = new AgentsSpanBridge(
+          () => this.tracer,
+          () => this.isEnabled(),
+        )),
+      );
     registerFrameworkContext(bridge.frameworkContext);
     try {
       attach(bridge);

@@ -30,9 +30,7 @@ export function planChatCall(client: unknown, args: unknown[], options: ChatPlan
   const stream = body.stream === true;
   const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
   const injectUsage = stream && options.injectStreamUsage && streamOptions?.include_usage !== true;
-  const callArgs = injectUsage
-    ? [{ ...body, stream_options: { ...streamOptions, include_usage: true } }, ...args.slice(1)]
-    : args;
+  const callArgs = injectUsage ? [{ ...body, stream_options: { ...streamOptions, include_usage: true } }, ...args.slice(1)] : args;
 
   const attributes = requestAttributes({
     operation: 'chat',

@@ -64,11 +64,15 @@ export class OpenAIInstrumentation extends TokenledgerProviderInstrumentation<Op
     const responses = OpenAI?.Responses?.prototype;
     const embeddings = OpenAI?.Embeddings?.prototype;
     const targets: Array<[Prototype | undefined, Planner]> = [
-      [chat, (self, args) => planChatCall(self, args, {
-        captureContent: this.captureContent,
-        injectStreamUsage: this.getConfig().streamUsage !== 'off',
-        provider: this.provider(self),
-      })],
+      [
+        chat,
+        (self, args) =>
+          planChatCall(self, args, {
+            captureContent: this.captureContent,
+            injectStreamUsage: this.getConfig().streamUsage !== 'off',
+            provider: this.provider(self),
+          }),
+      ],
       [responses, (self, args) => planResponsesCall(self, args, this.captureContent, this.provider(self))],
       [embeddings, (self, args) => planEmbeddingsCall(self, args, this.provider(self))],
     ];

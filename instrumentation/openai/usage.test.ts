@@ -57,19 +57,39 @@ test('openai responses usage: cached and cache-write tokens are parts of input_t
     total_tokens: 4100,
   };
   assert.deepEqual(knownFigures(normalizeResponsesUsage(usage)), {
-    input: 3200, output: 900, uncached_input: 128, cache_read: 2048, cache_write: 1024, cache_write_5m: 1024, cache_write_1h: 0, reasoning: 768,
+    input: 3200,
+    output: 900,
+    uncached_input: 128,
+    cache_read: 2048,
+    cache_write: 1024,
+    cache_write_5m: 1024,
+    cache_write_1h: 0,
+    reasoning: 768,
   });
 });
 
 test('openai responses usage: reasoning above output is dropped and marked malformed', () => {
   const usage = { input_tokens: 10, output_tokens: 5, output_tokens_details: { reasoning_tokens: 6 } };
   assert.deepEqual(knownFigures(normalizeResponsesUsage(usage)), {
-    input: 10, output: 5, uncached_input: 10, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0, unknownReason: 'usage_malformed',
+    input: 10,
+    output: 5,
+    uncached_input: 10,
+    cache_read: 0,
+    cache_write: 0,
+    cache_write_5m: 0,
+    cache_write_1h: 0,
+    unknownReason: 'usage_malformed',
   });
 });
 
 test('openai embeddings usage: input only', () => {
   assert.deepEqual(knownFigures(normalizeEmbeddingsUsage({ prompt_tokens: 8, total_tokens: 8 })), {
-    input: 8, output: 0, uncached_input: 8, cache_read: 0, cache_write: 0, cache_write_5m: 0, cache_write_1h: 0,
+    input: 8,
+    output: 0,
+    uncached_input: 8,
+    cache_read: 0,
+    cache_write: 0,
+    cache_write_5m: 0,
+    cache_write_1h: 0,
   });
 });

@@ -114,7 +114,13 @@ export function pricedSubsetUnknown(rates: RowRates, tokens: TokenCounts): boole
  * The call's cost by token type. `tokens` must have every part known (the caller checks); a subset that is
  * unknown leaves its own cost unknown, and must not be one `pricedSubsetUnknown` finds (the caller checks that too).
  */
-export function callCost(tokens: TokenCounts, webSearchRequests: number, prices: ModelPrice, multiplier = 1, rates = rowRates(prices, tokens.input ?? 0)): CostAmounts {
+export function callCost(
+  tokens: TokenCounts,
+  webSearchRequests: number,
+  prices: ModelPrice,
+  multiplier = 1,
+  rates = rowRates(prices, tokens.input ?? 0),
+): CostAmounts {
   const totalInput = tokens.input ?? 0;
   const cost: CostAmounts = {};
   let total = 0;

@@ -104,7 +104,7 @@ for (const [id, entries] of stillNeeded) {
   });
 }
 
-test('price corrections: a 1-hour cache write is 2× the entry\'s own input rate, each long-context tier too', () => {
+test("price corrections: a 1-hour cache write is 2× the entry's own input rate, each long-context tier too", () => {
   const regional = { input_mtok: 3.3, cache_write_mtok: 4.125, cache_read_mtok: 0.33, output_mtok: 16.5 };
   assert.deepEqual(correctedPrices('aws', 'regional.anthropic.claude-sonnet-4-5-20250929-v1:0', regional, NOW), {
     prices: { ...regional, cache_write_1h_mtok: 6.6 },
@@ -115,13 +115,16 @@ test('price corrections: a 1-hour cache write is 2× the entry\'s own input rate
 });
 
 test('price corrections: an entry with its own 1-hour rate, or with no cache writes, is left as it is', () => {
-  assert.equal(correctedPrices('aws', 'regional.anthropic.claude-opus-5-5', { input_mtok: 4.4, cache_write_mtok: 5.5, cache_write_1h_mtok: 8.8, output_mtok: 22 }, NOW), undefined);
+  assert.equal(
+    correctedPrices('aws', 'regional.anthropic.claude-opus-5-5', { input_mtok: 4.4, cache_write_mtok: 5.5, cache_write_1h_mtok: 8.8, output_mtok: 22 }, NOW),
+    undefined,
+  );
   assert.equal(correctedPrices('aws', 'regional.anthropic.claude-3-haiku-20240307-v1:0', { input_mtok: 0.25, output_mtok: 1.25 }, NOW), undefined);
   // Anthropic's own entries have their 1-hour rates; the correction is for the clouds' entries only.
   assert.equal(correctedPrices('anthropic', 'claude-3-haiku', { input_mtok: 0.25, cache_write_mtok: 0.3, output_mtok: 1.25 }, NOW), undefined);
 });
 
-test('price corrections: DeepSeek at its current rate by day and by night from 2025-09-29, the data\'s own before', () => {
+test("price corrections: DeepSeek at its current rate by day and by night from 2025-09-29, the data's own before", () => {
   const day = { input_mtok: 0.27, cache_read_mtok: 0.07, output_mtok: 1.1 };
   const night = { input_mtok: 0.135, cache_read_mtok: 0.035, output_mtok: 0.55 };
   const current = { prices: { input_mtok: 0.28, cache_read_mtok: 0.028, output_mtok: 0.42 }, corrected: ['input_mtok', 'cache_read_mtok', 'output_mtok'] };
@@ -141,16 +144,23 @@ test('price corrections: a DeepSeek call is priced at the corrected rates at mid
   const priced = new CallPricer().price(deepseekUsage, deepseekCall(NOW));
   // 800 000 × 0.28 + 200 000 × 0.028 + 100 000 × 0.42 per million = 0.224 + 0.0056 + 0.042.
   assert.equal(priced.cost?.total?.toFixed(6), '0.271600');
-  assert.deepEqual([priced.unknownReason, priced.cost && priced.priceEntry, priced.cost && priced.source, priced.cost && priced.correctedRates], [
-    undefined,
-    'deepseek/deepseek-chat',
-    'bundled',
-    ['input_mtok', 'cache_read_mtok', 'output_mtok'],
-  ]);
+  assert.deepEqual(
+    [priced.unknownReason, priced.cost && priced.priceEntry, priced.cost && priced.source, priced.cost && priced.correctedRates],
+    [undefined, 'deepseek/deepseek-chat', 'bundled', ['input_mtok', 'cache_read_mtok', 'output_mtok']],
+  );
 });
 
-test('price corrections: the user\'s overrides come first, and are not corrected', () => {
-  const overrides = { providers: [{ id: 'deepseek', name: 'DeepSeek (negotiated)', api_pattern: '$^', models: [{ id: 'deepseek-chat', match: { equals: 'deepseek-chat' }, prices: { input_mtok: 0.2, output_mtok: 0.4 } }] }] };
+test("price corrections: the user's overrides come first, and are not corrected", () => {
+  const overrides = {
+    providers: [
+      {
+        id: 'deepseek',
+        name: 'DeepSeek (negotiated)',
+        api_pattern: '$^',
+        models: [{ id: 'deepseek-chat', match: { equals: 'deepseek-chat' }, prices: { input_mtok: 0.2, output_mtok: 0.4 } }],
+      },
+    ],
+  };
   const priced = new CallPricer({ overrides }).price(deepseekUsage, deepseekCall(NOW));
   // Cache reads at the input rate (the override has no cache read rate): 1 000 000 × 0.2 + 100 000 × 0.4 per million.
   assert.equal(priced.cost?.total?.toFixed(6), '0.240000');

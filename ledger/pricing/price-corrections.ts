@@ -91,7 +91,13 @@ export interface CorrectedPrices {
 }
 
 /** The corrected prices of a price-data entry for a call at `at`, or undefined when no correction applies. */
-export function correctedPrices(providerId: string, modelId: string, prices: ModelPrice, at: Date, corrections = PRICE_CORRECTIONS): CorrectedPrices | undefined {
+export function correctedPrices(
+  providerId: string,
+  modelId: string,
+  prices: ModelPrice,
+  at: Date,
+  corrections = PRICE_CORRECTIONS,
+): CorrectedPrices | undefined {
   let result: CorrectedPrices | undefined;
   for (const correction of corrections) {
     if (correction.providerId !== providerId || !correction.models.test(modelId)) continue;

@@ -71,7 +71,16 @@ export class PricePlans {
       if (this.plans.size >= MAX_PLANS) this.plans.clear();
       this.plans.set(key, plan);
     }
-    this.last = { provider: call.provider, requestModel: call.requestModel, responseModel: call.responseModel, serviceTier: call.serviceTier, batch: call.batch, hour, generation, plan };
+    this.last = {
+      provider: call.provider,
+      requestModel: call.requestModel,
+      responseModel: call.responseModel,
+      serviceTier: call.serviceTier,
+      batch: call.batch,
+      hour,
+      generation,
+      plan,
+    };
     return plan;
   }
 

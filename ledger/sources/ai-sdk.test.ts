@@ -3,15 +3,36 @@ import assert from 'node:assert/strict';
 import { knownFigures } from '../../test/known-figures.ts';
 import { aiSdkSpanUsage } from './ai-sdk.ts';
 
-const call = (attributes: Record<string, unknown>) => ({ 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': 'anthropic.messages', 'ai.model.id': 'claude-sonnet-5-5', ...attributes });
-const usage = { 'ai.usage.inputTokens': 15050, 'ai.usage.outputTokens': 530, 'ai.usage.inputTokenDetails.cacheReadTokens': 12000, 'ai.usage.inputTokenDetails.cacheWriteTokens': 3000, 'ai.usage.outputTokenDetails.reasoningTokens': 500 };
-const metadata = (cacheCreation: unknown) => JSON.stringify({ anthropic: { usage: { input_tokens: 50, cache_creation: cacheCreation, service_tier: 'priority' } } });
+const call = (attributes: Record<string, unknown>) => ({
+  'ai.operationId': 'ai.generateText.doGenerate',
+  'ai.model.provider': 'anthropic.messages',
+  'ai.model.id': 'claude-sonnet-5-5',
+  ...attributes,
+});
+const usage = {
+  'ai.usage.inputTokens': 15050,
+  'ai.usage.outputTokens': 530,
+  'ai.usage.inputTokenDetails.cacheReadTokens': 12000,
+  'ai.usage.inputTokenDetails.cacheWriteTokens': 3000,
+  'ai.usage.outputTokenDetails.reasoningTokens': 500,
+};
+const metadata = (cacheCreation: unknown) =>
+  JSON.stringify({ anthropic: { usage: { input_tokens: 50, cache_creation: cacheCreation, service_tier: 'priority' } } });
 
 const cases: Array<{ name: string; operation?: string; attributes: Record<string, unknown>; expected: Record<string, unknown> | undefined }> = [
   {
     name: 'a per-call span: ai.usage.* with the TTL split from the provider metadata',
     attributes: call({ ...usage, 'ai.response.providerMetadata': metadata({ ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }) }),
-    expected: { input: 15050, output: 530, uncached_input: 50, cache_read: 12000, cache_write: 3000, cache_write_5m: 1000, cache_write_1h: 2000, reasoning: 500 },
+    expected: {
+      input: 15050,
+      output: 530,
+      uncached_input: 50,
+      cache_read: 12000,
+      cache_write: 3000,
+      cache_write_5m: 1000,
+      cache_write_1h: 2000,
+      reasoning: 500,
+    },
   },
   {
     name: 'no provider metadata (recordOutputs: false): every write is a 5-minute write',
@@ -77,7 +98,10 @@ for (const { name, operation, attributes, expected } of cases) {
 }
 
 test('ai sdk spans: the provider, model and served tier are what the span lacks to be priced', () => {
-  const read = aiSdkSpanUsage(call({ ...usage, 'ai.response.providerMetadata': metadata({ ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }) }) as never, 'ai.generateText.doGenerate');
+  const read = aiSdkSpanUsage(
+    call({ ...usage, 'ai.response.providerMetadata': metadata({ ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }) }) as never,
+    'ai.generateText.doGenerate',
+  );
   assert.equal(read?.convention, 'ai_sdk');
   assert.deepEqual(read?.describing, {
     'gen_ai.provider.name': 'anthropic',

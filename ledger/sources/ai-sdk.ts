@@ -20,7 +20,9 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
   GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
-  ATTR_TOKENLEDGER_REQUEST_BATCH, ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER } from '../../conventions/attributes.ts';
+  ATTR_TOKENLEDGER_REQUEST_BATCH,
+  ATTR_TOKENLEDGER_REQUEST_SERVICE_TIER,
+} from '../../conventions/attributes.ts';
 import { pricingTier } from '../../conventions/service-tier.ts';
 import { stringAttribute } from '../attribute-values.ts';
 import {
@@ -107,7 +109,9 @@ export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanU
     tokens: {
       input: read.known(input),
       output: read.known(output),
-      cache_read: detail(attributes[AI_CACHE_READ_TOKENS] ?? attributes[AI_CACHED_INPUT_TOKENS] ?? anthropicUsage?.cache_read_input_tokens ?? (anthropicUsage ? 0 : undefined)),
+      cache_read: detail(
+        attributes[AI_CACHE_READ_TOKENS] ?? attributes[AI_CACHED_INPUT_TOKENS] ?? anthropicUsage?.cache_read_input_tokens ?? (anthropicUsage ? 0 : undefined),
+      ),
       cache_write: detail(attributes[AI_CACHE_WRITE_TOKENS] ?? anthropicUsage?.cache_creation_input_tokens ?? (anthropicUsage ? 0 : undefined)),
       cache_write_5m: split ? read.zeroIfAbsent(split.ephemeral_5m_input_tokens) : undefined,
       cache_write_1h: split ? read.zeroIfAbsent(split.ephemeral_1h_input_tokens) : undefined,
@@ -129,7 +133,10 @@ export function aiSdkSpanUsage(attributes: Attributes, operation: string): SpanU
 function embeddingSpanUsage(attributes: Attributes): SpanUsage {
   const read = new CountReader();
   const tokens = attributes[AI_EMBEDDING_TOKENS];
-  const usage = tokens === undefined ? { tokens: {}, unknownReason: 'usage_missing' as const } : read.finish({ tokens: { input: read.known(tokens), output: 0, cache_read: 0, cache_write: 0 } });
+  const usage =
+    tokens === undefined
+      ? { tokens: {}, unknownReason: 'usage_missing' as const }
+      : read.finish({ tokens: { input: read.known(tokens), output: 0, cache_read: 0, cache_write: 0 } });
   const describing: Attributes = { [ATTR_GEN_AI_PROVIDER_NAME]: aiSdkProviderName(stringAttribute(attributes[AI_MODEL_PROVIDER])) };
   if (attributes[ATTR_GEN_AI_OPERATION_NAME] === undefined) describing[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS;
   const model = stringAttribute(attributes[AI_MODEL_ID]);

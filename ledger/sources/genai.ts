@@ -70,11 +70,17 @@ function genAiUsage(attributes: Attributes, scope: string, scopeVersion: string 
     names.some((name) => attributes[name] !== undefined) ? undefined : others.map((name) => attributes[name]).find((value) => value !== undefined);
   const cacheRead = otherSpelling([ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS], CACHE_READ_INPUT_TOKENS, PROMPT_DETAILS_CACHE_READ);
   if (cacheRead !== undefined) tokens.cache_read = read.zeroIfAbsent(cacheRead);
-  const cacheWrite = otherSpelling([ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS], CACHE_CREATION_INPUT_TOKENS, PROMPT_DETAILS_CACHE_WRITE);
+  const cacheWrite = otherSpelling(
+    [ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS],
+    CACHE_CREATION_INPUT_TOKENS,
+    PROMPT_DETAILS_CACHE_WRITE,
+  );
   if (cacheWrite !== undefined) tokens.cache_write = read.zeroIfAbsent(cacheWrite);
   // The TTL split only Mastra writes in GenAI-style names; without it every write is a 5-minute one (usage-figures.ts).
-  if (tokens.cache_write_5m === undefined && attributes[CACHE_CREATION_5M_INPUT_TOKENS] !== undefined) tokens.cache_write_5m = read.known(attributes[CACHE_CREATION_5M_INPUT_TOKENS]);
-  if (tokens.cache_write_1h === undefined && attributes[CACHE_CREATION_1H_INPUT_TOKENS] !== undefined) tokens.cache_write_1h = read.known(attributes[CACHE_CREATION_1H_INPUT_TOKENS]);
+  if (tokens.cache_write_5m === undefined && attributes[CACHE_CREATION_5M_INPUT_TOKENS] !== undefined)
+    tokens.cache_write_5m = read.known(attributes[CACHE_CREATION_5M_INPUT_TOKENS]);
+  if (tokens.cache_write_1h === undefined && attributes[CACHE_CREATION_1H_INPUT_TOKENS] !== undefined)
+    tokens.cache_write_1h = read.known(attributes[CACHE_CREATION_1H_INPUT_TOKENS]);
   const reasoning = otherSpelling([ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS], REASONING_TOKENS, COMPLETION_DETAILS_REASONING);
   if (reasoning !== undefined) tokens.reasoning = read.known(reasoning);
   read.finish(usage);

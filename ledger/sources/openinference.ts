@@ -34,5 +34,9 @@ function openInferenceUsage(attributes: Attributes): SpanUsage | undefined {
       reasoning: read.known(attributes[OI_REASONING]),
     },
   });
-  return { usage, convention: 'openinference', describing: describing(attributes, provider ? providerName(provider) : undefined, stringAttribute(attributes[OI_MODEL])) };
+  return {
+    usage,
+    convention: 'openinference',
+    describing: describing(attributes, provider ? providerName(provider) : undefined, stringAttribute(attributes[OI_MODEL])),
+  };
 }

@@ -96,7 +96,8 @@ export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuard
     agents[name] = {
       budget: agent.budget ? validateBudget(agent.budget, `guardrails.agents.${name}.budget`) : undefined,
       mode: agent.mode ? validateMode(agent.mode, `guardrails.agents.${name}.mode`) : undefined,
-      maxOutputTokensCap: agent.maxOutputTokensCap === undefined ? undefined : positive(agent.maxOutputTokensCap, `guardrails.agents.${name}.maxOutputTokensCap`, true),
+      maxOutputTokensCap:
+        agent.maxOutputTokensCap === undefined ? undefined : positive(agent.maxOutputTokensCap, `guardrails.agents.${name}.maxOutputTokensCap`, true),
     };
   }
   let loop: LoopLimits | undefined;
@@ -106,13 +107,15 @@ export function resolveGuardrails(options: GuardrailOptions = {}): ResolvedGuard
   }
   const cap = options.maxOutputTokensCap === undefined ? undefined : positive(options.maxOutputTokensCap, 'guardrails.maxOutputTokensCap', true);
   const unknownCost = options.unknownCost ?? 'allow';
-  if (unknownCost !== 'allow' && unknownCost !== 'stop') throw new Error(`tokenledger: guardrails.unknownCost must be "allow" or "stop", got ${String(unknownCost)}`);
+  if (unknownCost !== 'allow' && unknownCost !== 'stop')
+    throw new Error(`tokenledger: guardrails.unknownCost must be "allow" or "stop", got ${String(unknownCost)}`);
   return { mode, defaults, agents, loop, maxOutputTokensCap: cap, tenants: resolveTenants(options.tenants, mode), unknownCost };
 }
 
 function resolveTenants(tenants: TenantBudgets | undefined, mode: GuardMode): ResolvedGuardrails['tenants'] {
   if (tenants === undefined) return undefined;
-  if (typeof tenants.key !== 'string' || tenants.key.trim() === '') throw new Error(`tokenledger: guardrails.tenants.key must name an attribution key, got ${String(tenants.key)}`);
+  if (typeof tenants.key !== 'string' || tenants.key.trim() === '')
+    throw new Error(`tokenledger: guardrails.tenants.key must name an attribution key, got ${String(tenants.key)}`);
   const budgets: Record<string, Budget> = {};
   for (const [tenant, budget] of Object.entries(tenants.budgets ?? {})) budgets[tenant] = validateBudget(budget, `guardrails.tenants.budgets.${tenant}`);
   return {

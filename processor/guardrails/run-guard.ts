@@ -313,7 +313,9 @@ export class RunGuard implements CallGate, RunObserver {
     if (guarded.budget.maxUsd === undefined) return;
     guarded.unpricedCalls += 1;
     if (guarded.unpricedCalls === 1) {
-      diag.warn(`tokenledger: a run of agent "${state.agentName}" has a dollar budget but a call it cannot price (unknown model or usage); the budget cannot count it (unknownCost: ${this.config.unknownCost})`);
+      diag.warn(
+        `tokenledger: a run of agent "${state.agentName}" has a dollar budget but a call it cannot price (unknown model or usage); the budget cannot count it (unknownCost: ${this.config.unknownCost})`,
+      );
     }
   }
 
@@ -321,7 +323,13 @@ export class RunGuard implements CallGate, RunObserver {
   private checkUnknownCost(state: RunState, guarded: GuardedRun): void {
     const max = guarded.budget.maxUsd;
     if (this.config.unknownCost !== 'stop' || max === undefined || guarded.unpricedCalls === 0) return;
-    this.breach(state, guarded, 'unknown_cost', () => new BudgetExceededError('unknown_cost', state.cost.total + guarded.reserved.usd, Number.NaN, max, state.id), { max, unpriced_calls: guarded.unpricedCalls });
+    this.breach(
+      state,
+      guarded,
+      'unknown_cost',
+      () => new BudgetExceededError('unknown_cost', state.cost.total + guarded.reserved.usd, Number.NaN, max, state.id),
+      { max, unpriced_calls: guarded.unpricedCalls },
+    );
   }
 
   /** The call's tenant: the key's value on its span (copied from the baggage), else on the innermost run that has it. */
@@ -414,7 +422,14 @@ export class RunGuard implements CallGate, RunObserver {
   }
 
   /** Records a breach on the run (a tenant breach outside every run only counts), and stops the call in enforce mode. */
-  private breach(state: RunState | undefined, guarded: GuardedRun | undefined, limit: string, error: () => Error, details: Attributes, modeOverride?: GuardMode): void {
+  private breach(
+    state: RunState | undefined,
+    guarded: GuardedRun | undefined,
+    limit: string,
+    error: () => Error,
+    details: Attributes,
+    modeOverride?: GuardMode,
+  ): void {
     const mode = modeOverride ?? guarded?.mode ?? this.config.mode;
     if (guarded) {
       guarded.breaches += 1;
@@ -435,7 +450,10 @@ export class RunGuard implements CallGate, RunObserver {
   }
 
   private get breaches(): Counter {
-    this.breachCounter ??= tokenledgerMeter(this.deps.meterProvider).createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, { unit: '{breach}', description: 'Guardrail breaches' });
+    this.breachCounter ??= tokenledgerMeter(this.deps.meterProvider).createCounter(METRIC_TOKENLEDGER_GUARD_BREACHES, {
+      unit: '{breach}',
+      description: 'Guardrail breaches',
+    });
     return this.breachCounter;
   }
 }

@@ -61,14 +61,25 @@ const nanos = (offset: number) => (EPOCH_NANOS + BigInt(offset)).toString();
 const spans: unknown[] = [];
 for (let i = 0; i < DEPTH; i += 1) {
   spans.push({
-    traceId: TRACE_ID, spanId: id(i), ...(i > 0 ? { parentSpanId: id(i - 1) } : {}), name: `invoke_agent level-${i}`,
-    startTimeUnixNano: nanos(i), endTimeUnixNano: nanos(4 * DEPTH - i),
-    attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }, { key: 'gen_ai.agent.name', value: { stringValue: `level-${i}` } }],
+    traceId: TRACE_ID,
+    spanId: id(i),
+    ...(i > 0 ? { parentSpanId: id(i - 1) } : {}),
+    name: `invoke_agent level-${i}`,
+    startTimeUnixNano: nanos(i),
+    endTimeUnixNano: nanos(4 * DEPTH - i),
+    attributes: [
+      { key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } },
+      { key: 'gen_ai.agent.name', value: { stringValue: `level-${i}` } },
+    ],
   });
 }
 spans.push({
-  traceId: TRACE_ID, spanId: id(DEPTH), parentSpanId: id(DEPTH - 1), name: 'chat gpt-4.1',
-  startTimeUnixNano: nanos(DEPTH), endTimeUnixNano: nanos(DEPTH + 10),
+  traceId: TRACE_ID,
+  spanId: id(DEPTH),
+  parentSpanId: id(DEPTH - 1),
+  name: 'chat gpt-4.1',
+  startTimeUnixNano: nanos(DEPTH),
+  endTimeUnixNano: nanos(DEPTH + 10),
   attributes: [
     { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
     { key: 'gen_ai.provider.name', value: { stringValue: 'openai' } },

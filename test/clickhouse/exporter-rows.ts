@@ -5,7 +5,14 @@
 // `true`/`false`, arrays as JSON), Duration in nanoseconds, events and links as parallel arrays.
 import { ExportTraceServiceRequest } from '../../collector/otlp-schema.ts';
 
-type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: string; doubleValue?: number; arrayValue?: { values?: AnyValue[] }; kvlistValue?: { values?: KeyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string;
+  doubleValue?: number;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+};
 type KeyValue = { key: string; value?: AnyValue };
 interface OtlpSpan {
   traceId?: string;
