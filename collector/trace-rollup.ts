@@ -220,6 +220,8 @@ export class TraceRollup {
  * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches.
  */
 function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan>; parentOf: Map<TraceSpan, TraceSpan> } {
+  // A trace of one span (a call outside any agent, a lone tool) needs no ordering.
+  if (spans.length === 1) return { order: [spans[0]!], isRoot: new Set(spans), parentOf: new Map() };
   const byId = new Map<string, TraceSpan>();
   for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
   const children = new Map<TraceSpan, TraceSpan[]>();
@@ -265,6 +267,7 @@ function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: 
  * the latest of its own and its descendants'. At the same instant a span deeper in the start order ends first.
  */
 function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
+  if (order.length === 1) return [order[0]!];
   const position = new Map<TraceSpan, number>();
   const end = new Map<TraceSpan, bigint>();
   order.forEach((span, index) => {
