@@ -108,6 +108,9 @@ export class Replay {
   private readonly rollup: TraceRollup;
   /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
   private readonly held = new Map<string, HeldTrace>();
+  /** The trace of the span read last, while it is held. */
+  private lastTraceId: string | undefined;
+  private lastHeld: HeldTrace | undefined;
   private clock = 0;
   private nextTake = 0;
 
@@ -201,7 +204,8 @@ export class Replay {
     if (parentSpanId === undefined)
       throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
     if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${spanPath(r, s, i)}.attributes must be a list`);
-    const held = this.held.get(traceId);
+    // The spans of a trace mostly come one after another: the trace of the span before is looked up once.
+    let held = traceId === this.lastTraceId ? this.lastHeld : this.held.get(traceId);
     if (held?.has(spanId)) {
       this.stats.duplicateSpans += 1;
       return undefined;
@@ -212,8 +216,10 @@ export class Replay {
     dropLearnedIdealSteps(attributes);
     const { enriched } = readSpanAttributes(attributes, scope, name);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
-    if (!held) this.held.set(traceId, new HeldTrace(spanId, stream, times.endNanos));
-    else times.endNanos = held.add(spanId, stream, times.endNanos);
+    if (held) times.endNanos = held.add(spanId, stream, times.endNanos);
+    else this.held.set(traceId, (held = new HeldTrace(spanId, stream, times.endNanos)));
+    this.lastTraceId = traceId;
+    this.lastHeld = held;
     const traceState = typeof span.traceState === 'string' ? span.traceState : undefined;
     const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where, traceState);
     // A span whose parent is in another process is the root of what this process recorded (the processor's local
@@ -258,6 +264,7 @@ export class Replay {
 
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
+    if (released.traceId === this.lastTraceId) this.lastTraceId = undefined;
     for (const span of released.spans) span.release();
     this.stats.traces += 1;
     const whole = released.rootSeen && released.reason !== 'evicted';
