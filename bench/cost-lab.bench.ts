@@ -47,12 +47,13 @@ const callAttributes = (run: number, step: number) => ({
 /** One agent run: 5 calls and 4 tools inside an agent span (10 spans). */
 function agentRun(tracer: Tracer, run: number): void {
   const agent = tracer.startSpan('invoke_agent support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' } });
-  context.with(trace.setSpan(context.active(), agent), () => {
-    for (let step = 0; step < 5; step += 1) {
-      tracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(run, step) }).end();
-      if (step < 4) tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }).end();
-    }
-  });
+  // The parent is passed, not made active: no context manager is registered here, so context.with would not carry it.
+  const inRun = trace.setSpan(context.active(), agent);
+  for (let step = 0; step < 5; step += 1) {
+    tracer.startSpan('chat claude-sonnet-4-5', { attributes: callAttributes(run, step) }, inRun).end();
+    if (step < 4)
+      tracer.startSpan('execute_tool lookup', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } }, inRun).end();
+  }
   agent.end();
 }
 

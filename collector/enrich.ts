@@ -105,7 +105,11 @@ export function fromAnyValue(value: AnyValue | undefined): AttributeValue | unde
   if (!value) return undefined;
   if (has(value, 'stringValue')) return value.stringValue;
   if (has(value, 'boolValue')) return value.boolValue;
-  if (has(value, 'intValue')) return Number(String(value.intValue));
+  if (has(value, 'intValue')) {
+    const int = value.intValue;
+    // Number(String(int)) for a number is the number, -0 made 0 (as adding 0 does), without the string.
+    return typeof int === 'number' ? int + 0 : Number(String(int));
+  }
   if (has(value, 'doubleValue')) return value.doubleValue;
   if (has(value, 'arrayValue') && value.arrayValue) {
     const items = (value.arrayValue.values ?? []).map(fromAnyValue);

@@ -171,10 +171,11 @@ export class TraceRollup {
 
   private replay(spans: readonly TraceSpan[], ledger: SpanLedger, whole: boolean): number {
     const { hooks } = this;
-    const { order, isRoot, parentOf } = startOrder(spans);
+    const started = startOrder(spans);
     let runs = 0;
-    for (const span of order) {
-      const root = isRoot.has(span);
+    for (const index of started.order) {
+      const span = spans[index]!;
+      const root = started.isRoot[index] === 1;
       if (runStartOf(span.spanClass, root) !== undefined) runs += 1;
       if (!whole && span.spanClass.kind === 'agent') span.setAttributes({ [ATTR_TOKENLEDGER_RUN_ID]: span.spanId, [ATTR_TOKENLEDGER_RUN_COMPLETE]: false });
       ledger.start({
@@ -185,7 +186,8 @@ export class TraceRollup {
         attributes: span.attributes,
       });
     }
-    for (const span of endOrder(order, parentOf)) {
+    for (const index of endOrder(spans, started)) {
+      const span = spans[index]!;
       const current: NonNullable<TraceRollup['current']> = { span };
       this.current = current;
       const ended = ledger.end({
@@ -215,72 +217,93 @@ export class TraceRollup {
   }
 }
 
+/** A trace's spans in start order, by their index in the trace: whether each is a root, and each one's parent. */
+interface StartOrder {
+  /** Indexes into the trace's spans, parents before children. */
+  order: number[];
+  /** By index: whether the span is a root (of the trace, or of a parent cycle). */
+  isRoot: Uint8Array;
+  /** By index: the parent's index, -1 for a root. */
+  parent: Int32Array;
+}
+
 /**
  * Every span once, parents before children (siblings in start order), iteratively so depth costs no stack. A span
- * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches.
+ * whose parent is not in the trace is a root; so is one in a parent cycle, which no root reaches. Spans are known by
+ * their index in the trace, so ordering one takes arrays rather than maps and sets of spans.
  */
-function startOrder(spans: readonly TraceSpan[]): { order: TraceSpan[]; isRoot: Set<TraceSpan>; parentOf: Map<TraceSpan, TraceSpan> } {
-  const byId = new Map<string, TraceSpan>();
-  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
-  const children = new Map<TraceSpan, TraceSpan[]>();
-  const parentOf = new Map<TraceSpan, TraceSpan>();
-  const roots: TraceSpan[] = [];
-  for (const span of spans) {
-    const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
-    if (parent === undefined || parent === span) roots.push(span);
+function startOrder(spans: readonly TraceSpan[]): StartOrder {
+  const count = spans.length;
+  // A trace of one span (a call outside any agent, a lone tool) needs no ordering.
+  if (count === 1) return { order: [0], isRoot: Uint8Array.of(1), parent: Int32Array.of(-1) };
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < count; i += 1) if (!indexOf.has(spans[i]!.spanId)) indexOf.set(spans[i]!.spanId, i);
+  const parent = new Int32Array(count).fill(-1);
+  const children: Array<number[] | undefined> = new Array(count);
+  const roots: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const parentSpanId = spans[i]!.parentSpanId;
+    const p = parentSpanId ? indexOf.get(parentSpanId) : undefined;
+    if (p === undefined || p === i) roots.push(i);
     else {
-      parentOf.set(span, parent);
-      let list = children.get(parent);
-      if (!list) children.set(parent, (list = []));
-      list.push(span);
+      parent[i] = p;
+      (children[p] ??= []).push(i);
     }
   }
-  const byStart = (a: TraceSpan, b: TraceSpan) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0);
-  const order: TraceSpan[] = [];
-  const visited = new Set<TraceSpan>();
-  const isRoot = new Set<TraceSpan>();
-  const visit = (root: TraceSpan) => {
-    isRoot.add(root);
-    const stack = [root];
+  // Stable: spans that start at the same instant keep the order they came in.
+  const byStart = (a: number, b: number) => {
+    const startA = spans[a]!.startNanos;
+    const startB = spans[b]!.startNanos;
+    return startA < startB ? -1 : startA > startB ? 1 : 0;
+  };
+  const order: number[] = [];
+  const visited = new Uint8Array(count);
+  const isRoot = new Uint8Array(count);
+  const stack: number[] = [];
+  const visit = (root: number) => {
+    isRoot[root] = 1;
+    stack.push(root);
     while (stack.length > 0) {
-      const span = stack.pop()!;
-      if (visited.has(span)) continue;
-      visited.add(span);
-      order.push(span);
-      const below = children.get(span);
-      if (below) for (const child of [...below].sort(byStart).reverse()) stack.push(child);
+      const i = stack.pop()!;
+      if (visited[i]) continue;
+      visited[i] = 1;
+      order.push(i);
+      const below = children[i];
+      if (below === undefined) continue;
+      if (below.length > 1) below.sort(byStart);
+      // The earliest on top of the stack.
+      for (let j = below.length - 1; j >= 0; j -= 1) stack.push(below[j]!);
     }
   };
-  for (const root of [...roots].sort(byStart)) visit(root);
-  for (const span of spans)
-    if (!visited.has(span)) {
-      parentOf.delete(span); // in a parent cycle: a root
-      visit(span);
+  roots.sort(byStart);
+  for (const root of roots) visit(root);
+  for (let i = 0; i < count; i += 1)
+    if (!visited[i]) {
+      parent[i] = -1; // in a parent cycle: a root
+      visit(i);
     }
-  return { order, isRoot, parentOf };
+  return { order, isRoot, parent };
 }
 
 /**
  * The order spans end in: by end time, except that a span ends after every span under it — its end is taken as
  * the latest of its own and its descendants'. At the same instant a span deeper in the start order ends first.
  */
-function endOrder(order: readonly TraceSpan[], parentOf: ReadonlyMap<TraceSpan, TraceSpan>): TraceSpan[] {
-  const position = new Map<TraceSpan, number>();
-  const end = new Map<TraceSpan, bigint>();
-  order.forEach((span, index) => {
-    position.set(span, index);
-    end.set(span, span.endNanos);
-  });
+function endOrder(spans: readonly TraceSpan[], { order, parent }: StartOrder): number[] {
+  if (order.length === 1) return order;
+  const position = new Int32Array(spans.length);
+  const end = spans.map((span) => span.endNanos);
+  for (let k = 0; k < order.length; k += 1) position[order[k]!] = k;
   // Children come after their parents in the start order: walking it backwards settles a span's end before its parent's.
-  for (let index = order.length - 1; index >= 0; index -= 1) {
-    const span = order[index]!;
-    const parent = parentOf.get(span);
-    if (parent !== undefined && end.get(span)! > end.get(parent)!) end.set(parent, end.get(span)!);
+  for (let k = order.length - 1; k >= 0; k -= 1) {
+    const i = order[k]!;
+    const p = parent[i]!;
+    if (p >= 0 && end[i]! > end[p]!) end[p] = end[i]!;
   }
   return [...order].sort((a, b) => {
-    const endA = end.get(a)!;
-    const endB = end.get(b)!;
+    const endA = end[a]!;
+    const endB = end[b]!;
     if (endA !== endB) return endA < endB ? -1 : 1;
-    return position.get(b)! - position.get(a)!;
+    return position[b]! - position[a]!;
   });
 }

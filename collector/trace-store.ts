@@ -83,14 +83,18 @@ export class TraceStore<S extends StoredSpan> {
   add(spans: S[], now = this.clock.now()): { late: S[]; evicted: ReleasedTrace<S>[] } {
     const late: S[] = [];
     const evicted: ReleasedTrace<S>[] = [];
+    // The spans of a trace mostly come one after another: the trace of the span before is looked up once.
+    let lastTraceId: string | undefined;
+    let lastHeld: HeldTrace<S> | undefined;
     for (const span of spans) {
-      if (this.released.has(span.traceId)) {
-        this.stats.lateSpans += 1;
-        late.push(span);
-        continue;
-      }
-      let held = this.traces.get(span.traceId);
+      // A trace held is not one handed back (a late span is not held again).
+      let held = span.traceId === lastTraceId ? lastHeld : this.traces.get(span.traceId);
       if (!held) {
+        if (this.released.has(span.traceId)) {
+          this.stats.lateSpans += 1;
+          late.push(span);
+          continue;
+        }
         if (this.traces.size >= this.limits.maxTraces) evicted.push(this.evictOldest());
         held = { spans: [], bytes: 0, firstArrival: now, lastArrival: now, rootSeen: false };
         this.traces.set(span.traceId, held);
@@ -100,7 +104,12 @@ export class TraceStore<S extends StoredSpan> {
       held.lastArrival = now;
       if (!span.parentSpanId) held.rootSeen = true;
       this.heldSpans += 1;
-      while (this.heldSpans > this.limits.maxSpans && this.traces.size > 0) evicted.push(this.evictOldest());
+      lastTraceId = span.traceId;
+      lastHeld = held;
+      while (this.heldSpans > this.limits.maxSpans && this.traces.size > 0) {
+        evicted.push(this.evictOldest());
+        lastTraceId = undefined;
+      }
     }
     return { late, evicted };
   }

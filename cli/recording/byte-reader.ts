@@ -87,38 +87,41 @@ export class ByteReader {
 
   /** The next line without its `\n` (a last line without one too); undefined at the end of the file. */
   async line(): Promise<Buffer | undefined> {
-    let end = this.buffer.indexOf(10, this.position);
-    if (end < 0) {
-      // Collect chunks until one holds the newline, and join them once.
-      const parts = [this.buffer.subarray(this.position)];
-      let searched = this.buffered;
-      let found = -1;
-      while (found < 0 && !this.ended) {
-        const next = await this.chunks.next();
-        if (next.done) {
-          this.ended = true;
-          break;
-        }
-        const at = next.value.indexOf(10);
-        if (at >= 0) found = searched + at;
-        parts.push(next.value);
-        searched += next.value.length;
-      }
-      this.buffer = Buffer.concat(parts);
-      this.position = 0;
-      if (found < 0) {
-        if (this.buffer.length === 0) return undefined;
-        const last = this.buffer;
-        this.buffer = Buffer.alloc(0);
-        this.offset += last.length;
-        return last;
-      }
-      end = found;
+    const end = this.buffer.indexOf(10, this.position);
+    if (end >= 0) {
+      const line = this.buffer.subarray(this.position, end);
+      this.offset += end + 1 - this.position;
+      this.position = end + 1;
+      return line;
     }
-    const line = this.buffer.subarray(this.position, end);
-    this.offset += end + 1 - this.position;
-    this.position = end + 1;
-    return line;
+    // Collect chunks until one holds the newline, and join the line's parts only: the rest of that chunk is read
+    // from where it is.
+    const parts = [this.buffer.subarray(this.position)];
+    let length = parts[0]!.length;
+    while (!this.ended) {
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.ended = true;
+        break;
+      }
+      const at = next.value.indexOf(10);
+      if (at >= 0) {
+        parts.push(next.value.subarray(0, at));
+        const line = Buffer.concat(parts, length + at);
+        this.buffer = next.value;
+        this.position = at + 1;
+        this.offset += line.length + 1;
+        return line;
+      }
+      parts.push(next.value);
+      length += next.value.length;
+    }
+    this.buffer = Buffer.alloc(0);
+    this.position = 0;
+    if (length === 0) return undefined;
+    const last = Buffer.concat(parts, length);
+    this.offset += last.length;
+    return last;
   }
 
   /** The bytes buffered, else the next chunk read; undefined at the end of the file. */

@@ -7,6 +7,7 @@
 //     it compresses: a record may be zstd);
 // any of them gzip- or zstd-compressed as a whole. Every request comes with where it is (`file:line`, or
 // `file (record N)`); what cannot be read is a RecordingError saying where.
+import { isAscii } from 'node:buffer';
 import { zstdDecompressSync } from 'node:zlib';
 import { ExportTraceServiceRequest, ResourceSpans } from '../../collector/otlp-schema.ts';
 import { isZstd, openRecording, type ByteReader } from './byte-reader.ts';
@@ -103,7 +104,7 @@ async function* jsonRequests(path: string, reader: ByteReader): AsyncGenerator<R
   if (line === undefined) return;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line.toString('utf8'));
+    parsed = JSON.parse(lineText(line));
   } catch {
     yield* jsonDocument(path, reader, line, lineNumber);
     return;
@@ -111,7 +112,7 @@ async function* jsonRequests(path: string, reader: ByteReader): AsyncGenerator<R
   yield { request: traceRequest(parsed, `${path}:${lineNumber}`), where: `${path}:${lineNumber}` };
   for (line = await reader.line(); line !== undefined; line = await reader.line()) {
     lineNumber += 1;
-    const text = line.toString('utf8');
+    const text = lineText(line);
     if (text.trim() === '') continue;
     const where = `${path}:${lineNumber}`;
     try {
@@ -121,6 +122,11 @@ async function* jsonRequests(path: string, reader: ByteReader): AsyncGenerator<R
     }
     yield { request: traceRequest(parsed, where), where };
   }
+}
+
+/** A line's text: read as Latin-1 when it is all ASCII (the same text, without UTF-8 decoding), else as UTF-8. */
+function lineText(line: Buffer): string {
+  return isAscii(line) ? line.toString('latin1') : line.toString('utf8');
 }
 
 async function* jsonDocument(path: string, reader: ByteReader, firstLine: Buffer, firstLineNumber: number): AsyncGenerator<ReadRequest> {

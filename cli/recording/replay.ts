@@ -107,7 +107,10 @@ export class Replay {
   /** Rolls each trace up with ledgers made once for the whole read; the ideal steps learned carry over from trace to trace. */
   private readonly rollup: TraceRollup;
   /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
-  private readonly held = new Map<string, { ids: Set<string>; lastEnd: Map<string, bigint> }>();
+  private readonly held = new Map<string, HeldTrace>();
+  /** The trace of the span read last, while it is held. */
+  private lastTraceId: string | undefined;
+  private lastHeld: HeldTrace | undefined;
   private clock = 0;
   private nextTake = 0;
 
@@ -201,8 +204,9 @@ export class Replay {
     if (parentSpanId === undefined)
       throw new RecordingError(where, `${spanPath(r, s, i)} (${JSON.stringify(name)}) has a parentSpanId that is not 8 bytes in hex`);
     if (span.attributes !== undefined && !Array.isArray(span.attributes)) throw new RecordingError(where, `${spanPath(r, s, i)}.attributes must be a list`);
-    let held = this.held.get(traceId);
-    if (held?.ids.has(spanId)) {
+    // The spans of a trace mostly come one after another: the trace of the span before is looked up once.
+    let held = traceId === this.lastTraceId ? this.lastHeld : this.held.get(traceId);
+    if (held?.has(spanId)) {
       this.stats.duplicateSpans += 1;
       return undefined;
     }
@@ -211,12 +215,11 @@ export class Replay {
     this.dropStaleCost(attributes);
     dropLearnedIdealSteps(attributes);
     const { enriched } = readSpanAttributes(attributes, scope, name);
-    if (!held) this.held.set(traceId, (held = { ids: new Set(), lastEnd: new Map() }));
-    held.ids.add(spanId);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
-    const before = held.lastEnd.get(stream);
-    if (before !== undefined && times.endNanos <= before) times.endNanos = before + 1n;
-    held.lastEnd.set(stream, times.endNanos);
+    if (held) times.endNanos = held.add(spanId, stream, times.endNanos);
+    else this.held.set(traceId, (held = new HeldTrace(spanId, stream, times.endNanos)));
+    this.lastTraceId = traceId;
+    this.lastHeld = held;
     const traceState = typeof span.traceState === 'string' ? span.traceState : undefined;
     const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where, traceState);
     // A span whose parent is in another process is the root of what this process recorded (the processor's local
@@ -224,9 +227,14 @@ export class Replay {
     if (parentIsRemote(span.flags)) recorded.holdAsRoot();
     this.stats.spans += 1;
     if (recorded.call) this.stats.calls += 1;
-    if (times.startNanos > 0n && !(this.stats.firstStartMs <= Number(times.startNanos / 1_000_000n)))
-      this.stats.firstStartMs = Number(times.startNanos / 1_000_000n);
-    if (times.endNanos > 0n && !(this.stats.lastEndMs >= Number(times.endNanos / 1_000_000n))) this.stats.lastEndMs = Number(times.endNanos / 1_000_000n);
+    if (times.startNanos > 0n) {
+      const startMs = Number(times.startNanos / 1_000_000n);
+      if (!(this.stats.firstStartMs <= startMs)) this.stats.firstStartMs = startMs;
+    }
+    if (times.endNanos > 0n) {
+      const endMs = Number(times.endNanos / 1_000_000n);
+      if (!(this.stats.lastEndMs >= endMs)) this.stats.lastEndMs = endMs;
+    }
     return recorded;
   }
 
@@ -256,6 +264,7 @@ export class Replay {
 
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
+    if (released.traceId === this.lastTraceId) this.lastTraceId = undefined;
     for (const span of released.spans) span.release();
     this.stats.traces += 1;
     const whole = released.rootSeen && released.reason !== 'evicted';
@@ -279,6 +288,38 @@ export class Replay {
     const reported = new Set(runs.map((run) => run.id));
     const calls = ended.map(({ call, openRuns, agentName }): ReplayedCall => ({ call, runIds: openRuns.filter((id) => reported.has(id)), agentName }));
     this.sink.trace({ traceId: released.traceId, whole, runs, calls });
+  }
+}
+
+/**
+ * Of a held trace: its span ids (to find a span read twice) and the last end time of each stream. A set and a map
+ * only once it has a second span and a second stream: many traces are one span, and most come from one process.
+ */
+class HeldTrace {
+  private readonly firstId: string;
+  private ids: Set<string> | undefined;
+  private readonly stream: string;
+  private lastEnd: bigint;
+  private otherStreams: Map<string, bigint> | undefined;
+
+  constructor(spanId: string, stream: string, endNanos: bigint) {
+    this.firstId = spanId;
+    this.stream = stream;
+    this.lastEnd = endNanos;
+  }
+
+  has(spanId: string): boolean {
+    return this.ids ? this.ids.has(spanId) : spanId === this.firstId;
+  }
+
+  /** Adds a span; its end as read (a nanosecond after the last of its stream when it is not later). */
+  add(spanId: string, stream: string, endNanos: bigint): bigint {
+    (this.ids ??= new Set([this.firstId])).add(spanId);
+    const before = stream === this.stream ? this.lastEnd : this.otherStreams?.get(stream);
+    const end = before !== undefined && endNanos <= before ? before + 1n : endNanos;
+    if (stream === this.stream) this.lastEnd = end;
+    else (this.otherStreams ??= new Map()).set(stream, end);
+    return end;
   }
 }
 
