@@ -31,7 +31,10 @@ export function textLength(value: unknown, depth = 0): number {
 // An agent sends the same prefix on every step: the last few prefixes are kept as private copies (json-snapshot.ts)
 // and a repeat is found by walking it beside its copy, without serialising it. Others are found by their JSON among
 // the fingerprints of recent prefixes, so a repeat costs a Map lookup instead of a SHA-256 (≈1 µs a call in the SDK's
-// flow). Both bounded in entries and characters.
+// flow). Both bounded in entries and characters. A copy is made of a prefix seen before, kept only when the walk can
+// tell it (no toJSON, Date or class instance in it), and no more than MAX_LAST_PREFIXES copies are made until one is
+// found again (or a prefix repeats the call before): more agents' prefixes interleaved than copies kept, or prefixes
+// the walk cannot tell, would otherwise cost a copy on every call and find nothing.
 const recentFingerprints = new Map<string, string>();
 const MAX_REMEMBERED = 64;
 const MAX_REMEMBERED_CHARS = 1 << 20;
@@ -39,14 +42,23 @@ let rememberedChars = 0;
 const lastPrefixes: Array<{ snapshot: Snapshot; fingerprint: string }> = [];
 const MAX_LAST_PREFIXES = 4;
 const MAX_SNAPSHOT_CHARS = 1 << 18;
+let previousFingerprint: string | undefined;
+let copiesSinceFound = 0;
+/** The last prefix whose copy the walk could not tell: not copied again while it repeats. */
+let untellable: string | undefined;
 
 /** A 16-hex-digit fingerprint of the stable prompt prefix; undefined when there is none. */
 export function prefixHash(...parts: unknown[]): string | undefined {
   const present = parts.filter((part) => part !== undefined && part !== null);
   if (present.length === 0) return undefined;
-  for (const last of lastPrefixes) if (sameJson(present, last.snapshot)) return last.fingerprint;
+  for (const last of lastPrefixes) {
+    if (!sameJson(present, last.snapshot)) continue;
+    copiesSinceFound = 0;
+    return (previousFingerprint = last.fingerprint);
+  }
   const json = JSON.stringify(present);
   let fingerprint = recentFingerprints.get(json);
+  const seen = fingerprint !== undefined;
   if (fingerprint === undefined) {
     fingerprint = hash('sha256', json, 'hex').slice(0, 16);
     if (recentFingerprints.size >= MAX_REMEMBERED || rememberedChars + json.length > MAX_REMEMBERED_CHARS) {
@@ -58,9 +70,14 @@ export function prefixHash(...parts: unknown[]): string | undefined {
       rememberedChars += json.length;
     }
   }
-  if (json.length <= MAX_SNAPSHOT_CHARS) {
-    lastPrefixes.unshift({ snapshot: snapshotOf(JSON.parse(json)), fingerprint });
-    if (lastPrefixes.length > MAX_LAST_PREFIXES) lastPrefixes.pop();
+  const worthCopying = copiesSinceFound < MAX_LAST_PREFIXES || fingerprint === previousFingerprint;
+  if (seen && worthCopying && fingerprint !== untellable && json.length <= MAX_SNAPSHOT_CHARS) {
+    copiesSinceFound += 1;
+    const snapshot = snapshotOf(JSON.parse(json));
+    if (sameJson(present, snapshot)) {
+      lastPrefixes.unshift({ snapshot, fingerprint });
+      if (lastPrefixes.length > MAX_LAST_PREFIXES) lastPrefixes.pop();
+    } else untellable = fingerprint;
   }
-  return fingerprint;
+  return (previousFingerprint = fingerprint);
 }
