@@ -119,7 +119,8 @@ export function rollupTrace(spans: readonly TraceSpan[], options: TraceRollupOpt
 /**
  * rollupTrace for a caller that replays trace after trace (the cost lab): its ledgers are made once and reused. A
  * replayed trace leaves a ledger as it found it (every span it started has ended, every run is rolled up) but for
- * the counted calls the duplicate judge remembers, which it forgets before the next trace.
+ * the counted calls the duplicate judge remembers, which it forgets before the next trace. A replay that throws
+ * part-way leaves spans started and not ended: that ledger is let go, and the next trace gets a new one.
  */
 export class TraceRollup {
   private readonly options: Omit<TraceRollupOptions, 'hooks'>;
@@ -137,6 +138,10 @@ export class TraceRollup {
     const ledger = whole ? (this.ledgers.whole ??= this.ledger(true)) : (this.ledgers.part ??= this.ledger(false));
     try {
       return this.replay(spans, ledger, whole);
+    } catch (error) {
+      if (whole) this.ledgers.whole = undefined;
+      else this.ledgers.part = undefined;
+      throw error;
     } finally {
       ledger.forgetCounted();
       this.hooks = {};
