@@ -60,8 +60,13 @@ export class CallPricer {
     this.options = options;
     this.catalog = new PriceCatalog(options.overrides);
     // The price data is loaded here, when a pricer is made (at start), not by the first call priced: that call
-    // would otherwise pay its ~35 ms of loading, and a short-lived process its first thousand calls' worth.
-    genaiPrices();
+    // would otherwise pay its ~35 ms of loading, and a short-lived process its first thousand calls' worth. Data that
+    // cannot be loaded must not stop the app making its processor: each call then says so (`pricing_error`).
+    try {
+      genaiPrices();
+    } catch (error) {
+      diag.error(`tokenledger: the price data could not be loaded: ${(error as Error).message}`);
+    }
     this.plans = new PricePlans(this.catalog, [...(options.overrides?.modifiers ?? []), ...DEFAULT_MODIFIERS]);
   }
 
