@@ -1,10 +1,10 @@
 // `npm run bench:against -- <git ref>`: the span processor's CPU per span and collector mode's ingest of this checkout
 // against an earlier commit's, side by side in one run. Each version measures itself with its own
-// `processor.bench.ts` and `collector.bench.ts` (one round per process, so each sample is a fresh process); the
-// rounds alternate which version goes first, so a machine that slows down mid-run weighs on both alike. The earlier
-// commit is checked out once as a git worktree beside the system's temporary files, sharing this checkout's
-// node_modules. A version's process is stopped once it has printed the CPU tables: the memory measurements after
-// them are not compared here.
+// `processor.bench.ts` and `collector.bench.ts`, each sample a fresh process (the processor's with three inner
+// rounds, so each of its pipelines goes first once, as its rotation intends); the rounds alternate which version goes
+// first, so a machine that slows down mid-run weighs on both alike. The earlier commit is checked out once as a git
+// worktree beside the system's temporary files, sharing this checkout's node_modules. A version's process is
+// stopped once it has printed the CPU figures compared here, before its memory measurements start.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,10 @@ if (!existsSync(before)) {
 
 interface Bench {
   file: string;
-  /** The line after which the process has printed everything compared here. */
-  last: RegExp;
+  /** Its BENCH_ROUNDS in each sample. */
+  rounds: number;
+  /** Whether the output holds everything compared here (the process is then stopped). */
+  complete(output: string): boolean;
   /** The figures compared, read from the bench's output. */
   read(output: string): Map<string, number>;
 }
@@ -42,7 +44,9 @@ function microseconds(line: string): number {
 /** CPU the whole processor adds to the SDK's cost of a span, per table (run size × exporter). */
 const processor: Bench = {
   file: 'bench/processor.bench.ts',
-  last: /^heap tokenledger holds/,
+  rounds: 3,
+  // Each of its four CPU tables ends with this line.
+  complete: (output) => (output.match(/^run rollup adds .*\n/gm)?.length ?? 0) === 4,
   read(output) {
     const figures = new Map<string, number>();
     let table = '';
@@ -60,7 +64,8 @@ const processor: Bench = {
 /** Collector mode's CPU per span: decoding and forwarding, and the whole service on plain and gzip bodies. */
 const collector: Bench = {
   file: 'bench/collector.bench.ts',
-  last: /^per buffered trace/,
+  rounds: 1,
+  complete: (output) => /^of the service's per-span time.*\n/m.test(output),
   read(output) {
     const figures = new Map<string, number>();
     for (const line of output.split('\n')) {
@@ -72,12 +77,12 @@ const collector: Bench = {
   },
 };
 
-/** Runs one round of a version's bench and returns its figures. */
+/** Runs one sample of a version's bench and returns its figures. */
 function sample(bench: Bench, root: string): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', join(root, bench.file)], {
       cwd: root,
-      env: { ...process.env, BENCH_ROUNDS: '1' },
+      env: { ...process.env, BENCH_ROUNDS: String(bench.rounds) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -85,7 +90,7 @@ function sample(bench: Bench, root: string): Promise<Map<string, number>> {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       output += chunk;
-      if (!done && output.split('\n').some((line) => bench.last.test(line))) {
+      if (!done && bench.complete(output)) {
         done = true;
         child.kill();
       }
