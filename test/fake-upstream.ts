@@ -46,6 +46,22 @@ export function gate(): { promise: Promise<void>; open(): void } {
   return { promise, open };
 }
 
+/** An ExportTraceServiceRequest as protobufjs's toObject gives it, with what the upstream reads of it. */
+type DecodedRequest = {
+  resourceSpans?: Array<{
+    scopeSpans?: Array<{
+      spans?: Array<{
+        name: string;
+        traceId?: Buffer;
+        spanId?: Buffer;
+        parentSpanId?: Buffer;
+        links?: Array<{ traceId?: Buffer; spanId?: Buffer }>;
+        attributes?: KeyValue[];
+      }>;
+    }>;
+  }>;
+};
+
 export class FakeUpstream {
   /** Spans it took (answered 2xx), in order. */
   readonly spans: UpstreamSpan[] = [];
@@ -111,8 +127,9 @@ export class FakeUpstream {
       res.writeHead(400, { 'content-type': 'application/x-protobuf' }).end(Status.encode(Status.fromObject({ code: 3, message: spans })).finish());
       return;
     }
-    const attempt = this.attempts.get(key(spans)) ?? 1;
-    this.attempts.set(key(spans), attempt + 1);
+    const spansKey = key(spans);
+    const attempt = this.attempts.get(spansKey) ?? 1;
+    this.attempts.set(spansKey, attempt + 1);
     const behaviour = this.behave(spans, attempt);
     this.arrived += 1;
     this.inFlight += 1;
@@ -147,36 +164,10 @@ export class FakeUpstream {
 
   /** The request's spans, or why the Collector would refuse it. */
   private decode(body: Buffer): UpstreamSpan[] | string {
-    let request: {
-      resourceSpans?: Array<{
-        scopeSpans?: Array<{
-          spans?: Array<{
-            name: string;
-            traceId?: Buffer;
-            spanId?: Buffer;
-            parentSpanId?: Buffer;
-            links?: Array<{ traceId?: Buffer; spanId?: Buffer }>;
-            attributes?: KeyValue[];
-          }>;
-        }>;
-      }>;
-    };
+    let request: DecodedRequest;
     try {
       // protobufjs checks proto3 strings for UTF-8 as Go's decoder does.
-      request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as {
-        resourceSpans?: Array<{
-          scopeSpans?: Array<{
-            spans?: Array<{
-              name: string;
-              traceId?: Buffer;
-              spanId?: Buffer;
-              parentSpanId?: Buffer;
-              links?: Array<{ traceId?: Buffer; spanId?: Buffer }>;
-              attributes?: KeyValue[];
-            }>;
-          }>;
-        }>;
-      };
+      request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }) as DecodedRequest;
     } catch (error) {
       return `proto: ${(error as Error).message}`;
     }

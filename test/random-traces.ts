@@ -5,16 +5,13 @@
 // usage). Each trace is a tree of model spans with integer times (ms after EPOCH_MS), replayed through the real SDK
 // in time order (inProcess) or sent to a real CollectorServer as OTLP/JSON from three services (collectorMode).
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 import type { Clock } from '../base/clock.ts';
 import { CollectorServer } from '../collector/collector-server.ts';
-import { toAttributes, type KeyValue } from '../collector/enrich.ts';
-import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
+import { FakeUpstream } from './fake-upstream.ts';
 import { testMeterProvider } from './metric-reader.ts';
 
 export interface ModelSpan {
@@ -237,25 +234,11 @@ export interface CollectorModeOptions {
 
 /** Sends the same spans to `tokenledger collect` as OTLP/JSON from three services, shuffled, in several requests. */
 export async function collectorMode(traces: ModelSpan[][], rng: Rng, options: CollectorModeOptions = {}): Promise<Observed> {
-  const received = new Map<string, Attributes>();
-  const upstream: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { longs: String, bytes: String }) as {
-      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ spanId: string; attributes?: KeyValue[] }> }> }>;
-    };
-    for (const rs of request.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const span of ss.spans ?? []) received.set(Buffer.from(span.spanId, 'base64').toString('hex'), toAttributes(span.attributes ?? []));
-      }
-    }
-    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstream = await new FakeUpstream().start();
   const { meterProvider, reader } = testMeterProvider();
   const collector = new CollectorServer({
     port: 0,
-    upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    upstream: upstream.url,
     maxBodyBytes: 16 * 1024 * 1024,
     traces: { quietMs: 3_600_000, maxAgeMs: 3_600_000 },
     meterProvider,
@@ -308,6 +291,7 @@ export async function collectorMode(traces: ModelSpan[][], rng: Rng, options: Co
     }
   }
   await collector.stop(5000); // rolls up every held trace, in the order they arrived, and forwards it
-  upstream.close();
+  await upstream.stop();
+  const received = new Map(upstream.spans.map((span) => [span.spanId, span.attributes as Attributes]));
   return { attributes: received, metrics: await reader.metricsByName() };
 }

@@ -18,15 +18,7 @@ import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
 import { runAttributes, type RunSummary } from '../runs/run-summary.ts';
 import { RecordingSpanExporter } from '../setup/record-exporter.ts';
 import { testMeterProvider } from './metric-reader.ts';
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
+import { random } from './random-traces.ts';
 
 const MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'claude-sonnet-4-5', 'mystery-model-7'] as const;
 const AGENTS = ['support', 'triage', 'research'] as const;
