@@ -237,7 +237,16 @@ function makeCall(spec: CallSpec, tool: string, tracerProvider: TracerProvider):
 
 /** OpenLIT's table for the models the bench asks for, at the base rates of the price data tokenledger uses. */
 function openlitPrices(): OpenlitChatPrices {
-  const perThousand = (price: unknown) => (typeof price === 'number' ? price : ((price as { base?: number } | undefined)?.base ?? 0)) / 1000;
+  // A rate the price data does not have stays absent (OpenLIT then skips that part), never a price of 0.
+  const perThousand = (price: unknown) => {
+    const perMillion = typeof price === 'number' ? price : (price as { base?: number } | undefined)?.base;
+    return perMillion === undefined ? undefined : perMillion / 1000;
+  };
+  const required = (price: unknown, model: string) => {
+    const rate = perThousand(price);
+    if (rate === undefined) throw new Error(`no input or output rate for ${model}: the bench's OpenLIT table needs both`);
+    return rate;
+  };
   const prices: OpenlitChatPrices = {};
   for (const [providerId, model] of [
     ['openai', 'gpt-5.5'],
@@ -246,8 +255,8 @@ function openlitPrices(): OpenlitChatPrices {
     const rates = genaiPrices().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId })?.model_price;
     if (!rates) throw new Error(`no price for ${model}: the bench's OpenLIT table needs one`);
     prices[model] = {
-      promptPrice: perThousand(rates.input_mtok),
-      completionPrice: perThousand(rates.output_mtok),
+      promptPrice: required(rates.input_mtok, model),
+      completionPrice: required(rates.output_mtok, model),
       cacheReadPrice: perThousand(rates.cache_read_mtok),
       cacheCreationPrice: perThousand(rates.cache_write_mtok),
     };

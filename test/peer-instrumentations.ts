@@ -19,8 +19,9 @@ export interface Instrumented {
 }
 
 /**
- * OpenLIT's instrumentation of a provider SDK, configured as `init` would, without content capture, events or
- * metrics; its price table (fetched from the network by `init`) is empty here, so its cost lookup finds nothing.
+ * OpenLIT's instrumentation of a provider SDK, configured as `init` would, without content capture or events. Its
+ * price table (fetched from the network by `init`) stays empty, so its cost lookup finds nothing, unless
+ * `openlitPricingAndMetrics` gives it one and its metric instruments (as the bench does, like with like).
  */
 export function openlitInstrumentation(provider: 'openai' | 'anthropic'): Instrumented {
   const dist = dirname(require.resolve('openlit'));
