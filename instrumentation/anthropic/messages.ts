@@ -1,3 +1,4 @@
+// Anthropic Messages (and beta Messages): request → span attributes, parsed message or event stream → usage.
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,

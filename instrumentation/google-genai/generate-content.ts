@@ -1,3 +1,5 @@
+// Gemini generateContent / generateContentStream: request → span attributes, response or chunks → usage.
+// Works on the parameters the SDK's internal methods receive: `{ model, contents, config }`.
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
