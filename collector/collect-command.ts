@@ -18,6 +18,7 @@ import { diagLogLevelFromString } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { withTimeout } from '../base/with-timeout.ts';
 import { parseCommandLine, UsageError, type CommandIo, type FlagValues } from '../config/command-line.ts';
 import { loadPriceOverridesFile } from '../ledger/pricing/price-overrides.ts';
 import { CollectorServer, type CollectorTls, type StopResult } from './collector-server.ts';
@@ -110,7 +111,7 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
   const stop = async (): Promise<number> => {
     const deadline = Date.now() + drainMs;
     const result = await server.stop(drainMs);
-    await within(Math.max(MIN_METRICS_FLUSH_MS, deadline - Date.now()), release());
+    await withTimeout(release(), Math.max(MIN_METRICS_FLUSH_MS, deadline - Date.now()));
     const { line, lost } = summary(result);
     (lost > 0 ? io.err : io.out)(`${line}\n`);
     return lost > 0 ? 1 : 0;
@@ -169,13 +170,6 @@ function usable<T>(make: () => T): T {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-/** Resolves when `work` settles or after `ms`, whichever comes first. */
-async function within(ms: number, work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 /** The stop line, and how many spans were lost (dropped for any reason but `invalid`, which the client was told). */

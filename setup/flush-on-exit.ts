@@ -9,6 +9,7 @@
 //   again once the flush is done or timed out: the process then ends by the signal, as it would have without
 //   tokenledger.
 import { diag } from '@opentelemetry/api';
+import { withTimeout } from '../base/with-timeout.ts';
 
 export function flushOnExit(shutdown: () => Promise<void>, timeoutMs: number): void {
   let flushing: Promise<void> | undefined;
@@ -30,13 +31,4 @@ export function flushOnExit(shutdown: () => Promise<void>, timeoutMs: number): v
       if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
     });
   });
-}
-
-/** True when `work` finished within `ms`; the timer holds the process alive only until then. */
-function withTimeout(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([work.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
