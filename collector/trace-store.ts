@@ -7,8 +7,8 @@
 // quiet for `quietMs`, or older than `maxAgeMs` with no root. Bounds: at most `maxTraces` traces and `maxSpans`
 // spans held; past either, the oldest trace is handed back early, marked evicted, and counted; `evictBytes` does
 // the same when memory is short. A span of a trace already handed back is late: it is returned at once, to be
-// forwarded as it is. Time is the injected clock's (a ManualClock in tests), unless a caller passes its own `now`
-// (the cost lab's replay counts time in spans read).
+// forwarded as it is. Time is the injected clock's (a ManualClock in tests; the cost lab's replay counts time in
+// spans read): the store only reads it.
 import { systemClock, type Clock } from '../base/clock.ts';
 import { positive } from '../base/positive.ts';
 import { OldestFirstMap, OldestFirstSet } from '../base/oldest-first.ts';
@@ -65,9 +65,9 @@ export class TraceStore<S extends StoredSpan> {
   private heldSpans = 0;
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
   readonly limits: TraceStoreLimits;
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
 
-  constructor(limits: Partial<TraceStoreLimits> = {}, clock: Clock = systemClock) {
+  constructor(limits: Partial<TraceStoreLimits> = {}, clock: Pick<Clock, 'now'> = systemClock) {
     this.clock = clock;
     // A limit given as undefined keeps its default.
     this.limits = { ...DEFAULT_TRACE_STORE_LIMITS };
@@ -80,7 +80,8 @@ export class TraceStore<S extends StoredSpan> {
   }
 
   /** Adds spans; returns the late ones (their trace was already handed back) and traces evicted to make room. */
-  add(spans: S[], now = this.clock.now()): { late: S[]; evicted: ReleasedTrace<S>[] } {
+  add(spans: S[]): { late: S[]; evicted: ReleasedTrace<S>[] } {
+    const now = this.clock.now();
     const late: S[] = [];
     const evicted: ReleasedTrace<S>[] = [];
     // The spans of a trace mostly come one after another: the trace of the span before is looked up once.
@@ -114,8 +115,9 @@ export class TraceStore<S extends StoredSpan> {
     return { late, evicted };
   }
 
-  /** The traces ready at `now`, released. */
-  take(now = this.clock.now()): ReleasedTrace<S>[] {
+  /** The traces ready now, released. */
+  take(): ReleasedTrace<S>[] {
+    const now = this.clock.now();
     const ready: ReleasedTrace<S>[] = [];
     for (const [traceId, held] of this.traces) {
       if (held.rootSeen && now - held.lastArrival >= this.limits.quietMs) ready.push(this.release(traceId, held, 'complete'));

@@ -118,12 +118,16 @@ export class Replay {
     this.options = options;
     this.sink = sink;
     this.rollup = new TraceRollup({ pricer: options.pricer, learner: new IdealStepsLearner() });
-    this.store = new TraceStore<RecordedSpan>({
-      quietMs: options.holdSpans,
-      maxAgeMs: options.maxSpans,
-      maxTraces: options.maxSpans,
-      maxSpans: options.maxSpans,
-    });
+    this.store = new TraceStore<RecordedSpan>(
+      {
+        quietMs: options.holdSpans,
+        maxAgeMs: options.maxSpans,
+        maxTraces: options.maxSpans,
+        maxSpans: options.maxSpans,
+      },
+      // The replay's time is the count of spans read.
+      { now: () => this.clock },
+    );
   }
 
   /** Reads the files one after another; throws a RecordingError naming the file and line of bad input. */
@@ -142,13 +146,13 @@ export class Replay {
     if (metadata !== undefined) this.sink.recordingMetadata?.(metadata, where);
     const spans = this.spansOf(request, where);
     this.clock += spans.length;
-    const { late, evicted } = this.store.add(spans, this.clock);
+    const { late, evicted } = this.store.add(spans);
     if (late.length > 0) this.lateSpans(late);
     for (const trace of evicted) this.rollUp(trace);
     // Looking for ready traces walks every held one: do it each time an eighth of the hold has been read.
     if (this.clock >= this.nextTake) {
       this.nextTake = this.clock + Math.max(1, Math.floor(this.options.holdSpans / 8));
-      for (const trace of this.store.take(this.clock)) this.rollUp(trace);
+      for (const trace of this.store.take()) this.rollUp(trace);
     }
   }
 
