@@ -126,15 +126,18 @@ const compressed: Record<Measured, Buffer[]> = {
 /** The service without HTTP: inflate (unless identity), decode, hold, roll up, encode for the upstream (gzipped: `gzipOut`). */
 async function service(encoding: Measured, gzipOut = false): Promise<number> {
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }), {}, new MemoryBudget(Infinity));
+  // What is forwarded is let go at once (gzipped first with `gzipOut`), as the service sends it: kept to the end, it
+  // would be copied to the old generation and weigh on the garbage collector as no running service's does.
+  const forward = async (requests: ReturnType<CollectorPipeline['flush']>) => {
+    if (gzipOut) for (const request of requests) await gzip(request.body);
+  };
   const start = process.cpuUsage();
-  const forwarded = [];
   for (const body of compressed[encoding]) {
     const inflated = await inflate(body, encoding, 64 * 1024 * 1024);
     if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
-    forwarded.push(...pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest));
+    await forward(pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest));
   }
-  forwarded.push(...pipeline.flush());
-  if (gzipOut) for (const request of forwarded) await gzip(request.body);
+  await forward(pipeline.flush());
   const used = process.cpuUsage(start);
   return spans / ((used.user + used.system) / 1e6);
 }
