@@ -154,7 +154,7 @@ test('reconcile: 5 requests telemetry never saw are unattributed requests, with 
   const { code, json } = await reconcile([THREE, '--openai-usage', usage, '--openai-costs', costs, '--json']);
   assert.equal(code, 1);
   const [openai] = json.providers;
-  assert.deepEqual(openai.unattributed, { requests: 5, usd: 0.036775 }); // 5 × $0.007355
+  assert.deepEqual(openai.unattributed, { requests: 5, usd: 0.036775, usd_lower_bound: false }); // 5 × $0.007355
   assert.deepEqual(
     openai.reasons.map((reason: Json) => [reason.code, reason.usd]),
     [['unattributed_requests', 0.036775]],

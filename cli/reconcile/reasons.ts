@@ -4,6 +4,7 @@
 export const REASONS = {
   unattributed_requests: 'the bill counts requests telemetry never saw: another app on the key, calls telemetry never ended, a sampled recording',
   stream_without_usage: 'calls telemetry saw without their usage (a stream cut before its usage chunk): billed, not counted',
+  unpriced_calls: 'calls telemetry counted and could not price (a model its price data did not know): billed, not in its dollars',
   bucket_boundary: 'calls near a UTC midnight counted on the other day by the bill',
   cache_write_ttl: 'cache writes the bill counts at the 1-hour TTL that telemetry counted at 5 minutes (or the reverse)',
   server_tool_fees: 'server-side tool fees (web search, code execution) beside the token charges',

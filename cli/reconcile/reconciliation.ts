@@ -9,6 +9,11 @@
 // telemetry lacks, cache writes counted at the other TTL, a day boundary; a rate difference to batch, service tier,
 // long context, regional inference, unpriced cache writes, and what remains to price drift. Whatever no reason
 // takes is reported unexplained. Every amount is in US dollars.
+//
+// Unknown is never zero. Billed tokens of a usage-only bill that no rate prices (a model the price data does not
+// know and telemetry did not price, a tier with no rate of its own) leave the row's billed dollars and difference
+// absent, with the reason; the totals that lack them are lower bounds, and a day whose billed total is a lower bound
+// is not within tolerance: a bill that cannot be priced is not reconciled.
 import { usd } from '../../ledger/pricing/call-pricer.ts';
 import type { RecordingFacts } from '../recording/recording-facts.ts';
 import { nextDay, type BillTokenType } from './bill-line.ts';
@@ -44,31 +49,47 @@ export interface Row {
   /** Some calls of the group had no cost: the telemetry figure is a lower bound. */
   telemetryLowerBound: boolean;
   billedTokens?: number;
-  billedUsd: number;
+  /** Undefined when the bill's tokens cannot be priced (`billedUnknown` says why). */
+  billedUsd: number | undefined;
+  /** Why the billed dollars are unknown: `no price for <model> <token type> tokens at the <tier> tier`. */
+  billedUnknown?: string;
   /** Where the billed dollars come from: a cost report, or usage priced at tokenledger's rates. */
   billedFrom: 'cost' | 'usage × price';
   /** The bill's tokens at tokenledger's rate (a check on the bill's units). */
   billedAtTokenledgerRates?: number;
-  difference: number;
+  /** Billed − telemetry; undefined with the billed dollars. */
+  difference: number | undefined;
   reasons: Reason[];
-  unexplained: number;
+  /** What no reason explains; undefined with the difference. */
+  unexplained: number | undefined;
 }
 
 export interface DayTotal {
   day: string;
   telemetryUsd: number;
+  /** Some calls of the day had no cost. */
+  telemetryLowerBound: boolean;
+  /** The rows whose billed dollars are known. */
   billedUsd: number;
-  difference: number;
+  /** Some of the day's billed tokens could not be priced: billedUsd is a lower bound. */
+  billedLowerBound: boolean;
+  /** Undefined when the billed total is a lower bound. */
+  difference: number | undefined;
+  /** False when the billed total is a lower bound: what cannot be priced is not shown to agree. */
   withinTolerance: boolean;
 }
 
 export interface ProviderReconciliation {
   provider: string;
   coverage: BillCoverage;
-  telemetry: { requests: number; usd: number };
-  billed: { requests?: number; usd: number };
-  unattributed: { requests: number; usd: number };
+  telemetry: { requests: number; usd: number; usdLowerBound: boolean };
+  billed: { requests?: number; usd: number; usdLowerBound: boolean };
+  /** Billed − telemetry; undefined when the billed total is a lower bound. */
+  difference: number | undefined;
+  /** usdLowerBound: some of the unseen requests' tokens could not be priced. */
+  unattributed: { requests: number; usd: number; usdLowerBound: boolean };
   reasons: Reason[];
+  /** Over the rows whose difference is known. */
   unexplained: number;
   days: DayTotal[];
   rows: Row[];
@@ -137,6 +158,7 @@ function reconcileProvider(
   let telemetryRequests = 0;
   let billedRequests: number | undefined;
   let unattributedRequests = 0;
+  let unattributedUnpriced = false;
   let callsOutsideBill = 0;
   for (const { group, bill } of cells) {
     const day = (group ?? bill)!.day;
@@ -150,39 +172,56 @@ function reconcileProvider(
     if (requests !== undefined) billedRequests = (billedRequests ?? 0) + requests;
     for (const row of groupRows.rows) rows.push(row);
     unattributedRequests += groupRows.unattributedRequests;
+    if (groupRows.unattributedUnpriced) unattributedUnpriced = true;
   }
   explainBoundaries(rows);
-  for (const row of rows) row.unexplained = roundUsd(row.difference - row.reasons.reduce((sum, reason) => sum + reason.usd, 0));
+  for (const row of rows) row.unexplained = row.difference === undefined ? undefined : roundUsd(row.difference - explained(row));
   rows.sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model) || a.tokenType.localeCompare(b.tokenType));
 
+  const days = dayTotals(rows, tolerancePct);
+  const reasons = sumReasons(rows);
+  const unattributed = reasons.find((reason) => reason.code === 'unattributed_requests');
+  const telemetryUsd = roundUsd(days.reduce((sum, day) => sum + day.telemetryUsd, 0));
+  const billedUsd = roundUsd(days.reduce((sum, day) => sum + day.billedUsd, 0));
+  const billedLowerBound = days.some((day) => day.billedLowerBound);
+  return {
+    provider,
+    coverage,
+    telemetry: { requests: telemetryRequests, usd: telemetryUsd, usdLowerBound: days.some((day) => day.telemetryLowerBound) },
+    billed: { requests: billedRequests, usd: billedUsd, usdLowerBound: billedLowerBound },
+    difference: billedLowerBound ? undefined : roundUsd(billedUsd - telemetryUsd),
+    unattributed: { requests: unattributedRequests, usd: unattributed?.usd ?? 0, usdLowerBound: unattributedUnpriced },
+    reasons,
+    unexplained: roundUsd(rows.reduce((sum, row) => sum + (row.unexplained ?? 0), 0)),
+    days,
+    rows,
+    callsOutsideBill,
+  };
+}
+
+/** Each day's totals; a row whose billed dollars are unknown makes its day's billed total a lower bound. */
+function dayTotals(rows: Row[], tolerancePct: number): DayTotal[] {
   const byDay = new Map<string, DayTotal>();
   for (const row of rows) {
     let total = byDay.get(row.day);
-    if (!total) byDay.set(row.day, (total = { day: row.day, telemetryUsd: 0, billedUsd: 0, difference: 0, withinTolerance: true }));
+    if (!total) {
+      total = { day: row.day, telemetryUsd: 0, telemetryLowerBound: false, billedUsd: 0, billedLowerBound: false, difference: 0, withinTolerance: true };
+      byDay.set(row.day, total);
+    }
     total.telemetryUsd += row.telemetryUsd;
-    total.billedUsd += row.billedUsd;
+    if (row.telemetryLowerBound) total.telemetryLowerBound = true;
+    if (row.billedUsd === undefined) total.billedLowerBound = true;
+    else total.billedUsd += row.billedUsd;
   }
   const days = [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   for (const total of days) {
     total.telemetryUsd = roundUsd(total.telemetryUsd);
     total.billedUsd = roundUsd(total.billedUsd);
-    total.difference = roundUsd(total.billedUsd - total.telemetryUsd);
-    total.withinTolerance = Math.abs(total.difference) <= Math.max(EPSILON_USD, (tolerancePct / 100) * Math.abs(total.billedUsd));
+    total.difference = total.billedLowerBound ? undefined : roundUsd(total.billedUsd - total.telemetryUsd);
+    total.withinTolerance =
+      total.difference !== undefined && Math.abs(total.difference) <= Math.max(EPSILON_USD, (tolerancePct / 100) * Math.abs(total.billedUsd));
   }
-  const reasons = sumReasons(rows);
-  const unattributed = reasons.find((reason) => reason.code === 'unattributed_requests');
-  return {
-    provider,
-    coverage,
-    telemetry: { requests: telemetryRequests, usd: roundUsd(days.reduce((sum, day) => sum + day.telemetryUsd, 0)) },
-    billed: { requests: billedRequests, usd: roundUsd(days.reduce((sum, day) => sum + day.billedUsd, 0)) },
-    unattributed: { requests: unattributedRequests, usd: unattributed?.usd ?? 0 },
-    reasons,
-    unexplained: roundUsd(rows.reduce((sum, row) => sum + row.unexplained, 0)),
-    days,
-    rows,
-    callsOutsideBill,
-  };
+  return days;
 }
 
 /** The token types a group is compared by: the bill's, with telemetry's cache writes merged where the bill has no TTL split. */
@@ -190,16 +229,18 @@ function typesOf(coverage: BillCoverage, group: TelemetryGroup | undefined, bill
   const types = new Map<BillTokenType, TypeFigures>();
   for (const [type, figures] of group?.types ?? []) {
     const as: BillTokenType = !coverage.ttlSplit && (type === 'cache_write_5m' || type === 'cache_write_1h') ? 'cache_write' : type;
-    const held = types.get(as) ?? { tokens: 0, usd: 0 };
-    types.set(as, { tokens: held.tokens + figures.tokens, usd: held.usd + figures.usd });
+    const held = types.get(as) ?? { tokens: 0, pricedTokens: 0, usd: 0 };
+    types.set(as, { tokens: held.tokens + figures.tokens, pricedTokens: held.pricedTokens + figures.pricedTokens, usd: held.usd + figures.usd });
   }
-  for (const type of bill?.types.keys() ?? []) if (!types.has(type)) types.set(type, { tokens: 0, usd: 0 });
+  for (const type of bill?.types.keys() ?? []) if (!types.has(type)) types.set(type, { tokens: 0, pricedTokens: 0, usd: 0 });
   return types;
 }
 
 interface TypeComparison {
   type: BillTokenType;
   row: Row;
+  /** Telemetry's tokens of calls it priced (the rest are of calls without a cost). */
+  pricedTokens: number;
   billed: BilledType | undefined;
   telemetryRate: number | undefined;
   billedRate: number | undefined;
@@ -213,7 +254,7 @@ function reconcileGroup(
   bill: BillGroup | undefined,
   rateOf: RateOf,
   facts: RecordingFacts | undefined,
-): { rows: Row[]; unattributedRequests: number } {
+): { rows: Row[]; unattributedRequests: number; unattributedUnpriced: boolean } {
   const day = (group ?? bill)!.day;
   const model = bill?.model || group?.model || '';
   const key = (group ?? bill)!.key.split('\u0000')[2]!;
@@ -222,8 +263,8 @@ function reconcileGroup(
     const billed = bill?.types.get(type);
     // A type neither side has anything of is no row.
     if (!billed && figures.tokens === 0 && figures.usd === 0) continue;
-    const standardRate = rateOf(provider, model, type, day, 'standard');
-    const telemetryRate = figures.tokens > 0 ? figures.usd / figures.tokens : standardRate;
+    // Telemetry's rate is its dollars over the tokens of the calls it priced: tokens it could not price are not free.
+    const telemetryRate = figures.pricedTokens > 0 ? figures.usd / figures.pricedTokens : rateOf(provider, model, type, day, 'standard');
     const billedTokens = coverage.usage
       ? (billed?.usageTokens ?? 0)
       : billed && billed.costLinesWithoutTokens === 0
@@ -231,17 +272,18 @@ function reconcileGroup(
         : coverage.typedCost
           ? undefined
           : 0;
-    let billedUsd: number;
+    let billedUsd: number | undefined;
+    let billedUnknown: string | undefined;
     let billedFrom: Row['billedFrom'] = 'cost';
     if (coverage.typedCost) billedUsd = billed?.usd ?? 0;
     else {
-      // Usage alone: the bill's tokens at tokenledger's rate for the tier they were billed at.
       billedFrom = 'usage × price';
-      billedUsd = 0;
-      for (const [tier, tokens] of billed?.tierTokens ?? [])
-        billedUsd += tokens * (tier === 'standard' ? (telemetryRate ?? 0) : (rateOf(provider, model, type, day, tier) ?? telemetryRate ?? 0));
+      const priced = usageAtRates(billed, (tier) => (tier === 'standard' ? telemetryRate : rateOf(provider, model, type, day, tier)));
+      billedUsd = priced.usd;
+      if (priced.unpricedTier !== undefined)
+        billedUnknown = `no price for ${model || 'an unnamed model'} ${type.replace(/_/g, ' ')} tokens at the ${priced.unpricedTier} tier`;
     }
-    const billedRate = billedTokens !== undefined && billedTokens > 0 ? billedUsd / billedTokens : telemetryRate;
+    const billedRate = billedUsd === undefined ? undefined : billedTokens !== undefined && billedTokens > 0 ? billedUsd / billedTokens : telemetryRate;
     const row: Row = {
       day,
       model,
@@ -251,20 +293,47 @@ function reconcileGroup(
       telemetryUsd: roundUsd(figures.usd),
       telemetryLowerBound: (group?.unpriced ?? 0) > 0,
       billedTokens,
-      billedUsd: roundUsd(billedUsd),
+      billedUsd: billedUsd === undefined ? undefined : roundUsd(billedUsd),
+      ...(billedUnknown ? { billedUnknown } : {}),
       billedFrom,
       billedAtTokenledgerRates: billedTokens === undefined || telemetryRate === undefined ? undefined : roundUsd(billedTokens * telemetryRate),
-      difference: roundUsd(billedUsd - figures.usd),
+      difference: billedUsd === undefined ? undefined : roundUsd(billedUsd - figures.usd),
       reasons: [],
       unexplained: 0,
     };
-    comparisons.push({ type, row, billed, telemetryRate, billedRate, tokenDelta: billedTokens === undefined ? undefined : billedTokens - figures.tokens });
+    comparisons.push({
+      type,
+      row,
+      pricedTokens: figures.pricedTokens,
+      billed,
+      telemetryRate,
+      billedRate,
+      tokenDelta: billedTokens === undefined ? undefined : billedTokens - figures.tokens,
+    });
   }
   const unattributedRequests = explainTokens(provider, comparisons, group, bill, facts);
+  // The unseen requests' dollars lack what the rows without billed dollars would have given them.
+  const unattributedUnpriced =
+    unattributedRequests > 0 && comparisons.some((comparison) => comparison.row.billedUsd === undefined && (comparison.tokenDelta ?? 0) > 0);
   for (const comparison of comparisons) explainRate(comparison, group);
   const rows = comparisons.map((comparison) => comparison.row);
   if (bill && bill.untypedUsd !== 0) rows.push(untypedRow(bill, key, rows));
-  return { rows, unattributedRequests };
+  return { rows, unattributedRequests, unattributedUnpriced };
+}
+
+/**
+ * Usage alone: the bill's tokens at tokenledger's rate for the tier they were billed at, or the first tier with
+ * tokens that has no rate (then the dollars are unknown: a tier is never priced at another tier's rate).
+ */
+function usageAtRates(billed: BilledType | undefined, rateOfTier: (tier: string) => number | undefined): { usd?: number; unpricedTier?: string } {
+  let usd = 0;
+  for (const [tier, tokens] of billed?.tierTokens ?? []) {
+    if (tokens === 0) continue;
+    const rate = rateOfTier(tier);
+    if (rate === undefined) return { unpricedTier: tier };
+    usd += tokens * rate;
+  }
+  return { usd };
 }
 
 /** The token differences: requests telemetry never saw, usage it lacks, writes at the other TTL. Returns the unseen requests. */
@@ -282,21 +351,23 @@ function explainTokens(
   if (
     fiveMinutes?.tokenDelta !== undefined &&
     oneHour?.tokenDelta !== undefined &&
+    fiveMinutes.billedRate !== undefined &&
+    oneHour.billedRate !== undefined &&
     Math.sign(fiveMinutes.tokenDelta) === -Math.sign(oneHour.tokenDelta) &&
     fiveMinutes.tokenDelta !== 0
   ) {
     const moved = Math.min(Math.abs(fiveMinutes.tokenDelta), Math.abs(oneHour.tokenDelta)) * Math.sign(oneHour.tokenDelta);
-    const usdMoved = moved * ((oneHour.billedRate ?? 0) - (fiveMinutes.billedRate ?? 0));
+    const usdMoved = moved * (oneHour.billedRate - fiveMinutes.billedRate);
     // Booked on the row of the TTL the bill counted them at; the other row's share of it is the negative part.
     oneHour.row.reasons.push({
       code: 'cache_write_ttl',
-      usd: roundUsd(moved * (oneHour.billedRate ?? 0)),
+      usd: roundUsd(moved * oneHour.billedRate),
       tokens: moved,
       detail: `${Math.abs(moved)} cache-write tokens billed at the ${moved > 0 ? '1-hour' : '5-minute'} TTL`,
     });
     fiveMinutes.row.reasons.push({
       code: 'cache_write_ttl',
-      usd: roundUsd(-moved * (fiveMinutes.billedRate ?? 0)),
+      usd: roundUsd(-moved * fiveMinutes.billedRate),
       tokens: -moved,
       detail: `net ${roundUsd(usdMoved)} USD for the TTL`,
     });
@@ -323,18 +394,20 @@ function explainTokens(
   }
   for (const comparison of comparisons) {
     const delta = comparison.tokenDelta;
-    if (delta === undefined || delta === 0) continue;
-    const amount = roundUsd(delta * (comparison.billedRate ?? 0));
+    // A row without billed dollars has no difference to explain: it says why it has none.
+    if (delta === undefined || delta === 0 || comparison.row.difference === undefined) continue;
     if (comparison.type === 'server_tools') {
       comparison.row.reasons.push({
         code: 'server_tool_fees',
-        usd: roundUsd(comparison.row.difference),
+        usd: comparison.row.difference,
         tokens: delta,
         detail: `${delta} server-tool requests more on the bill`,
       });
       comparison.tokenDelta = 0;
       continue;
     }
+    if (comparison.billedRate === undefined) continue;
+    const amount = roundUsd(delta * comparison.billedRate);
     if (delta > 0 && unseen !== undefined && unseen > 0) {
       comparison.row.reasons.push({
         code: 'unattributed_requests',
@@ -378,9 +451,20 @@ function unseenDetail(
 
 /** The rate difference on the tokens both counted, given to the first reason the bill's lines show. */
 function explainRate(comparison: TypeComparison, group: TelemetryGroup | undefined): void {
-  const { row, billed, telemetryRate, billedRate, type } = comparison;
-  if (type === 'server_tools' || telemetryRate === undefined || billedRate === undefined) return;
-  const amount = roundUsd(row.telemetryTokens * (billedRate - telemetryRate));
+  const { row, billed, pricedTokens, telemetryRate, billedRate, type } = comparison;
+  if (type === 'server_tools' || billedRate === undefined) return;
+  // Tokens of calls telemetry counted and could not price: billed, not in telemetry's dollars.
+  const unpricedTokens = row.telemetryTokens - pricedTokens;
+  if (unpricedTokens > 0) {
+    row.reasons.push({
+      code: 'unpriced_calls',
+      usd: roundUsd(unpricedTokens * billedRate),
+      tokens: unpricedTokens,
+      detail: `${unpricedTokens} ${type} tokens of calls telemetry has no cost for, at the billed rate`,
+    });
+  }
+  if (telemetryRate === undefined || pricedTokens === 0) return;
+  const amount = roundUsd(pricedTokens * (billedRate - telemetryRate));
   if (Math.abs(amount) <= EPSILON_USD) return;
   const rates = { telemetryPerMtok: roundRate(telemetryRate * 1e6), billedPerMtok: roundRate(billedRate * 1e6) };
   const tiers = billed?.tierTokens ?? new Map<string, number>();
@@ -409,13 +493,16 @@ function explainRate(comparison: TypeComparison, group: TelemetryGroup | undefin
     code = 'cache_write_unpriced';
     detail = 'cache writes billed at 1.25× the input rate, priced by telemetry at the input rate';
   }
-  row.reasons.push({ code, usd: amount, tokens: row.telemetryTokens, ...rates, detail });
+  row.reasons.push({ code, usd: amount, tokens: pricedTokens, ...rates, detail });
 }
 
 /** A model's charge the bill does not split by token type, against telemetry's dollars not covered by typed lines. */
 function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
-  const telemetryUsd = typed.filter((row) => row.billedFrom === 'usage × price').reduce((sum, row) => sum + row.telemetryUsd, 0);
-  const estimated = typed.filter((row) => row.billedFrom === 'usage × price').reduce((sum, row) => sum + row.billedUsd, 0);
+  const estimates = typed.filter((row) => row.billedFrom === 'usage × price');
+  const telemetryUsd = estimates.reduce((sum, row) => sum + row.telemetryUsd, 0);
+  const estimated = estimates.reduce((sum, row) => sum + (row.billedUsd ?? 0), 0);
+  // With a type the usage cannot be priced for, the charge is not the priced types' alone: no drift to state.
+  const allPriced = estimates.every((row) => row.billedUsd !== undefined);
   const difference = roundUsd(bill.untypedUsd - estimated);
   return {
     day: bill.day,
@@ -429,7 +516,7 @@ function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
     billedFrom: 'cost',
     difference,
     reasons:
-      Math.abs(difference) > EPSILON_USD && telemetryUsd > 0
+      Math.abs(difference) > EPSILON_USD && telemetryUsd > 0 && allPriced
         ? [
             {
               code: 'price_drift',
@@ -444,14 +531,13 @@ function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
 
 /** Days next to each other whose token differences cancel, with calls near the midnight between them. */
 function explainBoundaries(rows: Row[]): void {
-  const residual = (row: Row) => row.difference - row.reasons.reduce((sum, reason) => sum + reason.usd, 0);
   const byKey = new Map<string, Row>();
   for (const row of rows) byKey.set(`${row.key}\u0000${row.tokenType}\u0000${row.day}`, row);
   for (const row of rows) {
     const next = byKey.get(`${row.key}\u0000${row.tokenType}\u0000${nextDay(row.day)}`);
-    if (!next) continue;
-    const a = residual(row);
-    const b = residual(next);
+    if (!next || row.difference === undefined || next.difference === undefined) continue;
+    const a = row.difference - explained(row);
+    const b = next.difference - explained(next);
     if (Math.sign(a) !== -Math.sign(b) || Math.abs(a) <= EPSILON_USD) continue;
     const moved = Math.min(Math.abs(a), Math.abs(b));
     row.reasons.push({
@@ -465,6 +551,11 @@ function explainBoundaries(rows: Row[]): void {
       detail: `the bill counts on ${row.day} what telemetry counts on ${next.day} (or the reverse)`,
     });
   }
+}
+
+/** The dollars a row's reasons explain. */
+function explained(row: Row): number {
+  return row.reasons.reduce((sum, reason) => sum + reason.usd, 0);
 }
 
 function sumReasons(rows: Row[]): Reason[] {

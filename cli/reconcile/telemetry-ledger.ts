@@ -16,6 +16,8 @@ export const BOUNDARY_MS = 10 * 60_000;
 
 export interface TypeFigures {
   tokens: number;
+  /** The tokens of calls with a cost for this type: `usd` is their dollars (the others' are unknown, not 0). */
+  pricedTokens: number;
   usd: number;
 }
 
@@ -90,13 +92,17 @@ export class TelemetryLedger implements ReplaySink {
     for (const type of Object.keys(PART_COST) as Array<keyof typeof PART_COST>) {
       const figures = figuresOf(group, type);
       figures.tokens += tokens?.[type] ?? 0;
-      figures.usd += cost?.[type] ?? 0;
+      const usd = cost?.[type];
+      if (usd === undefined) continue;
+      figures.pricedTokens += tokens?.[type] ?? 0;
+      figures.usd += usd;
     }
     const fees = cost?.request_fees ?? 0;
     const searches = call.usage?.webSearchRequests ?? 0;
     if (fees !== 0 || searches !== 0) {
       const figures = figuresOf(group, 'server_tools');
       figures.tokens += searches;
+      if (cost?.request_fees !== undefined) figures.pricedTokens += searches;
       figures.usd += fees;
     }
   }
@@ -136,6 +142,6 @@ export class TelemetryLedger implements ReplaySink {
 
 function figuresOf(group: TelemetryGroup, type: TelemetryType): TypeFigures {
   let figures = group.types.get(type);
-  if (!figures) group.types.set(type, (figures = { tokens: 0, usd: 0 }));
+  if (!figures) group.types.set(type, (figures = { tokens: 0, pricedTokens: 0, usd: 0 }));
   return figures;
 }

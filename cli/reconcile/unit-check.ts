@@ -14,7 +14,7 @@ export function checkUnits(result: Reconciliation, costFiles: (provider: string)
     let billed = 0;
     let expected = 0;
     for (const row of provider.rows) {
-      if (row.billedFrom !== 'cost' || row.billedAtTokenledgerRates === undefined || row.tokenType === 'server_tools') continue;
+      if (row.billedFrom !== 'cost' || row.billedUsd === undefined || row.billedAtTokenledgerRates === undefined || row.tokenType === 'server_tools') continue;
       billed += row.billedUsd;
       expected += row.billedAtTokenledgerRates;
     }
