@@ -22,7 +22,7 @@ function verdict(result: Reconciliation): string {
   const problems: string[] = [];
   if (days.some((day) => !day.withinTolerance && day.difference !== undefined)) problems.push(`differ from the bill by more than ${result.tolerancePct}%`);
   if (days.some((day) => day.billedLowerBound))
-    problems.push('have billed tokens tokenledger has no price for, so what they cost is not known (give the prices with --prices)');
+    problems.push('have billed tokens tokenledger has no price for: what they cost is unknown, so they are not reconciled; --prices can give the prices');
   return `Some provider-days ${problems.join('; some ')} (exit 1).`;
 }
 
@@ -40,9 +40,13 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
     `  telemetry ${atLeast(provider.telemetry.usdLowerBound)}${dollars(provider.telemetry.usd)} (${plural(provider.telemetry.requests, 'request')})   billed ${atLeast(provider.billed.usdLowerBound)}${dollars(provider.billed.usd)} (${requests(provider.billed.requests)})   difference ${difference === undefined ? 'unknown' : `${signed(difference)}${provider.billed.usd !== 0 ? ` (${signedPercent(difference / provider.billed.usd)})` : ''}`}`,
   ];
   if (unpricedRows > 0)
-    lines.push(`  not priced: ${plural(unpricedRows, 'row')} of billed tokens tokenledger has no price for (billed $ unknown, marked ?): the billed total is a lower bound`);
+    lines.push(
+      `  not priced: ${plural(unpricedRows, 'row')} of billed tokens tokenledger has no price for (billed $ unknown, marked ?): the billed total is a lower bound`,
+    );
   if (provider.unattributed.requests > 0)
-    lines.push(`  unattributed: ${plural(provider.unattributed.requests, 'request')}, ${atLeast(provider.unattributed.usdLowerBound)}${signed(provider.unattributed.usd)}`);
+    lines.push(
+      `  unattributed: ${plural(provider.unattributed.requests, 'request')}, ${atLeast(provider.unattributed.usdLowerBound)}${signed(provider.unattributed.usd)}`,
+    );
   if (provider.reasons.length > 0 || provider.unexplained !== 0) {
     lines.push('  explained by:');
     const width = Math.max(12, ...provider.reasons.map((reason) => reason.code.length));
@@ -69,7 +73,6 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
   if (provider.rows.some((row) => row.billedFrom !== 'cost'))
     lines.push("  * billed dollars are the bill's tokens at tokenledger's prices (no cost report given)");
   for (const row of provider.rows) {
-    if (row.billedUnknown) lines.push(`  - ${row.day} ${row.model} ${row.tokenType.replace(/_/g, ' ')}: billed $ unknown: ${row.billedUnknown}`);
     for (const reason of row.reasons)
       if (reason.detail) lines.push(`  - ${row.day} ${row.model} ${row.tokenType.replace(/_/g, ' ')}: ${reason.code} ${signed(reason.usd)}: ${reason.detail}`);
   }
