@@ -47,7 +47,7 @@ export const RECONCILE_COMMAND: CommandSpec<typeof RECONCILE_FLAGS> = {
   usage:
     'tokenledger reconcile <recordings…> [--openai-usage F…] [--openai-costs F…] [--anthropic-usage F…] [--anthropic-costs F…] [--focus F…] [--fetch openai|anthropic --from DAY --to DAY] [--json] [--tolerance 2] [--write-prices FILE]',
   summary:
-    "Puts recorded telemetry beside the provider's usage and cost reports, per provider × UTC day × model × token type, and explains every difference with a reason code and the dollars it explains (unattributed requests, streams without usage, batch, service tier, long context, regional inference, server-tool fees, unpriced cache writes, cache-write TTL, day boundaries, price drift) and what remains unexplained.",
+    "Puts recorded telemetry beside the provider's usage and cost reports, per provider × UTC day × model × token type, and explains every difference with a reason code and the dollars it explains (unattributed requests, streams without usage, calls telemetry could not price, batch, service tier, long context, regional inference, server-tool fees, unpriced cache writes, cache-write TTL, day boundaries, price drift) and what remains unexplained.",
   flags: RECONCILE_FLAGS,
   variables: [
     { name: 'OPENAI_ADMIN_KEY', type: 'secret', default: '—', meaning: 'the OpenAI admin key `--fetch openai` uses (only from the environment, never a flag)' },
@@ -61,6 +61,6 @@ export const RECONCILE_COMMAND: CommandSpec<typeof RECONCILE_FLAGS> = {
     { name: 'ANTHROPIC_ADMIN_BASE_URL', type: 'URL', default: '`https://api.anthropic.com`', meaning: 'where `--fetch anthropic` sends its requests' },
   ],
   epilogue: [
-    'Exit codes: 0 every provider-day within the tolerance; 1 some provider-day is not; 2 a usage error or bad input (a file that is not what its flag says, mixed units, overlapping pages, a recording that cannot be read), naming the file and what is wrong.',
+    'Exit codes: 0 every provider-day within the tolerance; 1 some provider-day is not, or has billed tokens no rate prices (their dollars unknown, never $0; give the price with --prices); 2 a usage error or bad input (a file that is not what its flag says, mixed units, overlapping pages, a recording that cannot be read), naming the file and what is wrong.',
   ],
 };

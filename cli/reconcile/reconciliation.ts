@@ -1,14 +1,16 @@
 // The comparison, pure: telemetry's groups and the bill's, side by side per provider × UTC day × model × token type,
-// and every difference split into what explains it. For one token type, with T tokens costing Tu in telemetry and
-// B tokens costing Bu on the bill (rates t = Tu/T, b = Bu/B):
+// and every difference split into what explains it. For one token type, with T tokens in telemetry of which it
+// priced Tp at Tu dollars, and B tokens costing Bu on the bill (rates t = Tu/Tp, b = Bu/B):
 //
 //   Bu − Tu  =  (B − T) × b        the tokens one side counted and the other did not, at the billed rate
-//            +  T × (b − t)        the tokens both counted, at the difference of the rates
+//            +  (T − Tp) × b       the tokens telemetry counted and could not price, at the billed rate
+//            +  Tp × (b − t)       the tokens both counted, at the difference of the rates
 //
 // A token difference goes to the requests telemetry never saw (the bill counts more requests), calls whose usage
-// telemetry lacks, cache writes counted at the other TTL, a day boundary; a rate difference to batch, service tier,
-// long context, regional inference, unpriced cache writes, and what remains to price drift. Whatever no reason
-// takes is reported unexplained. Every amount is in US dollars.
+// telemetry lacks, cache writes counted at the other TTL, a day boundary; unpriced tokens to the calls telemetry
+// could not price; a rate difference to batch, service tier, long context, regional inference, unpriced cache
+// writes, and what remains to price drift. Whatever no reason takes is reported unexplained. Every amount is in US
+// dollars.
 //
 // Unknown is never zero. Billed tokens of a usage-only bill that no rate prices (a model the price data does not
 // know and telemetry did not price, a tier with no rate of its own) leave the row's billed dollars and difference
@@ -501,7 +503,8 @@ function untypedRow(bill: BillGroup, key: string, typed: Row[]): Row {
   const estimates = typed.filter((row) => row.billedFrom === 'usage × price');
   const telemetryUsd = estimates.reduce((sum, row) => sum + row.telemetryUsd, 0);
   const estimated = estimates.reduce((sum, row) => sum + (row.billedUsd ?? 0), 0);
-  // With a type the usage cannot be priced for, the charge is not the priced types' alone: no drift to state.
+  // A type no rate prices has no estimate: this row is then the charge less the priced types' estimates (the model
+  // still totals its charge), and no drift is stated, since the charge also pays for what was not priced.
   const allPriced = estimates.every((row) => row.billedUsd !== undefined);
   const difference = roundUsd(bill.untypedUsd - estimated);
   return {
