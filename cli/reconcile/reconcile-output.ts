@@ -11,19 +11,19 @@ export function reconcileText(result: Reconciliation, header: readonly string[])
   for (const provider of result.providers) lines.push('', ...providerText(provider, result.tolerancePct));
   for (const skipped of result.notCompared)
     lines.push('', `${skipped.provider}: ${plural(skipped.calls, 'call')} (${dollars(skipped.usd)}) in telemetry, no bill given for it: not compared`);
-  lines.push('', verdict(result));
+  lines.push('', verdict(result, ' (exit 1)'));
   return `${lines.join('\n')}\n`;
 }
 
-/** The last line: agreement, or what keeps the bill from being reconciled. */
-function verdict(result: Reconciliation): string {
+/** The last line: agreement, or what keeps the bill from being reconciled (with `note` after it). */
+export function verdict(result: Reconciliation, note = ''): string {
   if (result.withinTolerance) return `Every provider-day is within ${result.tolerancePct}% of the bill.`;
   const days = result.providers.flatMap((provider) => provider.days);
   const problems: string[] = [];
   if (days.some((day) => !day.withinTolerance && day.difference !== undefined)) problems.push(`differ from the bill by more than ${result.tolerancePct}%`);
   if (days.some((day) => day.billedLowerBound))
     problems.push('have billed tokens tokenledger has no price for: what they cost is unknown, so they are not reconciled; --prices can give the prices');
-  return `Some provider-days ${problems.join('; some ')} (exit 1).`;
+  return `Some provider-days ${problems.join('; some ')}${note}.`;
 }
 
 /** `≥ ` before a figure that is a lower bound. */

@@ -3,7 +3,7 @@
 // prints, as HTML. Exact figures ride in data-* attributes.
 import { count, dollars } from '../format.ts';
 import { REASONS } from '../reconcile/reasons.ts';
-import { signed } from '../reconcile/reconcile-output.ts';
+import { signed, verdict } from '../reconcile/reconcile-output.ts';
 import type { ProviderReconciliation, Reconciliation } from '../reconcile/reconciliation.ts';
 import { dataAttributes, escapeHtml, typeLabel } from './html.ts';
 
@@ -13,7 +13,7 @@ export function reconcileSection(result: Reconciliation): string {
     .map((entry) => `<li>${escapeHtml(entry.provider)}: ${entry.calls} calls (${dollars(entry.usd)}) in the recording, no bill given: not compared.</li>`)
     .join('');
   return `<section class="reconcile"><h2>Against the bill</h2>
-<p class="muted">${result.withinTolerance ? `Every provider-day is within ${result.tolerancePct}% of the bill.` : `Some provider-days differ from the bill by more than ${result.tolerancePct}%.`}</p>
+<p class="muted">${escapeHtml(verdict(result))}</p>
 ${providers}${skipped ? `<ul class="muted">${skipped}</ul>` : ''}
 </section>`;
 }
