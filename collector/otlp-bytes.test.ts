@@ -56,6 +56,31 @@ test('otlp bytes: spans written into one buffer are each their own slice, decodi
   assert.deepEqual(plain(bytes.subarray(ends[0], ends[1])).attributes, { 'gen_ai.usage.input_tokens': 1000 });
 });
 
+test('otlp bytes: spans encoded and spans kept as they came, in any order, are each their own slice of one buffer', () => {
+  const messages = [1, 2, 3, 4, 5].map((id) => span(id, `span ${id}`, [kv('n', id)]));
+  const asCame = (i: number) => Span.encode(messages[i]!).finish();
+  const writer = new SpanWriter();
+  writer.add(messages[0]!);
+  writer.addAsItCame(asCame(1));
+  writer.add(messages[2]!);
+  writer.addAsItCame(asCame(3), { 'tokenledger.usage.input_tokens': 7 });
+  writer.addAsItCame(asCame(4));
+  const { bytes, ends } = writer.finish();
+  assert.equal(ends.at(-1), bytes.length);
+  const slices = ends.map((end, i) => plain(bytes.subarray(ends[i - 1] ?? 0, end)));
+  assert.deepEqual(
+    slices.map((slice) => [slice.name, slice.keys]),
+    [
+      ['span 1', ['n']],
+      ['span 2', ['n']],
+      ['span 3', ['n']],
+      ['span 4', ['n', 'tokenledger.usage.input_tokens']],
+      ['span 5', ['n']],
+    ],
+  );
+  assert.deepEqual(slices[3]!.attributes, { n: 4, 'tokenledger.usage.input_tokens': 7 });
+});
+
 test('otlp bytes: appended attributes decode after the ones the span came with, every other field unchanged', () => {
   const bytes = Span.encode(span(2, 'chat gpt-4.1', [kv('gen_ai.usage.input_tokens', 1000)])).finish();
   const patched = plain(

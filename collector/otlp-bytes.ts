@@ -28,24 +28,53 @@ export interface SpanBuffer {
   ends: number[];
 }
 
-/** Encodes decoded spans (OTLP Span messages, as protobufjs reads them) into one buffer. */
+/**
+ * Writes a request's spans into one buffer: decoded spans (OTLP Span messages, as protobufjs reads them) encoded,
+ * and spans kept as they came copied, with attributes appended. Nothing of the request's body is kept.
+ */
 export class SpanWriter {
   private readonly writer = protobuf.Writer.create();
+  /** What was written before the span kept as it came last, and that span. */
+  private readonly parts: Uint8Array[] = [];
+  private partsLength = 0;
   private readonly ends: number[] = [];
 
   add(span: object): void {
     Span.encode(span as never, this.writer);
-    this.ends.push(this.writer.len);
+    this.ends.push(this.partsLength + this.writer.len);
+  }
+
+  /** A span's bytes as they came, and `added` appended (keys the span does not have). */
+  addAsItCame(bytes: Uint8Array, added?: Attributes): void {
+    this.flush();
+    this.parts.push(bytes);
+    this.partsLength += bytes.length;
+    if (added) writeAttributes(this.writer, added);
+    this.ends.push(this.partsLength + this.writer.len);
   }
 
   finish(): SpanBuffer {
-    return { bytes: this.writer.finish(), ends: this.ends };
+    if (this.parts.length === 0) return { bytes: this.writer.finish(), ends: this.ends };
+    this.flush();
+    return { bytes: Buffer.concat(this.parts, this.partsLength), ends: this.ends };
+  }
+
+  private flush(): void {
+    if (this.writer.len === 0) return;
+    const written = this.writer.finish();
+    this.writer.reset();
+    this.parts.push(written);
+    this.partsLength += written.length;
   }
 }
 
 /** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
 export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Array {
-  const writer = protobuf.Writer.create();
+  return Buffer.concat([span, writeAttributes(protobuf.Writer.create(), added).finish()]);
+}
+
+/** Attributes as entries of a span's repeated `attributes` field. */
+function writeAttributes(writer: protobuf.Writer, added: Attributes): protobuf.Writer {
   for (const key in added) {
     const value = added[key];
     if (value === undefined) continue;
@@ -54,7 +83,7 @@ export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Arra
     writeAnyValue(writer.uint32(KEY_VALUE_VALUE).fork(), value).ldelim();
     writer.ldelim();
   }
-  return Buffer.concat([span, writer.finish()]);
+  return writer;
 }
 
 /**
