@@ -32,7 +32,7 @@ import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget, type Lease } from './memory-budget.ts';
-import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import { encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
 import { readSpan, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
@@ -168,19 +168,24 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
   }
 
   /**
-   * The span's bytes, with the attributes added since it arrived (replacing those it came with) and removed. Throws
-   * if they cannot be written (a value nested deeper than the encoder goes); `asItCame` then forwards it.
+   * The span's bytes; when an added attribute may replace one it came with, or one was removed, they are decoded
+   * and encoded again with them here. Throws if that cannot be written (a value nested deeper than the encoder
+   * goes); `asItCame` then forwards it.
    */
-  encoded(): Uint8Array {
-    if (this.added || this.removed) {
-      const held = this.source.subarray(this.start, this.end);
-      this.source = this.mayCollide || this.removed ? replaceAttributes(held, this.added ?? {}, this.removed) : appendAttributes(held, this.added!);
+  bytes(): Uint8Array {
+    if (this.removed || (this.added && this.mayCollide)) {
+      this.source = replaceAttributes(this.source.subarray(this.start, this.end), this.added ?? {}, this.removed);
       this.start = 0;
       this.end = this.source.length;
       this.added = undefined;
       this.removed = undefined;
     }
     return this.source.subarray(this.start, this.end);
+  }
+
+  /** The attributes added since it arrived, none of which it came with: written after its bytes. */
+  appended(): Attributes | undefined {
+    return this.added;
   }
 
   /** Forgets what was to be added or removed: the span is forwarded as its bytes are. */
@@ -355,10 +360,10 @@ export class CollectorPipeline {
     return out;
   }
 
-  /** The span's final bytes written (once; encodeRequest then reads them); if that throws, it goes as it is. */
+  /** The span's bytes with what replaces attributes it came with (once; encodeRequest then reads them); if that throws, it goes as it is. */
   private written(span: HeldSpan): void {
     try {
-      span.encoded();
+      span.bytes();
     } catch (error) {
       span.asItCame();
       this.log.warn('encode', () => `could not add tokenledger's attributes to a span; forwarded without them: ${(error as Error).message}`);
