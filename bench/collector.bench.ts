@@ -19,7 +19,7 @@ import { CollectorPipeline, type OtlpRequest } from '../collector/pipeline.ts';
 import { inflate, type ContentEncoding } from '../collector/request-body.ts';
 import { freePort } from '../test/free-port.ts';
 import { decodeProtobuf } from '../collector/otlp-decode.ts';
-import { enrichSpan, type OtlpSpan } from '../collector/enrich.ts';
+import { readSpan, withAttributes, type OtlpSpan } from '../collector/enrich.ts';
 import { callDescription } from '../ledger/llm-spans.ts';
 import { ExportTraceServiceRequest } from '../collector/otlp-schema.ts';
 import { Refusals } from '../collector/otlp-validate.ts';
@@ -103,8 +103,9 @@ function pricingOnly(): number {
     for (const resourceSpans of message.resourceSpans ?? []) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) {
-          const { attributes, usage } = enrichSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' });
-          if (usage) pricer.price(usage, callDescription(attributes, new Date()));
+          const { enriched, added } = readSpan(span as OtlpSpan, { name: scopeSpans.scope?.name ?? '' });
+          if (added) span.attributes = withAttributes(span.attributes ?? [], added);
+          if (enriched.usage) pricer.price(enriched.usage, callDescription(enriched.attributes, new Date()));
         }
       }
     }

@@ -163,6 +163,7 @@ export class CollectorServer {
       onRunEvicted: (reason: string) => metrics.evicted(reason),
       onLate: () => metrics.late(),
       onForward: options.record,
+      onUnencodable: (spans: number, detail: string) => this.dropped('invalid', spans, detail),
     };
     this.pipeline = new CollectorPipeline(pricer, new TraceStore<HeldSpan>(options.traces, this.clock), hooks, this.budget, {
       attributionKeys: attribution?.keys,

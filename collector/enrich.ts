@@ -37,12 +37,12 @@ export interface SpanScope {
   version?: string | null;
 }
 
-/** Reads one span: its class and call usage, with the usage figures added to it in tokenledger's names. */
-export function enrichSpan(span: OtlpSpan, scope: SpanScope): EnrichedSpan {
-  const attributes = readAttributes(span.attributes ?? []);
-  const { enriched, added } = readSpanAttributes(attributes, scope, typeof span.name === 'string' ? span.name : '');
-  if (added) span.attributes = withAttributes(span.attributes ?? [], added);
-  return enriched;
+/**
+ * Reads one span: its class and call usage, and what reading adds (the usage figures in tokenledger's names), which
+ * the caller writes where the span is forwarded (its key-values, or after its bytes).
+ */
+export function readSpan(span: OtlpSpan, scope: SpanScope): { enriched: EnrichedSpan; added: Attributes | undefined } {
+  return readSpanAttributes(readAttributes(span.attributes ?? []), scope, typeof span.name === 'string' ? span.name : '');
 }
 
 /**

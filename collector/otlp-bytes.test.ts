@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toAnyValue, toAttributes, type KeyValue } from './enrich.ts';
-import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import { encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import type { Attributes } from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { ExportTraceServiceRequest, KeyValue as KeyValueMessage, Span } from './otlp-schema.ts';
 
@@ -25,6 +26,13 @@ function span(id: number, name: string, attributes: KeyValue[] = []) {
     attributes,
     status: { code: 2, message: 'failed' },
   });
+}
+
+/** A span's bytes with attributes appended, as collector mode writes a span it keeps as it came. */
+function appendAttributes(bytes: Uint8Array, added: Attributes): Uint8Array {
+  const writer = new SpanWriter();
+  writer.addAsItCame(bytes, added);
+  return writer.finish().bytes;
 }
 
 /** A decoded span as plain JSON: ids in hex, times as strings. */
@@ -54,6 +62,31 @@ test('otlp bytes: spans written into one buffer are each their own slice, decodi
   });
   assert.equal(plain(bytes.subarray(ends[0], ends[1])).name, 'chat gpt-4.1');
   assert.deepEqual(plain(bytes.subarray(ends[0], ends[1])).attributes, { 'gen_ai.usage.input_tokens': 1000 });
+});
+
+test('otlp bytes: spans encoded and spans kept as they came, in any order, are each their own slice of one buffer', () => {
+  const messages = [1, 2, 3, 4, 5].map((id) => span(id, `span ${id}`, [kv('n', id)]));
+  const asCame = (i: number) => Span.encode(messages[i]!).finish();
+  const writer = new SpanWriter();
+  writer.add(messages[0]!);
+  writer.addAsItCame(asCame(1));
+  writer.add(messages[2]!);
+  writer.addAsItCame(asCame(3), { 'tokenledger.usage.input_tokens': 7 });
+  writer.addAsItCame(asCame(4));
+  const { bytes, ends } = writer.finish();
+  assert.equal(ends.at(-1), bytes.length);
+  const slices = ends.map((end, i) => plain(bytes.subarray(ends[i - 1] ?? 0, end)));
+  assert.deepEqual(
+    slices.map((slice) => [slice.name, slice.keys]),
+    [
+      ['span 1', ['n']],
+      ['span 2', ['n']],
+      ['span 3', ['n']],
+      ['span 4', ['n', 'tokenledger.usage.input_tokens']],
+      ['span 5', ['n']],
+    ],
+  );
+  assert.deepEqual(slices[3]!.attributes, { n: 4, 'tokenledger.usage.input_tokens': 7 });
 });
 
 test('otlp bytes: appended attributes decode after the ones the span came with, every other field unchanged', () => {
@@ -98,7 +131,7 @@ test('otlp bytes: a request assembled from held bytes puts each span under its o
   ];
   const held = (id: number, origin: Origin): EncodedSpan & { id: number } => {
     const bytes = Span.encode(span(id, `span ${id}`)).finish();
-    return { id, origin, encoded: () => bytes };
+    return { id, origin, bytes: () => bytes, appended: () => undefined };
   };
   // Interleaved as released: frontend, worker, frontend, worker.
   const spans = [held(1, origins[0]!), held(2, origins[1]!), held(3, origins[0]!), held(4, origins[1]!)];
@@ -144,7 +177,13 @@ test('otlp bytes: a span without a resource or scope is sent without them', () =
   const bytes = Span.encode(span(1, 'bare')).finish();
   const request = ExportTraceServiceRequest.toObject(
     ExportTraceServiceRequest.decode(
-      encodeRequest([{ origin: { resource: undefined, resourceSchemaUrl: undefined, scope: undefined, scopeSchemaUrl: undefined }, encoded: () => bytes }]),
+      encodeRequest([
+        {
+          origin: { resource: undefined, resourceSchemaUrl: undefined, scope: undefined, scopeSchemaUrl: undefined },
+          bytes: () => bytes,
+          appended: () => undefined,
+        },
+      ]),
     ),
   );
   assert.deepEqual(Object.keys(request.resourceSpans[0]), ['scopeSpans']);
@@ -182,4 +221,27 @@ test('otlp bytes: appended attributes are the bytes of the key-value messages en
     KeyValueMessage.encode({ key, value: toAnyValue(value) } as never, writer.uint32((9 << 3) | 2).fork()).ldelim();
   assert.deepEqual(Buffer.from(appended.subarray(bare.length)), Buffer.from(writer.finish()));
   assert.deepEqual(plain(appended).attributes, added);
+});
+
+test('otlp bytes: a request writes the attributes a held span has pending after its bytes, for spans short and long', () => {
+  const origin: Origin = { resource: undefined, resourceSchemaUrl: undefined, scope: { name: 'app' }, scopeSchemaUrl: undefined };
+  const short = Span.encode(span(1, 'short')).finish();
+  const long = Span.encode(span(2, 'long', [kv('note', 'x'.repeat(300))])).finish();
+  const added = { 'tokenledger.cost.usd': 0.0028, 'tokenledger.run.id': 'r1' };
+  const request = ExportTraceServiceRequest.decode(
+    encodeRequest([
+      { origin, bytes: () => short, appended: () => added },
+      { origin, bytes: () => long, appended: () => ({ 'tokenledger.run.id': 'r2' }) },
+      { origin, bytes: () => short, appended: () => undefined },
+    ]),
+  ) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; attributes: KeyValue[] }> }> }> };
+  const spans = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+  assert.deepEqual(
+    spans.map((s) => [s.name, toAttributes(s.attributes)]),
+    [
+      ['short', added],
+      ['long', { note: 'x'.repeat(300), 'tokenledger.run.id': 'r2' }],
+      ['short', {}],
+    ],
+  );
 });

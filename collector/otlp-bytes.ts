@@ -16,26 +16,39 @@ export interface Origin {
   scopeSchemaUrl: unknown;
 }
 
-/** A span as a request is assembled from: where it came from and its bytes. */
+/** A span as a request is assembled from: where it came from, its bytes and what is written after them. */
 export interface EncodedSpan {
   readonly origin: Origin;
-  encoded(): Uint8Array;
+  /** Its bytes as held (read first: it may write what was added into them). */
+  bytes(): Uint8Array;
+  /** Attributes to write after its bytes (keys they do not have), if any. */
+  appended(): Attributes | undefined;
 }
 
-/** Spans encoded one after another into one buffer: span i is `bytes[ends[i - 1] ?? 0, ends[i])`. */
+/** Spans written one after another into one buffer: span i is `bytes[ends[i - 1] ?? 0, ends[i])`. */
 export interface SpanBuffer {
   bytes: Uint8Array;
   ends: number[];
 }
 
-/** Encodes decoded spans (OTLP Span messages, as protobufjs reads them) into one buffer. */
+/**
+ * Writes a request's spans into one buffer: decoded spans (OTLP Span messages, as protobufjs reads them) encoded,
+ * and spans kept as they came copied, with attributes appended. Nothing of the request's body is kept.
+ */
 export class SpanWriter {
   private readonly writer = protobuf.Writer.create();
   private readonly ends: number[] = [];
 
   add(span: object): void {
     Span.encode(span as never, this.writer);
-    this.ends.push(this.writer.len);
+    this.ends.push(this.writer.pos);
+  }
+
+  /** A span's bytes as they came, and `added` appended (keys the span does not have). */
+  addAsItCame(bytes: Uint8Array, added?: Attributes): void {
+    this.writer.raw(bytes);
+    if (added) writeAttributes(this.writer, added);
+    this.ends.push(this.writer.pos);
   }
 
   finish(): SpanBuffer {
@@ -43,9 +56,11 @@ export class SpanWriter {
   }
 }
 
-/** A span's bytes with new attributes appended as further entries of its repeated `attributes` field. */
-export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Array {
-  const writer = protobuf.Writer.create();
+/**
+ * Attributes as further entries of a span's repeated `attributes` field: written after a span's bytes, since a
+ * protobuf message takes more entries of a repeated field after its end.
+ */
+function writeAttributes(writer: protobuf.Writer, added: Attributes): protobuf.Writer {
   for (const key in added) {
     const value = added[key];
     if (value === undefined) continue;
@@ -54,7 +69,7 @@ export function appendAttributes(span: Uint8Array, added: Attributes): Uint8Arra
     writeAnyValue(writer.uint32(KEY_VALUE_VALUE).fork(), value).ldelim();
     writer.ldelim();
   }
-  return Buffer.concat([span, writer.finish()]);
+  return writer;
 }
 
 /**
@@ -101,7 +116,12 @@ export function encodeRequest(spans: readonly EncodedSpan[]): Uint8Array {
     for (const [scope, held] of scopes) {
       writer.uint32(SCOPE_SPANS).fork();
       if (scope) InstrumentationScope.encode(scope as never, writer.uint32(SCOPE).fork()).ldelim();
-      for (const span of held) writer.uint32(SPANS).bytes(span.encoded());
+      for (const span of held) {
+        const bytes = span.bytes();
+        const appended = span.appended();
+        if (appended) writeAttributes(writer.uint32(SPANS).fork().raw(bytes), appended).ldelim();
+        else writer.uint32(SPANS).bytes(bytes);
+      }
       const { scopeSchemaUrl } = held[0]!.origin;
       if (typeof scopeSchemaUrl === 'string' && scopeSchemaUrl) writer.uint32(SCOPE_SCHEMA_URL).string(scopeSchemaUrl);
       resourceSchemaUrl = held[0]!.origin.resourceSchemaUrl;

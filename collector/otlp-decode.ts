@@ -5,12 +5,16 @@
 import type { Message } from 'protobufjs';
 import { ExportTraceServiceRequest, LenientExportTraceServiceRequest } from './otlp-schema.ts';
 import { refuseInvalidSpans, spanPosition, type DecodedRequest, type Refusals } from './otlp-validate.ts';
+import { markWireBytes } from './span-wire.ts';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';
 }
 
-/** A protobuf body; strings that are not valid UTF-8 are repaired (and said so), spans with bad ids refused. */
+/**
+ * A protobuf body; strings that are not valid UTF-8 are repaired (and said so), spans with bad ids refused, and each
+ * span marked with its bytes in `body` when they may be forwarded as they came (span-wire.ts).
+ */
 export function decodeProtobuf(body: Uint8Array, refusals: Refusals): Message {
   let message: Message;
   try {
@@ -32,6 +36,8 @@ export function decodeProtobuf(body: Uint8Array, refusals: Refusals): Message {
     throw malformedProtobuf(error);
   }
   if (problem) throw new OtlpDecodeError(`invalid ExportTraceServiceRequest: ${problem}`);
+  // Spans whose strings were repaired differ from their bytes; the others may be forwarded as they came.
+  if (!refusals.repairedStrings) markWireBytes(message as unknown as DecodedRequest, body);
   refuseInvalidSpans(message as unknown as DecodedRequest, refusals);
   return message;
 }

@@ -2,7 +2,7 @@
 // as a protobufjs descriptor: ExportTraceServiceRequest/Response and every message under them, with the
 // protocol's field numbers, and `google.rpc.Status`, the body of an OTLP/HTTP error response. Decoding and
 // re-encoding with the whole schema keeps every field of a span tokenledger does not interpret; fields added to
-// the protocol after this schema are dropped on the way (see docs/collector.md).
+// the protocol after this schema survive only in spans forwarded as they came (span-wire.ts, docs/collector.md).
 //
 // proto3 strings must be valid UTF-8, and protobufjs refuses a message whose strings are not. The lenient request
 // type decodes them with each invalid sequence replaced by U+FFFD (proto2 rules: no UTF-8 check), so one bad

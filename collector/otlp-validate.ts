@@ -5,6 +5,8 @@
 // (otlp-decode.ts: invalid sequences become U+FFFD); ids cannot be, so such a span is refused and the client
 // told in the response's partial success (OTLP/HTTP, "Partial Success").
 
+import { forgetWireBytes } from './span-wire.ts';
+
 /** The spans refused in one request, and what was repaired, for the client's partial success. */
 export class Refusals {
   count = 0;
@@ -66,7 +68,10 @@ function spanProblem(span: DecodedSpan): string | undefined {
   const parent = span.parentSpanId;
   if (parent && parent.length > 0) {
     if (parent.length !== SPAN_ID_BYTES) return `parentSpanId must be ${SPAN_ID_BYTES} bytes or empty, got ${parent.length}`;
-    if (allZero(parent)) span.parentSpanId = EMPTY;
+    if (allZero(parent)) {
+      span.parentSpanId = EMPTY;
+      forgetWireBytes(span);
+    }
   }
   for (const [l, link] of (span.links ?? []).entries()) {
     const linkProblem = idProblem('traceId', link.traceId, TRACE_ID_BYTES) ?? idProblem('spanId', link.spanId, SPAN_ID_BYTES);

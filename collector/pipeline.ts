@@ -1,17 +1,20 @@
 // Collector mode's data path, without HTTP or the network: decoded OTLP requests in, encoded OTLP requests for
-// the upstream out. Each span is read as it arrives (enrich.ts: classified, its usage normalised) and encoded there
-// and then: what is held until its trace is released (TraceStore) is the span's bytes, its class and usage and the
-// few fields the ledger reads, not the decoded message (which, held for seconds, made most of the garbage
-// collector's work). When the trace is released it is replayed through the span ledger (trace-rollup.ts, the path
-// the in-process processor takes): calls priced, duplicates marked, runs rolled up. What that adds to a span is
-// appended to its bytes; a span that came with attributes of the kinds it adds is decoded and encoded again. Traces released together go
-// upstream together, up to MAX_SPANS_PER_REQUEST spans a request, each resource and scope encoded once per request.
+// the upstream out. Each span is read as it arrives (enrich.ts: classified, its usage normalised); what is held
+// until its trace is released (TraceStore) is the span's bytes, its class and usage and the few fields the ledger
+// reads, not the decoded message (which, held for seconds, made most of the garbage collector's work). The bytes
+// are those it came as, when a protobuf request's span is well formed (span-wire.ts), with what reading added
+// appended; otherwise (JSON, repaired strings, hashed values) the span is encoded from its decoded message. When
+// the trace is released it is replayed through the span ledger (trace-rollup.ts, the path the in-process processor
+// takes): calls priced, duplicates marked, runs rolled up. What that adds to a span is appended to its bytes; a span
+// that came with attributes of the kinds it adds is decoded and encoded again. Traces released together go upstream
+// together, up to MAX_SPANS_PER_REQUEST spans a request, each resource and scope encoded once per request.
 //
-// Memory: the spans of one request are encoded into one buffer (otlp-bytes.ts), which lives until the last of them
+// Memory: the spans of one request are written into one buffer (otlp-bytes.ts), which lives until the last of them
 // leaves; so its lease counts the buffer while any of its spans is held, plus SPAN_OVERHEAD_BYTES per held span for
 // the objects beside the bytes. Every span handed back by the store leaves when its request is encoded, even when
 // encoding fails, so no path keeps a lease. A span whose reading throws is held and forwarded as it came; a trace
-// whose rollup throws is forwarded as it is.
+// whose rollup throws is forwarded as it is; a span whose additions cannot be written goes without them; a request
+// that cannot be encoded is dropped alone and counted (`onUnencodable`).
 import type { Attributes } from '@opentelemetry/api';
 import { adjustedCount } from '../base/sampling-threshold.ts';
 import {
@@ -29,10 +32,11 @@ import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget, type Lease } from './memory-budget.ts';
-import { appendAttributes, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import { encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
-import { enrichSpan, unixNanos, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
+import { readSpan, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
+import { forgetWireBytes, wireBytes } from './span-wire.ts';
 import { ROLLUP_ATTRIBUTES, TraceRollup, type TraceRollupHooks, type TraceSpan } from './trace-rollup.ts';
 import type { ReleasedTrace, TraceStore } from './trace-store.ts';
 
@@ -48,9 +52,11 @@ export type OtlpRequest = {
   }>;
 };
 
-/** The rollup's hooks, and one told of every request made for the upstream (for `--record`). */
+/** The rollup's hooks, one told of every request made for the upstream (for `--record`), and of spans lost. */
 export interface PipelineHooks extends TraceRollupHooks {
   onForward?(request: Uint8Array): void;
+  /** Spans no request could be made of (their resource nests deeper than the encoder goes). */
+  onUnencodable?(spans: number, detail: string): void;
 }
 
 export interface PipelineOptions {
@@ -121,16 +127,9 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
 
   /**
    * `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with);
-   * `collides`: whether a key the span came with is one the rollup may write.
+   * `mayCollide`: whether a key in the span's bytes is one the rollup (or, for bytes as they came, reading) may write.
    */
-  constructor(
-    span: Record<string, unknown>,
-    traceId: string,
-    enriched: EnrichedSpan,
-    origin: Origin,
-    kept: readonly string[],
-    collides: (key: string) => boolean,
-  ) {
+  constructor(span: Record<string, unknown>, traceId: string, enriched: EnrichedSpan, origin: Origin, kept: readonly string[], mayCollide: boolean) {
     const { attributes } = enriched;
     this.spanId = hexId(span.spanId);
     this.parentSpanId = hexId(span.parentSpanId);
@@ -147,7 +146,7 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
     for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
-    this.mayCollide = anyKey(span.attributes, collides);
+    this.mayCollide = mayCollide;
   }
 
   setBytes(source: Uint8Array, start: number, end: number, request: RequestBytes): void {
@@ -168,17 +167,31 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
     this.removed = keys;
   }
 
-  /** The span's bytes, with the attributes added since it arrived (replacing those it came with) and removed. */
-  encoded(): Uint8Array {
-    if (this.added || this.removed) {
-      const held = this.source.subarray(this.start, this.end);
-      this.source = this.mayCollide || this.removed ? replaceAttributes(held, this.added ?? {}, this.removed) : appendAttributes(held, this.added!);
+  /**
+   * The span's bytes; when an added attribute may replace one it came with, or one was removed, they are decoded
+   * and encoded again with them here. Throws if that cannot be written (a value nested deeper than the encoder
+   * goes); `asItCame` then forwards it.
+   */
+  bytes(): Uint8Array {
+    if (this.removed || (this.added && this.mayCollide)) {
+      this.source = replaceAttributes(this.source.subarray(this.start, this.end), this.added ?? {}, this.removed);
       this.start = 0;
       this.end = this.source.length;
       this.added = undefined;
       this.removed = undefined;
     }
     return this.source.subarray(this.start, this.end);
+  }
+
+  /** The attributes added since it arrived, none of which it came with: written after its bytes. */
+  appended(): Attributes | undefined {
+    return this.added;
+  }
+
+  /** Forgets what was to be added or removed: the span is forwarded as its bytes are. */
+  asItCame(): void {
+    this.added = undefined;
+    this.removed = undefined;
   }
 
   /** The span leaves the pipeline (once): its share of its request's lease is given back. */
@@ -261,7 +274,10 @@ export class CollectorPipeline {
     }
   }
 
-  /** Reads each span and encodes it, remembering its resource and scope; one lease counts the request's spans. */
+  /**
+   * Reads each span and writes its bytes (as it came, with what reading added appended, or encoded), remembering its
+   * resource and scope; one lease counts the request's spans.
+   */
   private heldSpans(request: OtlpRequest): HeldSpan[] {
     const spans: HeldSpan[] = [];
     const writer = new SpanWriter();
@@ -275,16 +291,22 @@ export class CollectorPipeline {
           scope: scopeSpans.scope,
           scopeSchemaUrl: scopeSpans.schemaUrl,
         };
-        const scopeName = scopeSpans.scope?.name ?? '';
+        const scope: SpanScope = { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version };
         for (const span of scopeSpans.spans ?? []) {
           const traceId = hexId(span.traceId);
           let shared = traceIds.get(traceId);
           if (shared === undefined) traceIds.set(traceId, (shared = traceId));
           // Before anything reads the span: the id must reach neither the rollup, the metrics nor the upstream.
-          if (this.hasher) hashAttributeValues(span.attributes, this.hasher);
-          const enriched = this.enriched(span as OtlpSpan, { name: scopeName, version: scopeSpans.scope?.version });
-          spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, this.collides));
-          writer.add(span);
+          if (this.hasher && hashAttributeValues(span.attributes, this.hasher)) forgetWireBytes(span);
+          const { enriched, added } = this.read(span as OtlpSpan, scope);
+          // Appending is right only for keys the span does not have (OTLP keys are unique): else it is encoded again.
+          let wire = wireBytes(span);
+          if (wire !== undefined && added !== undefined && anyKey(span.attributes, (key) => Object.hasOwn(added, key))) wire = undefined;
+          if (wire === undefined && added) span.attributes = withAttributes(span.attributes ?? [], added);
+          const mayCollide = anyKey(span.attributes, this.collides) || (wire !== undefined && added !== undefined && Object.keys(added).some(this.collides));
+          spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, mayCollide));
+          if (wire === undefined) writer.add(span);
+          else writer.addAsItCame(wire, added);
         }
       }
     }
@@ -299,37 +321,53 @@ export class CollectorPipeline {
   }
 
   /** The span read; if that throws, as it came (tokenledger's failure must not lose the span). */
-  private enriched(span: OtlpSpan, scope: SpanScope): EnrichedSpan {
+  private read(span: OtlpSpan, scope: SpanScope): { enriched: EnrichedSpan; added: Attributes | undefined } {
     try {
-      return enrichSpan(span, scope);
+      return readSpan(span, scope);
     } catch (error) {
       this.log.warn('enrich', () => `could not normalise a span; forwarded as it came: ${(error as Error).message}`);
-      return { attributes: {}, spanClass: UNREAD_SPAN, usage: undefined, pricedElsewhere: undefined };
+      return { enriched: { attributes: {}, spanClass: UNREAD_SPAN, usage: undefined, pricedElsewhere: undefined }, added: undefined };
     }
   }
 
   /**
    * Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. Every span
-   * leaves the pipeline here, its lease given back, whether or not its request could be encoded.
+   * leaves the pipeline here, its lease given back, whether or not its request could be encoded. A span whose added
+   * attributes cannot be written goes as its bytes are; a request that cannot be encoded (its resource nested
+   * deeper than the encoder goes) is dropped alone, and said so.
    */
   private encode(groups: HeldSpan[][]): ForwardRequest[] {
     const out: ForwardRequest[] = [];
-    try {
-      let batch: HeldSpan[] = [];
-      const send = () => {
+    let batch: HeldSpan[] = [];
+    const send = () => {
+      for (const span of batch) this.written(span);
+      try {
         out.push({ body: encodeRequest(batch), spans: batch.length });
-        batch = [];
-      };
-      for (const group of groups) {
-        if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
-        for (const span of group) batch.push(span);
+      } catch (error) {
+        const detail = `could not encode them for the upstream: ${(error as Error).message}`;
+        if (this.hooks.onUnencodable) this.hooks.onUnencodable(batch.length, detail);
+        else this.log.warn('encode', () => `dropped ${batch.length} spans: ${detail}`);
       }
-      if (batch.length > 0) send();
-    } finally {
-      for (const group of groups) for (const span of group) span.leave();
+      for (const span of batch) span.leave();
+      batch = [];
+    };
+    for (const group of groups) {
+      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
+      for (const span of group) batch.push(span);
     }
+    if (batch.length > 0) send();
     if (this.hooks.onForward) for (const request of out) this.hooks.onForward(request.body);
     return out;
+  }
+
+  /** The span's bytes with what replaces attributes it came with (once; encodeRequest then reads them); if that throws, it goes as it is. */
+  private written(span: HeldSpan): void {
+    try {
+      span.bytes();
+    } catch (error) {
+      span.asItCame();
+      this.log.warn('encode', () => `could not add tokenledger's attributes to a span; forwarded without them: ${(error as Error).message}`);
+    }
   }
 }
 
@@ -350,7 +388,7 @@ function writtenAtRollup(prefixes: readonly string[]): (key: string) => boolean 
   };
 }
 
-/** Whether a key of the span's key-values (as it came, with what reading it added) is one `test` picks. */
+/** Whether a key of the span's key-values (as it came, or with what reading added) is one `test` picks. */
 function anyKey(keyValues: unknown, test: (key: string) => boolean): boolean {
   if (!Array.isArray(keyValues)) return false;
   for (const keyValue of keyValues as OtlpKeyValue[]) if (test(keyValue.key)) return true;
