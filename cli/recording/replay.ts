@@ -88,6 +88,12 @@ export interface ReplayStats {
 /** Prices that tell the call was not priced because of what the pricer knew then: a price override may fix it. */
 const REPRICED_REASONS = new Set(['unknown_model', 'pricing_error']);
 
+/**
+ * How many released traces the TraceStore remembers (collector/trace-store.ts, MAX_REMEMBERED_TRACES, which it does
+ * not export): a span of one of them is late; a span of a trace released before them starts the trace again.
+ */
+const STORE_REMEMBERED_TRACES = 100_000;
+
 export class Replay {
   readonly stats: ReplayStats = {
     files: 0,
@@ -106,8 +112,15 @@ export class Replay {
   private readonly store: TraceStore<RecordedSpan>;
   /** Rolls each trace up with ledgers made once for the whole read; the ideal steps learned carry over from trace to trace. */
   private readonly rollup: TraceRollup;
-  /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
+  /**
+   * Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. A trace's
+   * entry goes when it is rolled up; one made again by a late span stays while the store remembers the trace as
+   * released (so a late span read twice counts once), and goes when the store forgets it.
+   */
   private readonly held = new Map<string, HeldTrace>();
+  /** The traces rolled up, oldest first, from `releasedHead` on: as many as the store remembers. */
+  private released: string[] = [];
+  private releasedHead = 0;
   /** The trace of the span read last, while it is held. */
   private lastTraceId: string | undefined;
   private lastHeld: HeldTrace | undefined;
@@ -269,6 +282,7 @@ export class Replay {
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
     if (released.traceId === this.lastTraceId) this.lastTraceId = undefined;
+    this.remember(released.traceId);
     for (const span of released.spans) span.release();
     this.stats.traces += 1;
     const whole = released.rootSeen && released.reason !== 'evicted';
@@ -292,6 +306,20 @@ export class Replay {
     const reported = new Set(runs.map((run) => run.id));
     const calls = ended.map(({ call, openRuns, agentName }): ReplayedCall => ({ call, runIds: openRuns.filter((id) => reported.has(id)), agentName }));
     this.sink.trace({ traceId: released.traceId, whole, runs, calls });
+  }
+
+  /** Keeps the traces rolled up as the store remembers them released; a trace it forgets loses its late spans' entry. */
+  private remember(traceId: string): void {
+    this.released.push(traceId);
+    if (this.released.length - this.releasedHead <= STORE_REMEMBERED_TRACES) return;
+    const forgotten = this.released[this.releasedHead]!;
+    this.releasedHead += 1;
+    if (this.releasedHead >= STORE_REMEMBERED_TRACES) {
+      this.released = this.released.slice(this.releasedHead);
+      this.releasedHead = 0;
+    }
+    this.held.delete(forgotten);
+    if (forgotten === this.lastTraceId) this.lastTraceId = undefined;
   }
 }
 
