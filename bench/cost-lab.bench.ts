@@ -3,8 +3,10 @@
 //   exporter appends OTLP/JSON lines to a file, against the same with the OTLP/JSON exporter sending to a local
 //   receiver in another process (its serialising is the same; its sending is not);
 // - reading: a recording of 100 000 spans (10 000 agent runs of 5 LLM calls and 4 tools, as the processor records
-//   them) read by `gate` (one read: the totals), `report` (one read: totals, runs to show, the prefix survey) and
-//   the second read of `whatif` and `report` (every call under four levers): wall time, CPU and the largest heap.
+//   them) read by `gate` (the totals), `report` (totals, runs to show, the prefix survey, the calls kept; then every
+//   call under four levers) and `whatif` (the prefix survey and the calls kept; then every call under four levers),
+//   each in one read, and the second read `whatif` and `report` make of a recording with more calls than they keep:
+//   wall time, CPU and the largest heap.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { ReportRuns } from '../cli/report/report-runs.ts';
 import { readRecordings } from '../cli/recording/read-recordings.ts';
 import { RecordingTotals } from '../cli/recording/recording-totals.ts';
 import type { ReplaySink } from '../cli/recording/replay.ts';
+import { KeptTraces } from '../cli/whatif/kept-traces.ts';
 import { chooseLevers } from '../cli/whatif/lever-choice.ts';
 import { PrefixSurvey } from '../cli/whatif/prefix-survey.ts';
 import { Repricing } from '../cli/whatif/repricing.ts';
@@ -122,8 +125,19 @@ await recordRuns(new RecordingSpanExporter(recording), RUNS);
 const spans = RUNS * 10;
 const pricer = new CallPricer();
 
-/** Reads the recording with these sinks; wall ms, CPU ms and the largest heap seen (sampled every 200 traces). */
-async function timeRead(sinks: ReplaySink[]): Promise<{ wall: number; cpu: number; heap: number }> {
+const options = { pricer, holdSpans: 20_000, maxSpans: 200_000 };
+
+/** Every call of the traces kept under the levers the survey chooses, as whatif and report do after their read. */
+function repriceKept(survey: PrefixSurvey, kept: KeptTraces): void {
+  const repricing = new Repricing(pricer, chooseLevers({}, survey).levers);
+  for (const trace of kept.traces ?? []) repricing.reprice(trace);
+}
+
+/**
+ * Reads the recording with these sinks, then does `after`; wall ms, CPU ms and the largest heap seen (sampled every
+ * 200 traces, and at the end).
+ */
+async function timeRead(sinks: ReplaySink[], after = () => {}): Promise<{ wall: number; cpu: number; heap: number }> {
   gc?.();
   let heap = process.memoryUsage().heapUsed;
   let traces = 0;
@@ -134,15 +148,17 @@ async function timeRead(sinks: ReplaySink[]): Promise<{ wall: number; cpu: numbe
   };
   const start = performance.now();
   const cpu = process.cpuUsage();
-  await readRecordings([recording], { pricer, holdSpans: 20_000, maxSpans: 200_000 }, [...sinks, sampler]);
+  await readRecordings([recording], options, [...sinks, sampler]);
+  heap = Math.max(heap, process.memoryUsage().heapUsed);
+  after();
   const used = process.cpuUsage(cpu);
   return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000, heap };
 }
 
 const rows: string[][] = [];
-const measure = async (label: string, sinks: () => ReplaySink[]) => {
+const measure = async (label: string, read: () => Promise<{ wall: number; cpu: number; heap: number }>) => {
   const results = [];
-  for (let round = 0; round < ROUNDS; round += 1) results.push(await timeRead(sinks()));
+  for (let round = 0; round < ROUNDS; round += 1) results.push(await read());
   rows.push([
     label,
     `${(median(results.map((r) => r.wall)) / 1000).toFixed(2)} s`,
@@ -150,11 +166,20 @@ const measure = async (label: string, sinks: () => ReplaySink[]) => {
     `${(Math.max(...results.map((r) => r.heap)) / 2 ** 20).toFixed(0)} MB`,
   ]);
 };
-await measure('gate (totals)', () => [new RecordingTotals()]);
-await measure('report, first read (totals, 12 runs shown, prefix survey)', () => [new RecordingTotals(), new ReportRuns(12), new PrefixSurvey()]);
+await measure('gate (totals)', () => timeRead([new RecordingTotals()]));
+await measure('report (totals, 12 runs shown, prefix survey; every call under 4 levers)', () => {
+  const survey = new PrefixSurvey();
+  const kept = new KeptTraces(options.maxSpans);
+  return timeRead([new RecordingTotals(), new ReportRuns(12), survey, kept], () => repriceKept(survey, kept));
+});
+await measure('whatif (prefix survey; every call under 4 levers)', () => {
+  const survey = new PrefixSurvey();
+  const kept = new KeptTraces(options.maxSpans);
+  return timeRead([survey, kept], () => repriceKept(survey, kept));
+});
 const survey = new PrefixSurvey();
-await readRecordings([recording], { pricer, holdSpans: 20_000, maxSpans: 200_000 }, [survey]);
-await measure('whatif / report, second read (every call under 4 levers)', () => [new Repricing(pricer, chooseLevers({}, survey).levers)]);
+await readRecordings([recording], options, [survey]);
+await measure('whatif / report past the calls kept: the second read', () => timeRead([new Repricing(pricer, chooseLevers({}, survey).levers)]));
 printTable(
   `reading a recording of ${spans.toLocaleString('en-US')} spans, ${(statSync(recording).size / 2 ** 20).toFixed(0)} MB of OTLP/JSON lines (${ROUNDS} rounds: medians, heap the largest)`,
   ['read', 'wall', 'CPU', 'heap'],

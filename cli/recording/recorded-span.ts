@@ -96,7 +96,10 @@ export class RecordedSpan implements TraceSpan {
     this.spanClass = enriched.spanClass;
     this.usage = usage;
     this.pricedElsewhere = enriched.pricedElsewhere;
-    for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
+    for (const key of ROLLUP_ATTRIBUTES) {
+      const value = attributes[key];
+      if (value !== undefined) this.attributes[key] = value;
+    }
     if (usage === undefined || isRefusedCall(attributes)) return;
     // As collector mode prices it: a span without a start time is priced as of now.
     const startMs = times.startNanos > 0n ? Number(times.startNanos / 1_000_000n) : Date.now();

@@ -110,18 +110,29 @@ async function* jsonRequests(path: string, reader: ByteReader): AsyncGenerator<R
     return;
   }
   yield { request: traceRequest(parsed, `${path}:${lineNumber}`), where: `${path}:${lineNumber}` };
+  parsed = undefined;
   for (line = await reader.line(); line !== undefined; line = await reader.line()) {
     lineNumber += 1;
-    const text = lineText(line);
-    if (text.trim() === '') continue;
     const where = `${path}:${lineNumber}`;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new RecordingError(where, `not a JSON line (${(error as Error).message}); the recording is cut short or corrupt`);
-    }
-    yield { request: traceRequest(parsed, where), where };
+    const request = jsonLine(line, where);
+    if (request !== undefined) yield { request, where };
   }
+}
+
+/**
+ * One line's request; undefined for a blank line. Its text (hundreds of KB) is let go before the request is read: held
+ * while its spans are read, it would outlive the garbage collector's next young-generation pass and be promoted.
+ */
+function jsonLine(line: Buffer, where: string): RecordedRequest | undefined {
+  const text = lineText(line);
+  if (text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RecordingError(where, `not a JSON line (${(error as Error).message}); the recording is cut short or corrupt`);
+  }
+  return traceRequest(parsed, where);
 }
 
 /** A line's text: read as Latin-1 when it is all ASCII (the same text, without UTF-8 decoding), else as UTF-8. */

@@ -24,6 +24,7 @@ import {
 import type { CallFigures } from '../../ledger/call-figures.ts';
 import { COST_ATTRIBUTES } from '../../ledger/cost-attributes.ts';
 import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
+import type { SpanClass } from '../../ledger/sources/registry.ts';
 import { IdealStepsLearner } from '../../runs/ideal-steps.ts';
 import type { RunState } from '../../runs/run-state.ts';
 import type { RunSummary } from '../../runs/run-summary.ts';
@@ -88,6 +89,12 @@ export interface ReplayStats {
 /** Prices that tell the call was not priced because of what the pricer knew then: a price override may fix it. */
 const REPRICED_REASONS = new Set(['unknown_model', 'pricing_error']);
 
+/**
+ * How many released traces the TraceStore remembers (collector/trace-store.ts, MAX_REMEMBERED_TRACES, which it does
+ * not export): a span of one of them is late; a span of a trace released before them starts the trace again.
+ */
+const STORE_REMEMBERED_TRACES = 100_000;
+
 export class Replay {
   readonly stats: ReplayStats = {
     files: 0,
@@ -106,13 +113,21 @@ export class Replay {
   private readonly store: TraceStore<RecordedSpan>;
   /** Rolls each trace up with ledgers made once for the whole read; the ideal steps learned carry over from trace to trace. */
   private readonly rollup: TraceRollup;
-  /** Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. */
+  /**
+   * Of each held trace: its span ids (to find a span read twice) and the last end time of each stream. A trace's
+   * entry goes when it is rolled up; one made again by a late span stays while the store remembers the trace as
+   * released (so a late span read twice counts once), and goes when the store forgets it.
+   */
   private readonly held = new Map<string, HeldTrace>();
+  /** The traces rolled up, oldest first, from `releasedHead` on: as many as the store remembers. */
+  private released: string[] = [];
+  private releasedHead = 0;
   /** The trace of the span read last, while it is held. */
   private lastTraceId: string | undefined;
   private lastHeld: HeldTrace | undefined;
   private clock = 0;
   private nextTake = 0;
+  private readonly spanClasses = new SharedSpanClasses();
 
   constructor(options: ReplayOptions, sink: ReplaySink) {
     this.options = options;
@@ -219,13 +234,16 @@ export class Replay {
     this.dropStaleCost(attributes);
     dropLearnedIdealSteps(attributes);
     const { enriched } = readSpanAttributes(attributes, scope, name);
+    enriched.spanClass = this.spanClasses.shared(enriched.spanClass);
     const times = { startNanos: unixNanos(span.startTimeUnixNano), endNanos: unixNanos(span.endTimeUnixNano) };
     if (held) times.endNanos = held.add(spanId, stream, times.endNanos);
-    else this.held.set(traceId, (held = new HeldTrace(spanId, stream, times.endNanos)));
+    else this.held.set(traceId, (held = new HeldTrace(traceId, spanId, stream, times.endNanos)));
     this.lastTraceId = traceId;
     this.lastHeld = held;
     const traceState = typeof span.traceState === 'string' ? span.traceState : undefined;
-    const recorded = new RecordedSpan({ traceId, spanId, parentSpanId }, name, times, statusCode, enriched, where, traceState);
+    // Held spans of a trace share its id, and siblings their parent's, rather than each keeping its own copy.
+    const ids = { traceId: held.traceId, spanId: held.own(spanId), parentSpanId: held.parent(parentSpanId) };
+    const recorded = new RecordedSpan(ids, name, times, statusCode, enriched, where, traceState);
     // A span whose parent is in another process is the root of what this process recorded (the processor's local
     // root): the store counts it as the trace's root; the rollup links it to its parent if that is read too.
     if (parentIsRemote(span.flags)) recorded.holdAsRoot();
@@ -269,6 +287,7 @@ export class Replay {
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
     if (released.traceId === this.lastTraceId) this.lastTraceId = undefined;
+    this.remember(released.traceId);
     for (const span of released.spans) span.release();
     this.stats.traces += 1;
     const whole = released.rootSeen && released.reason !== 'evicted';
@@ -293,32 +312,89 @@ export class Replay {
     const calls = ended.map(({ call, openRuns, agentName }): ReplayedCall => ({ call, runIds: openRuns.filter((id) => reported.has(id)), agentName }));
     this.sink.trace({ traceId: released.traceId, whole, runs, calls });
   }
+
+  /** Keeps the traces rolled up as the store remembers them released; a trace it forgets loses its late spans' entry. */
+  private remember(traceId: string): void {
+    this.released.push(traceId);
+    if (this.released.length - this.releasedHead <= STORE_REMEMBERED_TRACES) return;
+    const forgotten = this.released[this.releasedHead]!;
+    this.releasedHead += 1;
+    if (this.releasedHead >= STORE_REMEMBERED_TRACES) {
+      this.released = this.released.slice(this.releasedHead);
+      this.releasedHead = 0;
+    }
+    this.held.delete(forgotten);
+    if (forgotten === this.lastTraceId) this.lastTraceId = undefined;
+  }
+}
+
+/** Span ids a held trace lists before it puts them in a set. */
+const SPAN_IDS_LISTED = 32;
+/** Span names whose classes are shared; past it a span keeps the class it was given. */
+const MAX_SHARED_CLASS_NAMES = 1000;
+
+/** One SpanClass object for the spans of a class, rather than the one classifySpan makes for each span held. */
+class SharedSpanClasses {
+  private readonly byRunName = new Map<string, SpanClass[]>();
+
+  shared(spanClass: SpanClass): SpanClass {
+    const same = this.byRunName.get(spanClass.runName);
+    if (same === undefined) {
+      if (this.byRunName.size < MAX_SHARED_CLASS_NAMES) this.byRunName.set(spanClass.runName, [spanClass]);
+      return spanClass;
+    }
+    for (const known of same) if (known.kind === spanClass.kind && known.source === spanClass.source) return known;
+    same.push(spanClass);
+    return spanClass;
+  }
 }
 
 /**
- * Of a held trace: its span ids (to find a span read twice) and the last end time of each stream. A set and a map
- * only once it has a second span and a second stream: many traces are one span, and most come from one process.
+ * Of a held trace: its id, its span ids (to find a span read twice) and the last end time of each stream. A list of
+ * ids only once it has a second span, and a map only once a second stream: many traces are one span, and most come
+ * from one process.
  */
 class HeldTrace {
+  readonly traceId: string;
   private readonly firstId: string;
-  private ids: Set<string> | undefined;
+  /** Span ids: a list while short (a set holds far more per entry), a set past SPAN_IDS_LISTED. */
+  private ids: string[] | Set<string> | undefined;
+  /** The parent id read last: the spans of a run share one. */
+  private parentId = '';
   private readonly stream: string;
   private lastEnd: bigint;
   private otherStreams: Map<string, bigint> | undefined;
 
-  constructor(spanId: string, stream: string, endNanos: bigint) {
+  constructor(traceId: string, spanId: string, stream: string, endNanos: bigint) {
+    this.traceId = traceId;
     this.firstId = spanId;
     this.stream = stream;
     this.lastEnd = endNanos;
   }
 
   has(spanId: string): boolean {
-    return this.ids ? this.ids.has(spanId) : spanId === this.firstId;
+    const ids = this.ids;
+    if (ids === undefined) return spanId === this.firstId;
+    return Array.isArray(ids) ? ids.includes(spanId) : ids.has(spanId);
+  }
+
+  /** A parent id as held: one string for the spans that share it (the steps of a run). */
+  parent(id: string): string {
+    if (id !== this.parentId) this.parentId = id;
+    return this.parentId;
+  }
+
+  /** A span id as held: the parent id read last when it is that one (a run's span, read after its steps). */
+  own(id: string): string {
+    return id === this.parentId ? this.parentId : id;
   }
 
   /** Adds a span; its end as read (a nanosecond after the last of its stream when it is not later). */
   add(spanId: string, stream: string, endNanos: bigint): bigint {
-    (this.ids ??= new Set([this.firstId])).add(spanId);
+    const ids = (this.ids ??= [this.firstId]);
+    if (!Array.isArray(ids)) ids.add(spanId);
+    else if (ids.length < SPAN_IDS_LISTED) ids.push(spanId);
+    else this.ids = new Set(ids).add(spanId);
     const before = stream === this.stream ? this.lastEnd : this.otherStreams?.get(stream);
     const end = before !== undefined && endNanos <= before ? before + 1n : endNanos;
     if (stream === this.stream) this.lastEnd = end;

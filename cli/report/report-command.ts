@@ -1,5 +1,6 @@
-// `tokenledger report`: two reads of the recordings — the totals, the runs to show and what the levers need
-// (one read), then every call under each lever — and one HTML file written.
+// `tokenledger report`: one read of the recordings — the totals, the runs to show and what the levers need — then
+// every call under each lever (from the traces that read kept, or a second read of a recording too large to keep),
+// and one HTML file written.
 import { writeFileSync } from 'node:fs';
 import { commandHelp, parseCommandLine, UsageError, type CommandIo } from '../../config/command-line.ts';
 import { dollars, plural } from '../format.ts';
@@ -10,6 +11,7 @@ import type { ReplayStats } from '../recording/replay.ts';
 import { billFiles, reconcileRecordings } from '../reconcile/reconcile-command.ts';
 import type { Reconciliation } from '../reconcile/reconciliation.ts';
 import { RecordingTotals } from '../recording/recording-totals.ts';
+import { KeptTraces } from '../whatif/kept-traces.ts';
 import { PrefixSurvey } from '../whatif/prefix-survey.ts';
 import { repriceRecordings } from '../whatif/whatif-command.ts';
 import { reportPage } from './report-page.ts';
@@ -27,16 +29,17 @@ export async function report(argv: readonly string[], io: CommandIo): Promise<nu
   const runsLimit = values.runs ?? 12;
   const runs = new ReportRuns(runsLimit);
   const survey = new PrefixSurvey();
+  const kept = new KeptTraces(options.maxSpans);
   const bill = billFiles(values);
   let facts = new RecordingFacts();
   let stats: ReplayStats;
   let reconciliation: Reconciliation | undefined;
   if (Object.values(bill).some((list) => list.length > 0)) {
     // With a bill, the one read of the recordings also feeds the reconciliation.
-    const reconciled = await reconcileRecordings(files, values, bill, [totals, runs, survey]);
+    const reconciled = await reconcileRecordings(files, values, bill, [totals, runs, survey, kept]);
     ({ facts, stats, reconciliation } = reconciled);
-  } else stats = await readRecordings(files, options, [totals, runs, survey, facts]);
-  const levers = await repriceRecordings(files, options, survey, values);
+  } else stats = await readRecordings(files, options, [totals, runs, survey, facts, kept]);
+  const levers = await repriceRecordings(files, options, survey, values, { stats, traces: kept.traces });
   const out = values.out ?? 'tokenledger-report.html';
   const html = reportPage({
     title: values.title ?? `tokenledger report: ${files.join(', ')}`,

@@ -10,7 +10,7 @@ import { inputParts, withInputParts, withOutputCap, type CacheTtl, type Scenario
 
 export interface LeverPass {
   /** The call under the lever (the same object when the lever changes nothing). */
-  apply(call: CallRecord, scenario: Scenario): Scenario;
+  apply(call: Pick<CallRecord, 'prefixHash' | 'startMs'>, scenario: Scenario): Scenario;
 }
 
 export interface Lever {

@@ -1,11 +1,39 @@
-// The second of whatif's two reads: every recorded call priced as it was and under each lever, with the same
-// CallPricer (price data and overrides) for both, summed per run, over the tasks and in all. A call that cannot be
-// priced as it was (its usage or model unknown) is left out of every sum and counted, and the runs it is in have
-// no saving figure (unknown, not zero).
-import type { CallPricer } from '../../ledger/pricing/call-pricer.ts';
+// What whatif does once the levers are chosen: every recorded call priced as it was and under each lever, with the
+// same CallPricer (price data and overrides) for both, summed per run, over the tasks and in all. A call that cannot
+// be priced as it was (its usage or model unknown) is left out of every sum and counted, and the runs it is in have
+// no saving figure (unknown, not zero). The traces come kept from the first read (kept-traces.ts), or from a second.
+import type { CallDescription, CallPricer } from '../../ledger/pricing/call-pricer.ts';
+import type { UsageFigures } from '../../ledger/usage-figures.ts';
+import type { RunSummary } from '../../runs/run-summary.ts';
 import type { ReplayedTrace, ReplaySink } from '../recording/replay.ts';
 import type { Lever, LeverPass } from './levers.ts';
 import type { Scenario } from './scenario.ts';
+
+/** A call as re-pricing reads it: its usage and what it was, what the levers read, and its cost as recorded. */
+export interface RepricedCall {
+  usage: UsageFigures | undefined;
+  description: CallDescription;
+  prefixHash: string | undefined;
+  startMs: number;
+  recordedUsd: number | undefined;
+}
+
+/** A trace as re-pricing reads it: its runs' ids and outcomes, and its calls with the reported runs they count in. */
+export interface RepricedTrace {
+  runs: Array<Pick<RunSummary, 'id' | 'agentName' | 'nested' | 'success'>>;
+  calls: Array<{ call: RepricedCall; runIds: string[] }>;
+}
+
+/** What re-pricing reads of a replayed trace, and no more (the rest of its calls and runs can be let go). */
+export function repricedTrace(trace: ReplayedTrace): RepricedTrace {
+  return {
+    runs: trace.runs.map(({ id, agentName, nested, success }) => ({ id, agentName, nested, success })),
+    calls: trace.calls.map(({ call, runIds }) => ({
+      call: { usage: call.usage, description: call.description, prefixHash: call.prefixHash, startMs: call.startMs, recordedUsd: call.figures.cost?.total },
+      runIds,
+    })),
+  };
+}
 
 export interface LeverTotals {
   lever: Lever;
@@ -60,6 +88,10 @@ export class Repricing implements ReplaySink {
   }
 
   trace(trace: ReplayedTrace): void {
+    this.reprice(repricedTrace(trace));
+  }
+
+  reprice(trace: RepricedTrace): void {
     for (const summary of trace.runs) {
       const run: RunRepricing = {
         id: summary.id,
@@ -95,7 +127,7 @@ export class Repricing implements ReplaySink {
       const before = priced.cost.total ?? 0;
       this.pricedCalls += 1;
       this.priceData.add(priced.dataVersion);
-      const recorded = call.figures.cost?.total;
+      const recorded = call.recordedUsd;
       if (recorded !== undefined && Math.abs(recorded - before) > 1e-9) this.callsPricedDifferently += 1;
       this.usdBefore += before;
       if (inTask) this.taskUsdBefore += before;

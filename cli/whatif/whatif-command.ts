@@ -1,12 +1,14 @@
-// `tokenledger whatif`: two reads of the recordings — what the levers need to know of the whole (PrefixSurvey),
-// then every call priced as it was and under each lever (Repricing) — and the levers ranked by saving.
+// `tokenledger whatif`: what the levers need to know of the whole recording (PrefixSurvey), then every call priced as
+// it was and under each lever (Repricing) — the traces kept from that one read, or from a second read of a recording
+// too large to keep (kept-traces.ts) — and the levers ranked by saving.
 import { commandHelp, parseCommandLine, UsageError, type CommandIo } from '../../config/command-line.ts';
 import { replayOptions } from '../recording/reading-settings.ts';
 import { readRecordings } from '../recording/read-recordings.ts';
-import type { ReplayOptions } from '../recording/replay.ts';
+import type { ReplayOptions, ReplayStats } from '../recording/replay.ts';
+import { KeptTraces } from './kept-traces.ts';
 import { chooseLevers, type LeverChoice } from './lever-choice.ts';
 import { PrefixSurvey } from './prefix-survey.ts';
-import { Repricing } from './repricing.ts';
+import { Repricing, type RepricedTrace } from './repricing.ts';
 import { rankLevers, whatifJson, whatifText, type WhatIf } from './whatif-output.ts';
 import { WHATIF_COMMAND } from './whatif-settings.ts';
 
@@ -18,17 +20,29 @@ export async function whatif(argv: readonly string[], io: CommandIo): Promise<nu
   }
   const options = replayOptions(values);
   const survey = new PrefixSurvey();
-  await readRecordings(files, options, [survey]);
-  const result = await repriceRecordings(files, options, survey, values);
+  const kept = new KeptTraces(options.maxSpans);
+  const stats = await readRecordings(files, options, [survey, kept]);
+  const result = await repriceRecordings(files, options, survey, values, { stats, traces: kept.traces });
   io.out(values.json ? `${JSON.stringify(whatifJson(result), null, 2)}\n` : whatifText(result, values.runs ?? 10));
   return 0;
 }
 
-/** The second read: every call under each lever chosen. A `--model` no price data knows is a UsageError. */
-export async function repriceRecordings(files: readonly string[], options: ReplayOptions, survey: PrefixSurvey, choice: LeverChoice): Promise<WhatIf> {
+/**
+ * Every call under each lever chosen: the traces kept from the first read, else read again. A `--model` no price data
+ * knows is a UsageError.
+ */
+export async function repriceRecordings(
+  files: readonly string[],
+  options: ReplayOptions,
+  survey: PrefixSurvey,
+  choice: LeverChoice,
+  firstRead: { stats: ReplayStats; traces: readonly RepricedTrace[] | undefined },
+): Promise<WhatIf> {
   const { levers, notes } = chooseLevers(choice, survey);
   const repricing = new Repricing(options.pricer, levers);
-  const stats = await readRecordings(files, options, [repricing]);
+  let stats = firstRead.stats;
+  if (firstRead.traces) for (const trace of firstRead.traces) repricing.reprice(trace);
+  else stats = await readRecordings(files, options, [repricing]);
   const model = repricing.levers.find((totals) => totals.lever.id === 'model');
   if (model && repricing.pricedCalls > 0 && model.callsUnpricedAfter === repricing.pricedCalls) {
     throw new UsageError(
