@@ -57,7 +57,8 @@ export interface TraceStoreStats {
   lateSpans: number;
 }
 
-const MAX_REMEMBERED_TRACES = 100_000;
+/** How many released traces the store remembers: a span of one of them is late; of one released before them, it starts the trace again. */
+export const MAX_REMEMBERED_TRACES = 100_000;
 
 export class TraceStore<S extends StoredSpan> {
   private readonly traces = new OldestFirstMap<string, HeldTrace<S>>();

@@ -14,7 +14,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { readAttributes, readSpanAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
 import { TraceRollup, type TraceSpan } from '../../collector/trace-rollup.ts';
-import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
+import { MAX_REMEMBERED_TRACES, TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
@@ -88,12 +88,6 @@ export interface ReplayStats {
 
 /** Prices that tell the call was not priced because of what the pricer knew then: a price override may fix it. */
 const REPRICED_REASONS = new Set(['unknown_model', 'pricing_error']);
-
-/**
- * How many released traces the TraceStore remembers (collector/trace-store.ts, MAX_REMEMBERED_TRACES, which it does
- * not export): a span of one of them is late; a span of a trace released before them starts the trace again.
- */
-const STORE_REMEMBERED_TRACES = 100_000;
 
 export class Replay {
   readonly stats: ReplayStats = {
@@ -316,10 +310,10 @@ export class Replay {
   /** Keeps the traces rolled up as the store remembers them released; a trace it forgets loses its late spans' entry. */
   private remember(traceId: string): void {
     this.released.push(traceId);
-    if (this.released.length - this.releasedHead <= STORE_REMEMBERED_TRACES) return;
+    if (this.released.length - this.releasedHead <= MAX_REMEMBERED_TRACES) return;
     const forgotten = this.released[this.releasedHead]!;
     this.releasedHead += 1;
-    if (this.releasedHead >= STORE_REMEMBERED_TRACES) {
+    if (this.releasedHead >= MAX_REMEMBERED_TRACES) {
       this.released = this.released.slice(this.releasedHead);
       this.releasedHead = 0;
     }
