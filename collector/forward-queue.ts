@@ -157,8 +157,8 @@ export class ForwardQueue {
   }
 
   /**
-   * Resolves when every request is delivered or dropped, or at `deadline` (epoch ms, by the clock). The clock's
-   * timers do not keep the process alive, so the drain holds it open itself until it resolves.
+   * Resolves when every request is delivered or dropped, or at `deadline` (epoch ms, by the clock). The deadline's
+   * timer keeps the process alive until then.
    */
   drain(deadline: number): Promise<void> {
     this.draining = true;
@@ -167,11 +167,9 @@ export class ForwardQueue {
     this.reschedule(true);
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => {
-      const alive = setInterval(() => undefined, DRAIN_RETRY_MS);
-      const timer = this.clock.after(deadline - this.clock.now(), done);
+      const timer = this.clock.after(deadline - this.clock.now(), done, { keepAlive: true });
       function done() {
         timer.cancel();
-        clearInterval(alive);
         resolve();
       }
       this.onIdle = done;
