@@ -117,7 +117,7 @@ export class ForwardQueue {
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? systemClock;
     this.client = new UpstreamClient(options.url, headers, this.concurrency, options.timeoutMs ?? 10_000, this.clock);
-    this.retries = new RetryPolicy(options.backoff, this.clock, options.random);
+    this.retries = new RetryPolicy(options.backoff, options.random);
     this.disk = options.disk;
     this.events = options.events ?? {};
   }
@@ -289,7 +289,7 @@ export class ForwardQueue {
     entry.attempts += 1;
     const now = this.clock.now();
     entry.firstAttempt ??= now;
-    const delay = this.retries.delay(entry.attempts, entry.firstAttempt, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
+    const delay = this.retries.delay(entry.attempts, entry.firstAttempt, now, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
     if (delay === undefined) {
       this.done(entry);
       this.events.dropped?.(
