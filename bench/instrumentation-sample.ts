@@ -112,7 +112,7 @@ class CountingSampler implements Sampler {
  * name ends in `, unsampled` run under a sampler that drops every trace (what a 0.1 ratio does to nine calls in ten);
  * tokenledger's configurations wrap the sampler as the register entry does.
  */
-export function setUp(spec: CallSpec, configuration: string): { call: () => Promise<unknown>; counts: () => SpanCounts } {
+function setUp(spec: CallSpec, configuration: string): { call: () => Promise<unknown>; counts: () => SpanCounts } {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const unsampled = configuration.endsWith(', unsampled');
   const tool = configuration.replace(/, unsampled$/, '');

@@ -23,7 +23,7 @@ import { parseCommandLine, UsageError, type CommandIo, type FlagValues } from '.
 import { loadPriceOverridesFile } from '../ledger/pricing/price-overrides.ts';
 import { CollectorServer, type CollectorTls, type StopResult } from './collector-server.ts';
 import { forwardedRecorder } from './record-forwarded.ts';
-import { COLLECT_COMMAND, collectorHelp, type Address, type COLLECTOR_FLAGS } from './settings.ts';
+import { COLLECT_COMMAND, collectorHelp, hostPort, type Address, type COLLECTOR_FLAGS } from './settings.ts';
 import { upstreamCompression, upstreamHeaders } from './upstream-headers.ts';
 
 type Values = FlagValues<typeof COLLECTOR_FLAGS>;
@@ -86,7 +86,7 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
   const metricsEndpoint = values.metricsEndpoint || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || upstream;
   const metrics = values.prometheus
     ? await prometheusReader(values.prometheus)
-    : { reader: otlpReader(metricsEndpoint, env), url: undefined, close: async () => undefined };
+    : { reader: otlpReader(metricsEndpoint, env), address: undefined, close: async () => undefined };
   const meterProvider = new MeterProvider({ readers: [metrics.reader] });
   const recorder = values.record ? forwardedRecorder(values.record) : undefined;
   const release = () => Promise.all([meterProvider.shutdown().catch(() => undefined), recorder?.close().catch(() => undefined), metrics.close()]);
@@ -104,7 +104,7 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
   io.out(
     `tokenledger collect: listening on ${url}/v1/traces; upstream ${upstream.replace(/\/+$/, '')}; ` +
       `memory limit ${mib(values.maxMemoryBytes!)}, body limit ${mib(values.maxBodyBytes!)}, ${values.upstreamConcurrency} upstream requests in flight, ` +
-      `drain ${drainMs / 1000} s; metrics ${metrics.url ? `for Prometheus on ${metrics.url.replace(/^http:\/\//, '').replace(/\/metrics$/, '')}` : `to ${metricsEndpoint.replace(/\/+$/, '')}`}` +
+      `drain ${drainMs / 1000} s; metrics ${metrics.address ? `for Prometheus on ${hostPort(metrics.address)}` : `to ${metricsEndpoint.replace(/\/+$/, '')}`}` +
       `${values.queueDir ? `; queue kept in ${values.queueDir}` : ''}${values.record ? `; recording into ${values.record}` : ''}\n`,
   );
   let stopped: Promise<number> | undefined;
@@ -116,7 +116,8 @@ export async function startCollector(argv: readonly string[], io: CommandIo): Pr
     (lost > 0 ? io.err : io.out)(`${line}\n`);
     return lost > 0 ? 1 : 0;
   };
-  return { url, metricsUrl: metrics.url, server, drainMs, stop: () => (stopped ??= stop()) };
+  const metricsUrl = metrics.address && `http://${hostPort(metrics.address)}/metrics`;
+  return { url, metricsUrl, server, drainMs, stop: () => (stopped ??= stop()) };
 }
 
 function collectorServer(
@@ -206,7 +207,7 @@ function otlpReader(endpoint: string, env: NodeJS.ProcessEnv): IMetricReader {
  * `--prometheus host:port`: the metrics served for scraping at `/metrics`, from a listener of our own so that port 0
  * (one the system picks) can be told back; like the exporter's own, it does not keep the process alive.
  */
-async function prometheusReader({ host, port }: Address): Promise<{ reader: IMetricReader; url: string; close(): Promise<void> }> {
+async function prometheusReader({ host, port }: Address): Promise<{ reader: IMetricReader; address: Address; close(): Promise<void> }> {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const server: Server = createServer((req, res) => {
     if ((req.url ?? '').split('?')[0] === '/metrics') exporter.getMetricsRequestHandler(req, res);
@@ -217,10 +218,9 @@ async function prometheusReader({ host, port }: Address): Promise<{ reader: IMet
     server.listen(port, host, resolve);
   });
   server.unref();
-  const bound = (server.address() as AddressInfo).port;
   return {
     reader: exporter,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`,
+    address: { host, port: (server.address() as AddressInfo).port },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -117,7 +117,7 @@ export class ForwardQueue {
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? systemClock;
     this.client = new UpstreamClient(options.url, headers, this.concurrency, options.timeoutMs ?? 10_000, this.clock);
-    this.retries = new RetryPolicy(options.backoff, this.clock, options.random);
+    this.retries = new RetryPolicy(options.backoff, options.random);
     this.disk = options.disk;
     this.events = options.events ?? {};
   }
@@ -157,8 +157,8 @@ export class ForwardQueue {
   }
 
   /**
-   * Resolves when every request is delivered or dropped, or at `deadline` (epoch ms, by the clock). The clock's
-   * timers do not keep the process alive, so the drain holds it open itself until it resolves.
+   * Resolves when every request is delivered or dropped, or at `deadline` (epoch ms, by the clock). The deadline's
+   * timer keeps the process alive until then.
    */
   drain(deadline: number): Promise<void> {
     this.draining = true;
@@ -167,11 +167,9 @@ export class ForwardQueue {
     this.reschedule(true);
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => {
-      const alive = setInterval(() => undefined, DRAIN_RETRY_MS);
-      const timer = this.clock.after(deadline - this.clock.now(), done);
+      const timer = this.clock.after(deadline - this.clock.now(), done, { keepAlive: true });
       function done() {
         timer.cancel();
-        clearInterval(alive);
         resolve();
       }
       this.onIdle = done;
@@ -291,7 +289,7 @@ export class ForwardQueue {
     entry.attempts += 1;
     const now = this.clock.now();
     entry.firstAttempt ??= now;
-    const delay = this.retries.delay(entry.attempts, entry.firstAttempt, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
+    const delay = this.retries.delay(entry.attempts, entry.firstAttempt, now, retryAfter, this.draining ? DRAIN_RETRY_MS : Infinity);
     if (delay === undefined) {
       this.done(entry);
       this.events.dropped?.(

@@ -3,9 +3,8 @@
 // sends is honoured; otherwise the delay grows exponentially with jitter, as the OpenTelemetry Collector's
 // exporterhelper does (multiplier 1.5, randomization ±50 %), and retrying stops after a maximum elapsed time.
 // 400 and 413 refuse the request's content, which may be one span's fault: the request is split and the halves
-// sent (forward-queue.ts). Every other status refuses the request whole and is not retried. Time is the injected
-// clock's, so tests drive it.
-import { systemClock, type Clock } from '../base/clock.ts';
+// sent (forward-queue.ts). Every other status refuses the request whole and is not retried. The caller gives the
+// time (its injected clock's), so tests drive it.
 
 export interface BackoffSettings {
   /** First delay. Default 1 s. */
@@ -27,25 +26,23 @@ export function backoffDelay(attempt: number, settings: BackoffSettings, random:
   return Math.round(base * (1 - RANDOMIZATION + 2 * RANDOMIZATION * random()));
 }
 
-/** When a failed request is sent again, by the clock it is given. */
+/** When a failed request is sent again. */
 export class RetryPolicy {
   readonly settings: BackoffSettings;
-  private readonly clock: Clock;
   private readonly random: () => number;
 
-  constructor(settings: Partial<BackoffSettings> = {}, clock: Clock = systemClock, random: () => number = Math.random) {
+  constructor(settings: Partial<BackoffSettings> = {}, random: () => number = Math.random) {
     this.settings = { ...DEFAULT_BACKOFF, ...settings };
-    this.clock = clock;
     this.random = random;
   }
 
   /**
    * How long to wait before sending again a request that failed for the `attempt`th time (1 for the first failure):
    * its `Retry-After` when the upstream sent one, else the backoff, at most `capMs`; undefined when the retry would
-   * come after the maximum elapsed time since `firstAttempt` (epoch ms), and the request is to be given up.
+   * come after the maximum elapsed time since `firstAttempt`, and the request is to be given up. `now` and
+   * `firstAttempt` are epoch ms.
    */
-  delay(attempt: number, firstAttempt: number, retryAfter?: string | null, capMs = Infinity): number | undefined {
-    const now = this.clock.now();
+  delay(attempt: number, firstAttempt: number, now: number, retryAfter?: string | null, capMs = Infinity): number | undefined {
     const delay = Math.min(retryAfterMs(retryAfter, now) ?? backoffDelay(attempt, this.settings, this.random), capMs);
     return now + delay - firstAttempt > this.settings.maxElapsedMs ? undefined : delay;
   }

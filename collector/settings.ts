@@ -10,6 +10,11 @@ export interface Address {
   port: number;
 }
 
+/** `host:port`, an IPv6 host in brackets (as in a URL). */
+export function hostPort({ host, port }: Address): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** `--listen` and `--prometheus`: host:port (port 0: one the system picks). */
 function addressSetting(name: string, fallback: Address | undefined, meaning: string): Setting<Address> {
   return {
@@ -17,7 +22,7 @@ function addressSetting(name: string, fallback: Address | undefined, meaning: st
     type: '`host:port`',
     default: fallback,
     meaning,
-    show: ({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    show: hostPort,
     parse(raw) {
       const index = raw.lastIndexOf(':');
       if (index <= 0) throw new Error(`${name} must be host:port, got ${raw}`);

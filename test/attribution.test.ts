@@ -14,7 +14,7 @@ import { BudgetExceededError } from '../instrumentation/common/guard-errors.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
-import { fixtureJson } from './fake-provider.ts';
+import { answerGpt41 } from './openai-app.ts';
 import { requireFromTest, startHarness, type Harness } from './harness.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
@@ -40,13 +40,7 @@ before(async () => {
 });
 after(() => harness.stop());
 beforeEach(() => {
-  harness.provider.respondWith('openai.chat', () => {
-    const body = fixtureJson('openai-chat.json');
-    body.model = 'gpt-4.1-2025-04-14';
-    delete body.service_tier;
-    body.usage = { prompt_tokens: 1000, completion_tokens: 100 };
-    return { json: body };
-  });
+  answerGpt41(harness.provider, { prompt: 1000, completion: 100 });
 });
 
 const ask = () => client.chat.completions.create({ model: 'gpt-4.1', max_completion_tokens: 100, messages: [{ role: 'user', content: 'step' }] });

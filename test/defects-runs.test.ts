@@ -14,7 +14,7 @@ import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metric
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 // Project modules (their paths move in the refactor):
 import { agentRun, OpenAIInstrumentation, TokenledgerSpanProcessor } from '../index.ts';
-import { fixtureJson } from './fake-provider.ts';
+import { queueGpt41 } from './openai-app.ts';
 import { requireFromTest, startHarness, type Harness } from './harness.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
@@ -33,19 +33,6 @@ before(async () => {
 });
 after(() => harness.stop());
 beforeEach(() => harness.reset());
-
-function queueCompletion(prompt: number, completion: number, cached = 0): void {
-  const body = fixtureJson('openai-chat.json');
-  body.model = 'gpt-4.1-2025-04-14';
-  delete body.service_tier;
-  body.usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: 0 },
-  };
-  harness.provider.enqueue('openai.chat', { json: body });
-}
 
 const ask = (text: string) => client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: text }] });
 
@@ -74,7 +61,7 @@ test('runs defect 5a: an agent run under a plain request span is the one run of 
   ];
   const expectedCosts = [0.0084, 0.0084, 0.0126];
   for (const calls of tasks) {
-    for (const [prompt, completion] of calls) queueCompletion(prompt!, completion!);
+    for (const [prompt, completion] of calls) queueGpt41(harness.provider, { prompt: prompt!, completion: completion! });
     await tracer.startActiveSpan(
       'GET /tickets',
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': '/tickets' } },
@@ -115,9 +102,9 @@ test('runs defect 5b: a nested run says whose it is, and run metrics can count e
   // researcher: (1000 × 2 + 1000 × 0.5 + 200 × 8) + (3000 × 2 + 300 × 8) = 4100 + 8400 = 12500 µ$;
   // planner: 2800 + 12500 = 15300 µ$.
   for (let task = 0; task < 2; task += 1) {
-    queueCompletion(1000, 100);
-    queueCompletion(2000, 200, 1000);
-    queueCompletion(3000, 300);
+    queueGpt41(harness.provider, { prompt: 1000, completion: 100 });
+    queueGpt41(harness.provider, { prompt: 2000, completion: 200, cached: 1000 });
+    queueGpt41(harness.provider, { prompt: 3000, completion: 300 });
     await agentRun({ name: 'planner', idealSteps: 2 }, async () => {
       await ask('plan');
       await agentRun({ name: 'researcher', idealSteps: 2 }, async () => {
@@ -226,7 +213,7 @@ test('runs defect 9: run figures do not depend on re-reading attributes the SDK 
       presence_penalty: 0.1,
     });
   // Calibration: how many attributes a call span has besides its cost.
-  queueCompletion(1000, 100);
+  queueGpt41(harness.provider, { prompt: 1000, completion: 100 });
   await askTuned('calibrate');
   const calibration = harness.spans().find((span) => span.name === 'chat gpt-4.1')!;
   const beforePricing = Object.keys(calibration.attributes).filter((key) => !key.startsWith('tokenledger.cost.')).length;
@@ -237,9 +224,9 @@ test('runs defect 9: run figures do not depend on re-reading attributes the SDK 
   const unlimited = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
   instrumentation.setTracerProvider(limited);
   try {
-    queueCompletion(1000, 100);
-    queueCompletion(2000, 200, 1024);
-    queueCompletion(3000, 300);
+    queueGpt41(harness.provider, { prompt: 1000, completion: 100 });
+    queueGpt41(harness.provider, { prompt: 2000, completion: 200, cached: 1024 });
+    queueGpt41(harness.provider, { prompt: 3000, completion: 300 });
     await unlimited
       .getTracer('app')
       .startActiveSpan('invoke_agent limited', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'limited' } }, async (span) => {

@@ -14,7 +14,7 @@ import { BudgetExceededError, RunawayLoopError } from '../instrumentation/common
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { enableGuardrails } from '../processor/guardrails/enable.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
-import { fixtureJson } from './fake-provider.ts';
+import { answerGpt41 } from './openai-app.ts';
 import { requireFromTest, startHarness, type Harness } from './harness.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
@@ -38,13 +38,7 @@ before(async () => {
 after(() => harness.stop());
 beforeEach(() => {
   harness.reset();
-  harness.provider.respondWith('openai.chat', () => {
-    const body = fixtureJson('openai-chat.json');
-    body.model = 'gpt-4.1-2025-04-14';
-    delete body.service_tier;
-    body.usage = { prompt_tokens: 1000, completion_tokens: 100 };
-    return { json: body };
-  });
+  answerGpt41(harness.provider, { prompt: 1000, completion: 100 });
 });
 
 // 'user' + 'step' = 8 characters → 2 tokens; with max_tokens 1000 the estimate is (2 × 2 + 1000 × 8) / 1e6.
@@ -177,9 +171,7 @@ test('loop breaker: a recursively failing tool loops to the bound in warn mode a
   assert.equal(warned.attributes['tokenledger.run.budget.exceeded'], 'consecutive_failures');
 
   harness.reset();
-  harness.provider.respondWith('openai.chat', () => ({
-    json: { ...fixtureJson('openai-chat.json'), model: 'gpt-4.1', service_tier: undefined, usage: { prompt_tokens: 1000, completion_tokens: 100 } },
-  }));
+  answerGpt41(harness.provider, { prompt: 1000, completion: 100 });
   const error = await agentRun({ name: 'loop-enforce', guardMode: 'enforce' }, loop).catch((e: unknown) => e);
   assert.ok(error instanceof RunawayLoopError);
   assert.equal(error.limit, 'consecutive_failures');

@@ -39,10 +39,11 @@ export interface Gpt41Usage {
   prompt: number;
   completion: number;
   cached?: number;
+  reasoning?: number;
 }
 
-/** Queues one gpt-4.1 chat completion ($2 input, $0.50 cached input, $8 output per million tokens). */
-export function queueGpt41(provider: FakeProvider, usage: Gpt41Usage): void {
+/** A gpt-4.1 chat completion ($2 input, $0.50 cached input, $8 output per million tokens) with this usage. */
+function gpt41Completion(usage: Gpt41Usage): Record<string, unknown> {
   const body = fixtureJson('openai-chat.json');
   body.model = 'gpt-4.1-2025-04-14';
   delete body.service_tier;
@@ -50,9 +51,19 @@ export function queueGpt41(provider: FakeProvider, usage: Gpt41Usage): void {
     prompt_tokens: usage.prompt,
     completion_tokens: usage.completion,
     prompt_tokens_details: { cached_tokens: usage.cached ?? 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: usage.reasoning ?? 0 },
   };
-  provider.enqueue('openai.chat', { json: body });
+  return body;
+}
+
+/** Queues one gpt-4.1 chat completion with this usage. */
+export function queueGpt41(provider: FakeProvider, usage: Gpt41Usage): void {
+  provider.enqueue('openai.chat', { json: gpt41Completion(usage) });
+}
+
+/** Every chat request, until the provider is reset, gets a gpt-4.1 completion with this usage. */
+export function answerGpt41(provider: FakeProvider, usage: Gpt41Usage): void {
+  provider.respondWith('openai.chat', () => ({ json: gpt41Completion(usage) }));
 }
 
 /** The usage of call `i` of the sampling tests' apps: a different size each call. */

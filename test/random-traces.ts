@@ -53,7 +53,7 @@ export interface TraceFeatures {
 const MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'claude-sonnet-4-5'] as const;
 const UNPRICED_MODEL = 'mystery-model-7';
 const AGENTS = ['support', 'triage', 'research'] as const;
-export const SERVICES = ['gateway', 'agents', 'tools'] as const;
+const SERVICES = ['gateway', 'agents', 'tools'] as const;
 export const EPOCH_MS = 1_764_300_000_000;
 
 /** One trace: a root (a request, or an agent) with agents, calls and tools under it, every time distinct. */

@@ -11,6 +11,7 @@ import { SamplingDecision, TraceIdRatioBasedSampler, TracerProvider, type Sample
 import { main } from '../cli/main.ts';
 import { samplingProbability } from '../base/sampling-threshold.ts';
 import { describeSampler, recordingSpanProcessor } from '../setup/record-exporter.ts';
+import { seededIds } from './openai-app.ts';
 import { agentSpan, callSpan, otlpSpan, TEST_PRICES, writeRecording } from './recording-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenledger-sampling-'));
@@ -35,21 +36,11 @@ class RecordWhatIsDropped implements Sampler {
   }
 }
 
-/** Trace ids that do not depend on chance, so the ratio sampler's decisions are the same every run. */
-function fixedIds() {
-  let state = 12345;
-  const word = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state.toString(16).padStart(8, '0');
-  };
-  const hex = (bytes: number) => Array.from({ length: bytes / 4 }, word).join('');
-  return { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
-}
-
 async function recordTasks(file: string, sampler: Sampler, tasks: number): Promise<void> {
   const provider = new TracerProvider({
     sampler: new RecordWhatIsDropped(sampler),
-    idGenerator: fixedIds(),
+    // Ids that do not depend on chance, so the ratio sampler's decisions are the same every run.
+    idGenerator: seededIds(11),
     spanProcessors: [recordingSpanProcessor(file, { sampler })],
   });
   const tracer = provider.getTracer('test');

@@ -9,7 +9,7 @@ import { agentRun } from '../instrumentation/agent/run.ts';
 import { tool } from '../instrumentation/agent/tool.ts';
 import { OpenAIInstrumentation } from '../instrumentation/openai/instrumentation.ts';
 import { TokenledgerSpanProcessor } from '../processor/span-processor.ts';
-import { fixtureJson } from './fake-provider.ts';
+import { queueGpt41 } from './openai-app.ts';
 import { requireFromTest, startHarness, type Harness } from './harness.ts';
 import { testMeterProvider, type TestMetricReader } from './metric-reader.ts';
 
@@ -30,20 +30,6 @@ before(async () => {
 after(() => harness.stop());
 beforeEach(() => harness.reset());
 
-/** Queues one chat completion with this usage (gpt-4.1: $2 input, $0.50 cached, $8 output per MTok). */
-function queueCompletion(prompt: number, completion: number, cached = 0, reasoning = 0): void {
-  const body = fixtureJson('openai-chat.json');
-  body.model = 'gpt-4.1-2025-04-14';
-  delete body.service_tier;
-  body.usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: reasoning },
-  };
-  harness.provider.enqueue('openai.chat', { json: body });
-}
-
 const ask = (text: string) => client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: text }] });
 
 function runSpan(name: string) {
@@ -61,10 +47,10 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
   const search = tool('search', async () => {
     throw new Error('search index down');
   });
-  queueCompletion(1000, 100); // step 1: 1000 × 2 + 100 × 8 = 2800 µ$
+  queueGpt41(harness.provider, { prompt: 1000, completion: 100 }); // step 1: 1000 × 2 + 100 × 8 = 2800 µ$
   harness.provider.enqueue('openai.chat', { status: 500, json: { error: { message: 'overloaded' } } }); // step 2 fails
-  queueCompletion(2000, 200, 1024); // step 3, the retry: 976 × 2 + 1024 × 0.5 + 200 × 8 = 4064 µ$
-  queueCompletion(3000, 300, 1920, 100); // step 4: 1080 × 2 + 1920 × 0.5 + 300 × 8 = 5520 µ$
+  queueGpt41(harness.provider, { prompt: 2000, completion: 200, cached: 1024 }); // step 3, the retry: 976 × 2 + 1024 × 0.5 + 200 × 8 = 4064 µ$
+  queueGpt41(harness.provider, { prompt: 3000, completion: 300, cached: 1920, reasoning: 100 }); // step 4: 1080 × 2 + 1920 × 0.5 + 300 × 8 = 5520 µ$
 
   const answer = await agentRun({ name: 'support', idealSteps: 3 }, async () => {
     await ask('ticket 42');
@@ -159,7 +145,7 @@ test('runs: a scripted multi-step run with a failed and retried call and a tool 
 });
 
 test('runs: run.fail(reason) marks a run that returned as failed', async () => {
-  queueCompletion(100, 10);
+  queueGpt41(harness.provider, { prompt: 100, completion: 10 });
   await agentRun({ name: 'triage' }, async (run) => {
     await ask('hi');
     run.fail('answer did not cite the policy');
@@ -187,9 +173,9 @@ test('runs: a callback that throws fails the run and the app gets the same error
 });
 
 test('runs: a nested run covers its own subtree and its parent covers both', async () => {
-  queueCompletion(100, 10);
-  queueCompletion(200, 20);
-  queueCompletion(300, 30);
+  queueGpt41(harness.provider, { prompt: 100, completion: 10 });
+  queueGpt41(harness.provider, { prompt: 200, completion: 20 });
+  queueGpt41(harness.provider, { prompt: 300, completion: 30 });
   await agentRun({ name: 'planner' }, async () => {
     await ask('plan');
     await agentRun({ name: 'researcher' }, async () => {
@@ -210,7 +196,7 @@ test('runs: a nested run covers its own subtree and its parent covers both', asy
 });
 
 test('runs: a plain root span is a run, and the attributes a user sets on it are honoured', async () => {
-  queueCompletion(100, 10);
+  queueGpt41(harness.provider, { prompt: 100, completion: 10 });
   const tracer = harness.tracerProvider.getTracer('app');
   await tracer.startActiveSpan('handle request', async (span) => {
     span.setAttribute('tokenledger.run.ideal_steps', 2);
@@ -225,7 +211,7 @@ test('runs: a plain root span is a run, and the attributes a user sets on it are
 });
 
 test('runs: a lone LLM call is not a run of its own', async () => {
-  queueCompletion(100, 10);
+  queueGpt41(harness.provider, { prompt: 100, completion: 10 });
   await ask('hi');
   const [span] = harness.spans();
   assert.equal(span!.attributes['tokenledger.run.steps'], undefined);
@@ -233,7 +219,7 @@ test('runs: a lone LLM call is not a run of its own', async () => {
 
 test('runs: ideal steps are learned per agent from the 10th percentile of its last successful runs', async () => {
   for (const steps of [3, 4, 3, 5, 3]) {
-    for (let i = 0; i < steps; i += 1) queueCompletion(100, 10);
+    for (let i = 0; i < steps; i += 1) queueGpt41(harness.provider, { prompt: 100, completion: 10 });
     await agentRun({ name: 'learner' }, async () => {
       for (let i = 0; i < steps; i += 1) await ask('step');
     });
@@ -244,7 +230,7 @@ test('runs: ideal steps are learned per agent from the 10th percentile of its la
     'never invented before 5 runs',
   );
   harness.reset();
-  for (let i = 0; i < 6; i += 1) queueCompletion(100, 10);
+  for (let i = 0; i < 6; i += 1) queueGpt41(harness.provider, { prompt: 100, completion: 10 });
   await agentRun({ name: 'learner' }, async () => {
     for (let i = 0; i < 6; i += 1) await ask('step');
   });
@@ -255,7 +241,7 @@ test('runs: ideal steps are learned per agent from the 10th percentile of its la
 });
 
 test('runs: input that grows every step by the whole history is flagged quadratic', async () => {
-  for (const prompt of [1000, 2100, 3000, 4200, 5000]) queueCompletion(prompt, 50);
+  for (const prompt of [1000, 2100, 3000, 4200, 5000]) queueGpt41(harness.provider, { prompt, completion: 50 });
   await agentRun({ name: 'looper' }, async () => {
     for (let i = 0; i < 5; i += 1) await ask('again');
   });
