@@ -1,8 +1,9 @@
 // Finds the price entry for a call's model: the user's overrides first, then the data bundled with
 // @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts) with
 // tokenledger's corrections for its stale or incomplete entries (price-corrections.ts). Matching a name costs tens of
-// microseconds and is not cached here: its callers cache what they look up, keyed as they need (the calls'
-// price plans per description and hour, price-plans.ts; the reconcile's model keys per name and day).
+// microseconds, so each (provider, model, hour) is matched once and cached, up to a cap (then the cache starts
+// over); the hour keeps date- and time-of-day-dependent prices right. The one cache of the pricing path: a pricer
+// keeps only its last plan in front of it (price-plans.ts).
 import { diag } from '@opentelemetry/api';
 import type { ModelPrice, Provider } from '@pydantic/genai-prices';
 import { genaiPrices } from './genai-prices.ts';
@@ -25,9 +26,12 @@ export interface PriceEntry {
   corrected?: readonly string[];
 }
 
+const MAX_CACHED = 4096;
 const PROBE_USAGE = { input_tokens: 1, output_tokens: 1 };
+export const HOUR_MS = 3_600_000;
 
 export class PriceCatalog {
+  private readonly cache = new Map<string, PriceEntry | null>();
   private readonly overrideProviders: Provider[];
   private readonly overrideVersion: string;
 
@@ -38,6 +42,18 @@ export class PriceCatalog {
 
   /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
   find(providerName: string, model: string, at: Date): PriceEntry | undefined {
+    const hour = Math.floor(at.getTime() / HOUR_MS);
+    const key = `${providerName}\u0000${model}\u0000${hour}\u0000${activePriceData().generation}`;
+    let cached = this.cache.get(key);
+    if (cached === undefined) {
+      cached = this.match(providerName, model, at) ?? null;
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, cached);
+    }
+    return cached ?? undefined;
+  }
+
+  private match(providerName: string, model: string, at: Date): PriceEntry | undefined {
     const queries = priceQueries(providerName, model);
     for (const query of queries) {
       for (const provider of this.overrideProviders) {

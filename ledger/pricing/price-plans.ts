@@ -1,10 +1,8 @@
 // What prices the calls of one description in one hour: the price entry their models match and the batch or
-// service-tier multiplier. Working it out takes the model-name variants, a catalog match per name (tens of
-// microseconds) and a walk over the modifiers; an app calls a few models over and over, so each (provider, models,
-// tier, batch, hour) is worked out once and every later call of it is a comparison (the same description as the last
-// call) or one map lookup. This is the one cache of the call path: the catalog keeps none of its own. The hour keeps
-// date- and time-of-day-dependent prices right; the cap bounds the memory (at the cap the plans start over).
-import type { PriceCatalog, PriceEntry } from './price-catalog.ts';
+// service-tier multiplier. Working it out takes the model-name variants, a catalog lookup per name (each name is
+// matched once an hour, the catalog's cache) and a walk over the modifiers. An agent calls one model many times in a
+// row, so the last plan is kept: a call with the description and hour of the one before is priced by a comparison.
+import { HOUR_MS, type PriceCatalog, type PriceEntry } from './price-catalog.ts';
 import { activePriceData } from './price-data.ts';
 import { multiplierFor, type PriceModifier } from './modifiers.ts';
 import { modelsToPrice } from './model-names.ts';
@@ -36,13 +34,9 @@ interface LastPlan {
   plan: PricePlan;
 }
 
-const MAX_PLANS = 4096;
-const HOUR_MS = 3_600_000;
-
 export class PricePlans {
   private readonly catalog: PriceCatalog;
   private readonly modifiers: PriceModifier[];
-  private readonly plans = new Map<string, PricePlan>();
   private last: LastPlan | undefined;
 
   constructor(catalog: PriceCatalog, modifiers: PriceModifier[]) {
@@ -67,13 +61,7 @@ export class PricePlans {
     ) {
       return last.plan;
     }
-    const key = `${call.provider}\u0000${call.requestModel ?? ''}\u0000${call.responseModel ?? ''}\u0000${call.serviceTier ?? ''}\u0000${call.batch}\u0000${hour}\u0000${generation}`;
-    let plan = this.plans.get(key);
-    if (plan === undefined) {
-      plan = this.workOut(call);
-      if (this.plans.size >= MAX_PLANS) this.plans.clear();
-      this.plans.set(key, plan);
-    }
+    const plan = this.workOut(call);
     this.last = {
       provider: call.provider,
       requestModel: call.requestModel,
