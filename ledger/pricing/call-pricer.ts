@@ -116,7 +116,9 @@ export class CallPricer {
   /** A conservative USD estimate for a call about to be made (all input uncached), or undefined when unpriced. */
   estimate(provider: string, model: string, inputTokens: number, outputTokens: number, at = new Date()): number | undefined {
     try {
-      const { entry } = this.estimates.planFor({ provider, requestModel: model, batch: false, startTime: at });
+      // Described as callDescription (llm-spans.ts) describes a call, key for key: one shape at the plans' reads.
+      const call = { provider, requestModel: model, responseModel: undefined, serviceTier: undefined, batch: false, startTime: at };
+      const { entry } = this.estimates.planFor(call);
       if (!entry) return undefined;
       const tokens = { input: inputTokens, uncached_input: inputTokens, output: outputTokens };
       return callCost(tokens, 0, entry.prices).total;
