@@ -63,10 +63,13 @@ interface InFlight {
   start: number;
   /** It said at its start that it is an LLM call: a provider request made inside it is covered. */
   call: boolean;
-  /** The counted LLM span below it, if one was counted. */
-  coveredBy: string | undefined;
-  /** An LLM span below it still in flight (the latest to start), which will be counted in its stead. */
-  callBelow: string | undefined;
+  /**
+   * The LLM span below it that is the call: the first counted, or else one still in flight (the latest to start),
+   * which will be counted in its stead.
+   */
+  below: string | undefined;
+  /** `below` was counted, and stays; otherwise it is in flight, and let go of if it ends uncounted. */
+  belowCounted: boolean;
 }
 
 export class DuplicateCalls {
@@ -94,8 +97,8 @@ export class DuplicateCalls {
     if (trace === undefined) this.traces.set(traceId, (trace = { id: traceId, inFlight: 0, responses: undefined }));
     trace.inFlight += 1;
     const parent = boundary ? undefined : parentSpanId;
-    this.inFlight.set(spanId, { trace, parent, start: ++this.moment, call, coveredBy: undefined, callBelow: undefined });
-    if (call) this.markAbove(parent, spanId, undefined);
+    this.inFlight.set(spanId, { trace, parent, start: ++this.moment, call, below: undefined, belowCounted: false });
+    if (call) this.markAbove(parent, spanId, 'started');
   }
 
   /** Spans in flight the judge holds (for tests and benchmarks). */
@@ -147,17 +150,28 @@ export class DuplicateCalls {
     const { trace } = entry;
     trace.inFlight -= 1;
     if (trace.inFlight === 0) this.traces.delete(trace.id);
-    if (entry.call) this.markAbove(entry.parent, undefined, spanId);
+    // A counted call's ancestors were marked when it was counted, for good: only an uncounted one is let go of.
+    if (entry.call && !this.counted.has(spanId)) this.markAbove(entry.parent, spanId, 'ended');
   }
 
-  /** Sets the in-flight LLM span below each ancestor to `set`, where it was `was` (or any, when setting). */
-  private markAbove(parent: string | undefined, set: string | undefined, was: string | undefined): void {
+  /**
+   * Tells the ancestors of an LLM span (those not already below a counted one) that it `started` or was `counted`,
+   * or that it `ended` uncounted: then those that took it for their call while it was in flight no longer do.
+   */
+  private markAbove(parent: string | undefined, spanId: string, change: 'started' | 'counted' | 'ended'): void {
     let ancestor = parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
       const above = this.inFlight.get(ancestor);
       if (above === undefined) return;
-      if (set !== undefined) above.callBelow = set;
-      else if (above.callBelow === was) above.callBelow = undefined;
+      // One below a counted call keeps it.
+      if (!above.belowCounted) {
+        if (change !== 'ended') {
+          above.below = spanId;
+          above.belowCounted = change === 'counted';
+        } else if (above.below === spanId) {
+          above.below = undefined;
+        }
+      }
       ancestor = above.parent;
     }
   }
@@ -165,8 +179,7 @@ export class DuplicateCalls {
   private duplicateOf(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, start: number): Duplicate | undefined {
     const same = responseId === undefined ? undefined : (entry?.trace ?? this.traces.get(traceId))?.responses?.get(responseId);
     if (same !== undefined && same.spanId !== spanId && start < same.end) return { of: same.spanId, reason: 'same_response_id' };
-    if (entry?.coveredBy !== undefined) return { of: entry.coveredBy, reason: 'nested_llm_span' };
-    if (entry?.callBelow !== undefined) return { of: entry.callBelow, reason: 'nested_llm_span' };
+    if (entry?.below !== undefined) return { of: entry.below, reason: 'nested_llm_span' };
     let ancestor = entry?.parent;
     for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
       if (this.counted.has(ancestor)) return { of: ancestor, reason: 'nested_llm_span' };
@@ -177,13 +190,7 @@ export class DuplicateCalls {
 
   private remember(spanId: string, entry: InFlight | undefined, traceId: string, responseId: string | undefined, end: number): void {
     this.counted.add(spanId);
-    let ancestor = entry?.parent;
-    for (let depth = 0; ancestor !== undefined && depth < MAX_ANCESTORS; depth += 1) {
-      const above = this.inFlight.get(ancestor);
-      if (above === undefined) break;
-      above.coveredBy ??= spanId;
-      ancestor = above.parent;
-    }
+    this.markAbove(entry?.parent, spanId, 'counted');
     if (responseId === undefined) return;
     // No span of the trace in flight: none that could overlap this one is left to end.
     const trace = entry?.trace ?? this.traces.get(traceId);

@@ -51,14 +51,17 @@ export type PricedCall =
 const MAX_WARNED_MODELS = 1024;
 
 export class CallPricer {
-  private readonly catalog: PriceCatalog;
   private readonly plans: PricePlans;
+  /**
+   * The guardrails' estimates before a call (by its request's model) have plans of their own: the estimate and the
+   * price of each call, made in turn, would otherwise keep taking each other's place as the last plan.
+   */
+  private readonly estimates: PricePlans;
   private readonly warned = new Set<string>();
   private readonly options: CallPricerOptions;
 
   constructor(options: CallPricerOptions = {}) {
     this.options = options;
-    this.catalog = new PriceCatalog(options.overrides);
     // The price data is loaded here, when a pricer is made (at start), not by the first call priced: that call
     // would otherwise pay its ~35 ms of loading, and a short-lived process its first thousand calls' worth. Data that
     // cannot be loaded must not stop the app making its processor: each call then says so (`pricing_error`).
@@ -67,7 +70,10 @@ export class CallPricer {
     } catch (error) {
       diag.error(`tokenledger: the price data could not be loaded: ${(error as Error).message}`);
     }
-    this.plans = new PricePlans(this.catalog, [...(options.overrides?.modifiers ?? []), ...DEFAULT_MODIFIERS]);
+    const catalog = new PriceCatalog(options.overrides);
+    const modifiers = [...(options.overrides?.modifiers ?? []), ...DEFAULT_MODIFIERS];
+    this.plans = new PricePlans(catalog, modifiers);
+    this.estimates = new PricePlans(catalog, modifiers);
   }
 
   price(usage: UsageFigures, call: CallDescription): PricedCall {
@@ -110,7 +116,9 @@ export class CallPricer {
   /** A conservative USD estimate for a call about to be made (all input uncached), or undefined when unpriced. */
   estimate(provider: string, model: string, inputTokens: number, outputTokens: number, at = new Date()): number | undefined {
     try {
-      const entry = this.catalog.find(provider, model, at);
+      // Described as callDescription (llm-spans.ts) describes a call, key for key: one shape at the plans' reads.
+      const call = { provider, requestModel: model, responseModel: undefined, serviceTier: undefined, batch: false, startTime: at };
+      const { entry } = this.estimates.planFor(call);
       if (!entry) return undefined;
       const tokens = { input: inputTokens, uncached_input: inputTokens, output: outputTokens };
       return callCost(tokens, 0, entry.prices).total;

@@ -38,8 +38,12 @@ const RESELLS_AT_VENDOR_RATES = new Set(['openrouter']);
  * profile, priced differently from the bare model the response names.
  */
 export function modelsToPrice(providerName: string, requestModel: string | undefined, responseModel: string | undefined): string[] {
-  const order = providerName === 'aws.bedrock' ? [requestModel, responseModel] : [responseModel, requestModel];
-  return order.filter((name): name is string => typeof name === 'string' && name.length > 0);
+  const bedrock = providerName === 'aws.bedrock';
+  const first = bedrock ? requestModel : responseModel;
+  const second = bedrock ? responseModel : requestModel;
+  // Asked whenever a call's description differs from the one before: no arrays thrown away on the way.
+  if (!first) return second ? [second] : [];
+  return second ? [first, second] : [first];
 }
 
 export interface PriceQuery {

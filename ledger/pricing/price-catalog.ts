@@ -1,8 +1,9 @@
 // Finds the price entry for a call's model: the user's overrides first, then the data bundled with
 // @pydantic/genai-prices (offline; nothing is fetched unless a refresh was asked for, see price-data.ts) with
 // tokenledger's corrections for its stale or incomplete entries (price-corrections.ts). Matching a name costs tens of
-// microseconds, so each (provider, model, hour) is matched once and cached; the hour keeps date- and
-// time-of-day-dependent prices right.
+// microseconds, so each (provider, model, hour) is matched once and cached, up to a cap (then the cache starts
+// over); the hour keeps date- and time-of-day-dependent prices right. The one cache of the pricing path: a pricer
+// keeps only its last plan in front of it (price-plans.ts).
 import { diag } from '@opentelemetry/api';
 import type { ModelPrice, Provider } from '@pydantic/genai-prices';
 import { genaiPrices } from './genai-prices.ts';
@@ -31,8 +32,6 @@ export const HOUR_MS = 3_600_000;
 
 export class PriceCatalog {
   private readonly cache = new Map<string, PriceEntry | null>();
-  /** The last lookup: an agent calls one model many times in a row, and this spares building the cache key. */
-  private last: { providerName: string; model: string; hour: number; generation: number; entry: PriceEntry | undefined } | undefined;
   private readonly overrideProviders: Provider[];
   private readonly overrideVersion: string;
 
@@ -44,20 +43,14 @@ export class PriceCatalog {
   /** The entry that prices `model` at time `at`, or undefined when no price data knows it. */
   find(providerName: string, model: string, at: Date): PriceEntry | undefined {
     const hour = Math.floor(at.getTime() / HOUR_MS);
-    const { generation } = activePriceData();
-    const last = this.last;
-    if (last && last.hour === hour && last.model === model && last.providerName === providerName && last.generation === generation) return last.entry;
-    const key = `${providerName}\u0000${model}\u0000${hour}\u0000${generation}`;
+    const key = `${providerName}\u0000${model}\u0000${hour}\u0000${activePriceData().generation}`;
     let cached = this.cache.get(key);
     if (cached === undefined) {
       cached = this.match(providerName, model, at) ?? null;
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(key, cached);
     }
-    const entry = cached ?? undefined;
-    if (last) Object.assign(last, { providerName, model, hour, generation, entry });
-    else this.last = { providerName, model, hour, generation, entry };
-    return entry;
+    return cached ?? undefined;
   }
 
   private match(providerName: string, model: string, at: Date): PriceEntry | undefined {

@@ -1,7 +1,7 @@
 // What prices the calls of one description in one hour: the price entry their models match and the batch or
-// service-tier multiplier. Working it out takes the model-name variants, a catalog lookup per name and a walk over
-// the modifiers; an app calls a few models over and over, so each (provider, models, tier, batch, hour) is worked out
-// once and every later call of it is a comparison (the same description as the last call) or one map lookup.
+// service-tier multiplier. Working it out takes the model-name variants, a catalog lookup per name (each name is
+// matched once an hour, the catalog's cache) and a walk over the modifiers. An agent calls one model many times in a
+// row, so the last plan is kept: a call with the description and hour of the one before is priced by a comparison.
 import { HOUR_MS, type PriceCatalog, type PriceEntry } from './price-catalog.ts';
 import { activePriceData } from './price-data.ts';
 import { multiplierFor, type PriceModifier } from './modifiers.ts';
@@ -34,12 +34,9 @@ interface LastPlan {
   plan: PricePlan;
 }
 
-const MAX_PLANS = 4096;
-
 export class PricePlans {
   private readonly catalog: PriceCatalog;
   private readonly modifiers: PriceModifier[];
-  private readonly plans = new Map<string, PricePlan>();
   private last: LastPlan | undefined;
 
   constructor(catalog: PriceCatalog, modifiers: PriceModifier[]) {
@@ -64,13 +61,7 @@ export class PricePlans {
     ) {
       return last.plan;
     }
-    const key = `${call.provider}\u0000${call.requestModel ?? ''}\u0000${call.responseModel ?? ''}\u0000${call.serviceTier ?? ''}\u0000${call.batch}\u0000${hour}\u0000${generation}`;
-    let plan = this.plans.get(key);
-    if (plan === undefined) {
-      plan = this.workOut(call);
-      if (this.plans.size >= MAX_PLANS) this.plans.clear();
-      this.plans.set(key, plan);
-    }
+    const plan = this.workOut(call);
     this.last = {
       provider: call.provider,
       requestModel: call.requestModel,
