@@ -89,7 +89,7 @@ function service(mode: Mode): number {
       : { attributionKeys: KEYS, hasher: mode === 'hashed' ? new AttributionHasher({ hashKeys: ['user.id'], hashSalt: 'bench' }, KEYS) : undefined };
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore({ maxTraces: 1e6, maxSpans: 1e7 }), {}, new MemoryBudget(Infinity), options);
   const start = process.cpuUsage();
-  for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest);
+  for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest);
   pipeline.flush();
   const used = process.cpuUsage(start);
   return (used.user + used.system) / spans;

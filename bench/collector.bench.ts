@@ -3,7 +3,8 @@
 // roll its runs up, encode for the upstream); and the service on gzip and zstd bodies (inflated on libuv's thread
 // pool first; process CPU, all threads). The goal line compares like with like, compression on: gzip bodies in and
 // gzip requests out (what `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` sends upstream), the service against a collector that
-// only inflates, decodes, re-encodes and compresses. Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool
+// only inflates, decodes, re-encodes and compresses (its decoding does not look for the spans' bytes, which the
+// service does to forward them as they came). Each trace is 1 run span + 5 LLM call spans (OpenInference names) + 2 tool
 // spans. Also the memory held per buffered trace against what the memory limit counts for it, and a real
 // `tokenledger collect` process's resident memory while clients send 4 MB requests to it with its upstream down,
 // at 32 MiB, the default --max-memory-bytes (64 MiB) and 128 MiB (BENCH_OUTAGE_SECONDS, default 8, per
@@ -136,7 +137,7 @@ async function service(encoding: Measured, gzipOut = false): Promise<number> {
   for (const body of compressed[encoding]) {
     const inflated = await inflate(body, encoding, 64 * 1024 * 1024);
     if (inflated.kind !== 'body') throw new Error(`could not inflate: ${inflated.kind}`);
-    await forward(pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals()) as unknown as OtlpRequest));
+    await forward(pipeline.accept(decodeProtobuf(inflated.bytes, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest));
   }
   await forward(pipeline.flush());
   const used = process.cpuUsage(start);
@@ -225,7 +226,7 @@ const pipeline = new CollectorPipeline(
   budget,
 );
 const before = memory();
-for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest);
+for (const body of bodies) pipeline.accept(decodeProtobuf(body, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest);
 const after = memory();
 const traceCount = REQUESTS * TRACES_PER_REQUEST;
 const perTrace = (bytes: number) => `${(bytes / traceCount).toFixed(0)} B`;

@@ -347,7 +347,9 @@ export class CollectorServer {
       const refusals = new Refusals();
       let message: OtlpRequest;
       try {
-        message = (contentType === PROTOBUF ? decodeProtobuf(inflated.bytes, refusals) : decodeJson(inflated.bytes, refusals)) as unknown as OtlpRequest;
+        message = (contentType === PROTOBUF
+          ? decodeProtobuf(inflated.bytes, refusals, { wireBytes: true })
+          : decodeJson(inflated.bytes, refusals)) as unknown as OtlpRequest;
       } catch (error) {
         if (error instanceof OtlpDecodeError) return refuse(400, 'malformed', error.message, {}, true);
         throw error;

@@ -12,10 +12,11 @@ export class OtlpDecodeError extends Error {
 }
 
 /**
- * A protobuf body; strings that are not valid UTF-8 are repaired (and said so), spans with bad ids refused, and each
- * span marked with its bytes in `body` when they may be forwarded as they came (span-wire.ts).
+ * A protobuf body; strings that are not valid UTF-8 are repaired (and said so), spans with bad ids refused. With
+ * `wireBytes`, for a caller that forwards them, each span is marked with its bytes in `body` when they may be
+ * forwarded as they came (span-wire.ts).
  */
-export function decodeProtobuf(body: Uint8Array, refusals: Refusals): Message {
+export function decodeProtobuf(body: Uint8Array, refusals: Refusals, options: { wireBytes?: boolean } = {}): Message {
   let message: Message;
   try {
     message = ExportTraceServiceRequest.decode(body);
@@ -37,7 +38,7 @@ export function decodeProtobuf(body: Uint8Array, refusals: Refusals): Message {
   }
   if (problem) throw new OtlpDecodeError(`invalid ExportTraceServiceRequest: ${problem}`);
   // Spans whose strings were repaired differ from their bytes; the others may be forwarded as they came.
-  if (!refusals.repairedStrings) markWireBytes(message as unknown as DecodedRequest, body);
+  if (options.wireBytes && !refusals.repairedStrings) markWireBytes(message as unknown as DecodedRequest, body);
   refuseInvalidSpans(message as unknown as DecodedRequest, refusals);
   return message;
 }

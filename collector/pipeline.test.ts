@@ -32,7 +32,7 @@ function request(trace: number, spans: number): OtlpRequest {
       ],
     }),
   ).finish();
-  return decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest;
+  return decodeProtobuf(body, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest;
 }
 
 test('pipeline: a request that cannot be encoded for the upstream is dropped alone and counted; the next is forwarded', () => {

@@ -55,7 +55,7 @@ const UNKNOWN_VARINT = [0xa0, 0x06, 7];
 const UNKNOWN_GROUP = [0xa3, 0x06, 0xa4, 0x06];
 
 function decodedSpans(body: Uint8Array, refusals = new Refusals()) {
-  const message = decodeProtobuf(body, refusals) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: object[] }> }> };
+  const message = decodeProtobuf(body, refusals, { wireBytes: true }) as unknown as { resourceSpans: Array<{ scopeSpans: Array<{ spans: object[] }> }> };
   return { message, spans: message.resourceSpans[0]!.scopeSpans[0]!.spans };
 }
 
@@ -102,7 +102,7 @@ test('span wire: strings repaired and all-zero parents cleared are not forwarded
 /** What collector mode forwards for a request: each span's bytes in the forwarded request, by span name. */
 function forwarded(body: Uint8Array, hasher?: AttributionHasher): Map<string, Uint8Array> {
   const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore<HeldSpan>(), {}, new MemoryBudget(Infinity), { hasher });
-  const out = [...pipeline.accept(decodeProtobuf(body, new Refusals()) as unknown as OtlpRequest), ...pipeline.flush()];
+  const out = [...pipeline.accept(decodeProtobuf(body, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest), ...pipeline.flush()];
   assert.equal(out.length, 1);
   const bytes = out[0]!.body;
   const ranges = spanRanges(bytes)!;
