@@ -65,12 +65,28 @@ function writeAttributes(writer: protobuf.Writer, added: Attributes): protobuf.W
     const value = added[key];
     if (value === undefined) continue;
     writer.uint32(SPAN_ATTRIBUTES).fork();
-    writer.uint32(KEY_VALUE_KEY).string(key);
+    writer.raw(keyField(key));
     writeAnyValue(writer.uint32(KEY_VALUE_VALUE).fork(), value).ldelim();
     writer.ldelim();
   }
   return writer;
 }
+
+/**
+ * A KeyValue's key field (tag, length, UTF-8), written once per name: what tokenledger adds is a few dozen names on
+ * every call span, and copying their bytes costs half of writing them (bench/collector.bench.ts).
+ */
+function keyField(key: string): Uint8Array {
+  let bytes = keyFields.get(key);
+  if (bytes === undefined) {
+    bytes = protobuf.Writer.create().uint32(KEY_VALUE_KEY).string(key).finish();
+    if (keyFields.size < MAX_KEY_FIELDS) keyFields.set(key, bytes);
+  }
+  return bytes;
+}
+const keyFields = new Map<string, Uint8Array>();
+/** Names past this many (a backend convention's, an app's own) are written each time. */
+const MAX_KEY_FIELDS = 1024;
 
 /**
  * An attribute value as an OTLP AnyValue, written field by field: the bytes KeyValue.encode makes of toAnyValue's

@@ -129,7 +129,15 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
    * `kept`: the attributes held besides ROLLUP_ATTRIBUTES (the attribution keys the metrics are labelled with);
    * `mayCollide`: whether a key in the span's bytes is one the rollup (or, for bytes as they came, reading) may write.
    */
-  constructor(span: Record<string, unknown>, traceId: string, enriched: EnrichedSpan, origin: Origin, kept: readonly string[], mayCollide: boolean) {
+  constructor(
+    span: Record<string, unknown>,
+    traceId: string,
+    enriched: EnrichedSpan,
+    origin: Origin,
+    kept: readonly string[],
+    mayCollide: boolean,
+    added: Attributes | undefined,
+  ) {
     const { attributes } = enriched;
     this.spanId = hexId(span.spanId);
     this.parentSpanId = hexId(span.parentSpanId);
@@ -143,10 +151,18 @@ export class HeldSpan implements TraceSpan, EncodedSpan {
     this.pricedElsewhere = enriched.pricedElsewhere;
     this.weight = adjustedCount(span.traceState);
     this.attributes = {};
-    for (const key of ROLLUP_ATTRIBUTES) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
+    // The span's keys (a handful) looked up among the rollup's, rather than each of the rollup's in its attributes.
+    if (Array.isArray(span.attributes)) for (const { key } of span.attributes as OtlpKeyValue[]) this.keep(attributes, key);
+    if (added) for (const key in added) this.keep(attributes, key);
     for (const key of kept) if (attributes[key] !== undefined) this.attributes[key] = attributes[key];
     this.origin = origin;
     this.mayCollide = mayCollide;
+  }
+
+  private keep(attributes: Attributes, key: string): void {
+    if (!ROLLUP_KEYS.has(key)) return;
+    const value = attributes[key];
+    if (value !== undefined) this.attributes[key] = value;
   }
 
   setBytes(source: Uint8Array, start: number, end: number, request: RequestBytes): void {
@@ -304,7 +320,7 @@ export class CollectorPipeline {
           if (wire !== undefined && added !== undefined && anyKey(span.attributes, (key) => Object.hasOwn(added, key))) wire = undefined;
           if (wire === undefined && added) span.attributes = withAttributes(span.attributes ?? [], added);
           const mayCollide = anyKey(span.attributes, this.collides) || (wire !== undefined && added !== undefined && Object.keys(added).some(this.collides));
-          spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, mayCollide));
+          spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, mayCollide, added));
           if (wire === undefined) writer.add(span);
           else writer.addAsItCame(wire, added);
         }
@@ -372,6 +388,7 @@ export class CollectorPipeline {
 }
 
 const EMPTY = new Uint8Array(0);
+const ROLLUP_KEYS: ReadonlySet<string> = new Set(ROLLUP_ATTRIBUTES);
 /** A span that could not be read: forwarded as it came, counted as nothing. */
 const UNREAD_SPAN: SpanClass = { kind: 'other', source: genAiSource, runName: '' };
 /** Prefixes of the attributes the rollup writes: cost, duplicate marks, run rollup; and other backends' conventions. */
