@@ -113,6 +113,15 @@ export function replaceAttributes(span: Uint8Array, added: Attributes, removed?:
   return Span.encode(message as never).finish();
 }
 
+/**
+ * Throws (a RangeError for one nested past the encoder's stack) if a resource or scope cannot be encoded: checked
+ * when a request arrives, so that its client is told, rather than its spans lost when they are forwarded.
+ */
+export function checkEncodable(origin: Origin): void {
+  if (origin.resource) Resource.encode(origin.resource as never).finish();
+  if (origin.scope) InstrumentationScope.encode(origin.scope as never).finish();
+}
+
 /** One ExportTraceServiceRequest: the spans re-grouped under their resources and scopes, their bytes as held. */
 export function encodeRequest(spans: readonly EncodedSpan[]): Uint8Array {
   const byResource = new Map<unknown, Map<unknown, EncodedSpan[]>>();

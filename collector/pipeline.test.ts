@@ -1,5 +1,6 @@
-// The pipeline's failures stay where they happen: a request that cannot be encoded for the upstream is dropped
-// alone and counted, and the pipeline goes on forwarding what comes after it.
+// The pipeline's failures stay where they happen: a request whose resource cannot be encoded is refused when it
+// arrives; a release that cannot be encoded is made again trace by trace, and only what still cannot be is dropped
+// and counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallPricer } from '../ledger/pricing/call-pricer.ts';
@@ -35,7 +36,36 @@ function request(trace: number, spans: number): OtlpRequest {
   return decodeProtobuf(body, new Refusals(), { wireBytes: true }) as unknown as OtlpRequest;
 }
 
-test('pipeline: a request that cannot be encoded for the upstream is dropped alone and counted; the next is forwarded', () => {
+const names = (forwarded: { body: Uint8Array }) =>
+  (
+    ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(forwarded.body)) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string; name: string }> }> }>;
+    }
+  ).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => `${Buffer.from(span.traceId, 'base64')[0]}:${span.name}`)));
+
+/** A resource the encoder cannot write (as one nested past its stack would be), once `armed`. */
+function unencodable(armed: () => boolean) {
+  return {
+    get attributes() {
+      if (armed()) throw new RangeError('Maximum call stack size exceeded');
+      return [];
+    },
+  };
+}
+
+test('pipeline: a request whose resource cannot be encoded is refused when it arrives (the server answers 400), nothing of it held', () => {
+  const pipeline = new CollectorPipeline(new CallPricer(), new TraceStore<HeldSpan>(), {}, new MemoryBudget(1e9));
+  pipeline.accept(request(1, 2));
+  const broken = request(2, 3);
+  broken.resourceSpans![0]!.resource = unencodable(() => true);
+  assert.throws(() => pipeline.accept(broken), RangeError);
+  assert.equal(pipeline.store.heldTraces, 1);
+  const [forwarded, ...more] = pipeline.flush();
+  assert.equal(more.length, 0);
+  assert.deepEqual(names(forwarded!), ['1:span 0', '1:span 1']);
+});
+
+test('pipeline: a release that cannot be encoded is made again trace by trace; only the trace that cannot be is dropped, and counted', () => {
   const lost: Array<[number, string]> = [];
   const pipeline = new CollectorPipeline(
     new CallPricer(),
@@ -43,27 +73,19 @@ test('pipeline: a request that cannot be encoded for the upstream is dropped alo
     { onUnencodable: (spans, detail) => lost.push([spans, detail]) },
     new MemoryBudget(1e9),
   );
-  const broken = request(1, 3);
-  // A resource the encoder cannot write (as one nested past its stack would be).
-  broken.resourceSpans![0]!.resource = {
-    get attributes() {
-      throw new RangeError('Maximum call stack size exceeded');
-    },
-  };
+  let armed = false;
+  pipeline.accept(request(1, 2));
+  const broken = request(2, 3);
+  broken.resourceSpans![0]!.resource = unencodable(() => armed);
   pipeline.accept(broken);
-  assert.deepEqual(pipeline.flush(), []);
+  pipeline.accept(request(3, 1));
+  armed = true;
+  const forwarded = pipeline.flush();
   assert.deepEqual(lost, [[3, 'could not encode them for the upstream: Maximum call stack size exceeded']]);
-  assert.equal(pipeline.store.heldTraces, 0);
-
-  pipeline.accept(request(2, 2));
-  const [forwarded, ...more] = pipeline.flush();
-  assert.equal(more.length, 0);
-  assert.equal(forwarded!.spans, 2);
-  const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(forwarded!.body)) as {
-    resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
-  };
+  assert.deepEqual(forwarded.map(names), [['1:span 0', '1:span 1'], ['3:span 0']]);
   assert.deepEqual(
-    decoded.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name),
-    ['span 0', 'span 1'],
+    forwarded.map((r) => r.spans),
+    [2, 1],
   );
+  assert.equal(pipeline.store.heldTraces, 0);
 });

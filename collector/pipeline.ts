@@ -14,7 +14,8 @@
 // the objects beside the bytes. Every span handed back by the store leaves when its request is encoded, even when
 // encoding fails, so no path keeps a lease. A span whose reading throws is held and forwarded as it came; a trace
 // whose rollup throws is forwarded as it is; a span whose additions cannot be written goes without them; a request
-// that cannot be encoded is dropped alone and counted (`onUnencodable`).
+// whose resource or scope cannot be encoded is refused when it arrives; a release that still cannot be encoded is
+// made again trace by trace, and a trace that cannot be is dropped and counted (`onUnencodable`).
 import type { Attributes } from '@opentelemetry/api';
 import { adjustedCount } from '../base/sampling-threshold.ts';
 import {
@@ -32,7 +33,7 @@ import type { AttributionHasher } from '../metrics/attribution-hash.ts';
 import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget, type Lease } from './memory-budget.ts';
-import { encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import { checkEncodable, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
 import { readSpan, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
@@ -307,6 +308,7 @@ export class CollectorPipeline {
           scope: scopeSpans.scope,
           scopeSchemaUrl: scopeSpans.schemaUrl,
         };
+        if (scopeSpans.spans?.length) checkEncodable(origin);
         const scope: SpanScope = { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version };
         for (const span of scopeSpans.spans ?? []) {
           const traceId = hexId(span.traceId);
@@ -349,31 +351,42 @@ export class CollectorPipeline {
   /**
    * Groups of spans (a trace's stay together) as requests of at most MAX_SPANS_PER_REQUEST spans. Every span
    * leaves the pipeline here, its lease given back, whether or not its request could be encoded. A span whose added
-   * attributes cannot be written goes as its bytes are; a request that cannot be encoded (its resource nested
-   * deeper than the encoder goes) is dropped alone, and said so.
+   * attributes cannot be written goes as its bytes are; a request that cannot be encoded is made again trace by trace,
+   * and only a trace that still cannot be is dropped, and counted.
    */
   private encode(groups: HeldSpan[][]): ForwardRequest[] {
     const out: ForwardRequest[] = [];
-    let batch: HeldSpan[] = [];
+    let batch: HeldSpan[][] = [];
+    let spans = 0;
     const send = () => {
-      for (const span of batch) this.written(span);
-      try {
-        out.push({ body: encodeRequest(batch), spans: batch.length });
-      } catch (error) {
-        const detail = `could not encode them for the upstream: ${(error as Error).message}`;
-        if (this.hooks.onUnencodable) this.hooks.onUnencodable(batch.length, detail);
-        else this.log.warn('encode', () => `dropped ${batch.length} spans: ${detail}`);
+      for (const group of batch) for (const span of group) this.written(span);
+      const whole = encoded(batch.flat());
+      if (!(whole instanceof Error)) out.push(whole);
+      else {
+        for (const group of batch) {
+          const one = batch.length > 1 ? encoded(group) : whole;
+          if (one instanceof Error) this.unencodable(group.length, one);
+          else out.push(one);
+        }
       }
-      for (const span of batch) span.leave();
+      for (const group of batch) for (const span of group) span.leave();
       batch = [];
+      spans = 0;
     };
     for (const group of groups) {
-      if (batch.length > 0 && batch.length + group.length > MAX_SPANS_PER_REQUEST) send();
-      for (const span of group) batch.push(span);
+      if (spans > 0 && spans + group.length > MAX_SPANS_PER_REQUEST) send();
+      batch.push(group);
+      spans += group.length;
     }
-    if (batch.length > 0) send();
+    if (spans > 0) send();
     if (this.hooks.onForward) for (const request of out) this.hooks.onForward(request.body);
     return out;
+  }
+
+  private unencodable(spans: number, error: Error): void {
+    const detail = `could not encode them for the upstream: ${error.message}`;
+    if (this.hooks.onUnencodable) this.hooks.onUnencodable(spans, detail);
+    else this.log.warn('encode', () => `dropped ${spans} spans: ${detail}`);
   }
 
   /** The span's bytes with what replaces attributes it came with (once; encodeRequest then reads them); if that throws, it goes as it is. */
@@ -382,8 +395,21 @@ export class CollectorPipeline {
       span.bytes();
     } catch (error) {
       span.asItCame();
-      this.log.warn('encode', () => `could not add tokenledger's attributes to a span; forwarded without them: ${(error as Error).message}`);
+      // Its removals go too: a duplicate's stale cost stays on it, which the warning says.
+      this.log.warn(
+        'encode',
+        () => `could not add tokenledger's attributes to a span; forwarded without them (and with any stale cost it came with): ${(error as Error).message}`,
+      );
     }
+  }
+}
+
+/** The spans as one request for the upstream, or why they cannot be. */
+function encoded(spans: HeldSpan[]): ForwardRequest | Error {
+  try {
+    return { body: encodeRequest(spans), spans: spans.length };
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 
