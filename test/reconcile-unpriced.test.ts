@@ -6,7 +6,7 @@
 // (input $5, output $30 per million tokens).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
@@ -138,6 +138,21 @@ test('reconcile, usage-only bill: tokens of models no price data knows have no b
   assert.match(
     text.out,
     /\nSome provider-days have billed tokens tokenledger has no price for: what they cost is unknown, so they are not reconciled; --prices can give the prices \(exit 1\)\.\n$/,
+  );
+});
+
+test('report, usage-only bill not fully priced: the HTML bill section marks both lower bounds', async () => {
+  const runs = recording('report-models.jsonl', [chat(1, 'gpt-5.5', 1000, 200), chat(2, 'gpt-5.5', 1000, 200), chat(3, 'gpt-house-2', 1000, 100)]);
+  const usage = bill('report-usage.json', openaiUsagePage([use('gpt-5.5', 2, 2000, 400), use('gpt-house-2', 3, 3000, 300)]));
+  const html = join(dir, 'report.html');
+  const code = await main(['report', runs, '--openai-usage', usage, '--out', html], { out: () => {}, err: () => {}, env: {} });
+  assert.equal(code, 0);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /openai: recorded ≥ \$0\.0220, billed ≥ \$0\.0220 \(difference unknown: not fully priced\)<\/h3>/);
+  // The row of the call telemetry could not price: recorded ≥ $0.00, billed ?.
+  assert.match(
+    page,
+    /<td>gpt-house-2<\/td><td>output<\/td><td class="num">100<\/td><td class="num">≥ \$0\.00<\/td><td class="num">300<\/td><td class="num">\?<\/td>/,
   );
 });
 

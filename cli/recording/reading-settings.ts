@@ -25,7 +25,7 @@ export const READING_FLAGS = {
     '--max-spans',
     true,
     DEFAULT_MAX_SPANS,
-    'spans held at most while reading (about 1.6 KB each); past it the oldest trace is rolled up early and its runs are reported unknown. `report` and `whatif` also keep up to this many calls (about 0.9 KB each) to re-price them without reading the files again; past it they read them again',
+    'spans held at most while reading (about 1.6 KB each); past it the oldest trace is rolled up early and its runs are reported unknown. `report` and `whatif` also keep up to this many calls and runs (about 0.9 KB a call) to re-price them without reading the files again; past it they read them again',
   ),
 };
 

@@ -26,18 +26,22 @@ writeRecording(path, [
   callSpan({ trace: 2, id: 2, start: 600, input: 10_000, output: 500, prefix: 'p1' }),
   agentSpan(2, 'support', 600, 602),
   { ...callSpan({ trace: 3, id: 1, start: 700, input: 2000, output: 100 }), parent: undefined },
+  // A trace of neither runs nor calls: nothing to re-price, so not kept.
+  { trace: 4, id: 1, name: 'execute_tool lookup', start: 800, end: 801, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } },
 ]);
 const options = { pricer: new CallPricer({ overrides: validatePriceOverrides(TEST_PRICES) }), holdSpans: 20_000, maxSpans: 100_000 };
 
-async function firstRead(maxCalls: number) {
+/** `maxKept`: the calls and runs the first read keeps at most (4 calls and 2 runs here). */
+async function firstRead(maxKept: number) {
   const survey = new PrefixSurvey();
-  const kept = new KeptTraces(maxCalls);
+  const kept = new KeptTraces(maxKept);
   const stats = await readRecordings([path], options, [survey, kept]);
   return { survey, stats, traces: kept.traces };
 }
 
 test('whatif: the traces kept from the first read are re-priced as a second read gives them', async () => {
-  const { survey, stats, traces } = await firstRead(4);
+  const { survey, stats, traces } = await firstRead(6);
+  assert.equal(stats.traces, 4);
   assert.equal(traces?.length, 3);
   const kept = await repriceRecordings([path], options, survey, {}, { stats, traces });
   const readAgain = await repriceRecordings([path], options, survey, {}, { stats, traces: undefined });
@@ -54,7 +58,7 @@ test('whatif: the traces kept from the first read are re-priced as a second read
   );
 });
 
-test('whatif: a first read with more calls than it keeps keeps none, and the files are read again', async () => {
-  const { traces } = await firstRead(3);
+test('whatif: a first read with more calls and runs than it keeps keeps none, and the files are read again', async () => {
+  const { traces } = await firstRead(5);
   assert.equal(traces, undefined);
 });
