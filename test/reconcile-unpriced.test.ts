@@ -156,6 +156,33 @@ test('report, usage-only bill not fully priced: the HTML bill section marks both
   );
 });
 
+test('reconcile, a model charged without token types: its unpriced usage is inside the charge, so the day total is exact', async () => {
+  // gpt-house-2 has no price data; the costs page charges it $0.05 as one line without a token type.
+  const runs = recording('untyped.jsonl', [chat(1, 'gpt-5.5', 1000, 200), chat(2, 'gpt-house-2', 1000, 100)]);
+  const usage = bill('untyped-usage.json', openaiUsagePage([use('gpt-5.5', 1, 1000, 200), use('gpt-house-2', 1, 1000, 100)]));
+  const start = Date.parse(`${DAY}T00:00:00Z`) / 1000;
+  const costs = bill('untyped-costs.json', {
+    object: 'page',
+    data: [
+      {
+        object: 'bucket',
+        start_time: start,
+        end_time: start + 86_400,
+        results: [{ object: 'organization.costs.result', amount: { value: 0.05, currency: 'usd' }, line_item: 'gpt-house-2', project_id: 'proj_support' }],
+      },
+    ],
+    has_more: false,
+    next_page: null,
+  });
+  const { json } = await reconcile([runs, '--openai-usage', usage, '--openai-costs', costs, '--json']);
+  const [openai] = json.providers;
+  // 1,000 × $5 + 200 × $30 per million = $0.011 for gpt-5.5, and the $0.05 charge.
+  assert.deepEqual(openai.billed, { requests: 2, usd: 0.061, usd_lower_bound: false });
+  assert.equal(openai.day_totals[0].billed_usd_lower_bound, false);
+  assert.equal(openai.day_totals[0].billed_usd, 0.061);
+  assert.equal(typeof openai.difference_usd, 'number');
+});
+
 test('reconcile, usage-only bill: batch tokens of a model with no batch rate are not priced at the standard rate; --prices gives the rate', async () => {
   // gpt-house-1 was priced by the app's own price file (input $2, output $8 per million): the recording has its
   // costs, the bundled data has no price for it. The bill says one of the two calls ran on the batch API.

@@ -204,6 +204,8 @@ function reconcileProvider(
 /** Each day's totals; a row whose billed dollars are unknown makes its day's billed total a lower bound. */
 function dayTotals(rows: Row[], tolerancePct: number): DayTotal[] {
   const byDay = new Map<string, DayTotal>();
+  // A model's charge not split by token type (its 'all' row) holds what its unpriced types cost: its day total is known.
+  const charged = new Set(rows.filter((row) => row.tokenType === 'all').map((row) => `${row.day}\n${row.key}`));
   for (const row of rows) {
     let total = byDay.get(row.day);
     if (!total) {
@@ -212,8 +214,8 @@ function dayTotals(rows: Row[], tolerancePct: number): DayTotal[] {
     }
     total.telemetryUsd += row.telemetryUsd;
     if (row.telemetryLowerBound) total.telemetryLowerBound = true;
-    if (row.billedUsd === undefined) total.billedLowerBound = true;
-    else total.billedUsd += row.billedUsd;
+    if (row.billedUsd !== undefined) total.billedUsd += row.billedUsd;
+    else if (!charged.has(`${row.day}\n${row.key}`)) total.billedLowerBound = true;
   }
   const days = [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   for (const total of days) {
