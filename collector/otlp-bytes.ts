@@ -114,12 +114,11 @@ export function replaceAttributes(span: Uint8Array, added: Attributes, removed?:
 }
 
 /**
- * Throws (a RangeError for one nested past the encoder's stack) if a resource or scope cannot be encoded: checked
- * when a request arrives, so that its client is told, rather than its spans lost when they are forwarded.
+ * Throws (a RangeError for one nested past the encoder's stack) if a request's resource or scope cannot be encoded:
+ * checked when the request arrives, so that its client is told, rather than its spans lost when they are forwarded.
  */
-export function checkEncodable(origin: Origin): void {
-  if (origin.resource) Resource.encode(origin.resource as never).finish();
-  if (origin.scope) InstrumentationScope.encode(origin.scope as never).finish();
+export function checkEncodable(type: typeof Resource | typeof InstrumentationScope, message: unknown): void {
+  if (message) type.encode(message as never).finish();
 }
 
 /** One ExportTraceServiceRequest: the spans re-grouped under their resources and scopes, their bytes as held. */

@@ -34,6 +34,7 @@ import { IdealStepsLearner } from '../runs/ideal-steps.ts';
 import { hashAttributeValues } from './hashed-attributes.ts';
 import { MemoryBudget, type Lease } from './memory-budget.ts';
 import { checkEncodable, encodeRequest, hexId, replaceAttributes, SpanWriter, type EncodedSpan, type Origin } from './otlp-bytes.ts';
+import { InstrumentationScope, Resource } from './otlp-schema.ts';
 import { RateLimitedLog } from './rate-limited-log.ts';
 import type { ForwardRequest } from './request-split.ts';
 import { readSpan, unixNanos, withAttributes, type EnrichedSpan, type KeyValue as OtlpKeyValue, type OtlpSpan, type SpanScope } from './enrich.ts';
@@ -301,6 +302,7 @@ export class CollectorPipeline {
     // One string per trace, not per span: held spans are few objects, for the garbage collector's sake.
     const traceIds = new Map<string, string>();
     for (const resourceSpans of request.resourceSpans ?? []) {
+      checkEncodable(Resource, resourceSpans.resource);
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         const origin: Origin = {
           resource: resourceSpans.resource,
@@ -308,7 +310,7 @@ export class CollectorPipeline {
           scope: scopeSpans.scope,
           scopeSchemaUrl: scopeSpans.schemaUrl,
         };
-        if (scopeSpans.spans?.length) checkEncodable(origin);
+        checkEncodable(InstrumentationScope, scopeSpans.scope);
         const scope: SpanScope = { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version };
         for (const span of scopeSpans.spans ?? []) {
           const traceId = hexId(span.traceId);
@@ -320,8 +322,9 @@ export class CollectorPipeline {
           // Appending is right only for keys the span does not have (OTLP keys are unique): else it is encoded again.
           let wire = wireBytes(span);
           if (wire !== undefined && added !== undefined && anyKey(span.attributes, (key) => Object.hasOwn(added, key))) wire = undefined;
+          // The keys in its bytes, either way: those it came with and those reading added.
+          const mayCollide = anyKey(span.attributes, this.collides) || (added !== undefined && Object.keys(added).some(this.collides));
           if (wire === undefined && added) span.attributes = withAttributes(span.attributes ?? [], added);
-          const mayCollide = anyKey(span.attributes, this.collides) || (wire !== undefined && added !== undefined && Object.keys(added).some(this.collides));
           spans.push(new HeldSpan(span, shared, enriched, origin, this.attributionKeys, mayCollide, added));
           if (wire === undefined) writer.add(span);
           else writer.addAsItCame(wire, added);
@@ -431,7 +434,7 @@ function writtenAtRollup(prefixes: readonly string[]): (key: string) => boolean 
   };
 }
 
-/** Whether a key of the span's key-values (as it came, or with what reading added) is one `test` picks. */
+/** Whether a key of the span's key-values is one `test` picks. */
 function anyKey(keyValues: unknown, test: (key: string) => boolean): boolean {
   if (!Array.isArray(keyValues)) return false;
   for (const keyValue of keyValues as OtlpKeyValue[]) if (test(keyValue.key)) return true;

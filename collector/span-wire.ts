@@ -4,7 +4,9 @@
 // at every depth, has the wire type the OTLP schema gives its number: protobufjs reads a field by its number alone,
 // so bytes it decoded may still be refused by a strict decoder (the OpenTelemetry Collector's), and a request the
 // upstream refuses is refused whole. Fields the schema does not know are kept as they came (a newer protocol's),
-// unless they are groups, which only a re-encoding (dropping them) makes safe to forward.
+// unless they are groups, which only a re-encoding (dropping them) makes safe to forward. The walk reads the wire
+// itself rather than with protobufjs' Reader, which takes varints past 10 bytes and skips groups: both are what a
+// strict decoder refuses.
 import protobuf from 'protobufjs';
 import { ExportTraceServiceRequest, ResourceSpans, ScopeSpans, Span } from './otlp-schema.ts';
 
