@@ -27,7 +27,7 @@ export function verdict(result: Reconciliation, note = ''): string {
 }
 
 /** `≥ ` before a figure that is a lower bound. */
-function atLeast(lowerBound: boolean): string {
+export function atLeast(lowerBound: boolean): string {
   return lowerBound ? '≥ ' : '';
 }
 
@@ -62,7 +62,7 @@ function providerText(provider: ProviderReconciliation, tolerancePct: number): s
       row.model,
       row.tokenType.replace(/_/g, ' '),
       count(row.telemetryTokens),
-      `${row.telemetryLowerBound ? '≥ ' : ''}${dollars(row.telemetryUsd)}`,
+      `${atLeast(row.telemetryLowerBound)}${dollars(row.telemetryUsd)}`,
       row.billedTokens === undefined ? '—' : count(row.billedTokens),
       row.billedUsd === undefined ? '?' : `${dollars(row.billedUsd)}${row.billedFrom === 'cost' ? '' : '*'}`,
       row.difference === undefined ? '?' : row.difference === 0 ? '—' : signed(row.difference),
