@@ -58,7 +58,7 @@ export interface TraceStoreStats {
 }
 
 /** How many released traces the store remembers: a span of one of them is late; of one released before them, it starts the trace again. */
-export const MAX_REMEMBERED_TRACES = 100_000;
+const MAX_REMEMBERED_TRACES = 100_000;
 
 export class TraceStore<S extends StoredSpan> {
   private readonly traces = new OldestFirstMap<string, HeldTrace<S>>();
@@ -67,9 +67,12 @@ export class TraceStore<S extends StoredSpan> {
   readonly stats: TraceStoreStats = { evictedTraces: 0, lateSpans: 0 };
   readonly limits: TraceStoreLimits;
   private readonly clock: Pick<Clock, 'now'>;
+  /** Told of a released trace the store no longer remembers (a holder of what its late spans need lets it go). */
+  private readonly onForgotten: ((traceId: string) => void) | undefined;
 
-  constructor(limits: Partial<TraceStoreLimits> = {}, clock: Pick<Clock, 'now'> = systemClock) {
+  constructor(limits: Partial<TraceStoreLimits> = {}, clock: Pick<Clock, 'now'> = systemClock, onForgotten?: (traceId: string) => void) {
     this.clock = clock;
+    this.onForgotten = onForgotten;
     // A limit given as undefined keeps its default.
     this.limits = { ...DEFAULT_TRACE_STORE_LIMITS };
     for (const [key, value] of Object.entries(limits)) if (value !== undefined) this.limits[key as keyof TraceStoreLimits] = value;
@@ -154,7 +157,11 @@ export class TraceStore<S extends StoredSpan> {
     this.traces.delete(traceId);
     this.heldSpans -= held.spans.length;
     this.released.add(traceId);
-    if (this.released.size > MAX_REMEMBERED_TRACES) this.released.delete(this.released.oldest()!);
+    if (this.released.size > MAX_REMEMBERED_TRACES) {
+      const forgotten = this.released.oldest()!;
+      this.released.delete(forgotten);
+      this.onForgotten?.(forgotten);
+    }
     return { traceId, spans: held.spans, reason, rootSeen: held.rootSeen };
   }
 }

@@ -14,7 +14,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { readAttributes, readSpanAttributes, unixNanos, type OtlpSpan, type SpanScope } from '../../collector/enrich.ts';
 import { TraceRollup, type TraceSpan } from '../../collector/trace-rollup.ts';
-import { MAX_REMEMBERED_TRACES, TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
+import { TraceStore, type ReleasedTrace } from '../../collector/trace-store.ts';
 import {
   ATTR_TOKENLEDGER_COST_UNKNOWN_REASON,
   ATTR_TOKENLEDGER_RUN_IDEAL_STEPS,
@@ -113,9 +113,6 @@ export class Replay {
    * released (so a late span read twice counts once), and goes when the store forgets it.
    */
   private readonly held = new Map<string, HeldTrace>();
-  /** The traces rolled up, oldest first, from `releasedHead` on: as many as the store remembers. */
-  private released: string[] = [];
-  private releasedHead = 0;
   /** The trace of the span read last, while it is held. */
   private lastTraceId: string | undefined;
   private lastHeld: HeldTrace | undefined;
@@ -136,6 +133,7 @@ export class Replay {
       },
       // The replay's time is the count of spans read.
       { now: () => this.clock },
+      (traceId) => this.forget(traceId),
     );
   }
 
@@ -281,7 +279,6 @@ export class Replay {
   private rollUp(released: ReleasedTrace<RecordedSpan>): void {
     this.held.delete(released.traceId);
     if (released.traceId === this.lastTraceId) this.lastTraceId = undefined;
-    this.remember(released.traceId);
     for (const span of released.spans) span.release();
     this.stats.traces += 1;
     const whole = released.rootSeen && released.reason !== 'evicted';
@@ -307,18 +304,10 @@ export class Replay {
     this.sink.trace({ traceId: released.traceId, whole, runs, calls });
   }
 
-  /** Keeps the traces rolled up as the store remembers them released; a trace it forgets loses its late spans' entry. */
-  private remember(traceId: string): void {
-    this.released.push(traceId);
-    if (this.released.length - this.releasedHead <= MAX_REMEMBERED_TRACES) return;
-    const forgotten = this.released[this.releasedHead]!;
-    this.releasedHead += 1;
-    if (this.releasedHead >= MAX_REMEMBERED_TRACES) {
-      this.released = this.released.slice(this.releasedHead);
-      this.releasedHead = 0;
-    }
-    this.held.delete(forgotten);
-    if (forgotten === this.lastTraceId) this.lastTraceId = undefined;
+  /** A trace the store no longer remembers as released: its late spans' entry goes (a span of it starts it anew). */
+  private forget(traceId: string): void {
+    this.held.delete(traceId);
+    if (traceId === this.lastTraceId) this.lastTraceId = undefined;
   }
 }
 
